@@ -1,0 +1,23 @@
+// Bindings and per-request variables of the Worker.
+import type { DirectoryDurableObject } from "./directory/durable-object";
+import type { OrgDurableObject } from "./org/durable-object";
+import type { Actor } from "./http/actor";
+
+export interface Env {
+  ORG: DurableObjectNamespace<OrgDurableObject>;
+  DIRECTORY: DurableObjectNamespace<DirectoryDurableObject>;
+  PLATFORM_TOKEN: string;
+  PASSWORD_PEPPER: string;
+  TOTP_KEYS: string;
+  HASH_KEY: string;
+  CHALLENGE_KEY: string;
+  SESSION_IDLE_MINUTES?: string;
+  SESSION_ABSOLUTE_HOURS?: string;
+  PASSWORD_ITERATIONS?: string;
+  DEV_MODE?: string;
+}
+
+export interface AppEnv {
+  Bindings: Env;
+  Variables: { actor: Actor; lang: "en" | "fr"; csrfToken?: string };
+}

@@ -1,0 +1,72 @@
+// Creating orgs and users: reserve the unique names in the directory, write the org's object, then confirm.
+// If the org's object refuses, the reservations are released. If the call to it fails in an unknown way, they
+// are left pending on purpose: the directory settles a pending claim by asking the org (see directory/).
+import { ApiError } from "../errors";
+import type { Env } from "../env";
+import { hashPassword, iterationsFrom } from "../crypto/password";
+import { newId } from "../crypto/tokens";
+import type { Route } from "../http/credentials";
+import type { AuditActor, RequestMeta, Role, UserInfo } from "../org/results";
+import { orgStub } from "../org/stub";
+import { emailClaim, slugClaim } from "./directory";
+import { unwrap } from "./outcomes";
+
+export interface NewUserInput {
+  email: string;
+  password: string;
+  name?: string | undefined;
+  role: Role;
+}
+
+async function prepareUser(env: Env, input: NewUserInput) {
+  return {
+    id: newId("usr"),
+    email: input.email.trim(),
+    name: input.name?.trim() || input.email.trim().split("@")[0] || "",
+    role: input.role,
+    passwordHash: await hashPassword(env.PASSWORD_PEPPER, input.password, iterationsFrom(env.PASSWORD_ITERATIONS)),
+  };
+}
+
+export async function createOrg(
+  env: Env,
+  input: { slug: string; name: string; jurisdiction: string | null; admin: Omit<NewUserInput, "role"> },
+  actor: AuditActor,
+  meta: RequestMeta,
+): Promise<{ org: { slug: string; name: string; jurisdiction?: string }; admin: UserInfo }> {
+  const admin = await prepareUser(env, { ...input.admin, role: "admin" });
+  const route = { orgSlug: input.slug, jurisdiction: input.jurisdiction };
+  const slugDir = slugClaim(env, input.slug);
+  if (!(await slugDir.reserve({ ...route, userId: "" }))) throw new ApiError("conflict", "An org with this slug already exists.");
+  const emailDir = await emailClaim(env, admin.email);
+  if (!(await emailDir.reserve({ ...route, userId: admin.id }))) {
+    await slugDir.release("");
+    throw new ApiError("conflict", "This email is already in use.");
+  }
+  const stub = orgStub(env, input.slug, input.jurisdiction);
+  const result = await stub.initialize({ slug: input.slug, name: input.name, jurisdiction: input.jurisdiction, admin, actor, meta });
+  if (!result.ok) {
+    await Promise.all([emailDir.release(admin.id), slugDir.release("")]);
+    throw new ApiError("conflict", "An org with this slug already exists.");
+  }
+  await Promise.all([emailDir.confirm(admin.id), slugDir.confirm("")]);
+  return {
+    org: { slug: input.slug, name: input.name, ...(input.jurisdiction ? { jurisdiction: input.jurisdiction } : {}) },
+    admin: { id: admin.id, email: admin.email, name: admin.name, role: "admin" },
+  };
+}
+
+export async function createUser(env: Env, route: Route, input: NewUserInput, actor: AuditActor, meta: RequestMeta): Promise<UserInfo> {
+  const user = await prepareUser(env, input);
+  const emailDir = await emailClaim(env, user.email);
+  if (!(await emailDir.reserve({ orgSlug: route.slug, jurisdiction: route.jurisdiction, userId: user.id }))) {
+    throw new ApiError("conflict", "This email is already in use.");
+  }
+  const result = await orgStub(env, route.slug, route.jurisdiction).createUser({ user, actor, meta });
+  if (!result.ok) {
+    await emailDir.release(user.id);
+    return unwrap(result);
+  }
+  await emailDir.confirm(user.id);
+  return result.value;
+}

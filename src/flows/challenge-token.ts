@@ -1,0 +1,43 @@
+// Sign-in challenges travel as short-lived JWTs (jose, HS256) naming the user, org and purpose; the org's
+// object keeps the matching row that makes each one single-use. The token alone never grants anything.
+import { jwtVerify, SignJWT } from "jose";
+import { nowMs } from "../clock";
+import { utf8 } from "../crypto/encoding";
+import type { ChallengePurpose } from "../org/challenges";
+import type { Route } from "../http/credentials";
+
+const AUDIENCE = "gatehouse:challenge";
+
+export interface ChallengeClaims extends Route {
+  challengeId: string;
+  userId: string;
+  purpose: ChallengePurpose;
+}
+
+export async function signChallenge(key: string, claims: ChallengeClaims, expiresAtMs: number): Promise<string> {
+  return new SignJWT({ org: claims.slug, jur: claims.jurisdiction, pur: claims.purpose })
+    .setProtectedHeader({ alg: "HS256" })
+    .setSubject(claims.userId)
+    .setJti(claims.challengeId)
+    .setAudience(AUDIENCE)
+    .setIssuedAt(Math.floor(nowMs() / 1000))
+    .setExpirationTime(Math.floor(expiresAtMs / 1000))
+    .sign(utf8(key));
+}
+
+/** The claims of a valid, unexpired challenge of this purpose, or null. */
+export async function verifyChallenge(key: string, token: string, purpose: ChallengePurpose): Promise<ChallengeClaims | null> {
+  try {
+    const { payload } = await jwtVerify(token, utf8(key), {
+      algorithms: ["HS256"],
+      audience: AUDIENCE,
+      currentDate: new Date(nowMs()),
+    });
+    const { sub, jti, org, jur, pur } = payload;
+    if (typeof sub !== "string" || typeof jti !== "string" || typeof org !== "string" || pur !== purpose) return null;
+    if (jur !== null && typeof jur !== "string") return null;
+    return { userId: sub, challengeId: jti, slug: org, jurisdiction: jur ?? null, purpose };
+  } catch {
+    return null;
+  }
+}

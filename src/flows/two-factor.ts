@@ -1,0 +1,86 @@
+// Enrollment and code management, shared by the JSON API and the pages. Secrets are made and sealed here at
+// the edge; every decision (code valid, not replayed, state unchanged) is taken in the org's object.
+import type { Env } from "../env";
+import { seal } from "../crypto/secret-box";
+import { issueCredential, type Route } from "../http/credentials";
+import type { AuditActor, RequestMeta } from "../org/results";
+import { orgStub } from "../org/stub";
+import { enrollmentInfo, newTotpSecret, type EnrollmentInfo } from "../totp";
+import { challengeOrThrow } from "./sign-in";
+import { unwrap } from "./outcomes";
+import { newRecoveryCodes } from "./recovery-codes";
+
+async function sealedSecret(env: Env, userId: string) {
+  const secret = newTotpSecret();
+  return { secret, sealed: await seal(env.TOTP_KEYS, secret, userId) };
+}
+
+/** Starts (or restarts) enrollment for a signed-in user. */
+export async function startEnrollment(env: Env, route: Route, userId: string): Promise<EnrollmentInfo> {
+  const { secret, sealed } = await sealedSecret(env, userId);
+  const r = unwrap(await orgStub(env, route.slug, route.jurisdiction).beginEnrollment(userId, sealed, { session: true }));
+  return enrollmentInfo(secret, r.email, r.period);
+}
+
+export async function confirmEnrollment(env: Env, route: Route, userId: string, code: string, keepSession: string, meta: RequestMeta) {
+  const { codes, hashes } = await newRecoveryCodes(env.HASH_KEY);
+  unwrap(
+    await orgStub(env, route.slug, route.jurisdiction).confirmEnrollment({
+      userId,
+      code,
+      recoveryCodeHashes: hashes,
+      via: { session: keepSession },
+      meta,
+    }),
+  );
+  return codes;
+}
+
+/** Forced enrollment at sign-in: the enrollment_required challenge is the only credential, and only here. */
+export async function startChallengeEnrollment(env: Env, challenge: string): Promise<EnrollmentInfo> {
+  const claims = await challengeOrThrow(env, challenge, "enroll");
+  const { secret, sealed } = await sealedSecret(env, claims.userId);
+  const r = unwrap(
+    await orgStub(env, claims.slug, claims.jurisdiction).beginEnrollment(claims.userId, sealed, { challengeId: claims.challengeId }),
+  );
+  return enrollmentInfo(secret, r.email, r.period);
+}
+
+export async function confirmChallengeEnrollment(env: Env, challenge: string, code: string, meta: RequestMeta) {
+  const claims = await challengeOrThrow(env, challenge, "enroll");
+  const { codes, hashes } = await newRecoveryCodes(env.HASH_KEY);
+  const session = await issueCredential(env.HASH_KEY, "gs", claims);
+  unwrap(
+    await orgStub(env, claims.slug, claims.jurisdiction).confirmEnrollment({
+      userId: claims.userId,
+      code,
+      recoveryCodeHashes: hashes,
+      via: { challengeId: claims.challengeId, newSessionTokenHash: session.hash },
+      meta,
+    }),
+  );
+  return { recoveryCodes: codes, sessionToken: session.token };
+}
+
+export async function regenerateRecoveryCodes(env: Env, route: Route, userId: string, code: string, meta: RequestMeta) {
+  const { codes, hashes } = await newRecoveryCodes(env.HASH_KEY);
+  unwrap(
+    await orgStub(env, route.slug, route.jurisdiction).regenerateRecoveryCodes({ userId, code, recoveryCodeHashes: hashes, meta }),
+  );
+  return codes;
+}
+
+export async function disableTwoFactor(env: Env, route: Route, userId: string, code: string, keepSession: string | undefined, meta: RequestMeta) {
+  unwrap(
+    await orgStub(env, route.slug, route.jurisdiction).disableTwoFactor({
+      userId,
+      code,
+      ...(keepSession ? { keepSession } : {}),
+      meta,
+    }),
+  );
+}
+
+export async function resetTwoFactor(env: Env, route: Route, userId: string, actor: AuditActor, meta: RequestMeta) {
+  unwrap(await orgStub(env, route.slug, route.jurisdiction).resetTwoFactor({ userId, actor, meta }));
+}

@@ -1,0 +1,99 @@
+// Who is calling (c.var.actor): a session cookie, an API key, or the operator's platform token.
+// API keys never meet a second factor (API.md); sessions exist only after the whole sign-in.
+import type { Context, MiddlewareHandler } from "hono";
+import type { AppEnv } from "../env";
+import { ApiError } from "../errors";
+import { timingSafeEqual } from "../crypto/compare";
+import type { Identity } from "../org/actions/identity";
+import type { AuditActor, Role } from "../org/results";
+import { orgStub } from "../org/stub";
+import { readSessionCookie } from "./cookies";
+import { hashCredential, parseCredential, type Route } from "./credentials";
+
+export type Actor =
+  | { kind: "anonymous" }
+  | { kind: "operator" }
+  | { kind: "session"; route: Route; tokenHash: string; identity: Identity }
+  | { kind: "api_key"; route: Route; identity: Identity };
+
+export type SignedIn = Extract<Actor, { kind: "session" | "api_key" }>;
+
+function bearer(c: Context): string | null {
+  const header = c.req.header("authorization");
+  if (header === undefined) return null;
+  const m = /^Bearer ([\x21-\x7e]{1,512})$/.exec(header.trim());
+  if (!m) throw new ApiError("unauthenticated", "The Authorization header must be 'Bearer <key>'.");
+  return m[1] as string;
+}
+
+/** Resolves the caller; a bad bearer is 401 (never silently anonymous), a bad cookie is just signed out. */
+export async function resolveActor(c: Context<AppEnv>): Promise<Actor> {
+  const token = bearer(c);
+  if (token !== null) {
+    const route = parseCredential("gk", token);
+    if (route) {
+      const identity = await orgStub(c.env, route.slug, route.jurisdiction).authenticateApiKey(
+        await hashCredential(c.env.HASH_KEY, token),
+      );
+      if (identity) return { kind: "api_key", route, identity };
+    } else if (timingSafeEqual(token, c.env.PLATFORM_TOKEN)) {
+      return { kind: "operator" };
+    }
+    throw new ApiError("unauthenticated", "The API key is not valid.");
+  }
+  const cookie = readSessionCookie(c);
+  const route = parseCredential("gs", cookie);
+  if (cookie && route) {
+    const tokenHash = await hashCredential(c.env.HASH_KEY, cookie);
+    const identity = await orgStub(c.env, route.slug, route.jurisdiction).authenticateSession(tokenHash);
+    if (identity) return { kind: "session", route, tokenHash, identity };
+  }
+  return { kind: "anonymous" };
+}
+
+export const loadActor: MiddlewareHandler<AppEnv> = async (c, next) => {
+  c.set("actor", await resolveActor(c));
+  await next();
+};
+
+/** The role a caller acts with: an API key never exceeds the role of the admin who made it. */
+export function effectiveRole(identity: Identity): Role {
+  if (!identity.apiKey) return identity.user.role;
+  return identity.apiKey.role === "admin" && identity.user.role === "admin" ? "admin" : "technician";
+}
+
+export function signedIn(c: Context<AppEnv>): SignedIn {
+  const actor = c.get("actor");
+  if (actor.kind === "session" || actor.kind === "api_key") return actor;
+  throw new ApiError("unauthenticated");
+}
+
+export function sessionOnly(c: Context<AppEnv>): Extract<Actor, { kind: "session" }> {
+  const actor = signedIn(c);
+  if (actor.kind !== "session") throw new ApiError("forbidden", "Two-factor settings are changed from a signed-in browser, not with an API key.");
+  return actor;
+}
+
+export function adminOnly(c: Context<AppEnv>): SignedIn {
+  const actor = signedIn(c);
+  if (effectiveRole(actor.identity) !== "admin") throw new ApiError("forbidden", "Only an org admin can do this.");
+  return actor;
+}
+
+export const requireOperator: MiddlewareHandler<AppEnv> = async (c, next) => {
+  if (c.get("actor").kind !== "operator") throw new ApiError("unauthenticated", "The platform token is missing or wrong.");
+  await next();
+};
+
+export function auditActor(actor: Actor): AuditActor {
+  switch (actor.kind) {
+    case "operator":
+      return { type: "operator", label: "support" };
+    case "api_key":
+      return { type: "api_key", id: actor.identity.apiKey?.id, label: actor.identity.apiKey?.name };
+    case "session":
+      return { type: "user", id: actor.identity.user.id, label: actor.identity.user.email };
+    default:
+      return { type: "anonymous" };
+  }
+}

@@ -1,0 +1,28 @@
+// The session cookie (API.md): HttpOnly, Secure, SameSite=Lax, Path=/; "__Host-session" on https, and
+// "session" on plain http (local development), where browsers refuse the __Host- prefix.
+import type { Context } from "hono";
+import { deleteCookie, getCookie, setCookie } from "hono/cookie";
+import { sessionPolicy } from "../org/sessions";
+import type { AppEnv } from "../env";
+
+export function sessionCookieName(c: Context): string {
+  return new URL(c.req.url).protocol === "https:" ? "__Host-session" : "session";
+}
+
+export function readSessionCookie(c: Context): string | undefined {
+  return getCookie(c, sessionCookieName(c));
+}
+
+export function setSessionCookie(c: Context<AppEnv>, token: string): void {
+  setCookie(c, sessionCookieName(c), token, {
+    httpOnly: true,
+    secure: true,
+    sameSite: "Lax",
+    path: "/",
+    maxAge: Math.floor(sessionPolicy(c.env).absoluteMs / 1000),
+  });
+}
+
+export function clearSessionCookie(c: Context): void {
+  deleteCookie(c, sessionCookieName(c), { path: "/", secure: true, httpOnly: true, sameSite: "Lax" });
+}

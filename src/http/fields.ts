@@ -1,0 +1,40 @@
+// Shared request fields: one definition each, used by every route and page.
+import { z } from "zod";
+import { PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS, TOTP_PERIODS_SECONDS } from "../constants";
+import { JURISDICTIONS } from "../org/stub";
+
+export const slug = z
+  .string()
+  .regex(/^[a-z0-9-]{3,40}$/, "must be 3-40 lowercase letters, digits or '-'");
+
+/** Emails are unique across the deployment, compared case-insensitively. */
+export const email = z.string().trim().max(254).pipe(z.email("must be an email address"));
+
+export function normalizeEmail(value: string): string {
+  return value.trim().toLowerCase();
+}
+
+/** NIST SP 800-63B 5.1.1.2: any Unicode, normalised (NFKC), counted in characters. */
+export const password = z.string().refine(
+  (p) => {
+    const n = [...p.normalize("NFKC")].length;
+    return n >= PASSWORD_MIN_CHARS && n <= PASSWORD_MAX_CHARS;
+  },
+  { message: `must be ${PASSWORD_MIN_CHARS} to ${PASSWORD_MAX_CHARS} characters` },
+);
+
+export const personName = z.string().trim().max(200);
+export const role = z.enum(["technician", "admin"]);
+export const jurisdiction = z.enum(JURISDICTIONS);
+export const totpPeriod = z.union(TOTP_PERIODS_SECONDS.map((p) => z.literal(p)) as [z.ZodLiteral<30>, z.ZodLiteral<60>]);
+
+/** A TOTP code as typed: spaces are tolerated ("123 456"). */
+export const totpCode = z
+  .string()
+  .max(32)
+  .transform((s) => s.replace(/\s+/g, ""));
+
+/** A recovery code as typed; normalised later (case, dashes and spaces ignored). */
+export const recoveryCode = z.string().max(64);
+export const challenge = z.string().min(1).max(2048);
+export const id = z.string().min(1).max(100);

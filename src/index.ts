@@ -1,0 +1,29 @@
+// Worker entry: middleware, the API routers of API.md, pages, and the Durable Object classes.
+import { Hono } from "hono";
+import type { AppEnv } from "./env";
+import { ApiError, errorResponse, onError } from "./errors";
+import { loadActor } from "./http/actor";
+import { hsts, limitBody, sameOriginOnly, securityHeaders } from "./http/guards";
+import { authRoutes } from "./routes/auth";
+import { meRoutes } from "./routes/me";
+import { orgRoutes } from "./routes/org";
+import { platformRoutes } from "./routes/platform";
+import { methodNotAllowed } from "./routes/not-found";
+
+export { DirectoryDurableObject } from "./directory/durable-object";
+export { OrgDurableObject } from "./org/durable-object";
+
+const app = new Hono<AppEnv>();
+
+app.use("*", securityHeaders, hsts, limitBody, sameOriginOnly);
+app.get("/healthz", (c) => c.json({ ok: true }));
+app.use("/api/*", loadActor);
+app.route("/auth", authRoutes);
+app.route("/api/me", meRoutes);
+app.route("/api/org", orgRoutes);
+app.route("/api/platform", platformRoutes);
+
+app.notFound((c) => methodNotAllowed(app, c) ?? errorResponse(new ApiError("not_found", "No such endpoint.")));
+app.onError(onError);
+
+export default app;

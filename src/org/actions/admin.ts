@@ -1,0 +1,138 @@
+// Org lifecycle and administration: creating the org and its users, settings, compliance, API keys, roles.
+import { nowMs } from "../../clock";
+import { TOTP_PERIODS_SECONDS } from "../../constants";
+import { deleteApiKey, findApiKeyById, insertApiKey, listApiKeys, type ApiKeyInfo } from "../api-keys";
+import { recordEvent } from "../audit";
+import { type AuditActor, type OrgInfo, type RequestMeta, type Result, type Role, type UserInfo, fail, ok } from "../results";
+import { revokeUserSessions } from "../sessions";
+import { insertOrg, readOrg, writeSettings } from "../settings";
+import type { Store } from "../store";
+import { countAdmins, findUser, findUserByEmail, insertUser, listUsers, publicUser, setRole } from "../users";
+
+export interface NewUser {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  passwordHash: string;
+}
+
+export function initializeOrg(
+  store: Store,
+  input: { slug: string; name: string; jurisdiction: string | null; admin: NewUser; actor: AuditActor; meta: RequestMeta },
+): Result<null, "conflict"> {
+  const now = nowMs();
+  const { sql } = store;
+  return store.tx(() => {
+    if (readOrg(sql)) return fail("conflict");
+    insertOrg(sql, input.slug, input.name, input.jurisdiction, now);
+    insertUser(sql, input.admin, now);
+    recordEvent(sql, { type: "org.created", actor: input.actor, subject: { id: input.slug, label: input.name }, meta: input.meta }, now);
+    recordEvent(sql, { type: "user.created", actor: input.actor, subject: { id: input.admin.id, label: input.admin.email }, meta: input.meta, detail: { role: "admin" } }, now);
+    return ok(null);
+  });
+}
+
+export function createUser(
+  store: Store,
+  input: { user: NewUser; actor: AuditActor; meta: RequestMeta },
+): Result<UserInfo, "conflict" | "not_found"> {
+  const now = nowMs();
+  const { sql } = store;
+  return store.tx(() => {
+    if (!readOrg(sql)) return fail("not_found");
+    if (findUserByEmail(sql, input.user.email)) return fail("conflict");
+    insertUser(sql, input.user, now);
+    recordEvent(sql, { type: "user.created", actor: input.actor, subject: { id: input.user.id, label: input.user.email }, meta: input.meta, detail: { role: input.user.role } }, now);
+    return ok({ id: input.user.id, email: input.user.email, name: input.user.name, role: input.user.role });
+  });
+}
+
+/** Changes a role; the org always keeps an admin, and the user's sessions are revoked (new privileges, new sign-in). */
+export function changeRole(
+  store: Store,
+  input: { userId: string; role: Role; actor: AuditActor; meta: RequestMeta },
+): Result<UserInfo, "not_found" | "conflict"> {
+  const now = nowMs();
+  const { sql } = store;
+  return store.tx(() => {
+    const user = findUser(sql, input.userId);
+    if (!user) return fail("not_found");
+    if (user.role === input.role) return ok(publicUser(user));
+    if (user.role === "admin" && countAdmins(sql) <= 1) return fail("conflict");
+    setRole(sql, user.id, input.role);
+    revokeUserSessions(sql, user.id);
+    recordEvent(sql, { type: "user.role_changed", actor: input.actor, subject: { id: user.id, label: user.email }, meta: input.meta, detail: { from: user.role, to: input.role } }, now);
+    return ok({ ...publicUser(user), role: input.role });
+  });
+}
+
+export function updateSettings(
+  store: Store,
+  input: { require2fa?: boolean; totpPeriod?: number; actor: AuditActor; meta: RequestMeta },
+): Result<{ require2fa: boolean; totpPeriod: number }, "not_found" | "invalid_period"> {
+  const now = nowMs();
+  const { sql } = store;
+  return store.tx(() => {
+    const org = readOrg(sql);
+    if (!org) return fail("not_found");
+    const next = { require2fa: input.require2fa ?? org.require2fa, totpPeriod: input.totpPeriod ?? org.totpPeriod };
+    if (!(TOTP_PERIODS_SECONDS as readonly number[]).includes(next.totpPeriod)) return fail("invalid_period");
+    writeSettings(sql, next);
+    const event = { actor: input.actor, subject: { id: org.slug, label: org.name }, meta: input.meta };
+    if (next.require2fa !== org.require2fa) {
+      // Existing sessions stay valid (seeds: enforcement does not log anyone out); the next sign-in enforces it.
+      recordEvent(sql, { ...event, type: next.require2fa ? "org.require_2fa_enabled" : "org.require_2fa_disabled" }, now);
+    }
+    if (next.totpPeriod !== org.totpPeriod) {
+      recordEvent(sql, { ...event, type: "org.totp_period_changed", detail: { from: org.totpPeriod, to: next.totpPeriod } }, now);
+    }
+    return ok(next);
+  });
+}
+
+export interface Compliance {
+  required: boolean;
+  enrolled: number;
+  total: number;
+  notEnrolled: { id: string; email: string; name: string; lastLoginAt: string | null }[];
+}
+
+export function compliance(store: Store): Compliance {
+  const users = listUsers(store.sql);
+  return {
+    required: readOrg(store.sql)?.require2fa ?? false,
+    enrolled: users.filter((u) => u.twoFactorEnabled).length,
+    total: users.length,
+    notEnrolled: users
+      .filter((u) => !u.twoFactorEnabled)
+      .map((u) => ({ id: u.id, email: u.email, name: u.name, lastLoginAt: u.lastLoginAt })),
+  };
+}
+
+export function createApiKey(
+  store: Store,
+  input: { id: string; keyHash: string; name: string; role: Role; createdBy: string; actor: AuditActor; meta: RequestMeta },
+): ApiKeyInfo {
+  const now = nowMs();
+  const { sql } = store;
+  return store.tx(() => {
+    insertApiKey(sql, { id: input.id, keyHash: input.keyHash, name: input.name, role: input.role, createdBy: input.createdBy }, now);
+    recordEvent(sql, { type: "api_key.created", actor: input.actor, subject: { id: input.id, label: input.name }, meta: input.meta, detail: { role: input.role } }, now);
+    return findApiKeyById(sql, input.id) as ApiKeyInfo;
+  });
+}
+
+export function revokeApiKey(store: Store, input: { id: string; actor: AuditActor; meta: RequestMeta }): Result<null, "not_found"> {
+  const now = nowMs();
+  const { sql } = store;
+  return store.tx(() => {
+    const key = findApiKeyById(sql, input.id);
+    if (!key || !deleteApiKey(sql, input.id)) return fail("not_found");
+    recordEvent(sql, { type: "api_key.revoked", actor: input.actor, subject: { id: key.id, label: key.name }, meta: input.meta }, now);
+    return ok(null);
+  });
+}
+
+export { listApiKeys };
+export type { OrgInfo };

@@ -1,0 +1,71 @@
+// Who is calling: a session cookie or an API key, checked against this org's rows on every request.
+import { nowMs } from "../../clock";
+import { RECENT_SIGN_IN_SECONDS } from "../../constants";
+import { useApiKey } from "../api-keys";
+import { recordEvent } from "../audit";
+import { recoveryStatus } from "../recovery-codes";
+import type { OrgInfo, Role, UserInfo } from "../results";
+import { findLiveSession, revokeSession, sessionPolicy } from "../sessions";
+import { readOrg } from "../settings";
+import type { Store } from "../store";
+import { activeTotp } from "../totp-state";
+import { findUser, publicUser } from "../users";
+
+export interface Identity {
+  user: UserInfo;
+  org: OrgInfo;
+  twoFactor: { enabled: boolean; recoveryCodesRemaining: number; period: number | null };
+  /** Set for a session: when it began, and whether it is recent enough for step-up actions. */
+  session?: { createdAt: number; recent: boolean };
+  /** Set for an API key: the key acts with its own role on behalf of the admin who made it. */
+  apiKey?: { id: string; name: string; role: Role };
+}
+
+function identityOf(store: Store, userId: string): Identity | null {
+  const user = findUser(store.sql, userId);
+  const org = readOrg(store.sql);
+  if (!user || !org) return null;
+  const totp = activeTotp(store.sql, userId);
+  return {
+    user: publicUser(user),
+    org,
+    twoFactor: {
+      enabled: !!totp,
+      recoveryCodesRemaining: totp ? recoveryStatus(store.sql, userId).remaining : 0,
+      period: totp?.period ?? null,
+    },
+  };
+}
+
+export function authenticateSession(store: Store, tokenHash: string): Identity | null {
+  const now = nowMs();
+  return store.tx(() => {
+    const session = findLiveSession(store.sql, tokenHash, now, sessionPolicy(store.env));
+    if (!session) return null;
+    const id = identityOf(store, session.user_id);
+    if (!id) return null;
+    return { ...id, session: { createdAt: session.created_at, recent: now - session.created_at < RECENT_SIGN_IN_SECONDS * 1000 } };
+  });
+}
+
+export function authenticateApiKey(store: Store, keyHash: string): Identity | null {
+  const now = nowMs();
+  return store.tx(() => {
+    const key = useApiKey(store.sql, keyHash, now);
+    if (!key) return null;
+    const id = identityOf(store, key.createdBy);
+    if (!id) return null;
+    return { ...id, apiKey: { id: key.id, name: key.name, role: key.role } };
+  });
+}
+
+export function logout(store: Store, tokenHash: string): void {
+  const now = nowMs();
+  store.tx(() => {
+    const session = findLiveSession(store.sql, tokenHash, now, sessionPolicy(store.env));
+    if (!session) return;
+    revokeSession(store.sql, tokenHash);
+    const user = findUser(store.sql, session.user_id);
+    recordEvent(store.sql, { type: "session.revoked", actor: { type: "user", id: session.user_id, label: user?.email }, subject: { id: session.user_id, label: user?.email }, detail: { reason: "logout" } }, now);
+  });
+}

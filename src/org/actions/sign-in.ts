@@ -1,0 +1,146 @@
+// Sign-in decisions, each one atomic step inside the org's object: the password outcome (computed at the edge),
+// the TOTP or recovery-code step of a challenge, and the session check of every request.
+import { nowMs } from "../../clock";
+import { open } from "../../crypto/secret-box";
+import { matchStep } from "../../totp";
+import { recordEvent } from "../audit";
+import { challengeAlive, createChallenge, recordChallengeFailure, spendChallenge } from "../challenges";
+import { lockedFor, recordFailure, recordSuccess } from "../lockout";
+import { recoveryStatus, spendRecoveryCode } from "../recovery-codes";
+import { type LoginStep, type RequestMeta, type Result, fail, ok } from "../results";
+import { createSession, sessionPolicy } from "../sessions";
+import { readOrg } from "../settings";
+import type { Store } from "../store";
+import { activeTotp, sameSecret, setLastStep } from "../totp-state";
+import { findUser, markLogin, setPasswordHash, type UserRow } from "../users";
+
+export interface PasswordOutcome {
+  userId: string;
+  /** The password matched and, when an operator code was given, it names this org. */
+  passed: boolean;
+  /** Why it failed, for the audit log only (the caller always answers the same 401). */
+  failure?: "wrong_password" | "wrong_org";
+  /** A stronger hash of the same password, when the stored one uses an older cost. */
+  rehash?: string;
+  sessionTokenHash: string;
+  meta: RequestMeta;
+}
+
+type SignInFailure = "invalid_credentials" | "too_many_attempts";
+type ChallengeFailure = "invalid_challenge" | "invalid_code" | "too_many_attempts";
+
+function userActor(u: UserRow) {
+  return { type: "user" as const, id: u.id, label: u.email };
+}
+
+function subject(u: UserRow) {
+  return { id: u.id, label: u.email };
+}
+
+/** Signs the user in, or issues the challenge of the next step. */
+function finishFirstStep(store: Store, user: UserRow, sessionTokenHash: string, meta: RequestMeta, now: number): LoginStep {
+  const { sql } = store;
+  if (activeTotp(sql, user.id)) return { status: "2fa_required", ...createChallenge(sql, user.id, "2fa", now) };
+  if (readOrg(sql)?.require2fa) return { status: "enrollment_required", ...createChallenge(sql, user.id, "enroll", now) };
+  startSession(store, user, sessionTokenHash, meta, now, "password");
+  return { status: "authenticated" };
+}
+
+export function startSession(store: Store, user: UserRow, tokenHash: string, meta: RequestMeta, now: number, method: string) {
+  createSession(store.sql, tokenHash, user.id, now, sessionPolicy(store.env), meta);
+  markLogin(store.sql, user.id, now);
+  recordEvent(store.sql, { type: "login.succeeded", actor: userActor(user), subject: subject(user), meta, detail: { method } }, now);
+}
+
+export function completePasswordStep(store: Store, input: PasswordOutcome): Result<LoginStep, SignInFailure> {
+  const now = nowMs();
+  const { sql } = store;
+  return store.tx(() => {
+    const user = findUser(sql, input.userId);
+    if (!user) return fail("invalid_credentials");
+    const locked = lockedFor(user, now);
+    if (locked) {
+      recordEvent(sql, { type: "login.failed", actor: userActor(user), subject: subject(user), meta: input.meta, detail: { reason: "locked" } }, now);
+      return fail("too_many_attempts", locked);
+    }
+    if (!input.passed) {
+      const lockedNow = recordFailure(sql, user, "password", now);
+      recordEvent(sql, { type: "login.failed", actor: userActor(user), subject: subject(user), meta: input.meta, detail: { reason: input.failure ?? "wrong_password" } }, now);
+      if (lockedNow) recordEvent(sql, { type: "account.locked", actor: { type: "system" }, subject: subject(user), meta: input.meta }, now);
+      return fail("invalid_credentials");
+    }
+    recordSuccess(sql, user.id, "password");
+    if (input.rehash) setPasswordHash(sql, user.id, input.rehash);
+    return ok(finishFirstStep(store, user, input.sessionTokenHash, input.meta, now));
+  });
+}
+
+/** Counts a wrong second factor against the challenge and the user; may lock the account. */
+export function recordWrongSecondFactor(store: Store, user: UserRow, challengeId: string | null, meta: RequestMeta, now: number) {
+  if (challengeId) recordChallengeFailure(store.sql, challengeId);
+  const lockedNow = recordFailure(store.sql, user, "code", now);
+  recordEvent(store.sql, { type: "2fa.code_failed", actor: userActor(user), subject: subject(user), meta }, now);
+  if (lockedNow) recordEvent(store.sql, { type: "account.locked", actor: { type: "system" }, subject: subject(user), meta }, now);
+}
+
+interface ChallengeInput {
+  challengeId: string;
+  userId: string;
+  code: string;
+  sessionTokenHash: string;
+  meta: RequestMeta;
+}
+
+/** The TOTP step: code valid, not replayed, challenge alive, counters: decided in one transaction. */
+export async function completeTotpStep(store: Store, input: ChallengeInput): Promise<Result<null, ChallengeFailure>> {
+  const { sql } = store;
+  const before = activeTotp(sql, input.userId);
+  // Decrypting is async, so it happens first; the transaction re-reads the row and checks it is unchanged.
+  const secret = before ? await open(store.env.TOTP_KEYS, { keyId: before.key_id, ciphertext: before.ciphertext }, input.userId) : null;
+  const now = nowMs();
+  return store.tx(() => {
+    const user = findUser(sql, input.userId);
+    if (!user) return fail("invalid_challenge");
+    const locked = lockedFor(user, now);
+    if (locked) return fail("too_many_attempts", locked);
+    if (!challengeAlive(sql, input.challengeId, user.id, "2fa", now)) return fail("invalid_challenge");
+    const row = activeTotp(sql, user.id);
+    if (!row || !before || !secret || !sameSecret(row, before)) return fail("invalid_challenge");
+    const step = matchStep(secret, input.code, now, row.period, row.last_step);
+    if (step === null) {
+      recordWrongSecondFactor(store, user, input.challengeId, input.meta, now);
+      return fail("invalid_code");
+    }
+    // Burn the challenge and the step before issuing the session: neither can be used again.
+    spendChallenge(sql, input.challengeId, now);
+    setLastStep(sql, user.id, step);
+    recordSuccess(sql, user.id, "code");
+    startSession(store, user, input.sessionTokenHash, input.meta, now, "totp");
+    return ok(null);
+  });
+}
+
+/** The recovery-code step; `code` is the keyed hash of the normalised code, computed at the edge. */
+export function completeRecoveryStep(store: Store, input: ChallengeInput): Result<{ remaining: number }, ChallengeFailure> {
+  const { sql } = store;
+  const now = nowMs();
+  return store.tx(() => {
+    const user = findUser(sql, input.userId);
+    if (!user) return fail("invalid_challenge");
+    const locked = lockedFor(user, now);
+    if (locked) return fail("too_many_attempts", locked);
+    if (!challengeAlive(sql, input.challengeId, user.id, "2fa", now) || !activeTotp(sql, user.id)) {
+      return fail("invalid_challenge");
+    }
+    if (!spendRecoveryCode(sql, user.id, input.code, now)) {
+      recordWrongSecondFactor(store, user, input.challengeId, input.meta, now);
+      return fail("invalid_code");
+    }
+    spendChallenge(sql, input.challengeId, now);
+    recordSuccess(sql, user.id, "code");
+    const { remaining } = recoveryStatus(sql, user.id);
+    recordEvent(sql, { type: "2fa.recovery_code_used", actor: userActor(user), subject: subject(user), meta: input.meta, detail: { remaining } }, now);
+    startSession(store, user, input.sessionTokenHash, input.meta, now, "recovery_code");
+    return ok({ remaining });
+  });
+}

@@ -1,0 +1,181 @@
+// Enrolling, regenerating recovery codes, disabling and resetting TOTP: each one transaction.
+import { nowMs } from "../../clock";
+import { open, type Sealed } from "../../crypto/secret-box";
+import { matchStep } from "../../totp";
+import { type AuditSubject, recordEvent } from "../audit";
+import { challengeAlive, killUserChallenges, recordChallengeFailure, spendChallenge } from "../challenges";
+import { clearLock, lockedFor, recordSuccess } from "../lockout";
+import { deleteRecoveryCodes, replaceRecoveryCodes } from "../recovery-codes";
+import { type AuditActor, type RequestMeta, type Result, fail, ok } from "../results";
+import { revokeUserSessions } from "../sessions";
+import { readOrg } from "../settings";
+import type { Store } from "../store";
+import { activatePendingTotp, activeTotp, deleteTotp, pendingTotp, putPendingTotp, sameSecret, setLastStep, type TotpRow } from "../totp-state";
+import { findUser, type UserRow } from "../users";
+import { recordWrongSecondFactor, startSession } from "./sign-in";
+
+/** How enrollment is reached: a signed-in session, or the challenge of a forced enrollment at sign-in. */
+export type EnrollmentVia = { session: string } | { challengeId: string; newSessionTokenHash: string };
+
+function subjectOf(u: UserRow): AuditSubject {
+  return { id: u.id, label: u.email };
+}
+
+function selfActor(u: UserRow): AuditActor {
+  return { type: "user", id: u.id, label: u.email };
+}
+
+async function decrypt(store: Store, row: TotpRow | undefined): Promise<string | null> {
+  if (!row) return null;
+  return open(store.env.TOTP_KEYS, { keyId: row.key_id, ciphertext: row.ciphertext }, row.user_id);
+}
+
+/** Stores a new pending secret (sealed at the edge); a second setup replaces the pending one. */
+export function beginEnrollment(
+  store: Store,
+  userId: string,
+  sealed: Sealed,
+  via: { session: true } | { challengeId: string },
+): Result<{ email: string; period: number }, "already_enrolled" | "invalid_challenge" | "not_found"> {
+  const now = nowMs();
+  const { sql } = store;
+  return store.tx(() => {
+    const user = findUser(sql, userId);
+    const org = readOrg(sql);
+    if (!user || !org) return fail("not_found");
+    if ("challengeId" in via && !challengeAlive(sql, via.challengeId, userId, "enroll", now)) return fail("invalid_challenge");
+    if (activeTotp(sql, userId)) return fail("already_enrolled");
+    putPendingTotp(sql, userId, sealed, org.totpPeriod, now);
+    return ok({ email: user.email, period: org.totpPeriod });
+  });
+}
+
+/**
+ * Confirms the pending secret with a code. The confirming code's step is stored as the last one accepted,
+ * so the same code cannot then sign in. The first recovery codes (hashed at the edge) are stored with it.
+ */
+export async function confirmEnrollment(
+  store: Store,
+  input: { userId: string; code: string; recoveryCodeHashes: string[]; via: EnrollmentVia; meta: RequestMeta },
+): Promise<Result<null, "invalid_code" | "invalid_challenge" | "already_enrolled" | "not_pending" | "too_many_attempts">> {
+  const { sql } = store;
+  const before = pendingTotp(sql, input.userId);
+  const secret = await decrypt(store, before);
+  const now = nowMs();
+  return store.tx(() => {
+    const user = findUser(sql, input.userId);
+    if (!user) return fail("invalid_challenge");
+    const challengeId = "challengeId" in input.via ? input.via.challengeId : null;
+    if (challengeId && !challengeAlive(sql, challengeId, user.id, "enroll", now)) return fail("invalid_challenge");
+    if (activeTotp(sql, user.id)) return fail("already_enrolled");
+    const pending = pendingTotp(sql, user.id);
+    if (!pending || !before || !secret || !sameSecret(pending, before)) return fail("not_pending");
+    const step = matchStep(secret, input.code, now, pending.period, -1);
+    if (step === null) {
+      if (challengeId) recordChallengeFailure(sql, challengeId);
+      return fail("invalid_code");
+    }
+    activatePendingTotp(sql, pending, step, now);
+    replaceRecoveryCodes(sql, user.id, input.recoveryCodeHashes, now);
+    recordEvent(sql, { type: "2fa.enabled", actor: selfActor(user), subject: subjectOf(user), meta: input.meta }, now);
+    if ("session" in input.via) {
+      // Changing the second factor signs out every other browser of this user.
+      revokeUserSessions(sql, user.id, input.via.session);
+    } else {
+      spendChallenge(sql, input.via.challengeId, now);
+      revokeUserSessions(sql, user.id);
+      startSession(store, user, input.via.newSessionTokenHash, input.meta, now, "enrollment");
+    }
+    return ok(null);
+  });
+}
+
+type CodeFailure = "invalid_code" | "not_enrolled" | "too_many_attempts";
+
+/** Checks a current TOTP code inside a transaction (replays refused, failures counted toward the lock). */
+function spendCurrentCode(
+  store: Store,
+  user: UserRow,
+  before: TotpRow | undefined,
+  secret: string | null,
+  code: string,
+  meta: RequestMeta,
+  now: number,
+): Result<null, CodeFailure> {
+  const locked = lockedFor(user, now);
+  if (locked) return fail("too_many_attempts", locked);
+  const row = activeTotp(store.sql, user.id);
+  if (!row || !before || !secret || !sameSecret(row, before)) return fail("not_enrolled");
+  const step = matchStep(secret, code, now, row.period, row.last_step);
+  if (step === null) {
+    recordWrongSecondFactor(store, user, null, meta, now);
+    return fail("invalid_code");
+  }
+  setLastStep(store.sql, user.id, step);
+  recordSuccess(store.sql, user.id, "code");
+  return ok(null);
+}
+
+/** A new set of recovery codes for a current TOTP code; the old set dies in the same transaction. */
+export async function regenerateRecoveryCodes(
+  store: Store,
+  input: { userId: string; code: string; recoveryCodeHashes: string[]; meta: RequestMeta },
+): Promise<Result<null, CodeFailure | "not_found">> {
+  const { sql } = store;
+  const before = activeTotp(sql, input.userId);
+  const secret = await decrypt(store, before);
+  const now = nowMs();
+  return store.tx(() => {
+    const user = findUser(sql, input.userId);
+    if (!user) return fail("not_found");
+    const checked = spendCurrentCode(store, user, before, secret, input.code, input.meta, now);
+    if (!checked.ok) return checked;
+    replaceRecoveryCodes(sql, user.id, input.recoveryCodeHashes, now);
+    recordEvent(sql, { type: "2fa.recovery_codes_regenerated", actor: selfActor(user), subject: subjectOf(user), meta: input.meta }, now);
+    return ok(null);
+  });
+}
+
+/** Turns 2FA off with a current code, unless the org requires it. */
+export async function disableTwoFactor(
+  store: Store,
+  input: { userId: string; code: string; keepSession?: string; meta: RequestMeta },
+): Promise<Result<null, CodeFailure | "enforced_by_org" | "not_found">> {
+  const { sql } = store;
+  const before = activeTotp(sql, input.userId);
+  const secret = await decrypt(store, before);
+  const now = nowMs();
+  return store.tx(() => {
+    const user = findUser(sql, input.userId);
+    if (!user) return fail("not_found");
+    if (readOrg(sql)?.require2fa) return fail("enforced_by_org");
+    const checked = spendCurrentCode(store, user, before, secret, input.code, input.meta, now);
+    if (!checked.ok) return checked;
+    deleteTotp(sql, user.id);
+    deleteRecoveryCodes(sql, user.id);
+    revokeUserSessions(sql, user.id, input.keepSession);
+    recordEvent(sql, { type: "2fa.disabled", actor: selfActor(user), subject: subjectOf(user), meta: input.meta }, now);
+    return ok(null);
+  });
+}
+
+/** An admin's or the operator's reset for a lost phone: secret and codes gone, every session revoked. */
+export function resetTwoFactor(
+  store: Store,
+  input: { userId: string; actor: AuditActor; meta: RequestMeta },
+): Result<null, "not_found"> {
+  const { sql } = store;
+  const now = nowMs();
+  return store.tx(() => {
+    const user = findUser(sql, input.userId);
+    if (!user) return fail("not_found");
+    const had = !!activeTotp(sql, user.id);
+    deleteTotp(sql, user.id);
+    deleteRecoveryCodes(sql, user.id);
+    revokeUserSessions(sql, user.id);
+    killUserChallenges(sql, user.id, now);
+    clearLock(sql, user.id);
+    recordEvent(sql, { type: "2fa.reset", actor: input.actor, subject: subjectOf(user), meta: input.meta, detail: { hadTwoFactor: had } }, now);
+    return ok(null);
+  });
+}

@@ -1,0 +1,163 @@
+// One object per org (SQLite storage): the org's users, sessions, 2FA state and audit log, with strong
+// consistency. Public methods are the RPC API, one per user action, each one transaction; the work is in
+// ./actions. Expected failures come back as Result values (a thrown error would lose all but its message).
+import { DurableObject } from "cloudflare:workers";
+import { nowMs } from "../clock";
+import type { Env } from "../env";
+import type { Sealed } from "../crypto/secret-box";
+import { applyMigrations } from "../storage/migrate";
+import * as admin from "./actions/admin";
+import * as identity from "./actions/identity";
+import * as signIn from "./actions/sign-in";
+import * as twoFactor from "./actions/two-factor";
+import { listEvents, trimEvents } from "./audit";
+import { deleteOldChallenges } from "./challenges";
+import { ORG_MIGRATIONS } from "./migrations";
+import { recoveryStatus } from "./recovery-codes";
+import type { AuditActor, RequestMeta, Role } from "./results";
+import { deleteExpiredSessions, sessionPolicy } from "./sessions";
+import { readOrg } from "./settings";
+import type { Store } from "./store";
+import { findUser, listUsers } from "./users";
+
+/** Housekeeping (audit retention, dead sessions and challenges) runs this often from the alarm. */
+const HOUSEKEEPING_INTERVAL_MS = 6 * 3_600_000;
+
+export class OrgDurableObject extends DurableObject<Env> {
+  private readonly store: Store;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.store = { sql: ctx.storage.sql, env, tx: (fn) => ctx.storage.transactionSync(fn) };
+    ctx.blockConcurrencyWhile(async () => {
+      applyMigrations(ctx.storage, ORG_MIGRATIONS);
+    });
+  }
+
+  /** Trims the audit log and drops dead sessions and challenges, off the request path. */
+  override async alarm(): Promise<void> {
+    const now = nowMs();
+    this.store.tx(() => {
+      trimEvents(this.store.sql, now);
+      deleteExpiredSessions(this.store.sql, now, sessionPolicy(this.env));
+      deleteOldChallenges(this.store.sql, now);
+    });
+    await this.ctx.storage.setAlarm(now + HOUSEKEEPING_INTERVAL_MS);
+  }
+
+  private async ensureAlarm(): Promise<void> {
+    if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(nowMs() + HOUSEKEEPING_INTERVAL_MS);
+  }
+
+  // --- lifecycle and users ---
+
+  async initialize(input: Parameters<typeof admin.initializeOrg>[1]) {
+    const result = admin.initializeOrg(this.store, input);
+    if (result.ok) await this.ensureAlarm();
+    return result;
+  }
+
+  /** Whether the user exists; with an empty id, whether the org exists. The directory's source of truth. */
+  hasUser(userId: string): boolean {
+    return userId === "" ? !!readOrg(this.store.sql) : !!findUser(this.store.sql, userId);
+  }
+
+  getOrg() {
+    return readOrg(this.store.sql) ?? null;
+  }
+
+  createUser(input: Parameters<typeof admin.createUser>[1]) {
+    return admin.createUser(this.store, input);
+  }
+
+  changeRole(input: Parameters<typeof admin.changeRole>[1]) {
+    return admin.changeRole(this.store, input);
+  }
+
+  listUsers() {
+    return listUsers(this.store.sql);
+  }
+
+  /** What the edge needs to check a password: the stored hash only. */
+  passwordHashOf(userId: string): string | null {
+    return findUser(this.store.sql, userId)?.password_hash ?? null;
+  }
+
+  // --- sign-in ---
+
+  completePasswordStep(input: signIn.PasswordOutcome) {
+    return signIn.completePasswordStep(this.store, input);
+  }
+
+  completeTotpStep(input: Parameters<typeof signIn.completeTotpStep>[1]) {
+    return signIn.completeTotpStep(this.store, input);
+  }
+
+  completeRecoveryStep(input: Parameters<typeof signIn.completeRecoveryStep>[1]) {
+    return signIn.completeRecoveryStep(this.store, input);
+  }
+
+  authenticateSession(tokenHash: string) {
+    return identity.authenticateSession(this.store, tokenHash);
+  }
+
+  authenticateApiKey(keyHash: string) {
+    return identity.authenticateApiKey(this.store, keyHash);
+  }
+
+  logout(tokenHash: string): void {
+    identity.logout(this.store, tokenHash);
+  }
+
+  // --- two-factor ---
+
+  beginEnrollment(userId: string, sealed: Sealed, via: { session: true } | { challengeId: string }) {
+    return twoFactor.beginEnrollment(this.store, userId, sealed, via);
+  }
+
+  confirmEnrollment(input: Parameters<typeof twoFactor.confirmEnrollment>[1]) {
+    return twoFactor.confirmEnrollment(this.store, input);
+  }
+
+  recoveryCodesStatus(userId: string) {
+    return recoveryStatus(this.store.sql, userId);
+  }
+
+  regenerateRecoveryCodes(input: Parameters<typeof twoFactor.regenerateRecoveryCodes>[1]) {
+    return twoFactor.regenerateRecoveryCodes(this.store, input);
+  }
+
+  disableTwoFactor(input: Parameters<typeof twoFactor.disableTwoFactor>[1]) {
+    return twoFactor.disableTwoFactor(this.store, input);
+  }
+
+  resetTwoFactor(input: { userId: string; actor: AuditActor; meta: RequestMeta }) {
+    return twoFactor.resetTwoFactor(this.store, input);
+  }
+
+  // --- administration ---
+
+  updateSettings(input: Parameters<typeof admin.updateSettings>[1]) {
+    return admin.updateSettings(this.store, input);
+  }
+
+  compliance() {
+    return admin.compliance(this.store);
+  }
+
+  createApiKey(input: Parameters<typeof admin.createApiKey>[1]) {
+    return admin.createApiKey(this.store, input);
+  }
+
+  listApiKeys() {
+    return admin.listApiKeys(this.store.sql);
+  }
+
+  revokeApiKey(input: { id: string; actor: AuditActor; meta: RequestMeta }) {
+    return admin.revokeApiKey(this.store, input);
+  }
+
+  auditEvents(limit: number, before?: number) {
+    return listEvents(this.store.sql, limit, before);
+  }
+}

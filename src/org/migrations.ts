@@ -1,0 +1,34 @@
+// The org object's schema, one append-only step per release. Never edit a shipped step: add one.
+// docs/storage.md documents every table and what is hashed or encrypted.
+export const ORG_MIGRATIONS: readonly string[] = [
+  // 1: foundation: the org, its users, sessions and audit log.
+  `CREATE TABLE org (k INTEGER PRIMARY KEY CHECK (k = 1), slug TEXT NOT NULL, name TEXT NOT NULL,
+     jurisdiction TEXT, created_at INTEGER NOT NULL) STRICT;
+   CREATE TABLE users (id TEXT PRIMARY KEY, email TEXT NOT NULL COLLATE NOCASE UNIQUE, name TEXT NOT NULL,
+     role TEXT NOT NULL CHECK (role IN ('technician', 'admin')), password_hash TEXT NOT NULL,
+     created_at INTEGER NOT NULL, last_login_at INTEGER) STRICT;
+   CREATE TABLE sessions (token_hash TEXT PRIMARY KEY, user_id TEXT NOT NULL, created_at INTEGER NOT NULL,
+     last_seen_at INTEGER NOT NULL, expires_at INTEGER NOT NULL, ip TEXT, user_agent TEXT) STRICT;
+   CREATE INDEX sessions_by_user ON sessions (user_id);
+   CREATE TABLE audit (id INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, type TEXT NOT NULL,
+     actor_type TEXT NOT NULL, actor_id TEXT, actor_label TEXT, subject_id TEXT, subject_label TEXT,
+     ip TEXT, user_agent TEXT, detail TEXT) STRICT;`,
+  // 2: two-factor: settings, secrets (encrypted), recovery codes (hashed), challenges, lockout counters.
+  `ALTER TABLE org ADD COLUMN require_2fa INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE org ADD COLUMN totp_period INTEGER NOT NULL DEFAULT 30;
+   ALTER TABLE users ADD COLUMN failed_passwords INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE users ADD COLUMN failed_codes INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE users ADD COLUMN locked_until INTEGER NOT NULL DEFAULT 0;
+   CREATE TABLE totp (user_id TEXT PRIMARY KEY, key_id TEXT NOT NULL, ciphertext TEXT NOT NULL,
+     period INTEGER NOT NULL, confirmed_at INTEGER NOT NULL, last_step INTEGER NOT NULL) STRICT;
+   CREATE TABLE totp_pending (user_id TEXT PRIMARY KEY, key_id TEXT NOT NULL, ciphertext TEXT NOT NULL,
+     period INTEGER NOT NULL, created_at INTEGER NOT NULL) STRICT;
+   CREATE TABLE recovery_codes (user_id TEXT NOT NULL, code_hash TEXT NOT NULL, created_at INTEGER NOT NULL,
+     used_at INTEGER, PRIMARY KEY (user_id, code_hash)) STRICT;
+   CREATE TABLE challenges (id TEXT PRIMARY KEY, user_id TEXT NOT NULL, purpose TEXT NOT NULL,
+     expires_at INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, used_at INTEGER) STRICT;`,
+  // 3: administration: API keys.
+  `CREATE TABLE api_keys (id TEXT PRIMARY KEY, key_hash TEXT NOT NULL UNIQUE, name TEXT NOT NULL,
+     role TEXT NOT NULL CHECK (role IN ('technician', 'admin')), created_by TEXT NOT NULL,
+     created_at INTEGER NOT NULL, last_used_at INTEGER) STRICT;`,
+];

@@ -1,0 +1,48 @@
+// What crosses the RPC boundary: expected outcomes are values, because a thrown error keeps only its message.
+export type Result<T, R extends string = string> =
+  | { ok: true; value: T }
+  | { ok: false; reason: R; retryAfterSeconds?: number };
+
+export function ok<T>(value: T): { ok: true; value: T } {
+  return { ok: true, value };
+}
+
+export function fail<R extends string>(reason: R, retryAfterSeconds?: number): { ok: false; reason: R; retryAfterSeconds?: number } {
+  return retryAfterSeconds === undefined ? { ok: false, reason } : { ok: false, reason, retryAfterSeconds };
+}
+
+export type Role = "technician" | "admin";
+
+/** Who did something, as the audit log records it. */
+export interface AuditActor {
+  type: "user" | "api_key" | "operator" | "system" | "anonymous";
+  id?: string;
+  label?: string;
+}
+
+/** Where a request came from, for the audit log. */
+export interface RequestMeta {
+  ip?: string;
+  userAgent?: string;
+}
+
+export interface OrgInfo {
+  slug: string;
+  name: string;
+  jurisdiction: string | null;
+  require2fa: boolean;
+  totpPeriod: number;
+}
+
+export interface UserInfo {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+}
+
+/** Outcome of the password step, decided inside the org's object. */
+export type LoginStep =
+  | { status: "authenticated" }
+  | { status: "2fa_required"; challengeId: string; expiresAt: number }
+  | { status: "enrollment_required"; challengeId: string; expiresAt: number };

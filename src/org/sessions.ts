@@ -1,0 +1,78 @@
+// The sessions table: one row per signed-in browser, keyed by a hash of the cookie's secret, so logout and
+// resets revoke at once and a stolen database holds no usable token (lucia's id + hashed-secret pattern).
+import { SESSION_ABSOLUTE_HOURS_DEFAULT, SESSION_IDLE_MINUTES_DEFAULT, SESSION_TOUCH_SECONDS } from "../constants";
+import type { Env } from "../env";
+import type { RequestMeta } from "./results";
+import { first } from "./store";
+
+export interface SessionRow extends Record<string, SqlStorageValue> {
+  token_hash: string;
+  user_id: string;
+  created_at: number;
+  last_seen_at: number;
+  expires_at: number;
+}
+
+export interface SessionPolicy {
+  idleMs: number;
+  absoluteMs: number;
+}
+
+function positive(value: string | undefined, fallback: number): number {
+  const n = Number(value);
+  return Number.isFinite(n) && n > 0 ? n : fallback;
+}
+
+export function sessionPolicy(env: Pick<Env, "SESSION_IDLE_MINUTES" | "SESSION_ABSOLUTE_HOURS">): SessionPolicy {
+  return {
+    idleMs: positive(env.SESSION_IDLE_MINUTES, SESSION_IDLE_MINUTES_DEFAULT) * 60_000,
+    absoluteMs: positive(env.SESSION_ABSOLUTE_HOURS, SESSION_ABSOLUTE_HOURS_DEFAULT) * 3_600_000,
+  };
+}
+
+export function createSession(
+  sql: SqlStorage,
+  tokenHash: string,
+  userId: string,
+  now: number,
+  policy: SessionPolicy,
+  meta: RequestMeta,
+): void {
+  sql.exec(
+    "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at, ip, user_agent) VALUES (?, ?, ?, ?, ?, ?, ?)",
+    tokenHash,
+    userId,
+    now,
+    now,
+    now + policy.absoluteMs,
+    meta.ip ?? null,
+    meta.userAgent ?? null,
+  );
+}
+
+/** The live session for a token hash; an idle or expired one is deleted and not returned. */
+export function findLiveSession(sql: SqlStorage, tokenHash: string, now: number, policy: SessionPolicy) {
+  const row = first<SessionRow>(sql, "SELECT * FROM sessions WHERE token_hash = ?", tokenHash);
+  if (!row) return undefined;
+  if (row.expires_at <= now || row.last_seen_at + policy.idleMs <= now) {
+    sql.exec("DELETE FROM sessions WHERE token_hash = ?", tokenHash);
+    return undefined;
+  }
+  if (now - row.last_seen_at >= SESSION_TOUCH_SECONDS * 1000) {
+    sql.exec("UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?", now, tokenHash);
+  }
+  return row;
+}
+
+export function revokeSession(sql: SqlStorage, tokenHash: string): void {
+  sql.exec("DELETE FROM sessions WHERE token_hash = ?", tokenHash);
+}
+
+/** Revokes every session of a user, except the one making the change when given. */
+export function revokeUserSessions(sql: SqlStorage, userId: string, except?: string): void {
+  sql.exec("DELETE FROM sessions WHERE user_id = ? AND token_hash != ?", userId, except ?? "");
+}
+
+export function deleteExpiredSessions(sql: SqlStorage, now: number, policy: SessionPolicy): void {
+  sql.exec("DELETE FROM sessions WHERE expires_at <= ? OR last_seen_at <= ?", now, now - policy.idleMs);
+}

@@ -1,0 +1,30 @@
+// The org row: name, slug, jurisdiction and its security settings.
+import type { OrgInfo } from "./results";
+import { first } from "./store";
+
+interface OrgRow extends Record<string, SqlStorageValue> {
+  slug: string;
+  name: string;
+  jurisdiction: string | null;
+  require_2fa: number;
+  totp_period: number;
+}
+
+export function readOrg(sql: SqlStorage): OrgInfo | undefined {
+  const row = first<OrgRow>(sql, "SELECT * FROM org");
+  return row && {
+    slug: row.slug,
+    name: row.name,
+    jurisdiction: row.jurisdiction,
+    require2fa: row.require_2fa === 1,
+    totpPeriod: row.totp_period,
+  };
+}
+
+export function insertOrg(sql: SqlStorage, slug: string, name: string, jurisdiction: string | null, now: number): void {
+  sql.exec("INSERT INTO org (k, slug, name, jurisdiction, created_at) VALUES (1, ?, ?, ?, ?)", slug, name, jurisdiction, now);
+}
+
+export function writeSettings(sql: SqlStorage, s: { require2fa: boolean; totpPeriod: number }): void {
+  sql.exec("UPDATE org SET require_2fa = ?, totp_period = ?", s.require2fa ? 1 : 0, s.totpPeriod);
+}

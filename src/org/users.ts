@@ -1,0 +1,77 @@
+// The users table: identity, role, password hash and the consecutive-failure counters.
+import type { Role, UserInfo } from "./results";
+import { all, first } from "./store";
+
+export interface UserRow extends Record<string, SqlStorageValue> {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  password_hash: string;
+  created_at: number;
+  last_login_at: number | null;
+  failed_passwords: number;
+  failed_codes: number;
+  locked_until: number;
+}
+
+export function findUser(sql: SqlStorage, id: string): UserRow | undefined {
+  return first<UserRow>(sql, "SELECT * FROM users WHERE id = ?", id);
+}
+
+export function findUserByEmail(sql: SqlStorage, email: string): UserRow | undefined {
+  return first<UserRow>(sql, "SELECT * FROM users WHERE email = ?", email);
+}
+
+export function insertUser(
+  sql: SqlStorage,
+  u: { id: string; email: string; name: string; role: Role; passwordHash: string },
+  now: number,
+): void {
+  sql.exec(
+    "INSERT INTO users (id, email, name, role, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+    u.id,
+    u.email,
+    u.name,
+    u.role,
+    u.passwordHash,
+    now,
+  );
+}
+
+export function publicUser(u: UserRow): UserInfo {
+  return { id: u.id, email: u.email, name: u.name, role: u.role };
+}
+
+export interface UserListEntry extends UserInfo {
+  twoFactorEnabled: boolean;
+  lastLoginAt: string | null;
+}
+
+export function listUsers(sql: SqlStorage): UserListEntry[] {
+  return all<UserRow & { enabled: number }>(
+    sql,
+    `SELECT u.*, (t.user_id IS NOT NULL) AS enabled FROM users u LEFT JOIN totp t ON t.user_id = u.id
+     ORDER BY u.created_at, u.email`,
+  ).map((u) => ({
+    ...publicUser(u),
+    twoFactorEnabled: u.enabled === 1,
+    lastLoginAt: u.last_login_at ? new Date(u.last_login_at).toISOString() : null,
+  }));
+}
+
+export function countAdmins(sql: SqlStorage): number {
+  return sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM users WHERE role = 'admin'").one().n;
+}
+
+export function setPasswordHash(sql: SqlStorage, id: string, hash: string): void {
+  sql.exec("UPDATE users SET password_hash = ? WHERE id = ?", hash, id);
+}
+
+export function setRole(sql: SqlStorage, id: string, role: Role): void {
+  sql.exec("UPDATE users SET role = ? WHERE id = ?", role, id);
+}
+
+export function markLogin(sql: SqlStorage, id: string, now: number): void {
+  sql.exec("UPDATE users SET last_login_at = ? WHERE id = ?", now, id);
+}

@@ -1,0 +1,60 @@
+// Web login (API.md, second table): no credentials needed to call.
+import { Hono } from "hono";
+import { z } from "zod";
+import type { AppEnv } from "../env";
+import { signInWithPassword, signInWithRecoveryCode, signInWithTotp } from "../flows/sign-in";
+import { confirmChallengeEnrollment, startChallengeEnrollment } from "../flows/two-factor";
+import { clearSessionCookie, readSessionCookie, setSessionCookie } from "../http/cookies";
+import { hashCredential, parseCredential } from "../http/credentials";
+import * as f from "../http/fields";
+import { requestMeta } from "../http/meta";
+import { json } from "../http/validate";
+import { orgStub } from "../org/stub";
+
+const loginBody = z.object({
+  email: z.string().max(320),
+  password: z.string().max(4096),
+  org: z.string().max(64).optional(),
+});
+const codeBody = z.object({ challenge: f.challenge, code: f.totpCode });
+const recoveryBody = z.object({ challenge: f.challenge, code: f.recoveryCode });
+const enrollBody = z.object({ challenge: f.challenge });
+
+export const authRoutes = new Hono<AppEnv>()
+  .post("/login", json(loginBody), async (c) => {
+    const result = await signInWithPassword(c.env, c.req.valid("json"), requestMeta(c));
+    if (result.status === "authenticated") {
+      setSessionCookie(c, result.sessionToken);
+      return c.json({ status: "authenticated" });
+    }
+    if (result.status === "2fa_required") {
+      return c.json({ status: result.status, challenge: result.challenge, methods: ["totp", "recovery_code"] });
+    }
+    return c.json({ status: result.status, challenge: result.challenge });
+  })
+  .post("/login/2fa", json(codeBody), async (c) => {
+    const result = await signInWithTotp(c.env, c.req.valid("json"), requestMeta(c));
+    if (result.status === "authenticated") setSessionCookie(c, result.sessionToken);
+    return c.json({ status: "authenticated" });
+  })
+  .post("/login/recovery", json(recoveryBody), async (c) => {
+    const result = await signInWithRecoveryCode(c.env, c.req.valid("json"), requestMeta(c));
+    setSessionCookie(c, result.sessionToken);
+    return c.json({ status: "authenticated", recoveryCodesRemaining: result.recoveryCodesRemaining });
+  })
+  .post("/login/enroll", json(enrollBody), async (c) => {
+    return c.json(await startChallengeEnrollment(c.env, c.req.valid("json").challenge));
+  })
+  .post("/login/enroll/confirm", json(codeBody), async (c) => {
+    const { challenge, code } = c.req.valid("json");
+    const result = await confirmChallengeEnrollment(c.env, challenge, code, requestMeta(c));
+    setSessionCookie(c, result.sessionToken);
+    return c.json({ status: "authenticated", recoveryCodes: result.recoveryCodes });
+  })
+  .post("/logout", async (c) => {
+    const token = readSessionCookie(c);
+    const route = parseCredential("gs", token);
+    if (token && route) await orgStub(c.env, route.slug, route.jurisdiction).logout(await hashCredential(c.env.HASH_KEY, token));
+    clearSessionCookie(c);
+    return c.body(null, 204);
+  });

@@ -1,0 +1,61 @@
+// The signed-in user (API.md, third table): a session cookie, or an API key for GET /api/me.
+import { Hono } from "hono";
+import { z } from "zod";
+import type { AppEnv } from "../env";
+import { ApiError } from "../errors";
+import {
+  confirmEnrollment,
+  disableTwoFactor,
+  regenerateRecoveryCodes,
+  startEnrollment,
+} from "../flows/two-factor";
+import { effectiveRole, sessionOnly, signedIn } from "../http/actor";
+import * as f from "../http/fields";
+import { requestMeta } from "../http/meta";
+import { json } from "../http/validate";
+import { orgStub } from "../org/stub";
+
+const codeBody = z.object({ code: f.totpCode });
+
+export const meRoutes = new Hono<AppEnv>()
+  .get("/", (c) => {
+    const { identity } = signedIn(c);
+    return c.json({
+      user: { ...identity.user, role: effectiveRole(identity) },
+      org: { slug: identity.org.slug, name: identity.org.name, require2fa: identity.org.require2fa },
+      twoFactor: { enabled: identity.twoFactor.enabled, recoveryCodesRemaining: identity.twoFactor.recoveryCodesRemaining },
+      ...(identity.apiKey ? { apiKey: { id: identity.apiKey.id, name: identity.apiKey.name } } : {}),
+    });
+  })
+  .post("/2fa/setup", async (c) => {
+    const actor = sessionOnly(c);
+    // Step-up (GitHub's "sudo mode"): adding a second factor needs a recent sign-in, not just any old session.
+    if (!actor.identity.session?.recent) {
+      throw new ApiError("forbidden", "For your security, sign in again to set up two-factor authentication.");
+    }
+    if (actor.identity.twoFactor.enabled) throw new ApiError("already_enrolled");
+    return c.json(await startEnrollment(c.env, actor.route, actor.identity.user.id));
+  })
+  .post("/2fa/confirm", json(codeBody), async (c) => {
+    const actor = sessionOnly(c);
+    const codes = await confirmEnrollment(c.env, actor.route, actor.identity.user.id, c.req.valid("json").code, actor.tokenHash, requestMeta(c));
+    return c.json({ recoveryCodes: codes });
+  })
+  .get("/2fa/recovery-codes", async (c) => {
+    const actor = sessionOnly(c);
+    const status = await orgStub(c.env, actor.route.slug, actor.route.jurisdiction).recoveryCodesStatus(actor.identity.user.id);
+    return c.json(status);
+  })
+  .post("/2fa/recovery-codes", json(codeBody), async (c) => {
+    const actor = sessionOnly(c);
+    const codes = await regenerateRecoveryCodes(c.env, actor.route, actor.identity.user.id, c.req.valid("json").code, requestMeta(c));
+    return c.json({ recoveryCodes: codes });
+  })
+  .post("/2fa/disable", json(codeBody), async (c) => {
+    const actor = sessionOnly(c);
+    if (actor.identity.org.require2fa) {
+      throw new ApiError("enforced_by_org", "Your organization requires two-factor authentication, so it cannot be disabled.");
+    }
+    await disableTwoFactor(c.env, actor.route, actor.identity.user.id, c.req.valid("json").code, actor.tokenHash, requestMeta(c));
+    return c.body(null, 204);
+  });

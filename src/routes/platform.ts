@@ -1,0 +1,42 @@
+// Operator ("support") endpoints: Bearer PLATFORM_TOKEN (API.md, first table).
+import { Hono } from "hono";
+import { z } from "zod";
+import type { AppEnv } from "../env";
+import { ApiError } from "../errors";
+import { createOrg } from "../flows/accounts";
+import { slugClaim } from "../flows/directory";
+import { resetTwoFactor } from "../flows/two-factor";
+import { auditActor, requireOperator } from "../http/actor";
+import * as f from "../http/fields";
+import { requestMeta } from "../http/meta";
+import { json, validate } from "../http/validate";
+
+const createOrgBody = z.object({
+  slug: f.slug,
+  name: z.string().trim().min(1).max(200),
+  jurisdiction: f.jurisdiction.optional(),
+  admin: z.object({ email: f.email, password: f.password, name: f.personName.optional() }),
+});
+
+const resetParams = z.object({ slug: f.slug, id: f.id });
+
+export const platformRoutes = new Hono<AppEnv>()
+  .use("*", requireOperator)
+  .post("/orgs", json(createOrgBody), async (c) => {
+    const body = c.req.valid("json");
+    const created = await createOrg(
+      c.env,
+      { slug: body.slug, name: body.name, jurisdiction: body.jurisdiction ?? null, admin: body.admin },
+      auditActor(c.get("actor")),
+      requestMeta(c),
+    );
+    return c.json(created, 201);
+  })
+  .post("/orgs/:slug/users/:id/2fa/reset", validate("param", resetParams), async (c) => {
+    const { slug, id } = c.req.valid("param");
+    const claim = await slugClaim(c.env, slug).lookup();
+    if (!claim) throw new ApiError("not_found", "No org has this slug.");
+    await resetTwoFactor(c.env, { slug, jurisdiction: claim.jurisdiction }, id, auditActor(c.get("actor")), requestMeta(c));
+    return c.body(null, 204);
+  });
+

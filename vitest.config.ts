@@ -1,0 +1,26 @@
+// Two projects in one `vitest run`: the Worker and its Durable Objects inside workerd, and the pages in
+// real headless Chromium driven from Node against a Worker started by wrangler.
+import { cloudflareTest } from "@cloudflare/vitest-plugin";
+import { defineConfig } from "vitest/config";
+import { TEST_SECRETS } from "./test/support/secrets.ts";
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        plugins: [cloudflareTest({ wrangler: { configPath: "./wrangler.toml" }, miniflare: { bindings: { ...TEST_SECRETS } } })],
+        test: { name: "workers", include: ["test/**/*.test.ts"], exclude: ["test/browser/**"] },
+      },
+      {
+        test: {
+          name: "browser",
+          include: ["test/browser/**/*.test.ts"],
+          environment: "node",
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
