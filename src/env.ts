@@ -15,6 +15,8 @@ export interface Env {
   SESSION_ABSOLUTE_HOURS?: string;
   PASSWORD_ITERATIONS?: string;
   DEV_MODE?: string;
+  /** "native" (production) or "emulated" (local workerd has no jurisdictions). */
+  JURISDICTION_MODE?: string;
 }
 
 export interface AppEnv {

@@ -1,9 +1,11 @@
-// Tells cloudflare:test which bindings the Worker has.
-import type { Env } from "../src/env";
+// Tells cloudflare:test and cloudflare:workers which bindings and exports the Worker has.
+import type { Env as WorkerEnv } from "../src/env";
 
 declare global {
   namespace Cloudflare {
-    interface Env extends import("../src/env").Env {}
+    interface Env extends WorkerEnv {}
+    interface GlobalProps {
+      mainModule: typeof import("../src/index");
+    }
   }
 }
-export type { Env };

@@ -13,7 +13,10 @@ function keyring(spec: string): Keyring {
   let ring = keyrings.get(spec);
   if (ring) return ring;
   const keys = new Map<string, Promise<CryptoKey>>();
-  for (const entry of spec.split(",").map((s) => s.trim()).filter(Boolean)) {
+  for (const entry of spec
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const [id, b64] = entry.split(":");
     if (!id || !b64) throw new Error("TOTP_KEYS entries must be id:base64key");
     const raw = fromBase64(b64);
@@ -47,10 +50,6 @@ export async function open(spec: string, sealed: Sealed, boundTo: string): Promi
   if (!key) throw new Error(`unknown key id ${sealed.keyId}`);
   const [iv, ct] = sealed.ciphertext.split(".");
   if (!iv || !ct) throw new Error("malformed ciphertext");
-  const pt = await crypto.subtle.decrypt(
-    { name: "AES-GCM", iv: fromBase64(iv), additionalData: utf8(boundTo) },
-    key,
-    fromBase64(ct),
-  );
+  const pt = await crypto.subtle.decrypt({ name: "AES-GCM", iv: fromBase64(iv), additionalData: utf8(boundTo) }, key, fromBase64(ct));
   return new TextDecoder().decode(pt);
 }

@@ -90,7 +90,7 @@ export class DirectoryDurableObject extends DurableObject<Env> {
   async lookup(): Promise<Claim | null> {
     let row = this.row();
     if (row?.state === "pending") row = await this.settlePending(row);
-    if (!row || row.state !== "confirmed") return null;
+    if (row?.state !== "confirmed") return null;
     return { orgSlug: row.org_slug, jurisdiction: row.jurisdiction, userId: row.user_id };
   }
 

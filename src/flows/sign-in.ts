@@ -41,9 +41,7 @@ export async function signInWithPassword(
       userId: claim.userId,
       passed,
       ...(passed ? {} : { failure: passwordOk ? "wrong_org" : "wrong_password" }),
-      ...(passed && needsRehash(stored, iterations)
-        ? { rehash: await hashPassword(env.PASSWORD_PEPPER, input.password, iterations) }
-        : {}),
+      ...(passed && needsRehash(stored, iterations) ? { rehash: await hashPassword(env.PASSWORD_PEPPER, input.password, iterations) } : {}),
       sessionTokenHash: session.hash,
       meta,
     }),

@@ -64,13 +64,18 @@ export async function confirmChallengeEnrollment(env: Env, challenge: string, co
 
 export async function regenerateRecoveryCodes(env: Env, route: Route, userId: string, code: string, meta: RequestMeta) {
   const { codes, hashes } = await newRecoveryCodes(env.HASH_KEY);
-  unwrap(
-    await orgStub(env, route.slug, route.jurisdiction).regenerateRecoveryCodes({ userId, code, recoveryCodeHashes: hashes, meta }),
-  );
+  unwrap(await orgStub(env, route.slug, route.jurisdiction).regenerateRecoveryCodes({ userId, code, recoveryCodeHashes: hashes, meta }));
   return codes;
 }
 
-export async function disableTwoFactor(env: Env, route: Route, userId: string, code: string, keepSession: string | undefined, meta: RequestMeta) {
+export async function disableTwoFactor(
+  env: Env,
+  route: Route,
+  userId: string,
+  code: string,
+  keepSession: string | undefined,
+  meta: RequestMeta,
+) {
   unwrap(
     await orgStub(env, route.slug, route.jurisdiction).disableTwoFactor({
       userId,

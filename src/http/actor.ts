@@ -32,9 +32,7 @@ export async function resolveActor(c: Context<AppEnv>): Promise<Actor> {
   if (token !== null) {
     const route = parseCredential("gk", token);
     if (route) {
-      const identity = await orgStub(c.env, route.slug, route.jurisdiction).authenticateApiKey(
-        await hashCredential(c.env.HASH_KEY, token),
-      );
+      const identity = await orgStub(c.env, route.slug, route.jurisdiction).authenticateApiKey(await hashCredential(c.env.HASH_KEY, token));
       if (identity) return { kind: "api_key", route, identity };
     } else if (timingSafeEqual(token, c.env.PLATFORM_TOKEN)) {
       return { kind: "operator" };
@@ -70,7 +68,8 @@ export function signedIn(c: Context<AppEnv>): SignedIn {
 
 export function sessionOnly(c: Context<AppEnv>): Extract<Actor, { kind: "session" }> {
   const actor = signedIn(c);
-  if (actor.kind !== "session") throw new ApiError("forbidden", "Two-factor settings are changed from a signed-in browser, not with an API key.");
+  if (actor.kind !== "session")
+    throw new ApiError("forbidden", "Two-factor settings are changed from a signed-in browser, not with an API key.");
   return actor;
 }
 

@@ -3,9 +3,7 @@ import { z } from "zod";
 import { PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS, TOTP_PERIODS_SECONDS } from "../constants";
 import { JURISDICTIONS } from "../org/stub";
 
-export const slug = z
-  .string()
-  .regex(/^[a-z0-9-]{3,40}$/, "must be 3-40 lowercase letters, digits or '-'");
+export const slug = z.string().regex(/^[a-z0-9-]{3,40}$/, "must be 3-40 lowercase letters, digits or '-'");
 
 /** Emails are unique across the deployment, compared case-insensitively. */
 export const email = z.string().trim().max(254).pipe(z.email("must be an email address"));

@@ -80,12 +80,7 @@ export function recordEvent(
 
 /** Events newest first; `before` is the id of the last event of the previous page. */
 export function listEvents(sql: SqlStorage, limit: number, before?: number): AuditEvent[] {
-  const rows = all<AuditRow>(
-    sql,
-    "SELECT * FROM audit WHERE id < ? ORDER BY id DESC LIMIT ?",
-    before ?? Number.MAX_SAFE_INTEGER,
-    limit,
-  );
+  const rows = all<AuditRow>(sql, "SELECT * FROM audit WHERE id < ? ORDER BY id DESC LIMIT ?", before ?? Number.MAX_SAFE_INTEGER, limit);
   return rows.map((r) => ({
     id: r.id,
     at: new Date(r.at).toISOString(),

@@ -14,7 +14,7 @@ import { listEvents, trimEvents } from "./audit";
 import { deleteOldChallenges } from "./challenges";
 import { ORG_MIGRATIONS } from "./migrations";
 import { recoveryStatus } from "./recovery-codes";
-import type { AuditActor, RequestMeta, Role } from "./results";
+import type { AuditActor, RequestMeta } from "./results";
 import { deleteExpiredSessions, sessionPolicy } from "./sessions";
 import { readOrg } from "./settings";
 import type { Store } from "./store";
@@ -159,5 +159,16 @@ export class OrgDurableObject extends DurableObject<Env> {
 
   auditEvents(limit: number, before?: number) {
     return listEvents(this.store.sql, limit, before);
+  }
+
+  /** Footprint figures for the benchmark: database bytes and row counts. No secrets. */
+  storageStats() {
+    const count = (table: string) => this.store.sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table}`).one().n;
+    return {
+      databaseBytes: this.ctx.storage.sql.databaseSize,
+      users: count("users"),
+      auditEvents: count("audit"),
+      sessions: count("sessions"),
+    };
   }
 }

@@ -1,7 +1,5 @@
 // What crosses the RPC boundary: expected outcomes are values, because a thrown error keeps only its message.
-export type Result<T, R extends string = string> =
-  | { ok: true; value: T }
-  | { ok: false; reason: R; retryAfterSeconds?: number };
+export type Result<T, R extends string = string> = { ok: true; value: T } | { ok: false; reason: R; retryAfterSeconds?: number };
 
 export function ok<T>(value: T): { ok: true; value: T } {
   return { ok: true, value };

@@ -12,13 +12,15 @@ interface OrgRow extends Record<string, SqlStorageValue> {
 
 export function readOrg(sql: SqlStorage): OrgInfo | undefined {
   const row = first<OrgRow>(sql, "SELECT * FROM org");
-  return row && {
-    slug: row.slug,
-    name: row.name,
-    jurisdiction: row.jurisdiction,
-    require2fa: row.require_2fa === 1,
-    totpPeriod: row.totp_period,
-  };
+  return (
+    row && {
+      slug: row.slug,
+      name: row.name,
+      jurisdiction: row.jurisdiction,
+      require2fa: row.require_2fa === 1,
+      totpPeriod: row.totp_period,
+    }
+  );
 }
 
 export function insertOrg(sql: SqlStorage, slug: string, name: string, jurisdiction: string | null, now: number): void {

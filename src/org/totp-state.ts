@@ -16,11 +16,7 @@ export function activeTotp(sql: SqlStorage, userId: string): TotpRow | undefined
 }
 
 export function pendingTotp(sql: SqlStorage, userId: string): TotpRow | undefined {
-  return first<TotpRow>(
-    sql,
-    "SELECT user_id, key_id, ciphertext, period, -1 AS last_step FROM totp_pending WHERE user_id = ?",
-    userId,
-  );
+  return first<TotpRow>(sql, "SELECT user_id, key_id, ciphertext, period, -1 AS last_step FROM totp_pending WHERE user_id = ?", userId);
 }
 
 /** A second setup replaces a pending secret. */

@@ -3,12 +3,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../env";
 import { ApiError } from "../errors";
-import {
-  confirmEnrollment,
-  disableTwoFactor,
-  regenerateRecoveryCodes,
-  startEnrollment,
-} from "../flows/two-factor";
+import { confirmEnrollment, disableTwoFactor, regenerateRecoveryCodes, startEnrollment } from "../flows/two-factor";
 import { effectiveRole, sessionOnly, signedIn } from "../http/actor";
 import * as f from "../http/fields";
 import { requestMeta } from "../http/meta";
@@ -38,7 +33,14 @@ export const meRoutes = new Hono<AppEnv>()
   })
   .post("/2fa/confirm", json(codeBody), async (c) => {
     const actor = sessionOnly(c);
-    const codes = await confirmEnrollment(c.env, actor.route, actor.identity.user.id, c.req.valid("json").code, actor.tokenHash, requestMeta(c));
+    const codes = await confirmEnrollment(
+      c.env,
+      actor.route,
+      actor.identity.user.id,
+      c.req.valid("json").code,
+      actor.tokenHash,
+      requestMeta(c),
+    );
     return c.json({ recoveryCodes: codes });
   })
   .get("/2fa/recovery-codes", async (c) => {

@@ -3,7 +3,10 @@ import type { Context, Hono } from "hono";
 import { ApiError, errorResponse } from "../errors";
 
 function pattern(path: string): RegExp {
-  const body = path.replace(/\/+$/, "").replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/:[A-Za-z]+/g, "[^/]+");
+  const body = path
+    .replace(/\/+$/, "")
+    .replace(/[.+?^${}()|[\]\\]/g, "\\$&")
+    .replace(/:[A-Za-z]+/g, "[^/]+");
   return new RegExp(`^${body.replace(/\*/g, ".*")}/?$`);
 }
 

@@ -39,4 +39,3 @@ export const platformRoutes = new Hono<AppEnv>()
     await resetTwoFactor(c.env, { slug, jurisdiction: claim.jurisdiction }, id, auditActor(c.get("actor")), requestMeta(c));
     return c.body(null, 204);
   });
-

@@ -54,7 +54,12 @@ export async function createOrg(opts: { slug?: string; jurisdiction?: string; em
   const email = opts.email ?? randomEmail("admin");
   const r = await callJson<{ admin: { id: string } }>("/api/platform/orgs", {
     bearer: TEST_SECRETS.PLATFORM_TOKEN,
-    body: { slug, name: `Org ${slug}`, admin: { email, password: PASSWORD, name: "Ada Admin" }, ...(opts.jurisdiction ? { jurisdiction: opts.jurisdiction } : {}) },
+    body: {
+      slug,
+      name: `Org ${slug}`,
+      admin: { email, password: PASSWORD, name: "Ada Admin" },
+      ...(opts.jurisdiction ? { jurisdiction: opts.jurisdiction } : {}),
+    },
   });
   if (r.status !== 201) throw new Error(`createOrg: ${r.status} ${JSON.stringify(r.body)}`);
   return { slug, admin: { id: r.body.admin.id, email, password: PASSWORD } };
@@ -70,7 +75,10 @@ export async function signIn(email: string, password = PASSWORD): Promise<string
 
 export async function addUser(adminCookie: string, role: "technician" | "admin" = "technician") {
   const email = randomEmail(role);
-  const r = await callJson<{ id: string }>("/api/org/users", { cookie: adminCookie, body: { email, password: PASSWORD, name: "Tess Tech", role } });
+  const r = await callJson<{ id: string }>("/api/org/users", {
+    cookie: adminCookie,
+    body: { email, password: PASSWORD, name: "Tess Tech", role },
+  });
   if (r.status !== 201) throw new Error(`addUser: ${r.status} ${JSON.stringify(r.body)}`);
   return { id: r.body.id, email, password: PASSWORD };
 }

@@ -5,4 +5,5 @@ export const TEST_SECRETS = {
   TOTP_KEYS: "k2:ZmVkY2JhOTg3NjU0MzIxMGZlZGNiYTk4NzY1NDMyMTA=,k1:MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
   HASH_KEY: "test-hash-key-0123456789abcdef0123456789",
   CHALLENGE_KEY: "test-challenge-key-0123456789abcdef012345",
+  JURISDICTION_MODE: "emulated",
 } as const;

@@ -28,7 +28,17 @@ export function initializeOrg(
     insertOrg(sql, input.slug, input.name, input.jurisdiction, now);
     insertUser(sql, input.admin, now);
     recordEvent(sql, { type: "org.created", actor: input.actor, subject: { id: input.slug, label: input.name }, meta: input.meta }, now);
-    recordEvent(sql, { type: "user.created", actor: input.actor, subject: { id: input.admin.id, label: input.admin.email }, meta: input.meta, detail: { role: "admin" } }, now);
+    recordEvent(
+      sql,
+      {
+        type: "user.created",
+        actor: input.actor,
+        subject: { id: input.admin.id, label: input.admin.email },
+        meta: input.meta,
+        detail: { role: "admin" },
+      },
+      now,
+    );
     return ok(null);
   });
 }
@@ -43,7 +53,17 @@ export function createUser(
     if (!readOrg(sql)) return fail("not_found");
     if (findUserByEmail(sql, input.user.email)) return fail("conflict");
     insertUser(sql, input.user, now);
-    recordEvent(sql, { type: "user.created", actor: input.actor, subject: { id: input.user.id, label: input.user.email }, meta: input.meta, detail: { role: input.user.role } }, now);
+    recordEvent(
+      sql,
+      {
+        type: "user.created",
+        actor: input.actor,
+        subject: { id: input.user.id, label: input.user.email },
+        meta: input.meta,
+        detail: { role: input.user.role },
+      },
+      now,
+    );
     return ok({ id: input.user.id, email: input.user.email, name: input.user.name, role: input.user.role });
   });
 }
@@ -62,7 +82,17 @@ export function changeRole(
     if (user.role === "admin" && countAdmins(sql) <= 1) return fail("conflict");
     setRole(sql, user.id, input.role);
     revokeUserSessions(sql, user.id);
-    recordEvent(sql, { type: "user.role_changed", actor: input.actor, subject: { id: user.id, label: user.email }, meta: input.meta, detail: { from: user.role, to: input.role } }, now);
+    recordEvent(
+      sql,
+      {
+        type: "user.role_changed",
+        actor: input.actor,
+        subject: { id: user.id, label: user.email },
+        meta: input.meta,
+        detail: { from: user.role, to: input.role },
+      },
+      now,
+    );
     return ok({ ...publicUser(user), role: input.role });
   });
 }
@@ -118,7 +148,17 @@ export function createApiKey(
   const { sql } = store;
   return store.tx(() => {
     insertApiKey(sql, { id: input.id, keyHash: input.keyHash, name: input.name, role: input.role, createdBy: input.createdBy }, now);
-    recordEvent(sql, { type: "api_key.created", actor: input.actor, subject: { id: input.id, label: input.name }, meta: input.meta, detail: { role: input.role } }, now);
+    recordEvent(
+      sql,
+      {
+        type: "api_key.created",
+        actor: input.actor,
+        subject: { id: input.id, label: input.name },
+        meta: input.meta,
+        detail: { role: input.role },
+      },
+      now,
+    );
     return findApiKeyById(sql, input.id) as ApiKeyInfo;
   });
 }

@@ -66,6 +66,15 @@ export function logout(store: Store, tokenHash: string): void {
     if (!session) return;
     revokeSession(store.sql, tokenHash);
     const user = findUser(store.sql, session.user_id);
-    recordEvent(store.sql, { type: "session.revoked", actor: { type: "user", id: session.user_id, label: user?.email }, subject: { id: session.user_id, label: user?.email }, detail: { reason: "logout" } }, now);
+    recordEvent(
+      store.sql,
+      {
+        type: "session.revoked",
+        actor: { type: "user", id: session.user_id, label: user?.email },
+        subject: { id: session.user_id, label: user?.email },
+        detail: { reason: "logout" },
+      },
+      now,
+    );
   });
 }

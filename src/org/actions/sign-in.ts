@@ -60,12 +60,26 @@ export function completePasswordStep(store: Store, input: PasswordOutcome): Resu
     if (!user) return fail("invalid_credentials");
     const locked = lockedFor(user, now);
     if (locked) {
-      recordEvent(sql, { type: "login.failed", actor: userActor(user), subject: subject(user), meta: input.meta, detail: { reason: "locked" } }, now);
+      recordEvent(
+        sql,
+        { type: "login.failed", actor: userActor(user), subject: subject(user), meta: input.meta, detail: { reason: "locked" } },
+        now,
+      );
       return fail("too_many_attempts", locked);
     }
     if (!input.passed) {
       const lockedNow = recordFailure(sql, user, "password", now);
-      recordEvent(sql, { type: "login.failed", actor: userActor(user), subject: subject(user), meta: input.meta, detail: { reason: input.failure ?? "wrong_password" } }, now);
+      recordEvent(
+        sql,
+        {
+          type: "login.failed",
+          actor: userActor(user),
+          subject: subject(user),
+          meta: input.meta,
+          detail: { reason: input.failure ?? "wrong_password" },
+        },
+        now,
+      );
       if (lockedNow) recordEvent(sql, { type: "account.locked", actor: { type: "system" }, subject: subject(user), meta: input.meta }, now);
       return fail("invalid_credentials");
     }
@@ -139,7 +153,11 @@ export function completeRecoveryStep(store: Store, input: ChallengeInput): Resul
     spendChallenge(sql, input.challengeId, now);
     recordSuccess(sql, user.id, "code");
     const { remaining } = recoveryStatus(sql, user.id);
-    recordEvent(sql, { type: "2fa.recovery_code_used", actor: userActor(user), subject: subject(user), meta: input.meta, detail: { remaining } }, now);
+    recordEvent(
+      sql,
+      { type: "2fa.recovery_code_used", actor: userActor(user), subject: subject(user), meta: input.meta, detail: { remaining } },
+      now,
+    );
     startSession(store, user, input.sessionTokenHash, input.meta, now, "recovery_code");
     return ok({ remaining });
   });

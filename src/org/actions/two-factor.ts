@@ -10,7 +10,16 @@ import { type AuditActor, type RequestMeta, type Result, fail, ok } from "../res
 import { revokeUserSessions } from "../sessions";
 import { readOrg } from "../settings";
 import type { Store } from "../store";
-import { activatePendingTotp, activeTotp, deleteTotp, pendingTotp, putPendingTotp, sameSecret, setLastStep, type TotpRow } from "../totp-state";
+import {
+  activatePendingTotp,
+  activeTotp,
+  deleteTotp,
+  pendingTotp,
+  putPendingTotp,
+  sameSecret,
+  setLastStep,
+  type TotpRow,
+} from "../totp-state";
 import { findUser, type UserRow } from "../users";
 import { recordWrongSecondFactor, startSession } from "./sign-in";
 
@@ -160,10 +169,7 @@ export async function disableTwoFactor(
 }
 
 /** An admin's or the operator's reset for a lost phone: secret and codes gone, every session revoked. */
-export function resetTwoFactor(
-  store: Store,
-  input: { userId: string; actor: AuditActor; meta: RequestMeta },
-): Result<null, "not_found"> {
+export function resetTwoFactor(store: Store, input: { userId: string; actor: AuditActor; meta: RequestMeta }): Result<null, "not_found"> {
   const { sql } = store;
   const now = nowMs();
   return store.tx(() => {
@@ -175,7 +181,11 @@ export function resetTwoFactor(
     revokeUserSessions(sql, user.id);
     killUserChallenges(sql, user.id, now);
     clearLock(sql, user.id);
-    recordEvent(sql, { type: "2fa.reset", actor: input.actor, subject: subjectOf(user), meta: input.meta, detail: { hadTwoFactor: had } }, now);
+    recordEvent(
+      sql,
+      { type: "2fa.reset", actor: input.actor, subject: subjectOf(user), meta: input.meta, detail: { hadTwoFactor: had } },
+      now,
+    );
     return ok(null);
   });
 }
