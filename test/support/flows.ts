@@ -1,0 +1,34 @@
+// Multi-step flows used by many tests: an enrolled user, and the challenge of a password sign-in.
+import { addUser, callJson, createOrg, PASSWORD, signIn, type TestOrg } from "./api";
+import { nextStep } from "./clock";
+import { type Enrollment, enroll } from "./totp";
+
+export interface EnrolledUser {
+  org: TestOrg;
+  email: string;
+  id: string;
+  cookie: string;
+  adminCookie: string;
+  enrollment: Enrollment;
+}
+
+/** A technician with TOTP enrolled; the clock is moved to the next step so a fresh code exists. */
+export async function enrolledTechnician(existing?: TestOrg): Promise<EnrolledUser> {
+  const org = existing ?? (await createOrg());
+  const adminCookie = await signIn(org.admin.email);
+  const user = await addUser(adminCookie);
+  const cookie = await signIn(user.email);
+  const enrollment = await enroll(cookie);
+  nextStep(enrollment.period);
+  return { org, email: user.email, id: user.id, cookie, adminCookie, enrollment };
+}
+
+export async function challengeFor(email: string, password = PASSWORD): Promise<string> {
+  const r = await callJson<{ status: string; challenge: string }>("/auth/login", { body: { email, password } });
+  if (r.status !== 200 || !r.body.challenge) throw new Error(`challengeFor: ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body.challenge;
+}
+
+export function wrongCode(code: string): string {
+  return String((Number(code) + 500_000) % 1_000_000).padStart(6, "0");
+}
