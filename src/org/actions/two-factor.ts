@@ -91,8 +91,9 @@ export async function confirmEnrollment(
       // Changing the second factor signs out every other browser of this user.
       revokeUserSessions(sql, user.id, input.via.session);
     } else {
+      // Forced enrollment at sign-in keeps sessions from before enforcement (the seeds: enforcing 2FA does not
+      // log anyone out); the new session starts with the second factor in place.
       spendChallenge(sql, input.via.challengeId, now);
-      revokeUserSessions(sql, user.id);
       startSession(store, user, input.via.newSessionTokenHash, input.meta, now, "enrollment");
     }
     return ok(null);

@@ -1,0 +1,142 @@
+import { describe, expect, it } from "vitest";
+import { addUser, call, callJson, createOrg, PASSWORD, sessionCookieFrom, signIn } from "../support/api";
+import { nextStep, useTestClock } from "../support/clock";
+import { challengeFor, enrolledTechnician } from "../support/flows";
+import { codeFor } from "../support/totp";
+
+useTestClock();
+
+async function requireTwoFactor(adminCookie: string, on: boolean) {
+  const r = await callJson("/api/org/settings", { method: "PATCH", cookie: adminCookie, body: { require2fa: on } });
+  expect(r.status).toBe(200);
+  expect(r.body).toMatchObject({ require2fa: on });
+}
+
+describe("requiring 2FA for the whole org", () => {
+  it("is off by default", async () => {
+    const org = await createOrg();
+    const r = await callJson("/api/org/settings", { cookie: await signIn(org.admin.email) });
+    expect(r.body).toEqual({ require2fa: false, totpPeriod: 30 });
+  });
+
+  it("makes a technician without 2FA enroll at sign-in before getting a session", async () => {
+    const org = await createOrg();
+    const admin = await signIn(org.admin.email);
+    const tech = await addUser(admin);
+    const earlier = await signIn(tech.email);
+    await requireTwoFactor(admin, true);
+
+    const login = await call("/auth/login", { body: { email: tech.email, password: PASSWORD } });
+    const body = (await login.json()) as { status: string; challenge: string };
+    expect(body.status).toBe("enrollment_required");
+    expect(sessionCookieFrom(login)).toBeUndefined();
+
+    // The enrollment challenge works nowhere else.
+    expect((await call("/auth/login/2fa", { body: { challenge: body.challenge, code: "123456" } })).status).toBe(401);
+    expect((await call("/api/me", { cookie: `__Host-session=${body.challenge}` })).status).toBe(401);
+    expect((await call("/api/me", { bearer: body.challenge })).status).toBe(401);
+
+    const setup = await callJson<{ secret: string; otpauthUri: string; period: number }>("/auth/login/enroll", { body: { challenge: body.challenge } });
+    expect(setup.status).toBe(200);
+    expect(setup.body.otpauthUri).toContain(`Gatehouse:${tech.email}`);
+    const done = await call("/auth/login/enroll/confirm", { body: { challenge: body.challenge, code: codeFor(setup.body.secret) } });
+    expect(done.status).toBe(200);
+    const result = (await done.json()) as { status: string; recoveryCodes: string[] };
+    expect(result.status).toBe("authenticated");
+    expect(result.recoveryCodes).toHaveLength(10);
+    const cookie = sessionCookieFrom(done) as string;
+    const me = await callJson<{ twoFactor: { enabled: boolean } }>("/api/me", { cookie });
+    expect(me.body.twoFactor.enabled).toBe(true);
+
+    // The challenge is spent, and the session from before the switch still works.
+    expect((await call("/auth/login/enroll", { body: { challenge: body.challenge } })).status).toBe(401);
+    expect((await call("/api/me", { cookie: earlier })).status).toBe(200);
+  });
+
+  it("refuses a wrong code during forced enrollment and kills the challenge after 5", async () => {
+    const org = await createOrg();
+    const admin = await signIn(org.admin.email);
+    const tech = await addUser(admin);
+    await requireTwoFactor(admin, true);
+    const { challenge } = (await (await call("/auth/login", { body: { email: tech.email, password: PASSWORD } })).json()) as { challenge: string };
+    const setup = await callJson<{ secret: string }>("/auth/login/enroll", { body: { challenge } });
+    const good = codeFor(setup.body.secret);
+    const bad = String((Number(good) + 1) % 1_000_000).padStart(6, "0");
+    for (let i = 0; i < 5; i++) expect((await call("/auth/login/enroll/confirm", { body: { challenge, code: bad } })).status).toBe(401);
+    expect((await call("/auth/login/enroll/confirm", { body: { challenge, code: good } })).status).toBe(401);
+  });
+
+  it("refuses disabling 2FA while required, and switching it off removes nobody's 2FA", async () => {
+    const u = await enrolledTechnician();
+    await requireTwoFactor(u.adminCookie, true);
+    const refused = await callJson<{ error: { code: string } }>("/api/me/2fa/disable", { cookie: u.cookie, body: { code: codeFor(u.enrollment.secret) } });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.code).toBe("enforced_by_org");
+    await requireTwoFactor(u.adminCookie, false);
+    const login = await callJson<{ status: string }>("/auth/login", { body: { email: u.email, password: PASSWORD } });
+    expect(login.body.status).toBe("2fa_required");
+  });
+
+  it("after a reset, the user must enroll again at the next sign-in", async () => {
+    const u = await enrolledTechnician();
+    await requireTwoFactor(u.adminCookie, true);
+    expect((await call(`/api/org/users/${u.id}/2fa/reset`, { method: "POST", cookie: u.adminCookie })).status).toBe(204);
+    const login = await callJson<{ status: string }>("/auth/login", { body: { email: u.email, password: PASSWORD } });
+    expect(login.body.status).toBe("enrollment_required");
+  });
+
+  it("shows compliance: who still has to enroll", async () => {
+    const u = await enrolledTechnician();
+    const other = await addUser(u.adminCookie);
+    await requireTwoFactor(u.adminCookie, true);
+    const r = await callJson<{ required: boolean; enrolled: number; total: number; notEnrolled: { id: string; email: string; lastLoginAt: string | null }[] }>(
+      "/api/org/compliance",
+      { cookie: u.adminCookie },
+    );
+    expect(r.body.required).toBe(true);
+    expect(r.body.total).toBe(3);
+    expect(r.body.enrolled).toBe(1);
+    expect(r.body.notEnrolled.map((x) => x.email).sort()).toEqual([u.org.admin.email, other.email].sort());
+    expect(r.body.notEnrolled.find((x) => x.email === other.email)?.lastLoginAt).toBeNull();
+    const users = await callJson<{ users: { email: string; twoFactorEnabled: boolean }[] }>("/api/org/users", { cookie: u.adminCookie });
+    expect(users.body.users.find((x) => x.email === u.email)?.twoFactorEnabled).toBe(true);
+    expect(users.body.users.find((x) => x.email === other.email)?.twoFactorEnabled).toBe(false);
+  });
+});
+
+describe("the code period", () => {
+  it("applies 60 seconds to new enrollments and keeps 30 for existing ones", async () => {
+    const existing = await enrolledTechnician();
+    const r = await callJson("/api/org/settings", { method: "PATCH", cookie: existing.adminCookie, body: { totpPeriod: 60 } });
+    expect(r.body).toEqual({ require2fa: false, totpPeriod: 60 });
+
+    const tech = await addUser(existing.adminCookie);
+    const cookie = await signIn(tech.email);
+    const setup = await callJson<{ secret: string; otpauthUri: string; period: number }>("/api/me/2fa/setup", { method: "POST", cookie });
+    expect(setup.body.period).toBe(60);
+    expect(setup.body.otpauthUri).toMatch(/&period=60$/);
+    expect((await call("/api/me/2fa/confirm", { cookie, body: { code: codeFor(setup.body.secret, Date.now(), 60) } })).status).toBe(200);
+    nextStep(60);
+    // A 30-second code for the moment is not a 60-second one (different step counter).
+    const thirty = codeFor(setup.body.secret, Date.now(), 30);
+    const sixty = codeFor(setup.body.secret, Date.now(), 60);
+    if (thirty !== sixty) {
+      expect((await call("/auth/login/2fa", { body: { challenge: await challengeFor(tech.email), code: thirty } })).status).toBe(401);
+    }
+    expect((await call("/auth/login/2fa", { body: { challenge: await challengeFor(tech.email), code: sixty } })).status).toBe(200);
+
+    // The earlier enrollment still works with 30-second codes.
+    expect((await call("/auth/login/2fa", { body: { challenge: await challengeFor(existing.email), code: codeFor(existing.enrollment.secret) } })).status).toBe(200);
+  });
+
+  it("accepts only 30 or 60, naming the field", async () => {
+    const org = await createOrg();
+    const cookie = await signIn(org.admin.email);
+    for (const body of [{ totpPeriod: 45 }, { totpPeriod: "60" }, { require2fa: "yes" }, { colour: "red" }]) {
+      const r = await callJson<{ error: { code: string; message: string } }>("/api/org/settings", { method: "PATCH", cookie, body });
+      expect(r.status).toBe(400);
+      expect(r.body.error.code).toBe("invalid_request");
+      expect(r.body.error.message).toContain(Object.keys(body)[0]);
+    }
+  });
+});
