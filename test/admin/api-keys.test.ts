@@ -128,7 +128,11 @@ describe("roles and isolation", () => {
   it("keep at least one admin in every org, and revoke sessions on a role change", async () => {
     const org = await createOrg();
     const cookie = await signIn(org.admin.email);
-    const demote = await callJson<{ error: { code: string } }>(`/api/org/users/${org.admin.id}`, { method: "PATCH", cookie, body: { role: "technician" } });
+    const demote = await callJson<{ error: { code: string } }>(`/api/org/users/${org.admin.id}`, {
+      method: "PATCH",
+      cookie,
+      body: { role: "technician" },
+    });
     expect(demote.status).toBe(409);
     const second = await addUser(cookie, "admin");
     const secondCookie = await signIn(second.email);

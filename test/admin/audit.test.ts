@@ -6,12 +6,23 @@ import { codeFor } from "../support/totp";
 
 useTestClock();
 
-type Event = { id: number; at: string; type: string; actor: { type: string }; subject: { id: string } | null; ip: string | null; userAgent: string | null };
+type Event = {
+  id: number;
+  at: string;
+  type: string;
+  actor: { type: string };
+  subject: { id: string } | null;
+  ip: string | null;
+  userAgent: string | null;
+};
 
 describe("the audit log", () => {
   it("records every security change, newest first, with ip and user agent", async () => {
     const u = await enrolledTechnician();
-    await call("/auth/login", { body: { email: u.email, password: "wrong wrong" }, headers: { "cf-connecting-ip": "203.0.113.7", "user-agent": "probe/1" } });
+    await call("/auth/login", {
+      body: { email: u.email, password: "wrong wrong" },
+      headers: { "cf-connecting-ip": "203.0.113.7", "user-agent": "probe/1" },
+    });
     await call("/auth/login/2fa", { body: { challenge: await challengeFor(u.email), code: wrongCode(codeFor(u.enrollment.secret)) } });
     await call("/auth/login/recovery", { body: { challenge: await challengeFor(u.email), code: u.enrollment.recoveryCodes[0] } });
     await call("/api/me/2fa/recovery-codes", { cookie: u.cookie, body: { code: codeFor(u.enrollment.secret) } });

@@ -36,7 +36,9 @@ describe("requiring 2FA for the whole org", () => {
     expect((await call("/api/me", { cookie: `__Host-session=${body.challenge}` })).status).toBe(401);
     expect((await call("/api/me", { bearer: body.challenge })).status).toBe(401);
 
-    const setup = await callJson<{ secret: string; otpauthUri: string; period: number }>("/auth/login/enroll", { body: { challenge: body.challenge } });
+    const setup = await callJson<{ secret: string; otpauthUri: string; period: number }>("/auth/login/enroll", {
+      body: { challenge: body.challenge },
+    });
     expect(setup.status).toBe(200);
     expect(setup.body.otpauthUri).toContain(`Gatehouse:${tech.email}`);
     const done = await call("/auth/login/enroll/confirm", { body: { challenge: body.challenge, code: codeFor(setup.body.secret) } });
@@ -58,7 +60,9 @@ describe("requiring 2FA for the whole org", () => {
     const admin = await signIn(org.admin.email);
     const tech = await addUser(admin);
     await requireTwoFactor(admin, true);
-    const { challenge } = (await (await call("/auth/login", { body: { email: tech.email, password: PASSWORD } })).json()) as { challenge: string };
+    const { challenge } = (await (await call("/auth/login", { body: { email: tech.email, password: PASSWORD } })).json()) as {
+      challenge: string;
+    };
     const setup = await callJson<{ secret: string }>("/auth/login/enroll", { body: { challenge } });
     const good = codeFor(setup.body.secret);
     const bad = String((Number(good) + 1) % 1_000_000).padStart(6, "0");
@@ -69,7 +73,10 @@ describe("requiring 2FA for the whole org", () => {
   it("refuses disabling 2FA while required, and switching it off removes nobody's 2FA", async () => {
     const u = await enrolledTechnician();
     await requireTwoFactor(u.adminCookie, true);
-    const refused = await callJson<{ error: { code: string } }>("/api/me/2fa/disable", { cookie: u.cookie, body: { code: codeFor(u.enrollment.secret) } });
+    const refused = await callJson<{ error: { code: string } }>("/api/me/2fa/disable", {
+      cookie: u.cookie,
+      body: { code: codeFor(u.enrollment.secret) },
+    });
     expect(refused.status).toBe(409);
     expect(refused.body.error.code).toBe("enforced_by_org");
     await requireTwoFactor(u.adminCookie, false);
@@ -89,10 +96,12 @@ describe("requiring 2FA for the whole org", () => {
     const u = await enrolledTechnician();
     const other = await addUser(u.adminCookie);
     await requireTwoFactor(u.adminCookie, true);
-    const r = await callJson<{ required: boolean; enrolled: number; total: number; notEnrolled: { id: string; email: string; lastLoginAt: string | null }[] }>(
-      "/api/org/compliance",
-      { cookie: u.adminCookie },
-    );
+    const r = await callJson<{
+      required: boolean;
+      enrolled: number;
+      total: number;
+      notEnrolled: { id: string; email: string; lastLoginAt: string | null }[];
+    }>("/api/org/compliance", { cookie: u.adminCookie });
     expect(r.body.required).toBe(true);
     expect(r.body.total).toBe(3);
     expect(r.body.enrolled).toBe(1);
@@ -126,7 +135,13 @@ describe("the code period", () => {
     expect((await call("/auth/login/2fa", { body: { challenge: await challengeFor(tech.email), code: sixty } })).status).toBe(200);
 
     // The earlier enrollment still works with 30-second codes.
-    expect((await call("/auth/login/2fa", { body: { challenge: await challengeFor(existing.email), code: codeFor(existing.enrollment.secret) } })).status).toBe(200);
+    expect(
+      (
+        await call("/auth/login/2fa", {
+          body: { challenge: await challengeFor(existing.email), code: codeFor(existing.enrollment.secret) },
+        })
+      ).status,
+    ).toBe(200);
   });
 
   it("accepts only 30 or 60, naming the field", async () => {

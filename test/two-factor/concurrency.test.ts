@@ -9,8 +9,9 @@ import { codeFor } from "../support/totp";
 useTestClock();
 
 async function sessionsOf(slug: string, userId: string): Promise<number> {
-  return runInDurableObject(env.ORG.getByName(slug), (_o, state) =>
-    state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM sessions WHERE user_id = ?", userId).one().n,
+  return runInDurableObject(
+    env.ORG.getByName(slug),
+    (_o, state) => state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM sessions WHERE user_id = ?", userId).one().n,
   );
 }
 
@@ -20,7 +21,9 @@ describe("single use under concurrency", () => {
     const before = await sessionsOf(u.org.slug, u.id);
     const challenges = await Promise.all(Array.from({ length: 20 }, () => challengeFor(u.email)));
     const code = codeFor(u.enrollment.secret);
-    const statuses = await Promise.all(challenges.map((challenge) => call("/auth/login/2fa", { body: { challenge, code } }).then((r) => r.status)));
+    const statuses = await Promise.all(
+      challenges.map((challenge) => call("/auth/login/2fa", { body: { challenge, code } }).then((r) => r.status)),
+    );
     expect(statuses.filter((s) => s === 200)).toHaveLength(1);
     // The 19 replays count as wrong codes, so the tenth of them locks the account: 401 or 429, never 200.
     expect(statuses.filter((s) => s === 401 || s === 429)).toHaveLength(19);
@@ -32,7 +35,9 @@ describe("single use under concurrency", () => {
     const challenges = await Promise.all(Array.from({ length: 20 }, () => challengeFor(u.email)));
     const code = u.enrollment.recoveryCodes[0];
     const results = await Promise.all(
-      challenges.map((challenge) => call("/auth/login/recovery", { body: { challenge, code } }).then(async (r) => ({ status: r.status, body: await r.json() }))),
+      challenges.map((challenge) =>
+        call("/auth/login/recovery", { body: { challenge, code } }).then(async (r) => ({ status: r.status, body: await r.json() })),
+      ),
     );
     const ok = results.filter((r) => r.status === 200);
     expect(ok).toHaveLength(1);
@@ -43,7 +48,9 @@ describe("single use under concurrency", () => {
     const u = await enrolledTechnician();
     const challenge = await challengeFor(u.email);
     const code = codeFor(u.enrollment.secret);
-    const statuses = await Promise.all(Array.from({ length: 20 }, () => call("/auth/login/2fa", { body: { challenge, code } }).then((r) => r.status)));
+    const statuses = await Promise.all(
+      Array.from({ length: 20 }, () => call("/auth/login/2fa", { body: { challenge, code } }).then((r) => r.status)),
+    );
     expect(statuses.filter((s) => s === 200)).toHaveLength(1);
   });
 });

@@ -39,7 +39,10 @@ describe("disabling 2FA", () => {
 describe("resetting 2FA", () => {
   it("by the operator removes secret and codes and revokes every session", async () => {
     const u = await enrolledTechnician();
-    const r = await call(`/api/platform/orgs/${u.org.slug}/users/${u.id}/2fa/reset`, { method: "POST", bearer: TEST_SECRETS.PLATFORM_TOKEN });
+    const r = await call(`/api/platform/orgs/${u.org.slug}/users/${u.id}/2fa/reset`, {
+      method: "POST",
+      bearer: TEST_SECRETS.PLATFORM_TOKEN,
+    });
     expect(r.status).toBe(204);
     expect((await call("/api/me", { cookie: u.cookie })).status).toBe(401);
     const cookie = await signIn(u.email);
@@ -52,10 +55,18 @@ describe("resetting 2FA", () => {
   it("by the operator needs the platform token, and answers 404 for an unknown org or user", async () => {
     const u = await enrolledTechnician();
     expect((await call(`/api/platform/orgs/${u.org.slug}/users/${u.id}/2fa/reset`, { method: "POST" })).status).toBe(401);
-    expect((await call(`/api/platform/orgs/${u.org.slug}/users/${u.id}/2fa/reset`, { method: "POST", cookie: u.adminCookie })).status).toBe(401);
-    const noOrg = await call(`/api/platform/orgs/no-such-org/users/${u.id}/2fa/reset`, { method: "POST", bearer: TEST_SECRETS.PLATFORM_TOKEN });
+    expect((await call(`/api/platform/orgs/${u.org.slug}/users/${u.id}/2fa/reset`, { method: "POST", cookie: u.adminCookie })).status).toBe(
+      401,
+    );
+    const noOrg = await call(`/api/platform/orgs/no-such-org/users/${u.id}/2fa/reset`, {
+      method: "POST",
+      bearer: TEST_SECRETS.PLATFORM_TOKEN,
+    });
     expect(noOrg.status).toBe(404);
-    const noUser = await call(`/api/platform/orgs/${u.org.slug}/users/usr_nobody/2fa/reset`, { method: "POST", bearer: TEST_SECRETS.PLATFORM_TOKEN });
+    const noUser = await call(`/api/platform/orgs/${u.org.slug}/users/usr_nobody/2fa/reset`, {
+      method: "POST",
+      bearer: TEST_SECRETS.PLATFORM_TOKEN,
+    });
     expect(noUser.status).toBe(404);
   });
 

@@ -39,7 +39,9 @@ describe("the second step of sign-in", () => {
     const challenge = await challengeFor(u.email);
     expect((await call("/auth/login/2fa", { body: { challenge, code: codeFor(u.enrollment.secret) } })).status).toBe(200);
     nextStep();
-    const again = await callJson<{ error: { code: string } }>("/auth/login/2fa", { body: { challenge, code: codeFor(u.enrollment.secret) } });
+    const again = await callJson<{ error: { code: string } }>("/auth/login/2fa", {
+      body: { challenge, code: codeFor(u.enrollment.secret) },
+    });
     expect(again.status).toBe(401);
     expect(again.body.error.code).toBe("invalid_code");
   });

@@ -1,0 +1,94 @@
+import { describe, expect, it } from "vitest";
+import { call, callJson, createOrg, signIn } from "../support/api";
+import { TEST_SECRETS } from "../support/secrets";
+
+type Err = { error: { code: string; message: string } };
+
+describe("errors follow API.md's shape", () => {
+  it("answers bad JSON with 400 invalid_request", async () => {
+    const r = await callJson<Err>("/auth/login", { body: "{not json", headers: { "content-type": "application/json" } });
+    expect(r.status).toBe(400);
+    expect(r.body.error.code).toBe("invalid_request");
+  });
+
+  it("names the field of a wrong type or a missing field", async () => {
+    const wrongType = await callJson<Err>("/auth/login", { body: { email: 42, password: "x" } });
+    expect(wrongType.status).toBe(400);
+    expect(wrongType.body.error.message).toContain("email");
+    const missing = await callJson<Err>("/auth/login", { body: { email: "a@b.co" } });
+    expect(missing.status).toBe(400);
+    expect(missing.body.error.message).toContain("password");
+  });
+
+  it("answers an unknown route with a JSON 404", async () => {
+    const r = await callJson<Err>("/api/nothing-here");
+    expect(r.status).toBe(404);
+    expect(r.body.error.code).toBe("not_found");
+    expect(r.headers.get("content-type")).toContain("application/json");
+  });
+
+  it("answers a wrong method with 405 and Allow", async () => {
+    const r = await callJson<Err>("/auth/login", { method: "GET" });
+    expect(r.status).toBe(405);
+    expect(r.body.error.code).toBe("method_not_allowed");
+    expect(r.headers.get("allow")).toBe("POST");
+    const del = await call("/api/org/settings", { method: "DELETE" });
+    expect(del.status).toBe(405);
+  });
+
+  it("answers a body over 64 KiB with 413 payload_too_large", async () => {
+    const big = JSON.stringify({ email: "a@b.co", password: "x".repeat(70 * 1024) });
+    const r = await callJson<Err>("/auth/login", { body: big });
+    expect(r.status).toBe(413);
+    expect(r.body.error.code).toBe("payload_too_large");
+  });
+
+  it("never shows a stack trace or another org's internals", async () => {
+    const org = await createOrg();
+    const cookie = await signIn(org.admin.email);
+    for (const [path, opts] of [
+      ["/api/org/users", { cookie, body: { email: "not-an-email", password: "long enough", role: "boss" } }],
+      ["/api/platform/orgs", { bearer: TEST_SECRETS.PLATFORM_TOKEN, body: [] }],
+      ["/auth/login/2fa", { body: { challenge: "a.b.c", code: "123456" } }],
+    ] as const) {
+      const text = await (await call(path, opts)).text();
+      expect(text).not.toMatch(/at \w+ \(|\.ts:\d+|Error:/);
+    }
+  });
+});
+
+describe("security headers", () => {
+  it("send a strict CSP, no framing, nosniff and a referrer policy on every answer", async () => {
+    const r = await call("/healthz");
+    const csp = r.headers.get("content-security-policy") ?? "";
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).toContain("script-src 'self'");
+    expect(r.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(r.headers.get("referrer-policy")).toBe("no-referrer");
+    expect(r.headers.get("strict-transport-security")).toContain("max-age=");
+  });
+
+  it("refuse a cross-site POST made with the session cookie (CSRF), JSON included", async () => {
+    const org = await createOrg();
+    const cookie = await signIn(org.admin.email);
+    const evil = await callJson<Err>("/api/org/settings", {
+      method: "PATCH",
+      cookie,
+      body: { require2fa: true },
+      headers: { origin: "https://evil.example" },
+    });
+    expect(evil.status).toBe(403);
+    const site = await call("/auth/logout", { method: "POST", cookie, headers: { "sec-fetch-site": "cross-site" } });
+    expect(site.status).toBe(403);
+    const settings = await callJson<{ require2fa: boolean }>("/api/org/settings", { cookie });
+    expect(settings.body.require2fa).toBe(false);
+    const same = await call("/api/org/settings", {
+      method: "PATCH",
+      cookie,
+      body: { require2fa: true },
+      headers: { origin: "https://gatehouse.test" },
+    });
+    expect(same.status).toBe(200);
+  });
+});
