@@ -1,0 +1,134 @@
+// The results table and ratios: printed, saved as bench/results/<date>.json and .md, and copied into the
+// main README between <!-- bench:start --> and <!-- bench:end --> when README.md exists.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpus } from "node:os";
+import { join } from "node:path";
+import { round } from "./load.mjs";
+
+const ROWS = [
+  ["B0", "baseline: trivial route", "same workerd"],
+  ["B1", "baseline: 1 DO RPC reading 1 row by key", "same workerd"],
+  ["B2", "baseline: 1 DO RPC spending a single-use row (transactionSync)", "same workerd"],
+  ["R0", "GET /healthz", "setup"],
+  ["R1", "GET /api/me (session check in the org's object)", "setup"],
+  ["R2", "POST /auth/login/2fa, correct never-used codes, 1 org (= R4 1 org)", "setup"],
+  ["R2w", "POST /auth/login/2fa, wrong codes (rate of 401)", "setup"],
+  ["R4-100", "R2 with the users spread over 100 orgs", "setup"],
+  ["R3", "POST /auth/login, password sign-in (answer: 2fa_required)", "prod"],
+  ["KDF", "baseline: PBKDF2-SHA256 100000 rounds alone", "prod"],
+  ["P2", "peer: Better Auth POST /two-factor/verify-totp", "peer"],
+  ["P3", "peer: Better Auth POST /sign-in/email (answer: twoFactorRedirect)", "peer-default"],
+];
+
+const fmt = (v) => (v === undefined || v === null ? "–" : String(v));
+const ratio = (a, b) => (a && b ? round(a / b, 2) : null);
+
+function ratios(f) {
+  return [
+    ["R0/B0", "cheapest route vs trivial Worker (req/s)", ratio(f.R0?.rps, f.B0?.rps)],
+    ["R1/B1", "session check vs 1 DO read (req/s)", ratio(f.R1?.rps, f.B1?.rps)],
+    ["R2/B2", "code step vs 1 DO single-use spend (req/s)", ratio(f.R2?.rps, f.B2?.rps)],
+    ["R2/R1", "code step vs session check (req/s)", ratio(f.R2?.rps, f.R1?.rps)],
+    ["R2w/R2", "wrong code vs correct code (req/s)", ratio(f.R2w?.rps, f.R2?.rps)],
+    ["R4(100)/R4(1)", "code step, 100 orgs vs 1 org (req/s)", ratio(f["R4-100"]?.rps, f["R4-1"]?.rps)],
+    ["R3 CPU/KDF CPU", "CPU per sign-in vs CPU per PBKDF2 100k", ratio(f.R3?.cpuMsPerOp, f.KDF?.cpuMsPerOp)],
+    ["R3/P3", "Gatehouse vs Better Auth, sign-ins/s", ratio(f.R3?.rps, f.P3?.rps)],
+    ["R3 CPU/P3 CPU", "Gatehouse vs Better Auth, CPU per sign-in", ratio(f.R3?.cpuMsPerOp, f.P3?.cpuMsPerOp)],
+    ["R2/P2", "Gatehouse vs Better Auth, accepted codes/s", ratio(f.R2?.rps, f.P2?.rps)],
+  ];
+}
+
+function findings({ figures: f, footprint, config }) {
+  const out = [];
+  const scale = ratio(f["R4-100"]?.rps, f["R4-1"]?.rps);
+  if (scale !== null && scale < 1.3) {
+    out.push(
+      `R4(100)/R4(1) = ${scale}: locally every Durable Object runs in one workerd process on one thread, so spreading users ` +
+        "over orgs cannot add parallelism here; it does show that no global object sits on the code step (each request " +
+        "touches only its org's object). In production each org's object can run on its own machine.",
+    );
+  }
+  if (f.KDF?.cpuMsPerOp) {
+    out.push(
+      `The password KDF costs ${f.KDF.cpuMsPerOp} ms CPU per run here (PBKDF2-SHA256, 100000 rounds) and a whole sign-in ` +
+        `${fmt(f.R3?.cpuMsPerOp)} ms: the KDF is most of the sign-in. That is above the 10 ms CPU per request of the Workers ` +
+        "Free plan (sign-in needs the Paid plan) and caps one isolate at roughly 1000/KDF-ms sign-ins/s.",
+    );
+  }
+  if (f.P2 && f.P2.counted > config.peerCodeUsers * 3) {
+    out.push(
+      `Better Auth accepted ${f.P2.counted} codes from ${config.peerCodeUsers} users in ${f.P2.seconds} s: the same TOTP code ` +
+        "works again on a new challenge (no replay refusal), so its code step does less work than Gatehouse's, which " +
+        "burns the time step (RFC 6238 section 5.2).",
+    );
+  }
+  if (footprint.bundle) {
+    out.push(
+      `Bundle ${round(footprint.bundle.gzipBytes / 1024, 0)} KiB gzip: ${round((100 * footprint.bundle.gzipBytes) / footprint.bundle.limitFreeBytes, 1)}% ` +
+        "of the 3 MiB Free limit, " +
+        `${round((100 * footprint.bundle.gzipBytes) / footprint.bundle.limitPaidBytes, 1)}% of the 10 MiB Paid limit.`,
+    );
+  }
+  return out;
+}
+
+export function renderMarkdown(result) {
+  const { figures: f, footprint, config, notes } = result;
+  const setting = {
+    "same workerd": "–",
+    setup: config.setupSetting,
+    prod: config.prodSetting,
+    peer: "Better Auth, bench-only cheap password hash for setup",
+    "peer-default": `Better Auth defaults: ${f.PKDF?.params ?? "scrypt"}`,
+  };
+  const lines = [
+    `Run ${result.date} on ${result.machine}; ${config.SECONDS} s per figure, ${config.CONNECTIONS} connections (10 for R3, KDF, P3); total ${result.totalSeconds} s.`,
+    "",
+    "| Figure | What | req/s | p50 ms | p99 ms | CPU ms/op | KDF setting |",
+    "|---|---|---:|---:|---:|---:|---|",
+  ];
+  for (const [id, what, s] of ROWS) {
+    const r = f[id];
+    lines.push(`| ${id} | ${what} | ${fmt(r?.rps)} | ${fmt(r?.p50)} | ${fmt(r?.p99)} | ${fmt(r?.cpuMsPerOp)} | ${setting[s]} |`);
+  }
+  if (f.PKDF)
+    lines.push(`| PKDF | peer's password KDF alone (${f.PKDF.params}) | – | – | – | ${f.PKDF.cpuMsPerOp} | Better Auth default |`);
+  lines.push("", "| Ratio | Meaning | Value |", "|---|---|---:|");
+  for (const [id, what, v] of ratios(f)) lines.push(`| ${id} | ${what} | ${fmt(v)} |`);
+  lines.push(
+    "",
+    "| Footprint | Value |",
+    "|---|---|",
+    `| Bundle (wrangler deploy --dry-run) | ${round(footprint.bundle.rawBytes / 1024, 0)} KiB raw, ${round(footprint.bundle.gzipBytes / 1024, 0)} KiB gzip (limits: 3 MiB Free, 10 MiB Paid) |`,
+    `| Storage per user | ${fmt(footprint.perUser?.bytes)} bytes (${footprint.perUser?.includes}; ${fmt(footprint.perUser?.auditEventsPerUser)} audit events each) |`,
+    `| Storage per audit event | ${fmt(footprint.perAuditEvent?.bytes)} bytes (${footprint.perAuditEvent?.measuredOver}) |`,
+  );
+  const all = [...findings(result), ...notes];
+  if (all.length) lines.push("", "Findings:", "", ...all.map((n) => `- ${n}`));
+  return lines.join("\n");
+}
+
+export function printAndSave(root, data) {
+  const now = new Date();
+  const date = `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, "0")}-${String(now.getDate()).padStart(2, "0")}`;
+  const result = { date, machine: `${cpus().length} CPUs, ${cpus()[0]?.model ?? "unknown"}, Node ${process.version}`, ...data };
+  const md = renderMarkdown(result);
+  console.log(`\n${md}\n`);
+  const dir = join(root, "bench", "results");
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, `${date}.json`), `${JSON.stringify(result, null, 2)}\n`);
+  writeFileSync(join(dir, `${date}.md`), `# Benchmark ${date}\n\n${md}\n`);
+  const readme = join(root, "README.md");
+  if (!existsSync(readme)) {
+    console.log("README.md does not exist: the table is in bench/results only.");
+    return;
+  }
+  const section = `<!-- bench:start -->\n${md}\n<!-- bench:end -->`;
+  const text = readFileSync(readme, "utf8");
+  const marked = /<!-- bench:start -->[\s\S]*?<!-- bench:end -->/;
+  const updated = marked.test(text)
+    ? text.replace(marked, () => section)
+    : `${text.trimEnd()}\n\n## Benchmarks\n\n\`npm run bench\` (see bench/README.md). Latest results:\n\n${section}\n`;
+  writeFileSync(readme, updated);
+  console.log(`Saved bench/results/${date}.json and .md; README.md updated.`);
+}

@@ -1,0 +1,199 @@
+// npm run bench: Gatehouse in workerd (through Miniflare, not wrangler dev) beside same-run baselines and a
+// peer (Better Auth), driven by autocannon on 127.0.0.1 only; prints a table and ratios and saves them in
+// bench/results/<date>.json and .md. See bench/README.md for how to read the figures.
+import { scryptSync } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { addUsers, challengesFor, correctCodeFeed, createOrg, enrollUsers, wrongCodeFeed } from "./lib/gatehouse-client.mjs";
+import { measure, pool, round } from "./lib/load.mjs";
+import { ensurePeerInstalled, peerChallenges, peerCodeFeed, peerUsers, startPeer } from "./lib/peer.mjs";
+import { printAndSave } from "./lib/report.mjs";
+import { bundleWorker, orgStorageStats, startRuntime } from "./lib/workers.mjs";
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
+const env = (name, fallback) => Number(process.env[name] ?? fallback);
+const SECONDS = env("BENCH_SECONDS", 5);
+const CONNECTIONS = env("BENCH_CONNECTIONS", 20);
+/** Users per group (one org; and the same number spread over ORGS orgs). */
+const USERS = env("BENCH_USERS", 2000);
+const ORGS = 100;
+const CHALLENGES_PER_USER = 2;
+const WRONG_CODES_PER_CHALLENGE = 4;
+/** Bench-only KDF cost for creating thousands of users quickly; R3 runs at the production setting. */
+const SETUP_ITERATIONS = 1_000;
+const PRODUCTION_ITERATIONS = 100_000;
+const SIGN_IN_USERS = 20;
+const PEER_CODE_USERS = 300;
+const PEER_CHALLENGES_PER_USER = 8;
+const BASELINE_ROWS = 150_000;
+
+const started = Date.now();
+const log = (msg) => process.stderr.write(`[bench ${round((Date.now() - started) / 1000, 0)}s] ${msg}\n`);
+const is = (status) => (s) => s === status;
+const setupSetting = `PBKDF2 ${SETUP_ITERATIONS} rounds (bench-only, for setup)`;
+const prodSetting = `PBKDF2-SHA256 ${PRODUCTION_ITERATIONS} rounds (production)`;
+
+async function main() {
+  const figures = {};
+  const notes = [];
+  const footprint = {};
+  const outDir = mkdtempSync(join(tmpdir(), "gatehouse-bench-"));
+  const runtimes = [];
+  const peers = [];
+  try {
+    log("bundling with wrangler deploy --dry-run");
+    const bundle = bundleWorker(ROOT, outDir);
+    footprint.bundle = {
+      rawBytes: bundle.rawBytes,
+      gzipBytes: bundle.gzipBytes,
+      limitPaidBytes: 10 * 2 ** 20,
+      limitFreeBytes: 3 * 2 ** 20,
+    };
+
+    const fast = await startRuntime({ root: ROOT, bundle, passwordIterations: SETUP_ITERATIONS });
+    runtimes.push(fast);
+    const prod = await startRuntime({ root: ROOT, bundle, passwordIterations: PRODUCTION_ITERATIONS });
+    runtimes.push(prod);
+    const load = (opts) => measure({ seconds: SECONDS, connections: CONNECTIONS, ...opts });
+
+    log("baselines B0-B2");
+    await fetch(`${fast.baseline}/seed/${BASELINE_ROWS}`);
+    figures.B0 = await load({ url: fast.baseline, path: "/b0" });
+    figures.B1 = await load({ url: fast.baseline, next: () => ({ path: `/b1/${Math.floor(Math.random() * BASELINE_ROWS)}` }) });
+    let row = 0;
+    figures.B2 = await load({ url: fast.baseline, method: "POST", next: () => (row < BASELINE_ROWS ? { path: `/b2/${row++}` } : null) });
+    figures.R0 = await load({ url: fast.gatehouse, path: "/healthz" });
+
+    log(`creating 1 + ${ORGS} orgs and ${USERS} + ${USERS} users through the API (${setupSetting})`);
+    const one = await createOrg(fast.gatehouse, "bench-one");
+    const spread = await pool(
+      Array.from({ length: ORGS }, (_, i) => `bench-${String(i).padStart(3, "0")}`),
+      8,
+      (slug) => createOrg(fast.gatehouse, slug),
+    );
+    const emptyOrg = await orgStorageStats(fast, one.slug);
+    const usersOne = await addUsers(fast.gatehouse, one, USERS, "one");
+    const usersSpread = (await pool(spread, 4, (org) => addUsers(fast.gatehouse, org, Math.ceil(USERS / ORGS), "spread"))).flat();
+    log("enrolling every user in TOTP (setup + confirm with client-computed codes)");
+    await enrollUsers(fast.gatehouse, usersOne);
+    await enrollUsers(fast.gatehouse, usersSpread);
+    const enrolledOrg = await orgStorageStats(fast, one.slug);
+    footprint.perUser = {
+      bytes: Math.round((enrolledOrg.databaseBytes - emptyOrg.databaseBytes) / (enrolledOrg.users - emptyOrg.users)),
+      includes: "user row, TOTP secret, 10 recovery-code hashes, 1 session, the audit events of creation and enrollment, indexes",
+      auditEventsPerUser: round((enrolledOrg.auditEvents - emptyOrg.auditEvents) / (enrolledOrg.users - emptyOrg.users), 1),
+    };
+
+    log("R1 GET /api/me");
+    let k = 0;
+    figures.R1 = await load({
+      url: fast.gatehouse,
+      next: () => ({ path: "/api/me", headers: { cookie: usersOne[k++ % usersOne.length].cookie } }),
+    });
+
+    log("R2 code step, all users in one org (fresh challenges first)");
+    const pairsOne = await challengesFor(fast.gatehouse, usersOne, CHALLENGES_PER_USER);
+    figures.R2 = await load({ url: fast.gatehouse, method: "POST", next: correctCodeFeed(pairsOne), ok: is(200) });
+    figures["R4-1"] = { ...figures.R2 };
+
+    log(`R4 code step, users spread over ${ORGS} orgs`);
+    const pairsSpread = await challengesFor(fast.gatehouse, usersSpread, CHALLENGES_PER_USER);
+    figures["R4-100"] = await load({ url: fast.gatehouse, method: "POST", next: correctCodeFeed(pairsSpread), ok: is(200) });
+
+    log("R2w wrong codes");
+    const pairsWrong = await challengesFor(fast.gatehouse, usersOne, CHALLENGES_PER_USER);
+    const beforeWrong = await orgStorageStats(fast, one.slug);
+    figures.R2w = await load({
+      url: fast.gatehouse,
+      method: "POST",
+      next: wrongCodeFeed(pairsWrong, WRONG_CODES_PER_CHALLENGE),
+      ok: is(401),
+    });
+    const afterWrong = await orgStorageStats(fast, one.slug);
+    const newEvents = afterWrong.auditEvents - beforeWrong.auditEvents;
+    footprint.perAuditEvent = {
+      bytes: newEvents ? Math.round((afterWrong.databaseBytes - beforeWrong.databaseBytes) / newEvents) : null,
+      measuredOver: `${newEvents} "2fa.code_failed" events written by R2w`,
+    };
+    footprint.org = afterWrong;
+
+    log(`R3 password sign-in at ${prodSetting}`);
+    const kdfOrg = await createOrg(prod.gatehouse, "bench-kdf");
+    const signInUsers = await enrollUsers(prod.gatehouse, await addUsers(prod.gatehouse, kdfOrg, SIGN_IN_USERS, "kdf"));
+    let s = 0;
+    const signIn = () => ({
+      path: "/auth/login",
+      body: { email: signInUsers[s++ % signInUsers.length].email, password: "correct horse battery staple" },
+    });
+    figures.R3 = await load({ url: prod.gatehouse, method: "POST", next: signIn, connections: 10, ok: is(200), cpuPid: prod.pid });
+    figures.KDF = await load({ url: prod.baseline, path: "/kdf", connections: 10, cpuPid: prod.pid });
+
+    log("peer: Better Auth + two-factor plugin");
+    try {
+      ensurePeerInstalled(ROOT);
+      const peerFast = await startPeer(ROOT, { fastHash: true });
+      peers.push(peerFast);
+      const pUsers = await peerUsers(peerFast, PEER_CODE_USERS, 16);
+      const pPairs = await peerChallenges(peerFast, pUsers, PEER_CHALLENGES_PER_USER, 16);
+      const origin = { origin: peerFast.base };
+      figures.P2 = await load({
+        url: peerFast.base,
+        method: "POST",
+        headers: origin,
+        next: peerCodeFeed(pPairs),
+        ok: is(200),
+        cpuPid: peerFast.pid,
+      });
+      peerFast.stop();
+      const peerDefault = await startPeer(ROOT, { fastHash: false });
+      peers.push(peerDefault);
+      const dUsers = await peerUsers(peerDefault, SIGN_IN_USERS, 4);
+      let p = 0;
+      figures.P3 = await load({
+        url: peerDefault.base,
+        method: "POST",
+        headers: { origin: peerDefault.base },
+        next: () => ({
+          path: "/api/auth/sign-in/email",
+          body: { email: dUsers[p++ % dUsers.length].email, password: "correct horse battery staple" },
+        }),
+        connections: 10,
+        ok: is(200),
+        cpuPid: peerDefault.pid,
+      });
+      figures.PKDF = scryptCost();
+    } catch (err) {
+      notes.push(`Peer not measured: ${err.message}`);
+      log(`peer failed: ${err.stack}`);
+    }
+  } finally {
+    for (const p of peers) p.stop();
+    for (const r of runtimes) await r.mf.dispose();
+    rmSync(outDir, { recursive: true, force: true });
+  }
+  const totalSeconds = round((Date.now() - started) / 1000, 0);
+  printAndSave(ROOT, {
+    figures,
+    footprint,
+    notes,
+    totalSeconds,
+    config: { SECONDS, CONNECTIONS, USERS, ORGS, setupSetting, prodSetting, peerCodeUsers: PEER_CODE_USERS },
+  });
+}
+
+/** Better Auth's default password KDF (node:crypto scrypt N=16384 r=16 p=1, 64 bytes), CPU per hash here. */
+function scryptCost() {
+  const runs = 10;
+  const before = process.cpuUsage();
+  for (let i = 0; i < runs; i++)
+    scryptSync("correct horse battery staple", "0123456789abcdef", 64, { N: 16384, r: 16, p: 1, maxmem: 128 * 16384 * 16 * 2 });
+  const used = process.cpuUsage(before);
+  return { cpuMsPerOp: round((used.user + used.system) / 1000 / runs, 1), params: "scrypt N=16384 r=16 p=1 dkLen=64 (32 MiB)" };
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exitCode = 1;
+});
