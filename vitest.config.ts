@@ -6,6 +6,7 @@ import { TEST_SECRETS } from "./test/support/secrets.ts";
 
 export default defineConfig({
   test: {
+    reporters: ["default", "./test/support/summary-reporter.ts"],
     projects: [
       {
         plugins: [cloudflareTest({ wrangler: { configPath: "./wrangler.toml" }, miniflare: { bindings: { ...TEST_SECRETS } } })],
