@@ -9,6 +9,7 @@ import { meRoutes } from "./routes/me";
 import { orgRoutes } from "./routes/org";
 import { platformRoutes } from "./routes/platform";
 import { methodNotAllowed } from "./routes/not-found";
+import { openApiRoutes } from "./routes/openapi";
 
 export { DirectoryDurableObject } from "./directory/durable-object";
 export { OrgDurableObject } from "./org/durable-object";
@@ -22,6 +23,7 @@ app.route("/auth", authRoutes);
 app.route("/api/me", meRoutes);
 app.route("/api/org", orgRoutes);
 app.route("/api/platform", platformRoutes);
+app.route("/api", openApiRoutes);
 
 app.notFound((c) => methodNotAllowed(app, c) ?? errorResponse(new ApiError("not_found", "No such endpoint.")));
 app.onError(onError);

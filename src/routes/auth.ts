@@ -11,14 +11,14 @@ import { requestMeta } from "../http/meta";
 import { json } from "../http/validate";
 import { orgStub } from "../org/stub";
 
-const loginBody = z.object({
+export const loginBody = z.object({
   email: z.string().max(320),
   password: z.string().max(4096),
   org: z.string().max(64).optional(),
 });
-const codeBody = z.object({ challenge: f.challenge, code: f.totpCode });
-const recoveryBody = z.object({ challenge: f.challenge, code: f.recoveryCode });
-const enrollBody = z.object({ challenge: f.challenge });
+export const codeBody = z.object({ challenge: f.challenge, code: f.totpCode });
+export const recoveryBody = z.object({ challenge: f.challenge, code: f.recoveryCode });
+export const enrollBody = z.object({ challenge: f.challenge });
 
 export const authRoutes = new Hono<AppEnv>()
   .post("/login", json(loginBody), async (c) => {

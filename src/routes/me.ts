@@ -10,7 +10,7 @@ import { requestMeta } from "../http/meta";
 import { json } from "../http/validate";
 import { orgStub } from "../org/stub";
 
-const codeBody = z.object({ code: f.totpCode });
+export const currentCodeBody = z.object({ code: f.totpCode });
 
 export const meRoutes = new Hono<AppEnv>()
   .get("/", (c) => {
@@ -31,7 +31,7 @@ export const meRoutes = new Hono<AppEnv>()
     if (actor.identity.twoFactor.enabled) throw new ApiError("already_enrolled");
     return c.json(await startEnrollment(c.env, actor.route, actor.identity.user.id));
   })
-  .post("/2fa/confirm", json(codeBody), async (c) => {
+  .post("/2fa/confirm", json(currentCodeBody), async (c) => {
     const actor = sessionOnly(c);
     const codes = await confirmEnrollment(
       c.env,
@@ -48,12 +48,12 @@ export const meRoutes = new Hono<AppEnv>()
     const status = await orgStub(c.env, actor.route.slug, actor.route.jurisdiction).recoveryCodesStatus(actor.identity.user.id);
     return c.json(status);
   })
-  .post("/2fa/recovery-codes", json(codeBody), async (c) => {
+  .post("/2fa/recovery-codes", json(currentCodeBody), async (c) => {
     const actor = sessionOnly(c);
     const codes = await regenerateRecoveryCodes(c.env, actor.route, actor.identity.user.id, c.req.valid("json").code, requestMeta(c));
     return c.json({ recoveryCodes: codes });
   })
-  .post("/2fa/disable", json(codeBody), async (c) => {
+  .post("/2fa/disable", json(currentCodeBody), async (c) => {
     const actor = sessionOnly(c);
     if (actor.identity.org.require2fa) {
       throw new ApiError("enforced_by_org", "Your organization requires two-factor authentication, so it cannot be disabled.");

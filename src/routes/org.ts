@@ -16,10 +16,10 @@ import { newId } from "../crypto/tokens";
 import { orgStub } from "../org/stub";
 import type { SignedIn } from "../http/actor";
 
-const settingsBody = z.strictObject({ require2fa: z.boolean().optional(), totpPeriod: f.totpPeriod.optional() });
-const newUserBody = z.object({ email: f.email, password: f.password, name: f.personName.optional(), role: f.role });
-const userPatchBody = z.strictObject({ role: f.role });
-const apiKeyBody = z.object({ name: z.string().trim().min(1).max(100), role: f.role });
+export const settingsBody = z.strictObject({ require2fa: z.boolean().optional(), totpPeriod: f.totpPeriod.optional() });
+export const newUserBody = z.object({ email: f.email, password: f.password, name: f.personName.optional(), role: f.role });
+export const userPatchBody = z.strictObject({ role: f.role });
+export const apiKeyBody = z.object({ name: z.string().trim().min(1).max(100), role: f.role });
 const idParam = z.object({ id: f.id });
 const auditQuery = z.object({
   limit: z.coerce.number().int().min(1).max(AUDIT_PAGE_MAX).optional(),

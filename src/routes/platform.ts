@@ -11,7 +11,7 @@ import * as f from "../http/fields";
 import { requestMeta } from "../http/meta";
 import { json, validate } from "../http/validate";
 
-const createOrgBody = z.object({
+export const createOrgBody = z.object({
   slug: f.slug,
   name: z.string().trim().min(1).max(200),
   jurisdiction: f.jurisdiction.optional(),

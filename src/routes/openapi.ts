@@ -1,0 +1,257 @@
+// GET /api/openapi.json: the HTTP contract as OpenAPI 3.1, request bodies generated from the same zod schemas
+// the routes validate with, so the document cannot drift from what is enforced.
+import { Hono } from "hono";
+import { z } from "zod";
+import type { AppEnv } from "../env";
+import { codeBody, enrollBody, loginBody, recoveryBody } from "./auth";
+import { currentCodeBody } from "./me";
+import { apiKeyBody, newUserBody, settingsBody, userPatchBody } from "./org";
+import { createOrgBody } from "./platform";
+
+type Auth = "none" | "session" | "session_or_key" | "admin" | "platform";
+
+interface Endpoint {
+  method: "get" | "post" | "patch" | "delete";
+  path: string;
+  summary: string;
+  auth: Auth;
+  body?: z.ZodType;
+  ok: number;
+  errors?: number[];
+}
+
+const ENDPOINTS: Endpoint[] = [
+  {
+    method: "post",
+    path: "/api/platform/orgs",
+    summary: "Create an org and its first admin (operator)",
+    auth: "platform",
+    body: createOrgBody,
+    ok: 201,
+    errors: [400, 401, 409],
+  },
+  {
+    method: "post",
+    path: "/api/platform/orgs/{slug}/users/{id}/2fa/reset",
+    summary: "Reset a user's 2FA (operator)",
+    auth: "platform",
+    ok: 204,
+    errors: [401, 404],
+  },
+  {
+    method: "post",
+    path: "/auth/login",
+    summary: "Password step; answers authenticated, 2fa_required or enrollment_required",
+    auth: "none",
+    body: loginBody,
+    ok: 200,
+    errors: [400, 401, 429],
+  },
+  {
+    method: "post",
+    path: "/auth/login/2fa",
+    summary: "TOTP step of a 2fa_required challenge",
+    auth: "none",
+    body: codeBody,
+    ok: 200,
+    errors: [400, 401, 429],
+  },
+  {
+    method: "post",
+    path: "/auth/login/recovery",
+    summary: "Recovery-code step of a 2fa_required challenge",
+    auth: "none",
+    body: recoveryBody,
+    ok: 200,
+    errors: [400, 401, 429],
+  },
+  {
+    method: "post",
+    path: "/auth/login/enroll",
+    summary: "Start forced enrollment with an enrollment_required challenge",
+    auth: "none",
+    body: enrollBody,
+    ok: 200,
+    errors: [400, 401],
+  },
+  {
+    method: "post",
+    path: "/auth/login/enroll/confirm",
+    summary: "Confirm forced enrollment; returns recovery codes and the session",
+    auth: "none",
+    body: codeBody,
+    ok: 200,
+    errors: [400, 401],
+  },
+  { method: "post", path: "/auth/logout", summary: "Revoke the session", auth: "none", ok: 204 },
+  { method: "get", path: "/api/me", summary: "The signed-in user, org and 2FA status", auth: "session_or_key", ok: 200, errors: [401] },
+  {
+    method: "post",
+    path: "/api/me/2fa/setup",
+    summary: "Start TOTP enrollment (secret, otpauth URI, QR code)",
+    auth: "session",
+    ok: 200,
+    errors: [401, 403, 409],
+  },
+  {
+    method: "post",
+    path: "/api/me/2fa/confirm",
+    summary: "Confirm enrollment with a code; returns 10 recovery codes",
+    auth: "session",
+    body: currentCodeBody,
+    ok: 200,
+    errors: [400, 401, 409],
+  },
+  { method: "get", path: "/api/me/2fa/recovery-codes", summary: "Recovery code counts", auth: "session", ok: 200, errors: [401] },
+  {
+    method: "post",
+    path: "/api/me/2fa/recovery-codes",
+    summary: "New recovery codes for a current TOTP code",
+    auth: "session",
+    body: currentCodeBody,
+    ok: 200,
+    errors: [400, 401, 429],
+  },
+  {
+    method: "post",
+    path: "/api/me/2fa/disable",
+    summary: "Turn 2FA off with a current TOTP code",
+    auth: "session",
+    body: currentCodeBody,
+    ok: 204,
+    errors: [400, 401, 409, 429],
+  },
+  { method: "get", path: "/api/org/settings", summary: "Org security settings", auth: "admin", ok: 200, errors: [401, 403] },
+  {
+    method: "patch",
+    path: "/api/org/settings",
+    summary: "Require 2FA; code period for new enrollments (30 or 60 s)",
+    auth: "admin",
+    body: settingsBody,
+    ok: 200,
+    errors: [400, 401, 403],
+  },
+  {
+    method: "get",
+    path: "/api/org/compliance",
+    summary: "Who has 2FA and who still has to enroll",
+    auth: "admin",
+    ok: 200,
+    errors: [401, 403],
+  },
+  { method: "get", path: "/api/org/users", summary: "Users with their 2FA status", auth: "admin", ok: 200, errors: [401, 403] },
+  {
+    method: "post",
+    path: "/api/org/users",
+    summary: "Add a user",
+    auth: "admin",
+    body: newUserBody,
+    ok: 201,
+    errors: [400, 401, 403, 409],
+  },
+  {
+    method: "patch",
+    path: "/api/org/users/{id}",
+    summary: "Change a user's role (revokes their sessions; the last admin stays admin)",
+    auth: "admin",
+    body: userPatchBody,
+    ok: 200,
+    errors: [400, 401, 403, 404, 409],
+  },
+  {
+    method: "post",
+    path: "/api/org/users/{id}/2fa/reset",
+    summary: "Reset a user's 2FA (lost phone)",
+    auth: "admin",
+    ok: 204,
+    errors: [401, 403, 404],
+  },
+  { method: "get", path: "/api/org/api-keys", summary: "API keys (never the key itself)", auth: "admin", ok: 200, errors: [401, 403] },
+  {
+    method: "post",
+    path: "/api/org/api-keys",
+    summary: "Create an API key; the key is shown this once",
+    auth: "admin",
+    body: apiKeyBody,
+    ok: 201,
+    errors: [400, 401, 403],
+  },
+  {
+    method: "delete",
+    path: "/api/org/api-keys/{id}",
+    summary: "Revoke an API key at once",
+    auth: "admin",
+    ok: 204,
+    errors: [401, 403, 404],
+  },
+  {
+    method: "get",
+    path: "/api/org/audit",
+    summary: "Audit log, newest first (?limit=1..200&before=<id>)",
+    auth: "admin",
+    ok: 200,
+    errors: [400, 401, 403],
+  },
+];
+
+const SECURITY: Record<Auth, Record<string, string[]>[]> = {
+  none: [],
+  session: [{ session: [] }],
+  session_or_key: [{ session: [] }, { apiKey: [] }],
+  admin: [{ session: [] }, { apiKey: [] }],
+  platform: [{ platformToken: [] }],
+};
+
+const errorSchema = {
+  type: "object",
+  required: ["error"],
+  properties: {
+    error: { type: "object", required: ["code", "message"], properties: { code: { type: "string" }, message: { type: "string" } } },
+  },
+};
+
+function buildDocument() {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const e of ENDPOINTS) {
+    const params = [...e.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: "path", required: true, schema: { type: "string" } }));
+    const responses: Record<string, unknown> = { [e.ok]: { description: e.ok === 204 ? "No content" : "OK" } };
+    for (const s of e.errors ?? [])
+      responses[s] = { description: "Error", content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } };
+    paths[e.path] ??= {};
+    (paths[e.path] as Record<string, unknown>)[e.method] = {
+      summary: e.summary,
+      security: SECURITY[e.auth],
+      ...(params.length ? { parameters: params } : {}),
+      ...(e.body
+        ? {
+            requestBody: {
+              required: true,
+              content: { "application/json": { schema: z.toJSONSchema(e.body, { io: "input", unrepresentable: "any" }) } },
+            },
+          }
+        : {}),
+      responses,
+    };
+  }
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "Gatehouse",
+      version: "1",
+      description: "Login and two-factor authentication. Errors are {error: {code, message}}; 429 carries Retry-After.",
+    },
+    paths,
+    components: {
+      schemas: { Error: errorSchema },
+      securitySchemes: {
+        session: { type: "apiKey", in: "cookie", name: "__Host-session" },
+        apiKey: { type: "http", scheme: "bearer", description: "An org API key (never asked for a second factor)" },
+        platformToken: { type: "http", scheme: "bearer", description: "The operator's PLATFORM_TOKEN" },
+      },
+    },
+  };
+}
+
+let cached: ReturnType<typeof buildDocument> | undefined;
+
+export const openApiRoutes = new Hono<AppEnv>().get("/openapi.json", (c) => c.json((cached ??= buildDocument())));
