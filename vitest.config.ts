@@ -10,7 +10,17 @@ export default defineConfig({
     projects: [
       {
         plugins: [cloudflareTest({ wrangler: { configPath: "./wrangler.toml" }, miniflare: { bindings: { ...TEST_SECRETS } } })],
-        test: { name: "workers", include: ["test/**/*.test.ts"], exclude: ["test/browser/**"] },
+        test: { name: "workers", include: ["test/**/*.test.ts"], exclude: ["test/browser/**", "test/e2e/**"] },
+      },
+      {
+        test: {
+          name: "e2e",
+          include: ["test/e2e/**/*.test.ts"],
+          environment: "node",
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
       },
       {
         test: {
