@@ -10,6 +10,7 @@ import { orgRoutes } from "./routes/org";
 import { platformRoutes } from "./routes/platform";
 import { methodNotAllowed } from "./routes/not-found";
 import { openApiRoutes } from "./routes/openapi";
+import { pageRoutes } from "./routes/pages";
 
 export { DirectoryDurableObject } from "./directory/durable-object";
 export { OrgDurableObject } from "./org/durable-object";
@@ -24,6 +25,7 @@ app.route("/api/me", meRoutes);
 app.route("/api/org", orgRoutes);
 app.route("/api/platform", platformRoutes);
 app.route("/api", openApiRoutes);
+app.route("/", pageRoutes);
 
 app.notFound((c) => methodNotAllowed(app, c) ?? errorResponse(new ApiError("not_found", "No such endpoint.")));
 app.onError(onError);

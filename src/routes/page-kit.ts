@@ -1,0 +1,145 @@
+// Plumbing shared by the page routers: who is signed in, language, the form token, rendering, error words.
+import type { Context, MiddlewareHandler } from "hono";
+import { deleteCookie, getCookie, setCookie } from "hono/cookie";
+import type { JSX } from "hono/jsx/jsx-runtime";
+import { CHALLENGE_TTL_SECONDS } from "../constants";
+import type { AppEnv } from "../env";
+import { ApiError } from "../errors";
+import { type Actor, effectiveRole, resolveActor } from "../http/actor";
+import { csrfToken, csrfValid, CSRF_FIELD } from "../ui/csrf";
+import type { Catalog } from "../ui/i18n/en";
+import { catalog, chooseLang } from "../ui/lang";
+import type { PageCtx } from "../ui/layout";
+import { MessagePage } from "../ui/pages/sign-in";
+
+export type SessionActor = Extract<Actor, { kind: "session" }>;
+type C = Context<AppEnv>;
+
+/** Pages are for browsers: only a session cookie signs someone in here (never a bearer key). */
+export const page: MiddlewareHandler<AppEnv> = async (c, next) => {
+  let actor: Actor = { kind: "anonymous" };
+  try {
+    const resolved = await resolveActor(c);
+    if (resolved.kind === "session") actor = resolved;
+  } catch {
+    // A malformed Authorization header is an API client's mistake; a page just treats it as signed out.
+  }
+  c.set("actor", actor);
+  c.set("lang", chooseLang(c));
+  await next();
+  // Pages may hold one-time secrets (recovery codes, QR, API keys): never cached, never reused by back/forward.
+  c.res.headers.set("cache-control", "no-store");
+};
+
+export function session(c: C): SessionActor | null {
+  const actor = c.get("actor");
+  return actor.kind === "session" ? actor : null;
+}
+
+/** Signed-in pages: a signed-out visitor goes to the sign-in page. */
+export const needSession: MiddlewareHandler<AppEnv> = async (c, next) => {
+  if (!session(c)) return c.redirect("/", 303);
+  await next();
+};
+
+export const needAdmin: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const s = session(c);
+  if (!s) return c.redirect("/", 303);
+  if (effectiveRole(s.identity) !== "admin") {
+    const ctx = await pageCtx(c);
+    return render(c, MessagePage({ ctx, title: ctx.t.errorTitle, message: ctx.t.errors.forbidden }), 403);
+  }
+  await next();
+};
+
+/** Every form post carries the token (see ui/csrf.ts); checked before any handler runs. */
+export const csrf: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const form = await c.req.parseBody();
+  if (!(await csrfValid(c, form[CSRF_FIELD]))) {
+    const ctx = await pageCtx(c);
+    return render(c, MessagePage({ ctx, title: ctx.t.errorTitle, message: ctx.t.errors.csrf }), 403);
+  }
+  await next();
+};
+
+export function sessionOf(c: C): SessionActor {
+  const s = session(c);
+  if (!s) throw new ApiError("unauthenticated");
+  return s;
+}
+
+export async function pageCtx(c: C, path?: string): Promise<PageCtx> {
+  const lang = c.get("lang");
+  const s = session(c);
+  const url = new URL(c.req.url);
+  url.searchParams.delete("lang");
+  return {
+    t: catalog(lang),
+    lang,
+    csrf: await csrfToken(c),
+    viewer: s ? { email: s.identity.user.email, isAdmin: effectiveRole(s.identity) === "admin" } : null,
+    path: path ?? (c.req.method === "GET" ? `${url.pathname}${url.search}` : "/"),
+  };
+}
+
+export async function render(c: C, node: JSX.Element, status: 200 | 400 | 401 | 403 | 404 | 409 | 429 = 200) {
+  return c.html(`<!doctype html>${(await node).toString()}`, status);
+}
+
+/** Text fields of a posted form (files and repeats ignored). */
+export async function formOf(c: C): Promise<Record<string, string>> {
+  const body = await c.req.parseBody();
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(body)) if (typeof v === "string") out[k] = v;
+  return out;
+}
+
+/** The words for a flow's error; anything that is not an ApiError is a bug and goes to onError. */
+export function messageFor(t: Catalog, err: unknown): string {
+  if (!(err instanceof ApiError)) throw err;
+  switch (err.code) {
+    case "too_many_attempts":
+      return t.errors.too_many_attempts(Math.max(1, Math.ceil((err.retryAfterSeconds ?? 60) / 60)));
+    case "invalid_credentials":
+    case "invalid_code":
+    case "conflict":
+    case "enforced_by_org":
+    case "already_enrolled":
+    case "not_enrolled":
+    case "forbidden":
+    case "invalid_request":
+    case "not_found":
+      return t.errors[err.code];
+    default:
+      return t.errors.generic;
+  }
+}
+
+export function statusOf(err: unknown): 400 | 401 | 403 | 404 | 409 | 429 {
+  const s = err instanceof ApiError ? err.status : 400;
+  return s === 401 || s === 403 || s === 404 || s === 409 || s === 429 ? s : 400;
+}
+
+// The sign-in challenge between page steps: a signed, short-lived JWT (never a session), kept in a strict,
+// HttpOnly cookie so it stays out of URLs and history.
+function challengeCookieName(c: C): string {
+  return new URL(c.req.url).protocol === "https:" ? "__Host-challenge" : "challenge";
+}
+
+export function setChallenge(c: C, challenge: string): void {
+  setCookie(c, challengeCookieName(c), challenge, {
+    path: "/",
+    httpOnly: true,
+    secure: true,
+    sameSite: "Strict",
+    maxAge: CHALLENGE_TTL_SECONDS,
+  });
+}
+
+export function readChallenge(c: C): string | undefined {
+  return getCookie(c, challengeCookieName(c));
+}
+
+export function clearChallenge(c: C): void {
+  deleteCookie(c, challengeCookieName(c), { path: "/", secure: true, httpOnly: true, sameSite: "Strict" });
+}

@@ -1,0 +1,198 @@
+// The web pages (issue 6): sign-in steps, forced enrollment, Account → 2FA; admin pages live in pages-admin.tsx.
+// Every action calls the same flow as the JSON API (src/flows/); this file only parses forms and renders.
+import { type Context, Hono } from "hono";
+import { RECOVERY_CODE_COUNT } from "../constants";
+import type { AppEnv } from "../env";
+import { ApiError } from "../errors";
+import { verifyChallenge } from "../flows/challenge-token";
+import { assertCanStartEnrollment, signOut } from "../flows/sessions";
+import { signInWithPassword, signInWithRecoveryCode, signInWithTotp } from "../flows/sign-in";
+import {
+  confirmChallengeEnrollment,
+  confirmEnrollment,
+  disableTwoFactor,
+  regenerateRecoveryCodes,
+  startChallengeEnrollment,
+  startEnrollment,
+} from "../flows/two-factor";
+import { clearSessionCookie, readSessionCookie, setSessionCookie } from "../http/cookies";
+import * as f from "../http/fields";
+import { requestMeta } from "../http/meta";
+import { APP_CSS, APP_JS } from "../ui/assets";
+import { parseOtpauthUri } from "../ui/otpauth";
+import { AccountPage, type AccountState, EnablePage } from "../ui/pages/account";
+import { CodesPage, ForcedEnrollPage, RecoveryStepPage, SecondStepPage, SignInPage } from "../ui/pages/sign-in";
+import {
+  clearChallenge,
+  csrf,
+  formOf,
+  messageFor,
+  needSession,
+  page,
+  pageCtx,
+  readChallenge,
+  render,
+  session,
+  sessionOf,
+  setChallenge,
+  statusOf,
+} from "./page-kit";
+import { adminPages } from "./pages-admin";
+
+const ASSET_CACHE = "public, max-age=86400";
+const code = (form: Record<string, string>) => f.totpCode.parse(form.code ?? "");
+
+async function accountPage(c: Context<AppEnv>, state: Omit<AccountState, "recoveryTotal">, status: Parameters<typeof render>[2] = 200) {
+  const ctx = await pageCtx(c, "/account");
+  return render(c, AccountPage({ ctx, identity: sessionOf(c).identity, state: { ...state, recoveryTotal: RECOVERY_CODE_COUNT } }), status);
+}
+
+export const pageRoutes = new Hono<AppEnv>()
+  .get("/static/app.css", (c) => c.body(APP_CSS, 200, { "content-type": "text/css; charset=utf-8", "cache-control": ASSET_CACHE }))
+  .get("/static/app.js", (c) => c.body(APP_JS, 200, { "content-type": "text/javascript; charset=utf-8", "cache-control": ASSET_CACHE }))
+
+  // --- signing in ---
+  .get("/", page, async (c) => {
+    if (session(c)) return c.redirect("/account", 303);
+    const ctx = await pageCtx(c);
+    const m = c.req.query("m");
+    return render(c, SignInPage({ ctx, form: { error: m === "expired" ? ctx.t.errors.challenge_expired : undefined } }));
+  })
+  .post("/login", page, csrf, async (c) => {
+    const form = await formOf(c);
+    const input = { email: form.email ?? "", password: form.password ?? "", org: form.org?.trim() || undefined };
+    try {
+      const result = await signInWithPassword(c.env, input, requestMeta(c));
+      if (result.status === "authenticated") {
+        setSessionCookie(c, result.sessionToken);
+        return c.redirect("/account", 303);
+      }
+      setChallenge(c, result.challenge);
+      return c.redirect(result.status === "2fa_required" ? "/login/2fa" : "/login/enroll", 303);
+    } catch (err) {
+      const ctx = await pageCtx(c, "/");
+      return render(
+        c,
+        SignInPage({ ctx, form: { email: input.email, org: input.org ?? "", error: messageFor(ctx.t, err) } }),
+        statusOf(err),
+      );
+    }
+  })
+  .get("/login/2fa", page, async (c) => {
+    if (!(await verifyChallenge(c.env.CHALLENGE_KEY, readChallenge(c) ?? "", "2fa"))) return c.redirect("/?m=expired", 303);
+    return render(c, SecondStepPage({ ctx: await pageCtx(c) }));
+  })
+  .post("/login/2fa", page, csrf, async (c) => {
+    try {
+      const result = await signInWithTotp(c.env, { challenge: readChallenge(c) ?? "", code: code(await formOf(c)) }, requestMeta(c));
+      if (result.status === "authenticated") setSessionCookie(c, result.sessionToken);
+      clearChallenge(c);
+      return c.redirect("/account", 303);
+    } catch (err) {
+      const ctx = await pageCtx(c, "/login/2fa");
+      return render(c, SecondStepPage({ ctx, error: messageFor(ctx.t, err) }), statusOf(err));
+    }
+  })
+  .get("/login/recovery", page, async (c) => {
+    if (!(await verifyChallenge(c.env.CHALLENGE_KEY, readChallenge(c) ?? "", "2fa"))) return c.redirect("/?m=expired", 303);
+    return render(c, RecoveryStepPage({ ctx: await pageCtx(c) }));
+  })
+  .post("/login/recovery", page, csrf, async (c) => {
+    const form = await formOf(c);
+    try {
+      const result = await signInWithRecoveryCode(
+        c.env,
+        { challenge: readChallenge(c) ?? "", code: f.recoveryCode.parse(form.code ?? "") },
+        requestMeta(c),
+      );
+      setSessionCookie(c, result.sessionToken);
+      clearChallenge(c);
+      return c.redirect("/account?m=recovery_used", 303);
+    } catch (err) {
+      const ctx = await pageCtx(c, "/login/recovery");
+      return render(c, RecoveryStepPage({ ctx, error: messageFor(ctx.t, err) }), statusOf(err));
+    }
+  })
+  .get("/login/enroll", page, async (c) => {
+    try {
+      const info = await startChallengeEnrollment(c.env, readChallenge(c) ?? "");
+      const email = parseOtpauthUri(info.otpauthUri)?.email ?? "";
+      return render(c, ForcedEnrollPage({ ctx: await pageCtx(c), info, email }));
+    } catch (err) {
+      messageFor((await pageCtx(c)).t, err);
+      return c.redirect("/?m=expired", 303);
+    }
+  })
+  .post("/login/enroll", page, csrf, async (c) => {
+    const form = await formOf(c);
+    try {
+      const result = await confirmChallengeEnrollment(c.env, readChallenge(c) ?? "", code(form), requestMeta(c));
+      setSessionCookie(c, result.sessionToken);
+      clearChallenge(c);
+      return render(c, CodesPage({ ctx: await pageCtx(c, "/account"), codes: result.recoveryCodes, continueHref: "/account" }));
+    } catch (err) {
+      const ctx = await pageCtx(c, "/login/enroll");
+      const shown = parseOtpauthUri(form.otpauth);
+      if (!shown) return c.redirect("/?m=expired", 303);
+      return render(c, ForcedEnrollPage({ ctx, info: shown, email: shown.email, error: messageFor(ctx.t, err) }), statusOf(err));
+    }
+  })
+  .post("/logout", page, csrf, async (c) => {
+    await signOut(c.env, readSessionCookie(c));
+    clearSessionCookie(c);
+    return c.redirect("/", 303);
+  })
+
+  // --- Account → two-factor authentication ---
+  .get("/account", page, needSession, async (c) => {
+    const t = (await pageCtx(c)).t;
+    const notices: Record<string, string> = { enabled: t.account.enabledDone, disabled: t.account.disabledDone };
+    return accountPage(c, { notice: notices[c.req.query("m") ?? ""] });
+  })
+  .post("/account/2fa/setup", page, needSession, csrf, async (c) => {
+    const actor = sessionOf(c);
+    const ctx = await pageCtx(c, "/account");
+    try {
+      assertCanStartEnrollment(actor.identity);
+      const info = await startEnrollment(c.env, actor.route, actor.identity.user.id);
+      return render(c, EnablePage({ ctx, info, email: actor.identity.user.email }));
+    } catch (err) {
+      // The only "forbidden" here is the step-up rule: the session is too old to add a factor.
+      const message = err instanceof ApiError && err.code === "forbidden" ? ctx.t.errors.reauth : messageFor(ctx.t, err);
+      return accountPage(c, { enableError: message }, statusOf(err));
+    }
+  })
+  .post("/account/2fa/confirm", page, needSession, csrf, async (c) => {
+    const actor = sessionOf(c);
+    const form = await formOf(c);
+    const ctx = await pageCtx(c, "/account");
+    try {
+      const codes = await confirmEnrollment(c.env, actor.route, actor.identity.user.id, code(form), actor.tokenHash, requestMeta(c));
+      return render(c, CodesPage({ ctx, codes, continueHref: "/account?m=enabled" }));
+    } catch (err) {
+      const shown = parseOtpauthUri(form.otpauth);
+      if (!shown) return accountPage(c, { enableError: messageFor(ctx.t, err) }, statusOf(err));
+      return render(c, EnablePage({ ctx, info: shown, email: actor.identity.user.email, error: messageFor(ctx.t, err) }), statusOf(err));
+    }
+  })
+  .post("/account/2fa/recovery-codes", page, needSession, csrf, async (c) => {
+    const actor = sessionOf(c);
+    const ctx = await pageCtx(c, "/account");
+    try {
+      const codes = await regenerateRecoveryCodes(c.env, actor.route, actor.identity.user.id, code(await formOf(c)), requestMeta(c));
+      return render(c, CodesPage({ ctx, codes, continueHref: "/account" }));
+    } catch (err) {
+      return accountPage(c, { regenerateError: messageFor(ctx.t, err) }, statusOf(err));
+    }
+  })
+  .post("/account/2fa/disable", page, needSession, csrf, async (c) => {
+    const actor = sessionOf(c);
+    try {
+      await disableTwoFactor(c.env, actor.route, actor.identity.user.id, code(await formOf(c)), actor.tokenHash, requestMeta(c));
+      return c.redirect("/account?m=disabled", 303);
+    } catch (err) {
+      const t = (await pageCtx(c)).t;
+      return accountPage(c, { disableError: messageFor(t, err) }, statusOf(err));
+    }
+  })
+  .route("/", adminPages);

@@ -1,0 +1,100 @@
+// Account: profile facts and the two-factor section (enable, recovery codes, disable).
+import { Alert, CodeField, Csrf, QrSetup } from "../components";
+import { Layout, type PageCtx } from "../layout";
+import type { Identity } from "../../org/actions/identity";
+import type { EnrollmentInfo } from "../../totp";
+
+export interface AccountState {
+  notice?: string | undefined;
+  regenerateError?: string | undefined;
+  disableError?: string | undefined;
+  enableError?: string | undefined;
+  recoveryTotal: number;
+}
+
+export function AccountPage({ ctx, identity, state }: { ctx: PageCtx; identity: Identity; state: AccountState }) {
+  const { t } = ctx;
+  const a = t.account;
+  const tf = identity.twoFactor;
+  const enforced = identity.org.require2fa;
+  return (
+    <Layout ctx={ctx} title={a.title}>
+      <h1>{a.title}</h1>
+      {state.notice ? <Alert kind="ok">{state.notice}</Alert> : null}
+      <section class="card" aria-labelledby="profile-title">
+        <h2 id="profile-title">{a.profile}</h2>
+        <dl class="facts">
+          <dt>{a.name}</dt>
+          <dd>{identity.user.name}</dd>
+          <dt>{a.email}</dt>
+          <dd>{identity.user.email}</dd>
+          <dt>{a.role}</dt>
+          <dd>{a.roles[identity.user.role]}</dd>
+          <dt>{a.org}</dt>
+          <dd>
+            {identity.org.name} (<code>{identity.org.slug}</code>)
+          </dd>
+        </dl>
+      </section>
+      <section class="card" aria-labelledby="tfa-title">
+        <h2 id="tfa-title">{a.twoFactor}</h2>
+        <p>
+          {a.status}: <span class={`badge ${tf.enabled ? "on" : "off"}`}>{tf.enabled ? a.statusOn : a.statusOff}</span>
+          {tf.enabled && tf.period ? ` ${a.periodInfo(tf.period)}` : null}
+        </p>
+        {tf.enabled ? null : (
+          <form method="post" action="/account/2fa/setup">
+            <Csrf ctx={ctx} />
+            <p class="lead">{a.offLead}</p>
+            {state.enableError ? <Alert kind="error">{state.enableError}</Alert> : null}
+            <button type="submit">{a.enable}</button>
+          </form>
+        )}
+        {tf.enabled ? (
+          <>
+            <h3>{a.regenerateTitle}</h3>
+            <p>{a.remaining(tf.recoveryCodesRemaining, state.recoveryTotal)}</p>
+            <p class="hint">{a.regenerateLead}</p>
+            <form method="post" action="/account/2fa/recovery-codes" class="inline-form" novalidate>
+              <Csrf ctx={ctx} />
+              <CodeField id="regen-code" label={a.currentCode} error={state.regenerateError} />
+              <button type="submit" class="secondary">
+                {a.regenerate}
+              </button>
+            </form>
+            <h3>{a.disableTitle}</h3>
+            {enforced ? (
+              <p class="hint" id="disable-reason">
+                {a.enforced}
+              </p>
+            ) : null}
+            <form method="post" action="/account/2fa/disable" class="inline-form" novalidate>
+              <Csrf ctx={ctx} />
+              {enforced ? null : <CodeField id="disable-code" label={a.currentCode} error={state.disableError} />}
+              <button type="submit" class="danger" disabled={enforced} aria-describedby={enforced ? "disable-reason" : undefined}>
+                {a.disable}
+              </button>
+            </form>
+          </>
+        ) : null}
+      </section>
+    </Layout>
+  );
+}
+
+export function EnablePage(p: {
+  ctx: PageCtx;
+  info: Pick<EnrollmentInfo, "secret" | "otpauthUri" | "qrSvg">;
+  email: string;
+  error?: string | undefined;
+}) {
+  const { t } = p.ctx;
+  return (
+    <Layout ctx={p.ctx} title={t.account.setupTitle}>
+      <h1>{t.account.setupTitle}</h1>
+      <div class="card">
+        <QrSetup ctx={p.ctx} info={p.info} email={p.email} action="/account/2fa/confirm" error={p.error} cancelHref="/account" />
+      </div>
+    </Layout>
+  );
+}

@@ -1,0 +1,126 @@
+// Signed-out pages: password, second step, recovery code, forced enrollment, and simple error pages.
+import { Alert, CodeField, Csrf, Field, QrSetup, RecoveryCodes } from "../components";
+import { Layout, type PageCtx } from "../layout";
+import type { EnrollmentInfo } from "../../totp";
+
+export interface SignInForm {
+  email?: string;
+  org?: string;
+  error?: string | undefined;
+  notice?: string | undefined;
+}
+
+export function SignInPage({ ctx, form }: { ctx: PageCtx; form: SignInForm }) {
+  const { t } = ctx;
+  return (
+    <Layout ctx={ctx} title={t.signIn.title}>
+      <div class="narrow">
+        <h1>{t.signIn.title}</h1>
+        <p class="lead">{t.signIn.lead}</p>
+        {form.notice ? <Alert kind="ok">{form.notice}</Alert> : null}
+        {form.error ? (
+          <Alert kind="error">
+            <span id="signin-error">{form.error}</span>
+          </Alert>
+        ) : null}
+        <form method="post" action="/login" class="card">
+          <Csrf ctx={ctx} />
+          <Field
+            id="email"
+            name="email"
+            type="email"
+            label={t.signIn.email}
+            value={form.email}
+            autocomplete="username"
+            required
+            autofocus
+          />
+          <Field id="password" name="password" type="password" label={t.signIn.password} autocomplete="current-password" required />
+          <Field id="org" name="org" label={t.signIn.org} value={form.org} hint={t.signIn.orgHint} autocomplete="organization" />
+          <button type="submit">{t.signIn.submit}</button>
+        </form>
+      </div>
+    </Layout>
+  );
+}
+
+export function SecondStepPage({ ctx, error }: { ctx: PageCtx; error?: string | undefined }) {
+  const { t } = ctx;
+  return (
+    <Layout ctx={ctx} title={t.secondStep.title}>
+      <div class="narrow">
+        <h1>{t.secondStep.title}</h1>
+        <p class="lead">{t.secondStep.lead}</p>
+        <form method="post" action="/login/2fa" class="card" novalidate>
+          <Csrf ctx={ctx} />
+          <CodeField id="code" label={t.secondStep.code} error={error} />
+          <div class="actions">
+            <button type="submit">{t.secondStep.submit}</button>
+            <a href="/login/recovery">{t.secondStep.useRecovery}</a>
+          </div>
+        </form>
+        <p>
+          <a href="/">{t.secondStep.startOver}</a>
+        </p>
+      </div>
+    </Layout>
+  );
+}
+
+export function RecoveryStepPage({ ctx, error }: { ctx: PageCtx; error?: string | undefined }) {
+  const { t } = ctx;
+  return (
+    <Layout ctx={ctx} title={t.recoveryStep.title}>
+      <div class="narrow">
+        <h1>{t.recoveryStep.title}</h1>
+        <p class="lead">{t.recoveryStep.lead}</p>
+        <form method="post" action="/login/recovery" class="card" novalidate>
+          <Csrf ctx={ctx} />
+          <Field id="code" name="code" label={t.recoveryStep.code} autocomplete="off" required error={error} maxlength={64} />
+          <div class="actions">
+            <button type="submit">{t.recoveryStep.submit}</button>
+            <a href="/login/2fa">{t.recoveryStep.useApp}</a>
+          </div>
+        </form>
+      </div>
+    </Layout>
+  );
+}
+
+export function ForcedEnrollPage(p: {
+  ctx: PageCtx;
+  info: Pick<EnrollmentInfo, "secret" | "otpauthUri" | "qrSvg">;
+  email: string;
+  error?: string | undefined;
+}) {
+  const { t } = p.ctx;
+  return (
+    <Layout ctx={p.ctx} title={t.enroll.forcedTitle}>
+      <h1>{t.enroll.forcedTitle}</h1>
+      <Alert kind="warn">{t.enroll.forcedLead}</Alert>
+      <div class="card">
+        <QrSetup ctx={p.ctx} info={p.info} email={p.email} action="/login/enroll" error={p.error} cancelHref="/" />
+      </div>
+    </Layout>
+  );
+}
+
+export function CodesPage({ ctx, codes, continueHref }: { ctx: PageCtx; codes: readonly string[]; continueHref: string }) {
+  return (
+    <Layout ctx={ctx} title={ctx.t.codes.title} showNav={false}>
+      <RecoveryCodes ctx={ctx} codes={codes} continueHref={continueHref} />
+    </Layout>
+  );
+}
+
+export function MessagePage({ ctx, title, message }: { ctx: PageCtx; title: string; message: string }) {
+  return (
+    <Layout ctx={ctx} title={title}>
+      <h1>{title}</h1>
+      <Alert kind="error">{message}</Alert>
+      <p>
+        <a href="/">{ctx.t.backHome}</a>
+      </p>
+    </Layout>
+  );
+}

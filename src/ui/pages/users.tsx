@@ -1,0 +1,131 @@
+// Users (admins): who is in the org, their 2FA status, Add user, and Reset 2FA behind a confirmation page.
+import { Alert, Csrf, Field } from "../components";
+import { Layout, type PageCtx } from "../layout";
+import type { UserListEntry } from "../../org/users";
+
+export interface AddUserForm {
+  values: { email?: string; name?: string; role?: string };
+  errors: { email?: string; name?: string; password?: string; form?: string };
+}
+
+export function UsersPage({
+  ctx,
+  users,
+  selfId,
+  form,
+  notice,
+}: {
+  ctx: PageCtx;
+  users: UserListEntry[];
+  selfId: string;
+  form: AddUserForm;
+  notice?: string | undefined;
+}) {
+  const { t } = ctx;
+  const u = t.users;
+  return (
+    <Layout ctx={ctx} title={u.title}>
+      <h1>{u.title}</h1>
+      {notice ? <Alert kind="ok">{notice}</Alert> : null}
+      <section class="card table-wrap" aria-labelledby="users-title">
+        <h2 id="users-title">
+          {u.title} ({users.length})
+        </h2>
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">{u.email}</th>
+              <th scope="col">{u.name}</th>
+              <th scope="col">{u.role}</th>
+              <th scope="col">{u.twoFactor}</th>
+              <th scope="col">{u.actions}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {users.map((user) => (
+              <tr>
+                <td>
+                  {user.email}
+                  {user.id === selfId ? ` (${u.you})` : ""}
+                </td>
+                <td>{user.name}</td>
+                <td>{t.account.roles[user.role]}</td>
+                <td>
+                  <span class={`badge ${user.twoFactorEnabled ? "on" : "off"}`}>{user.twoFactorEnabled ? u.enabled : u.notEnrolled}</span>
+                </td>
+                <td>
+                  {user.twoFactorEnabled ? (
+                    <a href={`/users/${encodeURIComponent(user.id)}/reset-2fa`} aria-label={`${u.reset}: ${user.email}`}>
+                      {u.reset}
+                    </a>
+                  ) : null}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+      <section class="card" aria-labelledby="add-title">
+        <h2 id="add-title">{u.addTitle}</h2>
+        {form.errors.form ? <Alert kind="error">{form.errors.form}</Alert> : null}
+        <form method="post" action="/users" novalidate>
+          <Csrf ctx={ctx} />
+          <Field
+            id="new-email"
+            name="email"
+            type="email"
+            label={u.email}
+            value={form.values.email}
+            error={form.errors.email}
+            required
+            autocomplete="off"
+          />
+          <Field id="new-name" name="name" label={u.name} value={form.values.name} error={form.errors.name} autocomplete="off" />
+          <Field
+            id="new-password"
+            name="password"
+            type="password"
+            label={u.password}
+            hint={u.passwordHint}
+            error={form.errors.password}
+            required
+            autocomplete="new-password"
+          />
+          <div class="field">
+            <label for="new-role">{u.role}</label>
+            <select id="new-role" name="role">
+              <option value="technician" selected={form.values.role !== "admin"}>
+                {t.account.roles.technician}
+              </option>
+              <option value="admin" selected={form.values.role === "admin"}>
+                {t.account.roles.admin}
+              </option>
+            </select>
+          </div>
+          <button type="submit">{u.add}</button>
+        </form>
+      </section>
+    </Layout>
+  );
+}
+
+export function ResetConfirmPage({ ctx, user }: { ctx: PageCtx; user: { id: string; email: string; name: string } }) {
+  const u = ctx.t.users;
+  return (
+    <Layout ctx={ctx} title={u.resetTitle}>
+      <h1>{u.resetTitle}</h1>
+      <form method="post" action={`/users/${encodeURIComponent(user.id)}/reset-2fa`} class="card">
+        <Csrf ctx={ctx} />
+        <p id="reset-consequence">{u.resetConfirm(`${user.name} (${user.email})`)}</p>
+        <div class="actions">
+          <button type="submit" class="danger" aria-describedby="reset-consequence">
+            {u.reset}
+          </button>
+          <a href="/users" class="button secondary">
+            {u.cancel}
+          </a>
+        </div>
+      </form>
+    </Layout>
+  );
+}

@@ -1,0 +1,115 @@
+// Browser-test harness: the Worker started by wrangler in Node (fresh storage each run), Debian's Chromium via
+// playwright-core, an independent TOTP (Debian's oathtool), a real QR decoder (zbarimg), axe-core, screenshots.
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { type Browser, type BrowserContext, chromium, type Locator, type Page } from "playwright-core";
+import { unstable_startWorker } from "wrangler";
+import { TEST_SECRETS } from "../../support/secrets";
+
+export const PASSWORD = "correct horse battery staple";
+export const SCREENSHOTS = resolve("test-results/screenshots");
+
+export interface Harness {
+  url: string;
+  browser: Browser;
+  stop(): Promise<void>;
+}
+
+export async function startHarness(): Promise<Harness> {
+  const persistTo = mkdtempSync(join(tmpdir(), "gatehouse-browser-"));
+  const bindings = Object.fromEntries(Object.entries(TEST_SECRETS).map(([name, value]) => [name, { type: "plain_text" as const, value }]));
+  const worker = await unstable_startWorker({
+    config: "./wrangler.toml",
+    bindings,
+    dev: { server: { hostname: "127.0.0.1", port: 0 }, inspector: false, persist: persistTo, watch: false, logLevel: "warn" },
+  } as Parameters<typeof unstable_startWorker>[0]);
+  const url = (await worker.url).toString().replace(/\/$/, "");
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+  });
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  return {
+    url,
+    browser,
+    async stop() {
+      await browser.close();
+      await worker.dispose();
+      rmSync(persistTo, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A browser profile in one language; fails the test on any CSP violation the page reports. */
+export async function newProfile(
+  h: Harness,
+  locale: "en-US" | "fr-FR",
+): Promise<{ context: BrowserContext; page: Page; cspErrors: string[] }> {
+  const context = await h.browser.newContext({ baseURL: h.url, locale, viewport: { width: 1100, height: 800 } });
+  const page = await context.newPage();
+  const cspErrors: string[] = [];
+  page.on("console", (m) => {
+    if (/Content Security Policy/i.test(m.text())) cspErrors.push(m.text());
+  });
+  return { context, page, cspErrors };
+}
+
+export async function createOrg(h: Harness, slug: string, email: string) {
+  const res = await fetch(`${h.url}/api/platform/orgs`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${TEST_SECRETS.PLATFORM_TOKEN}`, "content-type": "application/json" },
+    body: JSON.stringify({ slug, name: "Acme Repairs", admin: { email, password: PASSWORD, name: "Ada Admin" } }),
+  });
+  if (res.status !== 201) throw new Error(`createOrg: ${res.status} ${await res.text()}`);
+}
+
+/** RFC 6238 code from Debian's oathtool (not the otpauth library the server uses), at a given moment. */
+export function totpAt(secret: string, atMs: number, period = 30): string {
+  const when = new Date(atMs)
+    .toISOString()
+    .replace("T", " ")
+    .replace(/\.\d+Z$/, " UTC");
+  return execFileSync("oathtool", ["--totp", "-b", `--time-step-size=${period}s`, `--now=${when}`, secret], { encoding: "utf8" }).trim();
+}
+
+/**
+ * The server refuses a time step it already accepted (replay), and accepts one step of drift; so the next
+ * code is the one of the step after `lastStep` when that is the current step, else the current one.
+ */
+export function nextCode(secret: string, lastStep: number, period = 30): { code: string; step: number } {
+  const now = Date.now();
+  const step = Math.max(Math.floor(now / 1000 / period), lastStep + 1);
+  if (step > Math.floor(now / 1000 / period) + 1) throw new Error("no usable code before the next time step");
+  return { code: totpAt(secret, step * period * 1000), step };
+}
+
+/** Reads a QR code off the page: screenshot of the element, decoded by zbarimg. */
+export async function readQr(img: Locator, name: string): Promise<string> {
+  const file = join(SCREENSHOTS, `${name}-qr.png`);
+  await img.screenshot({ path: file });
+  return execFileSync("zbarimg", ["--raw", "-q", file], { encoding: "utf8" }).trim();
+}
+
+const AXE = readFileSync(resolve("node_modules/axe-core/axe.min.js"), "utf8");
+
+/** axe-core in the page (through the debugger protocol, so the page's CSP stays as strict as in production). */
+export async function seriousA11yViolations(page: Page): Promise<string[]> {
+  await page.evaluate(AXE);
+  // A string, not a function: it runs in the page, and the test's tsconfig has no DOM types.
+  const violations = (await page.evaluate(
+    `axe.run(document, { resultTypes: ["violations"] }).then((r) => r.violations.map((v) =>
+      v.impact + " " + v.id + ": " + v.help + " (" + v.nodes.map((n) => n.target.join(" ")).join(", ") + ")"))`,
+  )) as string[];
+  return violations.filter((v) => v.startsWith("serious") || v.startsWith("critical"));
+}
+
+let shot = 0;
+/** Saves a full-page screenshot and checks the page with axe; returns the serious violations found. */
+export async function capture(page: Page, name: string): Promise<string[]> {
+  shot += 1;
+  await page.screenshot({ path: join(SCREENSHOTS, `${String(shot).padStart(2, "0")}-${name}.png`), fullPage: true });
+  const found = await seriousA11yViolations(page);
+  return found.map((v) => `${name}: ${v}`);
+}
