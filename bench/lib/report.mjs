@@ -48,6 +48,22 @@ function findings({ figures: f, footprint, config }) {
         "touches only its org's object). In production each org's object can run on its own machine.",
     );
   }
+  const session = ratio(f.R1?.rps, f.B1?.rps);
+  if (session !== null && session < 0.6) {
+    out.push(
+      `R1/B1 = ${session}: a session check is not one read but five (session, user, org settings, TOTP state, ` +
+        "recovery-code count) in one transactionSync, plus a keyed hash of the cookie at the edge. No global object is " +
+        "involved; caching the org settings in the object would be the first saving if this ever matters.",
+    );
+  }
+  const code = ratio(f.R2?.rps, f.B2?.rps);
+  if (code !== null && code < 0.6) {
+    out.push(
+      `R2/B2 = ${code}: the code step verifies the challenge JWT and hashes a new session token at the edge, then in the ` +
+        "org's object decrypts the TOTP secret (AES-GCM, before the transaction), computes three HOTP candidates and writes " +
+        "five rows (challenge spent, last step, failure counter, session, audit event) where B2 writes one.",
+    );
+  }
   if (f.KDF?.cpuMsPerOp) {
     out.push(
       `The password KDF costs ${f.KDF.cpuMsPerOp} ms CPU per run here (PBKDF2-SHA256, 100000 rounds) and a whole sign-in ` +
@@ -61,6 +77,19 @@ function findings({ figures: f, footprint, config }) {
         "works again on a new challenge (no replay refusal), so its code step does less work than Gatehouse's, which " +
         "burns the time step (RFC 6238 section 5.2).",
     );
+  }
+  for (const [id, expected] of [
+    ["R2", "200"],
+    ["R4-100", "200"],
+    ["R2w", "401"],
+  ]) {
+    const odd = Object.entries(f[id]?.statusCodes ?? {}).filter(([code]) => code !== expected && code !== "404");
+    if (odd.length) {
+      out.push(
+        `${id} also got ${odd.map(([code, v]) => `${v.count} × ${code}`).join(", ")} (not counted): codes computed by the client ` +
+          "right at a 30 s step boundary can land one step ahead of the server's window.",
+      );
+    }
   }
   if (footprint.bundle) {
     out.push(
