@@ -42,7 +42,7 @@ button.secondary,.button.secondary{background:#fff;color:var(--brand)}
 button.danger{background:#b91c1c;border-color:#b91c1c}
 button.link{background:none;border:0;padding:0;color:inherit;text-decoration:underline;font-weight:400}
 button:disabled{background:#c7ccd4;border-color:#c7ccd4;color:#374151;cursor:not-allowed}
-.actions{display:flex;flex-wrap:wrap;gap:.75rem;align-items:center;margin-top:1rem}
+.actions{display:flex;flex-wrap:wrap;gap:.75rem;align-items:center;margin:1rem 0}
 .alert{border-radius:8px;padding:.75rem 1rem;margin:0 0 1rem;border:1px solid}
 .alert.error{background:var(--bad-bg);color:var(--bad);border-color:#f3b4b4}
 .alert.ok{background:var(--ok-bg);color:var(--ok);border-color:#a7d8b5}
@@ -51,7 +51,7 @@ button:disabled{background:#c7ccd4;border-color:#c7ccd4;color:#374151;cursor:not
 .badge{display:inline-block;padding:.1rem .55rem;border-radius:999px;font-size:.85rem;font-weight:600}
 .badge.on{background:var(--ok-bg);color:var(--ok)}
 .badge.off{background:var(--warn-bg);color:var(--warn)}
-.qr{display:flex;flex-wrap:wrap;gap:1.25rem;align-items:center}
+.qr{display:flex;flex-wrap:wrap;gap:1.25rem;align-items:center;margin-bottom:1.25rem}
 .qr img{width:220px;height:220px;background:#fff;border:1px solid var(--line);border-radius:8px;image-rendering:pixelated}
 .key{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:1.05rem;word-break:break-all;background:#f1f3f6;padding:.35rem .5rem;border-radius:6px}
 .codes{display:grid;grid-template-columns:repeat(2,minmax(0,1fr));gap:.4rem 1.5rem;list-style:none;padding:1rem;margin:0 0 1rem;background:#f1f3f6;border-radius:8px;font-family:ui-monospace,Menlo,Consolas,monospace;font-size:1.05rem}

@@ -68,9 +68,12 @@ export function Layout({ ctx, title, children, showNav = true }: { ctx: PageCtx;
           </a>
           {showNav ? <Nav ctx={ctx} current={ctx.path.split("?")[0] ?? ""} /> : null}
           <div class="tools">
-            <a href={`${ctx.path}${sep}lang=${other}`} lang={other} hreflang={other}>
-              {t.switchLang}
-            </a>
+            {/* Hidden where leaving the page would lose something shown once (recovery codes). */}
+            {showNav ? (
+              <a href={`${ctx.path}${sep}lang=${other}`} lang={other} hreflang={other}>
+                {t.switchLang}
+              </a>
+            ) : null}
             {viewer && showNav ? (
               <>
                 <span class="who">{t.signedInAs(viewer.email)}</span>

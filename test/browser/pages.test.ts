@@ -60,6 +60,8 @@ describe("web pages in Chromium", () => {
     await page.getByRole("button", { name: "Sign in" }).click();
     expect(await page.getByRole("alert").textContent()).toBe("The email, password or operator code is incorrect.");
     a11y.push(...(await capture(page, "sign-in-error")));
+    await page.setViewportSize({ width: 390, height: 844 });
+    a11y.push(...(await capture(page, "phone-sign-in-error")));
     expect(cspErrors).toEqual([]);
     await context.close();
   });
@@ -113,6 +115,8 @@ describe("web pages in Chromium", () => {
     expect(await page.getByText("Two-factor authentication is on.").isVisible()).toBe(true);
     expect(await page.getByText("10 of 10 recovery codes left").isVisible()).toBe(true);
     a11y.push(...(await capture(page, "tech-account-on")));
+    await page.setViewportSize({ width: 390, height: 844 });
+    a11y.push(...(await capture(page, "phone-tech-account-on")));
     await page.getByRole("button", { name: "Sign out" }).click();
     await page.waitForURL(/\/$/);
     expect(await page.getByRole("button", { name: "Sign in" }).isVisible()).toBe(true);
