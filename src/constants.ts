@@ -56,3 +56,19 @@ export const AUDIT_MAX_EVENTS = 10_000;
 export const AUDIT_MAX_AGE_DAYS = 365;
 export const AUDIT_PAGE_DEFAULT = 50;
 export const AUDIT_PAGE_MAX = 200;
+
+/** Pairing links (email): 256-bit token, single use, alive 30 minutes, dead after 5 wrong codes. */
+export const PAIRING_TOKEN_BYTES = 32;
+export const PAIRING_TTL_MINUTES = 30;
+export const PAIRING_MAX_ATTEMPTS = 5;
+/** A new pairing email for the same user at most this often (mailbox flooding), answered the same either way. */
+export const PAIRING_RESEND_SECONDS = 60;
+
+/** Mail outbox: retries back off 1, 2, 4 ... minutes, capped at an hour; after 12 attempts (~7 h) it is failed. */
+export const MAIL_RETRY_BASE_SECONDS = 60;
+export const MAIL_RETRY_MAX_SECONDS = 3600;
+export const MAIL_MAX_ATTEMPTS = 12;
+/** Messages sent per alarm run; the rest wait for the next run, scheduled at once. */
+export const MAIL_BATCH = 20;
+/** Sent and failed messages (subject and recipient only, bodies scrubbed) are kept this long. */
+export const MAIL_KEEP_DAYS = 30;

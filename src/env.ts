@@ -15,6 +15,10 @@ export interface Env {
   SESSION_ABSOLUTE_HOURS?: string;
   PASSWORD_ITERATIONS?: string;
   DEV_MODE?: string;
+  /** Cloudflare send_email binding for notifications and pairing links (absent: mail waits in the outbox). */
+  MAILER?: SendEmail;
+  /** Sender address of every email. */
+  MAIL_FROM?: string;
   /** "native" (production) or "emulated" (local workerd has no jurisdictions). */
   JURISDICTION_MODE?: string;
 }

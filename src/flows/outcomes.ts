@@ -6,6 +6,7 @@ const MESSAGES: Record<string, ConstructorParameters<typeof ApiError>> = {
   invalid_code: ["invalid_code"],
   invalid_challenge: ["invalid_code", "This sign-in attempt is no longer valid. Sign in again."],
   not_pending: ["conflict", "Start two-factor setup first."],
+  invalid_pairing: ["not_found", "This setup link is not valid: it was used, replaced or has expired. Ask for a new one."],
   not_enrolled: ["not_enrolled"],
   already_enrolled: ["already_enrolled"],
   enforced_by_org: ["enforced_by_org", "Your organization requires two-factor authentication, so it cannot be disabled."],

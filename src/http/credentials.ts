@@ -1,22 +1,23 @@
-// Bearer secrets that route themselves: a session token or API key names its org (and jurisdiction), so the
+// Bearer secrets that route themselves: a session token, API key or pairing link names its org (and jurisdiction), so the
 // Worker finds the org's object without a lookup, and the object finds the row by the secret's keyed hash.
 // Format: <kind>.<org slug>.<jurisdiction or "-">.<random>. Tampering with the routing part only sends the
 // request to an org where no row has that hash.
-import { API_KEY_BYTES, SESSION_TOKEN_BYTES } from "../constants";
+import { API_KEY_BYTES, PAIRING_TOKEN_BYTES, SESSION_TOKEN_BYTES } from "../constants";
 import { keyedHash, randomToken } from "../crypto/tokens";
 import { JURISDICTIONS } from "../org/stub";
 
-export type CredentialKind = "gs" | "gk";
+/** gs: session, gk: API key, gp: pairing link (starts 2FA enrollment only, never a session). */
+export type CredentialKind = "gs" | "gk" | "gp";
 
 export interface Route {
   slug: string;
   jurisdiction: string | null;
 }
 
-const PATTERN = /^(gs|gk)\.([a-z0-9-]{3,40})\.([a-z]+|-)\.([A-Za-z0-9_-]{20,100})$/;
+const PATTERN = /^(gs|gk|gp)\.([a-z0-9-]{3,40})\.([a-z]+|-)\.([A-Za-z0-9_-]{20,100})$/;
 
 export async function issueCredential(hashKey: string, kind: CredentialKind, route: Route) {
-  const bytes = kind === "gs" ? SESSION_TOKEN_BYTES : API_KEY_BYTES;
+  const bytes = kind === "gs" ? SESSION_TOKEN_BYTES : kind === "gp" ? PAIRING_TOKEN_BYTES : API_KEY_BYTES;
   const token = `${kind}.${route.slug}.${route.jurisdiction ?? "-"}.${randomToken(bytes)}`;
   return { token, hash: await keyedHash(hashKey, token) };
 }

@@ -18,6 +18,7 @@ export type AuditType =
   | "2fa.code_failed"
   | "2fa.recovery_code_used"
   | "2fa.recovery_codes_regenerated"
+  | "2fa.pairing_link_sent"
   | "org.require_2fa_enabled"
   | "org.require_2fa_disabled"
   | "org.totp_period_changed"

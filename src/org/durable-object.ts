@@ -5,14 +5,19 @@ import { DurableObject } from "cloudflare:workers";
 import { nowMs } from "../clock";
 import type { Env } from "../env";
 import type { Sealed } from "../crypto/secret-box";
+import { deliverDue } from "../mail/deliver";
+import { chooseTransport, type MailTransport } from "../mail/transport";
 import { applyMigrations } from "../storage/migrate";
 import * as admin from "./actions/admin";
 import * as identity from "./actions/identity";
+import * as pairing from "./actions/pairing";
 import * as signIn from "./actions/sign-in";
 import * as twoFactor from "./actions/two-factor";
 import { listEvents, trimEvents } from "./audit";
 import { deleteOldChallenges } from "./challenges";
 import { ORG_MIGRATIONS } from "./migrations";
+import { listDevOutbox, listOutbox, nextMailAt, trimOutbox } from "./outbox";
+import { deleteOldPairings } from "./pairing";
 import { recoveryStatus } from "./recovery-codes";
 import type { AuditActor, RequestMeta } from "./results";
 import { deleteExpiredSessions, sessionPolicy } from "./sessions";
@@ -22,9 +27,13 @@ import { findUser, listUsers } from "./users";
 
 /** Housekeeping (audit retention, dead sessions and challenges) runs this often from the alarm. */
 const HOUSEKEEPING_INTERVAL_MS = 6 * 3_600_000;
+/** Storage key of the next housekeeping time: the one alarm also wakes for mail, much more often. */
+const HOUSEKEEPING_AT_KEY = "housekeepingAt";
 
 export class OrgDurableObject extends DurableObject<Env> {
   private readonly store: Store;
+  /** Replaces the configured mail transport; tests set it (runInDurableObject) to simulate an outage. */
+  mailTransportOverride: MailTransport | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -34,15 +43,46 @@ export class OrgDurableObject extends DurableObject<Env> {
     });
   }
 
-  /** Trims the audit log and drops dead sessions and challenges, off the request path. */
+  /**
+   * One alarm, two jobs: housekeeping every 6 h (audit retention, dead sessions, challenges, links, old mail)
+   * and sending due mail. It re-arms for whichever comes first. Send failures are recorded per message, never
+   * thrown, so Cloudflare's own alarm retry is kept for real faults.
+   */
   override async alarm(): Promise<void> {
     const now = nowMs();
-    this.store.tx(() => {
-      trimEvents(this.store.sql, now);
-      deleteExpiredSessions(this.store.sql, now, sessionPolicy(this.env));
-      deleteOldChallenges(this.store.sql, now);
-    });
-    await this.ctx.storage.setAlarm(now + HOUSEKEEPING_INTERVAL_MS);
+    let housekeepingAt = (await this.ctx.storage.get<number>(HOUSEKEEPING_AT_KEY)) ?? 0;
+    if (now >= housekeepingAt) {
+      this.store.tx(() => {
+        trimEvents(this.store.sql, now);
+        deleteExpiredSessions(this.store.sql, now, sessionPolicy(this.env));
+        deleteOldChallenges(this.store.sql, now);
+        deleteOldPairings(this.store.sql, now);
+        trimOutbox(this.store.sql, now);
+      });
+      housekeepingAt = now + HOUSEKEEPING_INTERVAL_MS;
+      await this.ctx.storage.put(HOUSEKEEPING_AT_KEY, housekeepingAt);
+    }
+    const transport = this.mailTransportOverride ?? chooseTransport(this.env, this.store.sql, nowMs);
+    await deliverDue(this.env, this.store.sql, transport, readOrg(this.store.sql)?.slug ?? "org", nowMs);
+    await this.ctx.storage.setAlarm(Math.min(housekeepingAt, nextMailAt(this.store.sql) ?? Number.POSITIVE_INFINITY));
+  }
+
+  /**
+   * Brings the alarm forward when mail is waiting. Runs after the action's transaction: if the object died in
+   * between, the message is still in the outbox and goes out with the next housekeeping alarm at the latest.
+   */
+  private async wakeForMail(): Promise<void> {
+    const due = nextMailAt(this.store.sql);
+    if (due === null) return;
+    const current = await this.ctx.storage.getAlarm();
+    if (current === null || due < current) await this.ctx.storage.setAlarm(due);
+  }
+
+  /** Runs an action that may queue mail, then makes sure the alarm will send it. */
+  private async mailing<T>(result: T | Promise<T>): Promise<T> {
+    const value = await result;
+    await this.wakeForMail();
+    return value;
   }
 
   private async ensureAlarm(): Promise<void> {
@@ -94,7 +134,7 @@ export class OrgDurableObject extends DurableObject<Env> {
   }
 
   completeRecoveryStep(input: Parameters<typeof signIn.completeRecoveryStep>[1]) {
-    return signIn.completeRecoveryStep(this.store, input);
+    return this.mailing(signIn.completeRecoveryStep(this.store, input));
   }
 
   authenticateSession(tokenHash: string) {
@@ -111,12 +151,12 @@ export class OrgDurableObject extends DurableObject<Env> {
 
   // --- two-factor ---
 
-  beginEnrollment(userId: string, sealed: Sealed, via: { session: true } | { challengeId: string }) {
+  beginEnrollment(userId: string, sealed: Sealed, via: Parameters<typeof twoFactor.beginEnrollment>[3]) {
     return twoFactor.beginEnrollment(this.store, userId, sealed, via);
   }
 
   confirmEnrollment(input: Parameters<typeof twoFactor.confirmEnrollment>[1]) {
-    return twoFactor.confirmEnrollment(this.store, input);
+    return this.mailing(twoFactor.confirmEnrollment(this.store, input));
   }
 
   recoveryCodesStatus(userId: string) {
@@ -124,21 +164,42 @@ export class OrgDurableObject extends DurableObject<Env> {
   }
 
   regenerateRecoveryCodes(input: Parameters<typeof twoFactor.regenerateRecoveryCodes>[1]) {
-    return twoFactor.regenerateRecoveryCodes(this.store, input);
+    return this.mailing(twoFactor.regenerateRecoveryCodes(this.store, input));
   }
 
   disableTwoFactor(input: Parameters<typeof twoFactor.disableTwoFactor>[1]) {
-    return twoFactor.disableTwoFactor(this.store, input);
+    return this.mailing(twoFactor.disableTwoFactor(this.store, input));
   }
 
   resetTwoFactor(input: { userId: string; actor: AuditActor; meta: RequestMeta }) {
-    return twoFactor.resetTwoFactor(this.store, input);
+    return this.mailing(twoFactor.resetTwoFactor(this.store, input));
+  }
+
+  // --- pairing links and mail ---
+
+  /** Emails a pairing link to a user who has not enrolled; "skipped" otherwise (callers answer the same). */
+  issuePairingLink(input: Parameters<typeof pairing.issuePairingLink>[1]) {
+    return this.mailing(pairing.issuePairingLink(this.store, input));
+  }
+
+  pairingOwner(tokenHash: string) {
+    return pairing.pairingOwner(this.store, tokenHash);
+  }
+
+  /** The outbox, newest first (no links: they are sealed until sent, then scrubbed). */
+  mailOutbox(limit?: number) {
+    return listOutbox(this.store.sql, limit);
+  }
+
+  /** What the development transport "delivered" (DEV_MODE only; the route checks the flag). */
+  devOutbox(limit?: number) {
+    return listDevOutbox(this.store.sql, limit);
   }
 
   // --- administration ---
 
   updateSettings(input: Parameters<typeof admin.updateSettings>[1]) {
-    return admin.updateSettings(this.store, input);
+    return this.mailing(admin.updateSettings(this.store, input));
   }
 
   compliance() {

@@ -31,4 +31,17 @@ export const ORG_MIGRATIONS: readonly string[] = [
   `CREATE TABLE api_keys (id TEXT PRIMARY KEY, key_hash TEXT NOT NULL UNIQUE, name TEXT NOT NULL,
      role TEXT NOT NULL CHECK (role IN ('technician', 'admin')), created_by TEXT NOT NULL,
      created_at INTEGER NOT NULL, last_used_at INTEGER) STRICT;`,
+  // 4: mail: the outbox (written in the same transaction as the change it reports, sent by the alarm), the
+  // development outbox (DEV_MODE only), pairing links (keyed hash only) and each user's mail language.
+  `ALTER TABLE users ADD COLUMN locale TEXT NOT NULL DEFAULT 'en';
+   CREATE TABLE outbox (id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, user_id TEXT, recipient TEXT NOT NULL,
+     subject TEXT NOT NULL, text TEXT, html TEXT, link_key_id TEXT, link_ciphertext TEXT, created_at INTEGER NOT NULL,
+     expires_at INTEGER, attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at INTEGER, sent_at INTEGER,
+     failed_at INTEGER, last_error TEXT) STRICT;
+   CREATE INDEX outbox_due ON outbox (next_attempt_at) WHERE next_attempt_at IS NOT NULL;
+   CREATE TABLE dev_outbox (id INTEGER PRIMARY KEY AUTOINCREMENT, outbox_id INTEGER NOT NULL, recipient TEXT NOT NULL,
+     subject TEXT NOT NULL, text TEXT NOT NULL, html TEXT NOT NULL, mime TEXT NOT NULL, delivered_at INTEGER NOT NULL) STRICT;
+   CREATE TABLE pairing_tokens (token_hash TEXT PRIMARY KEY, user_id TEXT NOT NULL, created_at INTEGER NOT NULL,
+     expires_at INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, used_at INTEGER) STRICT;
+   CREATE INDEX pairing_by_user ON pairing_tokens (user_id);`,
 ];

@@ -22,6 +22,8 @@ export interface AuditActor {
 export interface RequestMeta {
   ip?: string;
   userAgent?: string;
+  /** The caller's language (Accept-Language), remembered at sign-in for the user's emails. */
+  lang?: "en" | "fr";
 }
 
 export interface OrgInfo {

@@ -13,6 +13,8 @@ export interface UserRow extends Record<string, SqlStorageValue> {
   failed_passwords: number;
   failed_codes: number;
   locked_until: number;
+  /** Language of the user's emails, "en" or "fr" (schema step 4). */
+  locale: string;
 }
 
 export function findUser(sql: SqlStorage, id: string): UserRow | undefined {
@@ -74,4 +76,13 @@ export function setRole(sql: SqlStorage, id: string, role: Role): void {
 
 export function markLogin(sql: SqlStorage, id: string, now: number): void {
   sql.exec("UPDATE users SET last_login_at = ? WHERE id = ?", now, id);
+}
+
+/** Remembers the language of the user's last sign-in, for the emails sent to them later. */
+export function setLocale(sql: SqlStorage, id: string, locale: string): void {
+  sql.exec("UPDATE users SET locale = ? WHERE id = ? AND locale <> ?", locale, id, locale);
+}
+
+export function listAdmins(sql: SqlStorage): UserRow[] {
+  return all<UserRow>(sql, "SELECT * FROM users WHERE role = 'admin' ORDER BY created_at");
 }

@@ -3,8 +3,9 @@ import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../env";
 import { ApiError } from "../errors";
+import { sendPairingLink } from "../flows/pairing";
 import { confirmEnrollment, disableTwoFactor, regenerateRecoveryCodes, startEnrollment } from "../flows/two-factor";
-import { effectiveRole, sessionOnly, signedIn } from "../http/actor";
+import { auditActor, effectiveRole, sessionOnly, signedIn } from "../http/actor";
 import * as f from "../http/fields";
 import { requestMeta } from "../http/meta";
 import { json } from "../http/validate";
@@ -42,6 +43,14 @@ export const meRoutes = new Hono<AppEnv>()
       requestMeta(c),
     );
     return c.json({ recoveryCodes: codes });
+  })
+  .post("/2fa/pairing-link", async (c) => {
+    // No step-up here, unlike setup: the link goes to the account's own mailbox, which is the second proof.
+    const actor = sessionOnly(c);
+    if (actor.identity.twoFactor.enabled) throw new ApiError("already_enrolled");
+    const { route, identity } = actor;
+    await sendPairingLink(c.env, route, identity.user.id, new URL(c.req.url).origin, auditActor(actor), requestMeta(c));
+    return c.json({ status: "accepted" }, 202);
   })
   .get("/2fa/recovery-codes", async (c) => {
     const actor = sessionOnly(c);

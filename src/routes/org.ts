@@ -6,6 +6,7 @@ import type { AppEnv } from "../env";
 import { ApiError } from "../errors";
 import { createUser } from "../flows/accounts";
 import { unwrap } from "../flows/outcomes";
+import { sendPairingLink } from "../flows/pairing";
 import { resetTwoFactor } from "../flows/two-factor";
 import { adminOnly, auditActor } from "../http/actor";
 import { issueCredential } from "../http/credentials";
@@ -65,6 +66,13 @@ export const orgRoutes = new Hono<AppEnv>()
     const actor = adminOnly(c);
     await resetTwoFactor(c.env, actor.route, c.req.valid("param").id, auditActor(actor), requestMeta(c));
     return c.body(null, 204);
+  })
+  .post("/users/:id/2fa/pairing-link", validate("param", idParam), async (c) => {
+    const actor = adminOnly(c);
+    const origin = new URL(c.req.url).origin;
+    // 202 whatever the id: unknown, enrolled and not-enrolled users answer alike (the mail goes only to the last).
+    await sendPairingLink(c.env, actor.route, c.req.valid("param").id, origin, auditActor(actor), requestMeta(c));
+    return c.json({ status: "accepted" }, 202);
   })
   .get("/api-keys", async (c) => {
     const keys = await stubOf(c, adminOnly(c)).listApiKeys();

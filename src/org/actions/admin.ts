@@ -3,6 +3,7 @@ import { nowMs } from "../../clock";
 import { TOTP_PERIODS_SECONDS } from "../../constants";
 import { deleteApiKey, findApiKeyById, insertApiKey, listApiKeys, type ApiKeyInfo } from "../api-keys";
 import { recordEvent } from "../audit";
+import { notifyAdmins } from "../notify";
 import { type AuditActor, type OrgInfo, type RequestMeta, type Result, type Role, type UserInfo, fail, ok } from "../results";
 import { revokeUserSessions } from "../sessions";
 import { insertOrg, readOrg, writeSettings } from "../settings";
@@ -113,6 +114,7 @@ export function updateSettings(
     if (next.require2fa !== org.require2fa) {
       // Existing sessions stay valid (seeds: enforcement does not log anyone out); the next sign-in enforces it.
       recordEvent(sql, { ...event, type: next.require2fa ? "org.require_2fa_enabled" : "org.require_2fa_disabled" }, now);
+      notifyAdmins(sql, { type: "org.require_2fa_changed", enabled: next.require2fa, by: input.actor }, now);
     }
     if (next.totpPeriod !== org.totpPeriod) {
       recordEvent(sql, { ...event, type: "org.totp_period_changed", detail: { from: org.totpPeriod, to: next.totpPeriod } }, now);

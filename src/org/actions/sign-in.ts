@@ -6,13 +6,14 @@ import { matchStep } from "../../totp";
 import { recordEvent } from "../audit";
 import { challengeAlive, createChallenge, recordChallengeFailure, spendChallenge } from "../challenges";
 import { lockedFor, recordFailure, recordSuccess } from "../lockout";
+import { notifyUser } from "../notify";
 import { recoveryStatus, spendRecoveryCode } from "../recovery-codes";
 import { type LoginStep, type RequestMeta, type Result, fail, ok } from "../results";
 import { createSession, sessionPolicy } from "../sessions";
 import { readOrg } from "../settings";
 import type { Store } from "../store";
 import { activeTotp, sameSecret, setLastStep } from "../totp-state";
-import { findUser, markLogin, setPasswordHash, type UserRow } from "../users";
+import { findUser, markLogin, setLocale, setPasswordHash, type UserRow } from "../users";
 
 export interface PasswordOutcome {
   userId: string;
@@ -49,6 +50,7 @@ function finishFirstStep(store: Store, user: UserRow, sessionTokenHash: string, 
 export function startSession(store: Store, user: UserRow, tokenHash: string, meta: RequestMeta, now: number, method: string) {
   createSession(store.sql, tokenHash, user.id, now, sessionPolicy(store.env), meta);
   markLogin(store.sql, user.id, now);
+  if (meta.lang) setLocale(store.sql, user.id, meta.lang);
   recordEvent(store.sql, { type: "login.succeeded", actor: userActor(user), subject: subject(user), meta, detail: { method } }, now);
 }
 
@@ -158,6 +160,7 @@ export function completeRecoveryStep(store: Store, input: ChallengeInput): Resul
       { type: "2fa.recovery_code_used", actor: userActor(user), subject: subject(user), meta: input.meta, detail: { remaining } },
       now,
     );
+    notifyUser(sql, user, { type: "2fa.recovery_code_used", remaining }, now);
     startSession(store, user, input.sessionTokenHash, input.meta, now, "recovery_code");
     return ok({ remaining });
   });

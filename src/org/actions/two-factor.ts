@@ -5,6 +5,8 @@ import { matchStep } from "../../totp";
 import { type AuditSubject, recordEvent } from "../audit";
 import { challengeAlive, killUserChallenges, recordChallengeFailure, spendChallenge } from "../challenges";
 import { clearLock, lockedFor, recordSuccess } from "../lockout";
+import { notifyUser } from "../notify";
+import { killUserPairings, pairingAlive, recordPairingFailure, spendPairing } from "../pairing";
 import { deleteRecoveryCodes, replaceRecoveryCodes } from "../recovery-codes";
 import { type AuditActor, type RequestMeta, type Result, fail, ok } from "../results";
 import { revokeUserSessions } from "../sessions";
@@ -23,8 +25,11 @@ import {
 import { findUser, type UserRow } from "../users";
 import { recordWrongSecondFactor, startSession } from "./sign-in";
 
-/** How enrollment is reached: a signed-in session, or the challenge of a forced enrollment at sign-in. */
-export type EnrollmentVia = { session: string } | { challengeId: string; newSessionTokenHash: string };
+/**
+ * How enrollment is reached: a signed-in session, the challenge of a forced enrollment at sign-in, or an emailed
+ * pairing link (its token's hash), which starts no session.
+ */
+export type EnrollmentVia = { session: string } | { challengeId: string; newSessionTokenHash: string } | { pairing: string };
 
 function subjectOf(u: UserRow): AuditSubject {
   return { id: u.id, label: u.email };
@@ -44,8 +49,8 @@ export function beginEnrollment(
   store: Store,
   userId: string,
   sealed: Sealed,
-  via: { session: true } | { challengeId: string },
-): Result<{ email: string; period: number }, "already_enrolled" | "invalid_challenge" | "not_found"> {
+  via: { session: true } | { challengeId: string } | { pairing: string },
+): Result<{ email: string; period: number }, "already_enrolled" | "invalid_challenge" | "invalid_pairing" | "not_found"> {
   const now = nowMs();
   const { sql } = store;
   return store.tx(() => {
@@ -53,6 +58,7 @@ export function beginEnrollment(
     const org = readOrg(sql);
     if (!user || !org) return fail("not_found");
     if ("challengeId" in via && !challengeAlive(sql, via.challengeId, userId, "enroll", now)) return fail("invalid_challenge");
+    if ("pairing" in via && !pairingAlive(sql, via.pairing, userId, now)) return fail("invalid_pairing");
     if (activeTotp(sql, userId)) return fail("already_enrolled");
     putPendingTotp(sql, userId, sealed, org.totpPeriod, now);
     return ok({ email: user.email, period: org.totpPeriod });
@@ -66,7 +72,9 @@ export function beginEnrollment(
 export async function confirmEnrollment(
   store: Store,
   input: { userId: string; code: string; recoveryCodeHashes: string[]; via: EnrollmentVia; meta: RequestMeta },
-): Promise<Result<null, "invalid_code" | "invalid_challenge" | "already_enrolled" | "not_pending" | "too_many_attempts">> {
+): Promise<
+  Result<null, "invalid_code" | "invalid_challenge" | "invalid_pairing" | "already_enrolled" | "not_pending" | "too_many_attempts">
+> {
   const { sql } = store;
   const before = pendingTotp(sql, input.userId);
   const secret = await decrypt(store, before);
@@ -76,18 +84,27 @@ export async function confirmEnrollment(
     if (!user) return fail("invalid_challenge");
     const challengeId = "challengeId" in input.via ? input.via.challengeId : null;
     if (challengeId && !challengeAlive(sql, challengeId, user.id, "enroll", now)) return fail("invalid_challenge");
+    const pairing = "pairing" in input.via ? input.via.pairing : null;
+    if (pairing && !pairingAlive(sql, pairing, user.id, now)) return fail("invalid_pairing");
     if (activeTotp(sql, user.id)) return fail("already_enrolled");
     const pending = pendingTotp(sql, user.id);
     if (!pending || !before || !secret || !sameSecret(pending, before)) return fail("not_pending");
     const step = matchStep(secret, input.code, now, pending.period, -1);
     if (step === null) {
       if (challengeId) recordChallengeFailure(sql, challengeId);
+      if (pairing) recordPairingFailure(sql, pairing);
       return fail("invalid_code");
     }
     activatePendingTotp(sql, pending, step, now);
     replaceRecoveryCodes(sql, user.id, input.recoveryCodeHashes, now);
     recordEvent(sql, { type: "2fa.enabled", actor: selfActor(user), subject: subjectOf(user), meta: input.meta }, now);
-    if ("session" in input.via) {
+    notifyUser(sql, user, { type: "2fa.enabled" }, now);
+    killUserPairings(sql, user.id, now);
+    if ("pairing" in input.via) {
+      // The link only ever enrolls: it is spent here and no session starts. Sessions are kept, as in forced
+      // enrollment: the link was asked for from a signed-in account or by an admin, and the mail tells the user.
+      spendPairing(sql, input.via.pairing, now);
+    } else if ("session" in input.via) {
       // Changing the second factor signs out every other browser of this user.
       revokeUserSessions(sql, user.id, input.via.session);
     } else {
@@ -142,6 +159,7 @@ export async function regenerateRecoveryCodes(
     if (!checked.ok) return checked;
     replaceRecoveryCodes(sql, user.id, input.recoveryCodeHashes, now);
     recordEvent(sql, { type: "2fa.recovery_codes_regenerated", actor: selfActor(user), subject: subjectOf(user), meta: input.meta }, now);
+    notifyUser(sql, user, { type: "2fa.recovery_codes_regenerated" }, now);
     return ok(null);
   });
 }
@@ -165,6 +183,7 @@ export async function disableTwoFactor(
     deleteRecoveryCodes(sql, user.id);
     revokeUserSessions(sql, user.id, input.keepSession);
     recordEvent(sql, { type: "2fa.disabled", actor: selfActor(user), subject: subjectOf(user), meta: input.meta }, now);
+    notifyUser(sql, user, { type: "2fa.disabled" }, now);
     return ok(null);
   });
 }
@@ -187,6 +206,7 @@ export function resetTwoFactor(store: Store, input: { userId: string; actor: Aud
       { type: "2fa.reset", actor: input.actor, subject: subjectOf(user), meta: input.meta, detail: { hadTwoFactor: had } },
       now,
     );
+    notifyUser(sql, user, { type: "2fa.reset", by: input.actor }, now);
     return ok(null);
   });
 }

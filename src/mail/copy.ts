@@ -1,0 +1,108 @@
+// The words of every email, in English and French. Plain sentences: messages.ts escapes them for HTML.
+// A security notice says what changed, when, and what to do if it was not you; it never holds a secret.
+
+export type MailLocale = "en" | "fr";
+
+export interface MailCopy {
+  greeting: (name: string) => string;
+  notYou: string;
+  footer: (org: string) => string;
+  enabled: { subject: string; body: string };
+  disabled: { subject: string; body: string };
+  reset: { subject: string; body: (by: string) => string };
+  recoveryUsed: { subject: string; body: (remaining: number) => string; low: string };
+  regenerated: { subject: string; body: string };
+  enforcement: { subject: (on: boolean) => string; body: (on: boolean, by: string, org: string) => string };
+  pairing: { subject: string; body: (minutes: number) => string; action: string; ignore: string };
+  actors: { operator: string; admin: (label: string) => string; system: string };
+}
+
+export const COPY: Record<MailLocale, MailCopy> = {
+  en: {
+    greeting: (name) => `Hello ${name},`,
+    notYou:
+      "If this was not you, sign in and change your password now, then tell your organization's administrator: someone may have access to your account.",
+    footer: (org) => `This is an automatic security message from Gatehouse for ${org}.`,
+    enabled: {
+      subject: "Two-factor authentication is on",
+      body: "Two-factor authentication was turned on for your account. From now on, signing in asks for a code from your authenticator app.",
+    },
+    disabled: {
+      subject: "Two-factor authentication was turned off",
+      body: "Two-factor authentication was turned off for your account. Signing in now needs only your password.",
+    },
+    reset: {
+      subject: "Your two-factor authentication was reset",
+      body: (by) =>
+        `Two-factor authentication for your account was reset by ${by}. Your authenticator app and recovery codes no longer work, and you were signed out everywhere. Set up two-factor authentication again at your next sign-in.`,
+    },
+    recoveryUsed: {
+      subject: "A recovery code was used to sign in",
+      body: (n) => `A recovery code was just used to sign in to your account. You have ${n} recovery ${n === 1 ? "code" : "codes"} left.`,
+      low: "You are running low: generate a new set from your account page.",
+    },
+    regenerated: {
+      subject: "New recovery codes were generated",
+      body: "A new set of recovery codes was generated for your account. The previous codes no longer work.",
+    },
+    enforcement: {
+      subject: (on) => (on ? "Two-factor authentication is now required" : "Two-factor authentication is no longer required"),
+      body: (on, by, org) =>
+        on
+          ? `${by} now requires two-factor authentication for everyone in ${org}. Members without it must set it up at their next sign-in.`
+          : `${by} turned off the two-factor requirement for ${org}. Members may now disable two-factor authentication.`,
+    },
+    pairing: {
+      subject: "Set up two-factor authentication",
+      body: (m) =>
+        `Open this link on the device where you want to set up your authenticator app. It works once and expires in ${m} minutes. It does not sign you in.`,
+      action: "Set up two-factor authentication",
+      ignore: "If you did not ask for this, ignore this email: nothing changes until the setup is confirmed with a code.",
+    },
+    actors: { operator: "Gatehouse support", admin: (label) => `an administrator (${label})`, system: "Gatehouse" },
+  },
+  fr: {
+    greeting: (name) => `Bonjour ${name},`,
+    notYou:
+      "Si ce n'était pas vous, connectez-vous et changez votre mot de passe sans attendre, puis prévenez l'administrateur de votre organisation : quelqu'un a peut-être accès à votre compte.",
+    footer: (org) => `Ceci est un message de sécurité automatique de Gatehouse pour ${org}.`,
+    enabled: {
+      subject: "La double authentification est activée",
+      body: "La double authentification a été activée sur votre compte. Désormais, la connexion demande un code de votre application d'authentification.",
+    },
+    disabled: {
+      subject: "La double authentification a été désactivée",
+      body: "La double authentification a été désactivée sur votre compte. La connexion ne demande plus que votre mot de passe.",
+    },
+    reset: {
+      subject: "Votre double authentification a été réinitialisée",
+      body: (by) =>
+        `La double authentification de votre compte a été réinitialisée par ${by}. Votre application d'authentification et vos codes de secours ne fonctionnent plus, et vous avez été déconnecté partout. Configurez-la à nouveau lors de votre prochaine connexion.`,
+    },
+    recoveryUsed: {
+      subject: "Un code de secours a servi à vous connecter",
+      body: (n) =>
+        `Un code de secours vient d'être utilisé pour vous connecter. Il vous reste ${n} ${n <= 1 ? "code" : "codes"} de secours.`,
+      low: "Il vous en reste peu : générez-en un nouveau jeu depuis la page de votre compte.",
+    },
+    regenerated: {
+      subject: "De nouveaux codes de secours ont été générés",
+      body: "Un nouveau jeu de codes de secours a été généré pour votre compte. Les anciens codes ne fonctionnent plus.",
+    },
+    enforcement: {
+      subject: (on) => (on ? "La double authentification est désormais obligatoire" : "La double authentification n'est plus obligatoire"),
+      body: (on, by, org) =>
+        on
+          ? `${by} exige désormais la double authentification pour tous les membres de ${org}. Ceux qui ne l'ont pas devront la configurer à leur prochaine connexion.`
+          : `${by} a levé l'obligation de double authentification pour ${org}. Les membres peuvent désormais la désactiver.`,
+    },
+    pairing: {
+      subject: "Configurez la double authentification",
+      body: (m) =>
+        `Ouvrez ce lien sur l'appareil où vous voulez configurer votre application d'authentification. Il ne sert qu'une fois et expire dans ${m} minutes. Il ne vous connecte pas.`,
+      action: "Configurer la double authentification",
+      ignore: "Si vous n'avez rien demandé, ignorez ce message : rien ne change tant que la configuration n'est pas confirmée par un code.",
+    },
+    actors: { operator: "le support Gatehouse", admin: (label) => `un administrateur (${label})`, system: "Gatehouse" },
+  },
+};

@@ -1,0 +1,104 @@
+import { describe, expect, it } from "vitest";
+import { addUser, call, callJson, createOrg, signIn } from "../support/api";
+import { nextStep, useTestClock } from "../support/clock";
+import { challengeFor, enrolledTechnician } from "../support/flows";
+import { outbox } from "../support/mail";
+import { TEST_SECRETS } from "../support/secrets";
+import { codeFor } from "../support/totp";
+
+useTestClock();
+
+async function mailTo(slug: string, email: string) {
+  return (await outbox(slug)).filter((m) => m.to === email);
+}
+
+describe("security notifications land in the outbox with the change", () => {
+  it("tells the user when 2FA is turned on", async () => {
+    const u = await enrolledTechnician();
+    const [mail] = await mailTo(u.org.slug, u.email);
+    expect(mail).toMatchObject({ kind: "2fa.enabled", subject: "Two-factor authentication is on", status: "queued" });
+    expect(mail?.text).toContain("Two-factor authentication was turned on");
+  });
+
+  it("tells the user when recovery codes are regenerated and when 2FA is turned off", async () => {
+    const u = await enrolledTechnician();
+    const regen = await call("/api/me/2fa/recovery-codes", { cookie: u.cookie, body: { code: codeFor(u.enrollment.secret) } });
+    expect(regen.status).toBe(200);
+    nextStep();
+    const off = await call("/api/me/2fa/disable", { cookie: u.cookie, body: { code: codeFor(u.enrollment.secret) } });
+    expect(off.status).toBe(204);
+    const kinds = (await mailTo(u.org.slug, u.email)).map((m) => m.kind);
+    expect(kinds).toEqual(["2fa.disabled", "2fa.recovery_codes_regenerated", "2fa.enabled"]);
+  });
+
+  it("says how many recovery codes remain when one is used", async () => {
+    const u = await enrolledTechnician();
+    const r = await call("/auth/login/recovery", {
+      body: { challenge: await challengeFor(u.email), code: u.enrollment.recoveryCodes[0] },
+    });
+    expect(r.status).toBe(200);
+    const [mail] = await mailTo(u.org.slug, u.email);
+    expect(mail?.kind).toBe("2fa.recovery_code_used");
+    expect(mail?.subject).toBe("A recovery code was used to sign in");
+    expect(mail?.text).toContain("You have 9 recovery codes left.");
+  });
+
+  it("says who reset the user's 2FA: an admin by name, or support", async () => {
+    const u = await enrolledTechnician();
+    expect((await call(`/api/org/users/${u.id}/2fa/reset`, { method: "POST", cookie: u.adminCookie })).status).toBe(204);
+    const byAdmin = (await mailTo(u.org.slug, u.email))[0];
+    expect(byAdmin?.kind).toBe("2fa.reset");
+    expect(byAdmin?.text).toContain(`reset by an administrator (${u.org.admin.email})`);
+
+    const v = await enrolledTechnician();
+    const r = await call(`/api/platform/orgs/${v.org.slug}/users/${v.id}/2fa/reset`, {
+      method: "POST",
+      bearer: TEST_SECRETS.PLATFORM_TOKEN,
+    });
+    expect(r.status).toBe(204);
+    expect((await mailTo(v.org.slug, v.email))[0]?.text).toContain("reset by Gatehouse support");
+  });
+
+  it("tells every admin, and only admins, when enforcement is switched on and off", async () => {
+    const org = await createOrg();
+    const adminCookie = await signIn(org.admin.email);
+    const second = await addUser(adminCookie, "admin");
+    const tech = await addUser(adminCookie, "technician");
+    for (const require2fa of [true, false]) {
+      const r = await callJson("/api/org/settings", { method: "PATCH", cookie: adminCookie, body: { require2fa } });
+      expect(r.status).toBe(200);
+    }
+    const mails = await outbox(org.slug);
+    expect(mails.map((m) => m.to).sort()).toEqual([org.admin.email, org.admin.email, second.email, second.email].sort());
+    expect(mails.filter((m) => m.to === tech.email)).toEqual([]);
+    const on = mails.find((m) => m.to === second.email && m.subject === "Two-factor authentication is now required");
+    expect(on?.text).toContain(
+      `An administrator (${org.admin.email}) now requires two-factor authentication for everyone in Org ${org.slug}.`,
+    );
+    expect(mails.some((m) => m.subject === "Two-factor authentication is no longer required")).toBe(true);
+  });
+
+  it("writes in French to a user who signs in with a French browser", async () => {
+    const org = await createOrg();
+    const adminCookie = await signIn(org.admin.email);
+    const user = await addUser(adminCookie);
+    const login = await call("/auth/login", {
+      body: { email: user.email, password: user.password },
+      headers: { "accept-language": "fr-CA, en;q=0.5" },
+    });
+    const cookie = login.headers.getSetCookie()[0]?.split(";")[0] as string;
+    const { enroll } = await import("../support/totp");
+    await enroll(cookie);
+    const [mail] = await mailTo(org.slug, user.email);
+    expect(mail?.subject).toBe("La double authentification est activée");
+    expect(mail?.text).toContain("Bonjour Tess Tech,");
+  });
+
+  it("queues nothing when the change is refused", async () => {
+    const u = await enrolledTechnician();
+    const before = (await mailTo(u.org.slug, u.email)).length;
+    const r = await call("/api/me/2fa/disable", { cookie: u.cookie, body: { code: "000000" } });
+    expect(r.status).toBe(401);
+    expect((await mailTo(u.org.slug, u.email)).length).toBe(before);
+  });
+});

@@ -1,0 +1,46 @@
+// Mail helpers for tests: read an org's outbox, swap its transport (an outage, or one that records), and run
+// its alarm. The transport is swapped on the real object (runInDurableObject), no binding is mocked.
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import type { OutgoingMail } from "../../src/mail/mime";
+import type { MailTransport } from "../../src/mail/transport";
+
+export function orgObject(slug: string) {
+  return env.ORG.getByName(slug);
+}
+
+export function outbox(slug: string) {
+  return orgObject(slug).mailOutbox();
+}
+
+/** A transport that fails the next `failures` sends, then records what it sends. */
+export function flakyTransport(failures = 0): MailTransport & { sent: OutgoingMail[]; calls: number } {
+  const t = {
+    sent: [] as OutgoingMail[],
+    calls: 0,
+    async send(mail: OutgoingMail) {
+      t.calls++;
+      if (t.calls <= failures) throw new Error("mail provider unavailable (503)");
+      t.sent.push(mail);
+    },
+  };
+  return t;
+}
+
+export async function useTransport(slug: string, transport: MailTransport): Promise<void> {
+  await runInDurableObject(orgObject(slug), (o) => {
+    o.mailTransportOverride = transport;
+  });
+}
+
+/** Runs the org's alarm now (mail due now is sent); false when no alarm was set. */
+export function runAlarm(slug: string): Promise<boolean> {
+  return runDurableObjectAlarm(orgObject(slug));
+}
+
+/** The pairing URL in a sent email's text. */
+export function linkIn(mail: OutgoingMail): string {
+  const m = /https?:\/\/\S+\/pair\/\S+/.exec(mail.text);
+  if (!m) throw new Error(`no pairing link in: ${mail.text}`);
+  return m[0];
+}
