@@ -8,6 +8,7 @@ import { authRoutes } from "./routes/auth";
 import { devRoutes } from "./routes/dev";
 import { meRoutes } from "./routes/me";
 import { orgRoutes } from "./routes/org";
+import { pairPageRoutes } from "./routes/pair-page";
 import { pairingRoutes } from "./routes/pairing";
 import { platformRoutes } from "./routes/platform";
 import { methodNotAllowed } from "./routes/not-found";
@@ -28,6 +29,7 @@ app.route("/api/org", orgRoutes);
 app.route("/api/platform", platformRoutes);
 app.route("/api", pairingRoutes);
 app.route("/dev", devRoutes);
+app.route("/pair", pairPageRoutes);
 app.route("/api", openApiRoutes);
 app.route("/", pageRoutes);
 
