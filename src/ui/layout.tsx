@@ -51,9 +51,6 @@ export function Layout({ ctx, title, children, showNav = true }: { ctx: PageCtx;
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
-        {/* The Referrer-Policy header says no-referrer, with which browsers send "Origin: null" on form posts and
-            guards.ts's Origin check refuses them; same-origin keeps our own Origin and still leaks nothing elsewhere. */}
-        <meta name="referrer" content="same-origin" />
         <title>{`${title} · ${t.product}`}</title>
         <link rel="stylesheet" href={`/static/app.css?v=${ASSET_VERSION}`} />
         <script src={`/static/app.js?v=${ASSET_VERSION}`} defer />

@@ -65,7 +65,7 @@ describe("security headers", () => {
     expect(csp).toContain("frame-ancestors 'none'");
     expect(csp).toContain("script-src 'self'");
     expect(r.headers.get("x-content-type-options")).toBe("nosniff");
-    expect(r.headers.get("referrer-policy")).toBe("no-referrer");
+    expect(r.headers.get("referrer-policy")).toBe("same-origin");
     expect(r.headers.get("strict-transport-security")).toContain("max-age=");
   });
 
