@@ -13,6 +13,8 @@ const MESSAGES: Record<string, ConstructorParameters<typeof ApiError>> = {
   not_found: ["not_found"],
   conflict: ["conflict"],
   invalid_period: ["invalid_request", "Field 'totpPeriod' must be 30 or 60."],
+  // The stored secret could not be read: the check fails closed, and it is our fault, not the user's.
+  unavailable: ["internal_error", "Two-factor verification is unavailable right now. Try again later."],
 };
 
 /** Unwraps a Result from the org's object, or throws the matching ApiError. */

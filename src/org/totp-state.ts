@@ -1,6 +1,6 @@
 // TOTP secrets (AES-GCM ciphertext + key id, never plaintext), pending until confirmed, and the last accepted
 // time step per user, which refuses replays (RFC 6238 section 5.2).
-import type { Sealed } from "../crypto/secret-box";
+import { open, type Sealed } from "../crypto/secret-box";
 import { first } from "./store";
 
 export interface TotpRow extends Record<string, SqlStorageValue> {
@@ -56,4 +56,21 @@ export function deleteTotp(sql: SqlStorage, userId: string): void {
 
 export function sameSecret(a: TotpRow | undefined, b: TotpRow): boolean {
   return !!a && a.ciphertext === b.ciphertext && a.key_id === b.key_id;
+}
+
+/** Marks a stored secret that exists but cannot be decrypted (corrupt row, or its key was removed). */
+export const UNREADABLE = Symbol("unreadable");
+
+/**
+ * The plaintext secret of a row, null when there is no row, or UNREADABLE. Callers fail closed on UNREADABLE:
+ * nobody passes a code check whose state cannot be read. Logs the key id only, never the secret.
+ */
+export async function readSecret(keys: string, row: TotpRow | undefined): Promise<string | null | typeof UNREADABLE> {
+  if (!row) return null;
+  try {
+    return await open(keys, { keyId: row.key_id, ciphertext: row.ciphertext }, row.user_id);
+  } catch (err) {
+    console.error(`TOTP secret unreadable (key id ${row.key_id}): ${err instanceof Error ? err.name : "error"}`);
+    return UNREADABLE;
+  }
 }

@@ -3,7 +3,7 @@
 import { abortAllDurableObjects, evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { call, randomSlug } from "../support/api";
+import { call, callJson, randomSlug } from "../support/api";
 import { nextStep, useTestClock } from "../support/clock";
 import { challengeFor, enrolledTechnician } from "../support/flows";
 import { codeFor } from "../support/totp";
@@ -65,5 +65,27 @@ describe("restarts and faults", () => {
       audit: state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM audit").one().n,
     }));
     expect(rows).toEqual({ org: 0, audit: 0 });
+  });
+});
+
+describe("failing closed", () => {
+  it("lets nobody in when the stored secret cannot be read, and says so without a stack", async () => {
+    const u = await enrolledTechnician();
+    await runInDurableObject(env.ORG.getByName(u.org.slug), (_o, state) => {
+      state.storage.sql.exec("UPDATE totp SET ciphertext = 'AAAAAAAAAAAAAAAA.AAAA' WHERE user_id = ?", u.id);
+    });
+    const res = await callJson<{ error: { code: string } }>("/auth/login/2fa", {
+      body: { challenge: await challengeFor(u.email), code: codeFor(u.enrollment.secret) },
+    });
+    expect(res.status).toBe(500);
+    expect(res.body.error.code).toBe("internal_error");
+    expect(res.headers.getSetCookie()).toEqual([]);
+    const disable = await call("/api/me/2fa/disable", { cookie: u.cookie, body: { code: codeFor(u.enrollment.secret) } });
+    expect(disable.status).toBe(500);
+    const sessions = await runInDurableObject(
+      env.ORG.getByName(u.org.slug),
+      (_o, state) => state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM sessions WHERE user_id = ?", u.id).one().n,
+    );
+    expect(sessions).toBe(1); // only the session from before
   });
 });

@@ -1,7 +1,6 @@
 // Sign-in decisions, each one atomic step inside the org's object: the password outcome (computed at the edge),
 // the TOTP or recovery-code step of a challenge, and the session check of every request.
 import { nowMs } from "../../clock";
-import { open } from "../../crypto/secret-box";
 import { matchStep } from "../../totp";
 import { recordEvent } from "../audit";
 import { challengeAlive, createChallenge, recordChallengeFailure, spendChallenge } from "../challenges";
@@ -12,7 +11,7 @@ import { type LoginStep, type RequestMeta, type Result, fail, ok } from "../resu
 import { createSession, sessionPolicy } from "../sessions";
 import { readOrg } from "../settings";
 import type { Store } from "../store";
-import { activeTotp, sameSecret, setLastStep } from "../totp-state";
+import { activeTotp, readSecret, sameSecret, setLastStep, UNREADABLE } from "../totp-state";
 import { findUser, markLogin, setLocale, setPasswordHash, type UserRow } from "../users";
 
 export interface PasswordOutcome {
@@ -28,7 +27,7 @@ export interface PasswordOutcome {
 }
 
 type SignInFailure = "invalid_credentials" | "too_many_attempts";
-type ChallengeFailure = "invalid_challenge" | "invalid_code" | "too_many_attempts";
+type ChallengeFailure = "invalid_challenge" | "invalid_code" | "too_many_attempts" | "unavailable";
 
 function userActor(u: UserRow) {
   return { type: "user" as const, id: u.id, label: u.email };
@@ -112,7 +111,8 @@ export async function completeTotpStep(store: Store, input: ChallengeInput): Pro
   const { sql } = store;
   const before = activeTotp(sql, input.userId);
   // Decrypting is async, so it happens first; the transaction re-reads the row and checks it is unchanged.
-  const secret = before ? await open(store.env.TOTP_KEYS, { keyId: before.key_id, ciphertext: before.ciphertext }, input.userId) : null;
+  const secret = await readSecret(store.env.TOTP_KEYS, before);
+  if (secret === UNREADABLE) return fail("unavailable");
   const now = nowMs();
   return store.tx(() => {
     const user = findUser(sql, input.userId);

@@ -1,6 +1,6 @@
 // Enrolling, regenerating recovery codes, disabling and resetting TOTP: each one transaction.
 import { nowMs } from "../../clock";
-import { open, type Sealed } from "../../crypto/secret-box";
+import type { Sealed } from "../../crypto/secret-box";
 import { matchStep } from "../../totp";
 import { type AuditSubject, recordEvent } from "../audit";
 import { challengeAlive, killUserChallenges, recordChallengeFailure, spendChallenge } from "../challenges";
@@ -19,8 +19,10 @@ import {
   pendingTotp,
   putPendingTotp,
   sameSecret,
+  readSecret,
   setLastStep,
   type TotpRow,
+  UNREADABLE,
 } from "../totp-state";
 import { findUser, type UserRow } from "../users";
 import { recordWrongSecondFactor, startSession } from "./sign-in";
@@ -39,9 +41,8 @@ function selfActor(u: UserRow): AuditActor {
   return { type: "user", id: u.id, label: u.email };
 }
 
-async function decrypt(store: Store, row: TotpRow | undefined): Promise<string | null> {
-  if (!row) return null;
-  return open(store.env.TOTP_KEYS, { keyId: row.key_id, ciphertext: row.ciphertext }, row.user_id);
+function decrypt(store: Store, row: TotpRow | undefined) {
+  return readSecret(store.env.TOTP_KEYS, row);
 }
 
 /** Stores a new pending secret (sealed at the edge); a second setup replaces the pending one. */
@@ -73,11 +74,15 @@ export async function confirmEnrollment(
   store: Store,
   input: { userId: string; code: string; recoveryCodeHashes: string[]; via: EnrollmentVia; meta: RequestMeta },
 ): Promise<
-  Result<null, "invalid_code" | "invalid_challenge" | "invalid_pairing" | "already_enrolled" | "not_pending" | "too_many_attempts">
+  Result<
+    null,
+    "invalid_code" | "invalid_challenge" | "invalid_pairing" | "already_enrolled" | "not_pending" | "too_many_attempts" | "unavailable"
+  >
 > {
   const { sql } = store;
   const before = pendingTotp(sql, input.userId);
   const secret = await decrypt(store, before);
+  if (secret === UNREADABLE) return fail("unavailable"); // fail closed: nobody passes an unreadable check
   const now = nowMs();
   return store.tx(() => {
     const user = findUser(sql, input.userId);
@@ -117,7 +122,7 @@ export async function confirmEnrollment(
   });
 }
 
-type CodeFailure = "invalid_code" | "not_enrolled" | "too_many_attempts";
+type CodeFailure = "invalid_code" | "not_enrolled" | "too_many_attempts" | "unavailable";
 
 /** Checks a current TOTP code inside a transaction (replays refused, failures counted toward the lock). */
 function spendCurrentCode(
@@ -151,6 +156,7 @@ export async function regenerateRecoveryCodes(
   const { sql } = store;
   const before = activeTotp(sql, input.userId);
   const secret = await decrypt(store, before);
+  if (secret === UNREADABLE) return fail("unavailable"); // fail closed: nobody passes an unreadable check
   const now = nowMs();
   return store.tx(() => {
     const user = findUser(sql, input.userId);
@@ -172,6 +178,7 @@ export async function disableTwoFactor(
   const { sql } = store;
   const before = activeTotp(sql, input.userId);
   const secret = await decrypt(store, before);
+  if (secret === UNREADABLE) return fail("unavailable"); // fail closed: nobody passes an unreadable check
   const now = nowMs();
   return store.tx(() => {
     const user = findUser(sql, input.userId);
