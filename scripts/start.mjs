@@ -32,7 +32,9 @@ function ensureDevVars() {
 }
 
 function devVar(name) {
-  const line = readFileSync(".dev.vars", "utf8").split("\n").find((l) => l.startsWith(`${name}=`));
+  const line = readFileSync(".dev.vars", "utf8")
+    .split("\n")
+    .find((l) => l.startsWith(`${name}=`));
   return line?.slice(name.length + 1).trim();
 }
 
@@ -58,7 +60,11 @@ async function post(path, body, headers = {}) {
 
 async function seed() {
   const token = devVar("PLATFORM_TOKEN");
-  const org = await post("/api/platform/orgs", { slug: DEMO.slug, name: DEMO.name, admin: DEMO.admin }, { authorization: `Bearer ${token}` });
+  const org = await post(
+    "/api/platform/orgs",
+    { slug: DEMO.slug, name: DEMO.name, admin: DEMO.admin },
+    { authorization: `Bearer ${token}` },
+  );
   if (org.status !== 201 && org.status !== 409) throw new Error(`seeding the demo org failed: ${org.status} ${org.body}`);
   const login = await post("/auth/login", { email: DEMO.admin.email, password: DEMO.admin.password });
   if (!login.cookie) {

@@ -254,4 +254,7 @@ function buildDocument() {
 
 let cached: ReturnType<typeof buildDocument> | undefined;
 
-export const openApiRoutes = new Hono<AppEnv>().get("/openapi.json", (c) => c.json((cached ??= buildDocument())));
+export const openApiRoutes = new Hono<AppEnv>().get("/openapi.json", (c) => {
+  cached ??= buildDocument();
+  return c.json(cached);
+});

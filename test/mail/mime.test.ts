@@ -19,7 +19,7 @@ describe("building an email", () => {
     expect(raw).toMatch(/Content-Type: text\/plain; charset=UTF-8/i);
     expect(raw).toMatch(/Content-Type: text\/html; charset=UTF-8/i);
     // Accents survive: the plain part is UTF-8 in base64.
-    const part = /Content-Type: text\/plain[^]*?\r?\n\r?\n([A-Za-z0-9+/=\r\n]+?)\r?\n\r?\n--/.exec(raw)?.[1] ?? "";
+    const part = /Content-Type: text\/plain[\s\S]*?\r?\n\r?\n([A-Za-z0-9+/=\r\n]+?)\r?\n\r?\n--/.exec(raw)?.[1] ?? "";
     const decoded = new TextDecoder().decode(Uint8Array.from(atob(part.replace(/\s+/g, "")), (ch) => ch.charCodeAt(0)));
     expect(decoded).toContain("Il vous reste 1 code de secours.");
   });

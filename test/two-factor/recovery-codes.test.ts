@@ -1,7 +1,7 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { call, callJson } from "../support/api";
+import { callJson } from "../support/api";
 import { useTestClock } from "../support/clock";
 import { challengeFor, enrolledTechnician, wrongCode } from "../support/flows";
 import { codeFor } from "../support/totp";
