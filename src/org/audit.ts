@@ -8,6 +8,7 @@ export type AuditType =
   | "org.created"
   | "user.created"
   | "user.role_changed"
+  | "user.password_changed"
   | "login.succeeded"
   | "login.failed"
   | "account.locked"

@@ -10,6 +10,7 @@ import { chooseTransport, type MailTransport } from "../mail/transport";
 import { applyMigrations } from "../storage/migrate";
 import * as admin from "./actions/admin";
 import * as identity from "./actions/identity";
+import * as password from "./actions/password";
 import * as pairing from "./actions/pairing";
 import * as signIn from "./actions/sign-in";
 import * as twoFactor from "./actions/two-factor";
@@ -108,6 +109,10 @@ export class OrgDurableObject extends DurableObject<Env> {
 
   createUser(input: Parameters<typeof admin.createUser>[1]) {
     return admin.createUser(this.store, input);
+  }
+
+  changePassword(input: Parameters<typeof password.changePassword>[1]) {
+    return password.changePassword(this.store, input);
   }
 
   changeRole(input: Parameters<typeof admin.changeRole>[1]) {

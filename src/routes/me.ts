@@ -4,6 +4,8 @@ import { z } from "zod";
 import type { AppEnv } from "../env";
 import { ApiError } from "../errors";
 import { sendPairingLink } from "../flows/pairing";
+import { changePassword } from "../flows/password";
+import { assertCanStartEnrollment } from "../flows/sessions";
 import { confirmEnrollment, disableTwoFactor, regenerateRecoveryCodes, startEnrollment } from "../flows/two-factor";
 import { auditActor, effectiveRole, sessionOnly, signedIn } from "../http/actor";
 import * as f from "../http/fields";
@@ -12,8 +14,25 @@ import { json } from "../http/validate";
 import { orgStub } from "../org/stub";
 
 export const currentCodeBody = z.object({ code: f.totpCode });
+export const passwordBody = z.object({ currentPassword: z.string().max(4096), newPassword: f.password });
 
 export const meRoutes = new Hono<AppEnv>()
+  .post("/password", json(passwordBody), async (c) => {
+    const actor = sessionOnly(c);
+    const body = c.req.valid("json");
+    await changePassword(
+      c.env,
+      actor.route,
+      {
+        userId: actor.identity.user.id,
+        currentPassword: body.currentPassword,
+        newPassword: body.newPassword,
+        keepSession: actor.tokenHash,
+      },
+      requestMeta(c),
+    );
+    return c.body(null, 204);
+  })
   .get("/", (c) => {
     const { identity } = signedIn(c);
     return c.json({
@@ -25,11 +44,7 @@ export const meRoutes = new Hono<AppEnv>()
   })
   .post("/2fa/setup", async (c) => {
     const actor = sessionOnly(c);
-    // Step-up (GitHub's "sudo mode"): adding a second factor needs a recent sign-in, not just any old session.
-    if (!actor.identity.session?.recent) {
-      throw new ApiError("forbidden", "For your security, sign in again to set up two-factor authentication.");
-    }
-    if (actor.identity.twoFactor.enabled) throw new ApiError("already_enrolled");
+    assertCanStartEnrollment(actor.identity);
     return c.json(await startEnrollment(c.env, actor.route, actor.identity.user.id));
   })
   .post("/2fa/confirm", json(currentCodeBody), async (c) => {

@@ -1,0 +1,51 @@
+// Changing one's password: the current password is checked at the edge (the KDF never runs in the object);
+// the outcome is decided here, counted toward the lockout like a sign-in, and every other session is revoked.
+import { nowMs } from "../../clock";
+import { recordEvent } from "../audit";
+import { lockedFor, recordFailure, recordSuccess } from "../lockout";
+import { type RequestMeta, type Result, fail, ok } from "../results";
+import { revokeUserSessions } from "../sessions";
+import type { Store } from "../store";
+import { findUser, setPasswordHash } from "../users";
+
+export function changePassword(
+  store: Store,
+  input: { userId: string; currentOk: boolean; newHash: string; keepSession: string; meta: RequestMeta },
+): Result<null, "invalid_credentials" | "too_many_attempts" | "not_found"> {
+  const now = nowMs();
+  const { sql } = store;
+  return store.tx(() => {
+    const user = findUser(sql, input.userId);
+    if (!user) return fail("not_found");
+    const locked = lockedFor(user, now);
+    if (locked) return fail("too_many_attempts", locked);
+    const actor = { type: "user" as const, id: user.id, label: user.email };
+    if (!input.currentOk) {
+      const lockedNow = recordFailure(sql, user, "password", now);
+      recordEvent(
+        sql,
+        {
+          type: "login.failed",
+          actor,
+          subject: { id: user.id, label: user.email },
+          meta: input.meta,
+          detail: { reason: "wrong_current_password" },
+        },
+        now,
+      );
+      if (lockedNow)
+        recordEvent(
+          sql,
+          { type: "account.locked", actor: { type: "system" }, subject: { id: user.id, label: user.email }, meta: input.meta },
+          now,
+        );
+      return fail("invalid_credentials");
+    }
+    recordSuccess(sql, user.id, "password");
+    setPasswordHash(sql, user.id, input.newHash);
+    // A password change signs out every other browser (OWASP ASVS 3.3.3): a thief's session dies with it.
+    revokeUserSessions(sql, user.id, input.keepSession);
+    recordEvent(sql, { type: "user.password_changed", actor, subject: { id: user.id, label: user.email }, meta: input.meta }, now);
+    return ok(null);
+  });
+}

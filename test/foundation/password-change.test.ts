@@ -1,0 +1,53 @@
+import { describe, expect, it } from "vitest";
+import { call, callJson, createOrg, PASSWORD, signIn } from "../support/api";
+import { useTestClock } from "../support/clock";
+
+useTestClock();
+
+const NEW_PASSWORD = "an entirely new passphrase";
+
+describe("changing one's password", () => {
+  it("needs the current password, keeps this session and revokes every other", async () => {
+    const org = await createOrg();
+    const here = await signIn(org.admin.email);
+    const elsewhere = await signIn(org.admin.email);
+    const r = await call("/api/me/password", { cookie: here, body: { currentPassword: PASSWORD, newPassword: NEW_PASSWORD } });
+    expect(r.status).toBe(204);
+    expect((await call("/api/me", { cookie: here })).status).toBe(200);
+    expect((await call("/api/me", { cookie: elsewhere })).status).toBe(401);
+    expect((await call("/auth/login", { body: { email: org.admin.email, password: PASSWORD } })).status).toBe(401);
+    await signIn(org.admin.email, NEW_PASSWORD);
+    const audit = await callJson<{ events: { type: string }[] }>("/api/org/audit", { cookie: here });
+    expect(audit.body.events.map((e) => e.type)).toContain("user.password_changed");
+  });
+
+  it("refuses a wrong current password with 401 and counts it toward the lockout", async () => {
+    const org = await createOrg();
+    const cookie = await signIn(org.admin.email);
+    for (let i = 0; i < 10; i++) {
+      const r = await callJson<{ error: { code: string } }>("/api/me/password", {
+        cookie,
+        body: { currentPassword: "not it at all", newPassword: NEW_PASSWORD },
+      });
+      expect(r.status).toBe(401);
+      expect(r.body.error.code).toBe("invalid_credentials");
+    }
+    expect((await call("/api/me/password", { cookie, body: { currentPassword: PASSWORD, newPassword: NEW_PASSWORD } })).status).toBe(429);
+    expect((await call("/auth/login", { body: { email: org.admin.email, password: PASSWORD } })).status).toBe(429);
+  });
+
+  it("validates the new password and refuses API keys", async () => {
+    const org = await createOrg();
+    const cookie = await signIn(org.admin.email);
+    const short = await callJson<{ error: { message: string } }>("/api/me/password", {
+      cookie,
+      body: { currentPassword: PASSWORD, newPassword: "short" },
+    });
+    expect(short.status).toBe(400);
+    expect(short.body.error.message).toContain("newPassword");
+    const key = await callJson<{ key: string }>("/api/org/api-keys", { cookie, body: { name: "k", role: "admin" } });
+    expect(
+      (await call("/api/me/password", { bearer: key.body.key, body: { currentPassword: PASSWORD, newPassword: NEW_PASSWORD } })).status,
+    ).toBe(403);
+  });
+});
