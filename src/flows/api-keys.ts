@@ -1,4 +1,4 @@
-// Creating an API key (the JSON route in routes/org.ts does the same inline): the secret is made at the edge,
+// Creating an API key, for the JSON API and the pages: the secret is made at the edge,
 // only its keyed hash reaches the org's object, and the key itself is returned this once.
 import type { Env } from "../env";
 import { newId } from "../crypto/tokens";

@@ -1,5 +1,4 @@
-// Signing out and the step-up rule for 2FA setup, for the pages (routes/auth.ts and routes/me.ts hold the same
-// logic inline today; they can call these instead).
+// Signing out and the step-up rule for 2FA setup, shared by the JSON API and the pages.
 import type { Env } from "../env";
 import { ApiError } from "../errors";
 import { hashCredential, parseCredential } from "../http/credentials";

@@ -2,14 +2,13 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../env";
+import { signOut } from "../flows/sessions";
 import { signInWithPassword, signInWithRecoveryCode, signInWithTotp } from "../flows/sign-in";
 import { confirmChallengeEnrollment, startChallengeEnrollment } from "../flows/two-factor";
 import { clearSessionCookie, readSessionCookie, setSessionCookie } from "../http/cookies";
-import { hashCredential, parseCredential } from "../http/credentials";
 import * as f from "../http/fields";
 import { requestMeta } from "../http/meta";
 import { json } from "../http/validate";
-import { orgStub } from "../org/stub";
 
 export const loginBody = z.object({
   email: z.string().max(320),
@@ -52,9 +51,7 @@ export const authRoutes = new Hono<AppEnv>()
     return c.json({ status: "authenticated", recoveryCodes: result.recoveryCodes });
   })
   .post("/logout", async (c) => {
-    const token = readSessionCookie(c);
-    const route = parseCredential("gs", token);
-    if (token && route) await orgStub(c.env, route.slug, route.jurisdiction).logout(await hashCredential(c.env.HASH_KEY, token));
+    await signOut(c.env, readSessionCookie(c));
     clearSessionCookie(c);
     return c.body(null, 204);
   });

@@ -5,15 +5,14 @@ import { AUDIT_PAGE_DEFAULT, AUDIT_PAGE_MAX } from "../constants";
 import type { AppEnv } from "../env";
 import { ApiError } from "../errors";
 import { createUser } from "../flows/accounts";
+import { createApiKey } from "../flows/api-keys";
 import { unwrap } from "../flows/outcomes";
 import { sendPairingLink } from "../flows/pairing";
 import { resetTwoFactor } from "../flows/two-factor";
 import { adminOnly, auditActor } from "../http/actor";
-import { issueCredential } from "../http/credentials";
 import * as f from "../http/fields";
 import { requestMeta } from "../http/meta";
 import { json, validate } from "../http/validate";
-import { newId } from "../crypto/tokens";
 import { orgStub } from "../org/stub";
 import type { SignedIn } from "../http/actor";
 
@@ -81,17 +80,14 @@ export const orgRoutes = new Hono<AppEnv>()
   .post("/api-keys", json(apiKeyBody), async (c) => {
     const actor = adminOnly(c);
     const body = c.req.valid("json");
-    const credential = await issueCredential(c.env.HASH_KEY, "gk", actor.route);
-    const key = await stubOf(c, actor).createApiKey({
-      id: newId("key"),
-      keyHash: credential.hash,
-      name: body.name,
-      role: body.role,
-      createdBy: actor.identity.user.id,
-      actor: auditActor(actor),
-      meta: requestMeta(c),
-    });
-    return c.json({ id: key.id, name: key.name, role: key.role, createdAt: key.createdAt, key: credential.token }, 201);
+    const key = await createApiKey(
+      c.env,
+      actor.route,
+      { name: body.name, role: body.role, createdBy: actor.identity.user.id },
+      auditActor(actor),
+      requestMeta(c),
+    );
+    return c.json(key, 201);
   })
   .delete("/api-keys/:id", validate("param", idParam), async (c) => {
     const actor = adminOnly(c);
