@@ -57,6 +57,11 @@ describe("security notifications land in the outbox with the change", () => {
     });
     expect(r.status).toBe(204);
     expect((await mailTo(v.org.slug, v.email))[0]?.text).toContain("reset by Gatehouse support");
+
+    // A reset of someone who never had 2FA changes nothing, so it mails nobody.
+    const plain = await addUser(u.adminCookie);
+    expect((await call(`/api/org/users/${plain.id}/2fa/reset`, { method: "POST", cookie: u.adminCookie })).status).toBe(204);
+    expect(await mailTo(u.org.slug, plain.email)).toEqual([]);
   });
 
   it("tells every admin, and only admins, when enforcement is switched on and off", async () => {

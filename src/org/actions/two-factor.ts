@@ -213,7 +213,8 @@ export function resetTwoFactor(store: Store, input: { userId: string; actor: Aud
       { type: "2fa.reset", actor: input.actor, subject: subjectOf(user), meta: input.meta, detail: { hadTwoFactor: had } },
       now,
     );
-    notifyUser(sql, user, { type: "2fa.reset", by: input.actor }, now);
+    // Only a real change is worth an email: a reset of someone who had no second factor changes nothing.
+    if (had) notifyUser(sql, user, { type: "2fa.reset", by: input.actor }, now);
     return ok(null);
   });
 }
