@@ -68,17 +68,27 @@ export function sessionOf(c: C): SessionActor {
   return s;
 }
 
+/** Query parameters the pages themselves use (a flash message, audit paging). */
+const KEPT_QUERY = ["m", "before"];
+
 export async function pageCtx(c: C, path?: string): Promise<PageCtx> {
   const lang = c.get("lang");
   const s = session(c);
   const url = new URL(c.req.url);
-  url.searchParams.delete("lang");
+  // The language switch links back to this page: only our own harmless parameters are carried over, so the
+  // page never reflects whatever else a link put in the query (e.g. a "next" pointing elsewhere).
+  const kept = new URLSearchParams();
+  for (const key of KEPT_QUERY) {
+    const value = url.searchParams.get(key);
+    if (value !== null) kept.set(key, value);
+  }
+  const search = kept.size ? `?${kept}` : "";
   return {
     t: catalog(lang),
     lang,
     csrf: await csrfToken(c),
     viewer: s ? { email: s.identity.user.email, isAdmin: effectiveRole(s.identity) === "admin" } : null,
-    path: path ?? (c.req.method === "GET" ? `${url.pathname}${url.search}` : "/"),
+    path: path ?? (c.req.method === "GET" ? `${url.pathname}${search}` : "/"),
   };
 }
 

@@ -18,7 +18,10 @@ export async function call(path: string, opts: CallOptions = {}): Promise<Respon
   if (opts.cookie) headers.set("cookie", opts.cookie);
   if (opts.bearer) headers.set("authorization", `Bearer ${opts.bearer}`);
   const body = opts.body === undefined ? undefined : typeof opts.body === "string" ? opts.body : JSON.stringify(opts.body);
-  return exports.default.fetch(new Request(`${BASE}${path}`, { method: opts.method ?? (body ? "POST" : "GET"), headers, body }));
+  // redirect: "manual", so a test sees a page's 303 itself (a Fetcher follows redirects by default).
+  return exports.default.fetch(
+    new Request(`${BASE}${path}`, { method: opts.method ?? (body ? "POST" : "GET"), headers, body, redirect: "manual" }),
+  );
 }
 
 export async function callJson<T = Record<string, unknown>>(path: string, opts: CallOptions = {}) {
