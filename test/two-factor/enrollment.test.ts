@@ -38,6 +38,15 @@ describe("enrolling in TOTP", () => {
     expect(me.body.twoFactor).toEqual({ enabled: true, recoveryCodesRemaining: 10 });
   });
 
+  it("signs out every other session of the user when 2FA is turned on, keeping this one", async () => {
+    const org = await createOrg();
+    const here = await signIn(org.admin.email);
+    const elsewhere = await signIn(org.admin.email);
+    await enroll(here);
+    expect((await call("/api/me", { cookie: here })).status).toBe(200);
+    expect((await call("/api/me", { cookie: elsewhere })).status).toBe(401);
+  });
+
   it("refuses a wrong confirmation code with 401 invalid_code and stays unenrolled", async () => {
     const org = await createOrg();
     const cookie = await signIn(org.admin.email);
