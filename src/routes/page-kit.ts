@@ -105,6 +105,13 @@ export async function formOf(c: C): Promise<Record<string, string>> {
 }
 
 /** The words for a flow's error; anything that is not an ApiError is a bug and goes to onError. */
+/** Parses one form field with the API's own schema; bad input is an ApiError the page shows, never a 500. */
+export function formField<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } }, value: unknown): T {
+  const r = schema.safeParse(value);
+  if (!r.success) throw new ApiError("invalid_request");
+  return r.data;
+}
+
 export function messageFor(t: Catalog, err: unknown): string {
   if (!(err instanceof ApiError)) throw err;
   switch (err.code) {

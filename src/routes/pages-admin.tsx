@@ -16,7 +16,7 @@ import { AuditPage } from "../ui/pages/audit";
 import { SettingsPage } from "../ui/pages/settings";
 import { MessagePage } from "../ui/pages/sign-in";
 import { type AddUserForm, ResetConfirmPage, UsersPage } from "../ui/pages/users";
-import { csrf, formOf, messageFor, needAdmin, page, pageCtx, render, type SessionActor, sessionOf, statusOf } from "./page-kit";
+import { csrf, formField, formOf, messageFor, needAdmin, page, pageCtx, render, type SessionActor, sessionOf, statusOf } from "./page-kit";
 
 const stubOf = (env: AppEnv["Bindings"], actor: SessionActor) => orgStub(env, actor.route.slug, actor.route.jurisdiction);
 
@@ -56,7 +56,7 @@ export const adminPages = new Hono<AppEnv>()
     if (!email.success || !password.success || !name.success) return usersPage(c, { values, errors }, 400);
     const actor = sessionOf(c);
     try {
-      const input = { email: email.data, password: password.data, name: name.data || undefined, role: f.role.parse(values.role) };
+      const input = { email: email.data, password: password.data, name: name.data || undefined, role: formField(f.role, values.role) };
       await createUser(c.env, actor.route, input, auditActor(actor), requestMeta(c));
       return c.redirect("/users?m=added", 303);
     } catch (err) {
@@ -73,7 +73,7 @@ export const adminPages = new Hono<AppEnv>()
   .post("/users/:id/reset-2fa", page, needAdmin, csrf, async (c) => {
     const actor = sessionOf(c);
     try {
-      await resetTwoFactor(c.env, actor.route, f.id.parse(c.req.param("id")), auditActor(actor), requestMeta(c));
+      await resetTwoFactor(c.env, actor.route, formField(f.id, c.req.param("id")), auditActor(actor), requestMeta(c));
       return c.redirect("/users?m=reset", 303);
     } catch (err) {
       const ctx = await pageCtx(c, "/users");
@@ -133,7 +133,7 @@ export const adminPages = new Hono<AppEnv>()
     const actor = sessionOf(c);
     try {
       unwrap(
-        await stubOf(c.env, actor).revokeApiKey({ id: f.id.parse(c.req.param("id")), actor: auditActor(actor), meta: requestMeta(c) }),
+        await stubOf(c.env, actor).revokeApiKey({ id: formField(f.id, c.req.param("id")), actor: auditActor(actor), meta: requestMeta(c) }),
       );
     } catch {
       // Already revoked (e.g. a double click): the list below shows the truth either way.

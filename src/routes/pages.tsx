@@ -25,6 +25,7 @@ import { CodesPage, ForcedEnrollPage, RecoveryStepPage, SecondStepPage, SignInPa
 import {
   clearChallenge,
   csrf,
+  formField,
   formOf,
   messageFor,
   needSession,
@@ -40,7 +41,7 @@ import {
 import { adminPages } from "./pages-admin";
 
 const ASSET_CACHE = "public, max-age=86400";
-const code = (form: Record<string, string>) => f.totpCode.parse(form.code ?? "");
+const code = (form: Record<string, string>) => formField(f.totpCode, form.code ?? "");
 
 async function accountPage(c: Context<AppEnv>, state: Omit<AccountState, "recoveryTotal">, status: Parameters<typeof render>[2] = 200) {
   const ctx = await pageCtx(c, "/account");
@@ -102,7 +103,7 @@ export const pageRoutes = new Hono<AppEnv>()
     try {
       const result = await signInWithRecoveryCode(
         c.env,
-        { challenge: readChallenge(c) ?? "", code: f.recoveryCode.parse(form.code ?? "") },
+        { challenge: readChallenge(c) ?? "", code: formField(f.recoveryCode, form.code ?? "") },
         requestMeta(c),
       );
       setSessionCookie(c, result.sessionToken);

@@ -20,7 +20,7 @@ export async function call(path: string, opts: CallOptions = {}): Promise<Respon
   const body = opts.body === undefined ? undefined : typeof opts.body === "string" ? opts.body : JSON.stringify(opts.body);
   // redirect: "manual", so a test sees a page's 303 itself (a Fetcher follows redirects by default).
   return exports.default.fetch(
-    new Request(`${BASE}${path}`, { method: opts.method ?? (body ? "POST" : "GET"), headers, body, redirect: "manual" }),
+    new Request(`${BASE}${path}`, { method: opts.method ?? (body === undefined ? "GET" : "POST"), headers, body, redirect: "manual" }),
   );
 }
 

@@ -1,0 +1,127 @@
+// Property-based bad input over every form the pages post, with a valid session and form token so the junk
+// reaches the handlers: every answer is a page or a redirect, never a 5xx or a stack trace, and an answer
+// that refuses the input (400) leaves storage exactly as it was.
+import { runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { BASE, call } from "../support/api";
+import { useTestClock } from "../support/clock";
+import { enrolledTechnician } from "../support/flows";
+
+useTestClock();
+
+const RUNS = Number(process.env.FUZZ_RUNS ?? 25);
+
+const FORMS: [string, "user" | "admin" | "none"][] = [
+  ["/login", "none"],
+  ["/login/2fa", "none"],
+  ["/login/recovery", "none"],
+  ["/login/enroll", "none"],
+  ["/account/2fa/setup", "user"],
+  ["/account/2fa/confirm", "user"],
+  ["/account/2fa/recovery-codes", "user"],
+  ["/account/2fa/disable", "user"],
+  ["/users", "admin"],
+  ["/users/{id}/reset-2fa", "admin"],
+  ["/settings", "admin"],
+  ["/api-keys", "admin"],
+  ["/api-keys/{id}/revoke", "admin"],
+  ["/pair/{id}", "none"],
+  ["/pair/{id}/confirm", "none"],
+];
+
+const value = fc.oneof(
+  fc.string(),
+  fc.string({ unit: "grapheme", maxLength: 40 }),
+  fc.constantFrom(
+    "",
+    "on",
+    "off",
+    "30",
+    "60",
+    "45",
+    "admin",
+    "boss",
+    "\u0000",
+    "a".repeat(3000),
+    "<img src=x onerror=alert(1)>",
+    "' OR 1=1 --",
+  ),
+);
+const fields = fc.dictionary(
+  fc.constantFrom(
+    "email",
+    "password",
+    "org",
+    "code",
+    "name",
+    "role",
+    "require2fa",
+    "totpPeriod",
+    "currentPassword",
+    "newPassword",
+    "id",
+    "x",
+  ),
+  value,
+  { maxKeys: 6 },
+);
+
+function safeSegment(s: string): string {
+  try {
+    return encodeURIComponent(s).slice(0, 80) || "x";
+  } catch {
+    return "x";
+  }
+}
+
+async function tokenFor(cookie: string | undefined): Promise<{ token: string; cookie: string }> {
+  const res = await call(cookie ? "/account" : "/", { cookie, headers: { accept: "text/html" } });
+  const html = await res.text();
+  const token = /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? "";
+  const set = res.headers.getSetCookie().map((c) => c.split(";")[0]);
+  return { token, cookie: [cookie, ...set].filter(Boolean).join("; ") };
+}
+
+async function snapshot(slug: string): Promise<string> {
+  return runInDurableObject(env.ORG.getByName(slug), (_o, state) => {
+    const sql = state.storage.sql;
+    const tables = sql
+      .exec<{ name: string }>(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' ORDER BY name",
+      )
+      .toArray();
+    return JSON.stringify(tables.map((t) => [t.name, sql.exec(`SELECT * FROM "${t.name}"`).toArray()]));
+  });
+}
+
+describe("bad form input never breaks the pages", () => {
+  it("answers every fuzzed form post with a page or a redirect, never a 5xx", async () => {
+    const u = await enrolledTechnician();
+    const sessions = { user: await tokenFor(u.cookie), admin: await tokenFor(u.adminCookie), none: await tokenFor(undefined) };
+    let cases = 0;
+    for (const [template, who] of FORMS) {
+      await fc.assert(
+        fc.asyncProperty(fields, fc.string(), fc.boolean(), async (form, idPart, withToken) => {
+          cases++;
+          const path = template.replace("{id}", safeSegment(idPart));
+          const s = sessions[who];
+          const body = new URLSearchParams({ ...form, ...(withToken ? { _csrf: s.token } : {}) }).toString();
+          const before = await snapshot(u.org.slug);
+          const res = await call(path, {
+            body,
+            cookie: s.cookie,
+            headers: { "content-type": "application/x-www-form-urlencoded", origin: BASE },
+          });
+          const text = await res.text();
+          expect(res.status, `${path} -> ${res.status}`).toBeLessThan(500);
+          expect(text).not.toMatch(/\bat \S+ \(|\.ts:\d+/);
+          if (res.status === 400 || res.status === 403) expect(await snapshot(u.org.slug)).toBe(before);
+        }),
+        { numRuns: RUNS },
+      );
+    }
+    console.log(`form fuzz: ${cases} cases run over ${FORMS.length} forms, no 5xx`);
+  }, 300_000);
+});
