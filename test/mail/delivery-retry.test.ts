@@ -67,3 +67,23 @@ describe("sending from the outbox", () => {
     expect(next).toBe(Date.now() + 6 * 3_600_000);
   });
 });
+
+describe("undelivered mail across an eviction", () => {
+  it("stays queued when the object is evicted, and is sent by the next alarm", async () => {
+    const { evictDurableObject } = await import("cloudflare:test");
+    const u = await enrolledTechnician();
+    const down = flakyTransport(100);
+    await useTransport(u.org.slug, down);
+    await runAlarm(u.org.slug);
+    expect((await outbox(u.org.slug))[0]).toMatchObject({ status: "queued", attempts: 1 });
+    await evictDurableObject(orgObject(u.org.slug));
+    // A new instance: the queued message is still there, and a working transport delivers it.
+    expect((await outbox(u.org.slug))[0]).toMatchObject({ status: "queued", attempts: 1 });
+    const up = flakyTransport(0);
+    await useTransport(u.org.slug, up);
+    advance(60_000);
+    await runAlarm(u.org.slug);
+    expect((await outbox(u.org.slug))[0]).toMatchObject({ status: "sent" });
+    expect(up.sent).toHaveLength(1);
+  });
+});
