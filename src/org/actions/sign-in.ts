@@ -106,6 +106,16 @@ interface ChallengeInput {
   meta: RequestMeta;
 }
 
+/** Inside a transaction: the challenge's user, unless locked out or the challenge is dead. */
+function openChallenge(store: Store, input: ChallengeInput, now: number): Result<UserRow, "invalid_challenge" | "too_many_attempts"> {
+  const user = findUser(store.sql, input.userId);
+  if (!user) return fail("invalid_challenge");
+  const locked = lockedFor(user, now);
+  if (locked) return fail("too_many_attempts", locked);
+  if (!challengeAlive(store.sql, input.challengeId, user.id, "2fa", now)) return fail("invalid_challenge");
+  return ok(user);
+}
+
 /** The TOTP step: code valid, not replayed, challenge alive, counters: decided in one transaction. */
 export async function completeTotpStep(store: Store, input: ChallengeInput): Promise<Result<null, ChallengeFailure>> {
   const { sql } = store;
@@ -115,11 +125,9 @@ export async function completeTotpStep(store: Store, input: ChallengeInput): Pro
   if (secret === UNREADABLE) return fail("unavailable");
   const now = nowMs();
   return store.tx(() => {
-    const user = findUser(sql, input.userId);
-    if (!user) return fail("invalid_challenge");
-    const locked = lockedFor(user, now);
-    if (locked) return fail("too_many_attempts", locked);
-    if (!challengeAlive(sql, input.challengeId, user.id, "2fa", now)) return fail("invalid_challenge");
+    const opened = openChallenge(store, input, now);
+    if (!opened.ok) return opened;
+    const user = opened.value;
     const row = activeTotp(sql, user.id);
     if (!row || !before || !secret || !sameSecret(row, before)) return fail("invalid_challenge");
     const step = matchStep(secret, input.code, now, row.period, row.last_step);
@@ -141,13 +149,10 @@ export function completeRecoveryStep(store: Store, input: ChallengeInput): Resul
   const { sql } = store;
   const now = nowMs();
   return store.tx(() => {
-    const user = findUser(sql, input.userId);
-    if (!user) return fail("invalid_challenge");
-    const locked = lockedFor(user, now);
-    if (locked) return fail("too_many_attempts", locked);
-    if (!challengeAlive(sql, input.challengeId, user.id, "2fa", now) || !activeTotp(sql, user.id)) {
-      return fail("invalid_challenge");
-    }
+    const opened = openChallenge(store, input, now);
+    if (!opened.ok) return opened;
+    const user = opened.value;
+    if (!activeTotp(sql, user.id)) return fail("invalid_challenge");
     if (!spendRecoveryCode(sql, user.id, input.code, now)) {
       recordWrongSecondFactor(store, user, input.challengeId, input.meta, now);
       return fail("invalid_code");

@@ -148,51 +148,67 @@ function spendCurrentCode(
   return ok(null);
 }
 
-/** A new set of recovery codes for a current TOTP code; the old set dies in the same transaction. */
-export async function regenerateRecoveryCodes(
+/**
+ * Runs `then` in one transaction once a current TOTP code of the user is accepted (replay refused, failures
+ * counted). Decrypting is async, so it happens first and the transaction checks the row is unchanged;
+ * `refuse` may turn the request down before any code is spent.
+ */
+async function withCurrentCode<F extends string>(
   store: Store,
-  input: { userId: string; code: string; recoveryCodeHashes: string[]; meta: RequestMeta },
-): Promise<Result<null, CodeFailure | "not_found">> {
-  const { sql } = store;
-  const before = activeTotp(sql, input.userId);
+  input: { userId: string; code: string; meta: RequestMeta },
+  then: (user: UserRow, now: number) => void,
+  refuse: () => F | null = () => null,
+): Promise<Result<null, CodeFailure | "not_found" | F>> {
+  const before = activeTotp(store.sql, input.userId);
   const secret = await decrypt(store, before);
   if (secret === UNREADABLE) return fail("unavailable"); // fail closed: nobody passes an unreadable check
   const now = nowMs();
   return store.tx(() => {
-    const user = findUser(sql, input.userId);
+    const user = findUser(store.sql, input.userId);
     if (!user) return fail("not_found");
+    const refused = refuse();
+    if (refused) return fail(refused);
     const checked = spendCurrentCode(store, user, before, secret, input.code, input.meta, now);
     if (!checked.ok) return checked;
-    replaceRecoveryCodes(sql, user.id, input.recoveryCodeHashes, now);
-    recordEvent(sql, { type: "2fa.recovery_codes_regenerated", actor: selfActor(user), subject: subjectOf(user), meta: input.meta }, now);
-    notifyUser(sql, user, { type: "2fa.recovery_codes_regenerated" }, now);
+    then(user, now);
     return ok(null);
   });
 }
 
+/** A new set of recovery codes for a current TOTP code; the old set dies in the same transaction. */
+export function regenerateRecoveryCodes(
+  store: Store,
+  input: { userId: string; code: string; recoveryCodeHashes: string[]; meta: RequestMeta },
+): Promise<Result<null, CodeFailure | "not_found">> {
+  return withCurrentCode(store, input, (user, now) => {
+    replaceRecoveryCodes(store.sql, user.id, input.recoveryCodeHashes, now);
+    recordEvent(
+      store.sql,
+      { type: "2fa.recovery_codes_regenerated", actor: selfActor(user), subject: subjectOf(user), meta: input.meta },
+      now,
+    );
+    notifyUser(store.sql, user, { type: "2fa.recovery_codes_regenerated" }, now);
+  });
+}
+
 /** Turns 2FA off with a current code, unless the org requires it. */
-export async function disableTwoFactor(
+export function disableTwoFactor(
   store: Store,
   input: { userId: string; code: string; keepSession?: string; meta: RequestMeta },
 ): Promise<Result<null, CodeFailure | "enforced_by_org" | "not_found">> {
   const { sql } = store;
-  const before = activeTotp(sql, input.userId);
-  const secret = await decrypt(store, before);
-  if (secret === UNREADABLE) return fail("unavailable"); // fail closed: nobody passes an unreadable check
-  const now = nowMs();
-  return store.tx(() => {
-    const user = findUser(sql, input.userId);
-    if (!user) return fail("not_found");
-    if (readOrg(sql)?.require2fa) return fail("enforced_by_org");
-    const checked = spendCurrentCode(store, user, before, secret, input.code, input.meta, now);
-    if (!checked.ok) return checked;
-    deleteTotp(sql, user.id);
-    deleteRecoveryCodes(sql, user.id);
-    revokeUserSessions(sql, user.id, input.keepSession);
-    recordEvent(sql, { type: "2fa.disabled", actor: selfActor(user), subject: subjectOf(user), meta: input.meta }, now);
-    notifyUser(sql, user, { type: "2fa.disabled" }, now);
-    return ok(null);
-  });
+  return withCurrentCode(
+    store,
+    input,
+    (user, now) => {
+      deleteTotp(sql, user.id);
+      deleteRecoveryCodes(sql, user.id);
+      revokeUserSessions(sql, user.id, input.keepSession);
+      recordEvent(sql, { type: "2fa.disabled", actor: selfActor(user), subject: subjectOf(user), meta: input.meta }, now);
+      notifyUser(sql, user, { type: "2fa.disabled" }, now);
+    },
+    () => (readOrg(sql)?.require2fa ? "enforced_by_org" : null),
+  );
 }
 
 /** An admin's or the operator's reset for a lost phone: secret and codes gone, every session revoked. */
