@@ -1,12 +1,11 @@
 // Property-based bad input over every form the pages post, with a valid session and form token so the junk
 // reaches the handlers: every answer is a page or a redirect, never a 5xx or a stack trace, and an answer
 // that refuses the input (400) leaves storage exactly as it was.
-import { runInDurableObject } from "cloudflare:test";
-import { env } from "cloudflare:workers";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { BASE, call } from "../support/api";
 import { useTestClock } from "../support/clock";
+import { snapshot } from "../support/storage";
 import { enrolledTechnician } from "../support/flows";
 
 useTestClock();
@@ -82,18 +81,6 @@ async function tokenFor(cookie: string | undefined): Promise<{ token: string; co
   const token = /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? "";
   const set = res.headers.getSetCookie().map((c) => c.split(";")[0]);
   return { token, cookie: [cookie, ...set].filter(Boolean).join("; ") };
-}
-
-async function snapshot(slug: string): Promise<string> {
-  return runInDurableObject(env.ORG.getByName(slug), (_o, state) => {
-    const sql = state.storage.sql;
-    const tables = sql
-      .exec<{ name: string }>(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' ORDER BY name",
-      )
-      .toArray();
-    return JSON.stringify(tables.map((t) => [t.name, sql.exec(`SELECT * FROM "${t.name}"`).toArray()]));
-  });
 }
 
 describe("bad form input never breaks the pages", () => {

@@ -2,12 +2,11 @@
 // strings, odd Unicode, numbers as strings, nested junk, wrong content types, malformed cookies and
 // Authorization headers. Every answer must be a 4xx in API.md's error shape (never a 5xx or a stack trace),
 // and a 400 must leave storage exactly as it was.
-import { runInDurableObject } from "cloudflare:test";
-import { env } from "cloudflare:workers";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { call, callJson, createOrg, signIn } from "../support/api";
 import { useTestClock } from "../support/clock";
+import { snapshot } from "../support/storage";
 import { enrolledTechnician } from "../support/flows";
 import { TEST_SECRETS } from "../support/secrets";
 
@@ -142,18 +141,6 @@ function pathPart(s: string): string {
   } catch {
     return "%ED%A0%80";
   }
-}
-
-async function snapshot(slug: string): Promise<string> {
-  return runInDurableObject(env.ORG.getByName(slug), (_o, state) => {
-    const sql = state.storage.sql;
-    const tables = sql
-      .exec<{ name: string }>(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' ORDER BY name",
-      )
-      .toArray();
-    return JSON.stringify(tables.map((t) => [t.name, sql.exec(`SELECT * FROM "${t.name}"`).toArray()]));
-  });
 }
 
 describe("bad input never breaks the service", () => {
