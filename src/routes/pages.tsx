@@ -5,6 +5,7 @@ import { RECOVERY_CODE_COUNT } from "../constants";
 import type { AppEnv } from "../env";
 import { ApiError } from "../errors";
 import { verifyChallenge } from "../flows/challenge-token";
+import { changePassword } from "../flows/password";
 import { assertCanStartEnrollment, signOut } from "../flows/sessions";
 import { signInWithPassword, signInWithRecoveryCode, signInWithTotp } from "../flows/sign-in";
 import {
@@ -21,6 +22,7 @@ import { requestMeta } from "../http/meta";
 import { APP_CSS, APP_JS } from "../ui/assets";
 import { parseOtpauthUri } from "../ui/otpauth";
 import { AccountPage, type AccountState, EnablePage } from "../ui/pages/account";
+import type { PasswordForm } from "../ui/pages/account-password";
 import { CodesPage, ForcedEnrollPage, RecoveryStepPage, SecondStepPage, SignInPage } from "../ui/pages/sign-in";
 import {
   clearChallenge,
@@ -38,6 +40,7 @@ import {
   setChallenge,
   statusOf,
 } from "./page-kit";
+import { passwordBody } from "./me";
 import { adminPages } from "./pages-admin";
 
 const ASSET_CACHE = "public, max-age=86400";
@@ -147,7 +150,11 @@ export const pageRoutes = new Hono<AppEnv>()
   // --- Account → two-factor authentication ---
   .get("/account", page, needSession, async (c) => {
     const t = (await pageCtx(c)).t;
-    const notices: Record<string, string> = { enabled: t.account.enabledDone, disabled: t.account.disabledDone };
+    const notices: Record<string, string> = {
+      enabled: t.account.enabledDone,
+      disabled: t.account.disabledDone,
+      password: t.account.passwordChanged,
+    };
     return accountPage(c, { notice: notices[c.req.query("m") ?? ""] });
   })
   .post("/account/2fa/setup", page, needSession, csrf, async (c) => {
@@ -194,6 +201,31 @@ export const pageRoutes = new Hono<AppEnv>()
     } catch (err) {
       const t = (await pageCtx(c)).t;
       return accountPage(c, { disableError: messageFor(t, err) }, statusOf(err));
+    }
+  })
+
+  // --- Account → password ---
+  .post("/account/password", page, needSession, csrf, async (c) => {
+    const actor = sessionOf(c);
+    const form = await formOf(c);
+    const t = (await pageCtx(c)).t;
+    const input = { currentPassword: form.currentPassword ?? "", newPassword: form.newPassword ?? "" };
+    // The API's own field rules (routes/me.ts), each failure shown next to its field. An empty current password
+    // is stopped here, before the flow, so a stray Enter does not count toward the lockout.
+    const errors: PasswordForm["errors"] = {};
+    if (!input.currentPassword) errors.current = t.errors.required;
+    else if (!passwordBody.shape.currentPassword.safeParse(input.currentPassword).success) errors.current = t.account.currentPasswordWrong;
+    if (!passwordBody.shape.newPassword.safeParse(input.newPassword).success) errors.new = t.errors.password;
+    if (errors.current || errors.new) return accountPage(c, { password: { errors } }, 400);
+    try {
+      await changePassword(c.env, actor.route, { userId: actor.identity.user.id, ...input, keepSession: actor.tokenHash }, requestMeta(c));
+      return c.redirect("/account?m=password", 303);
+    } catch (err) {
+      const message = messageFor(t, err);
+      // A wrong current password belongs to that field; anything else (the lockout's 429) to the whole form.
+      const shown: PasswordForm["errors"] =
+        err instanceof ApiError && err.code === "invalid_credentials" ? { current: t.account.currentPasswordWrong } : { form: message };
+      return accountPage(c, { password: { errors: shown } }, statusOf(err));
     }
   })
   .route("/", adminPages);

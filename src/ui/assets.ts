@@ -63,10 +63,12 @@ td form{margin:0}
 dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.3rem 1rem;margin:0}
 dl.facts dt{color:var(--muted)}
 dl.facts dd{margin:0}
-.inline-form{display:flex;flex-wrap:wrap;gap:.75rem;align-items:flex-end}
-.inline-form .field{margin:0}
+.inline-form{display:flex;flex-wrap:wrap;gap:.75rem;align-items:flex-start;margin:.75rem 0 0}
+.inline-form .field{margin:0;flex:0 1 16rem}
+.inline-form .field+button{margin-top:1.8rem}
 code{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.9em}
 @media (max-width:40rem){.top{padding:.6rem .9rem}.tools{margin-left:0}.codes{grid-template-columns:1fr}.card{padding:1rem}
+.inline-form .field+button{margin-top:0}
 td,th{padding:.45rem .3rem}}
 @media print{.top,.actions,.skip{display:none}.card{border:0}body{background:#fff}}
 `;

@@ -18,7 +18,8 @@ export interface PageCtx {
   path: string;
 }
 
-export const ASSET_VERSION = "1";
+// Bump with every change to APP_CSS or APP_JS: browsers keep the files for a day (assets.ts cache-control).
+export const ASSET_VERSION = "2";
 
 function Nav({ ctx, current }: { ctx: PageCtx; current: string }) {
   const { t, viewer } = ctx;

@@ -3,7 +3,7 @@
 // sign-in of someone without it lands on forced enrollment; French pages; axe on every page; screenshots.
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { capture, createOrg, type Harness, newProfile, nextCode, PASSWORD, readQr, SCREENSHOTS, startHarness } from "./support/harness";
+import { capture, createOrg, type Harness, newProfile, nextCode, PASSWORD, readQr, startHarness } from "./support/harness";
 
 const run = crypto.randomUUID().slice(0, 6);
 const ADMIN = `ada-${run}@example.com`;
@@ -15,9 +15,9 @@ const a11y: string[] = [];
 const tech = { secret: "", lastStep: 0, recoveryCodes: [] as string[] };
 
 beforeAll(async () => {
-  h = await startHarness();
+  h = await startHarness("pages");
   await createOrg(h, `acme-${run}`, ADMIN);
-  console.log(`screenshots: ${SCREENSHOTS}`);
+  console.log(`screenshots: ${h.screenshots}`);
 });
 
 afterAll(async () => {

@@ -80,6 +80,13 @@ export const en = {
     disabledDone: "Two-factor authentication is off.",
     enabledDone: "Two-factor authentication is on.",
     roles: { admin: "Admin", technician: "Technician" },
+    passwordTitle: "Password",
+    currentPassword: "Current password",
+    newPassword: "New password",
+    newPasswordHint: "8 to 256 characters. A few unrelated words are easy to remember and hard to guess.",
+    changePassword: "Change password",
+    passwordChanged: "Your password was changed. Other browsers signed in to your account were signed out.",
+    currentPasswordWrong: "The current password is incorrect.",
   },
   users: {
     title: "Users",

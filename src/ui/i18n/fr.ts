@@ -90,6 +90,13 @@ export const fr: Catalog = {
     disabledDone: "L’authentification à deux facteurs est désactivée.",
     enabledDone: "L’authentification à deux facteurs est activée.",
     roles: { admin: "Administrateur", technician: "Technicien" },
+    passwordTitle: "Mot de passe",
+    currentPassword: "Mot de passe actuel",
+    newPassword: "Nouveau mot de passe",
+    newPasswordHint: "De 8 à 256 caractères. Quelques mots sans rapport entre eux se retiennent facilement et se devinent mal.",
+    changePassword: "Changer le mot de passe",
+    passwordChanged: "Votre mot de passe a été changé. Les autres navigateurs connectés à votre compte ont été déconnectés.",
+    currentPasswordWrong: "Le mot de passe actuel est incorrect.",
   },
   users: {
     title: "Utilisateurs",

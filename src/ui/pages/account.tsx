@@ -1,6 +1,7 @@
-// Account: profile facts and the two-factor section (enable, recovery codes, disable).
+// Account: profile facts, the two-factor section (enable, recovery codes, disable) and the password form.
 import { Alert, CodeField, Csrf, QrSetup } from "../components";
 import { Layout, type PageCtx } from "../layout";
+import { type PasswordForm, PasswordSection } from "./account-password";
 import type { Identity } from "../../org/actions/identity";
 import type { EnrollmentInfo } from "../../totp";
 
@@ -9,6 +10,7 @@ export interface AccountState {
   regenerateError?: string | undefined;
   disableError?: string | undefined;
   enableError?: string | undefined;
+  password?: PasswordForm | undefined;
   recoveryTotal: number;
 }
 
@@ -52,23 +54,24 @@ export function AccountPage({ ctx, identity, state }: { ctx: PageCtx; identity: 
         )}
         {tf.enabled ? (
           <>
-            <h3>{a.regenerateTitle}</h3>
+            <h3 id="regen-title">{a.regenerateTitle}</h3>
             <p>{a.remaining(tf.recoveryCodesRemaining, state.recoveryTotal)}</p>
             <p class="hint">{a.regenerateLead}</p>
-            <form method="post" action="/account/2fa/recovery-codes" class="inline-form" novalidate>
+            {/* Named by their headings: both forms ask for the current code, and a name tells the two fields apart. */}
+            <form method="post" action="/account/2fa/recovery-codes" class="inline-form" aria-labelledby="regen-title" novalidate>
               <Csrf ctx={ctx} />
               <CodeField id="regen-code" label={a.currentCode} error={state.regenerateError} />
               <button type="submit" class="secondary">
                 {a.regenerate}
               </button>
             </form>
-            <h3>{a.disableTitle}</h3>
+            <h3 id="disable-title">{a.disableTitle}</h3>
             {enforced ? (
               <p class="hint" id="disable-reason">
                 {a.enforced}
               </p>
             ) : null}
-            <form method="post" action="/account/2fa/disable" class="inline-form" novalidate>
+            <form method="post" action="/account/2fa/disable" class="inline-form" aria-labelledby="disable-title" novalidate>
               <Csrf ctx={ctx} />
               {enforced ? null : <CodeField id="disable-code" label={a.currentCode} error={state.disableError} />}
               <button type="submit" class="danger" disabled={enforced} aria-describedby={enforced ? "disable-reason" : undefined}>
@@ -78,6 +81,7 @@ export function AccountPage({ ctx, identity, state }: { ctx: PageCtx; identity: 
           </>
         ) : null}
       </section>
+      <PasswordSection ctx={ctx} email={identity.user.email} form={state.password} />
     </Layout>
   );
 }

@@ -10,14 +10,18 @@ import { TEST_SECRETS } from "../../support/secrets";
 
 export const PASSWORD = "correct horse battery staple";
 export const SCREENSHOTS = resolve("test-results/screenshots");
+// One folder per test file: each file starts its own harness and clears only its own pictures.
+let screenshots = SCREENSHOTS;
 
 export interface Harness {
   url: string;
   browser: Browser;
+  /** Where this file's screenshots go (printed by the tests). */
+  screenshots: string;
   stop(): Promise<void>;
 }
 
-export async function startHarness(): Promise<Harness> {
+export async function startHarness(suite: string): Promise<Harness> {
   const persistTo = mkdtempSync(join(tmpdir(), "gatehouse-browser-"));
   const bindings = Object.fromEntries(Object.entries(TEST_SECRETS).map(([name, value]) => [name, { type: "plain_text" as const, value }]));
   const worker = await unstable_startWorker({
@@ -30,11 +34,13 @@ export async function startHarness(): Promise<Harness> {
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
     args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
   });
-  rmSync(SCREENSHOTS, { recursive: true, force: true });
-  mkdirSync(SCREENSHOTS, { recursive: true });
+  screenshots = join(SCREENSHOTS, suite);
+  rmSync(screenshots, { recursive: true, force: true });
+  mkdirSync(screenshots, { recursive: true });
   return {
     url,
     browser,
+    screenshots,
     async stop() {
       await browser.close();
       await worker.dispose();
@@ -86,9 +92,20 @@ export function nextCode(secret: string, lastStep: number, period = 30): { code:
   return { code: totpAt(secret, step * period * 1000), step };
 }
 
+/**
+ * Like nextCode, but when the step after `lastStep` is still more than one step ahead of the clock (two actions in
+ * a row spent the current step and the next), waits for the clock to reach `lastStep` first: at most one period.
+ */
+export async function nextCodeWaiting(secret: string, lastStep: number, period = 30): Promise<{ code: string; step: number }> {
+  const waitMs = lastStep * period * 1000 - Date.now();
+  // A little past the boundary: the Worker reads the same clock, but not at the same instant.
+  if (waitMs > 0) await new Promise((done) => setTimeout(done, waitMs + 250));
+  return nextCode(secret, lastStep, period);
+}
+
 /** Reads a QR code off the page: screenshot of the element, decoded by zbarimg. */
 export async function readQr(img: Locator, name: string): Promise<string> {
-  const file = join(SCREENSHOTS, `${name}-qr.png`);
+  const file = join(screenshots, `${name}-qr.png`);
   await img.screenshot({ path: file });
   return execFileSync("zbarimg", ["--raw", "-q", file], { encoding: "utf8" }).trim();
 }
@@ -110,7 +127,7 @@ let shot = 0;
 /** Saves a full-page screenshot and checks the page with axe; returns the serious violations found. */
 export async function capture(page: Page, name: string): Promise<string[]> {
   shot += 1;
-  await page.screenshot({ path: join(SCREENSHOTS, `${String(shot).padStart(2, "0")}-${name}.png`), fullPage: true });
+  await page.screenshot({ path: join(screenshots, `${String(shot).padStart(2, "0")}-${name}.png`), fullPage: true });
   const found = await seriousA11yViolations(page);
   return found.map((v) => `${name}: ${v}`);
 }
