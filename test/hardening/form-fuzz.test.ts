@@ -21,6 +21,7 @@ const FORMS: [string, "user" | "admin" | "none"][] = [
   ["/account/2fa/confirm", "user"],
   ["/account/2fa/recovery-codes", "user"],
   ["/account/2fa/disable", "user"],
+  ["/account/password", "user"],
   ["/users", "admin"],
   ["/users/{id}/reset-2fa", "admin"],
   ["/settings", "admin"],
