@@ -118,7 +118,8 @@ export const en = {
       "When on, everyone without two-factor authentication must set it up at their next sign-in before they can continue; sessions already open keep working.",
     period: "Code period",
     seconds: (n: number) => `${n} seconds`,
-    periodHint: "How long each code is valid. 30 seconds suits most authenticator apps.",
+    periodHint:
+      "How long each code is valid. 30 seconds suits most authenticator apps. A change applies to new enrollments; people already enrolled keep their period.",
     save: "Save",
     saved: "Settings saved.",
     compliance: "Compliance",

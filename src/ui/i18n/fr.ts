@@ -128,7 +128,8 @@ export const fr: Catalog = {
       "Activé, toute personne sans 2FA doit la configurer à sa prochaine connexion avant de continuer ; les sessions déjà ouvertes restent valides.",
     period: "Durée des codes",
     seconds: (n) => `${n} secondes`,
-    periodHint: "Durée de validité de chaque code. 30 secondes conviennent à la plupart des applications.",
+    periodHint:
+      "Durée de validité de chaque code. 30 secondes conviennent à la plupart des applications. Un changement vaut pour les nouvelles activations ; les personnes déjà inscrites gardent leur durée.",
     save: "Enregistrer",
     saved: "Paramètres enregistrés.",
     compliance: "Conformité",
