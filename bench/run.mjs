@@ -21,6 +21,11 @@ const USERS = env("BENCH_USERS", 2000);
 const ORGS = 100;
 const CHALLENGES_PER_USER = 2;
 const WRONG_CODES_PER_CHALLENGE = 4;
+/**
+ * R2x: the attack org's users. Each takes 2 challenges x 4 wrong codes (8 failures, under the 10 that lock
+ * it), so the attack's supply (USERS * 0.3 * 8 = 4800) outlasts 5 s even if it had the whole thread (R2w's rate).
+ */
+const ATTACK_USERS = Math.ceil(USERS * 0.3);
 /** Bench-only KDF cost for creating thousands of users quickly; R3 runs at the production setting. */
 const SETUP_ITERATIONS = 1_000;
 const PRODUCTION_ITERATIONS = 100_000;
@@ -32,6 +37,7 @@ const BASELINE_ROWS = 150_000;
 const started = Date.now();
 const log = (msg) => process.stderr.write(`[bench ${round((Date.now() - started) / 1000, 0)}s] ${msg}\n`);
 const is = (status) => (s) => s === status;
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const setupSetting = `PBKDF2 ${SETUP_ITERATIONS} rounds (bench-only, for setup)`;
 const prodSetting = `PBKDF2-SHA256 ${PRODUCTION_ITERATIONS} rounds (production)`;
 
@@ -66,19 +72,22 @@ async function main() {
     figures.B2 = await load({ url: fast.baseline, method: "POST", next: () => (row < BASELINE_ROWS ? { path: `/b2/${row++}` } : null) });
     figures.R0 = await load({ url: fast.gatehouse, path: "/healthz" });
 
-    log(`creating 1 + ${ORGS} orgs and ${USERS} + ${USERS} users through the API (${setupSetting})`);
+    log(`creating 1 + ${ORGS} + 1 orgs and ${USERS} + ${USERS} + ${ATTACK_USERS} users through the API (${setupSetting})`);
     const one = await createOrg(fast.gatehouse, "bench-one");
     const spread = await pool(
       Array.from({ length: ORGS }, (_, i) => `bench-${String(i).padStart(3, "0")}`),
       8,
       (slug) => createOrg(fast.gatehouse, slug),
     );
+    const attackOrg = await createOrg(fast.gatehouse, "bench-attack");
     const emptyOrg = await orgStorageStats(fast, one.slug);
     const usersOne = await addUsers(fast.gatehouse, one, USERS, "one");
     const usersSpread = (await pool(spread, 4, (org) => addUsers(fast.gatehouse, org, Math.ceil(USERS / ORGS), "spread"))).flat();
+    const usersAttack = await addUsers(fast.gatehouse, attackOrg, ATTACK_USERS, "attack");
     log("enrolling every user in TOTP (setup + confirm with client-computed codes)");
     await enrollUsers(fast.gatehouse, usersOne);
     await enrollUsers(fast.gatehouse, usersSpread);
+    await enrollUsers(fast.gatehouse, usersAttack);
     const enrolledOrg = await orgStorageStats(fast, one.slug);
     footprint.perUser = {
       bytes: Math.round((enrolledOrg.databaseBytes - emptyOrg.databaseBytes) / (enrolledOrg.users - emptyOrg.users)),
@@ -168,6 +177,23 @@ async function main() {
       notes.push(`Peer not measured: ${err.message}`);
       log(`peer failed: ${err.stack}`);
     }
+
+    // R2x last, so that R2's users (org B here, the same org and users as R2) have their codes back: R2 spent
+    // steps up to its end + 1, and a user has two fresh codes again once the current step is past the last one
+    // spent (normally already so by now, after the peer; otherwise wait, at most one 30 s step).
+    const freshAt = usersOne.reduce((m, u) => Math.max(m, u.lastStep), 0) + 1;
+    const waitMs = freshAt * 30_000 - Date.now();
+    if (waitMs > 0) {
+      log(`R2x: waiting ${round(waitMs / 1000, 0)} s for R2's users to have fresh codes`);
+      await sleep(waitMs + 100);
+    }
+    log(`R2x code step in ${one.slug} while wrong codes hit ${attackOrg.slug}, both at once (fresh challenges first)`);
+    const pairsVictim = await challengesFor(fast.gatehouse, usersOne, CHALLENGES_PER_USER);
+    const pairsAttack = await challengesFor(fast.gatehouse, usersAttack, CHALLENGES_PER_USER);
+    [figures.R2x, figures["R2x-w"]] = await Promise.all([
+      load({ url: fast.gatehouse, method: "POST", next: correctCodeFeed(pairsVictim), ok: is(200) }),
+      load({ url: fast.gatehouse, method: "POST", next: wrongCodeFeed(pairsAttack, WRONG_CODES_PER_CHALLENGE), ok: is(401) }),
+    ]);
   } finally {
     for (const p of peers) p.stop();
     for (const r of runtimes) await r.mf.dispose();
@@ -179,7 +205,7 @@ async function main() {
     footprint,
     notes,
     totalSeconds,
-    config: { SECONDS, CONNECTIONS, USERS, ORGS, setupSetting, prodSetting, peerCodeUsers: PEER_CODE_USERS },
+    config: { SECONDS, CONNECTIONS, USERS, ORGS, ATTACK_USERS, setupSetting, prodSetting, peerCodeUsers: PEER_CODE_USERS },
   });
 }
 
