@@ -10,6 +10,12 @@ import { addUsers, challengesFor, correctCodeFeed, createOrg, enrollUsers, wrong
 import { measure, pool, round } from "./lib/load.mjs";
 import { ensurePeerInstalled, peerChallenges, peerCodeFeed, peerUsers, startPeer } from "./lib/peer.mjs";
 import { printAndSave } from "./lib/report.mjs";
+
+// The peer uses node:sqlite and wrangler needs Node >= 22: `npm run bench` runs on the `node` devDependency.
+if (Number(process.versions.node.split(".")[0]) < 22) {
+  console.error(`bench: Node ${process.version} is too old; run it as \`npm run bench\` (Node 22 from the devDependency).`);
+  process.exit(1);
+}
 import { bundleWorker, orgStorageStats, startRuntime } from "./lib/workers.mjs";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
