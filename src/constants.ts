@@ -26,6 +26,8 @@ export const TOTP_SECRET_BYTES = 20;
 
 /** A sign-in challenge lives 5 minutes and dies after 5 wrong codes. */
 export const CHALLENGE_TTL_SECONDS = 5 * 60;
+/** A started but unconfirmed TOTP setup is dropped after this long (the QR code was shown; time to scan it). */
+export const PENDING_SETUP_TTL_SECONDS = 15 * 60;
 export const CHALLENGE_MAX_ATTEMPTS = 5;
 
 /** NIST SP 800-63B 5.2.2: at most 100 consecutive failures; we lock after 10 for 15 minutes. */

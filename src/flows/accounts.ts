@@ -37,19 +37,22 @@ export async function createOrg(
   const admin = await prepareUser(env, { ...input.admin, role: "admin" });
   const route = { orgSlug: input.slug, jurisdiction: input.jurisdiction };
   const slugDir = slugClaim(env, input.slug);
-  if (!(await slugDir.reserve({ ...route, userId: "" }))) throw new ApiError("conflict", "An org with this slug already exists.");
+  // The slug is claimed under the first admin's (fresh, unique) id: two racing creations of one slug then hold
+  // different claims, so the loser can never release the winner's, and a pending claim is settled by asking the
+  // org whether that admin exists.
+  if (!(await slugDir.reserve({ ...route, userId: admin.id }))) throw new ApiError("conflict", "An org with this slug already exists.");
   const emailDir = await emailClaim(env, admin.email);
   if (!(await emailDir.reserve({ ...route, userId: admin.id }))) {
-    await slugDir.release("");
+    await slugDir.release(admin.id);
     throw new ApiError("conflict", "This email is already in use.");
   }
   const stub = orgStub(env, input.slug, input.jurisdiction);
   const result = await stub.initialize({ slug: input.slug, name: input.name, jurisdiction: input.jurisdiction, admin, actor, meta });
   if (!result.ok) {
-    await Promise.all([emailDir.release(admin.id), slugDir.release("")]);
+    await Promise.all([emailDir.release(admin.id), slugDir.release(admin.id)]);
     throw new ApiError("conflict", "An org with this slug already exists.");
   }
-  await Promise.all([emailDir.confirm(admin.id), slugDir.confirm("")]);
+  await Promise.all([emailDir.confirm(admin.id), slugDir.confirm(admin.id)]);
   return {
     org: { slug: input.slug, name: input.name, ...(input.jurisdiction ? { jurisdiction: input.jurisdiction } : {}) },
     admin: { id: admin.id, email: admin.email, name: admin.name, role: "admin" },

@@ -16,5 +16,7 @@ export async function changePassword(
   const stored = (await stub.passwordHashOf(input.userId)) ?? "";
   const currentOk = await verifyPassword(env.PASSWORD_PEPPER, input.currentPassword, stored);
   const newHash = await hashPassword(env.PASSWORD_PEPPER, input.newPassword, iterationsFrom(env.PASSWORD_ITERATIONS));
-  unwrap(await stub.changePassword({ userId: input.userId, currentOk, newHash, keepSession: input.keepSession, meta }));
+  unwrap(
+    await stub.changePassword({ userId: input.userId, checkedHash: stored, currentOk, newHash, keepSession: input.keepSession, meta }),
+  );
 }

@@ -39,6 +39,7 @@ export async function signInWithPassword(
   const step = unwrap(
     await stub.completePasswordStep({
       userId: claim.userId,
+      checkedHash: stored,
       passed,
       ...(passed ? {} : { failure: passwordOk ? "wrong_org" : "wrong_password" }),
       ...(passed && needsRehash(stored, iterations) ? { rehash: await hashPassword(env.PASSWORD_PEPPER, input.password, iterations) } : {}),

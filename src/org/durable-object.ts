@@ -16,6 +16,7 @@ import * as signIn from "./actions/sign-in";
 import * as twoFactor from "./actions/two-factor";
 import { listEvents, trimEvents } from "./audit";
 import { deleteOldChallenges } from "./challenges";
+import { deleteOldPendingTotp } from "./totp-state";
 import { ORG_MIGRATIONS } from "./migrations";
 import { listDevOutbox, listOutbox, nextMailAt, trimOutbox } from "./outbox";
 import { deleteOldPairings } from "./pairing";
@@ -57,6 +58,7 @@ export class OrgDurableObject extends DurableObject<Env> {
         trimEvents(this.store.sql, now);
         deleteExpiredSessions(this.store.sql, now, sessionPolicy(this.env));
         deleteOldChallenges(this.store.sql, now);
+        deleteOldPendingTotp(this.store.sql, now);
         deleteOldPairings(this.store.sql, now);
         trimOutbox(this.store.sql, now);
       });

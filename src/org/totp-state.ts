@@ -1,5 +1,6 @@
 // TOTP secrets (AES-GCM ciphertext + key id, never plaintext), pending until confirmed, and the last accepted
 // time step per user, which refuses replays (RFC 6238 section 5.2).
+import { PENDING_SETUP_TTL_SECONDS } from "../constants";
 import { open, type Sealed } from "../crypto/secret-box";
 import { first } from "./store";
 
@@ -15,8 +16,18 @@ export function activeTotp(sql: SqlStorage, userId: string): TotpRow | undefined
   return first<TotpRow>(sql, "SELECT user_id, key_id, ciphertext, period, last_step FROM totp WHERE user_id = ?", userId);
 }
 
-export function pendingTotp(sql: SqlStorage, userId: string): TotpRow | undefined {
-  return first<TotpRow>(sql, "SELECT user_id, key_id, ciphertext, period, -1 AS last_step FROM totp_pending WHERE user_id = ?", userId);
+/** The user's unconfirmed secret, unless it is older than PENDING_SETUP_TTL_SECONDS (then it is gone). */
+export function pendingTotp(sql: SqlStorage, userId: string, now: number): TotpRow | undefined {
+  return first<TotpRow>(
+    sql,
+    "SELECT user_id, key_id, ciphertext, period, -1 AS last_step FROM totp_pending WHERE user_id = ? AND created_at > ?",
+    userId,
+    now - PENDING_SETUP_TTL_SECONDS * 1000,
+  );
+}
+
+export function deleteOldPendingTotp(sql: SqlStorage, now: number): void {
+  sql.exec("DELETE FROM totp_pending WHERE created_at <= ?", now - PENDING_SETUP_TTL_SECONDS * 1000);
 }
 
 /** A second setup replaces a pending secret. */

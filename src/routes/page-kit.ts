@@ -54,7 +54,7 @@ export const needAdmin: MiddlewareHandler<AppEnv> = async (c, next) => {
 
 /** Every form post carries the token (see ui/csrf.ts); checked before any handler runs. */
 export const csrf: MiddlewareHandler<AppEnv> = async (c, next) => {
-  const form = await c.req.parseBody();
+  const form = await parseForm(c);
   if (!(await csrfValid(c, form[CSRF_FIELD]))) {
     const ctx = await pageCtx(c);
     return render(c, MessagePage({ ctx, title: ctx.t.errorTitle, message: ctx.t.errors.csrf }), 403);
@@ -96,15 +96,23 @@ export async function render(c: C, node: JSX.Element, status: 200 | 400 | 401 | 
   return c.html(`<!doctype html>${(await node).toString()}`, status);
 }
 
+/** The posted form; a body that is not a readable form (e.g. broken multipart) is a 400, never a 500. */
+export async function parseForm(c: Context) {
+  try {
+    return await c.req.parseBody();
+  } catch {
+    throw new ApiError("invalid_request", "The form could not be read.");
+  }
+}
+
 /** Text fields of a posted form (files and repeats ignored). */
 export async function formOf(c: C): Promise<Record<string, string>> {
-  const body = await c.req.parseBody();
+  const body = await parseForm(c);
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(body)) if (typeof v === "string") out[k] = v;
   return out;
 }
 
-/** The words for a flow's error; anything that is not an ApiError is a bug and goes to onError. */
 /** Parses one form field with the API's own schema; bad input is an ApiError the page shows, never a 500. */
 export function formField<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } }, value: unknown): T {
   const r = schema.safeParse(value);
@@ -112,6 +120,7 @@ export function formField<T>(schema: { safeParse(v: unknown): { success: true; d
   return r.data;
 }
 
+/** The words for a flow's error; anything that is not an ApiError is a bug and goes to onError. */
 export function messageFor(t: Catalog, err: unknown): string {
   if (!(err instanceof ApiError)) throw err;
   switch (err.code) {

@@ -1,6 +1,7 @@
 // A minimal page for the emailed pairing link (plain HTML, English), until the web pages take it over: GET
 // only shows a button, because mail scanners open links; POSTs start and confirm enrollment. No session, ever.
 import { Hono } from "hono";
+import { parseForm } from "./page-kit";
 import type { AppEnv } from "../env";
 import { ApiError, toApiError } from "../errors";
 import { confirmPairedEnrollment, startPairedEnrollment } from "../flows/pairing";
@@ -44,7 +45,7 @@ export const pairPageRoutes = new Hono<AppEnv>()
     }
   })
   .post("/:token/confirm", async (c) => {
-    const form = await c.req.parseBody();
+    const form = await parseForm(c);
     const code = typeof form.code === "string" ? form.code.replace(/\s+/g, "").slice(0, 32) : "";
     try {
       if (!code) throw new ApiError("invalid_code");

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { addUser, BASE, call, callJson, createOrg, signIn } from "../support/api";
+import { addUser, BASE, call, callJson, createOrg, PASSWORD, signIn } from "../support/api";
 import { advance, useTestClock } from "../support/clock";
 import { enrolledTechnician } from "../support/flows";
 import { flakyTransport, linkIn, outbox, runAlarm, useTransport } from "../support/mail";
@@ -46,8 +46,10 @@ describe("pairing links", () => {
     expect(confirm.status).toBe(200);
     expect(confirm.headers.getSetCookie()).toEqual([]);
     expect(((await confirm.json()) as { recoveryCodes: string[] }).recoveryCodes).toHaveLength(10);
-    const me = await callJson<{ twoFactor: { enabled: boolean } }>("/api/me", { cookie });
-    expect(me.body.twoFactor.enabled).toBe(true);
+    // Turning 2FA on through the link signs out every session: each must now pass the new second factor.
+    expect((await call("/api/me", { cookie })).status).toBe(401);
+    const login = await callJson<{ status: string }>("/auth/login", { body: { email: user.email, password: PASSWORD } });
+    expect(login.body.status).toBe("2fa_required");
 
     for (const path of ["setup", "confirm"]) {
       const again = await callJson<{ error: { code: string } }>(`/api/pair/${token}/${path}`, { body: { code: codeFor(info.secret) } });

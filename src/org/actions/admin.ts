@@ -3,6 +3,7 @@ import { nowMs } from "../../clock";
 import { TOTP_PERIODS_SECONDS } from "../../constants";
 import { deleteApiKey, findApiKeyById, insertApiKey, listApiKeys, type ApiKeyInfo } from "../api-keys";
 import { recordEvent } from "../audit";
+import { killUserChallenges } from "../challenges";
 import { notifyAdmins } from "../notify";
 import { type AuditActor, type OrgInfo, type RequestMeta, type Result, type Role, type UserInfo, fail, ok } from "../results";
 import { revokeUserSessions } from "../sessions";
@@ -83,6 +84,7 @@ export function changeRole(
     if (user.role === "admin" && countAdmins(sql) <= 1) return fail("conflict");
     setRole(sql, user.id, input.role);
     revokeUserSessions(sql, user.id);
+    killUserChallenges(sql, user.id, now);
     recordEvent(
       sql,
       {

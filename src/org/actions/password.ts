@@ -2,6 +2,8 @@
 // the outcome is decided here, counted toward the lockout like a sign-in, and every other session is revoked.
 import { nowMs } from "../../clock";
 import { recordEvent } from "../audit";
+import { killUserChallenges } from "../challenges";
+import { killUserPairings } from "../pairing";
 import { lockedFor, recordFailure, recordSuccess } from "../lockout";
 import { type RequestMeta, type Result, fail, ok } from "../results";
 import { revokeUserSessions } from "../sessions";
@@ -10,7 +12,7 @@ import { findUser, setPasswordHash } from "../users";
 
 export function changePassword(
   store: Store,
-  input: { userId: string; currentOk: boolean; newHash: string; keepSession: string; meta: RequestMeta },
+  input: { userId: string; checkedHash: string; currentOk: boolean; newHash: string; keepSession: string; meta: RequestMeta },
 ): Result<null, "invalid_credentials" | "too_many_attempts" | "not_found"> {
   const now = nowMs();
   const { sql } = store;
@@ -19,6 +21,8 @@ export function changePassword(
     if (!user) return fail("not_found");
     const locked = lockedFor(user, now);
     if (locked) return fail("too_many_attempts", locked);
+    // Checked at the edge against this hash; a change in between makes that check meaningless.
+    if (user.password_hash !== input.checkedHash) return fail("invalid_credentials");
     const actor = { type: "user" as const, id: user.id, label: user.email };
     if (!input.currentOk) {
       const lockedNow = recordFailure(sql, user, "password", now);
@@ -45,6 +49,9 @@ export function changePassword(
     setPasswordHash(sql, user.id, input.newHash);
     // A password change signs out every other browser (OWASP ASVS 3.3.3): a thief's session dies with it.
     revokeUserSessions(sql, user.id, input.keepSession);
+    // A sign-in half done with the old password (a challenge, a pairing link) dies with it too.
+    killUserChallenges(sql, user.id, now);
+    killUserPairings(sql, user.id, now);
     recordEvent(sql, { type: "user.password_changed", actor, subject: { id: user.id, label: user.email }, meta: input.meta }, now);
     return ok(null);
   });

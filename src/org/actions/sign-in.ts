@@ -20,6 +20,8 @@ export interface PasswordOutcome {
   passed: boolean;
   /** Why it failed, for the audit log only (the caller always answers the same 401). */
   failure?: "wrong_password" | "wrong_org";
+  /** The stored hash the password was checked against at the edge. */
+  checkedHash: string;
   /** A stronger hash of the same password, when the stored one uses an older cost. */
   rehash?: string;
   sessionTokenHash: string;
@@ -59,15 +61,13 @@ export function completePasswordStep(store: Store, input: PasswordOutcome): Resu
   return store.tx(() => {
     const user = findUser(sql, input.userId);
     if (!user) return fail("invalid_credentials");
+    // Attempts during a lock are not logged one by one: the lock itself was ("account.locked"), and logging each
+    // would let anyone who knows an email flood the log and push older events out of its retention.
     const locked = lockedFor(user, now);
-    if (locked) {
-      recordEvent(
-        sql,
-        { type: "login.failed", actor: userActor(user), subject: subject(user), meta: input.meta, detail: { reason: "locked" } },
-        now,
-      );
-      return fail("too_many_attempts", locked);
-    }
+    if (locked) return fail("too_many_attempts", locked);
+    // The password was checked at the edge against the hash read then; if it changed meanwhile, that check says
+    // nothing about the new one (and a rehash would overwrite it). Refuse without counting a failure.
+    if (user.password_hash !== input.checkedHash) return fail("invalid_credentials");
     if (!input.passed) {
       const lockedNow = recordFailure(sql, user, "password", now);
       recordEvent(

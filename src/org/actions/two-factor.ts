@@ -3,7 +3,7 @@ import { nowMs } from "../../clock";
 import type { Sealed } from "../../crypto/secret-box";
 import { matchStep } from "../../totp";
 import { type AuditSubject, recordEvent } from "../audit";
-import { challengeAlive, killUserChallenges, recordChallengeFailure, spendChallenge } from "../challenges";
+import { challengeAlive, killUserChallenges, spendChallenge } from "../challenges";
 import { clearLock, lockedFor, recordSuccess } from "../lockout";
 import { notifyUser } from "../notify";
 import { killUserPairings, pairingAlive, recordPairingFailure, spendPairing } from "../pairing";
@@ -80,24 +80,27 @@ export async function confirmEnrollment(
   >
 > {
   const { sql } = store;
-  const before = pendingTotp(sql, input.userId);
+  const before = pendingTotp(sql, input.userId, nowMs());
   const secret = await decrypt(store, before);
   if (secret === UNREADABLE) return fail("unavailable"); // fail closed: nobody passes an unreadable check
   const now = nowMs();
   return store.tx(() => {
     const user = findUser(sql, input.userId);
     if (!user) return fail("invalid_challenge");
+    // A confirmation code is a second-factor guess like any other: the lockout applies and failures count.
+    const locked = lockedFor(user, now);
+    if (locked) return fail("too_many_attempts", locked);
     const challengeId = "challengeId" in input.via ? input.via.challengeId : null;
     if (challengeId && !challengeAlive(sql, challengeId, user.id, "enroll", now)) return fail("invalid_challenge");
     const pairing = "pairing" in input.via ? input.via.pairing : null;
     if (pairing && !pairingAlive(sql, pairing, user.id, now)) return fail("invalid_pairing");
     if (activeTotp(sql, user.id)) return fail("already_enrolled");
-    const pending = pendingTotp(sql, user.id);
+    const pending = pendingTotp(sql, user.id, now);
     if (!pending || !before || !secret || !sameSecret(pending, before)) return fail("not_pending");
     const step = matchStep(secret, input.code, now, pending.period, -1);
     if (step === null) {
-      if (challengeId) recordChallengeFailure(sql, challengeId);
       if (pairing) recordPairingFailure(sql, pairing);
+      recordWrongSecondFactor(store, user, challengeId, input.meta, now);
       return fail("invalid_code");
     }
     activatePendingTotp(sql, pending, step, now);
@@ -105,10 +108,12 @@ export async function confirmEnrollment(
     recordEvent(sql, { type: "2fa.enabled", actor: selfActor(user), subject: subjectOf(user), meta: input.meta }, now);
     notifyUser(sql, user, { type: "2fa.enabled" }, now);
     killUserPairings(sql, user.id, now);
+    recordSuccess(sql, user.id, "code");
     if ("pairing" in input.via) {
-      // The link only ever enrolls: it is spent here and no session starts. Sessions are kept, as in forced
-      // enrollment: the link was asked for from a signed-in account or by an admin, and the mail tells the user.
+      // The link only ever enrolls: it is spent here and no session starts. Every session is revoked, as when
+      // 2FA is turned on from a session: whoever else was signed in must now pass the new second factor.
       spendPairing(sql, input.via.pairing, now);
+      revokeUserSessions(sql, user.id);
     } else if ("session" in input.via) {
       // Changing the second factor signs out every other browser of this user.
       revokeUserSessions(sql, user.id, input.via.session);
