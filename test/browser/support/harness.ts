@@ -1,11 +1,10 @@
 // Browser-test harness: the Worker started by wrangler in Node (fresh storage each run), Debian's Chromium via
 // playwright-core, an independent TOTP (Debian's oathtool), a real QR decoder (zbarimg), axe-core, screenshots.
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { type Browser, type BrowserContext, chromium, type Locator, type Page } from "playwright-core";
-import { unstable_startWorker } from "wrangler";
+import { freshStateDir, startWorker } from "../../e2e/worker";
 import { TEST_SECRETS } from "../../support/secrets";
 
 export const PASSWORD = "correct horse battery staple";
@@ -22,14 +21,9 @@ export interface Harness {
 }
 
 export async function startHarness(suite: string): Promise<Harness> {
-  const persistTo = mkdtempSync(join(tmpdir(), "gatehouse-browser-"));
-  const bindings = Object.fromEntries(Object.entries(TEST_SECRETS).map(([name, value]) => [name, { type: "plain_text" as const, value }]));
-  const worker = await unstable_startWorker({
-    config: "./wrangler.toml",
-    bindings,
-    dev: { server: { hostname: "127.0.0.1", port: 0 }, inspector: false, persist: persistTo, watch: false, logLevel: "warn" },
-  } as Parameters<typeof unstable_startWorker>[0]);
-  const url = (await worker.url).toString().replace(/\/$/, "");
+  const persistTo = freshStateDir();
+  const worker = await startWorker(persistTo);
+  const url = worker.url;
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
     args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
