@@ -1,58 +1,74 @@
-// A minimal page for the emailed pairing link (plain HTML, English), until the web pages take it over: GET
-// only shows a button, because mail scanners open links; POSTs start and confirm enrollment. No session, ever.
-import { Hono } from "hono";
-import { parseForm } from "./page-kit";
+// The pages of the emailed pairing link, /pair/<token>, in the same look and words as the other pages. GET only
+// shows a button, because mail scanners open links; the POSTs start and confirm enrollment through
+// flows/pairing.ts, the same code as the JSON API (routes/pairing.ts). No session is read or set, ever.
+import { type Context, Hono, type MiddlewareHandler } from "hono";
 import type { AppEnv } from "../env";
-import { ApiError, toApiError } from "../errors";
+import { ApiError } from "../errors";
 import { confirmPairedEnrollment, startPairedEnrollment } from "../flows/pairing";
+import * as f from "../http/fields";
 import { requestMeta } from "../http/meta";
+import { chooseLang } from "../ui/lang";
+import { parseOtpauthUri } from "../ui/otpauth";
+import { pairAction, PairCodesPage, PairInvalidPage, PairSetupPage, PairStartPage } from "../ui/pages/pairing";
+import { csrf, formField, formOf, messageFor, pageCtx, render, statusOf } from "./page-kit";
 
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+type C = Context<AppEnv>;
+
+/**
+ * Like page-kit's `page`, but always signed out: the link acts for its own user, whoever's browser opens it
+ * (an admin testing the link must not see their own account here, and the form token must not hang on their
+ * session). The CSRF token is therefore the pre-session one, as on the sign-in page.
+ */
+const pairPage: MiddlewareHandler<AppEnv> = async (c, next) => {
+  c.set("actor", { kind: "anonymous" });
+  c.set("lang", chooseLang(c));
+  await next();
+  // The setup key and the recovery codes are one-time secrets: never cached, never shown again by Back.
+  c.res.headers.set("cache-control", "no-store");
+};
+
+/** A dead link (used, replaced, expired, made up) is a 404 with words; any other refusal keeps the user on the step. */
+function isDeadLink(err: unknown): boolean {
+  return err instanceof ApiError && (err.code === "not_found" || err.code === "already_enrolled");
 }
 
-function page(body: string, status: 200 | 401 | 404 = 200): Response {
-  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
-<title>Set up two-factor authentication</title></head><body><main><h1>Set up two-factor authentication</h1>${body}</main></body></html>`;
-  return new Response(html, { status, headers: { "content-type": "text/html; charset=utf-8" } });
-}
-
-function failure(err: unknown): Response {
-  const e = toApiError(err);
-  if (e.code !== "invalid_code" && e.code !== "not_found" && e.code !== "conflict") throw err;
-  return page(`<p role="alert">${escapeHtml(e.message)}</p>`, e.code === "invalid_code" ? 401 : 404);
+async function startPage(c: C, token: string, err: unknown) {
+  const ctx = await pageCtx(c, pairAction(token));
+  if (isDeadLink(err)) return render(c, PairInvalidPage({ ctx }), 404);
+  // "conflict" is the confirm step finding no pending setup: it expired (or was never started), so start again.
+  const timedOut = err instanceof ApiError && err.code === "conflict";
+  return render(c, PairStartPage({ ctx, token, error: timedOut ? ctx.t.pair.timedOut : messageFor(ctx.t, err) }), statusOf(err));
 }
 
 export const pairPageRoutes = new Hono<AppEnv>()
-  .get("/:token", (c) => {
-    const action = `/pair/${encodeURIComponent(c.req.param("token"))}`;
-    return page(`<p>This link sets up an authenticator app for your account. It does not sign you in.</p>
-<form method="post" action="${escapeHtml(action)}"><button type="submit">Start setup</button></form>`);
+  .get("/:token", pairPage, async (c) => {
+    return render(c, PairStartPage({ ctx: await pageCtx(c), token: c.req.param("token") }));
   })
-  .post("/:token", async (c) => {
+  .post("/:token", pairPage, csrf, async (c) => {
     const token = c.req.param("token");
     try {
       const info = await startPairedEnrollment(c.env, token);
-      const src = `data:image/svg+xml;base64,${btoa(info.qrSvg)}`;
-      return page(`<p>Scan this code with your authenticator app, or type the key.</p>
-<img src="${src}" alt="QR code for your authenticator app" width="220" height="220">
-<p>Key: <code>${escapeHtml(info.secret)}</code></p>
-<form method="post" action="/pair/${escapeHtml(encodeURIComponent(token))}/confirm">
-<label for="code">6-digit code from the app</label> <input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" required>
-<button type="submit">Confirm</button></form>`);
+      const email = parseOtpauthUri(info.otpauthUri)?.email ?? "";
+      return render(c, PairSetupPage({ ctx: await pageCtx(c, pairAction(token)), token, info, email }));
     } catch (err) {
-      return failure(err);
+      return startPage(c, token, err);
     }
   })
-  .post("/:token/confirm", async (c) => {
-    const form = await parseForm(c);
-    const code = typeof form.code === "string" ? form.code.replace(/\s+/g, "").slice(0, 32) : "";
+  .post("/:token/confirm", pairPage, csrf, async (c) => {
+    const token = c.req.param("token");
+    const form = await formOf(c);
     try {
+      const code = formField(f.totpCode, form.code ?? "");
+      // An empty submit (a stray Enter) is refused here, before the flow, so it does not count toward the lockout.
       if (!code) throw new ApiError("invalid_code");
-      const codes = await confirmPairedEnrollment(c.env, c.req.param("token"), code, requestMeta(c));
-      return page(`<p>Two-factor authentication is on. Save these recovery codes now: they are shown only once.</p>
-<ul>${codes.map((x) => `<li><code>${x}</code></li>`).join("")}</ul><p><a href="/">Sign in</a></p>`);
+      const codes = await confirmPairedEnrollment(c.env, token, code, requestMeta(c));
+      return render(c, PairCodesPage({ ctx: await pageCtx(c, pairAction(token)), codes }));
     } catch (err) {
-      return failure(err);
+      // The QR and key come back from the form (as on the other setup pages): the pending secret is unchanged.
+      const shown = parseOtpauthUri(form.otpauth);
+      if (!shown || isDeadLink(err) || (err instanceof ApiError && err.code === "conflict")) return startPage(c, token, err);
+      const ctx = await pageCtx(c, pairAction(token));
+      const error = messageFor(ctx.t, err);
+      return render(c, PairSetupPage({ ctx, token, info: shown, email: shown.email, error }), statusOf(err));
     }
   });

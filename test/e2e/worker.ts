@@ -15,8 +15,10 @@ export function freshStateDir(): string {
   return mkdtempSync(join(tmpdir(), "gatehouse-e2e-"));
 }
 
-export async function startWorker(persistTo: string): Promise<RunningWorker> {
-  const bindings = Object.fromEntries(Object.entries(TEST_SECRETS).map(([name, value]) => [name, { type: "plain_text" as const, value }]));
+/** `extra` adds or overrides plain-text bindings, e.g. { DEV_MODE: "true" } for a test that reads /dev/outbox. */
+export async function startWorker(persistTo: string, extra: Record<string, string> = {}): Promise<RunningWorker> {
+  const vars = { ...TEST_SECRETS, ...extra };
+  const bindings = Object.fromEntries(Object.entries(vars).map(([name, value]) => [name, { type: "plain_text" as const, value }]));
   const worker = await unstable_startWorker({
     config: "./wrangler.toml",
     bindings,

@@ -8,6 +8,16 @@ useTestClock();
 
 const form = { "content-type": "application/x-www-form-urlencoded" };
 
+/** The form token in a page and the "name=value" of the cookies it set (the pre-session CSRF cookie). */
+function formToken(html: string, res: Response) {
+  const token = /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? "";
+  const cookie = res.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
+  return { token, cookie };
+}
+
 describe("the pairing page", () => {
   it("opens from the email, sets up 2FA on another device and shows the recovery codes, with no session", async () => {
     const org = await createOrg();
@@ -19,24 +29,73 @@ describe("the pairing page", () => {
     await runAlarm(org.slug);
     const path = linkIn(transport.sent[0] as never).slice(BASE.length);
 
-    // Opening the link (as a mail scanner would) changes nothing: it only shows a button.
-    const opened = await call(path);
+    // Opening the link (as a mail scanner would) changes nothing: it only shows a button. The only cookie it
+    // sets is the pre-session form token's; never a session.
+    const opened = await call(path, { headers: { "accept-language": "en" } });
     expect(opened.status).toBe(200);
-    expect(await opened.text()).toContain(`action="${path}"`);
+    const openedHtml = await opened.text();
+    expect(openedHtml).toContain(`action="${path}"`);
+    expect(openedHtml).toContain("It does not sign you in.");
+    const { token, cookie } = formToken(openedHtml, opened);
+    expect(token).toBeTruthy();
+    expect(cookie).toMatch(/^(__Host-)?csrf=[^;]+$/);
+    const post = (to: string, body: string) => call(to, { method: "POST", cookie, headers: form, body });
 
-    const started = await call(path, { method: "POST", headers: form, body: "" });
+    // A post without the form token starts nothing.
+    expect((await post(path, "")).status).toBe(403);
+
+    const started = await post(path, `_csrf=${token}`);
+    expect(started.status).toBe(200);
+    expect(started.headers.getSetCookie()).toEqual([]);
     const html = await started.text();
-    const secret = /Key: <code>([A-Z2-7]+)<\/code>/.exec(html)?.[1] as string;
-    expect(secret).toBeTruthy();
+    const secret = (/id="totp-key">([A-Z2-7 ]+)<\/code>/.exec(html)?.[1] ?? "").replace(/ /g, "");
+    expect(secret).toMatch(/^[A-Z2-7]{16,}$/);
     expect(html).toContain("data:image/svg+xml;base64,");
+    expect(html).toContain(`action="${path}/confirm"`);
 
-    const done = await call(`${path}/confirm`, { method: "POST", headers: form, body: `code=${codeFor(secret)}` });
+    // A wrong code keeps the same QR and key on the page, with the error, as a 401.
+    const wrong = await post(
+      `${path}/confirm`,
+      `_csrf=${token}&code=000000&otpauth=${encodeURIComponent(/name="otpauth" value="([^"]+)"/.exec(html)?.[1]?.replace(/&amp;/g, "&") ?? "")}`,
+    );
+    expect(wrong.status).toBe(401);
+    const wrongHtml = await wrong.text();
+    expect(wrongHtml).toContain(`id="totp-key">${secret.replace(/(.{4})/g, "$1 ").trim()}<`);
+    expect(wrongHtml).toContain("That code is incorrect or has expired.");
+
+    const done = await post(`${path}/confirm`, `_csrf=${token}&code=${codeFor(secret)}`);
     expect(done.status).toBe(200);
     expect(done.headers.getSetCookie()).toEqual([]);
-    expect((await done.text()).match(/<li><code>/g)).toHaveLength(10);
+    const doneHtml = await done.text();
+    const codes = /<ul class="codes" id="recovery-codes"[^>]*>(.*?)<\/ul>/.exec(doneHtml)?.[1] ?? "";
+    expect(codes.match(/<li>[a-z0-9-]+<\/li>/gi)).toHaveLength(10);
+    expect(doneHtml).toContain("These codes will not be shown again.");
     const login = await callJson<{ status: string }>("/auth/login", { body: { email: user.email, password: user.password } });
     expect(login.body.status).toBe("2fa_required");
 
-    expect((await call(path, { method: "POST", headers: form, body: "" })).status).toBe(404);
+    // The spent link: a clear message, as a 404, at either step.
+    for (const step of ["", "/confirm"]) {
+      const again = await post(`${path}${step}`, `_csrf=${token}&code=${codeFor(secret)}`);
+      expect(again.status).toBe(404);
+      expect(await again.text()).toContain("This setup link was used, replaced or has expired.");
+    }
+  });
+
+  it("shows the pages in French from Accept-Language, and a made-up link as a 404", async () => {
+    const opened = await call("/pair/gp.nope.-.made-up", { headers: { "accept-language": "fr-FR,fr;q=0.9" } });
+    expect(opened.status).toBe(200);
+    const html = await opened.text();
+    expect(html).toContain('<html lang="fr">');
+    expect(html).toContain("Il ne vous connecte pas.");
+    const { token, cookie } = formToken(html, opened);
+    const res = await call("/pair/gp.nope.-.made-up", {
+      method: "POST",
+      cookie,
+      headers: { ...form, "accept-language": "fr" },
+      body: `_csrf=${token}`,
+    });
+    expect(res.status).toBe(404);
+    expect(res.headers.getSetCookie()).toEqual([]);
+    expect(await res.text()).toContain("Ce lien de configuration a déjà servi, a été remplacé ou a expiré.");
   });
 });

@@ -1,4 +1,5 @@
 // English catalog: every word the pages show. Keys are shared with fr.ts (the type is derived from this file).
+import type { AuditType } from "../../org/audit";
 export const en = {
   lang: "en",
   product: "Gatehouse",
@@ -53,6 +54,17 @@ export const en = {
     warning: "These codes will not be shown again.",
     continue: "Continue",
     fileHeader: "Gatehouse recovery codes. Each code works once.",
+  },
+  // The emailed pairing link's pages: no one is signed in there, so nothing may read as if someone were.
+  pair: {
+    title: "Set up two-factor authentication",
+    lead: "This link adds an authenticator app to your Gatehouse account. It does not sign you in.",
+    ready: "Have your phone with an authenticator app at hand. Nothing changes until you enter a code from the app.",
+    start: "Start setup",
+    invalidTitle: "This setup link cannot be used",
+    invalid: "This setup link was used, replaced or has expired. Ask your administrator for a new one.",
+    timedOut: "This setup took too long and was stopped. Start it again.",
+    done: "Two-factor authentication is on. From now on, sign in with your password and a code from your app.",
   },
   account: {
     title: "Account",
@@ -150,7 +162,31 @@ export const en = {
     event: "Event",
     actor: "By",
     subject: "Subject",
+    ip: "IP address",
     none: "No events yet.",
+    // Every AuditType needs words (satisfies): a new event type cannot reach the page as a bare identifier.
+    types: {
+      "org.created": "Organization created",
+      "user.created": "User added",
+      "user.role_changed": "Role changed",
+      "user.password_changed": "Password changed",
+      "login.succeeded": "Signed in",
+      "login.failed": "Sign-in failed",
+      "account.locked": "Locked after too many attempts",
+      "session.revoked": "Session ended",
+      "2fa.enabled": "Two-factor turned on",
+      "2fa.disabled": "Two-factor turned off",
+      "2fa.reset": "Two-factor reset",
+      "2fa.code_failed": "Wrong two-factor code",
+      "2fa.recovery_code_used": "Recovery code used",
+      "2fa.recovery_codes_regenerated": "Recovery codes regenerated",
+      "2fa.pairing_link_sent": "Setup link emailed",
+      "org.require_2fa_enabled": "Two-factor required for everyone",
+      "org.require_2fa_disabled": "Two-factor no longer required",
+      "org.totp_period_changed": "Code period changed",
+      "api_key.created": "API key created",
+      "api_key.revoked": "API key revoked",
+    } satisfies Record<AuditType, string>,
   },
   errors: {
     invalid_credentials: "The email, password or operator code is incorrect.",

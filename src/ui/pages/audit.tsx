@@ -1,4 +1,5 @@
-// Audit log (admins): newest first.
+// Audit log (admins): newest first. Each event reads in words from the catalog, with its raw type beneath in
+// small monospace: admins search and filter by the type (API, exports), so it must stay visible.
 import { Layout, type PageCtx } from "../layout";
 import type { AuditEvent } from "../../org/audit";
 import { when } from "./api-keys";
@@ -8,7 +9,8 @@ export function AuditPage({ ctx, events }: { ctx: PageCtx; events: AuditEvent[] 
   return (
     <Layout ctx={ctx} title={a.title}>
       <h1>{a.title}</h1>
-      <section class="card table-wrap" aria-label={a.title}>
+      {/* Focusable: on a phone the table scrolls sideways, and a keyboard user must be able to scroll it too. */}
+      <section class="card table-wrap" aria-label={a.title} tabindex={0}>
         {events.length === 0 ? (
           <p>{a.none}</p>
         ) : (
@@ -19,6 +21,7 @@ export function AuditPage({ ctx, events }: { ctx: PageCtx; events: AuditEvent[] 
                 <th scope="col">{a.event}</th>
                 <th scope="col">{a.actor}</th>
                 <th scope="col">{a.subject}</th>
+                <th scope="col">{a.ip}</th>
               </tr>
             </thead>
             <tbody>
@@ -26,10 +29,16 @@ export function AuditPage({ ctx, events }: { ctx: PageCtx; events: AuditEvent[] 
                 <tr>
                   <td>{when(e.at, ctx.lang, "")}</td>
                   <td>
-                    <code>{e.type}</code>
+                    {/* An event type stored before its words existed still shows, as its raw type. */}
+                    {a.types[e.type] ?? e.type}
+                    <br />
+                    <small class="hint">
+                      <code>{e.type}</code>
+                    </small>
                   </td>
                   <td>{e.actor.label ?? e.actor.type}</td>
                   <td>{e.subject?.label ?? e.subject?.id ?? ""}</td>
+                  <td>{e.ip ? <code>{e.ip}</code> : ""}</td>
                 </tr>
               ))}
             </tbody>

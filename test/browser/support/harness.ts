@@ -20,9 +20,10 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-export async function startHarness(suite: string): Promise<Harness> {
+/** `bindings` go to the Worker on top of the test secrets (e.g. DEV_MODE=true to read mail at /dev/outbox). */
+export async function startHarness(suite: string, bindings: Record<string, string> = {}): Promise<Harness> {
   const persistTo = freshStateDir();
-  const worker = await startWorker(persistTo);
+  const worker = await startWorker(persistTo, bindings);
   const url = worker.url;
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",

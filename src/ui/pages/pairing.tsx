@@ -1,0 +1,78 @@
+// The emailed pairing link's pages (/pair/<token>): the start button, the QR setup, the recovery codes, and a
+// dead link. Nobody is signed in here (viewer is always null), so the top bar shows no account and no nav.
+import { Alert, Csrf, QrSetup, RecoveryCodes } from "../components";
+import { Layout, type PageCtx } from "../layout";
+import type { EnrollmentInfo } from "../../totp";
+
+/** Where a link's forms post: the token is the only credential, so it stays in the path (never in a cookie). */
+export function pairAction(token: string, step = ""): string {
+  return `/pair/${encodeURIComponent(token)}${step}`;
+}
+
+/**
+ * What GET shows: words and a button, nothing more. Mail scanners open links, so only the POST behind the
+ * button may start anything.
+ */
+export function PairStartPage({ ctx, token, error }: { ctx: PageCtx; token: string; error?: string | undefined }) {
+  const { t } = ctx;
+  return (
+    <Layout ctx={ctx} title={t.pair.title}>
+      <div class="narrow">
+        <h1>{t.pair.title}</h1>
+        <p class="lead">{t.pair.lead}</p>
+        {error ? <Alert kind="error">{error}</Alert> : null}
+        <form method="post" action={pairAction(token)} class="card">
+          <Csrf ctx={ctx} />
+          <p>{t.pair.ready}</p>
+          <button type="submit">{t.pair.start}</button>
+        </form>
+      </div>
+    </Layout>
+  );
+}
+
+/** The same QR block as Account → Enable 2FA and forced enrollment; Verify posts to the link's confirm step. */
+export function PairSetupPage(p: {
+  ctx: PageCtx;
+  token: string;
+  info: Pick<EnrollmentInfo, "secret" | "otpauthUri" | "qrSvg">;
+  email: string;
+  error?: string | undefined;
+}) {
+  const { t } = p.ctx;
+  return (
+    <Layout ctx={p.ctx} title={t.pair.title}>
+      <h1>{t.pair.title}</h1>
+      <p class="lead">{t.pair.lead}</p>
+      <div class="card">
+        <QrSetup ctx={p.ctx} info={p.info} email={p.email} action={pairAction(p.token, "/confirm")} error={p.error} />
+      </div>
+    </Layout>
+  );
+}
+
+/** The one-time recovery codes; Continue leads to the sign-in page, since the link signed no one in. */
+export function PairCodesPage({ ctx, codes }: { ctx: PageCtx; codes: readonly string[] }) {
+  return (
+    <Layout ctx={ctx} title={ctx.t.codes.title} showNav={false}>
+      <Alert kind="ok">{ctx.t.pair.done}</Alert>
+      <RecoveryCodes ctx={ctx} codes={codes} continueHref="/" />
+    </Layout>
+  );
+}
+
+/** A used, replaced, expired or made-up link (answered with 404). */
+export function PairInvalidPage({ ctx }: { ctx: PageCtx }) {
+  const { t } = ctx;
+  return (
+    <Layout ctx={ctx} title={t.pair.invalidTitle}>
+      <div class="narrow">
+        <h1>{t.pair.invalidTitle}</h1>
+        <Alert kind="error">{t.pair.invalid}</Alert>
+        <p>
+          <a href="/">{t.signIn.title}</a>
+        </p>
+      </div>
+    </Layout>
+  );
+}
