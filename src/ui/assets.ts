@@ -53,7 +53,7 @@ button:disabled{background:#c7ccd4;border-color:#c7ccd4;color:#374151;cursor:not
 .badge.off{background:var(--warn-bg);color:var(--warn)}
 .qr{display:flex;flex-wrap:wrap;gap:1.25rem;align-items:center;margin-bottom:1.25rem}
 .qr img{width:220px;height:220px;background:#fff;border:1px solid var(--line);border-radius:8px;image-rendering:pixelated}
-.key{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:1.05rem;word-break:break-all;background:#f1f3f6;padding:.35rem .5rem;border-radius:6px}
+.key{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:1.05rem;word-break:normal;overflow-wrap:normal;display:inline-block;max-width:100%;background:#f1f3f6;padding:.35rem .5rem;border-radius:6px}
 .codes{display:grid;grid-template-columns:repeat(2,minmax(0,1fr));gap:.4rem 1.5rem;list-style:none;padding:1rem;margin:0 0 1rem;background:#f1f3f6;border-radius:8px;font-family:ui-monospace,Menlo,Consolas,monospace;font-size:1.05rem}
 .table-wrap{overflow-x:auto}
 table{border-collapse:collapse;width:100%;font-size:.95rem}
