@@ -99,15 +99,16 @@ export function svgDataUrl(svg: string): string {
   return `data:image/svg+xml;base64,${btoa(svg)}`;
 }
 
-/** QR code, the key to type by hand, and the code that confirms enrollment. */
-export function QrSetup(p: {
+/** What every page that shows a setup QR receives (Account → Enable 2FA, forced enrollment, pairing link). */
+export interface SetupPageProps {
   ctx: PageCtx;
   info: Pick<EnrollmentInfo, "secret" | "otpauthUri" | "qrSvg">;
   email: string;
-  action: string;
   error?: string | undefined;
-  cancelHref?: string;
-}) {
+}
+
+/** QR code, the key to type by hand, and the code that confirms enrollment. */
+export function QrSetup(p: SetupPageProps & { action: string; cancelHref?: string }) {
   const { t } = p.ctx;
   return (
     <form method="post" action={p.action} novalidate>

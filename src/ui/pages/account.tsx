@@ -1,9 +1,8 @@
 // Account: profile facts, the two-factor section (enable, recovery codes, disable) and the password form.
-import { Alert, CodeField, Csrf, QrSetup } from "../components";
+import { Alert, CodeField, Csrf, QrSetup, type SetupPageProps } from "../components";
 import { Layout, type PageCtx } from "../layout";
 import { type PasswordForm, PasswordSection } from "./account-password";
 import type { Identity } from "../../org/actions/identity";
-import type { EnrollmentInfo } from "../../totp";
 
 export interface AccountState {
   notice?: string | undefined;
@@ -86,12 +85,7 @@ export function AccountPage({ ctx, identity, state }: { ctx: PageCtx; identity: 
   );
 }
 
-export function EnablePage(p: {
-  ctx: PageCtx;
-  info: Pick<EnrollmentInfo, "secret" | "otpauthUri" | "qrSvg">;
-  email: string;
-  error?: string | undefined;
-}) {
+export function EnablePage(p: SetupPageProps) {
   const { t } = p.ctx;
   return (
     <Layout ctx={p.ctx} title={t.account.setupTitle}>

@@ -1,8 +1,7 @@
 // The emailed pairing link's pages (/pair/<token>): the start button, the QR setup, the recovery codes, and a
 // dead link. Nobody is signed in here (viewer is always null), so the top bar shows no account and no nav.
-import { Alert, Csrf, QrSetup, RecoveryCodes } from "../components";
+import { Alert, Csrf, QrSetup, RecoveryCodes, type SetupPageProps } from "../components";
 import { Layout, type PageCtx } from "../layout";
-import type { EnrollmentInfo } from "../../totp";
 
 /** Where a link's forms post: the token is the only credential, so it stays in the path (never in a cookie). */
 export function pairAction(token: string, step = ""): string {
@@ -32,13 +31,7 @@ export function PairStartPage({ ctx, token, error }: { ctx: PageCtx; token: stri
 }
 
 /** The same QR block as Account → Enable 2FA and forced enrollment; Verify posts to the link's confirm step. */
-export function PairSetupPage(p: {
-  ctx: PageCtx;
-  token: string;
-  info: Pick<EnrollmentInfo, "secret" | "otpauthUri" | "qrSvg">;
-  email: string;
-  error?: string | undefined;
-}) {
+export function PairSetupPage(p: SetupPageProps & { token: string }) {
   const { t } = p.ctx;
   return (
     <Layout ctx={p.ctx} title={t.pair.title}>

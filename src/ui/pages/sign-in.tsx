@@ -1,7 +1,6 @@
 // Signed-out pages: password, second step, recovery code, forced enrollment, and simple error pages.
-import { Alert, CodeField, Csrf, Field, QrSetup, RecoveryCodes } from "../components";
+import { Alert, CodeField, Csrf, Field, QrSetup, RecoveryCodes, type SetupPageProps } from "../components";
 import { Layout, type PageCtx } from "../layout";
-import type { EnrollmentInfo } from "../../totp";
 
 export interface SignInForm {
   email?: string;
@@ -87,12 +86,7 @@ export function RecoveryStepPage({ ctx, error }: { ctx: PageCtx; error?: string 
   );
 }
 
-export function ForcedEnrollPage(p: {
-  ctx: PageCtx;
-  info: Pick<EnrollmentInfo, "secret" | "otpauthUri" | "qrSvg">;
-  email: string;
-  error?: string | undefined;
-}) {
+export function ForcedEnrollPage(p: SetupPageProps) {
   const { t } = p.ctx;
   return (
     <Layout ctx={p.ctx} title={t.enroll.forcedTitle}>
