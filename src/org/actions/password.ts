@@ -4,8 +4,8 @@ import { nowMs } from "../../clock";
 import { recordEvent } from "../audit";
 import { killUserChallenges } from "../challenges";
 import { killUserPairings } from "../pairing";
-import { lockedFor, recordFailure, recordSuccess } from "../lockout";
 import { type RequestMeta, type Result, fail, ok } from "../results";
+import { settlePasswordCheck } from "./sign-in";
 import { revokeUserSessions } from "../sessions";
 import type { Store } from "../store";
 import { findUser, setPasswordHash } from "../users";
@@ -19,39 +19,20 @@ export function changePassword(
   return store.tx(() => {
     const user = findUser(sql, input.userId);
     if (!user) return fail("not_found");
-    const locked = lockedFor(user, now);
-    if (locked) return fail("too_many_attempts", locked);
-    // Checked at the edge against this hash; a change in between makes that check meaningless.
-    if (user.password_hash !== input.checkedHash) return fail("invalid_credentials");
-    const actor = { type: "user" as const, id: user.id, label: user.email };
-    if (!input.currentOk) {
-      const lockedNow = recordFailure(sql, user, "password", now);
-      recordEvent(
-        sql,
-        {
-          type: "login.failed",
-          actor,
-          subject: { id: user.id, label: user.email },
-          meta: input.meta,
-          detail: { reason: "wrong_current_password" },
-        },
-        now,
-      );
-      if (lockedNow)
-        recordEvent(
-          sql,
-          { type: "account.locked", actor: { type: "system" }, subject: { id: user.id, label: user.email }, meta: input.meta },
-          now,
-        );
-      return fail("invalid_credentials");
-    }
-    recordSuccess(sql, user.id, "password");
+    const checked = settlePasswordCheck(
+      store,
+      user,
+      { checkedHash: input.checkedHash, passed: input.currentOk, failure: "wrong_current_password", meta: input.meta },
+      now,
+    );
+    if (!checked.ok) return checked;
     setPasswordHash(sql, user.id, input.newHash);
     // A password change signs out every other browser (OWASP ASVS 3.3.3): a thief's session dies with it.
     revokeUserSessions(sql, user.id, input.keepSession);
     // A sign-in half done with the old password (a challenge, a pairing link) dies with it too.
     killUserChallenges(sql, user.id, now);
     killUserPairings(sql, user.id, now);
+    const actor = { type: "user" as const, id: user.id, label: user.email };
     recordEvent(sql, { type: "user.password_changed", actor, subject: { id: user.id, label: user.email }, meta: input.meta }, now);
     return ok(null);
   });

@@ -61,33 +61,49 @@ export function completePasswordStep(store: Store, input: PasswordOutcome): Resu
   return store.tx(() => {
     const user = findUser(sql, input.userId);
     if (!user) return fail("invalid_credentials");
-    // Attempts during a lock are not logged one by one: the lock itself was ("account.locked"), and logging each
-    // would let anyone who knows an email flood the log and push older events out of its retention.
-    const locked = lockedFor(user, now);
-    if (locked) return fail("too_many_attempts", locked);
-    // The password was checked at the edge against the hash read then; if it changed meanwhile, that check says
-    // nothing about the new one (and a rehash would overwrite it). Refuse without counting a failure.
-    if (user.password_hash !== input.checkedHash) return fail("invalid_credentials");
-    if (!input.passed) {
-      const lockedNow = recordFailure(sql, user, "password", now);
-      recordEvent(
-        sql,
-        {
-          type: "login.failed",
-          actor: userActor(user),
-          subject: subject(user),
-          meta: input.meta,
-          detail: { reason: input.failure ?? "wrong_password" },
-        },
-        now,
-      );
-      if (lockedNow) recordEvent(sql, { type: "account.locked", actor: { type: "system" }, subject: subject(user), meta: input.meta }, now);
-      return fail("invalid_credentials");
-    }
-    recordSuccess(sql, user.id, "password");
+    const checked = settlePasswordCheck(
+      store,
+      user,
+      { checkedHash: input.checkedHash, passed: input.passed, failure: input.failure ?? "wrong_password", meta: input.meta },
+      now,
+    );
+    if (!checked.ok) return checked;
     if (input.rehash) setPasswordHash(sql, user.id, input.rehash);
     return ok(finishFirstStep(store, user, input.sessionTokenHash, input.meta, now));
   });
+}
+
+/**
+ * Inside a transaction: the outcome of a password checked at the edge. Refuses while locked; refuses without
+ * counting when the hash checked is no longer the stored one; counts (and audits) a wrong password, which may
+ * lock the account; resets the count on success.
+ */
+export function settlePasswordCheck(
+  store: Store,
+  user: UserRow,
+  check: { checkedHash: string; passed: boolean; failure: string; meta: RequestMeta },
+  now: number,
+): Result<null, "invalid_credentials" | "too_many_attempts"> {
+  const { sql } = store;
+  // Attempts during a lock are not logged one by one: the lock itself was ("account.locked"), and logging each
+  // would let anyone who knows an email flood the log and push older events out of its retention.
+  const locked = lockedFor(user, now);
+  if (locked) return fail("too_many_attempts", locked);
+  // The password was checked at the edge against the hash read then; if it changed meanwhile, that check says
+  // nothing about the new one (and a rehash would overwrite it). Refuse without counting a failure.
+  if (user.password_hash !== check.checkedHash) return fail("invalid_credentials");
+  if (!check.passed) {
+    const lockedNow = recordFailure(sql, user, "password", now);
+    recordEvent(
+      sql,
+      { type: "login.failed", actor: userActor(user), subject: subject(user), meta: check.meta, detail: { reason: check.failure } },
+      now,
+    );
+    if (lockedNow) recordEvent(sql, { type: "account.locked", actor: { type: "system" }, subject: subject(user), meta: check.meta }, now);
+    return fail("invalid_credentials");
+  }
+  recordSuccess(sql, user.id, "password");
+  return ok(null);
 }
 
 /** Counts a wrong second factor against the challenge and the user; may lock the account. */
