@@ -30,9 +30,18 @@ export const CHALLENGE_TTL_SECONDS = 5 * 60;
 export const PENDING_SETUP_TTL_SECONDS = 15 * 60;
 export const CHALLENGE_MAX_ATTEMPTS = 5;
 
-/** NIST SP 800-63B 5.2.2: at most 100 consecutive failures; we lock after 10 for 15 minutes. */
+/** Every 10 wrong in a row lock the account for 15 minutes (API.md). */
 export const MAX_CONSECUTIVE_FAILURES = 10;
 export const LOCKOUT_SECONDS = 15 * 60;
+/**
+ * NIST SP 800-63B 5.2.2: at most 100 consecutive failed attempts on one account. Wrong second factors count
+ * across the 15-minute locks (the lock does not restart this count); the 100th locks sign-in (423) until an
+ * admin unlocks or support resets 2FA. Only second factors count: they need the password first, so nobody can
+ * lock a stranger out for good by knowing an email.
+ */
+export const MAX_SECOND_FACTOR_FAILURES = 100;
+/** The "you were locked out" mail goes out at most this often per user. */
+export const LOCK_MAIL_INTERVAL_SECONDS = 24 * 3600;
 
 /** Recovery codes: 10 per set, 16 characters of a 32-letter alphabet = 80 bits each. */
 export const RECOVERY_CODE_COUNT = 10;
@@ -43,19 +52,35 @@ export const SESSION_IDLE_MINUTES_DEFAULT = 30;
 export const SESSION_ABSOLUTE_HOURS_DEFAULT = 12;
 /** Last-seen is written at most this often, so a page load is not a write. */
 export const SESSION_TOUCH_SECONDS = 60;
-/** Step-up ("sudo mode"): a session this young may set up 2FA without a code. */
-export const RECENT_SIGN_IN_SECONDS = 15 * 60;
+/**
+ * Step-up ("sudo mode", API.md): a sensitive action needs a session whose factors were checked this recently,
+ * or a current code in the request. The STEP_UP_MINUTES var may shorten it (0 = always ask), never lengthen it.
+ */
+export const STEP_UP_SECONDS = 15 * 60;
 
 /** Random token sizes in bytes (>= 128 bits: NIST SP 800-63B 7.1). */
 export const SESSION_TOKEN_BYTES = 32;
 export const API_KEY_BYTES = 24;
 
+/** API keys expire: 90 days unless asked otherwise, a year at most (API.md). */
+export const API_KEY_DEFAULT_DAYS = 90;
+export const API_KEY_MAX_DAYS = 365;
+
+/** The operator's bearer token (PLATFORM_TOKEN): shorter than this is refused outside DEV_MODE. */
+export const PLATFORM_TOKEN_MIN_BYTES = 32;
+
 /** A pending directory reservation older than this is re-checked against its org. */
 export const RESERVATION_STALE_SECONDS = 60;
 
-/** Audit retention, trimmed by the org object's alarm. */
-export const AUDIT_MAX_EVENTS = 10_000;
+/**
+ * Audit retention, trimmed by the org object's alarm. Security events (what a signed-in person, a key or
+ * support did, and sign-ins) are kept by age only. Noise (failures anyone can cause) is aggregated per
+ * type, user and window, and capped by count and age apart, so no volume of it evicts a security event.
+ */
 export const AUDIT_MAX_AGE_DAYS = 365;
+export const AUDIT_NOISE_MAX_EVENTS = 10_000;
+export const AUDIT_NOISE_MAX_AGE_DAYS = 90;
+export const AUDIT_NOISE_WINDOW_SECONDS = 3600;
 export const AUDIT_PAGE_DEFAULT = 50;
 export const AUDIT_PAGE_MAX = 200;
 

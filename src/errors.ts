@@ -8,6 +8,8 @@ const STATUS = {
   invalid_credentials: 401,
   invalid_code: 401,
   forbidden: 403,
+  step_up_required: 403,
+  account_deactivated: 403,
   not_found: 404,
   method_not_allowed: 405,
   conflict: 409,
@@ -16,6 +18,7 @@ const STATUS = {
   not_enrolled: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
+  account_locked: 423,
   too_many_attempts: 429,
   internal_error: 500,
 } as const;
@@ -28,6 +31,8 @@ const DEFAULT_MESSAGE: Record<ErrorCode, string> = {
   invalid_credentials: "The email or password is incorrect.",
   invalid_code: "The code is incorrect or has expired.",
   forbidden: "You are not allowed to do this.",
+  step_up_required: "Confirm it's you: send a current code from your authenticator app as 'code', or sign in again.",
+  account_deactivated: "This account is deactivated. Ask an admin of your organization.",
   not_found: "Not found.",
   method_not_allowed: "This method is not allowed here.",
   conflict: "This conflicts with what already exists.",
@@ -36,6 +41,7 @@ const DEFAULT_MESSAGE: Record<ErrorCode, string> = {
   not_enrolled: "Two-factor authentication is not enabled.",
   payload_too_large: "The request body is too large.",
   unsupported_media_type: "Send JSON (Content-Type: application/json).",
+  account_locked: "This account is locked after too many wrong codes. Ask an admin of your organization to unlock it.",
   too_many_attempts: "Too many attempts. Try again later.",
   internal_error: "Something went wrong on our side.",
 };

@@ -1,5 +1,5 @@
 // The audit log: every security change, who did it, to whom, from where. Newest first, paged by id.
-import { AUDIT_MAX_AGE_DAYS, AUDIT_MAX_EVENTS } from "../constants";
+import { AUDIT_MAX_AGE_DAYS, AUDIT_NOISE_MAX_EVENTS } from "../constants";
 import type { AuditActor, RequestMeta } from "./results";
 import { all } from "./store";
 
@@ -99,8 +99,8 @@ export function listEvents(sql: SqlStorage, limit: number, before?: number): Aud
   }));
 }
 
-/** Bounded retention: the newest AUDIT_MAX_EVENTS events of the last AUDIT_MAX_AGE_DAYS days. */
-export function trimEvents(sql: SqlStorage, now: number, maxEvents = AUDIT_MAX_EVENTS): void {
+/** Bounded retention: the newest AUDIT_NOISE_MAX_EVENTS events of the last AUDIT_MAX_AGE_DAYS days. */
+export function trimEvents(sql: SqlStorage, now: number, maxEvents = AUDIT_NOISE_MAX_EVENTS): void {
   sql.exec("DELETE FROM audit WHERE at < ?", now - AUDIT_MAX_AGE_DAYS * 86_400_000);
   sql.exec("DELETE FROM audit WHERE id <= (SELECT id FROM audit ORDER BY id DESC LIMIT 1 OFFSET ?)", maxEvents);
 }

@@ -44,4 +44,21 @@ export const ORG_MIGRATIONS: readonly string[] = [
    CREATE TABLE pairing_tokens (token_hash TEXT PRIMARY KEY, user_id TEXT NOT NULL, created_at INTEGER NOT NULL,
      expires_at INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, used_at INTEGER) STRICT;
    CREATE INDEX pairing_by_user ON pairing_tokens (user_id);`,
+  // 5: side doors: API keys expire (keys made before this step get 90 days from now); sessions remember when a
+  // factor was last checked (step-up); the lasting lock after 100 wrong second factors in a row (NIST SP 800-63B
+  // 5.2.2) and when its mail went out; audit rows are "security" (kept by age) or "noise" (failures anyone can
+  // cause: aggregated per user and hour, and capped apart, so they never push security events out).
+  `ALTER TABLE api_keys ADD COLUMN expires_at INTEGER NOT NULL DEFAULT 0;
+   UPDATE api_keys SET expires_at = CAST(strftime('%s', 'now') AS INTEGER) * 1000 + 90 * 86400000;
+   ALTER TABLE sessions ADD COLUMN verified_at INTEGER NOT NULL DEFAULT 0;
+   UPDATE sessions SET verified_at = created_at;
+   ALTER TABLE users ADD COLUMN code_failure_streak INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE users ADD COLUMN lasting_lock_at INTEGER;
+   ALTER TABLE users ADD COLUMN lock_mailed_at INTEGER;
+   ALTER TABLE audit ADD COLUMN class TEXT NOT NULL DEFAULT 'security' CHECK (class IN ('security', 'noise'));
+   ALTER TABLE audit ADD COLUMN repeats INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE audit ADD COLUMN last_at INTEGER;
+   UPDATE audit SET class = 'noise' WHERE type IN ('login.failed', '2fa.code_failed', 'account.locked');
+   CREATE INDEX audit_by_class ON audit (class, id);
+   CREATE INDEX audit_noise_group ON audit (type, subject_id, at) WHERE class = 'noise';`,
 ];

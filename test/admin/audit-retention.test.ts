@@ -1,7 +1,7 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { AUDIT_MAX_EVENTS } from "../../src/constants";
+import { AUDIT_NOISE_MAX_EVENTS } from "../../src/constants";
 import { call, createOrg, signIn } from "../support/api";
 import { advance, useTestClock } from "../support/clock";
 
@@ -16,7 +16,7 @@ describe("audit retention", () => {
     await runInDurableObject(stub, (_o, state) => {
       const sql = state.storage.sql;
       sql.exec("INSERT INTO audit (at, type, actor_type) VALUES (?, 'login.failed', 'anonymous')", now - 400 * 86_400_000);
-      for (let i = 0; i < AUDIT_MAX_EVENTS + 50; i++)
+      for (let i = 0; i < AUDIT_NOISE_MAX_EVENTS + 50; i++)
         sql.exec("INSERT INTO audit (at, type, actor_type) VALUES (?, 'login.failed', 'anonymous')", now - 1000);
     });
     const count = () =>
@@ -26,11 +26,11 @@ describe("audit retention", () => {
       }));
     // Requests do not trim: the log only grows between alarms.
     await call("/api/me", { cookie });
-    expect((await count()).total).toBeGreaterThan(AUDIT_MAX_EVENTS + 50);
+    expect((await count()).total).toBeGreaterThan(AUDIT_NOISE_MAX_EVENTS + 50);
     advance(7 * 3_600_000);
     expect(await runDurableObjectAlarm(stub)).toBe(true);
     const after = await count();
-    expect(after.total).toBe(AUDIT_MAX_EVENTS);
+    expect(after.total).toBe(AUDIT_NOISE_MAX_EVENTS);
     expect(after.oldest).toBeGreaterThan(now - 365 * 86_400_000);
   });
 });

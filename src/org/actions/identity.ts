@@ -1,6 +1,6 @@
 // Who is calling: a session cookie or an API key, checked against this org's rows on every request.
 import { nowMs } from "../../clock";
-import { RECENT_SIGN_IN_SECONDS } from "../../constants";
+import { STEP_UP_SECONDS } from "../../constants";
 import { useApiKey } from "../api-keys";
 import { recordEvent } from "../audit";
 import { recoveryStatus } from "../recovery-codes";
@@ -44,7 +44,7 @@ export function authenticateSession(store: Store, tokenHash: string): Identity |
     if (!session) return null;
     const id = identityOf(store, session.user_id);
     if (!id) return null;
-    return { ...id, session: { createdAt: session.created_at, recent: now - session.created_at < RECENT_SIGN_IN_SECONDS * 1000 } };
+    return { ...id, session: { createdAt: session.created_at, recent: now - session.created_at < STEP_UP_SECONDS * 1000 } };
   });
 }
 
