@@ -15,6 +15,8 @@ export interface Env {
   SESSION_ABSOLUTE_HOURS?: string;
   PASSWORD_ITERATIONS?: string;
   DEV_MODE?: string;
+  /** Step-up window in minutes, 0..15 (default 15, API.md): shorter means asked more often. */
+  STEP_UP_MINUTES?: string;
   /** Cloudflare send_email binding for notifications and pairing links (absent: mail waits in the outbox). */
   MAILER?: SendEmail;
   /** Sender address of every email. */

@@ -6,7 +6,7 @@ import type { Env } from "../env";
 import { hashPassword, iterationsFrom } from "../crypto/password";
 import { newId } from "../crypto/tokens";
 import type { Route } from "../http/credentials";
-import type { AuditActor, RequestMeta, Role, UserInfo } from "../org/results";
+import type { AuditActor, Caller, RequestMeta, Role, UserInfo } from "../org/results";
 import { orgStub } from "../org/stub";
 import { emailClaim, slugClaim } from "./directory";
 import { unwrap } from "./outcomes";
@@ -59,13 +59,20 @@ export async function createOrg(
   };
 }
 
-export async function createUser(env: Env, route: Route, input: NewUserInput, actor: AuditActor, meta: RequestMeta): Promise<UserInfo> {
+export async function createUser(
+  env: Env,
+  route: Route,
+  input: NewUserInput,
+  caller: Caller,
+  actor: AuditActor,
+  meta: RequestMeta,
+): Promise<UserInfo> {
   const user = await prepareUser(env, input);
   const emailDir = await emailClaim(env, user.email);
   if (!(await emailDir.reserve({ orgSlug: route.slug, jurisdiction: route.jurisdiction, userId: user.id }))) {
     throw new ApiError("conflict", "This email is already in use.");
   }
-  const result = await orgStub(env, route.slug, route.jurisdiction).createUser({ user, actor, meta });
+  const result = await orgStub(env, route.slug, route.jurisdiction).createUser({ user, caller, actor, meta });
   if (!result.ok) {
     await emailDir.release(user.id);
     return unwrap(result);

@@ -12,6 +12,9 @@ const MESSAGES: Record<string, ConstructorParameters<typeof ApiError>> = {
   enforced_by_org: ["enforced_by_org", "Your organization requires two-factor authentication, so it cannot be disabled."],
   not_found: ["not_found"],
   conflict: ["conflict"],
+  forbidden: ["forbidden"],
+  step_up_required: ["step_up_required"],
+  account_locked: ["account_locked"],
   invalid_period: ["invalid_request", "Field 'totpPeriod' must be 30 or 60."],
   // The stored secret could not be read: the check fails closed, and it is our fault, not the user's.
   unavailable: ["internal_error", "Two-factor verification is unavailable right now. Try again later."],

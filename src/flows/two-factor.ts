@@ -3,7 +3,7 @@
 import type { Env } from "../env";
 import { seal } from "../crypto/secret-box";
 import { issueCredential, type Route } from "../http/credentials";
-import type { AuditActor, RequestMeta } from "../org/results";
+import type { AuditActor, Caller, RequestMeta } from "../org/results";
 import { orgStub } from "../org/stub";
 import { enrollmentInfo, newTotpSecret, type EnrollmentInfo } from "../totp";
 import { challengeOrThrow } from "./sign-in";
@@ -15,25 +15,27 @@ async function sealedSecret(env: Env, userId: string) {
   return { secret, sealed: await seal(env.TOTP_KEYS, secret, userId) };
 }
 
-/** Starts (or restarts) enrollment for a signed-in user. */
+/** Starts (or restarts) enrollment for a signed-in user; the caller has checked step-up (adding a factor). */
 export async function startEnrollment(env: Env, route: Route, userId: string): Promise<EnrollmentInfo> {
   const { secret, sealed } = await sealedSecret(env, userId);
   const r = unwrap(await orgStub(env, route.slug, route.jurisdiction).beginEnrollment(userId, sealed, { session: true }));
   return enrollmentInfo(secret, r.email, r.period);
 }
 
-export async function confirmEnrollment(env: Env, route: Route, userId: string, code: string, keepSession: string, meta: RequestMeta) {
+/** Confirms a session's enrollment: the recovery codes, and the new session token that replaces the old one. */
+export async function confirmEnrollment(env: Env, route: Route, userId: string, code: string, oldSession: string, meta: RequestMeta) {
   const { codes, hashes } = await newRecoveryCodes(env.HASH_KEY);
+  const session = await issueCredential(env.HASH_KEY, "gs", route);
   unwrap(
     await orgStub(env, route.slug, route.jurisdiction).confirmEnrollment({
       userId,
       code,
       recoveryCodeHashes: hashes,
-      via: { session: keepSession },
+      via: { session: oldSession, newSessionTokenHash: session.hash },
       meta,
     }),
   );
-  return codes;
+  return { recoveryCodes: codes, sessionToken: session.token };
 }
 
 /** Forced enrollment at sign-in: the enrollment_required challenge is the only credential, and only here. */
@@ -86,6 +88,6 @@ export async function disableTwoFactor(
   );
 }
 
-export async function resetTwoFactor(env: Env, route: Route, userId: string, actor: AuditActor, meta: RequestMeta) {
-  unwrap(await orgStub(env, route.slug, route.jurisdiction).resetTwoFactor({ userId, actor, meta }));
+export async function resetTwoFactor(env: Env, route: Route, userId: string, caller: Caller, actor: AuditActor, meta: RequestMeta) {
+  unwrap(await orgStub(env, route.slug, route.jurisdiction).resetTwoFactor({ userId, caller, actor, meta }));
 }

@@ -36,3 +36,10 @@ export const totpCode = z
 export const recoveryCode = z.string().max(64);
 export const challenge = z.string().min(1).max(2048);
 export const id = z.string().min(1).max(100);
+
+/**
+ * Step-up proof of API.md, accepted in the body of every step-up action: a current TOTP code, or (only for a
+ * user without a second factor) the account's password.
+ */
+export const stepUp = { code: totpCode.optional(), password: z.string().max(4096).optional() };
+export const stepUpBody = z.object(stepUp);

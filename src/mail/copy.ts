@@ -14,6 +14,8 @@ export interface MailCopy {
   regenerated: { subject: string; body: string };
   enforcement: { subject: (on: boolean) => string; body: (on: boolean, by: string, org: string) => string };
   pairing: { subject: string; body: (minutes: number) => string; action: string; ignore: string };
+  locked: { subject: string; afterPasswords: string; afterCodes: string; advice: string };
+  lockedOut: { subject: string; body: string; adminSubject: (who: string) => string; adminBody: (who: string, org: string) => string };
   actors: { operator: string; admin: (label: string) => string; system: string };
 }
 
@@ -59,6 +61,21 @@ export const COPY: Record<MailLocale, MailCopy> = {
       action: "Set up two-factor authentication",
       ignore: "If you did not ask for this, ignore this email: nothing changes until the setup is confirmed with a code.",
     },
+    locked: {
+      subject: "Your account was locked after too many attempts",
+      afterPasswords:
+        "Signing in to your account was blocked for 15 minutes after too many wrong passwords in a row. If that was you, wait and try again.",
+      afterCodes:
+        "Signing in to your account was blocked for 15 minutes after too many wrong two-factor codes in a row. Whoever typed them knew your password.",
+      advice: "If this was not you, change your password now and tell your organization's administrator.",
+    },
+    lockedOut: {
+      subject: "Your account is locked",
+      body: "After 100 wrong two-factor codes in a row, signing in to your account is blocked until an administrator of your organization unlocks it. Whoever typed them knew your password.",
+      adminSubject: (who) => `${who} is locked out`,
+      adminBody: (who, org) =>
+        `After 100 wrong two-factor codes in a row, ${who} can no longer sign in to ${org}. Whoever typed them knew that password. Check with them, then unlock the account from the Users page (or reset their two-factor authentication).`,
+    },
     actors: { operator: "Gatehouse support", admin: (label) => `an administrator (${label})`, system: "Gatehouse" },
   },
   fr: {
@@ -102,6 +119,21 @@ export const COPY: Record<MailLocale, MailCopy> = {
         `Ouvrez ce lien sur l'appareil où vous voulez configurer votre application d'authentification. Il ne sert qu'une fois et expire dans ${m} minutes. Il ne vous connecte pas.`,
       action: "Configurer la double authentification",
       ignore: "Si vous n'avez rien demandé, ignorez ce message : rien ne change tant que la configuration n'est pas confirmée par un code.",
+    },
+    locked: {
+      subject: "Votre compte a été bloqué après trop de tentatives",
+      afterPasswords:
+        "La connexion à votre compte a été bloquée pendant 15 minutes après trop de mots de passe erronés à la suite. Si c'était vous, patientez puis réessayez.",
+      afterCodes:
+        "La connexion à votre compte a été bloquée pendant 15 minutes après trop de codes de double authentification erronés à la suite. La personne qui les a saisis connaissait votre mot de passe.",
+      advice: "Si ce n'était pas vous, changez votre mot de passe sans attendre et prévenez l'administrateur de votre organisation.",
+    },
+    lockedOut: {
+      subject: "Votre compte est verrouillé",
+      body: "Après 100 codes de double authentification erronés à la suite, la connexion à votre compte est bloquée jusqu'à ce qu'un administrateur de votre organisation la déverrouille. La personne qui les a saisis connaissait votre mot de passe.",
+      adminSubject: (who) => `${who} est verrouillé`,
+      adminBody: (who, org) =>
+        `Après 100 codes de double authentification erronés à la suite, ${who} ne peut plus se connecter à ${org}. La personne qui les a saisis connaissait ce mot de passe. Vérifiez auprès de la personne, puis déverrouillez le compte depuis la page Utilisateurs (ou réinitialisez sa double authentification).`,
     },
     actors: { operator: "le support Gatehouse", admin: (label) => `un administrateur (${label})`, system: "Gatehouse" },
   },

@@ -30,7 +30,10 @@ export type MailEvent =
   | { type: "2fa.recovery_code_used"; remaining: number }
   | { type: "2fa.recovery_codes_regenerated" }
   | { type: "org.require_2fa_changed"; enabled: boolean; by: AuditActor }
-  | { type: "pairing.link"; expiresAt: number };
+  | { type: "pairing.link"; expiresAt: number }
+  | { type: "account.locked"; cause: "password" | "code" }
+  | { type: "account.locked_out" }
+  | { type: "account.locked_out_admin"; who: string };
 
 export function mailLocale(value: string | null | undefined): MailLocale {
   return value === "fr" ? "fr" : "en";
@@ -75,6 +78,15 @@ function partsOf(t: MailCopy, event: MailEvent, org: string): Parts {
         subject: t.enforcement.subject(event.enabled),
         paragraphs: [capitalize(t.enforcement.body(event.enabled, actorName(t, event.by), org))],
       };
+    case "account.locked":
+      return {
+        subject: t.locked.subject,
+        paragraphs: [event.cause === "code" ? t.locked.afterCodes : t.locked.afterPasswords, t.locked.advice],
+      };
+    case "account.locked_out":
+      return { subject: t.lockedOut.subject, paragraphs: [t.lockedOut.body, t.locked.advice] };
+    case "account.locked_out_admin":
+      return { subject: t.lockedOut.adminSubject(event.who), paragraphs: [t.lockedOut.adminBody(event.who, org)] };
     case "pairing.link":
       return {
         subject: t.pairing.subject,

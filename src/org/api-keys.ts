@@ -1,4 +1,5 @@
-// API keys: stored only as keyed hashes, found by that hash (an index, no scan), with name, role and lastUsedAt.
+// API keys: stored only as keyed hashes, found by that hash (an index, no scan), with name, role, lastUsedAt and
+// an expiry; a key acts for the user who made it and dies with that user's admin role.
 import type { Role } from "./results";
 import { all, first } from "./store";
 
@@ -10,6 +11,7 @@ interface ApiKeyRow extends Record<string, SqlStorageValue> {
   created_by: string;
   created_at: number;
   last_used_at: number | null;
+  expires_at: number;
 }
 
 export interface ApiKeyInfo {
@@ -19,6 +21,7 @@ export interface ApiKeyInfo {
   createdBy: string;
   createdAt: string;
   lastUsedAt: string | null;
+  expiresAt: string;
 }
 
 /** lastUsedAt is written at most this often so a busy script does not turn every call into a write. */
@@ -32,22 +35,24 @@ function toInfo(r: ApiKeyRow): ApiKeyInfo {
     createdBy: r.created_by,
     createdAt: new Date(r.created_at).toISOString(),
     lastUsedAt: r.last_used_at ? new Date(r.last_used_at).toISOString() : null,
+    expiresAt: new Date(r.expires_at).toISOString(),
   };
 }
 
 export function insertApiKey(
   sql: SqlStorage,
-  k: { id: string; keyHash: string; name: string; role: Role; createdBy: string },
+  k: { id: string; keyHash: string; name: string; role: Role; createdBy: string; expiresAt: number },
   now: number,
 ): void {
   sql.exec(
-    "INSERT INTO api_keys (id, key_hash, name, role, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+    "INSERT INTO api_keys (id, key_hash, name, role, created_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
     k.id,
     k.keyHash,
     k.name,
     k.role,
     k.createdBy,
     now,
+    k.expiresAt,
   );
 }
 
@@ -60,10 +65,10 @@ export function findApiKeyById(sql: SqlStorage, id: string): ApiKeyInfo | undefi
   return row && toInfo(row);
 }
 
-/** The key with this hash, marking it used. */
+/** The unexpired key with this hash, marking it used. */
 export function useApiKey(sql: SqlStorage, keyHash: string, now: number): ApiKeyInfo | undefined {
   const row = first<ApiKeyRow>(sql, "SELECT * FROM api_keys WHERE key_hash = ?", keyHash);
-  if (!row) return undefined;
+  if (!row || row.expires_at <= now) return undefined;
   if (!row.last_used_at || now - row.last_used_at >= LAST_USED_GRANULARITY_MS) {
     sql.exec("UPDATE api_keys SET last_used_at = ? WHERE id = ?", now, row.id);
     row.last_used_at = now;
@@ -73,4 +78,10 @@ export function useApiKey(sql: SqlStorage, keyHash: string, now: number): ApiKey
 
 export function deleteApiKey(sql: SqlStorage, id: string): boolean {
   return sql.exec("DELETE FROM api_keys WHERE id = ?", id).rowsWritten > 0;
+}
+
+/** A user's keys whose role is above `role`: the admin keys of someone who is no longer an admin. */
+export function keysAboveRole(sql: SqlStorage, userId: string, role: Role): ApiKeyInfo[] {
+  if (role === "admin") return [];
+  return all<ApiKeyRow>(sql, "SELECT * FROM api_keys WHERE created_by = ? AND role = 'admin'", userId).map(toInfo);
 }

@@ -12,6 +12,8 @@ export type AuditType =
   | "login.succeeded"
   | "login.failed"
   | "account.locked"
+  | "account.locked_out"
+  | "account.unlocked"
   | "session.revoked"
   | "2fa.enabled"
   | "2fa.disabled"

@@ -9,10 +9,12 @@ import { deliverDue } from "../mail/deliver";
 import { chooseTransport, type MailTransport } from "../mail/transport";
 import { applyMigrations } from "../storage/migrate";
 import * as admin from "./actions/admin";
+import * as apiKeys from "./actions/api-keys";
 import * as identity from "./actions/identity";
 import * as password from "./actions/password";
 import * as pairing from "./actions/pairing";
 import * as signIn from "./actions/sign-in";
+import * as stepUp from "./actions/step-up";
 import * as twoFactor from "./actions/two-factor";
 import { listEvents, trimEvents } from "./audit";
 import { deleteOldChallenges } from "./challenges";
@@ -21,7 +23,7 @@ import { ORG_MIGRATIONS } from "./migrations";
 import { listDevOutbox, listOutbox, nextMailAt, trimOutbox } from "./outbox";
 import { deleteOldPairings } from "./pairing";
 import { recoveryStatus } from "./recovery-codes";
-import type { AuditActor, RequestMeta } from "./results";
+import type { AuditActor, Caller, RequestMeta } from "./results";
 import { deleteExpiredSessions, sessionPolicy } from "./sessions";
 import { readOrg } from "./settings";
 import type { Store } from "./store";
@@ -114,7 +116,7 @@ export class OrgDurableObject extends DurableObject<Env> {
   }
 
   changePassword(input: Parameters<typeof password.changePassword>[1]) {
-    return password.changePassword(this.store, input);
+    return this.mailing(password.changePassword(this.store, input));
   }
 
   changeRole(input: Parameters<typeof admin.changeRole>[1]) {
@@ -133,11 +135,12 @@ export class OrgDurableObject extends DurableObject<Env> {
   // --- sign-in ---
 
   completePasswordStep(input: signIn.PasswordOutcome) {
-    return signIn.completePasswordStep(this.store, input);
+    // Any failure may lock the account, and a lock mails the user: make sure the alarm will send it.
+    return this.mailing(signIn.completePasswordStep(this.store, input));
   }
 
   completeTotpStep(input: Parameters<typeof signIn.completeTotpStep>[1]) {
-    return signIn.completeTotpStep(this.store, input);
+    return this.mailing(signIn.completeTotpStep(this.store, input));
   }
 
   completeRecoveryStep(input: Parameters<typeof signIn.completeRecoveryStep>[1]) {
@@ -159,7 +162,7 @@ export class OrgDurableObject extends DurableObject<Env> {
   // --- two-factor ---
 
   beginEnrollment(userId: string, sealed: Sealed, via: Parameters<typeof twoFactor.beginEnrollment>[3]) {
-    return twoFactor.beginEnrollment(this.store, userId, sealed, via);
+    return this.mailing(twoFactor.beginEnrollment(this.store, userId, sealed, via));
   }
 
   confirmEnrollment(input: Parameters<typeof twoFactor.confirmEnrollment>[1]) {
@@ -178,8 +181,13 @@ export class OrgDurableObject extends DurableObject<Env> {
     return this.mailing(twoFactor.disableTwoFactor(this.store, input));
   }
 
-  resetTwoFactor(input: { userId: string; actor: AuditActor; meta: RequestMeta }) {
+  resetTwoFactor(input: { userId: string; caller: Caller; actor: AuditActor; meta: RequestMeta }) {
     return this.mailing(twoFactor.resetTwoFactor(this.store, input));
+  }
+
+  /** Step-up: checks a current code (or, without 2FA, the password) for a live session, which becomes fresh. */
+  stepUp(input: Parameters<typeof stepUp.stepUp>[1]) {
+    return this.mailing(stepUp.stepUp(this.store, input));
   }
 
   // --- pairing links and mail ---
@@ -213,16 +221,21 @@ export class OrgDurableObject extends DurableObject<Env> {
     return admin.compliance(this.store);
   }
 
-  createApiKey(input: Parameters<typeof admin.createApiKey>[1]) {
-    return admin.createApiKey(this.store, input);
+  createApiKey(input: Parameters<typeof apiKeys.createApiKey>[1]) {
+    return apiKeys.createApiKey(this.store, input);
   }
 
   listApiKeys() {
-    return admin.listApiKeys(this.store.sql);
+    return apiKeys.listApiKeys(this.store.sql);
   }
 
   revokeApiKey(input: { id: string; actor: AuditActor; meta: RequestMeta }) {
-    return admin.revokeApiKey(this.store, input);
+    return apiKeys.revokeApiKey(this.store, input);
+  }
+
+  /** Lifts a user's locks, the lasting one included (not one's own; an admin's only with step-up). */
+  unlockUser(input: Parameters<typeof admin.unlockUser>[1]) {
+    return admin.unlockUser(this.store, input);
   }
 
   auditEvents(limit: number, before?: number) {

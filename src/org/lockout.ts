@@ -1,33 +1,60 @@
-// Consecutive-failure counters and the lock they set (API.md: 10 wrong in a row -> 429 for 15 minutes).
-// Passwords and second factors count apart, share one lock, and a correct password does not lift it.
-import { LOCKOUT_SECONDS, MAX_CONSECUTIVE_FAILURES } from "../constants";
+// Consecutive-failure counters and the locks they set (API.md): 10 wrong in a row lock sign-in for 15 minutes
+// (429); 100 wrong second factors in a row, however spread over time, lock it until an admin unlocks or support
+// resets 2FA (423). Passwords and second factors count apart and share the locks; a correct password lifts none.
+import { LOCKOUT_SECONDS, MAX_CONSECUTIVE_FAILURES, MAX_SECOND_FACTOR_FAILURES } from "../constants";
 import type { UserRow } from "./users";
 
 export type FailureKind = "password" | "code";
 
-/** Seconds until the user's lock ends, or 0 when not locked. */
+/** What a counted failure did: nothing more, a 15-minute lock, or the lasting lock. */
+export type FailureEffect = "counted" | "locked" | "locked_out";
+
+/** Seconds until the user's 15-minute lock ends, or 0 when not locked. */
 export function lockedFor(user: Pick<UserRow, "locked_until">, now: number): number {
   return user.locked_until > now ? Math.ceil((user.locked_until - now) / 1000) : 0;
 }
 
-/** Counts a failure; returns true when this failure locked the account. */
-export function recordFailure(sql: SqlStorage, user: UserRow, kind: FailureKind, now: number): boolean {
+/** True while the lasting lock holds (only an admin's unlock or a 2FA reset lifts it). */
+export function lockedOut(user: Pick<UserRow, "lasting_lock_at">): boolean {
+  return user.lasting_lock_at !== null;
+}
+
+/** Counts a failure; says whether it locked the account, and how. */
+export function recordFailure(sql: SqlStorage, user: UserRow, kind: FailureKind, now: number): FailureEffect {
+  if (kind === "code") {
+    // The streak survives the 15-minute locks: without it, a password holder gets 960 guesses a day forever.
+    const streak = user.code_failure_streak + 1;
+    if (streak >= MAX_SECOND_FACTOR_FAILURES) {
+      sql.exec(
+        "UPDATE users SET code_failure_streak = ?, failed_codes = 0, lasting_lock_at = COALESCE(lasting_lock_at, ?) WHERE id = ?",
+        streak,
+        now,
+        user.id,
+      );
+      return user.lasting_lock_at === null ? "locked_out" : "counted";
+    }
+    sql.exec("UPDATE users SET code_failure_streak = ? WHERE id = ?", streak, user.id);
+  }
   const column = kind === "password" ? "failed_passwords" : "failed_codes";
   const count = user[column] + 1;
   if (count >= MAX_CONSECUTIVE_FAILURES) {
     // The lock starts a fresh count: after it ends, another 10 failures are needed to lock again.
     sql.exec(`UPDATE users SET ${column} = 0, locked_until = ? WHERE id = ?`, now + LOCKOUT_SECONDS * 1000, user.id);
-    return true;
+    return "locked";
   }
   sql.exec(`UPDATE users SET ${column} = ? WHERE id = ?`, count, user.id);
-  return false;
+  return "counted";
 }
 
 export function recordSuccess(sql: SqlStorage, userId: string, kind: FailureKind): void {
-  const column = kind === "password" ? "failed_passwords" : "failed_codes";
-  sql.exec(`UPDATE users SET ${column} = 0 WHERE id = ?`, userId);
+  if (kind === "password") sql.exec("UPDATE users SET failed_passwords = 0 WHERE id = ?", userId);
+  else sql.exec("UPDATE users SET failed_codes = 0, code_failure_streak = 0 WHERE id = ?", userId);
 }
 
+/** Lifts every lock and counter: an admin's unlock, or a reset of the user's 2FA. */
 export function clearLock(sql: SqlStorage, userId: string): void {
-  sql.exec("UPDATE users SET failed_passwords = 0, failed_codes = 0, locked_until = 0 WHERE id = ?", userId);
+  sql.exec(
+    "UPDATE users SET failed_passwords = 0, failed_codes = 0, locked_until = 0, code_failure_streak = 0, lasting_lock_at = NULL WHERE id = ?",
+    userId,
+  );
 }

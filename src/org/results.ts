@@ -18,6 +18,12 @@ export interface AuditActor {
   label?: string;
 }
 
+/**
+ * Who asks for an administrative change, for the rules that depend on it: a person's session (and whether it
+ * stepped up: API.md), an API key (acting for the admin who made it, never asked for a second factor), or support.
+ */
+export type Caller = { kind: "operator" } | { kind: "session"; userId: string; steppedUp: boolean } | { kind: "api_key"; userId: string };
+
 /** Where a request came from, for the audit log. */
 export interface RequestMeta {
   ip?: string;

@@ -11,6 +11,8 @@ export interface SessionRow extends Record<string, SqlStorageValue> {
   created_at: number;
   last_seen_at: number;
   expires_at: number;
+  /** When a factor was last checked for this session: at sign-in, then at each step-up (schema step 5). */
+  verified_at: number;
 }
 
 export interface SessionPolicy {
@@ -39,7 +41,8 @@ export function createSession(
   meta: RequestMeta,
 ): void {
   sql.exec(
-    "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at, ip, user_agent) VALUES (?, ?, ?, ?, ?, ?, ?)",
+    `INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at, ip, user_agent, verified_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     tokenHash,
     userId,
     now,
@@ -47,6 +50,7 @@ export function createSession(
     now + policy.absoluteMs,
     meta.ip ?? null,
     meta.userAgent ?? null,
+    now,
   );
 }
 
@@ -62,6 +66,11 @@ export function findLiveSession(sql: SqlStorage, tokenHash: string, now: number,
     sql.exec("UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?", now, tokenHash);
   }
   return row;
+}
+
+/** Step-up: a factor was just checked for this live session of this user; false when there is no such session. */
+export function markSessionVerified(sql: SqlStorage, tokenHash: string, userId: string, now: number): boolean {
+  return sql.exec("UPDATE sessions SET verified_at = ? WHERE token_hash = ? AND user_id = ?", now, tokenHash, userId).rowsWritten > 0;
 }
 
 export function revokeSession(sql: SqlStorage, tokenHash: string): void {

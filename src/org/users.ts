@@ -15,6 +15,12 @@ export interface UserRow extends Record<string, SqlStorageValue> {
   locked_until: number;
   /** Language of the user's emails, "en" or "fr" (schema step 4). */
   locale: string;
+  /** Wrong second factors in a row, across the 15-minute locks (schema step 5). */
+  code_failure_streak: number;
+  /** Set when the streak reached 100: sign-in answers 423 until an admin unlocks (schema step 5). */
+  lasting_lock_at: number | null;
+  /** When the "you were locked out" mail last went out. */
+  lock_mailed_at: number | null;
 }
 
 export function findUser(sql: SqlStorage, id: string): UserRow | undefined {
@@ -48,6 +54,8 @@ export function publicUser(u: UserRow): UserInfo {
 export interface UserListEntry extends UserInfo {
   twoFactorEnabled: boolean;
   lastLoginAt: string | null;
+  /** Under the lasting lock (100 wrong second factors in a row): only an admin's unlock or a reset lifts it. */
+  locked: boolean;
 }
 
 export function listUsers(sql: SqlStorage): UserListEntry[] {
@@ -59,6 +67,7 @@ export function listUsers(sql: SqlStorage): UserListEntry[] {
     ...publicUser(u),
     twoFactorEnabled: u.enabled === 1,
     lastLoginAt: u.last_login_at ? new Date(u.last_login_at).toISOString() : null,
+    locked: u.lasting_lock_at !== null,
   }));
 }
 

@@ -5,9 +5,10 @@ import type { AppEnv } from "../env";
 import { ApiError } from "../errors";
 import { sendPairingLink } from "../flows/pairing";
 import { changePassword } from "../flows/password";
-import { assertCanStartEnrollment } from "../flows/sessions";
+import { requireStepUp } from "../flows/step-up";
 import { confirmEnrollment, disableTwoFactor, regenerateRecoveryCodes, startEnrollment } from "../flows/two-factor";
 import { auditActor, effectiveRole, sessionOnly, signedIn } from "../http/actor";
+import { setSessionCookie } from "../http/cookies";
 import * as f from "../http/fields";
 import { requestMeta } from "../http/meta";
 import { json } from "../http/validate";
@@ -42,14 +43,16 @@ export const meRoutes = new Hono<AppEnv>()
       ...(identity.apiKey ? { apiKey: { id: identity.apiKey.id, name: identity.apiKey.name } } : {}),
     });
   })
-  .post("/2fa/setup", async (c) => {
+  .post("/2fa/setup", json(f.stepUpBody), async (c) => {
     const actor = sessionOnly(c);
-    assertCanStartEnrollment(actor.identity);
+    if (actor.identity.twoFactor.enabled) throw new ApiError("already_enrolled");
+    // Binding an authenticator needs prior authentication (NIST SP 800-63B 6.1.2.1): a stale session re-proves it.
+    await requireStepUp(c.env, actor, c.req.valid("json"), requestMeta(c));
     return c.json(await startEnrollment(c.env, actor.route, actor.identity.user.id));
   })
   .post("/2fa/confirm", json(currentCodeBody), async (c) => {
     const actor = sessionOnly(c);
-    const codes = await confirmEnrollment(
+    const { recoveryCodes, sessionToken } = await confirmEnrollment(
       c.env,
       actor.route,
       actor.identity.user.id,
@@ -57,7 +60,9 @@ export const meRoutes = new Hono<AppEnv>()
       actor.tokenHash,
       requestMeta(c),
     );
-    return c.json({ recoveryCodes: codes });
+    // A new session token with the new factor (API.md): the old cookie no longer works.
+    setSessionCookie(c, sessionToken);
+    return c.json({ recoveryCodes });
   })
   .post("/2fa/pairing-link", async (c) => {
     // No step-up here, unlike setup: the link goes to the account's own mailbox, which is the second proof.

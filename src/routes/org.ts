@@ -1,15 +1,18 @@
 // Org administration (API.md, fourth table): an admin's session or an admin API key; technicians get 403.
 import { Hono } from "hono";
 import { z } from "zod";
-import { AUDIT_PAGE_DEFAULT, AUDIT_PAGE_MAX } from "../constants";
+import { API_KEY_DEFAULT_DAYS, API_KEY_MAX_DAYS, AUDIT_PAGE_DEFAULT, AUDIT_PAGE_MAX } from "../constants";
 import type { AppEnv } from "../env";
 import { ApiError } from "../errors";
 import { createUser } from "../flows/accounts";
 import { createApiKey } from "../flows/api-keys";
 import { unwrap } from "../flows/outcomes";
 import { sendPairingLink } from "../flows/pairing";
+import { callerOf, requireStepUp } from "../flows/step-up";
 import { resetTwoFactor } from "../flows/two-factor";
 import { adminOnly, auditActor } from "../http/actor";
+import { issueCredential } from "../http/credentials";
+import { setSessionCookie } from "../http/cookies";
 import * as f from "../http/fields";
 import { requestMeta } from "../http/meta";
 import { json, validate } from "../http/validate";
@@ -17,9 +20,21 @@ import { orgStub } from "../org/stub";
 import type { SignedIn } from "../http/actor";
 
 export const settingsBody = z.strictObject({ require2fa: z.boolean().optional(), totpPeriod: f.totpPeriod.optional() });
-export const newUserBody = z.object({ email: f.email, password: f.password, name: f.personName.optional(), role: f.role });
-export const userPatchBody = z.strictObject({ role: f.role });
-export const apiKeyBody = z.object({ name: z.string().trim().min(1).max(100), role: f.role });
+export const newUserBody = z.object({
+  email: f.email,
+  password: f.password,
+  name: f.personName.optional(),
+  role: f.role,
+  // Step-up proof, needed by a session that makes someone an admin.
+  code: f.stepUp.code,
+});
+export const userPatchBody = z.strictObject({ role: f.role, ...f.stepUp });
+export const apiKeyBody = z.object({
+  name: z.string().trim().min(1).max(100),
+  role: f.role,
+  expiresInDays: z.number().int().min(1).max(API_KEY_MAX_DAYS).optional(),
+  ...f.stepUp,
+});
 const idParam = z.object({ id: f.id });
 const auditQuery = z.object({
   limit: z.coerce.number().int().min(1).max(AUDIT_PAGE_MAX).optional(),
@@ -47,23 +62,42 @@ export const orgRoutes = new Hono<AppEnv>()
   })
   .post("/users", json(newUserBody), async (c) => {
     const actor = adminOnly(c);
-    const user = await createUser(c.env, actor.route, c.req.valid("json"), auditActor(actor), requestMeta(c));
+    const { code, ...input } = c.req.valid("json");
+    const meta = requestMeta(c);
+    const user = await createUser(c.env, actor.route, input, await callerOf(c.env, actor, { code }, meta), auditActor(actor), meta);
     return c.json(user, 201);
   })
   .patch("/users/:id", validate("param", idParam), json(userPatchBody), async (c) => {
     const actor = adminOnly(c);
+    const { role, ...proof } = c.req.valid("json");
+    const meta = requestMeta(c);
+    // Issued up front: if the caller changes their own role, this token replaces their session (API.md).
+    const next = actor.kind === "session" ? await issueCredential(c.env.HASH_KEY, "gs", actor.route) : null;
     const result = await stubOf(c, actor).changeRole({
       userId: c.req.valid("param").id,
-      role: c.req.valid("json").role,
+      role,
+      caller: await callerOf(c.env, actor, proof, meta),
+      ...(next ? { rotate: { tokenHash: next.hash } } : {}),
       actor: auditActor(actor),
-      meta: requestMeta(c),
+      meta,
     });
     if (!result.ok && result.reason === "conflict") throw new ApiError("conflict", "An org must keep at least one admin.");
-    return c.json(unwrap(result));
+    const { user, rotated } = unwrap(result);
+    if (rotated && next) setSessionCookie(c, next.token);
+    return c.json(user);
   })
-  .post("/users/:id/2fa/reset", validate("param", idParam), async (c) => {
+  .post("/users/:id/2fa/reset", validate("param", idParam), json(f.stepUpBody), async (c) => {
     const actor = adminOnly(c);
-    await resetTwoFactor(c.env, actor.route, c.req.valid("param").id, auditActor(actor), requestMeta(c));
+    const meta = requestMeta(c);
+    const caller = await callerOf(c.env, actor, c.req.valid("json"), meta);
+    await resetTwoFactor(c.env, actor.route, c.req.valid("param").id, caller, auditActor(actor), meta);
+    return c.body(null, 204);
+  })
+  .post("/users/:id/unlock", validate("param", idParam), json(f.stepUpBody), async (c) => {
+    const actor = adminOnly(c);
+    const meta = requestMeta(c);
+    const caller = await callerOf(c.env, actor, c.req.valid("json"), meta);
+    unwrap(await stubOf(c, actor).unlockUser({ userId: c.req.valid("param").id, caller, actor: auditActor(actor), meta }));
     return c.body(null, 204);
   })
   .post("/users/:id/2fa/pairing-link", validate("param", idParam), async (c) => {
@@ -75,19 +109,27 @@ export const orgRoutes = new Hono<AppEnv>()
   })
   .get("/api-keys", async (c) => {
     const keys = await stubOf(c, adminOnly(c)).listApiKeys();
-    return c.json({ apiKeys: keys.map(({ id, name, role, createdAt, lastUsedAt }) => ({ id, name, role, createdAt, lastUsedAt })) });
+    return c.json({
+      apiKeys: keys.map(({ id, name, role, createdAt, lastUsedAt, expiresAt, createdBy }) => ({
+        id,
+        name,
+        role,
+        createdAt,
+        lastUsedAt,
+        expiresAt,
+        createdBy,
+      })),
+    });
   })
   .post("/api-keys", json(apiKeyBody), async (c) => {
     const actor = adminOnly(c);
-    const body = c.req.valid("json");
-    const key = await createApiKey(
-      c.env,
-      actor.route,
-      { name: body.name, role: body.role, createdBy: actor.identity.user.id },
-      auditActor(actor),
-      requestMeta(c),
-    );
-    return c.json(key, 201);
+    // A key is a lasting credential that is never asked for a second factor: keys cannot make keys.
+    if (actor.kind !== "session") throw new ApiError("forbidden", "API keys are created from a signed-in session, not with an API key.");
+    const { name, role, expiresInDays, ...proof } = c.req.valid("json");
+    const meta = requestMeta(c);
+    await requireStepUp(c.env, actor, proof, meta);
+    const input = { name, role, createdBy: actor.identity.user.id, expiresInDays: expiresInDays ?? API_KEY_DEFAULT_DAYS };
+    return c.json(await createApiKey(c.env, actor.route, input, auditActor(actor), meta), 201);
   })
   .delete("/api-keys/:id", validate("param", idParam), async (c) => {
     const actor = adminOnly(c);

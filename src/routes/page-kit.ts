@@ -5,11 +5,13 @@ import type { JSX } from "hono/jsx/jsx-runtime";
 import { CHALLENGE_TTL_SECONDS } from "../constants";
 import type { AppEnv } from "../env";
 import { ApiError } from "../errors";
+import type { StepUpProof } from "../flows/step-up";
 import { type Actor, effectiveRole, resolveActor } from "../http/actor";
 import { csrfToken, csrfValid, CSRF_FIELD } from "../ui/csrf";
 import type { Catalog } from "../ui/i18n/en";
 import { catalog, chooseLang } from "../ui/lang";
 import type { PageCtx } from "../ui/layout";
+import type { StepUpAsk } from "../ui/step-up";
 import { MessagePage } from "../ui/pages/sign-in";
 
 export type SessionActor = Extract<Actor, { kind: "session" }>;
@@ -92,7 +94,7 @@ export async function pageCtx(c: C, path?: string): Promise<PageCtx> {
   };
 }
 
-export async function render(c: C, node: JSX.Element, status: 200 | 400 | 401 | 403 | 404 | 409 | 429 = 200) {
+export async function render(c: C, node: JSX.Element, status: 200 | 400 | 401 | 403 | 404 | 409 | 423 | 429 = 200) {
   return c.html(`<!doctype html>${(await node).toString()}`, status);
 }
 
@@ -126,6 +128,10 @@ export function messageFor(t: Catalog, err: unknown): string {
   switch (err.code) {
     case "too_many_attempts":
       return t.errors.too_many_attempts(Math.max(1, Math.ceil((err.retryAfterSeconds ?? 60) / 60)));
+    case "account_locked":
+      return t.errors.account_locked;
+    case "step_up_required":
+      return t.stepUp.needed;
     case "invalid_credentials":
     case "invalid_code":
     case "conflict":
@@ -141,9 +147,25 @@ export function messageFor(t: Catalog, err: unknown): string {
   }
 }
 
-export function statusOf(err: unknown): 400 | 401 | 403 | 404 | 409 | 429 {
+export function statusOf(err: unknown): 400 | 401 | 403 | 404 | 409 | 423 | 429 {
   const s = err instanceof ApiError ? err.status : 400;
-  return s === 401 || s === 403 || s === 404 || s === 409 || s === 429 ? s : 400;
+  return s === 401 || s === 403 || s === 404 || s === 409 || s === 423 || s === 429 ? s : 400;
+}
+
+/** The step-up proof a page form carries, in the API's own field names (`code`, `password`). */
+export function stepUpProofOf(form: Record<string, string>): StepUpProof {
+  return { code: form.code?.replace(/\s+/g, "") || undefined, password: form.password || undefined };
+}
+
+/**
+ * The step-up prompt to show in place after `err` (or before any attempt when `err` is undefined and the
+ * session is stale); undefined when the failure was something else.
+ */
+export function stepUpAskAfter(c: C, t: Catalog, err: unknown, proof: StepUpProof): StepUpAsk | undefined {
+  if (!(err instanceof ApiError) || err.code !== "step_up_required") return undefined;
+  const withCode = sessionOf(c).identity.twoFactor.enabled;
+  const tried = withCode ? !!proof.code : !!proof.password;
+  return { withCode, error: tried ? (withCode ? t.stepUp.wrongCode : t.stepUp.wrongPassword) : t.stepUp.needed };
 }
 
 // The sign-in challenge between page steps: a signed, short-lived JWT (never a session), kept in a strict,

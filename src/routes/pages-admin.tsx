@@ -3,27 +3,44 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { AUDIT_PAGE_DEFAULT } from "../constants";
 import type { AppEnv } from "../env";
+import { nowMs } from "../clock";
 import { createApiKey } from "../flows/api-keys";
 import { createUser } from "../flows/accounts";
 import { unwrap } from "../flows/outcomes";
+import { callerOf, freshSession, requireStepUp } from "../flows/step-up";
 import { resetTwoFactor } from "../flows/two-factor";
 import { auditActor } from "../http/actor";
 import * as f from "../http/fields";
 import { requestMeta } from "../http/meta";
 import { orgStub } from "../org/stub";
-import { ApiKeysPage } from "../ui/pages/api-keys";
+import { ApiKeysPage, type CreateKeyForm } from "../ui/pages/api-keys";
+import { apiKeyBody } from "./org";
 import { AuditPage } from "../ui/pages/audit";
 import { SettingsPage } from "../ui/pages/settings";
 import { MessagePage } from "../ui/pages/sign-in";
-import { type AddUserForm, ResetConfirmPage, UsersPage } from "../ui/pages/users";
-import { csrf, formField, formOf, messageFor, needAdmin, page, pageCtx, render, type SessionActor, sessionOf, statusOf } from "./page-kit";
+import { type AddUserForm, UserActionConfirmPage, UsersPage } from "../ui/pages/users";
+import {
+  csrf,
+  formField,
+  formOf,
+  messageFor,
+  needAdmin,
+  page,
+  pageCtx,
+  render,
+  type SessionActor,
+  sessionOf,
+  statusOf,
+  stepUpAskAfter,
+  stepUpProofOf,
+} from "./page-kit";
 
 const stubOf = (env: AppEnv["Bindings"], actor: SessionActor) => orgStub(env, actor.route.slug, actor.route.jurisdiction);
 
 async function usersPage(c: Parameters<typeof pageCtx>[0], form: AddUserForm, status: Parameters<typeof render>[2] = 200) {
   const actor = sessionOf(c);
   const ctx = await pageCtx(c, "/users");
-  const notices: Record<string, string> = { added: ctx.t.users.added, reset: ctx.t.users.resetDone };
+  const notices: Record<string, string> = { added: ctx.t.users.added, reset: ctx.t.users.resetDone, unlocked: ctx.t.users.unlockDone };
   const users = await stubOf(c.env, actor).listUsers();
   const notice = notices[c.req.query("m") ?? ""];
   return render(c, UsersPage({ ctx, users, selfId: actor.identity.user.id, form, notice }), status);
@@ -31,13 +48,63 @@ async function usersPage(c: Parameters<typeof pageCtx>[0], form: AddUserForm, st
 
 async function apiKeysPage(
   c: Parameters<typeof pageCtx>[0],
-  extra: { newKey?: string; nameError?: string },
+  extra: { newKey?: string; form?: CreateKeyForm },
   status: Parameters<typeof render>[2] = 200,
 ) {
   const ctx = await pageCtx(c, "/api-keys");
-  const keys = await stubOf(c.env, sessionOf(c)).listApiKeys();
+  const actor = sessionOf(c);
+  const stub = stubOf(c.env, actor);
+  const [keys, users] = await Promise.all([stub.listApiKeys(), stub.listUsers()]);
   const notice = c.req.query("m") === "revoked" ? ctx.t.apiKeys.revoked : undefined;
-  return render(c, ApiKeysPage({ ctx, keys, notice, ...extra }), status);
+  const people = Object.fromEntries(users.map((u) => [u.id, u.email]));
+  // A stale session sees the step-up prompt in the create form before it submits (API.md step-up).
+  const form = extra.form ?? {
+    values: {},
+    stepUp: freshSession(c.env, actor) ? undefined : { withCode: actor.identity.twoFactor.enabled },
+  };
+  return render(c, ApiKeysPage({ ctx, keys, people, now: nowMs(), notice, newKey: extra.newKey, form }), status);
+}
+
+/** Reset 2FA and Unlock: a confirmation page, then the action; both follow org/actions/access.ts. */
+function userActionPages(action: "reset-2fa" | "unlock") {
+  const target = async (c: Parameters<typeof pageCtx>[0]) =>
+    (await stubOf(c.env, sessionOf(c)).listUsers()).find((u) => u.id === c.req.param("id"));
+  const confirmPage = async (
+    c: Parameters<typeof pageCtx>[0],
+    stepUp: Parameters<typeof UserActionConfirmPage>[0]["stepUp"],
+    status: 200 | 403 | 404 = 200,
+  ) => {
+    const ctx = await pageCtx(c, `/users/${encodeURIComponent(c.req.param("id") ?? "")}/${action}`);
+    const user = await target(c);
+    if (!user) return render(c, MessagePage({ ctx, title: ctx.t.errorTitle, message: ctx.t.errors.not_found }), 404);
+    if (user.id === sessionOf(c).identity.user.id) {
+      return render(c, MessagePage({ ctx, title: ctx.t.errorTitle, message: ctx.t.errors.forbiddenSelf }), 403);
+    }
+    // An admin's factors or lock change only with step-up: asked in place when the session is stale.
+    const ask =
+      stepUp ??
+      (user.role === "admin" && !freshSession(c.env, sessionOf(c)) ? { withCode: sessionOf(c).identity.twoFactor.enabled } : undefined);
+    return render(c, UserActionConfirmPage({ ctx, user, action, stepUp: ask }), status);
+  };
+  return new Hono<AppEnv>()
+    .get(`/users/:id/${action}`, page, needAdmin, (c) => confirmPage(c, undefined))
+    .post(`/users/:id/${action}`, page, needAdmin, csrf, async (c) => {
+      const actor = sessionOf(c);
+      const proof = stepUpProofOf(await formOf(c));
+      const ctx = await pageCtx(c, "/users");
+      try {
+        const meta = requestMeta(c);
+        const caller = await callerOf(c.env, actor, proof, meta);
+        const userId = formField(f.id, c.req.param("id"));
+        if (action === "reset-2fa") await resetTwoFactor(c.env, actor.route, userId, caller, auditActor(actor), meta);
+        else unwrap(await stubOf(c.env, actor).unlockUser({ userId, caller, actor: auditActor(actor), meta }));
+        return c.redirect(`/users?m=${action === "reset-2fa" ? "reset" : "unlocked"}`, 303);
+      } catch (err) {
+        const stepUp = stepUpAskAfter(c, ctx.t, err, proof);
+        if (stepUp) return confirmPage(c, stepUp, 403);
+        return render(c, MessagePage({ ctx, title: ctx.t.errorTitle, message: messageFor(ctx.t, err) }), statusOf(err));
+      }
+    });
 }
 
 export const adminPages = new Hono<AppEnv>()
@@ -55,31 +122,25 @@ export const adminPages = new Hono<AppEnv>()
     if (!name.success) errors.name = t.errors.invalid_request;
     if (!email.success || !password.success || !name.success) return usersPage(c, { values, errors }, 400);
     const actor = sessionOf(c);
+    // The form's password is the new user's: the step-up proof here is the code only.
+    const proof = { code: stepUpProofOf(form).code };
     try {
       const input = { email: email.data, password: password.data, name: name.data || undefined, role: formField(f.role, values.role) };
-      await createUser(c.env, actor.route, input, auditActor(actor), requestMeta(c));
+      const meta = requestMeta(c);
+      await createUser(c.env, actor.route, input, await callerOf(c.env, actor, proof, meta), auditActor(actor), meta);
       return c.redirect("/users?m=added", 303);
     } catch (err) {
+      const stepUp = stepUpAskAfter(c, t, err, proof);
+      if (stepUp) {
+        const errors = stepUp.withCode ? {} : { form: t.stepUp.noProofForAdmin };
+        return usersPage(c, { values, errors, stepUp }, 403);
+      }
       const message = messageFor(t, err);
       return usersPage(c, { values, errors: statusOf(err) === 409 ? { email: message } : { form: message } }, statusOf(err));
     }
   })
-  .get("/users/:id/reset-2fa", page, needAdmin, async (c) => {
-    const ctx = await pageCtx(c);
-    const user = (await stubOf(c.env, sessionOf(c)).listUsers()).find((u) => u.id === c.req.param("id"));
-    if (!user) return render(c, MessagePage({ ctx, title: ctx.t.errorTitle, message: ctx.t.errors.not_found }), 404);
-    return render(c, ResetConfirmPage({ ctx, user }));
-  })
-  .post("/users/:id/reset-2fa", page, needAdmin, csrf, async (c) => {
-    const actor = sessionOf(c);
-    try {
-      await resetTwoFactor(c.env, actor.route, formField(f.id, c.req.param("id")), auditActor(actor), requestMeta(c));
-      return c.redirect("/users?m=reset", 303);
-    } catch (err) {
-      const ctx = await pageCtx(c, "/users");
-      return render(c, MessagePage({ ctx, title: ctx.t.errorTitle, message: messageFor(ctx.t, err) }), statusOf(err));
-    }
-  })
+  .route("/", userActionPages("reset-2fa"))
+  .route("/", userActionPages("unlock"))
   .get("/settings", page, needAdmin, async (c) => {
     const actor = sessionOf(c);
     const ctx = await pageCtx(c);
@@ -118,16 +179,27 @@ export const adminPages = new Hono<AppEnv>()
       .min(1)
       .max(100)
       .safeParse(form.name ?? "");
-    if (!name.success) return apiKeysPage(c, { nameError: t.errors.required }, 400);
-    const role = form.role === "admin" ? "admin" : "technician";
-    const created = await createApiKey(
-      c.env,
-      actor.route,
-      { name: name.data, role, createdBy: actor.identity.user.id },
-      auditActor(actor),
-      requestMeta(c),
-    );
-    return apiKeysPage(c, { newKey: created.key });
+    // The API's own rules: an unknown role or expiry is refused (never quietly turned into another value).
+    const role = f.role.safeParse(form.role);
+    const expiry = apiKeyBody.shape.expiresInDays.unwrap().safeParse(Number(form.expiresInDays));
+    const values = { name: form.name ?? "", role: form.role, ...(expiry.success ? { expiresInDays: expiry.data } : {}) };
+    const stale = freshSession(c.env, actor) ? undefined : { withCode: actor.identity.twoFactor.enabled };
+    if (!name.success || !role.success || !expiry.success) {
+      const bad = { values, stepUp: stale, ...(name.success ? { formError: t.errors.invalid_request } : { nameError: t.errors.required }) };
+      return apiKeysPage(c, { form: bad }, 400);
+    }
+    const proof = stepUpProofOf(form);
+    try {
+      const meta = requestMeta(c);
+      await requireStepUp(c.env, actor, proof, meta);
+      const input = { name: name.data, role: role.data, createdBy: actor.identity.user.id, expiresInDays: expiry.data };
+      const created = await createApiKey(c.env, actor.route, input, auditActor(actor), meta);
+      return apiKeysPage(c, { newKey: created.key, form: { values: {} } });
+    } catch (err) {
+      const stepUp = stepUpAskAfter(c, t, err, proof);
+      if (!stepUp) throw err;
+      return apiKeysPage(c, { form: { values, stepUp } }, 403);
+    }
   })
   .post("/api-keys/:id/revoke", page, needAdmin, csrf, async (c) => {
     const actor = sessionOf(c);

@@ -6,7 +6,8 @@ import type { AppEnv } from "../env";
 import { ApiError } from "../errors";
 import { verifyChallenge } from "../flows/challenge-token";
 import { changePassword } from "../flows/password";
-import { assertCanStartEnrollment, signOut } from "../flows/sessions";
+import { signOut } from "../flows/sessions";
+import { freshSession, requireStepUp } from "../flows/step-up";
 import { signInWithPassword, signInWithRecoveryCode, signInWithTotp } from "../flows/sign-in";
 import {
   confirmChallengeEnrollment,
@@ -39,6 +40,8 @@ import {
   sessionOf,
   setChallenge,
   statusOf,
+  stepUpAskAfter,
+  stepUpProofOf,
 } from "./page-kit";
 import { passwordBody } from "./me";
 import { adminPages } from "./pages-admin";
@@ -48,7 +51,11 @@ const code = (form: Record<string, string>) => formField(f.totpCode, form.code ?
 
 async function accountPage(c: Context<AppEnv>, state: Omit<AccountState, "recoveryTotal">, status: Parameters<typeof render>[2] = 200) {
   const ctx = await pageCtx(c, "/account");
-  return render(c, AccountPage({ ctx, identity: sessionOf(c).identity, state: { ...state, recoveryTotal: RECOVERY_CODE_COUNT } }), status);
+  const actor = sessionOf(c);
+  // A stale session asks for the password in place, inside the Enable form, before the click (step-up).
+  const enableStepUp = state.enableStepUp ?? (freshSession(c.env, actor) ? undefined : { withCode: false });
+  const full = { ...state, enableStepUp, recoveryTotal: RECOVERY_CODE_COUNT };
+  return render(c, AccountPage({ ctx, identity: actor.identity, state: full }), status);
 }
 
 export const pageRoutes = new Hono<AppEnv>()
@@ -160,14 +167,15 @@ export const pageRoutes = new Hono<AppEnv>()
   .post("/account/2fa/setup", page, needSession, csrf, async (c) => {
     const actor = sessionOf(c);
     const ctx = await pageCtx(c, "/account");
+    const proof = stepUpProofOf(await formOf(c));
     try {
-      assertCanStartEnrollment(actor.identity);
+      if (actor.identity.twoFactor.enabled) throw new ApiError("already_enrolled");
+      await requireStepUp(c.env, actor, proof, requestMeta(c));
       const info = await startEnrollment(c.env, actor.route, actor.identity.user.id);
       return render(c, EnablePage({ ctx, info, email: actor.identity.user.email }));
     } catch (err) {
-      // The only "forbidden" here is the step-up rule: the session is too old to add a factor.
-      const message = err instanceof ApiError && err.code === "forbidden" ? ctx.t.errors.reauth : messageFor(ctx.t, err);
-      return accountPage(c, { enableError: message }, statusOf(err));
+      const enableStepUp = stepUpAskAfter(c, ctx.t, err, proof);
+      return accountPage(c, enableStepUp ? { enableStepUp } : { enableError: messageFor(ctx.t, err) }, statusOf(err));
     }
   })
   .post("/account/2fa/confirm", page, needSession, csrf, async (c) => {
@@ -175,8 +183,10 @@ export const pageRoutes = new Hono<AppEnv>()
     const form = await formOf(c);
     const ctx = await pageCtx(c, "/account");
     try {
-      const codes = await confirmEnrollment(c.env, actor.route, actor.identity.user.id, code(form), actor.tokenHash, requestMeta(c));
-      return render(c, CodesPage({ ctx, codes, continueHref: "/account?m=enabled" }));
+      const result = await confirmEnrollment(c.env, actor.route, actor.identity.user.id, code(form), actor.tokenHash, requestMeta(c));
+      // The session token changes with the new factor: this browser continues on the new one.
+      setSessionCookie(c, result.sessionToken);
+      return render(c, CodesPage({ ctx, codes: result.recoveryCodes, continueHref: "/account?m=enabled" }));
     } catch (err) {
       const shown = parseOtpauthUri(form.otpauth);
       if (!shown) return accountPage(c, { enableError: messageFor(ctx.t, err) }, statusOf(err));

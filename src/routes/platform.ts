@@ -36,6 +36,7 @@ export const platformRoutes = new Hono<AppEnv>()
     const { slug, id } = c.req.valid("param");
     const claim = await slugClaim(c.env, slug).lookup();
     if (!claim) throw new ApiError("not_found", "No org has this slug.");
-    await resetTwoFactor(c.env, { slug, jurisdiction: claim.jurisdiction }, id, auditActor(c.get("actor")), requestMeta(c));
+    const route = { slug, jurisdiction: claim.jurisdiction };
+    await resetTwoFactor(c.env, route, id, { kind: "operator" }, auditActor(c.get("actor")), requestMeta(c));
     return c.body(null, 204);
   });

@@ -35,6 +35,8 @@ input[aria-invalid=true]{border-color:var(--bad);border-width:2px}
 .check label{margin:0}
 fieldset{border:0;padding:0;margin:0 0 1rem}
 legend{font-weight:600;margin-bottom:.3rem}
+fieldset.step-up{border:1px solid #f0d28a;background:var(--warn-bg);border-radius:8px;padding:.75rem 1rem;margin:0 0 1rem}
+fieldset.step-up .hint{margin:0 0 .5rem;color:var(--warn)}
 .radios{display:flex;gap:1.25rem}
 .radios label{font-weight:400;display:flex;gap:.4rem;align-items:center}
 button,.button{display:inline-block;font:inherit;font-weight:600;padding:.55rem 1rem;border-radius:6px;border:1px solid var(--brand);background:var(--brand);color:var(--brand-ink);cursor:pointer;text-decoration:none}
@@ -51,6 +53,7 @@ button:disabled{background:#c7ccd4;border-color:#c7ccd4;color:#374151;cursor:not
 .badge{display:inline-block;padding:.1rem .55rem;border-radius:999px;font-size:.85rem;font-weight:600}
 .badge.on{background:var(--ok-bg);color:var(--ok)}
 .badge.off{background:var(--warn-bg);color:var(--warn)}
+.badge.locked{background:var(--bad-bg);color:var(--bad);margin-left:.35rem}
 .qr{display:flex;flex-wrap:wrap;gap:1.25rem;align-items:center;margin-bottom:1.25rem}
 .qr img{width:220px;height:220px;background:#fff;border:1px solid var(--line);border-radius:8px;image-rendering:pixelated}
 .key{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:1.05rem;word-break:normal;overflow-wrap:normal;display:inline-block;max-width:100%;background:#f1f3f6;padding:.35rem .5rem;border-radius:6px}

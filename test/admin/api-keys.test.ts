@@ -24,7 +24,17 @@ describe("API keys", () => {
     const secret = key.key.split(".").at(-1) as string;
     expect(secret.length * 6).toBeGreaterThanOrEqual(128);
     const list = await callJson<{ apiKeys: Record<string, unknown>[] }>("/api/org/api-keys", { cookie });
-    expect(list.body.apiKeys).toEqual([{ id: key.id, name: "ci script", role: "admin", createdAt: expect.any(String), lastUsedAt: null }]);
+    expect(list.body.apiKeys).toEqual([
+      {
+        id: key.id,
+        name: "ci script",
+        role: "admin",
+        createdAt: expect.any(String),
+        lastUsedAt: null,
+        expiresAt: new Date(Date.now() + 90 * 86_400_000).toISOString(),
+        createdBy: org.admin.id,
+      },
+    ]);
     expect(JSON.stringify(list.body)).not.toContain(secret);
     const stored = await runInDurableObject(env.ORG.getByName(org.slug), (_o, state) =>
       JSON.stringify(state.storage.sql.exec("SELECT * FROM api_keys").toArray()),
@@ -34,8 +44,8 @@ describe("API keys", () => {
 
   it("authenticate /api/org and /api/me with Bearer, never asking for a second factor, and record lastUsedAt", async () => {
     const org = await createOrg();
-    const cookie = await signIn(org.admin.email);
-    await enroll(cookie); // the admin has 2FA; the key still needs none
+    // The admin has 2FA; the key still needs none.
+    const { cookie } = await enroll(await signIn(org.admin.email));
     const key = await newKey(cookie, "admin");
     const users = await callJson<{ users: unknown[] }>("/api/org/users", { bearer: key.key });
     expect(users.status).toBe(200);

@@ -17,10 +17,9 @@ export async function enrolledTechnician(existing?: TestOrg): Promise<EnrolledUs
   const org = existing ?? (await createOrg());
   const adminCookie = await signIn(org.admin.email);
   const user = await addUser(adminCookie);
-  const cookie = await signIn(user.email);
-  const enrollment = await enroll(cookie);
+  const enrollment = await enroll(await signIn(user.email));
   nextStep(enrollment.period);
-  return { org, email: user.email, id: user.id, cookie, adminCookie, enrollment };
+  return { org, email: user.email, id: user.id, cookie: enrollment.cookie, adminCookie, enrollment };
 }
 
 export async function challengeFor(email: string, password = PASSWORD): Promise<string> {

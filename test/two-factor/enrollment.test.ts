@@ -31,19 +31,21 @@ describe("enrolling in TOTP", () => {
 
   it("confirms with a current code and returns 10 recovery codes", async () => {
     const org = await createOrg();
-    const cookie = await signIn(org.admin.email);
-    const { recoveryCodes } = await enroll(cookie);
+    const { recoveryCodes, cookie } = await enroll(await signIn(org.admin.email));
     expect(recoveryCodes).toHaveLength(10);
     const me = await callJson<{ twoFactor: unknown }>("/api/me", { cookie });
     expect(me.body.twoFactor).toEqual({ enabled: true, recoveryCodesRemaining: 10 });
   });
 
-  it("signs out every other session of the user when 2FA is turned on, keeping this one", async () => {
+  it("signs out every other session when 2FA is turned on, and gives this browser a new session token", async () => {
     const org = await createOrg();
     const here = await signIn(org.admin.email);
     const elsewhere = await signIn(org.admin.email);
-    await enroll(here);
-    expect((await call("/api/me", { cookie: here })).status).toBe(200);
+    const { cookie: renewed } = await enroll(here);
+    expect(renewed).not.toBe(here);
+    expect((await call("/api/me", { cookie: renewed })).status).toBe(200);
+    // The old token dies with the change (no session fixation across the new factor), like every other one.
+    expect((await call("/api/me", { cookie: here })).status).toBe(401);
     expect((await call("/api/me", { cookie: elsewhere })).status).toBe(401);
   });
 
@@ -81,8 +83,7 @@ describe("enrolling in TOTP", () => {
 
   it("answers 409 already_enrolled to setup once enrolled, and never shows the secret again", async () => {
     const org = await createOrg();
-    const cookie = await signIn(org.admin.email);
-    const { secret } = await enroll(cookie);
+    const { secret, cookie } = await enroll(await signIn(org.admin.email));
     const again = await callJson<{ error: { code: string } }>("/api/me/2fa/setup", { method: "POST", cookie });
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe("already_enrolled");

@@ -1,15 +1,17 @@
-// Org lifecycle and administration: creating the org and its users, settings, compliance, API keys, roles.
+// Org lifecycle and administration: creating the org and its users, settings, compliance, roles, unlocking.
 import { nowMs } from "../../clock";
 import { TOTP_PERIODS_SECONDS } from "../../constants";
-import { deleteApiKey, findApiKeyById, insertApiKey, listApiKeys, type ApiKeyInfo } from "../api-keys";
+import { deleteApiKey, keysAboveRole } from "../api-keys";
 import { recordEvent } from "../audit";
 import { killUserChallenges } from "../challenges";
 import { notifyAdmins } from "../notify";
-import { type AuditActor, type OrgInfo, type RequestMeta, type Result, type Role, type UserInfo, fail, ok } from "../results";
-import { revokeUserSessions } from "../sessions";
+import { clearLock } from "../lockout";
+import { type AuditActor, type Caller, type OrgInfo, type RequestMeta, type Result, type Role, type UserInfo, fail, ok } from "../results";
+import { createSession, revokeUserSessions, sessionPolicy } from "../sessions";
 import { insertOrg, readOrg, writeSettings } from "../settings";
 import type { Store } from "../store";
 import { countAdmins, findUser, findUserByEmail, insertUser, listUsers, publicUser, setRole } from "../users";
+import { type AccessFailure, refuseAdminChange, refuseFactorChange } from "./access";
 
 export interface NewUser {
   id: string;
@@ -47,12 +49,14 @@ export function initializeOrg(
 
 export function createUser(
   store: Store,
-  input: { user: NewUser; actor: AuditActor; meta: RequestMeta },
-): Result<UserInfo, "conflict" | "not_found"> {
+  input: { user: NewUser; caller: Caller; actor: AuditActor; meta: RequestMeta },
+): Result<UserInfo, "conflict" | "not_found" | AccessFailure> {
   const now = nowMs();
   const { sql } = store;
   return store.tx(() => {
     if (!readOrg(sql)) return fail("not_found");
+    const refused = input.user.role === "admin" ? refuseAdminChange(input.caller) : null;
+    if (refused) return refused;
     if (findUserByEmail(sql, input.user.email)) return fail("conflict");
     insertUser(sql, input.user, now);
     recordEvent(
@@ -70,21 +74,38 @@ export function createUser(
   });
 }
 
-/** Changes a role; the org always keeps an admin, and the user's sessions are revoked (new privileges, new sign-in). */
+/**
+ * Changes a role; the org always keeps an admin. Every session of the user dies (new privileges, new session
+ * token: API.md); when the caller changed their own role, their browser gets a fresh session in its place.
+ * A demoted user's admin API keys die with the role.
+ */
 export function changeRole(
   store: Store,
-  input: { userId: string; role: Role; actor: AuditActor; meta: RequestMeta },
-): Result<UserInfo, "not_found" | "conflict"> {
+  input: { userId: string; role: Role; caller: Caller; rotate?: { tokenHash: string }; actor: AuditActor; meta: RequestMeta },
+): Result<{ user: UserInfo; rotated: boolean }, "not_found" | "conflict" | AccessFailure> {
   const now = nowMs();
   const { sql } = store;
   return store.tx(() => {
     const user = findUser(sql, input.userId);
     if (!user) return fail("not_found");
-    if (user.role === input.role) return ok(publicUser(user));
+    if (user.role === input.role) return ok({ user: publicUser(user), rotated: false });
+    const refused = refuseAdminChange(input.caller);
+    if (refused) return refused;
     if (user.role === "admin" && countAdmins(sql) <= 1) return fail("conflict");
     setRole(sql, user.id, input.role);
     revokeUserSessions(sql, user.id);
     killUserChallenges(sql, user.id, now);
+    const rotated = !!input.rotate && input.caller.kind === "session" && input.caller.userId === user.id;
+    if (rotated && input.rotate) createSession(sql, input.rotate.tokenHash, user.id, now, sessionPolicy(store.env), input.meta);
+    for (const key of keysAboveRole(sql, user.id, input.role)) {
+      deleteApiKey(sql, key.id);
+      const detail = { reason: "role_changed" };
+      recordEvent(
+        sql,
+        { type: "api_key.revoked", actor: input.actor, subject: { id: key.id, label: key.name }, meta: input.meta, detail },
+        now,
+      );
+    }
     recordEvent(
       sql,
       {
@@ -96,7 +117,25 @@ export function changeRole(
       },
       now,
     );
-    return ok({ ...publicUser(user), role: input.role });
+    return ok({ user: { ...publicUser(user), role: input.role }, rotated });
+  });
+}
+
+/** Lifts the user's locks, the lasting one included (API.md: an admin's unlock); same rule as a 2FA reset. */
+export function unlockUser(
+  store: Store,
+  input: { userId: string; caller: Caller; actor: AuditActor; meta: RequestMeta },
+): Result<null, "not_found" | AccessFailure> {
+  const now = nowMs();
+  const { sql } = store;
+  return store.tx(() => {
+    const user = findUser(sql, input.userId);
+    if (!user) return fail("not_found");
+    const refused = refuseFactorChange(input.caller, user);
+    if (refused) return refused;
+    clearLock(sql, user.id);
+    recordEvent(sql, { type: "account.unlocked", actor: input.actor, subject: { id: user.id, label: user.email }, meta: input.meta }, now);
+    return ok(null);
   });
 }
 
@@ -144,39 +183,4 @@ export function compliance(store: Store): Compliance {
   };
 }
 
-export function createApiKey(
-  store: Store,
-  input: { id: string; keyHash: string; name: string; role: Role; createdBy: string; actor: AuditActor; meta: RequestMeta },
-): ApiKeyInfo {
-  const now = nowMs();
-  const { sql } = store;
-  return store.tx(() => {
-    insertApiKey(sql, { id: input.id, keyHash: input.keyHash, name: input.name, role: input.role, createdBy: input.createdBy }, now);
-    recordEvent(
-      sql,
-      {
-        type: "api_key.created",
-        actor: input.actor,
-        subject: { id: input.id, label: input.name },
-        meta: input.meta,
-        detail: { role: input.role },
-      },
-      now,
-    );
-    return findApiKeyById(sql, input.id) as ApiKeyInfo;
-  });
-}
-
-export function revokeApiKey(store: Store, input: { id: string; actor: AuditActor; meta: RequestMeta }): Result<null, "not_found"> {
-  const now = nowMs();
-  const { sql } = store;
-  return store.tx(() => {
-    const key = findApiKeyById(sql, input.id);
-    if (!key || !deleteApiKey(sql, input.id)) return fail("not_found");
-    recordEvent(sql, { type: "api_key.revoked", actor: input.actor, subject: { id: key.id, label: key.name }, meta: input.meta }, now);
-    return ok(null);
-  });
-}
-
-export { listApiKeys };
 export type { OrgInfo };

@@ -1,6 +1,5 @@
 // Who is calling: a session cookie or an API key, checked against this org's rows on every request.
 import { nowMs } from "../../clock";
-import { STEP_UP_SECONDS } from "../../constants";
 import { useApiKey } from "../api-keys";
 import { recordEvent } from "../audit";
 import { recoveryStatus } from "../recovery-codes";
@@ -15,8 +14,8 @@ export interface Identity {
   user: UserInfo;
   org: OrgInfo;
   twoFactor: { enabled: boolean; recoveryCodesRemaining: number; period: number | null };
-  /** Set for a session: when it began, and whether it is recent enough for step-up actions. */
-  session?: { createdAt: number; recent: boolean };
+  /** Set for a session: when it began, and when a factor was last checked for it (sign-in or step-up). */
+  session?: { createdAt: number; verifiedAt: number };
   /** Set for an API key: the key acts with its own role on behalf of the admin who made it. */
   apiKey?: { id: string; name: string; role: Role };
 }
@@ -44,7 +43,7 @@ export function authenticateSession(store: Store, tokenHash: string): Identity |
     if (!session) return null;
     const id = identityOf(store, session.user_id);
     if (!id) return null;
-    return { ...id, session: { createdAt: session.created_at, recent: now - session.created_at < STEP_UP_SECONDS * 1000 } };
+    return { ...id, session: { createdAt: session.created_at, verifiedAt: session.verified_at } };
   });
 }
 

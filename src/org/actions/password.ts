@@ -5,6 +5,7 @@ import { recordEvent } from "../audit";
 import { killUserChallenges } from "../challenges";
 import { killUserPairings } from "../pairing";
 import { type RequestMeta, type Result, fail, ok } from "../results";
+import type { LockFailure } from "./failures";
 import { settlePasswordCheck } from "./sign-in";
 import { revokeUserSessions } from "../sessions";
 import type { Store } from "../store";
@@ -13,7 +14,7 @@ import { findUser, setPasswordHash } from "../users";
 export function changePassword(
   store: Store,
   input: { userId: string; checkedHash: string; currentOk: boolean; newHash: string; keepSession: string; meta: RequestMeta },
-): Result<null, "invalid_credentials" | "too_many_attempts" | "not_found"> {
+): Result<null, "invalid_credentials" | LockFailure | "not_found"> {
   const now = nowMs();
   const { sql } = store;
   return store.tx(() => {

@@ -4,7 +4,7 @@ import { nowMs } from "../../clock";
 import { matchStep } from "../../totp";
 import { recordEvent } from "../audit";
 import { challengeAlive, createChallenge, recordChallengeFailure, spendChallenge } from "../challenges";
-import { lockedFor, recordFailure, recordSuccess } from "../lockout";
+import { lockedFor, lockedOut, recordSuccess } from "../lockout";
 import { notifyUser } from "../notify";
 import { recoveryStatus, spendRecoveryCode } from "../recovery-codes";
 import { type LoginStep, type RequestMeta, type Result, fail, ok } from "../results";
@@ -13,6 +13,7 @@ import { readOrg } from "../settings";
 import type { Store } from "../store";
 import { activeTotp, readSecret, sameSecret, setLastStep, UNREADABLE } from "../totp-state";
 import { findUser, markLogin, setLocale, setPasswordHash, type UserRow } from "../users";
+import { countFailure, type LockFailure, refuseWhileLocked } from "./failures";
 
 export interface PasswordOutcome {
   userId: string;
@@ -28,8 +29,8 @@ export interface PasswordOutcome {
   meta: RequestMeta;
 }
 
-type SignInFailure = "invalid_credentials" | "too_many_attempts";
-type ChallengeFailure = "invalid_challenge" | "invalid_code" | "too_many_attempts" | "unavailable";
+type SignInFailure = "invalid_credentials" | LockFailure;
+type ChallengeFailure = "invalid_challenge" | "invalid_code" | LockFailure | "unavailable";
 
 function userActor(u: UserRow) {
   return { type: "user" as const, id: u.id, label: u.email };
@@ -74,16 +75,17 @@ export function completePasswordStep(store: Store, input: PasswordOutcome): Resu
 }
 
 /**
- * Inside a transaction: the outcome of a password checked at the edge. Refuses while locked; refuses without
- * counting when the hash checked is no longer the stored one; counts (and audits) a wrong password, which may
- * lock the account; resets the count on success.
+ * Inside a transaction: the outcome of a password checked at the edge. Refuses during a 15-minute lock;
+ * refuses without counting when the hash checked is no longer the stored one; counts (and audits) a wrong
+ * password, which may lock the account; under the lasting lock, refuses the right password with 423 (a wrong
+ * one gets the usual 401, so the lock tells nothing to someone without the password); resets the count on success.
  */
 export function settlePasswordCheck(
   store: Store,
   user: UserRow,
   check: { checkedHash: string; passed: boolean; failure: string; meta: RequestMeta },
   now: number,
-): Result<null, "invalid_credentials" | "too_many_attempts"> {
+): Result<null, SignInFailure> {
   const { sql } = store;
   // Attempts during a lock are not logged one by one: the lock itself was ("account.locked"), and logging each
   // would let anyone who knows an email flood the log and push older events out of its retention.
@@ -93,15 +95,15 @@ export function settlePasswordCheck(
   // nothing about the new one (and a rehash would overwrite it). Refuse without counting a failure.
   if (user.password_hash !== check.checkedHash) return fail("invalid_credentials");
   if (!check.passed) {
-    const lockedNow = recordFailure(sql, user, "password", now);
     recordEvent(
       sql,
       { type: "login.failed", actor: userActor(user), subject: subject(user), meta: check.meta, detail: { reason: check.failure } },
       now,
     );
-    if (lockedNow) recordEvent(sql, { type: "account.locked", actor: { type: "system" }, subject: subject(user), meta: check.meta }, now);
+    countFailure(store, user, "password", check.meta, now);
     return fail("invalid_credentials");
   }
+  if (lockedOut(user)) return fail("account_locked");
   recordSuccess(sql, user.id, "password");
   return ok(null);
 }
@@ -109,9 +111,8 @@ export function settlePasswordCheck(
 /** Counts a wrong second factor against the challenge and the user; may lock the account. */
 export function recordWrongSecondFactor(store: Store, user: UserRow, challengeId: string | null, meta: RequestMeta, now: number) {
   if (challengeId) recordChallengeFailure(store.sql, challengeId);
-  const lockedNow = recordFailure(store.sql, user, "code", now);
   recordEvent(store.sql, { type: "2fa.code_failed", actor: userActor(user), subject: subject(user), meta }, now);
-  if (lockedNow) recordEvent(store.sql, { type: "account.locked", actor: { type: "system" }, subject: subject(user), meta }, now);
+  countFailure(store, user, "code", meta, now);
 }
 
 interface ChallengeInput {
@@ -123,11 +124,11 @@ interface ChallengeInput {
 }
 
 /** Inside a transaction: the challenge's user, unless locked out or the challenge is dead. */
-function openChallenge(store: Store, input: ChallengeInput, now: number): Result<UserRow, "invalid_challenge" | "too_many_attempts"> {
+function openChallenge(store: Store, input: ChallengeInput, now: number): Result<UserRow, "invalid_challenge" | LockFailure> {
   const user = findUser(store.sql, input.userId);
   if (!user) return fail("invalid_challenge");
-  const locked = lockedFor(user, now);
-  if (locked) return fail("too_many_attempts", locked);
+  const locked = refuseWhileLocked(user, now);
+  if (locked) return locked;
   if (!challengeAlive(store.sql, input.challengeId, user.id, "2fa", now)) return fail("invalid_challenge");
   return ok(user);
 }

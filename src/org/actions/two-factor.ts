@@ -4,12 +4,12 @@ import type { Sealed } from "../../crypto/secret-box";
 import { matchStep } from "../../totp";
 import { type AuditSubject, recordEvent } from "../audit";
 import { challengeAlive, killUserChallenges, spendChallenge } from "../challenges";
-import { clearLock, lockedFor, recordSuccess } from "../lockout";
+import { clearLock, recordSuccess } from "../lockout";
 import { notifyUser } from "../notify";
 import { killUserPairings, pairingAlive, recordPairingFailure, spendPairing } from "../pairing";
 import { deleteRecoveryCodes, replaceRecoveryCodes } from "../recovery-codes";
-import { type AuditActor, type RequestMeta, type Result, fail, ok } from "../results";
-import { revokeUserSessions } from "../sessions";
+import { type AuditActor, type Caller, type RequestMeta, type Result, fail, ok } from "../results";
+import { createSession, revokeUserSessions, sessionPolicy } from "../sessions";
 import { readOrg } from "../settings";
 import type { Store } from "../store";
 import {
@@ -25,13 +25,18 @@ import {
   UNREADABLE,
 } from "../totp-state";
 import { findUser, type UserRow } from "../users";
+import { type AccessFailure, refuseFactorChange } from "./access";
+import { type LockFailure, refuseWhileLocked } from "./failures";
 import { recordWrongSecondFactor, startSession } from "./sign-in";
 
 /**
- * How enrollment is reached: a signed-in session, the challenge of a forced enrollment at sign-in, or an emailed
- * pairing link (its token's hash), which starts no session.
+ * How enrollment is reached: a signed-in session (replaced by a new one), the challenge of a forced enrollment
+ * at sign-in, or an emailed pairing link (its token's hash), which starts no session.
  */
-export type EnrollmentVia = { session: string } | { challengeId: string; newSessionTokenHash: string } | { pairing: string };
+export type EnrollmentVia =
+  | { session: string; newSessionTokenHash: string }
+  | { challengeId: string; newSessionTokenHash: string }
+  | { pairing: string };
 
 function subjectOf(u: UserRow): AuditSubject {
   return { id: u.id, label: u.email };
@@ -74,10 +79,7 @@ export async function confirmEnrollment(
   store: Store,
   input: { userId: string; code: string; recoveryCodeHashes: string[]; via: EnrollmentVia; meta: RequestMeta },
 ): Promise<
-  Result<
-    null,
-    "invalid_code" | "invalid_challenge" | "invalid_pairing" | "already_enrolled" | "not_pending" | "too_many_attempts" | "unavailable"
-  >
+  Result<null, "invalid_code" | "invalid_challenge" | "invalid_pairing" | "already_enrolled" | "not_pending" | LockFailure | "unavailable">
 > {
   const { sql } = store;
   const before = pendingTotp(sql, input.userId, nowMs());
@@ -88,8 +90,8 @@ export async function confirmEnrollment(
     const user = findUser(sql, input.userId);
     if (!user) return fail("invalid_challenge");
     // A confirmation code is a second-factor guess like any other: the lockout applies and failures count.
-    const locked = lockedFor(user, now);
-    if (locked) return fail("too_many_attempts", locked);
+    const locked = refuseWhileLocked(user, now);
+    if (locked) return locked;
     const challengeId = "challengeId" in input.via ? input.via.challengeId : null;
     if (challengeId && !challengeAlive(sql, challengeId, user.id, "enroll", now)) return fail("invalid_challenge");
     const pairing = "pairing" in input.via ? input.via.pairing : null;
@@ -115,8 +117,10 @@ export async function confirmEnrollment(
       spendPairing(sql, input.via.pairing, now);
       revokeUserSessions(sql, user.id);
     } else if ("session" in input.via) {
-      // Changing the second factor signs out every other browser of this user.
-      revokeUserSessions(sql, user.id, input.via.session);
+      // Changing the second factor signs out every browser of this user, this one included: it gets a new session
+      // token (API.md), so a token that leaked before 2FA existed is worth nothing after.
+      revokeUserSessions(sql, user.id);
+      createSession(sql, input.via.newSessionTokenHash, user.id, now, sessionPolicy(store.env), input.meta);
     } else {
       // Forced enrollment at sign-in keeps sessions from before enforcement (the seeds: enforcing 2FA does not
       // log anyone out); the new session starts with the second factor in place.
@@ -127,7 +131,7 @@ export async function confirmEnrollment(
   });
 }
 
-type CodeFailure = "invalid_code" | "not_enrolled" | "too_many_attempts" | "unavailable";
+type CodeFailure = "invalid_code" | "not_enrolled" | LockFailure | "unavailable";
 
 /** Checks a current TOTP code inside a transaction (replays refused, failures counted toward the lock). */
 function spendCurrentCode(
@@ -139,8 +143,8 @@ function spendCurrentCode(
   meta: RequestMeta,
   now: number,
 ): Result<null, CodeFailure> {
-  const locked = lockedFor(user, now);
-  if (locked) return fail("too_many_attempts", locked);
+  const locked = refuseWhileLocked(user, now);
+  if (locked) return locked;
   const row = activeTotp(store.sql, user.id);
   if (!row || !before || !secret || !sameSecret(row, before)) return fail("not_enrolled");
   const step = matchStep(secret, code, now, row.period, row.last_step);
@@ -158,7 +162,7 @@ function spendCurrentCode(
  * counted). Decrypting is async, so it happens first and the transaction checks the row is unchanged;
  * `refuse` may turn the request down before any code is spent.
  */
-async function withCurrentCode<F extends string>(
+export async function withCurrentCode<F extends string>(
   store: Store,
   input: { userId: string; code: string; meta: RequestMeta },
   then: (user: UserRow, now: number) => void,
@@ -216,13 +220,21 @@ export function disableTwoFactor(
   );
 }
 
-/** An admin's or the operator's reset for a lost phone: secret and codes gone, every session revoked. */
-export function resetTwoFactor(store: Store, input: { userId: string; actor: AuditActor; meta: RequestMeta }): Result<null, "not_found"> {
+/**
+ * An admin's or the operator's reset for a lost phone: secret and codes gone, every session revoked, locks
+ * lifted. Never one's own, and an admin's only with step-up (access.ts).
+ */
+export function resetTwoFactor(
+  store: Store,
+  input: { userId: string; caller: Caller; actor: AuditActor; meta: RequestMeta },
+): Result<null, "not_found" | AccessFailure> {
   const { sql } = store;
   const now = nowMs();
   return store.tx(() => {
     const user = findUser(sql, input.userId);
     if (!user) return fail("not_found");
+    const refused = refuseFactorChange(input.caller, user);
+    if (refused) return refused;
     const had = !!activeTotp(sql, user.id);
     deleteTotp(sql, user.id);
     deleteRecoveryCodes(sql, user.id);

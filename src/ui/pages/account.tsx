@@ -1,6 +1,7 @@
 // Account: profile facts, the two-factor section (enable, recovery codes, disable) and the password form.
 import { Alert, CodeField, Csrf, QrSetup, type SetupPageProps } from "../components";
 import { Layout, type PageCtx } from "../layout";
+import { type StepUpAsk, StepUpFields } from "../step-up";
 import { type PasswordForm, PasswordSection } from "./account-password";
 import type { Identity } from "../../org/actions/identity";
 
@@ -9,6 +10,8 @@ export interface AccountState {
   regenerateError?: string | undefined;
   disableError?: string | undefined;
   enableError?: string | undefined;
+  /** The session is stale: Enable asks for the password in place (step-up). */
+  enableStepUp?: StepUpAsk | undefined;
   password?: PasswordForm | undefined;
   recoveryTotal: number;
 }
@@ -48,6 +51,7 @@ export function AccountPage({ ctx, identity, state }: { ctx: PageCtx; identity: 
             <Csrf ctx={ctx} />
             <p class="lead">{a.offLead}</p>
             {state.enableError ? <Alert kind="error">{state.enableError}</Alert> : null}
+            {state.enableStepUp ? <StepUpFields ctx={ctx} ask={state.enableStepUp} id="enable" /> : null}
             <button type="submit">{a.enable}</button>
           </form>
         )}

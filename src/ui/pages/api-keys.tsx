@@ -1,7 +1,20 @@
-// API keys (admins): the new key shown once, the list, revoke.
+// API keys (admins): the new key shown once, the list (who made each, last use, expiry), revoke, and create
+// with an expiry, asking for step-up in place when the session is stale.
+import { API_KEY_DEFAULT_DAYS, API_KEY_MAX_DAYS } from "../../constants";
 import { Alert, Csrf, Field } from "../components";
 import { Layout, type PageCtx } from "../layout";
+import { type StepUpAsk, StepUpFields } from "../step-up";
 import type { ApiKeyInfo } from "../../org/api-keys";
+
+/** The expiry choices offered; the API takes any whole number of days from 1 to 365. */
+export const EXPIRY_CHOICES = [30, API_KEY_DEFAULT_DAYS, 180, API_KEY_MAX_DAYS] as const;
+
+export interface CreateKeyForm {
+  values: { name?: string; role?: string; expiresInDays?: number };
+  nameError?: string | undefined;
+  formError?: string | undefined;
+  stepUp?: StepUpAsk | undefined;
+}
 
 function when(iso: string | null | undefined, lang: string, never: string): string {
   if (!iso) return never;
@@ -11,12 +24,16 @@ function when(iso: string | null | undefined, lang: string, never: string): stri
 export function ApiKeysPage(p: {
   ctx: PageCtx;
   keys: ApiKeyInfo[];
+  /** User id to email, to say who made each key. */
+  people: Record<string, string>;
+  now: number;
   newKey?: string | undefined;
   notice?: string | undefined;
-  nameError?: string | undefined;
+  form: CreateKeyForm;
 }) {
   const { t } = p.ctx;
   const k = t.apiKeys;
+  const chosen = p.form.values.expiresInDays ?? API_KEY_DEFAULT_DAYS;
   return (
     <Layout ctx={p.ctx} title={k.title}>
       <h1>{k.title}</h1>
@@ -43,8 +60,10 @@ export function ApiKeysPage(p: {
               <tr>
                 <th scope="col">{k.name}</th>
                 <th scope="col">{k.role}</th>
+                <th scope="col">{k.createdBy}</th>
                 <th scope="col">{k.created}</th>
                 <th scope="col">{k.lastUsed}</th>
+                <th scope="col">{k.expires}</th>
                 <th scope="col">{k.actions}</th>
               </tr>
             </thead>
@@ -53,8 +72,16 @@ export function ApiKeysPage(p: {
                 <tr>
                   <td>{key.name}</td>
                   <td>{t.account.roles[key.role]}</td>
+                  <td>{p.people[key.createdBy] ?? key.createdBy}</td>
                   <td>{when(key.createdAt, p.ctx.lang, k.never)}</td>
                   <td>{when(key.lastUsedAt, p.ctx.lang, k.never)}</td>
+                  <td>
+                    {Date.parse(key.expiresAt) <= p.now ? (
+                      <span class="badge off">{k.expired}</span>
+                    ) : (
+                      when(key.expiresAt, p.ctx.lang, k.never)
+                    )}
+                  </td>
                   <td>
                     <form method="post" action={`/api-keys/${encodeURIComponent(key.id)}/revoke`}>
                       <Csrf ctx={p.ctx} />
@@ -71,16 +98,42 @@ export function ApiKeysPage(p: {
       </section>
       <section class="card" aria-labelledby="create-title">
         <h2 id="create-title">{k.createTitle}</h2>
+        {p.form.formError ? <Alert kind="error">{p.form.formError}</Alert> : null}
         <form method="post" action="/api-keys" novalidate>
           <Csrf ctx={p.ctx} />
-          <Field id="key-name" name="name" label={k.name} required error={p.nameError} autocomplete="off" maxlength={100} />
+          <Field
+            id="key-name"
+            name="name"
+            label={k.name}
+            required
+            error={p.form.nameError}
+            value={p.form.values.name}
+            autocomplete="off"
+            maxlength={100}
+          />
           <div class="field">
             <label for="key-role">{k.role}</label>
             <select id="key-role" name="role">
               <option value="technician">{t.account.roles.technician}</option>
-              <option value="admin">{t.account.roles.admin}</option>
+              <option value="admin" selected={p.form.values.role === "admin"}>
+                {t.account.roles.admin}
+              </option>
             </select>
           </div>
+          <div class="field">
+            <label for="key-expiry">{k.expiresIn}</label>
+            <select id="key-expiry" name="expiresInDays" aria-describedby="key-expiry-hint">
+              {EXPIRY_CHOICES.map((d) => (
+                <option value={String(d)} selected={d === chosen}>
+                  {k.days(d)}
+                </option>
+              ))}
+            </select>
+            <p class="hint" id="key-expiry-hint">
+              {k.expiryHint}
+            </p>
+          </div>
+          {p.form.stepUp ? <StepUpFields ctx={p.ctx} ask={p.form.stepUp} id="key" /> : null}
           <button type="submit">{k.create}</button>
         </form>
       </section>

@@ -1,11 +1,15 @@
-// Users (admins): who is in the org, their 2FA status, Add user, and Reset 2FA behind a confirmation page.
+// Users (admins): who is in the org, their 2FA and lock status, Add user, and Reset 2FA / Unlock behind a
+// confirmation page that asks for step-up in place when the target is an admin.
 import { Alert, Csrf, Field } from "../components";
 import { Layout, type PageCtx } from "../layout";
+import { type StepUpAsk, StepUpFields } from "../step-up";
 import type { UserListEntry } from "../../org/users";
 
 export interface AddUserForm {
   values: { email?: string; name?: string; role?: string };
   errors: { email?: string; name?: string; password?: string; form?: string };
+  /** Adding an admin from a stale session: the code is asked in place (the password field is the new user's). */
+  stepUp?: StepUpAsk | undefined;
 }
 
 export function UsersPage({
@@ -52,12 +56,22 @@ export function UsersPage({
                 <td>{t.account.roles[user.role]}</td>
                 <td>
                   <span class={`badge ${user.twoFactorEnabled ? "on" : "off"}`}>{user.twoFactorEnabled ? u.enabled : u.notEnrolled}</span>
+                  {user.locked ? <span class="badge locked">{u.locked}</span> : null}
                 </td>
                 <td>
-                  {user.twoFactorEnabled ? (
+                  {/* Not on oneself: another admin or support resets or unlocks you (API.md). */}
+                  {user.id !== selfId && user.twoFactorEnabled ? (
                     <a href={`/users/${encodeURIComponent(user.id)}/reset-2fa`} aria-label={`${u.reset}: ${user.email}`}>
                       {u.reset}
                     </a>
+                  ) : null}
+                  {user.id !== selfId && user.locked ? (
+                    <>
+                      {" "}
+                      <a href={`/users/${encodeURIComponent(user.id)}/unlock`} aria-label={`${u.unlock}: ${user.email}`}>
+                        {u.unlock}
+                      </a>
+                    </>
                   ) : null}
                 </td>
               </tr>
@@ -102,6 +116,7 @@ export function UsersPage({
               </option>
             </select>
           </div>
+          {form.stepUp?.withCode ? <StepUpFields ctx={ctx} ask={form.stepUp} id="add" /> : null}
           <button type="submit">{u.add}</button>
         </form>
       </section>
@@ -109,17 +124,32 @@ export function UsersPage({
   );
 }
 
-export function ResetConfirmPage({ ctx, user }: { ctx: PageCtx; user: { id: string; email: string; name: string } }) {
+/** Reset 2FA or Unlock, confirmed on a page of its own; step-up is asked here when the target is an admin. */
+export function UserActionConfirmPage({
+  ctx,
+  user,
+  action,
+  stepUp,
+}: {
+  ctx: PageCtx;
+  user: { id: string; email: string; name: string };
+  action: "reset-2fa" | "unlock";
+  stepUp?: StepUpAsk | undefined;
+}) {
   const u = ctx.t.users;
+  const who = `${user.name} (${user.email})`;
+  const [title, consequence, button] =
+    action === "reset-2fa" ? [u.resetTitle, u.resetConfirm(who), u.reset] : [u.unlockTitle, u.unlockConfirm(who), u.unlock];
   return (
-    <Layout ctx={ctx} title={u.resetTitle}>
-      <h1>{u.resetTitle}</h1>
-      <form method="post" action={`/users/${encodeURIComponent(user.id)}/reset-2fa`} class="card">
+    <Layout ctx={ctx} title={title}>
+      <h1>{title}</h1>
+      <form method="post" action={`/users/${encodeURIComponent(user.id)}/${action}`} class="card" novalidate>
         <Csrf ctx={ctx} />
-        <p id="reset-consequence">{u.resetConfirm(`${user.name} (${user.email})`)}</p>
+        <p id="action-consequence">{consequence}</p>
+        {stepUp ? <StepUpFields ctx={ctx} ask={stepUp} id="confirm" /> : null}
         <div class="actions">
-          <button type="submit" class="danger" aria-describedby="reset-consequence">
-            {u.reset}
+          <button type="submit" class="danger" aria-describedby="action-consequence">
+            {button}
           </button>
           <a href="/users" class="button secondary">
             {u.cancel}

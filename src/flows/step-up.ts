@@ -1,0 +1,96 @@
+// Step-up ("sudo mode", API.md), the one helper every sensitive action uses, API and pages alike: a session
+// whose factors were checked within the window passes; otherwise a proof given now (a current TOTP code, or the
+// password for someone without a second factor) is checked and spent in the org's object, and the session
+// becomes fresh. API keys never step up: the action's own rule decides whether a key may do it at all.
+import { nowMs } from "../clock";
+import { STEP_UP_SECONDS } from "../constants";
+import { verifyPassword } from "../crypto/password";
+import type { Env } from "../env";
+import { ApiError } from "../errors";
+import type { Actor, SignedIn } from "../http/actor";
+import type { Caller, RequestMeta } from "../org/results";
+import { orgStub } from "../org/stub";
+
+export interface StepUpProof {
+  code?: string | undefined;
+  password?: string | undefined;
+}
+
+/** The window; STEP_UP_MINUTES may shorten it (0 = always ask), never lengthen it past API.md's 15 minutes. */
+export function stepUpWindowMs(env: Pick<Env, "STEP_UP_MINUTES">): number {
+  const minutes = Number(env.STEP_UP_MINUTES ?? STEP_UP_SECONDS / 60);
+  return Number.isFinite(minutes) ? Math.min(Math.max(minutes, 0), STEP_UP_SECONDS / 60) * 60_000 : STEP_UP_SECONDS * 1000;
+}
+
+/** True when the session's factors were checked within the window. */
+export function freshSession(env: Pick<Env, "STEP_UP_MINUTES">, actor: Actor): boolean {
+  if (actor.kind !== "session" || !actor.identity.session) return false;
+  return nowMs() - actor.identity.session.verifiedAt < stepUpWindowMs(env);
+}
+
+const WRONG_CODE = "That code is incorrect or has expired: confirm with a current code from your authenticator app.";
+const WRONG_PASSWORD = "The password is incorrect.";
+
+/** Whether the caller stepped up; a proof that is given is checked (and spent) even when the session is fresh. */
+export async function steppedUp(env: Env, actor: SignedIn, proof: StepUpProof, meta: RequestMeta): Promise<boolean> {
+  if (actor.kind !== "session") return false;
+  const given: { code: string } | { password: string } | null = proof.code
+    ? { code: proof.code }
+    : proof.password
+      ? { password: proof.password }
+      : null;
+  if (!given) return freshSession(env, actor);
+  const { identity } = actor;
+  const stub = orgStub(env, actor.route.slug, actor.route.jurisdiction);
+  const base = { userId: identity.user.id, sessionTokenHash: actor.tokenHash, meta };
+  if ("code" in given && !identity.twoFactor.enabled) {
+    throw new ApiError("step_up_required", "You have no authenticator app set up: confirm with your password ('password') instead.");
+  }
+  if ("password" in given && identity.twoFactor.enabled) {
+    throw new ApiError("step_up_required", "Confirm with a current code from your authenticator app ('code'), not your password.");
+  }
+  let result: Awaited<ReturnType<typeof stub.stepUp>>;
+  if ("code" in given) {
+    result = await stub.stepUp({ ...base, proof: { code: given.code } });
+  } else {
+    // The KDF runs here at the edge, never in the org's object; the object settles the outcome.
+    const stored = (await stub.passwordHashOf(identity.user.id)) ?? "";
+    const passed = await verifyPassword(env.PASSWORD_PEPPER, given.password, stored);
+    result = await stub.stepUp({ ...base, proof: { checkedHash: stored, passed } });
+  }
+  if (result.ok) return true;
+  switch (result.reason) {
+    case "invalid_code":
+    case "not_enrolled":
+      throw new ApiError("step_up_required", WRONG_CODE);
+    case "invalid_credentials":
+      throw new ApiError("step_up_required", WRONG_PASSWORD);
+    case "not_found":
+      throw new ApiError("unauthenticated");
+    case "too_many_attempts":
+      throw new ApiError("too_many_attempts", undefined, result.retryAfterSeconds);
+    case "account_locked":
+      throw new ApiError("account_locked");
+    case "unavailable":
+      throw new ApiError("internal_error", "Two-factor verification is unavailable right now. Try again later.");
+  }
+}
+
+/** For actions that always need it: passes, or 403 step_up_required and nothing changes. */
+export async function requireStepUp(env: Env, actor: SignedIn, proof: StepUpProof, meta: RequestMeta): Promise<void> {
+  if (!(await steppedUp(env, actor, proof, meta))) throw new ApiError("step_up_required");
+}
+
+/** The caller as the org object's rules see it (org/actions/access.ts): they decide whether step-up was needed. */
+export async function callerOf(env: Env, actor: Actor, proof: StepUpProof, meta: RequestMeta): Promise<Caller> {
+  switch (actor.kind) {
+    case "operator":
+      return { kind: "operator" };
+    case "api_key":
+      return { kind: "api_key", userId: actor.identity.user.id };
+    case "session":
+      return { kind: "session", userId: actor.identity.user.id, steppedUp: await steppedUp(env, actor, proof, meta) };
+    default:
+      throw new ApiError("unauthenticated");
+  }
+}

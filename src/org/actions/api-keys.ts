@@ -1,0 +1,60 @@
+// API keys: creating one (its hash made at the edge, an expiry always set) and revoking one, each audited.
+// Who may create one (a person who stepped up, never a key) is decided at the edge before this is called.
+import { nowMs } from "../../clock";
+import { type ApiKeyInfo, deleteApiKey, findApiKeyById, insertApiKey, listApiKeys } from "../api-keys";
+import { recordEvent } from "../audit";
+import { type AuditActor, type RequestMeta, type Result, type Role, fail, ok } from "../results";
+import type { Store } from "../store";
+import { findUser } from "../users";
+
+export function createApiKey(
+  store: Store,
+  input: {
+    id: string;
+    keyHash: string;
+    name: string;
+    role: Role;
+    createdBy: string;
+    expiresInDays: number;
+    actor: AuditActor;
+    meta: RequestMeta;
+  },
+): Result<ApiKeyInfo, "not_found"> {
+  const now = nowMs();
+  const { sql } = store;
+  return store.tx(() => {
+    // A key acts for the person who made it: no person, no key.
+    if (!findUser(sql, input.createdBy)) return fail("not_found");
+    const expiresAt = now + input.expiresInDays * 86_400_000;
+    insertApiKey(
+      sql,
+      { id: input.id, keyHash: input.keyHash, name: input.name, role: input.role, createdBy: input.createdBy, expiresAt },
+      now,
+    );
+    recordEvent(
+      sql,
+      {
+        type: "api_key.created",
+        actor: input.actor,
+        subject: { id: input.id, label: input.name },
+        meta: input.meta,
+        detail: { role: input.role, expiresInDays: input.expiresInDays },
+      },
+      now,
+    );
+    return ok(findApiKeyById(sql, input.id) as ApiKeyInfo);
+  });
+}
+
+export function revokeApiKey(store: Store, input: { id: string; actor: AuditActor; meta: RequestMeta }): Result<null, "not_found"> {
+  const now = nowMs();
+  const { sql } = store;
+  return store.tx(() => {
+    const key = findApiKeyById(sql, input.id);
+    if (!key || !deleteApiKey(sql, input.id)) return fail("not_found");
+    recordEvent(sql, { type: "api_key.revoked", actor: input.actor, subject: { id: key.id, label: key.name }, meta: input.meta }, now);
+    return ok(null);
+  });
+}
+
+export { listApiKeys };

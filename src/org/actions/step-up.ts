@@ -1,0 +1,44 @@
+// Step-up ("sudo mode", API.md): a current second factor, or for a user without one the password, checked now
+// for a live session, which then counts as freshly verified. Wrong proofs count toward the same locks as sign-in.
+import { nowMs } from "../../clock";
+import { type RequestMeta, type Result, fail, ok } from "../results";
+import { findLiveSession, markSessionVerified, sessionPolicy } from "../sessions";
+import type { Store } from "../store";
+import { activeTotp } from "../totp-state";
+import { findUser } from "../users";
+import type { LockFailure } from "./failures";
+import { settlePasswordCheck } from "./sign-in";
+import { withCurrentCode } from "./two-factor";
+
+export type StepUpProof = { code: string } | { checkedHash: string; passed: boolean };
+
+type StepUpFailure = "invalid_code" | "invalid_credentials" | "not_enrolled" | "not_found" | LockFailure | "unavailable";
+
+export async function stepUp(
+  store: Store,
+  input: { userId: string; sessionTokenHash: string; proof: StepUpProof; meta: RequestMeta },
+): Promise<Result<null, StepUpFailure>> {
+  const { sql } = store;
+  const sessionAlive = (now: number) =>
+    findLiveSession(sql, input.sessionTokenHash, now, sessionPolicy(store.env))?.user_id === input.userId;
+  const { proof } = input;
+  if ("code" in proof) {
+    return withCurrentCode(
+      store,
+      { userId: input.userId, code: proof.code, meta: input.meta },
+      (user, now) => markSessionVerified(sql, input.sessionTokenHash, user.id, now),
+      () => (sessionAlive(nowMs()) ? null : "not_found"),
+    );
+  }
+  const now = nowMs();
+  return store.tx(() => {
+    const user = findUser(sql, input.userId);
+    if (!user || !sessionAlive(now)) return fail("not_found");
+    // A password is a step-up only for someone without a second factor: otherwise it would skip that factor.
+    if (activeTotp(sql, user.id)) return fail("not_enrolled");
+    const checked = settlePasswordCheck(store, user, { ...proof, failure: "wrong_step_up_password", meta: input.meta }, now);
+    if (!checked.ok) return checked;
+    markSessionVerified(sql, input.sessionTokenHash, user.id, now);
+    return ok(null);
+  });
+}
