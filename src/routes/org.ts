@@ -58,7 +58,17 @@ export const orgRoutes = new Hono<AppEnv>()
   .get("/compliance", async (c) => c.json(await stubOf(c, adminOnly(c)).compliance()))
   .get("/users", async (c) => {
     const users = await stubOf(c, adminOnly(c)).listUsers();
-    return c.json({ users: users.map(({ id, email, name, role, twoFactorEnabled }) => ({ id, email, name, role, twoFactorEnabled })) });
+    return c.json({
+      users: users.map(({ id, email, name, role, twoFactorEnabled, lastLoginAt, locked }) => ({
+        id,
+        email,
+        name,
+        role,
+        twoFactorEnabled,
+        lastLoginAt,
+        locked,
+      })),
+    });
   })
   .post("/users", json(newUserBody), async (c) => {
     const actor = adminOnly(c);

@@ -1,6 +1,6 @@
 // Multi-step flows used by many tests: an enrolled user, and the challenge of a password sign-in.
 import { addUser, callJson, createOrg, PASSWORD, signIn, type TestOrg } from "./api";
-import { nextStep } from "./clock";
+import { advance, nextStep } from "./clock";
 import { type Enrollment, enroll } from "./totp";
 
 export interface EnrolledUser {
@@ -20,6 +20,19 @@ export async function enrolledTechnician(existing?: TestOrg): Promise<EnrolledUs
   const enrollment = await enroll(await signIn(user.email));
   nextStep(enrollment.period);
   return { org, email: user.email, id: user.id, cookie: enrollment.cookie, adminCookie, enrollment };
+}
+
+/** The org's first admin with TOTP enrolled (fresh session); the clock is moved so a fresh code exists. */
+export async function enrolledAdmin(existing?: TestOrg) {
+  const org = existing ?? (await createOrg());
+  const enrollment = await enroll(await signIn(org.admin.email));
+  nextStep(enrollment.period);
+  return { org, cookie: enrollment.cookie, enrollment };
+}
+
+/** Lets the session's last factor check age past the 15-minute step-up window (the session itself lives on). */
+export function staleSession(): void {
+  advance(16 * 60_000);
 }
 
 export async function challengeFor(email: string, password = PASSWORD): Promise<string> {
