@@ -27,9 +27,9 @@ export type AuditType =
   | "api_key.revoked";
 
 /**
- * Noise: failures anyone can cause without having signed in (knowing an email is enough). They are aggregated
- * per type, user and window and capped apart (trimEvents), so no volume of them evicts a security event. Every
- * other type is a security event, kept by age only: add a type here only if a stranger can cause it.
+ * Noise: failures someone can cause without having signed in (an email is enough for a wrong password and its
+ * 15-minute lock). They are aggregated per type, user and window and capped apart (trimEvents), so no volume of
+ * them evicts a security event. Every other type is a security event, kept by age only.
  */
 export const NOISE_TYPES: ReadonlySet<AuditType> = new Set<AuditType>(["login.failed", "2fa.code_failed", "account.locked"]);
 
@@ -158,7 +158,7 @@ export function listEvents(sql: SqlStorage, limit: number, before?: number): Aud
 /**
  * Retention, from the alarm only: security events go by age alone (AUDIT_MAX_AGE_DAYS), so nothing a stranger
  * sends can push them out; noise goes after AUDIT_NOISE_MAX_AGE_DAYS or beyond the newest AUDIT_NOISE_MAX_EVENTS
- * noise rows. This is the only place that deletes audit rows.
+ * noise rows. Nothing else deletes audit rows.
  */
 export function trimEvents(sql: SqlStorage, now: number): void {
   sql.exec("DELETE FROM audit WHERE class = 'security' AND at < ?", now - AUDIT_MAX_AGE_DAYS * DAY_MS);
