@@ -130,7 +130,8 @@ async function main() {
     const newEvents = afterWrong.auditEvents - beforeWrong.auditEvents;
     footprint.perAuditEvent = {
       bytes: newEvents ? Math.round((afterWrong.databaseBytes - beforeWrong.databaseBytes) / newEvents) : null,
-      measuredOver: `${newEvents} "2fa.code_failed" events written by R2w`,
+      // Wrong codes are aggregated (one "2fa.code_failed" row per user and hour), so this is per row, not per failure.
+      measuredOver: `${newEvents} "2fa.code_failed" rows written by R2w (one per user and hour, with a count)`,
     };
     footprint.org = afterWrong;
 

@@ -155,7 +155,7 @@ export function renderMarkdown(result) {
     "|---|---|",
     `| Bundle (wrangler deploy --dry-run) | ${round(footprint.bundle.rawBytes / 1024, 0)} KiB raw, ${round(footprint.bundle.gzipBytes / 1024, 0)} KiB gzip (limits: 3 MiB Free, 10 MiB Paid) |`,
     `| Storage per user | ${fmt(footprint.perUser?.bytes)} bytes (${footprint.perUser?.includes}; ${fmt(footprint.perUser?.auditEventsPerUser)} audit events each) |`,
-    `| Storage per audit event | ${fmt(footprint.perAuditEvent?.bytes)} bytes (${footprint.perAuditEvent?.measuredOver}) |`,
+    `| Storage per audit row | ${fmt(footprint.perAuditEvent?.bytes)} bytes (${footprint.perAuditEvent?.measuredOver}) |`,
   );
   const all = [...findings(result), ...notes];
   if (all.length) lines.push("", "Findings:", "", ...all.map((n) => `- ${n}`));

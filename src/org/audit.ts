@@ -1,7 +1,7 @@
 // The audit log: every security change, who did it, to whom, from where. Newest first, paged by id.
-import { AUDIT_MAX_AGE_DAYS, AUDIT_NOISE_MAX_EVENTS } from "../constants";
+import { AUDIT_MAX_AGE_DAYS, AUDIT_NOISE_MAX_AGE_DAYS, AUDIT_NOISE_MAX_EVENTS, AUDIT_NOISE_WINDOW_SECONDS } from "../constants";
 import type { AuditActor, RequestMeta } from "./results";
-import { all } from "./store";
+import { all, first } from "./store";
 
 /** Event types; API.md asks for every security change and login failures. */
 export type AuditType =
@@ -28,6 +28,19 @@ export type AuditType =
   | "api_key.created"
   | "api_key.revoked";
 
+/**
+ * Noise: failures someone can cause without having signed in (an email is enough for a wrong password and its
+ * 15-minute lock). They are aggregated per type, user and window and capped apart (trimEvents), so no volume of
+ * them evicts a security event. Every other type is a security event, kept by age only.
+ */
+export const NOISE_TYPES: ReadonlySet<AuditType> = new Set<AuditType>(["login.failed", "2fa.code_failed", "account.locked"]);
+
+export type AuditClass = "security" | "noise";
+
+export function auditClass(type: AuditType): AuditClass {
+  return NOISE_TYPES.has(type) ? "noise" : "security";
+}
+
 /** Small facts about an event (never a secret). */
 export type AuditDetail = Record<string, string | number | boolean | null>;
 
@@ -45,6 +58,10 @@ export interface AuditEvent {
   ip: string | null;
   userAgent: string | null;
   detail: AuditDetail | null;
+  /** How many times it happened: above 1 only for noise aggregated over a window. */
+  count: number;
+  /** The last time an aggregated event happened (absent when count is 1). */
+  lastAt?: string;
 }
 
 interface AuditRow extends Record<string, SqlStorageValue> {
@@ -59,16 +76,27 @@ interface AuditRow extends Record<string, SqlStorageValue> {
   ip: string | null;
   user_agent: string | null;
   detail: string | null;
+  class: AuditClass;
+  repeats: number;
+  last_at: number | null;
 }
 
+const DAY_MS = 86_400_000;
+
+/**
+ * Inside the action's transaction. A noise event joins the row of the same type and subject whose window started
+ * less than AUDIT_NOISE_WINDOW_SECONDS ago (count + 1, last time, last IP); anything else is a new row.
+ */
 export function recordEvent(
   sql: SqlStorage,
   e: { type: AuditType; actor: AuditActor; subject?: AuditSubject; meta?: RequestMeta; detail?: AuditDetail },
   now: number,
 ): void {
+  const cls = auditClass(e.type);
+  if (cls === "noise" && joinWindow(sql, e.type, e.subject?.id ?? null, e.meta?.ip ?? null, now)) return;
   sql.exec(
-    `INSERT INTO audit (at, type, actor_type, actor_id, actor_label, subject_id, subject_label, ip, user_agent, detail)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO audit (at, type, actor_type, actor_id, actor_label, subject_id, subject_label, ip, user_agent, detail, class)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     now,
     e.type,
     e.actor.type,
@@ -79,7 +107,33 @@ export function recordEvent(
     e.meta?.ip ?? null,
     e.meta?.userAgent?.slice(0, 512) ?? null,
     e.detail ? JSON.stringify(e.detail) : null,
+    cls,
   );
+}
+
+/**
+ * Adds one to the open window's row, if there is one (audit_noise_group index). The first row's IP and user agent
+ * stay; detail.lastIp holds the latest IP while it differs from the first, so an attack that moves still shows.
+ */
+function joinWindow(sql: SqlStorage, type: AuditType, subjectId: string | null, ip: string | null, now: number): boolean {
+  const open = first<{ id: number; ip: string | null; detail: string | null }>(
+    sql,
+    `SELECT id, ip, detail FROM audit WHERE class = 'noise' AND type = ? AND subject_id IS ? AND at > ? AND at <= ?
+     ORDER BY at DESC LIMIT 1`,
+    type,
+    subjectId,
+    now - AUDIT_NOISE_WINDOW_SECONDS * 1000,
+    now,
+  );
+  if (!open) return false;
+  let detail = open.detail;
+  if (ip !== null) {
+    const { lastIp: _, ...rest } = detail ? (JSON.parse(detail) as AuditDetail) : {};
+    const next = ip === open.ip ? rest : { ...rest, lastIp: ip };
+    detail = Object.keys(next).length ? JSON.stringify(next) : null;
+  }
+  sql.exec("UPDATE audit SET repeats = repeats + 1, last_at = ?, detail = ? WHERE id = ?", now, detail, open.id);
+  return true;
 }
 
 /** Events newest first; `before` is the id of the last event of the previous page. */
@@ -98,11 +152,22 @@ export function listEvents(sql: SqlStorage, limit: number, before?: number): Aud
     ip: r.ip,
     userAgent: r.user_agent,
     detail: r.detail ? (JSON.parse(r.detail) as AuditDetail) : null,
+    count: 1 + r.repeats,
+    ...(r.repeats > 0 && r.last_at !== null ? { lastAt: new Date(r.last_at).toISOString() } : {}),
   }));
 }
 
-/** Bounded retention: the newest AUDIT_NOISE_MAX_EVENTS events of the last AUDIT_MAX_AGE_DAYS days. */
-export function trimEvents(sql: SqlStorage, now: number, maxEvents = AUDIT_NOISE_MAX_EVENTS): void {
-  sql.exec("DELETE FROM audit WHERE at < ?", now - AUDIT_MAX_AGE_DAYS * 86_400_000);
-  sql.exec("DELETE FROM audit WHERE id <= (SELECT id FROM audit ORDER BY id DESC LIMIT 1 OFFSET ?)", maxEvents);
+/**
+ * Retention, from the alarm only: security events go by age alone (AUDIT_MAX_AGE_DAYS), so nothing a stranger
+ * sends can push them out; noise goes after AUDIT_NOISE_MAX_AGE_DAYS or beyond the newest AUDIT_NOISE_MAX_EVENTS
+ * noise rows. Nothing else deletes audit rows.
+ */
+export function trimEvents(sql: SqlStorage, now: number): void {
+  sql.exec("DELETE FROM audit WHERE class = 'security' AND at < ?", now - AUDIT_MAX_AGE_DAYS * DAY_MS);
+  sql.exec("DELETE FROM audit WHERE class = 'noise' AND at < ?", now - AUDIT_NOISE_MAX_AGE_DAYS * DAY_MS);
+  sql.exec(
+    `DELETE FROM audit WHERE class = 'noise'
+       AND id <= (SELECT id FROM audit WHERE class = 'noise' ORDER BY id DESC LIMIT 1 OFFSET ?)`,
+    AUDIT_NOISE_MAX_EVENTS,
+  );
 }

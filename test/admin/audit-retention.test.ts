@@ -1,36 +1,59 @@
+// Audit retention, by the object's alarm only: security events by age (365 days) whatever their number; noise by
+// age (90 days) and count apart.
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { AUDIT_NOISE_MAX_EVENTS } from "../../src/constants";
+import { AUDIT_MAX_AGE_DAYS, AUDIT_NOISE_MAX_AGE_DAYS, AUDIT_NOISE_MAX_EVENTS } from "../../src/constants";
+import { type AuditType, recordEvent } from "../../src/org/audit";
 import { call, createOrg, signIn } from "../support/api";
 import { advance, useTestClock } from "../support/clock";
 
 useTestClock();
 
+const DAY_MS = 86_400_000;
+
 describe("audit retention", () => {
-  it("is trimmed by the object's alarm to the newest 10,000 events of the last 365 days, not by requests", async () => {
+  it("drops security events after 365 days and noise after 90, and never trims security events by count", async () => {
     const org = await createOrg();
     const cookie = await signIn(org.admin.email);
     const stub = env.ORG.getByName(org.slug);
     const now = Date.now();
+    const at = (days: number) => now - days * DAY_MS;
     await runInDurableObject(stub, (_o, state) => {
-      const sql = state.storage.sql;
-      sql.exec("INSERT INTO audit (at, type, actor_type) VALUES (?, 'login.failed', 'anonymous')", now - 400 * 86_400_000);
-      for (let i = 0; i < AUDIT_NOISE_MAX_EVENTS + 50; i++)
-        sql.exec("INSERT INTO audit (at, type, actor_type) VALUES (?, 'login.failed', 'anonymous')", now - 1000);
+      const record = (type: AuditType, subject: string, when: number) =>
+        recordEvent(state.storage.sql, { type, actor: { type: "system" }, subject: { id: subject } }, when);
+      state.storage.transactionSync(() => {
+        record("2fa.reset", "too-old", at(AUDIT_MAX_AGE_DAYS + 1));
+        record("2fa.reset", "kept", at(AUDIT_MAX_AGE_DAYS - 1));
+        record("login.failed", "too-old", at(AUDIT_NOISE_MAX_AGE_DAYS + 1));
+        record("login.failed", "kept", at(AUDIT_NOISE_MAX_AGE_DAYS - 1));
+        // More security events within the year than the noise cap: all of them stay.
+        for (let i = 0; i < AUDIT_NOISE_MAX_EVENTS + 50; i++) record("session.revoked", `many-${i}`, at(200) + i);
+      });
     });
-    const count = () =>
-      runInDurableObject(stub, (_o, state) => ({
-        total: state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM audit").one().n,
-        oldest: state.storage.sql.exec<{ at: number }>("SELECT MIN(at) AS at FROM audit").one().at,
-      }));
-    // Requests do not trim: the log only grows between alarms.
+    const rows = () =>
+      runInDurableObject(stub, (_o, state) =>
+        state.storage.sql
+          .exec<{ subject_id: string | null; class: string }>("SELECT subject_id, class FROM audit WHERE subject_id IN ('too-old', 'kept')")
+          .toArray()
+          .map((r) => `${r.class} ${r.subject_id}`)
+          .sort(),
+      );
+    const count = (type: string) =>
+      runInDurableObject(
+        stub,
+        (_o, state) => state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM audit WHERE type = ?", type).one().n,
+      );
+
+    // Requests do not trim: only the alarm does.
     await call("/api/me", { cookie });
-    expect((await count()).total).toBeGreaterThan(AUDIT_NOISE_MAX_EVENTS + 50);
+    expect(await rows()).toEqual(["noise kept", "noise too-old", "security kept", "security too-old"]);
+
     advance(7 * 3_600_000);
     expect(await runDurableObjectAlarm(stub)).toBe(true);
-    const after = await count();
-    expect(after.total).toBe(AUDIT_NOISE_MAX_EVENTS);
-    expect(after.oldest).toBeGreaterThan(now - 365 * 86_400_000);
+    // The kept ones were a day inside their limit, so still inside it 7 hours later.
+    expect(await rows()).toEqual(["noise kept", "security kept"]);
+    expect(await count("session.revoked")).toBe(AUDIT_NOISE_MAX_EVENTS + 50);
+    expect(await count("org.created")).toBe(1);
   });
 });

@@ -2,7 +2,8 @@
 // mail reaches the dev outbox (DEV_MODE=true, sent by the org object's alarm), and the technician opens it in a
 // fresh browser profile, as on another device: Start setup, scan the QR (zbarimg), type the code (oathtool),
 // save the recovery codes. No session cookie ever appears in that profile. English and French, desktop and phone;
-// then the admin reads the events in the audit log, in words, with the raw type and the IP.
+// then the admin reads the events in the audit log, in words, with the raw type and the IP (and a count for
+// repeated failed sign-ins).
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { http } from "../e2e/worker";
@@ -168,6 +169,9 @@ describe("pairing link in Chromium", () => {
   });
 
   it("the admin reads the pairing in the audit log: words, raw type and IP, in English and French", async () => {
+    // Failures anyone can cause are one row with a count: three wrong passwords for Tess.
+    for (let i = 0; i < 3; i++)
+      expect((await http(h.url, "/auth/login", { body: { email: TESS, password: "wrong wrong" } })).status).toBe(401);
     const { context, page } = await newProfile(h, "en-US");
     await page.goto("/");
     await page.getByLabel("Email", { exact: true }).fill(ADMIN);
@@ -181,6 +185,7 @@ describe("pairing link in Chromium", () => {
     expect(await enabled.locator("td").last().textContent()).toMatch(/^\S+$/);
     const sent = page.getByRole("row", { name: new RegExp(`Setup link emailed.*${TESS}`) });
     expect(await sent.locator("code").first().textContent()).toBe("2fa.pairing_link_sent");
+    expect(await page.getByRole("row", { name: new RegExp(`×3, last .*Sign-in failed.*${TESS}`) }).isVisible()).toBe(true);
     a11y.push(...(await capture(page, "audit")));
     await page.setViewportSize(PHONE);
     a11y.push(...(await capture(page, "phone-audit")));
@@ -188,6 +193,9 @@ describe("pairing link in Chromium", () => {
     await page.getByRole("link", { name: "Français" }).click();
     expect(await page.getByRole("columnheader", { name: "Adresse IP" }).isVisible()).toBe(true);
     expect(await page.getByRole("row", { name: new RegExp(`2FA activée.*${THEO}`) }).isVisible()).toBe(true);
+    expect(await page.getByRole("row", { name: new RegExp(`3 fois, la dernière le .*Échec de connexion.*${TESS}`) }).isVisible()).toBe(
+      true,
+    );
     a11y.push(...(await capture(page, "fr-audit")));
     await page.getByRole("link", { name: "English" }).click();
     await context.close();

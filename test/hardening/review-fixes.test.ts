@@ -13,12 +13,13 @@ function wrong(code: string) {
   return String((Number(code) + 500_000) % 1_000_000).padStart(6, "0");
 }
 
+/** Every event's type, once per occurrence (a row of aggregated failures counts 1 + repeats). */
 async function auditTypes(slug: string): Promise<string[]> {
   return runInDurableObject(env.ORG.getByName(slug), (_o, state) =>
     state.storage.sql
-      .exec<{ type: string }>("SELECT type FROM audit ORDER BY id")
+      .exec<{ type: string; repeats: number }>("SELECT type, repeats FROM audit ORDER BY id")
       .toArray()
-      .map((r) => r.type),
+      .flatMap((r) => Array<string>(1 + r.repeats).fill(r.type)),
   );
 }
 

@@ -188,6 +188,8 @@ export const en = {
     subject: "Subject",
     ip: "IP address",
     none: "No events yet.",
+    // Failures anyone can cause are one row per user and hour: how many, and the last one.
+    repeated: (count: number, last: string) => `×${count}, last ${last}`,
     // Every AuditType needs words (satisfies): a new event type cannot reach the page as a bare identifier.
     types: {
       "org.created": "Organization created",

@@ -197,6 +197,7 @@ export const fr: Catalog = {
     subject: "Concerne",
     ip: "Adresse IP",
     none: "Aucun événement.",
+    repeated: (count: number, last: string) => `${count} fois, la dernière le ${last}`,
     types: {
       "org.created": "Organisation créée",
       "user.created": "Utilisateur ajouté",

@@ -1,5 +1,6 @@
 // Audit log (admins): newest first. Each event reads in words from the catalog, with its raw type beneath in
-// small monospace: admins search and filter by the type (API, exports), so it must stay visible.
+// small monospace: admins search and filter by the type (API, exports), so it must stay visible. Aggregated
+// failures show how many times and when the last one was.
 import { Layout, type PageCtx } from "../layout";
 import type { AuditEvent } from "../../org/audit";
 import { when } from "./api-keys";
@@ -27,7 +28,15 @@ export function AuditPage({ ctx, events }: { ctx: PageCtx; events: AuditEvent[] 
             <tbody>
               {events.map((e) => (
                 <tr>
-                  <td>{when(e.at, ctx.lang, "")}</td>
+                  <td>
+                    {when(e.at, ctx.lang, "")}
+                    {e.count > 1 ? (
+                      <>
+                        <br />
+                        <small class="hint">{a.repeated(e.count, when(e.lastAt, ctx.lang, ""))}</small>
+                      </>
+                    ) : null}
+                  </td>
                   <td>
                     {/* An event type stored before its words existed still shows, as its raw type. */}
                     {a.types[e.type] ?? e.type}
