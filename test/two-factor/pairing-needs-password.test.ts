@@ -6,9 +6,9 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { seal } from "../../src/crypto/secret-box";
 import { hashCredential } from "../../src/http/credentials";
-import { addUser, BASE, call, callJson, createOrg, PASSWORD, signIn } from "../support/api";
+import { addUser, call, callJson, createOrg, PASSWORD, signIn } from "../support/api";
 import { useTestClock } from "../support/clock";
-import { flakyTransport, linkIn, outbox, runAlarm, useTransport } from "../support/mail";
+import { mailedPairingToken, outbox } from "../support/mail";
 import { codeFor } from "../support/totp";
 
 useTestClock();
@@ -34,11 +34,7 @@ async function linkedUser() {
   const org = await createOrg();
   const adminCookie = await signIn(org.admin.email);
   const user = await addUser(adminCookie);
-  const transport = flakyTransport(0);
-  await useTransport(org.slug, transport);
-  expect((await call(`/api/org/users/${user.id}/2fa/pairing-link`, { method: "POST", cookie: adminCookie })).status).toBe(202);
-  await runAlarm(org.slug);
-  const token = linkIn(transport.sent.at(-1) as never).slice(`${BASE}/pair/`.length);
+  const token = await mailedPairingToken(org.slug, adminCookie, user.id);
   return { org, adminCookie, user, token };
 }
 
