@@ -30,11 +30,11 @@ export function PairStartPage({
       <div class="narrow">
         <h1>{t.pair.title}</h1>
         <p class="lead">{t.pair.lead}</p>
+        <p>{t.pair.ready}</p>
         {error ? <Alert kind="error">{error}</Alert> : null}
         {/* novalidate: the server's words (in the page's language) replace the browser's own bubbles. */}
         <form method="post" action={pairAction(token)} class="card" novalidate>
           <Csrf ctx={ctx} />
-          <p>{t.pair.ready}</p>
           <Field
             id="password"
             name="password"
