@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { seal } from "../../src/crypto/secret-box";
 import { hashCredential } from "../../src/http/credentials";
 import { addUser, call, callJson, createOrg, PASSWORD, signIn } from "../support/api";
-import { useTestClock } from "../support/clock";
+import { advance, useTestClock } from "../support/clock";
 import { mailedPairingToken, outbox } from "../support/mail";
 import { codeFor } from "../support/totp";
 
@@ -93,6 +93,24 @@ describe("pairing links need the account's password", () => {
     const { audit, pairings } = await stored(org.slug);
     expect(audit.filter((e) => e.type === "account.locked")).toHaveLength(1);
     expect(pairings).toEqual([{ attempts: 0 }]);
+  });
+
+  it("refuses a dead link before looking at the password, so it cannot be used to test passwords", async () => {
+    const { org, user, token } = await linkedUser();
+    advance(30 * 60_000 + 1000);
+    for (const password of [WRONG, PASSWORD]) {
+      const r = await setup(token, { password });
+      expect(r.status).toBe(404);
+      expect(r.body.error.code).toBe("not_found");
+    }
+    // The same inside the object, for a link that dies between the edge's look-up and the decision.
+    const stub = env.ORG.getByName(org.slug);
+    const sealed = await seal(env.TOTP_KEYS, "JBSWY3DPEHPK3PXP", user.id);
+    const checkedHash = (await stub.passwordHashOf(user.id)) ?? "";
+    const tokenHash = await hashCredential(env.HASH_KEY, token);
+    const late = await stub.beginEnrollment(user.id, sealed, { pairing: tokenHash, checkedHash, passed: false, meta: {} });
+    expect(late).toEqual({ ok: false, reason: "invalid_pairing" });
+    expect((await stored(org.slug)).audit.filter((e) => e.type === "login.failed")).toEqual([]);
   });
 
   it("refuses a password checked against a hash that has changed since, without counting it", async () => {
