@@ -1,6 +1,8 @@
 // Pairing links, shared by the JSON API and the pages: emailing one, and enrolling through one on another
 // device. The link's token routes itself to its org (like a session token) and is stored only as a keyed hash.
-// It only ever starts enrollment: nothing here sets a session, and the token is spent on confirmation.
+// The link names the account; its password, checked here at the edge and decided in the org's object, proves
+// the account is the caller's. Nothing here sets a session, and the token is spent on confirmation.
+import { verifyPassword } from "../crypto/password";
 import { seal } from "../crypto/secret-box";
 import type { Env } from "../env";
 import { ApiError } from "../errors";
@@ -38,12 +40,23 @@ async function resolveLink(env: Env, token: string) {
   return { stub, tokenHash, userId };
 }
 
-/** A new pending secret for the link's user; safe to call again (the latest secret wins until confirmed). */
-export async function startPairedEnrollment(env: Env, token: string): Promise<EnrollmentInfo> {
+const WRONG_PASSWORD = new ApiError("invalid_credentials", "The password is incorrect. The setup link still works: try again.");
+
+/**
+ * A new pending secret for the link's user, once the account's password is right; safe to call again (the
+ * latest secret wins until confirmed). A wrong password counts toward the account's lockout, not the link's.
+ */
+export async function startPairedEnrollment(env: Env, token: string, password: string, meta: RequestMeta): Promise<EnrollmentInfo> {
   const { stub, tokenHash, userId } = await resolveLink(env, token);
+  // The KDF runs here, never in the org's object; the object decides whether this check still stands.
+  const checkedHash = (await stub.passwordHashOf(userId)) ?? "";
+  const passed = await verifyPassword(env.PASSWORD_PEPPER, password, checkedHash);
   const secret = newTotpSecret();
-  const r = unwrap(await stub.beginEnrollment(userId, await seal(env.TOTP_KEYS, secret, userId), { pairing: tokenHash }));
-  return enrollmentInfo(secret, r.email, r.period);
+  const sealed = await seal(env.TOTP_KEYS, secret, userId);
+  const r = await stub.beginEnrollment(userId, sealed, { pairing: tokenHash, checkedHash, passed, meta });
+  if (!r.ok && r.reason === "invalid_credentials") throw WRONG_PASSWORD;
+  const { email, period } = unwrap(r);
+  return enrollmentInfo(secret, email, period);
 }
 
 /** Confirms with a code; answers the recovery codes once and spends the link. */

@@ -44,11 +44,12 @@ export const ORG_MIGRATIONS: readonly string[] = [
    CREATE TABLE pairing_tokens (token_hash TEXT PRIMARY KEY, user_id TEXT NOT NULL, created_at INTEGER NOT NULL,
      expires_at INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, used_at INTEGER) STRICT;
    CREATE INDEX pairing_by_user ON pairing_tokens (user_id);`,
-  // 5: side doors: API keys expire (keys made before this step get 90 days from now); sessions remember when a
+  // 5: side doors: a pairing link remembers the pending secret its own password step stored; API keys expire (keys made before this step get 90 days from now); sessions remember when a
   // factor was last checked (step-up); the lasting lock after 100 wrong second factors in a row (NIST SP 800-63B
   // 5.2.2) and when its mail went out; audit rows are "security" (kept by age) or "noise" (failures anyone can
   // cause: aggregated per user and hour, and capped apart, so they never push security events out).
-  `ALTER TABLE api_keys ADD COLUMN expires_at INTEGER NOT NULL DEFAULT 0;
+  `ALTER TABLE pairing_tokens ADD COLUMN setup_ciphertext TEXT;
+   ALTER TABLE api_keys ADD COLUMN expires_at INTEGER NOT NULL DEFAULT 0;
    UPDATE api_keys SET expires_at = CAST(strftime('%s', 'now') AS INTEGER) * 1000 + 90 * 86400000;
    ALTER TABLE sessions ADD COLUMN verified_at INTEGER NOT NULL DEFAULT 0;
    UPDATE sessions SET verified_at = created_at;

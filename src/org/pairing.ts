@@ -43,6 +43,19 @@ export function lastPairingAt(sql: SqlStorage, userId: string): number | null {
   return sql.exec<{ t: number | null }>("SELECT MAX(created_at) AS t FROM pairing_tokens WHERE user_id = ?", userId).one().t;
 }
 
+/**
+ * The link's password step passed and stored this pending secret (its ciphertext, fresh nonce each time). The
+ * pending secret is per user and may be replaced by a setup made elsewhere; the link may confirm only this one.
+ */
+export function markPairingSetup(sql: SqlStorage, tokenHash: string, ciphertext: string): void {
+  sql.exec("UPDATE pairing_tokens SET setup_ciphertext = ? WHERE token_hash = ?", ciphertext, tokenHash);
+}
+
+/** True when the link's own password step stored exactly this pending secret. */
+export function pairingSetupIs(sql: SqlStorage, tokenHash: string, ciphertext: string): boolean {
+  return !!first(sql, "SELECT 1 AS x FROM pairing_tokens WHERE token_hash = ? AND setup_ciphertext = ?", tokenHash, ciphertext);
+}
+
 export function recordPairingFailure(sql: SqlStorage, tokenHash: string): void {
   sql.exec("UPDATE pairing_tokens SET attempts = attempts + 1 WHERE token_hash = ?", tokenHash);
 }

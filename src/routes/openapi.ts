@@ -6,6 +6,7 @@ import type { AppEnv } from "../env";
 import { codeBody, enrollBody, loginBody, recoveryBody } from "./auth";
 import { currentCodeBody } from "./me";
 import { apiKeyBody, newUserBody, settingsBody, userPatchBody } from "./org";
+import { pairConfirmBody, pairingLinkBody, pairSetupBody } from "./pairing";
 import { createOrgBody } from "./platform";
 
 type Auth = "none" | "session" | "session_or_key" | "admin" | "platform";
@@ -191,6 +192,33 @@ const ENDPOINTS: Endpoint[] = [
     auth: "admin",
     ok: 200,
     errors: [400, 401, 403],
+  },
+  {
+    method: "post",
+    path: "/api/pairing-link",
+    summary: "Retired: sends nothing (links come from a signed-in user's Account page or an admin); always 202",
+    auth: "none",
+    body: pairingLinkBody,
+    ok: 202,
+    errors: [400],
+  },
+  {
+    method: "post",
+    path: "/api/pair/{token}/setup",
+    summary: "Start TOTP setup from a pairing link; needs the account's password (a wrong one counts toward the lockout)",
+    auth: "none",
+    body: pairSetupBody,
+    ok: 200,
+    errors: [400, 401, 404, 409, 429],
+  },
+  {
+    method: "post",
+    path: "/api/pair/{token}/confirm",
+    summary: "Confirm the setup made through this link with a code; returns 10 recovery codes and spends the link",
+    auth: "none",
+    body: pairConfirmBody,
+    ok: 200,
+    errors: [400, 401, 404, 409, 429],
   },
 ];
 

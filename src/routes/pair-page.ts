@@ -1,6 +1,7 @@
 // The pages of the emailed pairing link, /pair/<token>, in the same look and words as the other pages. GET only
-// shows a button, because mail scanners open links; the POSTs start and confirm enrollment through
-// flows/pairing.ts, the same code as the JSON API (routes/pairing.ts). No session is read or set, ever.
+// shows the password field and a button, because mail scanners open links; the POSTs start (with the account's
+// password) and confirm enrollment through flows/pairing.ts, the same code and field rules as the JSON API
+// (routes/pairing.ts). No session is read or set, ever.
 import { type Context, Hono, type MiddlewareHandler } from "hono";
 import type { AppEnv } from "../env";
 import { ApiError } from "../errors";
@@ -11,6 +12,7 @@ import { chooseLang } from "../ui/lang";
 import { parseOtpauthUri } from "../ui/otpauth";
 import { pairAction, PairCodesPage, PairInvalidPage, PairSetupPage, PairStartPage } from "../ui/pages/pairing";
 import { csrf, formField, formOf, messageFor, pageCtx, render, statusOf } from "./page-kit";
+import { pairSetupBody } from "./pairing";
 
 type C = Context<AppEnv>;
 
@@ -35,6 +37,10 @@ function isDeadLink(err: unknown): boolean {
 async function startPage(c: C, token: string, err: unknown) {
   const ctx = await pageCtx(c, pairAction(token));
   if (isDeadLink(err)) return render(c, PairInvalidPage({ ctx }), 404);
+  // A wrong password belongs to its field; the link still works, so the same page asks again.
+  if (err instanceof ApiError && err.code === "invalid_credentials") {
+    return render(c, PairStartPage({ ctx, token, passwordError: ctx.t.pair.passwordWrong }), 401);
+  }
   // "conflict" is the confirm step finding no pending setup: it expired (or was never started), so start again.
   const timedOut = err instanceof ApiError && err.code === "conflict";
   return render(c, PairStartPage({ ctx, token, error: timedOut ? ctx.t.pair.timedOut : messageFor(ctx.t, err) }), statusOf(err));
@@ -46,8 +52,15 @@ export const pairPageRoutes = new Hono<AppEnv>()
   })
   .post("/:token", pairPage, csrf, async (c) => {
     const token = c.req.param("token");
+    const form = await formOf(c);
+    // An empty submit (a stray Enter) is refused here, before the flow, so it does not count toward the lockout.
+    if (!form.password) {
+      const ctx = await pageCtx(c, pairAction(token));
+      return render(c, PairStartPage({ ctx, token, passwordError: ctx.t.errors.required }), 400);
+    }
     try {
-      const info = await startPairedEnrollment(c.env, token);
+      const password = formField(pairSetupBody.shape.password, form.password);
+      const info = await startPairedEnrollment(c.env, token, password, requestMeta(c));
       const email = parseOtpauthUri(info.otpauthUri)?.email ?? "";
       return render(c, PairSetupPage({ ctx: await pageCtx(c, pairAction(token)), token, info, email }));
     } catch (err) {

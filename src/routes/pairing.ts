@@ -1,44 +1,38 @@
-// Pairing links (JSON): asking for one by email, and enrolling through one on another device. No credentials:
-// the link's token is the only one, it only starts enrollment, and no route here ever sets a session cookie.
+// Pairing links (JSON): the retired anonymous request by email, and enrolling through a link on another device.
+// The link's token finds the account and the account's password proves it is theirs; no route here ever sets a
+// session cookie.
 import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../env";
-import { emailClaim } from "../flows/directory";
-import { confirmPairedEnrollment, sendPairingLink, startPairedEnrollment } from "../flows/pairing";
+import { confirmPairedEnrollment, startPairedEnrollment } from "../flows/pairing";
 import * as f from "../http/fields";
 import { requestMeta } from "../http/meta";
 import { json, validate } from "../http/validate";
 
 const tokenParam = z.object({ token: z.string().min(1).max(200) });
-const codeBody = z.object({ code: f.totpCode });
-const emailBody = z.object({ email: f.email });
+export const pairConfirmBody = z.object({ code: f.totpCode });
+export const pairingLinkBody = z.object({ email: f.email });
+/** The account's password, as at sign-in (any length up to the same bound); empty is refused before any check. */
+export const pairSetupBody = z.object({ password: z.string().min(1).max(4096) });
 
-/** Every request for a link by email gets exactly this answer. */
-const ACCEPTED = {
+/** The only answer to an anonymous request for a link: nothing is sent, and it says where links come from. */
+const NOT_SENT = {
   status: "accepted",
-  message: "If this address belongs to an account without two-factor authentication, a setup link is on its way.",
+  message: "No link was sent. Setup links are sent from the Account page of a signed-in user, or by an admin of your organization.",
 };
 
 export const pairingRoutes = new Hono<AppEnv>()
-  .post("/pairing-link", json(emailBody), async (c) => {
-    const { email } = c.req.valid("json");
-    const origin = new URL(c.req.url).origin;
-    const meta = requestMeta(c);
-    // No enumeration (issue 7, rule 5): the lookup and the send run after the answer, so neither the body, the
-    // status nor the timing says whether the email exists or is enrolled.
-    const work = async () => {
-      const claim = await emailClaim(c.env, email).then((d) => d.lookup());
-      if (!claim) return;
-      const route = { slug: claim.orgSlug, jurisdiction: claim.jurisdiction };
-      await sendPairingLink(c.env, route, claim.userId, origin, { type: "anonymous", label: "pairing link request" }, meta);
-    };
-    c.executionCtx.waitUntil(work().catch((err) => console.error("pairing link request failed", err instanceof Error ? err.name : "")));
-    return c.json(ACCEPTED, 202);
+  .post("/pairing-link", json(pairingLinkBody), (c) => {
+    // Whoever reads a mailbox is not thereby the account's owner (NIST SP 800-63B 6.1.2.1: binding an
+    // authenticator needs prior authentication), so an anonymous request sends nothing: no lookup, no object
+    // touched, no mail. The route stays (scripts call it) and the answer is the same for every email.
+    return c.json(NOT_SENT, 202);
   })
-  .post("/pair/:token/setup", validate("param", tokenParam), async (c) => {
-    return c.json(await startPairedEnrollment(c.env, c.req.valid("param").token));
+  .post("/pair/:token/setup", validate("param", tokenParam), json(pairSetupBody), async (c) => {
+    const { token } = c.req.valid("param");
+    return c.json(await startPairedEnrollment(c.env, token, c.req.valid("json").password, requestMeta(c)));
   })
-  .post("/pair/:token/confirm", validate("param", tokenParam), json(codeBody), async (c) => {
+  .post("/pair/:token/confirm", validate("param", tokenParam), json(pairConfirmBody), async (c) => {
     const codes = await confirmPairedEnrollment(c.env, c.req.valid("param").token, c.req.valid("json").code, requestMeta(c));
     return c.json({ recoveryCodes: codes });
   });

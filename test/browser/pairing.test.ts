@@ -1,9 +1,9 @@
 // The emailed pairing link in real headless Chromium: an admin asks for a link for a technician (JSON API), the
 // mail reaches the dev outbox (DEV_MODE=true, sent by the org object's alarm), and the technician opens it in a
-// fresh browser profile, as on another device: Start setup, scan the QR (zbarimg), type the code (oathtool),
-// save the recovery codes. No session cookie ever appears in that profile. English and French, desktop and phone;
-// then the admin reads the events in the audit log, in words, with the raw type and the IP (and a count for
-// repeated failed sign-ins).
+// fresh browser profile, as on another device: types their password, Start setup, scans the QR (zbarimg), types
+// the code (oathtool), saves the recovery codes. A wrong password is shown in words and the link still works. No
+// session cookie ever appears in that profile. English and French, desktop and phone; then the admin reads the
+// events in the audit log, in words, with the raw type and the IP (and a count for repeated failed sign-ins).
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { http } from "../e2e/worker";
@@ -93,6 +93,20 @@ describe("pairing link in Chromium", () => {
     expect(await page.getByText("It does not sign you in.").isVisible()).toBe(true);
     expect(await page.getByRole("link", { name: "Account" }).count()).toBe(0);
     a11y.push(...(await capture(page, "pair-start")));
+
+    // A wrong password: the same start page, the error in words at the field, as a 401; the link still works.
+    const password = page.getByLabel("Your Gatehouse password");
+    expect(await password.getAttribute("autocomplete")).toBe("current-password");
+    await password.fill("not the password");
+    const refused = page.waitForResponse((r) => r.request().method() === "POST");
+    await page.getByRole("button", { name: "Start setup" }).click();
+    expect((await refused).status()).toBe(401);
+    expect(await page.getByLabel("Your Gatehouse password").getAttribute("aria-invalid")).toBe("true");
+    expect(await page.locator("#password-error").textContent()).toBe("That password is incorrect. This link still works: try again.");
+    expect(await page.locator("#totp-key").count()).toBe(0);
+    a11y.push(...(await capture(page, "pair-wrong-password")));
+
+    await page.getByLabel("Your Gatehouse password").fill(PASSWORD);
     await page.getByRole("button", { name: "Start setup" }).click();
     a11y.push(...(await capture(page, "pair-setup")));
     const secret = await scan(page, "pair-setup");
@@ -135,6 +149,7 @@ describe("pairing link in Chromium", () => {
 
     // The spent link: a clear message and a 404.
     await page.goto(link);
+    await page.getByLabel("Your Gatehouse password").fill(PASSWORD);
     await page.getByRole("button", { name: "Start setup" }).click();
     expect(await page.getByRole("heading", { name: "This setup link cannot be used" }).isVisible()).toBe(true);
     expect(await page.getByRole("alert").textContent()).toContain("This setup link was used, replaced or has expired.");
@@ -152,6 +167,13 @@ describe("pairing link in Chromium", () => {
     expect(await page.locator("html").getAttribute("lang")).toBe("fr");
     expect(await page.getByRole("heading", { name: "Activer l’authentification à deux facteurs" }).isVisible()).toBe(true);
     a11y.push(...(await capture(page, "phone-fr-pair-start")));
+    await page.getByLabel("Votre mot de passe").fill("pas le bon mot de passe");
+    await page.getByRole("button", { name: "Commencer" }).click();
+    expect(await page.locator("#password-error").textContent()).toBe(
+      "Ce mot de passe est incorrect. Ce lien fonctionne toujours : réessayez.",
+    );
+    a11y.push(...(await capture(page, "phone-fr-pair-wrong-password")));
+    await page.getByLabel("Votre mot de passe").fill(PASSWORD);
     await page.getByRole("button", { name: "Commencer" }).click();
     a11y.push(...(await capture(page, "phone-fr-pair-setup")));
     const secret = await scan(page, "phone-fr-pair-setup");

@@ -43,5 +43,8 @@ describe("GET /api/openapi.json", () => {
     for (const e of CONTRACT) expect(listed).toContain(e);
     const login = r.body.paths["/auth/login"]?.post?.requestBody?.content["application/json"]?.schema;
     expect(Object.keys(login?.properties ?? {})).toEqual(["email", "password", "org"]);
+    // Setting up from a pairing link needs the account's password (docs/api.md, "Closing side doors").
+    const pairSetup = r.body.paths["/api/pair/{token}/setup"]?.post?.requestBody?.content["application/json"]?.schema;
+    expect(Object.keys(pairSetup?.properties ?? {})).toEqual(["password"]);
   });
 });

@@ -3,10 +3,11 @@
 // that refuses the input (400) leaves storage exactly as it was.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { BASE, call } from "../support/api";
+import { addUser, BASE, call } from "../support/api";
 import { useTestClock } from "../support/clock";
 import { snapshot } from "../support/storage";
 import { enrolledTechnician } from "../support/flows";
+import { mailedPairingToken } from "../support/mail";
 
 useTestClock();
 
@@ -29,6 +30,9 @@ const FORMS: [string, "user" | "admin" | "none"][] = [
   ["/api-keys/{id}/revoke", "admin"],
   ["/pair/{id}", "none"],
   ["/pair/{id}/confirm", "none"],
+  // A live link: the junk reaches the password check (an empty one is refused before it, changing nothing).
+  ["/pair/{link}", "none"],
+  ["/pair/{link}/confirm", "none"],
 ];
 
 const value = fc.oneof(
@@ -87,13 +91,14 @@ async function tokenFor(cookie: string | undefined): Promise<{ token: string; co
 describe("bad form input never breaks the pages", () => {
   it("answers every fuzzed form post with a page or a redirect, never a 5xx", async () => {
     const u = await enrolledTechnician();
+    const link = await mailedPairingToken(u.org.slug, u.adminCookie, (await addUser(u.adminCookie)).id);
     const sessions = { user: await tokenFor(u.cookie), admin: await tokenFor(u.adminCookie), none: await tokenFor(undefined) };
     let cases = 0;
     for (const [template, who] of FORMS) {
       await fc.assert(
         fc.asyncProperty(fields, fc.string(), fc.boolean(), async (form, idPart, withToken) => {
           cases++;
-          const path = template.replace("{id}", safeSegment(idPart));
+          const path = template.replace("{id}", safeSegment(idPart)).replace("{link}", link);
           const s = sessions[who];
           const body = new URLSearchParams({ ...form, ...(withToken ? { _csrf: s.token } : {}) }).toString();
           const before = await snapshot(u.org.slug);

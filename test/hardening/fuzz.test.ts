@@ -4,10 +4,11 @@
 // and a 400 must leave storage exactly as it was.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { call, callJson, createOrg, signIn } from "../support/api";
+import { addUser, call, callJson, createOrg, signIn } from "../support/api";
 import { useTestClock } from "../support/clock";
 import { snapshot } from "../support/storage";
 import { enrolledTechnician } from "../support/flows";
+import { mailedPairingToken } from "../support/mail";
 import { TEST_SECRETS } from "../support/secrets";
 
 useTestClock();
@@ -42,6 +43,9 @@ const ENDPOINTS: [string, string, "none" | "admin" | "user" | "platform"][] = [
   ["POST", "/api/pairing-link", "none"],
   ["POST", "/api/pair/{id}/setup", "none"],
   ["POST", "/api/pair/{id}/confirm", "none"],
+  // A live link (with credentials on): the junk reaches the password check and the link's confirm step.
+  ["POST", "/api/pair/{link}/setup", "none"],
+  ["POST", "/api/pair/{link}/confirm", "none"],
 ];
 
 const oddString = fc.oneof(
@@ -150,6 +154,7 @@ describe("bad input never breaks the service", () => {
       cookie: u.adminCookie,
       body: { name: "fuzz", role: "admin" },
     });
+    const link = await mailedPairingToken(u.org.slug, u.adminCookie, (await addUser(u.adminCookie)).id);
     const credentials = {
       admin: { cookie: u.adminCookie },
       user: { cookie: u.cookie },
@@ -168,7 +173,10 @@ describe("bad input never breaks the service", () => {
           oddString,
           async (raw, type, useCredentials, cookie, auth, idPart) => {
             cases++;
-            const path = template.replace("{slug}", useCredentials ? u.org.slug : pathPart(idPart)).replace("{id}", pathPart(idPart));
+            const path = template
+              .replace("{slug}", useCredentials ? u.org.slug : pathPart(idPart))
+              .replace("{id}", pathPart(idPart))
+              .replace("{link}", useCredentials ? link : pathPart(idPart));
             const before = await snapshot(u.org.slug);
             const headers: Record<string, string> = type ? { "content-type": type } : {};
             if (!useCredentials && auth) headers.authorization = auth;
@@ -204,6 +212,26 @@ describe("bad input never breaks the service", () => {
     expect(keyRes.status).toBe(201);
     console.log(`fuzz: ${cases} cases run over ${ENDPOINTS.length} endpoints, no 5xx`);
   }, 300_000);
+
+  it("sends odd passwords through a live link's setup: 401, then 429 once locked, never a 5xx or a setup", async () => {
+    const u = await enrolledTechnician();
+    const link = await mailedPairingToken(u.org.slug, u.adminCookie, (await addUser(u.adminCookie)).id);
+    let reached = 0;
+    await fc.assert(
+      fc.asyncProperty(oddString, async (password) => {
+        const res = await callJson<{ error?: { code: string }; secret?: string }>(`/api/pair/${link}/setup`, { body: { password } });
+        expect(res.status, `${JSON.stringify(password.slice(0, 40))} -> ${res.status}`).toBeLessThan(500);
+        expect(res.body.secret).toBeUndefined();
+        if (password === "") expect(res.body.error?.code).toBe("invalid_request");
+        else if (res.status !== 400) {
+          reached++;
+          expect(["invalid_credentials", "too_many_attempts"]).toContain(res.body.error?.code);
+        }
+      }),
+      { numRuns: RUNS },
+    );
+    expect(reached).toBeGreaterThan(0);
+  });
 
   it("answers a login form post with a clear error instead of guessing", async () => {
     const org = await createOrg();

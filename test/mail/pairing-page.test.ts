@@ -36,6 +36,7 @@ describe("the pairing page", () => {
     const openedHtml = await opened.text();
     expect(openedHtml).toContain(`action="${path}"`);
     expect(openedHtml).toContain("It does not sign you in.");
+    expect(openedHtml).toMatch(/<input id="password" name="password" type="password"[^>]*autocomplete="current-password"/);
     const { token, cookie } = formToken(openedHtml, opened);
     expect(token).toBeTruthy();
     expect(cookie).toMatch(/^(__Host-)?csrf=[^;]+$/);
@@ -44,7 +45,19 @@ describe("the pairing page", () => {
     // A post without the form token starts nothing.
     expect((await post(path, "")).status).toBe(403);
 
-    const started = await post(path, `_csrf=${token}`);
+    // An empty password is refused before any check (not counted); a wrong one re-shows the page with the words,
+    // as a 401; either way the link still works.
+    const empty = await post(path, `_csrf=${token}&password=`);
+    expect(empty.status).toBe(400);
+    expect(await empty.text()).toContain('id="password-error">This field is required.<');
+    const wrongPassword = await post(path, `_csrf=${token}&password=not+the+password`);
+    expect(wrongPassword.status).toBe(401);
+    const wrongPasswordHtml = await wrongPassword.text();
+    expect(wrongPasswordHtml).toContain('id="password-error">That password is incorrect. This link still works: try again.<');
+    expect(wrongPasswordHtml).toContain('aria-invalid="true"');
+    expect(wrongPasswordHtml).not.toContain("totp-key");
+
+    const started = await post(path, `_csrf=${token}&password=${encodeURIComponent(user.password)}`);
     expect(started.status).toBe(200);
     expect(started.headers.getSetCookie()).toEqual([]);
     const html = await started.text();
@@ -75,7 +88,7 @@ describe("the pairing page", () => {
 
     // The spent link: a clear message, as a 404, at either step.
     for (const step of ["", "/confirm"]) {
-      const again = await post(`${path}${step}`, `_csrf=${token}&code=${codeFor(secret)}`);
+      const again = await post(`${path}${step}`, `_csrf=${token}&code=${codeFor(secret)}&password=${encodeURIComponent(user.password)}`);
       expect(again.status).toBe(404);
       expect(await again.text()).toContain("This setup link was used, replaced or has expired.");
     }
@@ -87,12 +100,13 @@ describe("the pairing page", () => {
     const html = await opened.text();
     expect(html).toContain('<html lang="fr">');
     expect(html).toContain("Il ne vous connecte pas.");
+    expect(html).toContain('<label for="password">Votre mot de passe</label>');
     const { token, cookie } = formToken(html, opened);
     const res = await call("/pair/gp.nope.-.made-up", {
       method: "POST",
       cookie,
       headers: { ...form, "accept-language": "fr" },
-      body: `_csrf=${token}`,
+      body: `_csrf=${token}&password=whatever`,
     });
     expect(res.status).toBe(404);
     expect(res.headers.getSetCookie()).toEqual([]);

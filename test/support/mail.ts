@@ -4,6 +4,7 @@ import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import type { OutgoingMail } from "../../src/mail/mime";
 import type { MailTransport } from "../../src/mail/transport";
+import { call } from "./api";
 
 export function orgObject(slug: string) {
   return env.ORG.getByName(slug);
@@ -43,4 +44,16 @@ export function linkIn(mail: OutgoingMail): string {
   const m = /https?:\/\/\S+\/pair\/\S+/.exec(mail.text);
   if (!m) throw new Error(`no pairing link in: ${mail.text}`);
   return m[0];
+}
+
+/** Has an admin mail the user a pairing link, sends it, and returns the token, as the mail's reader sees it. */
+export async function mailedPairingToken(slug: string, adminCookie: string, userId: string): Promise<string> {
+  const transport = flakyTransport(0);
+  await useTransport(slug, transport);
+  const asked = await call(`/api/org/users/${userId}/2fa/pairing-link`, { method: "POST", cookie: adminCookie });
+  if (asked.status !== 202) throw new Error(`pairing link: ${asked.status}`);
+  await runAlarm(slug);
+  const mail = transport.sent.at(-1);
+  if (!mail) throw new Error("no pairing mail sent");
+  return linkIn(mail).split("/pair/")[1] as string;
 }

@@ -1,12 +1,13 @@
 // Enrolling, regenerating recovery codes, disabling and resetting TOTP: each one transaction.
 import { nowMs } from "../../clock";
+import { PENDING_SETUP_TTL_SECONDS } from "../../constants";
 import type { Sealed } from "../../crypto/secret-box";
 import { matchStep } from "../../totp";
 import { type AuditSubject, recordEvent } from "../audit";
 import { challengeAlive, killUserChallenges, spendChallenge } from "../challenges";
 import { clearLock, recordSuccess } from "../lockout";
 import { notifyUser } from "../notify";
-import { killUserPairings, pairingAlive, recordPairingFailure, spendPairing } from "../pairing";
+import { killUserPairings, markPairingSetup, pairingAlive, pairingSetupIs, recordPairingFailure, spendPairing } from "../pairing";
 import { deleteRecoveryCodes, replaceRecoveryCodes } from "../recovery-codes";
 import { type AuditActor, type Caller, type RequestMeta, type Result, fail, ok } from "../results";
 import { createSession, revokeUserSessions, sessionPolicy } from "../sessions";
@@ -27,7 +28,7 @@ import {
 import { findUser, type UserRow } from "../users";
 import { type AccessFailure, refuseFactorChange } from "./access";
 import { type LockFailure, refuseWhileLocked } from "./failures";
-import { recordWrongSecondFactor, startSession } from "./sign-in";
+import { recordWrongSecondFactor, settlePasswordCheck, startSession } from "./sign-in";
 
 /**
  * How enrollment is reached: a signed-in session (replaced by a new one), the challenge of a forced enrollment
@@ -50,13 +51,27 @@ function decrypt(store: Store, row: TotpRow | undefined) {
   return readSecret(store.env.TOTP_KEYS, row);
 }
 
+/**
+ * Setup through an emailed link: the link's token hash, and the account's password as checked at the edge
+ * against `checkedHash` (the KDF never runs in this object).
+ */
+export interface PairingSetup {
+  pairing: string;
+  checkedHash: string;
+  passed: boolean;
+  meta: RequestMeta;
+}
+
+/** Why settlePasswordCheck refuses, whatever reasons it gains: they reach the caller as they are. */
+type PasswordRefusal = Extract<ReturnType<typeof settlePasswordCheck>, { ok: false }>["reason"];
+
 /** Stores a new pending secret (sealed at the edge); a second setup replaces the pending one. */
 export function beginEnrollment(
   store: Store,
   userId: string,
   sealed: Sealed,
-  via: { session: true } | { challengeId: string } | { pairing: string },
-): Result<{ email: string; period: number }, "already_enrolled" | "invalid_challenge" | "invalid_pairing" | "not_found"> {
+  via: { session: true } | { challengeId: string } | PairingSetup,
+): Result<{ email: string; period: number }, "already_enrolled" | "invalid_challenge" | "invalid_pairing" | "not_found" | PasswordRefusal> {
   const now = nowMs();
   const { sql } = store;
   return store.tx(() => {
@@ -66,6 +81,20 @@ export function beginEnrollment(
     if ("challengeId" in via && !challengeAlive(sql, via.challengeId, userId, "enroll", now)) return fail("invalid_challenge");
     if ("pairing" in via && !pairingAlive(sql, via.pairing, userId, now)) return fail("invalid_pairing");
     if (activeTotp(sql, userId)) return fail("already_enrolled");
+    if ("pairing" in via) {
+      // Reading the mail is not authenticating (NIST SP 800-63B 6.1.2.1): the link only names the account, and
+      // its password is decided here, in the transaction that stores the secret, as at sign-in (lock, stale
+      // hash, a wrong one counted and audited). A dead link was refused above, so it cannot test passwords; a
+      // wrong password is not a wrong code, so the link's own attempts stay untouched and it stays usable.
+      const checked = settlePasswordCheck(
+        store,
+        user,
+        { checkedHash: via.checkedHash, passed: via.passed, failure: "wrong_password_on_pairing_link", meta: via.meta },
+        now,
+      );
+      if (!checked.ok) return checked;
+      markPairingSetup(sql, via.pairing, sealed.ciphertext);
+    }
     putPendingTotp(sql, userId, sealed, org.totpPeriod, now);
     return ok({ email: user.email, period: org.totpPeriod });
   });
@@ -99,6 +128,10 @@ export async function confirmEnrollment(
     if (activeTotp(sql, user.id)) return fail("already_enrolled");
     const pending = pendingTotp(sql, user.id, now);
     if (!pending || !before || !secret || !sameSecret(pending, before)) return fail("not_pending");
+    // The pending secret is per user: one made in a session, at forced enrollment, or by this link before
+    // someone else replaced it is not this link's to confirm. Only the one its own password step stored is, so
+    // holding the link alone never confirms anything (nor guesses codes for a secret made elsewhere).
+    if (pairing && !pairingSetupIs(sql, pairing, pending.ciphertext)) return fail("not_pending");
     const step = matchStep(secret, input.code, now, pending.period, -1);
     if (step === null) {
       if (pairing) recordPairingFailure(sql, pairing);

@@ -70,6 +70,9 @@ export const fr: Catalog = {
     ready:
       "Gardez à portée de main votre téléphone avec une application d’authentification. Rien ne change tant que vous n’avez pas saisi un code de l’application.",
     start: "Commencer",
+    password: "Votre mot de passe",
+    passwordHint: "Celui avec lequel vous vous connectez : il montre que ce compte est bien le vôtre.",
+    passwordWrong: "Ce mot de passe est incorrect. Ce lien fonctionne toujours : réessayez.",
     invalidTitle: "Ce lien de configuration n’est plus utilisable",
     invalid: "Ce lien de configuration a déjà servi, a été remplacé ou a expiré. Demandez-en un nouveau à votre administrateur.",
     timedOut: "Cette configuration a pris trop de temps et a été interrompue. Recommencez.",

@@ -1,6 +1,6 @@
 // The emailed pairing link's pages (/pair/<token>): the start button, the QR setup, the recovery codes, and a
 // dead link. Nobody is signed in here (viewer is always null), so the top bar shows no account and no nav.
-import { Alert, Csrf, QrSetup, RecoveryCodes, type SetupPageProps } from "../components";
+import { Alert, Csrf, Field, QrSetup, RecoveryCodes, type SetupPageProps } from "../components";
 import { Layout, type PageCtx } from "../layout";
 
 /** Where a link's forms post: the token is the only credential, so it stays in the path (never in a cookie). */
@@ -9,20 +9,43 @@ export function pairAction(token: string, step = ""): string {
 }
 
 /**
- * What GET shows: words and a button, nothing more. Mail scanners open links, so only the POST behind the
- * button may start anything.
+ * What GET shows: words, the password field and a button, nothing more. Mail scanners open links, so only the
+ * POST behind the button may start anything; the password proves the account is the reader's (a mailbox alone
+ * does not), and a wrong one is shown at its field.
  */
-export function PairStartPage({ ctx, token, error }: { ctx: PageCtx; token: string; error?: string | undefined }) {
+export function PairStartPage({
+  ctx,
+  token,
+  error,
+  passwordError,
+}: {
+  ctx: PageCtx;
+  token: string;
+  error?: string | undefined;
+  passwordError?: string | undefined;
+}) {
   const { t } = ctx;
   return (
     <Layout ctx={ctx} title={t.pair.title}>
       <div class="narrow">
         <h1>{t.pair.title}</h1>
         <p class="lead">{t.pair.lead}</p>
+        <p>{t.pair.ready}</p>
         {error ? <Alert kind="error">{error}</Alert> : null}
-        <form method="post" action={pairAction(token)} class="card">
+        {/* novalidate: the server's words (in the page's language) replace the browser's own bubbles. */}
+        <form method="post" action={pairAction(token)} class="card" novalidate>
           <Csrf ctx={ctx} />
-          <p>{t.pair.ready}</p>
+          <Field
+            id="password"
+            name="password"
+            type="password"
+            label={t.pair.password}
+            hint={t.pair.passwordHint}
+            autocomplete="current-password"
+            required
+            autofocus
+            error={passwordError}
+          />
           <button type="submit">{t.pair.start}</button>
         </form>
       </div>
