@@ -1,6 +1,5 @@
 // Enrolling, regenerating recovery codes, disabling and resetting TOTP: each one transaction.
 import { nowMs } from "../../clock";
-import { PENDING_SETUP_TTL_SECONDS } from "../../constants";
 import type { Sealed } from "../../crypto/secret-box";
 import { matchStep } from "../../totp";
 import { type AuditSubject, recordEvent } from "../audit";
