@@ -3,6 +3,7 @@ import { Hono } from "hono";
 import type { AppEnv } from "./env";
 import { ApiError, errorResponse, onError } from "./errors";
 import { loadActor } from "./http/actor";
+import { jsonBodiesOnly } from "./http/content-type";
 import { hsts, limitBody, sameOriginOnly, securityHeaders } from "./http/guards";
 import { authRoutes } from "./routes/auth";
 import { devRoutes } from "./routes/dev";
@@ -22,6 +23,9 @@ const app = new Hono<AppEnv>();
 
 app.use("*", securityHeaders, hsts, limitBody, sameOriginOnly);
 app.get("/healthz", (c) => c.json({ ok: true }));
+// Before the actor is loaded, so every JSON route refuses another content type the same way, signed in or not.
+app.use("/api/*", jsonBodiesOnly);
+app.use("/auth/*", jsonBodiesOnly);
 app.use("/api/*", loadActor);
 app.route("/auth", authRoutes);
 app.route("/api/me", meRoutes);
