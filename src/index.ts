@@ -3,10 +3,12 @@ import { Hono } from "hono";
 import type { AppEnv } from "./env";
 import { ApiError, errorResponse, onError } from "./errors";
 import { loadActor } from "./http/actor";
+import { refuseMisconfigured } from "./http/configured";
 import { jsonBodiesOnly } from "./http/content-type";
 import { hsts, limitBody, sameOriginOnly, securityHeaders } from "./http/guards";
 import { authRoutes } from "./routes/auth";
 import { devRoutes } from "./routes/dev";
+import { healthRoutes } from "./routes/health";
 import { meRoutes } from "./routes/me";
 import { orgRoutes } from "./routes/org";
 import { pairPageRoutes } from "./routes/pair-page";
@@ -21,8 +23,8 @@ export { OrgDurableObject } from "./org/durable-object";
 
 const app = new Hono<AppEnv>();
 
-app.use("*", securityHeaders, hsts, limitBody, sameOriginOnly);
-app.get("/healthz", (c) => c.json({ ok: true }));
+app.use("*", securityHeaders, hsts, limitBody, sameOriginOnly, refuseMisconfigured);
+app.route("/", healthRoutes);
 // Before the actor is loaded, so every JSON route refuses another content type the same way, signed in or not.
 app.use("/api/*", jsonBodiesOnly);
 app.use("/auth/*", jsonBodiesOnly);
