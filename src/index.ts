@@ -6,6 +6,7 @@ import { loadActor } from "./http/actor";
 import { refuseMisconfigured } from "./http/configured";
 import { jsonBodiesOnly } from "./http/content-type";
 import { hsts, limitBody, sameOriginOnly, securityHeaders } from "./http/guards";
+import { noStore } from "./http/no-store";
 import { authRoutes } from "./routes/auth";
 import { devRoutes } from "./routes/dev";
 import { healthRoutes } from "./routes/health";
@@ -23,7 +24,8 @@ export { OrgDurableObject } from "./org/durable-object";
 
 const app = new Hono<AppEnv>();
 
-app.use("*", securityHeaders, hsts, limitBody, sameOriginOnly, refuseMisconfigured);
+// noStore first, so it also marks the answers of the guards after it, of onError and of notFound.
+app.use("*", noStore, securityHeaders, hsts, limitBody, sameOriginOnly, refuseMisconfigured);
 app.route("/", healthRoutes);
 // Before the actor is loaded, so every JSON route refuses another content type the same way, signed in or not.
 app.use("/api/*", jsonBodiesOnly);
