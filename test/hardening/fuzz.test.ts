@@ -212,7 +212,8 @@ describe("bad input never breaks the service", () => {
       body: "email=a&password=b",
       headers: { "content-type": "application/x-www-form-urlencoded" },
     });
-    expect(r.status).toBe(400);
-    expect(r.body.error.code).toBe("invalid_request");
+    // API.md v2: a JSON route answers another content type with 415, never by reading the body as {}.
+    expect(r.status).toBe(415);
+    expect(r.body.error.code).toBe("unsupported_media_type");
   });
 });
