@@ -14,9 +14,9 @@ export interface Env {
   SESSION_IDLE_MINUTES?: string;
   SESSION_ABSOLUTE_HOURS?: string;
   PASSWORD_ITERATIONS?: string;
-  DEV_MODE?: string;
-  /** Step-up window in minutes, 0..15 (default 15, API.md): shorter means asked more often. */
+  /** Step-up window in minutes, 0-15 (default 15); parsed in config.ts. */
   STEP_UP_MINUTES?: string;
+  DEV_MODE?: string;
   /** Cloudflare send_email binding for notifications and pairing links (absent: mail waits in the outbox). */
   MAILER?: SendEmail;
   /** Sender address of every email. */

@@ -3,9 +3,13 @@ import { Hono } from "hono";
 import type { AppEnv } from "./env";
 import { ApiError, errorResponse, onError } from "./errors";
 import { loadActor } from "./http/actor";
+import { refuseMisconfigured } from "./http/configured";
+import { jsonBodiesOnly } from "./http/content-type";
 import { hsts, limitBody, sameOriginOnly, securityHeaders } from "./http/guards";
+import { noStore } from "./http/no-store";
 import { authRoutes } from "./routes/auth";
 import { devRoutes } from "./routes/dev";
+import { healthRoutes } from "./routes/health";
 import { meRoutes } from "./routes/me";
 import { orgRoutes } from "./routes/org";
 import { pairPageRoutes } from "./routes/pair-page";
@@ -20,8 +24,12 @@ export { OrgDurableObject } from "./org/durable-object";
 
 const app = new Hono<AppEnv>();
 
-app.use("*", securityHeaders, hsts, limitBody, sameOriginOnly);
-app.get("/healthz", (c) => c.json({ ok: true }));
+// noStore first, so it also marks the answers of the guards after it, of onError and of notFound.
+app.use("*", noStore, securityHeaders, hsts, limitBody, sameOriginOnly, refuseMisconfigured);
+app.route("/", healthRoutes);
+// Before the actor is loaded, so every JSON route refuses another content type the same way, signed in or not.
+app.use("/api/*", jsonBodiesOnly);
+app.use("/auth/*", jsonBodiesOnly);
 app.use("/api/*", loadActor);
 app.route("/auth", authRoutes);
 app.route("/api/me", meRoutes);

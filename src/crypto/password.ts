@@ -12,14 +12,6 @@ const SCHEME = "pbkdf2-sha256";
 /** How many times the KDF ran in this isolate: tests count it to prove equal work for unknown emails. */
 export const kdfStats = { calls: 0 };
 
-export function iterationsFrom(value: string | undefined): number {
-  const n = Number(value ?? PBKDF2_MAX_ITERATIONS);
-  if (!Number.isInteger(n) || n < 1 || n > PBKDF2_MAX_ITERATIONS) {
-    throw new Error(`PASSWORD_ITERATIONS must be an integer from 1 to ${PBKDF2_MAX_ITERATIONS}`);
-  }
-  return n;
-}
-
 async function derive(pepper: string, password: string, salt: Uint8Array<ArrayBuffer>, iterations: number) {
   kdfStats.calls++;
   // The pepper (a Worker secret) keeps a stolen database alone from being brute-forced offline.

@@ -9,10 +9,9 @@ interface Keyring {
 
 const keyrings = new Map<string, Keyring>();
 
-function keyring(spec: string): Keyring {
-  let ring = keyrings.get(spec);
-  if (ring) return ring;
-  const keys = new Map<string, Promise<CryptoKey>>();
+/** The raw keys of a TOTP_KEYS spec, in order; throws when it is malformed (config.ts checks it at start). */
+export function parseKeySpec(spec: string): Map<string, Uint8Array<ArrayBuffer>> {
+  const keys = new Map<string, Uint8Array<ArrayBuffer>>();
   for (const entry of spec
     .split(",")
     .map((s) => s.trim())
@@ -21,6 +20,17 @@ function keyring(spec: string): Keyring {
     if (!id || !b64) throw new Error("TOTP_KEYS entries must be id:base64key");
     const raw = fromBase64(b64);
     if (raw.byteLength !== 32) throw new Error("TOTP_KEYS keys must be 32 bytes");
+    keys.set(id, raw);
+  }
+  if (keys.size === 0) throw new Error("TOTP_KEYS is empty");
+  return keys;
+}
+
+function keyring(spec: string): Keyring {
+  let ring = keyrings.get(spec);
+  if (ring) return ring;
+  const keys = new Map<string, Promise<CryptoKey>>();
+  for (const [id, raw] of parseKeySpec(spec)) {
     keys.set(id, crypto.subtle.importKey("raw", raw, "AES-GCM", false, ["encrypt", "decrypt"]));
   }
   const current = keys.keys().next().value;

@@ -99,12 +99,26 @@ export class DirectoryDurableObject extends DurableObject<Env> {
    * whether the email exists. Returns the seconds left of a lockout, or 0.
    */
   recordUnknownFailure(): number {
+    return this.settleAttempt(false);
+  }
+
+  /**
+   * The same count for an object that throttles guesses (e.g. "throttle:platform:<client>", wrong operator
+   * bearers): while locked the answer is the seconds left whether or not this attempt was right, so a lock
+   * cannot be used to test a guess; a wrong attempt counts, a right one clears the count. Returns the seconds
+   * left of a lockout, or 0.
+   */
+  settleAttempt(succeeded: boolean): number {
     const now = nowSeconds();
     return this.ctx.storage.transactionSync(() => {
       const row = this.sql
         .exec<{ count: number; locked_until: number }>("SELECT count, locked_until FROM unknown_failures")
         .toArray()[0] ?? { count: 0, locked_until: 0 };
       if (row.locked_until > now) return row.locked_until - now;
+      if (succeeded) {
+        if (row.count > 0 || row.locked_until > 0) this.sql.exec("DELETE FROM unknown_failures");
+        return 0;
+      }
       const count = row.count + 1;
       const lockedUntil = count >= MAX_CONSECUTIVE_FAILURES ? now + LOCKOUT_SECONDS : 0;
       this.sql.exec(

@@ -3,7 +3,8 @@
 // are left pending on purpose: the directory settles a pending claim by asking the org (see directory/).
 import { ApiError } from "../errors";
 import type { Env } from "../env";
-import { hashPassword, iterationsFrom } from "../crypto/password";
+import { config } from "../config";
+import { hashPassword } from "../crypto/password";
 import { newId } from "../crypto/tokens";
 import type { Route } from "../http/credentials";
 import type { AuditActor, Caller, RequestMeta, Role, UserInfo } from "../org/results";
@@ -24,7 +25,7 @@ async function prepareUser(env: Env, input: NewUserInput) {
     email: input.email.trim(),
     name: input.name?.trim() || input.email.trim().split("@")[0] || "",
     role: input.role,
-    passwordHash: await hashPassword(env.PASSWORD_PEPPER, input.password, iterationsFrom(env.PASSWORD_ITERATIONS)),
+    passwordHash: await hashPassword(env.PASSWORD_PEPPER, input.password, config(env).passwordIterations),
   };
 }
 

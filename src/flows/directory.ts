@@ -12,3 +12,34 @@ export async function emailClaim(env: Env, email: string) {
 export function slugClaim(env: Env, slug: string) {
   return env.DIRECTORY.getByName(`slug:${slug}`);
 }
+
+/**
+ * The client's network as the throttles count it: an IPv4 address, or an IPv6 /64 (one customer's network,
+ * RFC 6177: a single host may use any of its 2^64 addresses, so counting per address would not slow it).
+ */
+export function clientNetwork(ip: string | undefined): string {
+  const address = ip?.trim().toLowerCase().replace(/%.*$/, "").slice(0, 64);
+  if (!address) return "unknown";
+  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/.exec(address);
+  if (mapped) return mapped[1] as string;
+  if (!address.includes(":")) return address;
+  const [head = "", tail] = address.split("::");
+  const left = head ? head.split(":") : [];
+  const right = tail ? tail.split(":") : [];
+  const groups = tail === undefined ? left : [...left, ...Array(Math.max(0, 8 - left.length - right.length)).fill("0"), ...right];
+  return `${groups
+    .slice(0, 4)
+    .map((g) => (Number.parseInt(g, 16) || 0).toString(16))
+    .join(":")}::/64`;
+}
+
+/**
+ * Wrong operator bearers are counted per client network in their own directory object (the unknown-email
+ * throttle's table). Its name is a keyed hash, so the directory holds no address; without cf-connecting-ip
+ * (only off Cloudflare) every caller shares the "unknown" object.
+ */
+export async function platformThrottle(env: Env, ip: string | undefined) {
+  const network = clientNetwork(ip);
+  const name = network === "unknown" ? network : await keyedHash(env.HASH_KEY, `platform-ip:${network}`);
+  return env.DIRECTORY.getByName(`throttle:platform:${name}`);
+}

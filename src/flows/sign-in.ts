@@ -2,7 +2,8 @@
 // org's object), then the decision in the org's object; then a TOTP or recovery code against the challenge.
 import { ApiError } from "../errors";
 import type { Env } from "../env";
-import { dummyHash, hashPassword, iterationsFrom, needsRehash, verifyPassword } from "../crypto/password";
+import { config } from "../config";
+import { dummyHash, hashPassword, needsRehash, verifyPassword } from "../crypto/password";
 import { issueCredential, type Route } from "../http/credentials";
 import type { RequestMeta } from "../org/results";
 import { orgStub } from "../org/stub";
@@ -20,7 +21,7 @@ export async function signInWithPassword(
   input: { email: string; password: string; org?: string | undefined },
   meta: RequestMeta,
 ): Promise<SignInResult> {
-  const iterations = iterationsFrom(env.PASSWORD_ITERATIONS);
+  const iterations = config(env).passwordIterations;
   const directory = await emailClaim(env, input.email);
   const claim = await directory.lookup();
   const stub = claim ? orgStub(env, claim.orgSlug, claim.jurisdiction) : null;

@@ -3,7 +3,7 @@
 // password for someone without a second factor) is checked and spent in the org's object, and the session
 // becomes fresh. API keys never step up: the action's own rule decides whether a key may do it at all.
 import { nowMs } from "../clock";
-import { STEP_UP_SECONDS } from "../constants";
+import { config } from "../config";
 import { verifyPassword } from "../crypto/password";
 import type { Env } from "../env";
 import { ApiError } from "../errors";
@@ -16,16 +16,10 @@ export interface StepUpProof {
   password?: string | undefined;
 }
 
-/** The window; STEP_UP_MINUTES may shorten it (0 = always ask), never lengthen it past API.md's 15 minutes. */
-export function stepUpWindowMs(env: Pick<Env, "STEP_UP_MINUTES">): number {
-  const minutes = Number(env.STEP_UP_MINUTES ?? STEP_UP_SECONDS / 60);
-  return Number.isFinite(minutes) ? Math.min(Math.max(minutes, 0), STEP_UP_SECONDS / 60) * 60_000 : STEP_UP_SECONDS * 1000;
-}
-
-/** True when the session's factors were checked within the window. */
-export function freshSession(env: Pick<Env, "STEP_UP_MINUTES">, actor: Actor): boolean {
+/** True when the session's factors were checked within the window (STEP_UP_MINUTES, at most 15: config.ts). */
+export function freshSession(env: Env, actor: Actor): boolean {
   if (actor.kind !== "session" || !actor.identity.session) return false;
-  return nowMs() - actor.identity.session.verifiedAt < stepUpWindowMs(env);
+  return nowMs() - actor.identity.session.verifiedAt < config(env).stepUpSeconds * 1000;
 }
 
 const WRONG_CODE = "That code is incorrect or has expired: confirm with a current code from your authenticator app.";

@@ -1,9 +1,11 @@
 // Who is calling (c.var.actor): a session cookie, an API key, or the operator's platform token.
-// API keys never meet a second factor (API.md); sessions exist only after the whole sign-in.
+// API keys never meet a second factor (API.md); sessions exist only after the whole sign-in. Guesses at the
+// platform token are counted per client network: 10 wrong lock that network out for 15 minutes.
 import type { Context, MiddlewareHandler } from "hono";
 import type { AppEnv } from "../env";
 import { ApiError } from "../errors";
 import { timingSafeEqual } from "../crypto/compare";
+import { platformThrottle } from "../flows/directory";
 import type { Identity } from "../org/actions/identity";
 import type { AuditActor, Role } from "../org/results";
 import { orgStub } from "../org/stub";
@@ -34,8 +36,14 @@ export async function resolveActor(c: Context<AppEnv>): Promise<Actor> {
     if (route) {
       const identity = await orgStub(c.env, route.slug, route.jurisdiction).authenticateApiKey(await hashCredential(c.env.HASH_KEY, token));
       if (identity) return { kind: "api_key", route, identity };
-    } else if (timingSafeEqual(token, c.env.PLATFORM_TOKEN)) {
-      return { kind: "operator" };
+    } else {
+      // Only bearers that are not API keys get here, so sessions and keys never pay for this round trip.
+      // The answer waits for the count: while locked, even the right token is refused (a lock is no oracle).
+      const correct = timingSafeEqual(token, c.env.PLATFORM_TOKEN);
+      const lockedFor = await (await platformThrottle(c.env, c.req.header("cf-connecting-ip"))).settleAttempt(correct);
+      if (lockedFor > 0)
+        throw new ApiError("too_many_attempts", "Too many wrong platform tokens from this network. Try again later.", lockedFor);
+      if (correct) return { kind: "operator" };
     }
     throw new ApiError("unauthenticated", "The API key is not valid.");
   }

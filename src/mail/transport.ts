@@ -3,6 +3,7 @@
 // without a binding "delivers" into the org object's dev_outbox table, read at /dev/outbox. With neither, the
 // messages stay queued (and retried) rather than being dropped: configuring MAILER later sends them.
 import { EmailMessage } from "cloudflare:email";
+import { isDevMode } from "../config";
 import type { Env } from "../env";
 import { type OutgoingMail, toMime } from "./mime";
 
@@ -48,6 +49,6 @@ const unconfigured: MailTransport = {
 
 export function chooseTransport(env: Env, sql: SqlStorage, now: () => number): MailTransport {
   if (env.MAILER) return emailBindingTransport(env.MAILER);
-  if (env.DEV_MODE === "true") return devOutboxTransport(sql, now);
+  if (isDevMode(env)) return devOutboxTransport(sql, now);
   return unconfigured;
 }

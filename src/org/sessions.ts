@@ -1,6 +1,7 @@
 // The sessions table: one row per signed-in browser, keyed by a hash of the cookie's secret, so logout and
 // resets revoke at once and a stolen database holds no usable token (lucia's id + hashed-secret pattern).
-import { SESSION_ABSOLUTE_HOURS_DEFAULT, SESSION_IDLE_MINUTES_DEFAULT, SESSION_TOUCH_SECONDS } from "../constants";
+import { config, type SessionPolicy } from "../config";
+import { SESSION_TOUCH_SECONDS } from "../constants";
 import type { Env } from "../env";
 import type { RequestMeta } from "./results";
 import { first } from "./store";
@@ -15,21 +16,11 @@ export interface SessionRow extends Record<string, SqlStorageValue> {
   verified_at: number;
 }
 
-export interface SessionPolicy {
-  idleMs: number;
-  absoluteMs: number;
-}
+export type { SessionPolicy };
 
-function positive(value: string | undefined, fallback: number): number {
-  const n = Number(value);
-  return Number.isFinite(n) && n > 0 ? n : fallback;
-}
-
-export function sessionPolicy(env: Pick<Env, "SESSION_IDLE_MINUTES" | "SESSION_ABSOLUTE_HOURS">): SessionPolicy {
-  return {
-    idleMs: positive(env.SESSION_IDLE_MINUTES, SESSION_IDLE_MINUTES_DEFAULT) * 60_000,
-    absoluteMs: positive(env.SESSION_ABSOLUTE_HOURS, SESSION_ABSOLUTE_HOURS_DEFAULT) * 3_600_000,
-  };
+/** The deployment's idle and absolute lifetimes (SESSION_IDLE_MINUTES, SESSION_ABSOLUTE_HOURS, checked in config.ts). */
+export function sessionPolicy(env: Env): SessionPolicy {
+  return config(env).sessionPolicy;
 }
 
 export function createSession(

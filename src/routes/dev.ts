@@ -1,6 +1,7 @@
 // Development only (DEV_MODE=true): the mail the dev transport "delivered", per org, at /dev/outbox?org=<slug>.
 // Anywhere else it does not exist (404), so a deployment can never show anyone's mail.
 import { Hono } from "hono";
+import { isDevMode } from "../config";
 import type { AppEnv } from "../env";
 import { ApiError } from "../errors";
 import { slugClaim } from "../flows/directory";
@@ -22,7 +23,7 @@ function page(title: string, body: string): string {
 
 export const devRoutes = new Hono<AppEnv>()
   .use("*", async (c, next) => {
-    if (c.env.DEV_MODE !== "true") throw new ApiError("not_found", "No such endpoint.");
+    if (!isDevMode(c.env)) throw new ApiError("not_found", "No such endpoint.");
     await next();
   })
   .get("/outbox", async (c) => {

@@ -29,7 +29,7 @@ const ENDPOINTS: Endpoint[] = [
     auth: "platform",
     body: createOrgBody,
     ok: 201,
-    errors: [400, 401, 409],
+    errors: [400, 401, 409, 429],
   },
   {
     method: "post",
@@ -37,7 +37,7 @@ const ENDPOINTS: Endpoint[] = [
     summary: "Reset a user's 2FA (operator)",
     auth: "platform",
     ok: 204,
-    errors: [401, 404],
+    errors: [401, 404, 429],
   },
   {
     method: "post",
@@ -243,7 +243,8 @@ function buildDocument() {
   for (const e of ENDPOINTS) {
     const params = [...e.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: "path", required: true, schema: { type: "string" } }));
     const responses: Record<string, unknown> = { [e.ok]: { description: e.ok === 204 ? "No content" : "OK" } };
-    for (const s of e.errors ?? [])
+    // Every writing route answers a body that is not JSON with 415 (src/http/content-type.ts).
+    for (const s of [...(e.errors ?? []), ...(e.method === "get" ? [] : [415])])
       responses[s] = { description: "Error", content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } };
     paths[e.path] ??= {};
     (paths[e.path] as Record<string, unknown>)[e.method] = {
@@ -266,7 +267,9 @@ function buildDocument() {
     info: {
       title: "Gatehouse",
       version: "1",
-      description: "Login and two-factor authentication. Errors are {error: {code, message}}; 429 carries Retry-After.",
+      description:
+        "Login and two-factor authentication. Errors are {error: {code, message}}; 429 carries Retry-After. Bodies are " +
+        "application/json (anything else: 415 unsupported_media_type); every answer carries Cache-Control: no-store.",
     },
     paths,
     components: {

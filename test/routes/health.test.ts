@@ -1,10 +1,47 @@
+// GET /healthz: {ok: true} when the deployment is complete, else 503 naming what is missing or wrong.
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { call } from "../support/api";
+import type { Env } from "../../src/env";
+import app from "../../src/index";
+import { BASE, call } from "../support/api";
+
+/** healthz only asks whether a send_email binding is there; it never sends through it. */
+const BOUND_MAILER: SendEmail = { send: async () => ({ messageId: "unused" }) };
+
+async function health(overrides: Partial<Record<keyof Env, unknown>>) {
+  const ctx = createExecutionContext();
+  const res = await app.fetch(new Request(`${BASE}/healthz`), { ...env, ...overrides }, ctx);
+  await waitOnExecutionContext(ctx);
+  return { status: res.status, body: (await res.json()) as { ok: boolean; problems?: string[] } };
+}
 
 describe("health", () => {
-  it("answers the health check", async () => {
+  it("answers {ok: true} when mail can leave and the configuration is valid", async () => {
+    expect(await health({ MAILER: BOUND_MAILER, MAIL_FROM: "no-reply@example.com" })).toEqual({ status: 200, body: { ok: true } });
+    // Development needs no binding: mail goes to /dev/outbox.
+    expect(await health({ DEV_MODE: "true" })).toEqual({ status: 200, body: { ok: true } });
+  });
+
+  it("says plainly that mail never leaves outside DEV_MODE without a MAILER (as in the test bindings)", async () => {
     const res = await call("/healthz");
-    expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ ok: true });
+    expect(res.status).toBe(503);
+    const body = (await res.json()) as { ok: boolean; problems: string[] };
+    expect(body.ok).toBe(false);
+    expect(body.problems).toEqual([expect.stringMatching(/^MAILER: no mail transport is configured, so mail .* never leaves/)]);
+  });
+
+  it("says when the sender's domain cannot send", async () => {
+    const r = await health({ MAILER: BOUND_MAILER, MAIL_FROM: "no-reply@gatehouse.invalid" });
+    expect(r.status).toBe(503);
+    expect(r.body.problems).toEqual([expect.stringMatching(/^MAIL_FROM: /)]);
+  });
+
+  it("lists the configuration problems that keep the Worker from serving", async () => {
+    const r = await health({ MAILER: BOUND_MAILER, MAIL_FROM: "a@example.com", SESSION_IDLE_MINUTES: "thirty", CHALLENGE_KEY: undefined });
+    expect(r.status).toBe(503);
+    expect(r.body.ok).toBe(false);
+    expect(r.body.problems).toHaveLength(2);
+    expect(r.body.problems?.join(" ")).toMatch(/CHALLENGE_KEY is missing.*SESSION_IDLE_MINUTES must be a positive number/);
   });
 });

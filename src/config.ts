@@ -1,0 +1,155 @@
+// Deployment configuration, parsed once per env object with zod: a missing or bad value stops the Worker with
+// one message naming the variable and what is wrong (never its value), instead of a silent fallback to a
+// default or a 500 at the first sign-in. DEV_MODE is read here and nowhere else.
+import { z } from "zod";
+import {
+  PBKDF2_MAX_ITERATIONS,
+  PLATFORM_TOKEN_MIN_BYTES,
+  SESSION_ABSOLUTE_HOURS_DEFAULT,
+  SESSION_IDLE_MINUTES_DEFAULT,
+  STEP_UP_SECONDS,
+} from "./constants";
+import { parseKeySpec } from "./crypto/secret-box";
+import type { Env } from "./env";
+
+export interface SessionPolicy {
+  idleMs: number;
+  absoluteMs: number;
+}
+
+export interface Config {
+  /** Development: mail goes to /dev/outbox, and a short PLATFORM_TOKEN is tolerated. */
+  devMode: boolean;
+  /** How recent a session's second factor must be for a step-up action (API.md); 0 = always ask for a code. */
+  stepUpSeconds: number;
+  sessionPolicy: SessionPolicy;
+  /** PBKDF2 rounds for new password hashes (production Workers refuse more than PBKDF2_MAX_ITERATIONS). */
+  passwordIterations: number;
+}
+
+/** Vars arrive as strings; wrangler passes a TOML number or boolean through as JSON, so those count too. */
+function toNumber(value: unknown): number {
+  if (typeof value === "number") return value;
+  return typeof value === "string" && value.trim() !== "" ? Number(value) : Number.NaN;
+}
+
+function secret(name: string) {
+  return z
+    .string({ error: `is missing: set it with 'wrangler secret put ${name}' (locally in .dev.vars)` })
+    .min(1, { error: `is empty: set it with 'wrangler secret put ${name}'`, abort: true });
+}
+
+/** An optional numeric var: absent means the default, anything else must satisfy the rule. */
+function numeric(rule: string, valid: (n: number) => boolean) {
+  return z
+    .unknown()
+    .refine((v) => v === undefined || valid(toNumber(v)), { error: `must be ${rule}` })
+    .transform((v) => (v === undefined ? undefined : toNumber(v)))
+    .optional();
+}
+
+const integerIn = (min: number, max: number) => (n: number) => Number.isInteger(n) && n >= min && n <= max;
+const positive = (n: number) => Number.isFinite(n) && n > 0;
+
+const flag = z
+  .unknown()
+  .refine((v) => v === undefined || v === "true" || v === "false" || typeof v === "boolean", { error: `must be "true" or "false"` })
+  .transform((v) => v === "true" || v === true);
+
+const schema = z.object({
+  PLATFORM_TOKEN: secret("PLATFORM_TOKEN"),
+  PASSWORD_PEPPER: secret("PASSWORD_PEPPER"),
+  HASH_KEY: secret("HASH_KEY"),
+  CHALLENGE_KEY: secret("CHALLENGE_KEY"),
+  TOTP_KEYS: secret("TOTP_KEYS").refine(
+    (spec) => {
+      try {
+        parseKeySpec(spec);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    { error: "must be 'id:base64key' entries separated by commas, each key 32 bytes (the first one encrypts)" },
+  ),
+  DEV_MODE: flag.optional(),
+  SESSION_IDLE_MINUTES: numeric("a positive number of minutes", positive),
+  SESSION_ABSOLUTE_HOURS: numeric("a positive number of hours", positive),
+  PASSWORD_ITERATIONS: numeric(
+    `an integer from 1 to ${PBKDF2_MAX_ITERATIONS} (production Workers refuse more)`,
+    integerIn(1, PBKDF2_MAX_ITERATIONS),
+  ),
+  STEP_UP_MINUTES: numeric(
+    `an integer from 0 to ${STEP_UP_SECONDS / 60} (the step-up window may be shortened, never lengthened; 0 = always ask)`,
+    integerIn(0, STEP_UP_SECONDS / 60),
+  ),
+  JURISDICTION_MODE: z.enum(["native", "emulated"], { error: `must be "native" or "emulated"` }).optional(),
+  MAIL_FROM: z.email({ error: "must be an email address" }).optional(),
+});
+
+type Inspection = { config: Config; problems: readonly [] } | { config: null; problems: readonly string[] };
+
+const cache = new WeakMap<object, Inspection>();
+
+function byteLength(text: string): number {
+  return new TextEncoder().encode(text).byteLength;
+}
+
+function inspect(env: Env): Inspection {
+  const parsed = schema.safeParse(env);
+  const problems = parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.map(String).join(".")} ${i.message}`);
+  const devMode = flag.safeParse(env.DEV_MODE);
+  const token = env.PLATFORM_TOKEN;
+  // Anyone who reaches the Worker may guess this bearer; a short one is the weakest door of the deployment.
+  if (!(devMode.success && devMode.data) && typeof token === "string" && token !== "" && byteLength(token) < PLATFORM_TOKEN_MIN_BYTES) {
+    problems.push(
+      `PLATFORM_TOKEN is too short: it must be at least ${PLATFORM_TOKEN_MIN_BYTES} bytes outside DEV_MODE (e.g. openssl rand -base64 32)`,
+    );
+  }
+  if (!parsed.success || problems.length > 0) return { config: null, problems };
+  const v = parsed.data;
+  return {
+    problems: [],
+    config: {
+      devMode: v.DEV_MODE ?? false,
+      stepUpSeconds: (v.STEP_UP_MINUTES ?? STEP_UP_SECONDS / 60) * 60,
+      sessionPolicy: {
+        idleMs: (v.SESSION_IDLE_MINUTES ?? SESSION_IDLE_MINUTES_DEFAULT) * 60_000,
+        absoluteMs: (v.SESSION_ABSOLUTE_HOURS ?? SESSION_ABSOLUTE_HOURS_DEFAULT) * 3_600_000,
+      },
+      passwordIterations: v.PASSWORD_ITERATIONS ?? PBKDF2_MAX_ITERATIONS,
+    },
+  };
+}
+
+function inspected(env: Env): Inspection {
+  let found = cache.get(env);
+  if (!found) {
+    found = inspect(env);
+    cache.set(env, found);
+  }
+  return found;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Gatehouse is not configured correctly: ${problems.join("; ")}.`);
+    this.name = "ConfigError";
+  }
+}
+
+/** What is wrong with the configuration, one sentence per variable; empty when the Worker may serve. */
+export function configProblems(env: Env): readonly string[] {
+  return inspected(env).problems;
+}
+
+/** The parsed configuration; throws ConfigError (naming each bad variable) when it is not valid. */
+export function config(env: Env): Config {
+  const found = inspected(env);
+  if (!found.config) throw new ConfigError(found.problems);
+  return found.config;
+}
+
+export function isDevMode(env: Env): boolean {
+  return config(env).devMode;
+}

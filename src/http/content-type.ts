@@ -1,0 +1,24 @@
+// JSON routes take JSON bodies only. Hono's json validator reads a body of any other type (curl's default
+// form type included) as {}, so a form-encoded PATCH answered 200 and changed nothing; now it is 415.
+import type { MiddlewareHandler } from "hono";
+import { ApiError } from "../errors";
+
+/** What hono's json validator parses: application/json and application/*+json, with any parameters. */
+const JSON_MEDIA_TYPE = /^application\/([\w.-]+\+)?json$/i;
+const MAY_HAVE_BODY = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+
+/** A body without a content type is refused too (it would also be read as {}); no body at all is fine. */
+async function hasBody(req: { raw: Request; arrayBuffer(): Promise<ArrayBuffer> }): Promise<boolean> {
+  if (req.raw.body === null || req.raw.headers.get("content-length") === "0") return false;
+  // Cached by Hono, so a handler can still read it; limitBody has already capped its size.
+  return (await req.arrayBuffer()).byteLength > 0;
+}
+
+export const jsonBodiesOnly: MiddlewareHandler = async (c, next) => {
+  if (MAY_HAVE_BODY.has(c.req.method)) {
+    const type = c.req.header("content-type");
+    const refused = type === undefined ? await hasBody(c.req) : !JSON_MEDIA_TYPE.test(type.split(";")[0]?.trim() ?? "");
+    if (refused) throw new ApiError("unsupported_media_type");
+  }
+  await next();
+};

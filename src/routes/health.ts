@@ -1,0 +1,30 @@
+// GET /healthz: {ok: true}, or 503 {ok: false, problems} saying plainly which part of the deployment is not
+// configured (config.ts, and the mail binding), so a silent failure shows up in a monitor instead of a mailbox.
+import { Hono } from "hono";
+import { config, configProblems } from "../config";
+import type { AppEnv, Env } from "../env";
+import { HEALTH_PATH } from "../http/configured";
+import { DEFAULT_MAIL_FROM } from "../mail/transport";
+
+/** Everything that keeps the deployment from working as documented; empty when all is well. */
+export function deploymentProblems(env: Env): string[] {
+  const problems = [...configProblems(env)];
+  if (problems.length > 0) return problems;
+  if (!env.MAILER) {
+    if (!config(env).devMode) {
+      problems.push(
+        "MAILER: no mail transport is configured, so mail (security notices, pairing links) never leaves and waits in each org's outbox; add the [[send_email]] binding named MAILER to wrangler.toml",
+      );
+    }
+  } else if ((env.MAIL_FROM || DEFAULT_MAIL_FROM).toLowerCase().endsWith(".invalid")) {
+    problems.push(
+      "MAIL_FROM: the sender is on the reserved .invalid domain, so the mail provider refuses every message; set MAIL_FROM to an address of a domain onboarded to Email Routing / Email Service",
+    );
+  }
+  return problems;
+}
+
+export const healthRoutes = new Hono<AppEnv>().get(HEALTH_PATH, (c) => {
+  const problems = deploymentProblems(c.env);
+  return problems.length > 0 ? c.json({ ok: false, problems }, 503) : c.json({ ok: true });
+});
