@@ -75,7 +75,7 @@ export const en = {
     leadCode: "This action needs a recent check: enter the current code from your authenticator app.",
     leadPassword: "This action needs a recent check: enter your password.",
     code: "Authentication code",
-    password: "Password",
+    password: "Your password",
     wrongCode: "That code is incorrect or has expired. Wait for a new code and try again.",
     wrongPassword: "The password is incorrect.",
     needed: "Confirm it's you to continue.",

@@ -83,7 +83,7 @@ export const fr: Catalog = {
     leadCode: "Cette action demande une vérification récente : saisissez le code actuel de votre application d’authentification.",
     leadPassword: "Cette action demande une vérification récente : saisissez votre mot de passe.",
     code: "Code d’authentification",
-    password: "Mot de passe",
+    password: "Votre mot de passe",
     wrongCode: "Ce code est incorrect ou a expiré. Attendez un nouveau code et réessayez.",
     wrongPassword: "Le mot de passe est incorrect.",
     needed: "Confirmez votre identité pour continuer.",
