@@ -3,6 +3,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../env";
+import * as f from "../http/fields";
 import { codeBody, enrollBody, loginBody, recoveryBody } from "./auth";
 import { currentCodeBody } from "./me";
 import { apiKeyBody, newUserBody, settingsBody, userPatchBody } from "./org";
@@ -89,8 +90,9 @@ const ENDPOINTS: Endpoint[] = [
   {
     method: "post",
     path: "/api/me/2fa/setup",
-    summary: "Start TOTP enrollment (secret, otpauth URI, QR code)",
+    summary: "Start TOTP enrollment (secret, otpauth URI, QR code); step-up: a stale session sends its password",
     auth: "session",
+    body: f.stepUpBody,
     ok: 200,
     errors: [401, 403, 409],
   },
@@ -153,7 +155,8 @@ const ENDPOINTS: Endpoint[] = [
   {
     method: "patch",
     path: "/api/org/users/{id}",
-    summary: "Change a user's role (revokes their sessions; the last admin stays admin)",
+    summary:
+      "Change a user's role (revokes their sessions, kills their keys above the new role; the last admin stays admin); to or from admin: step-up",
     auth: "admin",
     body: userPatchBody,
     ok: 200,
@@ -162,20 +165,30 @@ const ENDPOINTS: Endpoint[] = [
   {
     method: "post",
     path: "/api/org/users/{id}/2fa/reset",
-    summary: "Reset a user's 2FA (lost phone)",
+    summary: "Reset a user's 2FA (lost phone); never one's own; another admin's: step-up, never by API key",
     auth: "admin",
+    body: f.stepUpBody,
     ok: 204,
-    errors: [401, 403, 404],
+    errors: [401, 403, 404, 429],
+  },
+  {
+    method: "post",
+    path: "/api/org/users/{id}/unlock",
+    summary: "Lift a user's locks, the lasting one included (same rules as a 2FA reset)",
+    auth: "admin",
+    body: f.stepUpBody,
+    ok: 204,
+    errors: [401, 403, 404, 429],
   },
   { method: "get", path: "/api/org/api-keys", summary: "API keys (never the key itself)", auth: "admin", ok: 200, errors: [401, 403] },
   {
     method: "post",
     path: "/api/org/api-keys",
-    summary: "Create an API key; the key is shown this once",
+    summary: "Create an API key (expires; shown this once); step-up; never with an API key",
     auth: "admin",
     body: apiKeyBody,
     ok: 201,
-    errors: [400, 401, 403],
+    errors: [400, 401, 403, 429],
   },
   {
     method: "delete",

@@ -22,6 +22,7 @@ const CONTRACT = [
   "get /api/org/users",
   "post /api/org/users",
   "post /api/org/users/{id}/2fa/reset",
+  "post /api/org/users/{id}/unlock",
   "get /api/org/api-keys",
   "post /api/org/api-keys",
   "delete /api/org/api-keys/{id}",
