@@ -25,6 +25,7 @@ const FORMS: [string, "user" | "admin" | "none"][] = [
   ["/account/password", "user"],
   ["/users", "admin"],
   ["/users/{id}/reset-2fa", "admin"],
+  ["/users/{id}/unlock", "admin"],
   ["/settings", "admin"],
   ["/api-keys", "admin"],
   ["/api-keys/{id}/revoke", "admin"],

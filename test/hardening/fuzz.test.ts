@@ -33,6 +33,7 @@ const ENDPOINTS: [string, string, "none" | "admin" | "user" | "platform"][] = [
   ["POST", "/api/org/users", "admin"],
   ["PATCH", "/api/org/users/{id}", "admin"],
   ["POST", "/api/org/users/{id}/2fa/reset", "admin"],
+  ["POST", "/api/org/users/{id}/unlock", "admin"],
   ["POST", "/api/org/api-keys", "admin"],
   ["DELETE", "/api/org/api-keys/{id}", "admin"],
   ["GET", "/api/org/audit", "admin"],
