@@ -1,19 +1,19 @@
 // Sign-in decisions, each one atomic step inside the org's object: the password outcome (computed at the edge),
 // the TOTP or recovery-code step of a challenge, and the session check of every request.
 import { nowMs } from "../../clock";
-import { matchStep } from "../../totp";
 import { recordEvent } from "../audit";
 import { challengeAlive, createChallenge, recordChallengeFailure, spendChallenge } from "../challenges";
 import { lockedFor, lockedOut, recordSuccess } from "../lockout";
 import { notifyUser } from "../notify";
-import { recoveryStatus, spendRecoveryCode } from "../recovery-codes";
+import { recoveryStatus } from "../recovery-codes";
 import { type LoginStep, type RequestMeta, type Result, fail, ok } from "../results";
 import { createSession, sessionPolicy } from "../sessions";
 import { readOrg } from "../settings";
 import type { Store } from "../store";
-import { activeTotp, readSecret, sameSecret, setLastStep, UNREADABLE } from "../totp-state";
+import { activeTotp } from "../totp-state";
 import { findUser, markLogin, setLocale, setPasswordHash, type UserRow } from "../users";
-import { countFailure, type LockFailure, refuseWhileLocked } from "./failures";
+import { countFailure, type LockFailure } from "./failures";
+import { readyFactor, type SecondFactor, verifyFactor } from "./verify-second-factor";
 
 export interface PasswordOutcome {
   userId: string;
@@ -108,13 +108,6 @@ export function settlePasswordCheck(
   return ok(null);
 }
 
-/** Counts a wrong second factor against the challenge and the user; may lock the account. */
-export function recordWrongSecondFactor(store: Store, user: UserRow, challengeId: string | null, meta: RequestMeta, now: number) {
-  if (challengeId) recordChallengeFailure(store.sql, challengeId);
-  recordEvent(store.sql, { type: "2fa.code_failed", actor: userActor(user), subject: subject(user), meta }, now);
-  countFailure(store, user, "code", meta, now);
-}
-
 interface ChallengeInput {
   challengeId: string;
   userId: string;
@@ -123,59 +116,45 @@ interface ChallengeInput {
   meta: RequestMeta;
 }
 
-/** Inside a transaction: the challenge's user, unless locked out or the challenge is dead. */
-function openChallenge(store: Store, input: ChallengeInput, now: number): Result<UserRow, "invalid_challenge" | LockFailure> {
-  const user = findUser(store.sql, input.userId);
-  if (!user) return fail("invalid_challenge");
-  const locked = refuseWhileLocked(user, now);
-  if (locked) return locked;
-  if (!challengeAlive(store.sql, input.challengeId, user.id, "2fa", now)) return fail("invalid_challenge");
-  return ok(user);
+/**
+ * The second step of a sign-in: the factor checked (verify-second-factor.ts) against a live challenge of this
+ * user, then the challenge spent and the session started, all in one transaction.
+ */
+async function completeSecondStep<T>(
+  store: Store,
+  input: ChallengeInput,
+  factor: SecondFactor,
+  started: (user: UserRow, now: number) => T,
+): Promise<Result<T, ChallengeFailure>> {
+  const ready = await readyFactor(store, input.userId, factor, nowMs());
+  if (!ready.ok) return ready;
+  const now = nowMs();
+  return store.tx(() => {
+    const user = findUser(store.sql, input.userId);
+    if (!user || !challengeAlive(store.sql, input.challengeId, user.id, "2fa", now)) return fail("invalid_challenge");
+    const checked = verifyFactor(store, user, ready.value, input.meta, now, () => recordChallengeFailure(store.sql, input.challengeId));
+    if (!checked.ok) {
+      const { reason, retryAfterSeconds } = checked;
+      return reason === "not_enrolled" || reason === "not_pending" ? fail("invalid_challenge") : fail(reason, retryAfterSeconds);
+    }
+    // Burn the challenge before issuing the session: it cannot be used again.
+    spendChallenge(store.sql, input.challengeId, now);
+    return ok(started(user, now));
+  });
 }
 
 /** The TOTP step: code valid, not replayed, challenge alive, counters: decided in one transaction. */
-export async function completeTotpStep(store: Store, input: ChallengeInput): Promise<Result<null, ChallengeFailure>> {
-  const { sql } = store;
-  const before = activeTotp(sql, input.userId);
-  // Decrypting is async, so it happens first; the transaction re-reads the row and checks it is unchanged.
-  const secret = await readSecret(store.env.TOTP_KEYS, before);
-  if (secret === UNREADABLE) return fail("unavailable");
-  const now = nowMs();
-  return store.tx(() => {
-    const opened = openChallenge(store, input, now);
-    if (!opened.ok) return opened;
-    const user = opened.value;
-    const row = activeTotp(sql, user.id);
-    if (!row || !before || !secret || !sameSecret(row, before)) return fail("invalid_challenge");
-    const step = matchStep(secret, input.code, now, row.period, row.last_step);
-    if (step === null) {
-      recordWrongSecondFactor(store, user, input.challengeId, input.meta, now);
-      return fail("invalid_code");
-    }
-    // Burn the challenge and the step before issuing the session: neither can be used again.
-    spendChallenge(sql, input.challengeId, now);
-    setLastStep(sql, user.id, step);
-    recordSuccess(sql, user.id, "code");
+export function completeTotpStep(store: Store, input: ChallengeInput): Promise<Result<null, ChallengeFailure>> {
+  return completeSecondStep(store, input, { kind: "totp", code: input.code, secret: "active" }, (user, now) => {
     startSession(store, user, input.sessionTokenHash, input.meta, now, "totp");
-    return ok(null);
+    return null;
   });
 }
 
 /** The recovery-code step; `code` is the keyed hash of the normalised code, computed at the edge. */
-export function completeRecoveryStep(store: Store, input: ChallengeInput): Result<{ remaining: number }, ChallengeFailure> {
+export function completeRecoveryStep(store: Store, input: ChallengeInput): Promise<Result<{ remaining: number }, ChallengeFailure>> {
   const { sql } = store;
-  const now = nowMs();
-  return store.tx(() => {
-    const opened = openChallenge(store, input, now);
-    if (!opened.ok) return opened;
-    const user = opened.value;
-    if (!activeTotp(sql, user.id)) return fail("invalid_challenge");
-    if (!spendRecoveryCode(sql, user.id, input.code, now)) {
-      recordWrongSecondFactor(store, user, input.challengeId, input.meta, now);
-      return fail("invalid_code");
-    }
-    spendChallenge(sql, input.challengeId, now);
-    recordSuccess(sql, user.id, "code");
+  return completeSecondStep(store, input, { kind: "recovery_code", codeHash: input.code }, (user, now) => {
     const { remaining } = recoveryStatus(sql, user.id);
     recordEvent(
       sql,
@@ -184,6 +163,6 @@ export function completeRecoveryStep(store: Store, input: ChallengeInput): Resul
     );
     notifyUser(sql, user, { type: "2fa.recovery_code_used", remaining }, now);
     startSession(store, user, input.sessionTokenHash, input.meta, now, "recovery_code");
-    return ok({ remaining });
+    return { remaining };
   });
 }

@@ -1,10 +1,9 @@
 // Enrolling, regenerating recovery codes, disabling and resetting TOTP: each one transaction.
 import { nowMs } from "../../clock";
 import type { Sealed } from "../../crypto/secret-box";
-import { matchStep } from "../../totp";
 import { type AuditSubject, recordEvent } from "../audit";
-import { challengeAlive, killUserChallenges, spendChallenge } from "../challenges";
-import { clearLock, recordSuccess } from "../lockout";
+import { challengeAlive, killUserChallenges, recordChallengeFailure, spendChallenge } from "../challenges";
+import { clearLock } from "../lockout";
 import { notifyUser } from "../notify";
 import { killUserPairings, markPairingSetup, pairingAlive, pairingSetupIs, recordPairingFailure, spendPairing } from "../pairing";
 import { deleteRecoveryCodes, replaceRecoveryCodes } from "../recovery-codes";
@@ -12,22 +11,12 @@ import { type AuditActor, type Caller, type RequestMeta, type Result, fail, ok }
 import { createSession, revokeUserSessions, sessionPolicy } from "../sessions";
 import { readOrg } from "../settings";
 import type { Store } from "../store";
-import {
-  activatePendingTotp,
-  activeTotp,
-  deleteTotp,
-  pendingTotp,
-  putPendingTotp,
-  sameSecret,
-  readSecret,
-  setLastStep,
-  type TotpRow,
-  UNREADABLE,
-} from "../totp-state";
+import { activatePendingTotp, activeTotp, deleteTotp, putPendingTotp, type TotpRow } from "../totp-state";
 import { findUser, type UserRow } from "../users";
 import { type AccessFailure, refuseFactorChange } from "./access";
-import { type LockFailure, refuseWhileLocked } from "./failures";
-import { recordWrongSecondFactor, settlePasswordCheck, startSession } from "./sign-in";
+import type { LockFailure } from "./failures";
+import { settlePasswordCheck, startSession } from "./sign-in";
+import { readyFactor, verifyFactor } from "./verify-second-factor";
 
 /**
  * How enrollment is reached: a signed-in session (replaced by a new one), the challenge of a forced enrollment
@@ -44,10 +33,6 @@ function subjectOf(u: UserRow): AuditSubject {
 
 function selfActor(u: UserRow): AuditActor {
   return { type: "user", id: u.id, label: u.email };
-}
-
-function decrypt(store: Store, row: TotpRow | undefined) {
-  return readSecret(store.env.TOTP_KEYS, row);
 }
 
 /**
@@ -110,39 +95,36 @@ export async function confirmEnrollment(
   Result<null, "invalid_code" | "invalid_challenge" | "invalid_pairing" | "already_enrolled" | "not_pending" | LockFailure | "unavailable">
 > {
   const { sql } = store;
-  const before = pendingTotp(sql, input.userId, nowMs());
-  const secret = await decrypt(store, before);
-  if (secret === UNREADABLE) return fail("unavailable"); // fail closed: nobody passes an unreadable check
+  const readied = await readyFactor(store, input.userId, { kind: "totp", code: input.code, secret: "pending" }, nowMs());
+  if (!readied.ok) return readied; // fail closed: nobody passes an unreadable check
+  const ready = readied.value;
   const now = nowMs();
   return store.tx(() => {
     const user = findUser(sql, input.userId);
     if (!user) return fail("invalid_challenge");
-    // A confirmation code is a second-factor guess like any other: the lockout applies and failures count.
-    const locked = refuseWhileLocked(user, now);
-    if (locked) return locked;
     const challengeId = "challengeId" in input.via ? input.via.challengeId : null;
     if (challengeId && !challengeAlive(sql, challengeId, user.id, "enroll", now)) return fail("invalid_challenge");
     const pairing = "pairing" in input.via ? input.via.pairing : null;
     if (pairing && !pairingAlive(sql, pairing, user.id, now)) return fail("invalid_pairing");
     if (activeTotp(sql, user.id)) return fail("already_enrolled");
-    const pending = pendingTotp(sql, user.id, now);
-    if (!pending || !before || !secret || !sameSecret(pending, before)) return fail("not_pending");
     // The pending secret is per user: one made in a session, at forced enrollment, or by this link before
     // someone else replaced it is not this link's to confirm. Only the one its own password step stored is, so
     // holding the link alone never confirms anything (nor guesses codes for a secret made elsewhere).
-    if (pairing && !pairingSetupIs(sql, pairing, pending.ciphertext)) return fail("not_pending");
-    const step = matchStep(secret, input.code, now, pending.period, -1);
-    if (step === null) {
+    if (pairing && !(ready.row && pairingSetupIs(sql, pairing, ready.row.ciphertext))) return fail("not_pending");
+    // A confirmation code is a second-factor guess like any other: the locks apply and failures count.
+    const checked = verifyFactor(store, user, ready, input.meta, now, () => {
+      if (challengeId) recordChallengeFailure(sql, challengeId);
       if (pairing) recordPairingFailure(sql, pairing);
-      recordWrongSecondFactor(store, user, challengeId, input.meta, now);
-      return fail("invalid_code");
+    });
+    if (!checked.ok) {
+      const { reason, retryAfterSeconds } = checked;
+      return fail(reason === "not_enrolled" ? "not_pending" : reason, retryAfterSeconds);
     }
-    activatePendingTotp(sql, pending, step, now);
+    activatePendingTotp(sql, ready.row as TotpRow, checked.value.step as number, now);
     replaceRecoveryCodes(sql, user.id, input.recoveryCodeHashes, now);
     recordEvent(sql, { type: "2fa.enabled", actor: selfActor(user), subject: subjectOf(user), meta: input.meta }, now);
     notifyUser(sql, user, { type: "2fa.enabled" }, now);
     killUserPairings(sql, user.id, now);
-    recordSuccess(sql, user.id, "code");
     if ("pairing" in input.via) {
       // The link only ever enrolls: it is spent here and no session starts. Every session is revoked, as when
       // 2FA is turned on from a session: whoever else was signed in must now pass the new second factor.
@@ -150,7 +132,7 @@ export async function confirmEnrollment(
       revokeUserSessions(sql, user.id);
     } else if ("session" in input.via) {
       // Changing the second factor signs out every browser of this user, this one included: it gets a new session
-      // token (API.md), so a token that leaked before 2FA existed is worth nothing after.
+      // token (docs/api.md), so a token that leaked before 2FA existed is worth nothing after.
       revokeUserSessions(sql, user.id);
       createSession(sql, input.via.newSessionTokenHash, user.id, now, sessionPolicy(store.env), input.meta);
     } else {
@@ -165,34 +147,9 @@ export async function confirmEnrollment(
 
 type CodeFailure = "invalid_code" | "not_enrolled" | LockFailure | "unavailable";
 
-/** Checks a current TOTP code inside a transaction (replays refused, failures counted toward the lock). */
-function spendCurrentCode(
-  store: Store,
-  user: UserRow,
-  before: TotpRow | undefined,
-  secret: string | null,
-  code: string,
-  meta: RequestMeta,
-  now: number,
-): Result<null, CodeFailure> {
-  const locked = refuseWhileLocked(user, now);
-  if (locked) return locked;
-  const row = activeTotp(store.sql, user.id);
-  if (!row || !before || !secret || !sameSecret(row, before)) return fail("not_enrolled");
-  const step = matchStep(secret, code, now, row.period, row.last_step);
-  if (step === null) {
-    recordWrongSecondFactor(store, user, null, meta, now);
-    return fail("invalid_code");
-  }
-  setLastStep(store.sql, user.id, step);
-  recordSuccess(store.sql, user.id, "code");
-  return ok(null);
-}
-
 /**
- * Runs `then` in one transaction once a current TOTP code of the user is accepted (replay refused, failures
- * counted). Decrypting is async, so it happens first and the transaction checks the row is unchanged;
- * `refuse` may turn the request down before any code is spent.
+ * Runs `then` in one transaction once a current TOTP code of the user is accepted (verify-second-factor.ts:
+ * replay refused, failures counted); `refuse` may turn the request down before any code is spent.
  */
 export async function withCurrentCode<F extends string>(
   store: Store,
@@ -200,17 +157,19 @@ export async function withCurrentCode<F extends string>(
   then: (user: UserRow, now: number) => void,
   refuse: () => F | null = () => null,
 ): Promise<Result<null, CodeFailure | "not_found" | F>> {
-  const before = activeTotp(store.sql, input.userId);
-  const secret = await decrypt(store, before);
-  if (secret === UNREADABLE) return fail("unavailable"); // fail closed: nobody passes an unreadable check
+  const ready = await readyFactor(store, input.userId, { kind: "totp", code: input.code, secret: "active" }, nowMs());
+  if (!ready.ok) return ready; // fail closed: nobody passes an unreadable check
   const now = nowMs();
   return store.tx(() => {
     const user = findUser(store.sql, input.userId);
     if (!user) return fail("not_found");
     const refused = refuse();
     if (refused) return fail(refused);
-    const checked = spendCurrentCode(store, user, before, secret, input.code, input.meta, now);
-    if (!checked.ok) return checked;
+    const checked = verifyFactor(store, user, ready.value, input.meta, now);
+    if (!checked.ok) {
+      const { reason, retryAfterSeconds } = checked;
+      return fail(reason === "not_pending" ? "not_enrolled" : reason, retryAfterSeconds);
+    }
     then(user, now);
     return ok(null);
   });

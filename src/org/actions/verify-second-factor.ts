@@ -1,0 +1,92 @@
+// The one place that checks a second factor for a user: a TOTP code (of the active secret, or of the pending one
+// being confirmed) or a recovery code; passkeys join here. Every action that spends a factor calls it. Decrypting
+// is async, so `readyFactor` runs before the transaction and `verifyFactor`, inside it, re-reads the secret and
+// refuses if it changed. Rules, in order: a lock refuses everything (NIST SP 800-63B 5.2.2); a used time step or
+// recovery code is refused (RFC 6238 5.2); a wrong answer is counted and audited toward the user's locks (and the
+// attempt's own counter: a challenge, a link); a right one is spent and ends the run of failures.
+import { matchStep } from "../../totp";
+import { recordEvent } from "../audit";
+import { recordSuccess } from "../lockout";
+import { spendRecoveryCode } from "../recovery-codes";
+import { fail, ok, type RequestMeta, type Result } from "../results";
+import type { Store } from "../store";
+import { activeTotp, pendingTotp, readSecret, sameSecret, setLastStep, type TotpRow, UNREADABLE } from "../totp-state";
+import type { UserRow } from "../users";
+import { countFailure, type LockFailure, refuseWhileLocked } from "./failures";
+
+/** A second factor as presented: a TOTP code for the active or the pending secret, or a recovery code's keyed hash. */
+export type SecondFactor = { kind: "totp"; code: string; secret: "active" | "pending" } | { kind: "recovery_code"; codeHash: string };
+
+/** A factor with what had to be read before the transaction: the TOTP row and its decrypted secret. */
+export interface ReadyFactor {
+  factor: SecondFactor;
+  row?: TotpRow | undefined;
+  secret?: string | null;
+}
+
+export type VerifyFailure = "invalid_code" | "not_enrolled" | "not_pending" | LockFailure;
+
+function totpRow(store: Store, userId: string, which: "active" | "pending", now: number): TotpRow | undefined {
+  return which === "active" ? activeTotp(store.sql, userId) : pendingTotp(store.sql, userId, now);
+}
+
+/** Before the transaction: decrypts the TOTP secret; a secret that exists but cannot be read fails closed. */
+export async function readyFactor(
+  store: Store,
+  userId: string,
+  factor: SecondFactor,
+  now: number,
+): Promise<Result<ReadyFactor, "unavailable">> {
+  if (factor.kind !== "totp") return ok({ factor });
+  const row = totpRow(store, userId, factor.secret, now);
+  const secret = await readSecret(store.env.TOTP_KEYS, row);
+  if (secret === UNREADABLE) return fail("unavailable");
+  return ok({ factor, row, secret });
+}
+
+/** Counts a wrong second factor against the user (and the attempt, through `onWrong`); may lock the account. */
+function countWrong(store: Store, user: UserRow, meta: RequestMeta, now: number, onWrong?: () => void): void {
+  onWrong?.();
+  const who = { id: user.id, label: user.email };
+  recordEvent(store.sql, { type: "2fa.code_failed", actor: { type: "user", ...who }, subject: who, meta }, now);
+  countFailure(store, user, "code", meta, now);
+}
+
+/**
+ * Inside the transaction: checks and spends the factor. `step` is the TOTP time step accepted (the caller stores
+ * it with a pending secret it activates); an active secret's step is stored here, so it cannot be used again.
+ */
+export function verifyFactor(
+  store: Store,
+  user: UserRow,
+  ready: ReadyFactor,
+  meta: RequestMeta,
+  now: number,
+  onWrong?: () => void,
+): Result<{ step: number | null }, VerifyFailure> {
+  const locked = refuseWhileLocked(user, now);
+  if (locked) return locked;
+  const { factor } = ready;
+  if (factor.kind === "recovery_code") {
+    if (!activeTotp(store.sql, user.id)) return fail("not_enrolled");
+    if (!spendRecoveryCode(store.sql, user.id, factor.codeHash, now)) {
+      countWrong(store, user, meta, now, onWrong);
+      return fail("invalid_code");
+    }
+    recordSuccess(store.sql, user.id, "code");
+    return ok({ step: null });
+  }
+  const current = totpRow(store, user.id, factor.secret, now);
+  // Changed since it was decrypted (a reset, a new setup): what was read says nothing about it.
+  if (!current || !ready.row || !ready.secret || !sameSecret(current, ready.row)) {
+    return fail(factor.secret === "active" ? "not_enrolled" : "not_pending");
+  }
+  const step = matchStep(ready.secret, factor.code, now, current.period, factor.secret === "active" ? current.last_step : -1);
+  if (step === null) {
+    countWrong(store, user, meta, now, onWrong);
+    return fail("invalid_code");
+  }
+  if (factor.secret === "active") setLastStep(store.sql, user.id, step);
+  recordSuccess(store.sql, user.id, "code");
+  return ok({ step });
+}
