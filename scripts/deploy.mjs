@@ -56,7 +56,8 @@ function inspectToml(text, env) {
     tables.some((t) => t.header === `${prefix}send_email` && unquote(t.entries.get("name")) === "MAILER") ||
     /name\s*=\s*["']MAILER["']/.test(top?.entries.get("send_email") ?? "");
   const workersDev = top?.entries.get("workers_dev") ?? tables[0].entries.get("workers_dev");
-  return { mailer, workersDevOff: workersDev === "false" };
+  const vars = tables.find((t) => t.header === `${prefix}vars`) ?? (env ? undefined : tables.find((t) => t.header === "vars"));
+  return { mailer, workersDevOff: workersDev === "false", devMode: unquote(vars?.entries.get("DEV_MODE")) === "true" };
 }
 
 /** The same for wrangler.json / wrangler.jsonc (comments dropped, JSON otherwise). */
@@ -64,7 +65,8 @@ function inspectJson(text, env) {
   const json = JSON.parse(text.replace(/\/\*[\s\S]*?\*\/|(^|[^:"])\/\/.*$/gm, "$1").replace(/,(\s*[}\]])/g, "$1"));
   const scope = env ? (json.env?.[env] ?? {}) : json;
   const mailer = (scope.send_email ?? []).some((b) => b?.name === "MAILER");
-  return { mailer, workersDevOff: (scope.workers_dev ?? json.workers_dev) === false };
+  const devMode = String(scope.vars?.DEV_MODE) === "true";
+  return { mailer, workersDevOff: (scope.workers_dev ?? json.workers_dev) === false, devMode };
 }
 
 function banner(lines) {
@@ -92,6 +94,12 @@ if (found && !found.mailer) {
     "",
     "    [[send_email]]",
     '    name = "MAILER"',
+  ]);
+}
+if (found?.devMode) {
+  banner([
+    `WARNING: DEV_MODE IS ON in ${configPath}${env ? ` for --env ${env}` : ""}.`,
+    '/dev/outbox will serve every org\'s mail, pairing links included, to anyone who asks. Set DEV_MODE = "false".',
   ]);
 }
 if (found && !found.workersDevOff) {

@@ -25,8 +25,18 @@ export function freshSession(env: Env, actor: Actor): boolean {
 const WRONG_CODE = "That code is incorrect or has expired: confirm with a current code from your authenticator app.";
 const WRONG_PASSWORD = "The password is incorrect.";
 
-/** Whether the caller stepped up; a proof that is given is checked (and spent) even when the session is fresh. */
-export async function steppedUp(env: Env, actor: SignedIn, proof: StepUpProof, meta: RequestMeta): Promise<boolean> {
+/**
+ * Whether the caller stepped up; a proof that is given is checked (and spent) even when the session is fresh.
+ * `purpose` "enroll" is setting up a first factor, the only thing a password may step up to where the org
+ * requires 2FA.
+ */
+export async function steppedUp(
+  env: Env,
+  actor: SignedIn,
+  proof: StepUpProof,
+  meta: RequestMeta,
+  purpose: "enroll" | "act" = "act",
+): Promise<boolean> {
   if (actor.kind !== "session") return false;
   const given: { code: string } | { password: string } | null = proof.code
     ? { code: proof.code }
@@ -36,7 +46,7 @@ export async function steppedUp(env: Env, actor: SignedIn, proof: StepUpProof, m
   if (!given) return freshSession(env, actor);
   const { identity } = actor;
   const stub = orgStub(env, actor.route.slug, actor.route.jurisdiction);
-  const base = { userId: identity.user.id, sessionTokenHash: actor.tokenHash, meta };
+  const base = { userId: identity.user.id, sessionTokenHash: actor.tokenHash, purpose, meta };
   if ("code" in given && !identity.twoFactor.enabled) {
     throw new ApiError("step_up_required", "You have no authenticator app set up: confirm with your password ('password') instead.");
   }
@@ -61,6 +71,8 @@ export async function steppedUp(env: Env, actor: SignedIn, proof: StepUpProof, m
       throw new ApiError("step_up_required", WRONG_PASSWORD);
     case "not_found":
       throw new ApiError("unauthenticated");
+    case "enforced_by_org":
+      throw new ApiError("step_up_required", "Your organization requires two-factor authentication: set it up, then confirm with a code.");
     case "too_many_attempts":
       throw new ApiError("too_many_attempts", undefined, result.retryAfterSeconds);
     case "account_locked":
@@ -71,8 +83,14 @@ export async function steppedUp(env: Env, actor: SignedIn, proof: StepUpProof, m
 }
 
 /** For actions that always need it: passes, or 403 step_up_required and nothing changes. */
-export async function requireStepUp(env: Env, actor: SignedIn, proof: StepUpProof, meta: RequestMeta): Promise<void> {
-  if (!(await steppedUp(env, actor, proof, meta))) throw new ApiError("step_up_required");
+export async function requireStepUp(
+  env: Env,
+  actor: SignedIn,
+  proof: StepUpProof,
+  meta: RequestMeta,
+  purpose: "enroll" | "act" = "act",
+): Promise<void> {
+  if (!(await steppedUp(env, actor, proof, meta, purpose))) throw new ApiError("step_up_required");
 }
 
 /** The caller as the org object's rules see it (org/actions/access.ts): they decide whether step-up was needed. */

@@ -33,7 +33,14 @@ export type AuditType =
  * 15-minute lock). They are aggregated per type, user and window and capped apart (trimEvents), so no volume of
  * them evicts a security event. Every other type is a security event, kept by age only.
  */
-export const NOISE_TYPES: ReadonlySet<AuditType> = new Set<AuditType>(["login.failed", "2fa.code_failed", "account.locked"]);
+export const NOISE_TYPES: ReadonlySet<AuditType> = new Set<AuditType>(["login.failed", "account.locked"]);
+
+/**
+ * Repeats that are aggregated per type, user and window. A wrong second factor needs the right password, so it is
+ * evidence someone knows it: a security event (kept by age, never pushed out by noise), yet aggregated like noise;
+ * the lasting lock bounds it at 100 in a row per user anyway.
+ */
+export const AGGREGATED_TYPES: ReadonlySet<AuditType> = new Set<AuditType>([...NOISE_TYPES, "2fa.code_failed"]);
 
 export type AuditClass = "security" | "noise";
 
@@ -93,7 +100,7 @@ export function recordEvent(
   now: number,
 ): void {
   const cls = auditClass(e.type);
-  if (cls === "noise" && joinWindow(sql, e.type, e.subject?.id ?? null, e.meta?.ip ?? null, now)) return;
+  if (AGGREGATED_TYPES.has(e.type) && joinWindow(sql, e.type, e.subject?.id ?? null, e.meta?.ip ?? null, now)) return;
   sql.exec(
     `INSERT INTO audit (at, type, actor_type, actor_id, actor_label, subject_id, subject_label, ip, user_agent, detail, class)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -112,13 +119,13 @@ export function recordEvent(
 }
 
 /**
- * Adds one to the open window's row, if there is one (audit_noise_group index). The first row's IP and user agent
+ * Adds one to the open window's row, if there is one (audit_group index). The first row's IP and user agent
  * stay; detail.lastIp holds the latest IP while it differs from the first, so an attack that moves still shows.
  */
 function joinWindow(sql: SqlStorage, type: AuditType, subjectId: string | null, ip: string | null, now: number): boolean {
   const open = first<{ id: number; ip: string | null; detail: string | null }>(
     sql,
-    `SELECT id, ip, detail FROM audit WHERE class = 'noise' AND type = ? AND subject_id IS ? AND at > ? AND at <= ?
+    `SELECT id, ip, detail FROM audit WHERE type = ? AND subject_id IS ? AND at > ? AND at <= ?
      ORDER BY at DESC LIMIT 1`,
     type,
     subjectId,

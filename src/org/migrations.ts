@@ -59,7 +59,7 @@ export const ORG_MIGRATIONS: readonly string[] = [
    ALTER TABLE audit ADD COLUMN class TEXT NOT NULL DEFAULT 'security' CHECK (class IN ('security', 'noise'));
    ALTER TABLE audit ADD COLUMN repeats INTEGER NOT NULL DEFAULT 0;
    ALTER TABLE audit ADD COLUMN last_at INTEGER;
-   UPDATE audit SET class = 'noise' WHERE type IN ('login.failed', '2fa.code_failed', 'account.locked');
+   UPDATE audit SET class = 'noise' WHERE type IN ('login.failed', 'account.locked');
    CREATE INDEX audit_by_class ON audit (class, id);
-   CREATE INDEX audit_noise_group ON audit (type, subject_id, at) WHERE class = 'noise';`,
+   CREATE INDEX audit_group ON audit (type, subject_id, at);`,
 ];

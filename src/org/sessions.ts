@@ -30,6 +30,7 @@ export function createSession(
   now: number,
   policy: SessionPolicy,
   meta: RequestMeta,
+  verifiedAt = now,
 ): void {
   sql.exec(
     `INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at, ip, user_agent, verified_at)
@@ -41,8 +42,13 @@ export function createSession(
     now + policy.absoluteMs,
     meta.ip ?? null,
     meta.userAgent ?? null,
-    now,
+    verifiedAt,
   );
+}
+
+/** The session row for a token hash, live or not. */
+export function sessionRow(sql: SqlStorage, tokenHash: string): SessionRow | undefined {
+  return first<SessionRow>(sql, "SELECT * FROM sessions WHERE token_hash = ?", tokenHash);
 }
 
 /** The live session for a token hash; an idle or expired one is deleted and not returned. */

@@ -16,6 +16,10 @@ export function deploymentProblems(env: Env): string[] {
         "MAILER: no mail transport is configured, so mail (security notices, pairing links) never leaves and waits in each org's outbox; add the [[send_email]] binding named MAILER to wrangler.toml",
       );
     }
+  } else if (config(env).devMode) {
+    problems.push(
+      "DEV_MODE: development mode is on beside a real mail binding: /dev/outbox serves every org's mail and no mail leaves; set DEV_MODE to false in production",
+    );
   } else if ((env.MAIL_FROM || DEFAULT_MAIL_FROM).toLowerCase().endsWith(".invalid")) {
     problems.push(
       "MAIL_FROM: the sender is on the reserved .invalid domain, so the mail provider refuses every message; set MAIL_FROM to an address of a domain onboarded to Email Routing / Email Service",

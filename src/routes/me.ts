@@ -47,7 +47,7 @@ export const meRoutes = new Hono<AppEnv>()
     const actor = sessionOnly(c);
     if (actor.identity.twoFactor.enabled) throw new ApiError("already_enrolled");
     // Binding an authenticator needs prior authentication (NIST SP 800-63B 6.1.2.1): a stale session re-proves it.
-    await requireStepUp(c.env, actor, c.req.valid("json"), requestMeta(c));
+    await requireStepUp(c.env, actor, c.req.valid("json"), requestMeta(c), "enroll");
     return c.json(await startEnrollment(c.env, actor.route, actor.identity.user.id));
   })
   .post("/2fa/confirm", json(currentCodeBody), async (c) => {

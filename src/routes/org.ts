@@ -87,7 +87,7 @@ export const orgRoutes = new Hono<AppEnv>()
       userId: c.req.valid("param").id,
       role,
       caller: await callerOf(c.env, actor, proof, meta),
-      ...(next ? { rotate: { tokenHash: next.hash } } : {}),
+      ...(next && actor.kind === "session" ? { rotate: { from: actor.tokenHash, tokenHash: next.hash } } : {}),
       actor: auditActor(actor),
       meta,
     });

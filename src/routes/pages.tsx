@@ -170,7 +170,7 @@ export const pageRoutes = new Hono<AppEnv>()
     const proof = stepUpProofOf(await formOf(c));
     try {
       if (actor.identity.twoFactor.enabled) throw new ApiError("already_enrolled");
-      await requireStepUp(c.env, actor, proof, requestMeta(c));
+      await requireStepUp(c.env, actor, proof, requestMeta(c), "enroll");
       const info = await startEnrollment(c.env, actor.route, actor.identity.user.id);
       return render(c, EnablePage({ ctx, info, email: actor.identity.user.email }));
     } catch (err) {

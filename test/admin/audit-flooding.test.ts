@@ -43,7 +43,7 @@ describe("audit flooding", () => {
       state.storage.transactionSync(() => {
         for (let w = 0; w < WINDOWS; w++)
           for (let n = 0; n < USERS; n++)
-            for (const type of ["login.failed", "2fa.code_failed"] satisfies AuditType[])
+            for (const type of ["login.failed", "account.locked"] satisfies AuditType[])
               for (let f = 0; f < FAILURES_PER_WINDOW; f++)
                 recordEvent(
                   state.storage.sql,

@@ -31,6 +31,14 @@ describe("health", () => {
     expect(body.problems).toEqual([expect.stringMatching(/^MAILER: no mail transport is configured, so mail .* never leaves/)]);
   });
 
+  it("says when development mode is on beside a real mail binding (every org's mail would be public)", async () => {
+    for (const devMode of ["true", true]) {
+      const r = await health({ MAILER: BOUND_MAILER, MAIL_FROM: "no-reply@example.com", DEV_MODE: devMode });
+      expect(r.status).toBe(503);
+      expect(r.body.problems).toEqual([expect.stringMatching(/^DEV_MODE: /)]);
+    }
+  });
+
   it("says when the sender's domain cannot send", async () => {
     const r = await health({ MAILER: BOUND_MAILER, MAIL_FROM: "no-reply@gatehouse.invalid" });
     expect(r.status).toBe(503);

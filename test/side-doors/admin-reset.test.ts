@@ -2,8 +2,8 @@
 // API key; support may do either for anyone (API.md, closing side doors). Granting admin needs step-up too.
 import { describe, expect, it } from "vitest";
 import { TEST_SECRETS } from "../support/secrets";
-import { addUser, call, callJson, sessionCookieFrom, signIn } from "../support/api";
-import { nextStep, useTestClock } from "../support/clock";
+import { addUser, call, callJson, createOrg, sessionCookieFrom, signIn } from "../support/api";
+import { advance, nextStep, useTestClock } from "../support/clock";
 import { enrolledAdmin, enrolledTechnician, staleSession } from "../support/flows";
 import { codeFor, enroll } from "../support/totp";
 
@@ -101,6 +101,42 @@ describe("granting or removing admin", () => {
     });
     expect(withCode.status).toBe(200);
     expect(org.slug).toBeTruthy();
+  });
+
+  it("is never done with an API key: no admin made, promoted or demoted by a key (403)", async () => {
+    const { a, b } = await twoEnrolledAdmins();
+    const key = await adminKey(a.cookie);
+    const tech = await addUser(a.cookie, "technician");
+    const add = await callJson<{ error: { code: string } }>("/api/org/users", {
+      bearer: key,
+      body: { email: "key-made-admin@example.com", password: "long enough pw", role: "admin" },
+    });
+    expect([add.status, add.body.error.code]).toEqual([403, "forbidden"]);
+    for (const [id, role] of [
+      [tech.id, "admin"],
+      [b.id, "technician"],
+    ] as const) {
+      const r = await callJson<{ error: { code: string } }>(`/api/org/users/${id}`, { method: "PATCH", bearer: key, body: { role } });
+      expect([r.status, r.body.error.code]).toEqual([403, "forbidden"]);
+    }
+    // A technician is still the key's to add.
+    const body = { email: "key-made-tech@example.com", password: "long enough pw", role: "technician" };
+    expect((await call("/api/org/users", { bearer: key, body })).status).toBe(201);
+    const users = await callJson<{ users: { role: string }[] }>("/api/org/users", { cookie: a.cookie });
+    expect(users.body.users.filter((u) => u.role === "admin")).toHaveLength(2);
+  });
+
+  it("keeps the step-up time of the session it replaces: a new token is no new proof", async () => {
+    const org = await createOrg();
+    const cookie = await signIn(org.admin.email);
+    await addUser(cookie, "admin");
+    advance(10 * 60_000);
+    const r = await call(`/api/org/users/${org.admin.id}`, { method: "PATCH", cookie, body: { role: "technician" } });
+    expect(r.status).toBe(200);
+    const renewed = sessionCookieFrom(r) as string;
+    advance(6 * 60_000); // 16 minutes since the password was checked
+    const setup = await callJson<{ error: { code: string } }>("/api/me/2fa/setup", { method: "POST", cookie: renewed });
+    expect([setup.status, setup.body.error.code]).toEqual([403, "step_up_required"]);
   });
 
   it("gives the caller a new session token when they change their own role; the old one dies", async () => {

@@ -3,11 +3,11 @@
 // 5.2.2). The clock is moved past each 15-minute lock, never waited for.
 import { describe, expect, it } from "vitest";
 import { TEST_SECRETS } from "../support/secrets";
-import { call, callJson, PASSWORD, signIn } from "../support/api";
+import { addUser, call, callJson, createOrg, PASSWORD, signIn } from "../support/api";
 import { advance, nextStep, useTestClock } from "../support/clock";
 import { auditTypes } from "../support/audit";
 import { challengeFor, type EnrolledUser, enrolledTechnician, wrongCode } from "../support/flows";
-import { outbox } from "../support/mail";
+import { mailedPairingToken, outbox } from "../support/mail";
 import { codeFor } from "../support/totp";
 
 useTestClock();
@@ -48,7 +48,7 @@ describe("the lasting lock", () => {
     expect((await auditTypes(u.org.slug)).filter((t) => t === "account.locked_out")).toHaveLength(1);
   });
 
-  it("refuses even a correct code on a challenge issued before the lock", async () => {
+  it("kills the challenges issued before the lock: even a correct code there starts no session", async () => {
     const u = await enrolledTechnician();
     await wrongCodesOverTime(u, 95);
     advance(LOCK_MS + 1000);
@@ -57,10 +57,10 @@ describe("the lasting lock", () => {
     for (let i = 0; i < 5; i++)
       await call("/auth/login/2fa", { body: { challenge: other, code: wrongCode(codeFor(u.enrollment.secret)) } });
     nextStep();
-    const r = await callJson<{ error: { code: string } }>("/auth/login/2fa", {
-      body: { challenge: early, code: codeFor(u.enrollment.secret) },
-    });
-    expect([r.status, r.body.error.code]).toEqual([423, "account_locked"]);
+    const r = await call("/auth/login/2fa", { body: { challenge: early, code: codeFor(u.enrollment.secret) } });
+    expect(r.status).toBe(401);
+    expect(r.headers.getSetCookie()).toEqual([]);
+    expect((await call("/auth/login", { body: { email: u.email, password: PASSWORD } })).status).toBe(423);
   });
 
   it("counts only wrong codes in a row: a correct one starts the count again", async () => {
@@ -125,6 +125,21 @@ describe("the lasting lock", () => {
     );
   });
 
+  it("ends every session of the account, the guesser's included, and unlocking brings none back", async () => {
+    const u = await enrolledTechnician();
+    // A thief's stale session guessing step-up codes (the regenerate form) counts toward the same lock.
+    for (let i = 0; i < 100; i++) {
+      if (i % 10 === 0 && i > 0) advance(LOCK_MS + 1000);
+      else if (i % 5 === 0) await call("/api/me", { cookie: u.cookie }); // keep the session from going idle
+      const r = await call("/api/me/2fa/recovery-codes", { cookie: u.cookie, body: { code: wrongCode(codeFor(u.enrollment.secret)) } });
+      expect(r.status).toBe(401);
+    }
+    expect((await call("/api/me", { cookie: u.cookie })).status).toBe(401);
+    const admin = await signIn(u.org.admin.email);
+    expect((await call(`/api/org/users/${u.id}/unlock`, { method: "POST", cookie: admin })).status).toBe(204);
+    expect((await call("/api/me", { cookie: u.cookie })).status).toBe(401);
+  });
+
   it("cannot be lifted by the locked admin themselves, nor an admin's by a stale session", async () => {
     const u = await enrolledTechnician();
     const self = await callJson<{ error: { code: string } }>(`/api/org/users/${u.org.admin.id}/unlock`, {
@@ -160,5 +175,19 @@ describe("the lock mail", () => {
     await wrongCodesOverTime(u, 10);
     const mail = (await outbox(u.org.slug)).find((m) => m.to === u.email && m.kind === "account.locked");
     expect(mail?.subject).toBe("Your account was locked after too many attempts");
+  });
+});
+
+describe("a pairing link's holder without the password", () => {
+  it("learns nothing of the user's locks: the link's confirm answers 409 before any lock is looked at", async () => {
+    const org = await createOrg();
+    const admin = await signIn(org.admin.email);
+    const tech = await addUser(admin);
+    const token = await mailedPairingToken(org.slug, admin, tech.id);
+    for (let i = 0; i < 10; i++) await call("/auth/login", { body: { email: tech.email, password: "wrong password" } });
+    expect((await call("/auth/login", { body: { email: tech.email, password: PASSWORD } })).status).toBe(429);
+    const r = await callJson<{ error: { code: string } }>(`/api/pair/${token}/confirm`, { body: { code: "000000" } });
+    expect(r.status).toBe(409);
+    expect(r.headers.get("retry-after")).toBeNull();
   });
 });

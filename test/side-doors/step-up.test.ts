@@ -105,3 +105,21 @@ describe("step-up", () => {
     expect(await keyCount(cookie)).toBe(1);
   });
 });
+
+describe("step-up with a password where the org requires 2FA", () => {
+  it("may set up the factor, and nothing else: a password-only session mints no key", async () => {
+    const org = await createOrg();
+    const cookie = await signIn(org.admin.email);
+    expect((await call("/api/org/settings", { method: "PATCH", cookie, body: { require2fa: true } })).status).toBe(200);
+    staleSession();
+    const key = await callJson<{ error: { code: string; message: string } }>("/api/org/api-keys", {
+      cookie,
+      body: { ...KEY, password: org.admin.password },
+    });
+    expect([key.status, key.body.error.code]).toEqual([403, "step_up_required"]);
+    expect(key.body.error.message).toMatch(/requires two-factor/);
+    expect(await keyCount(cookie)).toBe(0);
+    const setup = await call("/api/me/2fa/setup", { cookie, body: { password: org.admin.password } });
+    expect(setup.status).toBe(200);
+  });
+});

@@ -17,7 +17,11 @@ export function refuseFactorChange(caller: Caller, target: UserRow) {
   return caller.steppedUp ? null : fail("step_up_required" as const);
 }
 
-/** Making someone an admin, or taking it away, changes who they are: a session must have stepped up. */
+/**
+ * Making someone an admin, or taking it away, changes who they are: a person who stepped up, or support. Never an
+ * API key: a key that could make an admin person would get, through that person, every power keys are denied.
+ */
 export function refuseAdminChange(caller: Caller) {
+  if (caller.kind === "api_key") return fail("forbidden" as const);
   return caller.kind === "session" && !caller.steppedUp ? fail("step_up_required" as const) : null;
 }

@@ -7,7 +7,7 @@ import { killUserChallenges } from "../challenges";
 import { notifyAdmins } from "../notify";
 import { clearLock } from "../lockout";
 import { type AuditActor, type Caller, type OrgInfo, type RequestMeta, type Result, type Role, type UserInfo, fail, ok } from "../results";
-import { createSession, revokeUserSessions, sessionPolicy } from "../sessions";
+import { createSession, revokeUserSessions, sessionPolicy, sessionRow } from "../sessions";
 import { insertOrg, readOrg, writeSettings } from "../settings";
 import type { Store } from "../store";
 import { countAdmins, findUser, findUserByEmail, insertUser, listUsers, publicUser, setRole } from "../users";
@@ -81,7 +81,15 @@ export function createUser(
  */
 export function changeRole(
   store: Store,
-  input: { userId: string; role: Role; caller: Caller; rotate?: { tokenHash: string }; actor: AuditActor; meta: RequestMeta },
+  input: {
+    userId: string;
+    role: Role;
+    caller: Caller;
+    /** The caller's session (its hash) and the new token's hash that replaces it if they change their own role. */
+    rotate?: { from: string; tokenHash: string };
+    actor: AuditActor;
+    meta: RequestMeta;
+  },
 ): Result<{ user: UserInfo; rotated: boolean }, "not_found" | "conflict" | AccessFailure> {
   const now = nowMs();
   const { sql } = store;
@@ -93,10 +101,13 @@ export function changeRole(
     if (refused) return refused;
     if (user.role === "admin" && countAdmins(sql) <= 1) return fail("conflict");
     setRole(sql, user.id, input.role);
+    const own = input.rotate && input.caller.kind === "session" && input.caller.userId === user.id ? input.rotate : null;
+    // The replacement keeps the old session's step-up time: a new token is no new proof of a factor.
+    const verifiedAt = own ? (sessionRow(sql, own.from)?.verified_at ?? 0) : 0;
     revokeUserSessions(sql, user.id);
     killUserChallenges(sql, user.id, now);
-    const rotated = !!input.rotate && input.caller.kind === "session" && input.caller.userId === user.id;
-    if (rotated && input.rotate) createSession(sql, input.rotate.tokenHash, user.id, now, sessionPolicy(store.env), input.meta);
+    const rotated = !!own;
+    if (own) createSession(sql, own.tokenHash, user.id, now, sessionPolicy(store.env), input.meta, verifiedAt);
     for (const key of keysAboveRole(sql, user.id, input.role)) {
       deleteApiKey(sql, key.id);
       const detail = { reason: "role_changed" };

@@ -2,9 +2,12 @@
 // mail that tells the user (someone is guessing; after wrong codes, someone knows their password).
 import { LOCK_MAIL_INTERVAL_SECONDS } from "../../constants";
 import { recordEvent } from "../audit";
+import { killUserChallenges } from "../challenges";
 import { type FailureKind, lockedFor, lockedOut, recordFailure } from "../lockout";
 import { notifyAdmins, notifyUser } from "../notify";
+import { killUserPairings } from "../pairing";
 import { fail, type RequestMeta } from "../results";
+import { revokeUserSessions } from "../sessions";
 import type { Store } from "../store";
 import type { UserRow } from "../users";
 
@@ -25,6 +28,11 @@ export function countFailure(store: Store, user: UserRow, kind: FailureKind, met
   const subject = { id: user.id, label: user.email };
   if (effect === "locked_out") {
     recordEvent(sql, { type: "account.locked_out", actor: { type: "system" }, subject, meta, detail: { cause: kind } }, now);
+    // Whoever guessed may hold a session (step-up codes count too): the lock ends everything the account had open,
+    // so the owner, once unlocked, signs in to a clean slate.
+    revokeUserSessions(sql, user.id);
+    killUserChallenges(sql, user.id, now);
+    killUserPairings(sql, user.id, now);
     // Only an admin can lift it, so the admins hear of it as well as the user.
     notifyUser(sql, user, { type: "account.locked_out" }, now);
     notifyAdmins(sql, { type: "account.locked_out_admin", who: user.email }, now);

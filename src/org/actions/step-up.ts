@@ -4,6 +4,7 @@ import { nowMs } from "../../clock";
 import { type RequestMeta, type Result, fail, ok } from "../results";
 import { findLiveSession, markSessionVerified, sessionPolicy } from "../sessions";
 import type { Store } from "../store";
+import { readOrg } from "../settings";
 import { activeTotp } from "../totp-state";
 import { findUser } from "../users";
 import type { LockFailure } from "./failures";
@@ -16,8 +17,8 @@ type StepUpFailure = "invalid_code" | "invalid_credentials" | "not_enrolled" | "
 
 export async function stepUp(
   store: Store,
-  input: { userId: string; sessionTokenHash: string; proof: StepUpProof; meta: RequestMeta },
-): Promise<Result<null, StepUpFailure>> {
+  input: { userId: string; sessionTokenHash: string; proof: StepUpProof; purpose: "enroll" | "act"; meta: RequestMeta },
+): Promise<Result<null, StepUpFailure | "enforced_by_org">> {
   const { sql } = store;
   const sessionAlive = (now: number) =>
     findLiveSession(sql, input.sessionTokenHash, now, sessionPolicy(store.env))?.user_id === input.userId;
@@ -36,6 +37,9 @@ export async function stepUp(
     if (!user || !sessionAlive(now)) return fail("not_found");
     // A password is a step-up only for someone without a second factor: otherwise it would skip that factor.
     if (activeTotp(sql, user.id)) return fail("not_enrolled");
+    // Where the org requires 2FA, a password-only session is one from before enforcement: it may set up its
+    // factor, not mint a credential (a year-long key) that would never meet one.
+    if (input.purpose !== "enroll" && readOrg(sql)?.require2fa) return fail("enforced_by_org");
     const checked = settlePasswordCheck(store, user, { ...proof, failure: "wrong_step_up_password", meta: input.meta }, now);
     if (!checked.ok) return checked;
     markSessionVerified(sql, input.sessionTokenHash, user.id, now);
