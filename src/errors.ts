@@ -1,6 +1,7 @@
 // The one error type of the API and its single mapping to API.md's JSON shape.
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
+import type { Reason } from "./org/results";
 
 const STATUS = {
   invalid_request: 400,
@@ -51,6 +52,8 @@ export class ApiError extends Error {
     readonly code: ErrorCode,
     message?: string,
     readonly retryAfterSeconds?: number,
+    /** The org object's reason, when the error came from one (flows/outcomes.ts): the pages' words are keyed by it. */
+    readonly reason?: Reason,
   ) {
     super(message ?? DEFAULT_MESSAGE[code]);
     this.name = "ApiError";

@@ -51,7 +51,7 @@ export async function createOrg(
   const result = await stub.initialize({ slug: input.slug, name: input.name, jurisdiction: input.jurisdiction, admin, actor, meta });
   if (!result.ok) {
     await Promise.all([emailDir.release(admin.id), slugDir.release(admin.id)]);
-    throw new ApiError("conflict", "An org with this slug already exists.");
+    unwrap(result);
   }
   await Promise.all([emailDir.confirm(admin.id), slugDir.confirm(admin.id)]);
   return {

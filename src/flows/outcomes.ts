@@ -1,29 +1,50 @@
-// The one mapping from the org object's failure reasons to API errors.
+// The one mapping from the org object's failure reasons to API errors: an exhaustive switch, so a reason added to
+// org/results.ts without a status here does not compile. The error keeps its reason for the pages' words.
 import { ApiError } from "../errors";
+import type { Reason } from "../org/results";
 
-const MESSAGES: Record<string, ConstructorParameters<typeof ApiError>> = {
-  invalid_credentials: ["invalid_credentials"],
-  invalid_code: ["invalid_code"],
-  invalid_challenge: ["invalid_code", "This sign-in attempt is no longer valid. Sign in again."],
-  not_pending: ["conflict", "Start two-factor setup first."],
-  invalid_pairing: ["not_found", "This setup link is not valid: it was used, replaced or has expired. Ask for a new one."],
-  not_enrolled: ["not_enrolled"],
-  already_enrolled: ["already_enrolled"],
-  enforced_by_org: ["enforced_by_org", "Your organization requires two-factor authentication, so it cannot be disabled."],
-  not_found: ["not_found"],
-  conflict: ["conflict"],
-  forbidden: ["forbidden"],
-  step_up_required: ["step_up_required"],
-  account_locked: ["account_locked"],
-  invalid_period: ["invalid_request", "Field 'totpPeriod' must be 30 or 60."],
-  // The stored secret could not be read: the check fails closed, and it is our fault, not the user's.
-  unavailable: ["internal_error", "Two-factor verification is unavailable right now. Try again later."],
-};
+/** The wire error for a reason (docs/api.md codes), carrying the reason itself. */
+export function errorFor(reason: Reason, retryAfterSeconds?: number): ApiError {
+  const error = (code: ConstructorParameters<typeof ApiError>[0], message?: string) =>
+    new ApiError(code, message, retryAfterSeconds, reason);
+  switch (reason) {
+    case "invalid_credentials":
+    case "invalid_code":
+    case "not_enrolled":
+    case "already_enrolled":
+    case "not_found":
+    case "forbidden":
+    case "step_up_required":
+    case "account_locked":
+    case "too_many_attempts":
+      return error(reason);
+    case "org_exists":
+      return error("conflict", "An org with this slug already exists.");
+    case "email_taken":
+      return error("conflict", "This email is already in use.");
+    case "last_admin":
+      return error("conflict", "An org must keep at least one admin.");
+    case "invalid_challenge":
+      return error("invalid_code", "This sign-in attempt is no longer valid. Sign in again.");
+    case "not_pending":
+      return error(
+        "conflict",
+        "There is no two-factor setup waiting to be confirmed (it expired after 15 minutes or was replaced). Start it again.",
+      );
+    case "invalid_pairing":
+      return error("not_found", "This setup link is not valid: it was used, replaced or has expired. Ask for a new one.");
+    case "enforced_by_org":
+      return error("enforced_by_org", "Your organization requires two-factor authentication, so it cannot be disabled.");
+    case "invalid_period":
+      return error("invalid_request", "Field 'totpPeriod' must be 30 or 60.");
+    case "unavailable":
+      // The stored secret could not be read: the check fails closed, and it is our fault, not the user's.
+      return error("internal_error", "Two-factor verification is unavailable right now. Try again later.");
+  }
+}
 
 /** Unwraps a Result from the org's object, or throws the matching ApiError. */
-export function unwrap<T>(result: { ok: true; value: T } | { ok: false; reason: string; retryAfterSeconds?: number }): T {
+export function unwrap<T>(result: { ok: true; value: T } | { ok: false; reason: Reason; retryAfterSeconds?: number }): T {
   if (result.ok) return result.value;
-  if (result.reason === "too_many_attempts") throw new ApiError("too_many_attempts", undefined, result.retryAfterSeconds);
-  const [code, message] = MESSAGES[result.reason] ?? ["internal_error"];
-  throw new ApiError(code, message);
+  throw errorFor(result.reason, result.retryAfterSeconds);
 }

@@ -1,11 +1,37 @@
 // What crosses the RPC boundary: expected outcomes are values, because a thrown error keeps only its message.
-export type Result<T, R extends string = string> = { ok: true; value: T } | { ok: false; reason: R; retryAfterSeconds?: number };
+
+/**
+ * Every reason an org object gives for refusing, closed: flows/outcomes.ts maps each to its wire error with an
+ * exhaustive switch, and the pages' words are keyed by it (ui/i18n: `satisfies Record<Reason, string>`), so a new
+ * reason without a status or words does not compile.
+ */
+export type Reason =
+  | "invalid_credentials"
+  | "invalid_code"
+  | "invalid_challenge"
+  | "invalid_pairing"
+  | "not_pending"
+  | "not_enrolled"
+  | "already_enrolled"
+  | "enforced_by_org"
+  | "not_found"
+  | "org_exists"
+  | "email_taken"
+  | "last_admin"
+  | "forbidden"
+  | "step_up_required"
+  | "too_many_attempts"
+  | "account_locked"
+  | "invalid_period"
+  | "unavailable";
+
+export type Result<T, R extends Reason = Reason> = { ok: true; value: T } | { ok: false; reason: R; retryAfterSeconds?: number };
 
 export function ok<T>(value: T): { ok: true; value: T } {
   return { ok: true, value };
 }
 
-export function fail<R extends string>(reason: R, retryAfterSeconds?: number): { ok: false; reason: R; retryAfterSeconds?: number } {
+export function fail<R extends Reason>(reason: R, retryAfterSeconds?: number): { ok: false; reason: R; retryAfterSeconds?: number } {
   return retryAfterSeconds === undefined ? { ok: false, reason } : { ok: false, reason, retryAfterSeconds };
 }
 

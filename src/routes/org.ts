@@ -91,7 +91,6 @@ export const orgRoutes = new Hono<AppEnv>()
       actor: auditActor(actor),
       meta,
     });
-    if (!result.ok && result.reason === "conflict") throw new ApiError("conflict", "An org must keep at least one admin.");
     const { user, rotated } = unwrap(result);
     if (rotated && next) setSessionCookie(c, next.token);
     return c.json(user);

@@ -125,9 +125,10 @@ export function formField<T>(schema: { safeParse(v: unknown): { success: true; d
 /** The words for a flow's error; anything that is not an ApiError is a bug and goes to onError. */
 export function messageFor(t: Catalog, err: unknown): string {
   if (!(err instanceof ApiError)) throw err;
+  if (err.code === "too_many_attempts") return t.errors.too_many_attempts(Math.max(1, Math.ceil((err.retryAfterSeconds ?? 60) / 60)));
+  // A refusal of the org's object keeps its reason: its words say exactly what happened.
+  if (err.reason) return t.reasons[err.reason];
   switch (err.code) {
-    case "too_many_attempts":
-      return t.errors.too_many_attempts(Math.max(1, Math.ceil((err.retryAfterSeconds ?? 60) / 60)));
     case "account_locked":
       return t.errors.account_locked;
     case "step_up_required":

@@ -24,11 +24,11 @@ export interface NewUser {
 export function initializeOrg(
   store: Store,
   input: { slug: string; name: string; jurisdiction: string | null; admin: NewUser; actor: AuditActor; meta: RequestMeta },
-): Result<null, "conflict"> {
+): Result<null, "org_exists"> {
   const now = nowMs();
   const { sql } = store;
   return store.tx(() => {
-    if (readOrg(sql)) return fail("conflict");
+    if (readOrg(sql)) return fail("org_exists");
     insertOrg(sql, input.slug, input.name, input.jurisdiction, now);
     insertUser(sql, input.admin, now);
     recordEvent(sql, { type: "org.created", actor: input.actor, subject: { id: input.slug, label: input.name }, meta: input.meta }, now);
@@ -50,14 +50,14 @@ export function initializeOrg(
 export function createUser(
   store: Store,
   input: { user: NewUser; caller: Caller; actor: AuditActor; meta: RequestMeta },
-): Result<UserInfo, "conflict" | "not_found" | AccessFailure> {
+): Result<UserInfo, "email_taken" | "not_found" | AccessFailure> {
   const now = nowMs();
   const { sql } = store;
   return store.tx(() => {
     if (!readOrg(sql)) return fail("not_found");
     const refused = input.user.role === "admin" ? refuseAdminChange(input.caller) : null;
     if (refused) return refused;
-    if (findUserByEmail(sql, input.user.email)) return fail("conflict");
+    if (findUserByEmail(sql, input.user.email)) return fail("email_taken");
     insertUser(sql, input.user, now);
     recordEvent(
       sql,
@@ -90,7 +90,7 @@ export function changeRole(
     actor: AuditActor;
     meta: RequestMeta;
   },
-): Result<{ user: UserInfo; rotated: boolean }, "not_found" | "conflict" | AccessFailure> {
+): Result<{ user: UserInfo; rotated: boolean }, "not_found" | "last_admin" | AccessFailure> {
   const now = nowMs();
   const { sql } = store;
   return store.tx(() => {
@@ -99,7 +99,7 @@ export function changeRole(
     if (user.role === input.role) return ok({ user: publicUser(user), rotated: false });
     const refused = refuseAdminChange(input.caller);
     if (refused) return refused;
-    if (user.role === "admin" && countAdmins(sql) <= 1) return fail("conflict");
+    if (user.role === "admin" && countAdmins(sql) <= 1) return fail("last_admin");
     setRole(sql, user.id, input.role);
     const own = input.rotate && input.caller.kind === "session" && input.caller.userId === user.id ? input.rotate : null;
     // The replacement keeps the old session's step-up time: a new token is no new proof of a factor.

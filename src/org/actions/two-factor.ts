@@ -7,7 +7,7 @@ import { clearLock } from "../lockout";
 import { notifyUser } from "../notify";
 import { killUserPairings, markPairingSetup, pairingAlive, pairingSetupIs, recordPairingFailure, spendPairing } from "../pairing";
 import { deleteRecoveryCodes, replaceRecoveryCodes } from "../recovery-codes";
-import { type AuditActor, type Caller, type RequestMeta, type Result, fail, ok } from "../results";
+import { type AuditActor, type Caller, type Reason, type RequestMeta, type Result, fail, ok } from "../results";
 import { createSession, revokeUserSessions, sessionPolicy } from "../sessions";
 import { readOrg } from "../settings";
 import type { Store } from "../store";
@@ -151,7 +151,7 @@ type CodeFailure = "invalid_code" | "not_enrolled" | LockFailure | "unavailable"
  * Runs `then` in one transaction once a current TOTP code of the user is accepted (verify-second-factor.ts:
  * replay refused, failures counted); `refuse` may turn the request down before any code is spent.
  */
-export async function withCurrentCode<F extends string>(
+export async function withCurrentCode<F extends Reason>(
   store: Store,
   input: { userId: string; code: string; meta: RequestMeta },
   then: (user: UserRow, now: number) => void,

@@ -1,5 +1,6 @@
 // English catalog: every word the pages show. Keys are shared with fr.ts (the type is derived from this file).
 import type { AuditType } from "../../org/audit";
+import type { Reason } from "../../org/results";
 export const en = {
   lang: "en",
   product: "Gatehouse",
@@ -240,6 +241,27 @@ export const en = {
     codeFormat: "Enter the 6 digits from your app.",
     required: "This field is required.",
   },
+  // The words for each reason the org's object refuses with (satisfies: a new reason cannot reach a page wordless).
+  reasons: {
+    invalid_credentials: "The email, password or operator code is incorrect.",
+    invalid_code: "That code is incorrect or has expired. Wait for a new code and try again.",
+    invalid_challenge: "This sign-in attempt has expired. Sign in again.",
+    invalid_pairing: "This setup link was used, replaced or has expired. Ask your administrator for a new one.",
+    not_pending: "This setup took too long and was stopped. Start it again.",
+    not_enrolled: "Two-factor authentication is not enabled.",
+    already_enrolled: "Two-factor authentication is already enabled.",
+    enforced_by_org: "Your organization requires two-factor authentication, so it cannot be disabled.",
+    not_found: "Not found.",
+    org_exists: "An organization with this operator code already exists.",
+    email_taken: "This email is already in use.",
+    last_admin: "An organization must keep at least one admin.",
+    forbidden: "You are not allowed to do this to this account.",
+    step_up_required: "Confirm it's you to continue.",
+    too_many_attempts: "Too many attempts. Try again later.",
+    account_locked: "This account is locked after too many wrong codes. Ask an admin of your organization to unlock it.",
+    invalid_period: "Choose 30 or 60 seconds.",
+    unavailable: "Two-factor verification is unavailable right now. Try again later.",
+  } satisfies Record<Reason, string>,
   errorTitle: "Something went wrong",
   backHome: "Back",
 };
