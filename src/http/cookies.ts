@@ -2,7 +2,7 @@
 // "session" on plain http (local development), where browsers refuse the __Host- prefix.
 import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
-import { sessionPolicy } from "../org/sessions";
+import { config } from "../config";
 import type { AppEnv } from "../env";
 
 export function sessionCookieName(c: Context): string {
@@ -19,7 +19,7 @@ export function setSessionCookie(c: Context<AppEnv>, token: string): void {
     secure: true,
     sameSite: "Lax",
     path: "/",
-    maxAge: Math.floor(sessionPolicy(c.env).absoluteMs / 1000),
+    maxAge: Math.floor(config(c.env).sessionPolicy.absoluteMs / 1000),
   });
 }
 

@@ -1,6 +1,6 @@
 // Request metadata recorded in the audit log, and the caller's language for the user's emails.
 import type { Context } from "hono";
-import type { RequestMeta } from "../org/results";
+import type { RequestMeta } from "../org/rpc";
 import { fromAcceptLanguage } from "../ui/lang";
 
 /** Only a stated language counts: a script without Accept-Language must not reset a user's choice to English. */

@@ -23,7 +23,25 @@ import { ORG_MIGRATIONS } from "./migrations";
 import { listDevOutbox, listOutbox, nextMailAt, trimOutbox } from "./outbox";
 import { deleteOldPairings } from "./pairing";
 import { recoveryStatus } from "./recovery-codes";
-import type { AuditActor, Caller, RequestMeta } from "./results";
+import type {
+  BeginEnrollmentVia,
+  ChallengeStepInput,
+  ChangePasswordInput,
+  ChangeRoleInput,
+  ConfirmEnrollmentInput,
+  CreateApiKeyInput,
+  CreateUserInput,
+  DisableInput,
+  FactorChangeInput,
+  InitializeOrgInput,
+  IssuePairingLinkInput,
+  OrgRpc,
+  PasswordOutcome,
+  RegenerateInput,
+  RevokeApiKeyInput,
+  StepUpInput,
+  UpdateSettingsInput,
+} from "./rpc";
 import { deleteExpiredSessions, sessionPolicy } from "./sessions";
 import { readOrg } from "./settings";
 import type { Store } from "./store";
@@ -34,7 +52,7 @@ const HOUSEKEEPING_INTERVAL_MS = 6 * 3_600_000;
 /** Storage key of the next housekeeping time: the one alarm also wakes for mail, much more often. */
 const HOUSEKEEPING_AT_KEY = "housekeepingAt";
 
-export class OrgDurableObject extends DurableObject<Env> {
+export class OrgDurableObject extends DurableObject<Env> implements OrgRpc {
   private readonly store: Store;
   /** Replaces the configured mail transport; tests set it (runInDurableObject) to simulate an outage. */
   mailTransportOverride: MailTransport | undefined;
@@ -96,7 +114,7 @@ export class OrgDurableObject extends DurableObject<Env> {
 
   // --- lifecycle and users ---
 
-  async initialize(input: Parameters<typeof admin.initializeOrg>[1]) {
+  async initialize(input: InitializeOrgInput) {
     const result = admin.initializeOrg(this.store, input);
     if (result.ok) await this.ensureAlarm();
     return result;
@@ -111,15 +129,15 @@ export class OrgDurableObject extends DurableObject<Env> {
     return readOrg(this.store.sql) ?? null;
   }
 
-  createUser(input: Parameters<typeof admin.createUser>[1]) {
+  createUser(input: CreateUserInput) {
     return admin.createUser(this.store, input);
   }
 
-  changePassword(input: Parameters<typeof password.changePassword>[1]) {
+  changePassword(input: ChangePasswordInput) {
     return this.mailing(password.changePassword(this.store, input));
   }
 
-  changeRole(input: Parameters<typeof admin.changeRole>[1]) {
+  changeRole(input: ChangeRoleInput) {
     return admin.changeRole(this.store, input);
   }
 
@@ -134,16 +152,16 @@ export class OrgDurableObject extends DurableObject<Env> {
 
   // --- sign-in ---
 
-  completePasswordStep(input: signIn.PasswordOutcome) {
+  completePasswordStep(input: PasswordOutcome) {
     // Any failure may lock the account, and a lock mails the user: make sure the alarm will send it.
     return this.mailing(signIn.completePasswordStep(this.store, input));
   }
 
-  completeTotpStep(input: Parameters<typeof signIn.completeTotpStep>[1]) {
+  completeTotpStep(input: ChallengeStepInput) {
     return this.mailing(signIn.completeTotpStep(this.store, input));
   }
 
-  completeRecoveryStep(input: Parameters<typeof signIn.completeRecoveryStep>[1]) {
+  completeRecoveryStep(input: ChallengeStepInput) {
     return this.mailing(signIn.completeRecoveryStep(this.store, input));
   }
 
@@ -161,11 +179,11 @@ export class OrgDurableObject extends DurableObject<Env> {
 
   // --- two-factor ---
 
-  beginEnrollment(userId: string, sealed: Sealed, via: Parameters<typeof twoFactor.beginEnrollment>[3]) {
+  beginEnrollment(userId: string, sealed: Sealed, via: BeginEnrollmentVia) {
     return this.mailing(twoFactor.beginEnrollment(this.store, userId, sealed, via));
   }
 
-  confirmEnrollment(input: Parameters<typeof twoFactor.confirmEnrollment>[1]) {
+  confirmEnrollment(input: ConfirmEnrollmentInput) {
     return this.mailing(twoFactor.confirmEnrollment(this.store, input));
   }
 
@@ -173,27 +191,27 @@ export class OrgDurableObject extends DurableObject<Env> {
     return recoveryStatus(this.store.sql, userId);
   }
 
-  regenerateRecoveryCodes(input: Parameters<typeof twoFactor.regenerateRecoveryCodes>[1]) {
+  regenerateRecoveryCodes(input: RegenerateInput) {
     return this.mailing(twoFactor.regenerateRecoveryCodes(this.store, input));
   }
 
-  disableTwoFactor(input: Parameters<typeof twoFactor.disableTwoFactor>[1]) {
+  disableTwoFactor(input: DisableInput) {
     return this.mailing(twoFactor.disableTwoFactor(this.store, input));
   }
 
-  resetTwoFactor(input: { userId: string; caller: Caller; actor: AuditActor; meta: RequestMeta }) {
+  resetTwoFactor(input: FactorChangeInput) {
     return this.mailing(twoFactor.resetTwoFactor(this.store, input));
   }
 
   /** Step-up: checks a current code (or, without 2FA, the password) for a live session, which becomes fresh. */
-  stepUp(input: Parameters<typeof stepUp.stepUp>[1]) {
+  stepUp(input: StepUpInput) {
     return this.mailing(stepUp.stepUp(this.store, input));
   }
 
   // --- pairing links and mail ---
 
   /** Emails a pairing link to a user who has not enrolled; "skipped" otherwise (callers answer the same). */
-  issuePairingLink(input: Parameters<typeof pairing.issuePairingLink>[1]) {
+  issuePairingLink(input: IssuePairingLinkInput) {
     return this.mailing(pairing.issuePairingLink(this.store, input));
   }
 
@@ -213,7 +231,7 @@ export class OrgDurableObject extends DurableObject<Env> {
 
   // --- administration ---
 
-  updateSettings(input: Parameters<typeof admin.updateSettings>[1]) {
+  updateSettings(input: UpdateSettingsInput) {
     return this.mailing(admin.updateSettings(this.store, input));
   }
 
@@ -221,7 +239,7 @@ export class OrgDurableObject extends DurableObject<Env> {
     return admin.compliance(this.store);
   }
 
-  createApiKey(input: Parameters<typeof apiKeys.createApiKey>[1]) {
+  createApiKey(input: CreateApiKeyInput) {
     return apiKeys.createApiKey(this.store, input);
   }
 
@@ -229,12 +247,12 @@ export class OrgDurableObject extends DurableObject<Env> {
     return apiKeys.listApiKeys(this.store.sql);
   }
 
-  revokeApiKey(input: { id: string; actor: AuditActor; meta: RequestMeta }) {
+  revokeApiKey(input: RevokeApiKeyInput) {
     return apiKeys.revokeApiKey(this.store, input);
   }
 
   /** Lifts a user's locks, the lasting one included (not one's own; an admin's only with step-up). */
-  unlockUser(input: Parameters<typeof admin.unlockUser>[1]) {
+  unlockUser(input: FactorChangeInput) {
     return admin.unlockUser(this.store, input);
   }
 

@@ -6,25 +6,15 @@ import { recordEvent } from "../audit";
 import { killUserChallenges } from "../challenges";
 import { notifyAdmins } from "../notify";
 import { clearLock } from "../lockout";
-import { type AuditActor, type Caller, type OrgInfo, type RequestMeta, type Result, type Role, type UserInfo, fail, ok } from "../results";
+import { fail, ok, type Result, type UserInfo } from "../results";
+import type { ChangeRoleInput, Compliance, CreateUserInput, FactorChangeInput, InitializeOrgInput, UpdateSettingsInput } from "../rpc";
 import { createSession, revokeUserSessions, sessionPolicy, sessionRow } from "../sessions";
 import { insertOrg, readOrg, writeSettings } from "../settings";
 import type { Store } from "../store";
 import { countAdmins, findUser, findUserByEmail, insertUser, listUsers, publicUser, setRole } from "../users";
 import { type AccessFailure, refuseAdminChange, refuseFactorChange } from "./access";
 
-export interface NewUser {
-  id: string;
-  email: string;
-  name: string;
-  role: Role;
-  passwordHash: string;
-}
-
-export function initializeOrg(
-  store: Store,
-  input: { slug: string; name: string; jurisdiction: string | null; admin: NewUser; actor: AuditActor; meta: RequestMeta },
-): Result<null, "org_exists"> {
+export function initializeOrg(store: Store, input: InitializeOrgInput): Result<null, "org_exists"> {
   const now = nowMs();
   const { sql } = store;
   return store.tx(() => {
@@ -47,10 +37,7 @@ export function initializeOrg(
   });
 }
 
-export function createUser(
-  store: Store,
-  input: { user: NewUser; caller: Caller; actor: AuditActor; meta: RequestMeta },
-): Result<UserInfo, "email_taken" | "not_found" | AccessFailure> {
+export function createUser(store: Store, input: CreateUserInput): Result<UserInfo, "email_taken" | "not_found" | AccessFailure> {
   const now = nowMs();
   const { sql } = store;
   return store.tx(() => {
@@ -81,15 +68,7 @@ export function createUser(
  */
 export function changeRole(
   store: Store,
-  input: {
-    userId: string;
-    role: Role;
-    caller: Caller;
-    /** The caller's session (its hash) and the new token's hash that replaces it if they change their own role. */
-    rotate?: { from: string; tokenHash: string };
-    actor: AuditActor;
-    meta: RequestMeta;
-  },
+  input: ChangeRoleInput,
 ): Result<{ user: UserInfo; rotated: boolean }, "not_found" | "last_admin" | AccessFailure> {
   const now = nowMs();
   const { sql } = store;
@@ -133,10 +112,7 @@ export function changeRole(
 }
 
 /** Lifts the user's locks, the lasting one included (API.md: an admin's unlock); same rule as a 2FA reset. */
-export function unlockUser(
-  store: Store,
-  input: { userId: string; caller: Caller; actor: AuditActor; meta: RequestMeta },
-): Result<null, "not_found" | AccessFailure> {
+export function unlockUser(store: Store, input: FactorChangeInput): Result<null, "not_found" | AccessFailure> {
   const now = nowMs();
   const { sql } = store;
   return store.tx(() => {
@@ -152,7 +128,7 @@ export function unlockUser(
 
 export function updateSettings(
   store: Store,
-  input: { require2fa?: boolean; totpPeriod?: number; actor: AuditActor; meta: RequestMeta },
+  input: UpdateSettingsInput,
 ): Result<{ require2fa: boolean; totpPeriod: number }, "not_found" | "invalid_period"> {
   const now = nowMs();
   const { sql } = store;
@@ -175,13 +151,6 @@ export function updateSettings(
   });
 }
 
-export interface Compliance {
-  required: boolean;
-  enrolled: number;
-  total: number;
-  notEnrolled: { id: string; email: string; name: string; lastLoginAt: string | null }[];
-}
-
 export function compliance(store: Store): Compliance {
   const users = listUsers(store.sql);
   return {
@@ -193,5 +162,3 @@ export function compliance(store: Store): Compliance {
       .map((u) => ({ id: u.id, email: u.email, name: u.name, lastLoginAt: u.lastLoginAt })),
   };
 }
-
-export type { OrgInfo };

@@ -3,23 +3,12 @@
 import { nowMs } from "../../clock";
 import { type ApiKeyInfo, deleteApiKey, findApiKeyById, insertApiKey, listApiKeys } from "../api-keys";
 import { recordEvent } from "../audit";
-import { type AuditActor, type RequestMeta, type Result, type Role, fail, ok } from "../results";
+import { fail, ok, type Result } from "../results";
+import type { CreateApiKeyInput, RevokeApiKeyInput } from "../rpc";
 import type { Store } from "../store";
 import { findUser } from "../users";
 
-export function createApiKey(
-  store: Store,
-  input: {
-    id: string;
-    keyHash: string;
-    name: string;
-    role: Role;
-    createdBy: string;
-    expiresInDays: number;
-    actor: AuditActor;
-    meta: RequestMeta;
-  },
-): Result<ApiKeyInfo, "not_found"> {
+export function createApiKey(store: Store, input: CreateApiKeyInput): Result<ApiKeyInfo, "not_found"> {
   const now = nowMs();
   const { sql } = store;
   return store.tx(() => {
@@ -46,7 +35,7 @@ export function createApiKey(
   });
 }
 
-export function revokeApiKey(store: Store, input: { id: string; actor: AuditActor; meta: RequestMeta }): Result<null, "not_found"> {
+export function revokeApiKey(store: Store, input: RevokeApiKeyInput): Result<null, "not_found"> {
   const now = nowMs();
   const { sql } = store;
   return store.tx(() => {

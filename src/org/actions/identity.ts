@@ -3,22 +3,12 @@ import { nowMs } from "../../clock";
 import { useApiKey } from "../api-keys";
 import { recordEvent } from "../audit";
 import { recoveryStatus } from "../recovery-codes";
-import type { OrgInfo, Role, UserInfo } from "../results";
+import type { Identity } from "../rpc";
 import { findLiveSession, revokeSession, sessionPolicy } from "../sessions";
 import { readOrg } from "../settings";
 import type { Store } from "../store";
 import { activeTotp } from "../totp-state";
 import { findUser, publicUser } from "../users";
-
-export interface Identity {
-  user: UserInfo;
-  org: OrgInfo;
-  twoFactor: { enabled: boolean; recoveryCodesRemaining: number; period: number | null };
-  /** Set for a session: when it began, and when a factor was last checked for it (sign-in or step-up). */
-  session?: { createdAt: number; verifiedAt: number };
-  /** Set for an API key: the key acts with its own role on behalf of the admin who made it. */
-  apiKey?: { id: string; name: string; role: Role };
-}
 
 function identityOf(store: Store, userId: string): Identity | null {
   const user = findUser(store.sql, userId);

@@ -2,23 +2,19 @@
 // Enrollment through a link is in ./two-factor.ts (via: { pairing }), beside the other ways in.
 import { nowMs } from "../../clock";
 import { PAIRING_RESEND_SECONDS } from "../../constants";
-import type { Sealed } from "../../crypto/secret-box";
 import { recordEvent } from "../audit";
 import { notifyUser } from "../notify";
 import { createPairing, lastPairingAt, pairingUser } from "../pairing";
-import type { AuditActor, RequestMeta } from "../results";
 import type { Store } from "../store";
 import { activeTotp } from "../totp-state";
 import { findUser } from "../users";
+import type { IssuePairingLinkInput } from "../rpc";
 
 /**
  * Emails the user a pairing link, unless the user is unknown, already enrolled, or had one a moment ago.
  * The outcome is for the audit log and tests only: callers answer the same either way (no enumeration).
  */
-export function issuePairingLink(
-  store: Store,
-  input: { userId: string; tokenHash: string; sealedLink: Sealed; actor: AuditActor; meta: RequestMeta },
-): "sent" | "skipped" {
+export function issuePairingLink(store: Store, input: IssuePairingLinkInput): "sent" | "skipped" {
   const now = nowMs();
   const { sql } = store;
   return store.tx(() => {

@@ -4,17 +4,15 @@ import { nowMs } from "../../clock";
 import { recordEvent } from "../audit";
 import { killUserChallenges } from "../challenges";
 import { killUserPairings } from "../pairing";
-import { type RequestMeta, type Result, fail, ok } from "../results";
+import { type Result, fail, ok } from "../results";
 import type { LockFailure } from "./failures";
 import { settlePasswordCheck } from "./sign-in";
 import { revokeUserSessions } from "../sessions";
 import type { Store } from "../store";
 import { findUser, setPasswordHash } from "../users";
+import type { ChangePasswordInput } from "../rpc";
 
-export function changePassword(
-  store: Store,
-  input: { userId: string; checkedHash: string; currentOk: boolean; newHash: string; keepSession: string; meta: RequestMeta },
-): Result<null, "invalid_credentials" | LockFailure | "not_found"> {
+export function changePassword(store: Store, input: ChangePasswordInput): Result<null, "invalid_credentials" | LockFailure | "not_found"> {
   const now = nowMs();
   const { sql } = store;
   return store.tx(() => {

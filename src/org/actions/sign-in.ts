@@ -14,20 +14,7 @@ import { activeTotp } from "../totp-state";
 import { findUser, markLogin, setLocale, setPasswordHash, type UserRow } from "../users";
 import { countFailure, type LockFailure } from "./failures";
 import { readyFactor, type SecondFactor, verifyFactor } from "./verify-second-factor";
-
-export interface PasswordOutcome {
-  userId: string;
-  /** The password matched and, when an operator code was given, it names this org. */
-  passed: boolean;
-  /** Why it failed, for the audit log only (the caller always answers the same 401). */
-  failure?: "wrong_password" | "wrong_org";
-  /** The stored hash the password was checked against at the edge. */
-  checkedHash: string;
-  /** A stronger hash of the same password, when the stored one uses an older cost. */
-  rehash?: string;
-  sessionTokenHash: string;
-  meta: RequestMeta;
-}
+import type { ChallengeStepInput, PasswordOutcome } from "../rpc";
 
 type SignInFailure = "invalid_credentials" | LockFailure;
 type ChallengeFailure = "invalid_challenge" | "invalid_code" | LockFailure | "unavailable";
@@ -108,21 +95,13 @@ export function settlePasswordCheck(
   return ok(null);
 }
 
-interface ChallengeInput {
-  challengeId: string;
-  userId: string;
-  code: string;
-  sessionTokenHash: string;
-  meta: RequestMeta;
-}
-
 /**
  * The second step of a sign-in: the factor checked (verify-second-factor.ts) against a live challenge of this
  * user, then the challenge spent and the session started, all in one transaction.
  */
 async function completeSecondStep<T>(
   store: Store,
-  input: ChallengeInput,
+  input: ChallengeStepInput,
   factor: SecondFactor,
   started: (user: UserRow, now: number) => T,
 ): Promise<Result<T, ChallengeFailure>> {
@@ -144,7 +123,7 @@ async function completeSecondStep<T>(
 }
 
 /** The TOTP step: code valid, not replayed, challenge alive, counters: decided in one transaction. */
-export function completeTotpStep(store: Store, input: ChallengeInput): Promise<Result<null, ChallengeFailure>> {
+export function completeTotpStep(store: Store, input: ChallengeStepInput): Promise<Result<null, ChallengeFailure>> {
   return completeSecondStep(store, input, { kind: "totp", code: input.code, secret: "active" }, (user, now) => {
     startSession(store, user, input.sessionTokenHash, input.meta, now, "totp");
     return null;
@@ -152,7 +131,7 @@ export function completeTotpStep(store: Store, input: ChallengeInput): Promise<R
 }
 
 /** The recovery-code step; `code` is the keyed hash of the normalised code, computed at the edge. */
-export function completeRecoveryStep(store: Store, input: ChallengeInput): Promise<Result<{ remaining: number }, ChallengeFailure>> {
+export function completeRecoveryStep(store: Store, input: ChallengeStepInput): Promise<Result<{ remaining: number }, ChallengeFailure>> {
   const { sql } = store;
   return completeSecondStep(store, input, { kind: "recovery_code", codeHash: input.code }, (user, now) => {
     const { remaining } = recoveryStatus(sql, user.id);

@@ -1,7 +1,7 @@
 // Step-up ("sudo mode", API.md): a current second factor, or for a user without one the password, checked now
 // for a live session, which then counts as freshly verified. Wrong proofs count toward the same locks as sign-in.
 import { nowMs } from "../../clock";
-import { type RequestMeta, type Result, fail, ok } from "../results";
+import { type Result, fail, ok } from "../results";
 import { findLiveSession, markSessionVerified, sessionPolicy } from "../sessions";
 import type { Store } from "../store";
 import { readOrg } from "../settings";
@@ -10,15 +10,11 @@ import { findUser } from "../users";
 import type { LockFailure } from "./failures";
 import { settlePasswordCheck } from "./sign-in";
 import { withCurrentCode } from "./two-factor";
-
-export type StepUpProof = { code: string } | { checkedHash: string; passed: boolean };
+import type { StepUpInput } from "../rpc";
 
 type StepUpFailure = "invalid_code" | "invalid_credentials" | "not_enrolled" | "not_found" | LockFailure | "unavailable";
 
-export async function stepUp(
-  store: Store,
-  input: { userId: string; sessionTokenHash: string; proof: StepUpProof; purpose: "enroll" | "act"; meta: RequestMeta },
-): Promise<Result<null, StepUpFailure | "enforced_by_org">> {
+export async function stepUp(store: Store, input: StepUpInput): Promise<Result<null, StepUpFailure | "enforced_by_org">> {
   const { sql } = store;
   const sessionAlive = (now: number) =>
     findLiveSession(sql, input.sessionTokenHash, now, sessionPolicy(store.env))?.user_id === input.userId;

@@ -7,7 +7,7 @@ import { clearLock } from "../lockout";
 import { notifyUser } from "../notify";
 import { killUserPairings, markPairingSetup, pairingAlive, pairingSetupIs, recordPairingFailure, spendPairing } from "../pairing";
 import { deleteRecoveryCodes, replaceRecoveryCodes } from "../recovery-codes";
-import { type AuditActor, type Caller, type Reason, type RequestMeta, type Result, fail, ok } from "../results";
+import { type AuditActor, type Reason, type RequestMeta, type Result, fail, ok } from "../results";
 import { createSession, revokeUserSessions, sessionPolicy } from "../sessions";
 import { readOrg } from "../settings";
 import type { Store } from "../store";
@@ -17,15 +17,7 @@ import { type AccessFailure, refuseFactorChange } from "./access";
 import type { LockFailure } from "./failures";
 import { settlePasswordCheck, startSession } from "./sign-in";
 import { readyFactor, verifyFactor } from "./verify-second-factor";
-
-/**
- * How enrollment is reached: a signed-in session (replaced by a new one), the challenge of a forced enrollment
- * at sign-in, or an emailed pairing link (its token's hash), which starts no session.
- */
-export type EnrollmentVia =
-  | { session: string; newSessionTokenHash: string }
-  | { challengeId: string; newSessionTokenHash: string }
-  | { pairing: string };
+import type { BeginEnrollmentVia, CodeFailure, ConfirmEnrollmentInput, DisableInput, FactorChangeInput, RegenerateInput } from "../rpc";
 
 function subjectOf(u: UserRow): AuditSubject {
   return { id: u.id, label: u.email };
@@ -33,17 +25,6 @@ function subjectOf(u: UserRow): AuditSubject {
 
 function selfActor(u: UserRow): AuditActor {
   return { type: "user", id: u.id, label: u.email };
-}
-
-/**
- * Setup through an emailed link: the link's token hash, and the account's password as checked at the edge
- * against `checkedHash` (the KDF never runs in this object).
- */
-export interface PairingSetup {
-  pairing: string;
-  checkedHash: string;
-  passed: boolean;
-  meta: RequestMeta;
 }
 
 /** Why settlePasswordCheck refuses, whatever reasons it gains: they reach the caller as they are. */
@@ -54,7 +35,7 @@ export function beginEnrollment(
   store: Store,
   userId: string,
   sealed: Sealed,
-  via: { session: true } | { challengeId: string } | PairingSetup,
+  via: BeginEnrollmentVia,
 ): Result<{ email: string; period: number }, "already_enrolled" | "invalid_challenge" | "invalid_pairing" | "not_found" | PasswordRefusal> {
   const now = nowMs();
   const { sql } = store;
@@ -90,7 +71,7 @@ export function beginEnrollment(
  */
 export async function confirmEnrollment(
   store: Store,
-  input: { userId: string; code: string; recoveryCodeHashes: string[]; via: EnrollmentVia; meta: RequestMeta },
+  input: ConfirmEnrollmentInput,
 ): Promise<
   Result<null, "invalid_code" | "invalid_challenge" | "invalid_pairing" | "already_enrolled" | "not_pending" | LockFailure | "unavailable">
 > {
@@ -145,8 +126,6 @@ export async function confirmEnrollment(
   });
 }
 
-type CodeFailure = "invalid_code" | "not_enrolled" | LockFailure | "unavailable";
-
 /**
  * Runs `then` in one transaction once a current TOTP code of the user is accepted (verify-second-factor.ts:
  * replay refused, failures counted); `refuse` may turn the request down before any code is spent.
@@ -176,10 +155,7 @@ export async function withCurrentCode<F extends Reason>(
 }
 
 /** A new set of recovery codes for a current TOTP code; the old set dies in the same transaction. */
-export function regenerateRecoveryCodes(
-  store: Store,
-  input: { userId: string; code: string; recoveryCodeHashes: string[]; meta: RequestMeta },
-): Promise<Result<null, CodeFailure | "not_found">> {
+export function regenerateRecoveryCodes(store: Store, input: RegenerateInput): Promise<Result<null, CodeFailure | "not_found">> {
   return withCurrentCode(store, input, (user, now) => {
     replaceRecoveryCodes(store.sql, user.id, input.recoveryCodeHashes, now);
     recordEvent(
@@ -192,10 +168,7 @@ export function regenerateRecoveryCodes(
 }
 
 /** Turns 2FA off with a current code, unless the org requires it. */
-export function disableTwoFactor(
-  store: Store,
-  input: { userId: string; code: string; keepSession?: string; meta: RequestMeta },
-): Promise<Result<null, CodeFailure | "enforced_by_org" | "not_found">> {
+export function disableTwoFactor(store: Store, input: DisableInput): Promise<Result<null, CodeFailure | "enforced_by_org" | "not_found">> {
   const { sql } = store;
   return withCurrentCode(
     store,
@@ -215,10 +188,7 @@ export function disableTwoFactor(
  * An admin's or the operator's reset for a lost phone: secret and codes gone, every session revoked, locks
  * lifted. Never one's own, and an admin's only with step-up (access.ts).
  */
-export function resetTwoFactor(
-  store: Store,
-  input: { userId: string; caller: Caller; actor: AuditActor; meta: RequestMeta },
-): Result<null, "not_found" | AccessFailure> {
+export function resetTwoFactor(store: Store, input: FactorChangeInput): Result<null, "not_found" | AccessFailure> {
   const { sql } = store;
   const now = nowMs();
   return store.tx(() => {

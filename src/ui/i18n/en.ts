@@ -1,6 +1,6 @@
 // English catalog: every word the pages show. Keys are shared with fr.ts (the type is derived from this file).
-import type { AuditType } from "../../org/audit";
-import type { Reason } from "../../org/results";
+import type { AuditType } from "../../org/rpc";
+import type { Reason } from "../../org/rpc";
 export const en = {
   lang: "en",
   product: "Gatehouse",

@@ -3,7 +3,7 @@ import { Alert, CodeField, Csrf, QrSetup, type SetupPageProps } from "../compone
 import { Layout, type PageCtx } from "../layout";
 import { type StepUpAsk, StepUpFields } from "../step-up";
 import { type PasswordForm, PasswordSection } from "./account-password";
-import type { Identity } from "../../org/actions/identity";
+import type { Identity } from "../../org/rpc";
 
 export interface AccountState {
   notice?: string | undefined;

@@ -4,7 +4,7 @@ import { API_KEY_DEFAULT_DAYS, API_KEY_MAX_DAYS } from "../../constants";
 import { Alert, Csrf, Field } from "../components";
 import { Layout, type PageCtx } from "../layout";
 import { type StepUpAsk, StepUpFields } from "../step-up";
-import type { ApiKeyInfo } from "../../org/api-keys";
+import type { ApiKeyInfo } from "../../org/rpc";
 
 /** The expiry choices offered; the API takes any whole number of days from 1 to 365. */
 export const EXPIRY_CHOICES = [30, API_KEY_DEFAULT_DAYS, 180, API_KEY_MAX_DAYS] as const;

@@ -2,7 +2,7 @@
 // small monospace: admins search and filter by the type (API, exports), so it must stay visible. Aggregated
 // failures show how many times and when the last one was.
 import { Layout, type PageCtx } from "../layout";
-import type { AuditEvent } from "../../org/audit";
+import type { AuditEvent } from "../../org/rpc";
 import { when } from "./api-keys";
 
 export function AuditPage({ ctx, events }: { ctx: PageCtx; events: AuditEvent[] }) {

@@ -3,7 +3,7 @@
 import { Alert, Csrf, Field } from "../components";
 import { Layout, type PageCtx } from "../layout";
 import { type StepUpAsk, StepUpFields } from "../step-up";
-import type { UserListEntry } from "../../org/users";
+import type { UserListEntry } from "../../org/rpc";
 
 export interface AddUserForm {
   values: { email?: string; name?: string; role?: string };

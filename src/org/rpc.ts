@@ -1,0 +1,257 @@
+// The org object's RPC boundary, declared in one place: every method's input and output. The Worker (flows/,
+// routes/, http/) and the pages see the object only through these types; the object's class implements OrgRpc,
+// so a method whose signature drifts from its declaration here does not compile.
+import type { Sealed } from "../crypto/secret-box";
+import type { AuditEvent, AuditType } from "./audit";
+import type { ApiKeyInfo } from "./api-keys";
+import type { DevMail, OutboxEntry } from "./outbox";
+import type { RecoveryStatus } from "./recovery-codes";
+import type { AuditActor, Caller, LoginStep, OrgInfo, Reason, RequestMeta, Result, Role, UserInfo } from "./results";
+import type { UserListEntry } from "./users";
+
+export type {
+  ApiKeyInfo,
+  AuditActor,
+  AuditEvent,
+  AuditType,
+  Caller,
+  DevMail,
+  LoginStep,
+  OrgInfo,
+  OutboxEntry,
+  Reason,
+  RecoveryStatus,
+  RequestMeta,
+  Result,
+  Role,
+  UserInfo,
+  UserListEntry,
+};
+
+/** Refusals of the locks (actions/failures.ts). */
+export type LockFailure = "too_many_attempts" | "account_locked";
+/** Refusals of the rules on others' factors and roles (actions/access.ts). */
+export type AccessFailure = "forbidden" | "step_up_required";
+
+/** Who is calling, as a session or key proved it (actions/identity.ts). */
+export interface Identity {
+  user: UserInfo;
+  org: OrgInfo;
+  twoFactor: { enabled: boolean; recoveryCodesRemaining: number; period: number | null };
+  /** Set for a session: when it began, and when a factor was last checked for it (sign-in or step-up). */
+  session?: { createdAt: number; verifiedAt: number };
+  /** Set for an API key: the key acts with its own role on behalf of the admin who made it. */
+  apiKey?: { id: string; name: string; role: Role };
+}
+
+/** A user to create; the password is hashed at the edge (the KDF never runs in the object). */
+export interface NewUser {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  passwordHash: string;
+}
+
+export interface Compliance {
+  required: boolean;
+  enrolled: number;
+  total: number;
+  notEnrolled: { id: string; email: string; name: string; lastLoginAt: string | null }[];
+}
+
+/** Where an action comes from, for the audit log. */
+interface Audited {
+  actor: AuditActor;
+  meta: RequestMeta;
+}
+
+export interface InitializeOrgInput extends Audited {
+  slug: string;
+  name: string;
+  jurisdiction: string | null;
+  admin: NewUser;
+}
+
+export interface CreateUserInput extends Audited {
+  user: NewUser;
+  caller: Caller;
+}
+
+export interface ChangeRoleInput extends Audited {
+  userId: string;
+  role: Role;
+  caller: Caller;
+  /** The caller's session (its hash) and the new token's hash that replaces it if they change their own role. */
+  rotate?: { from: string; tokenHash: string };
+}
+
+export interface ChangePasswordInput {
+  userId: string;
+  /** The stored hash the current password was checked against at the edge, and the outcome. */
+  checkedHash: string;
+  currentOk: boolean;
+  newHash: string;
+  keepSession: string;
+  meta: RequestMeta;
+}
+
+/** Outcome of the password step, computed at the edge and decided inside the org's object. */
+export interface PasswordOutcome {
+  userId: string;
+  /** The password matched and, when an operator code was given, it names this org. */
+  passed: boolean;
+  /** Why it failed, for the audit log only (the caller always answers the same 401). */
+  failure?: "wrong_password" | "wrong_org";
+  checkedHash: string;
+  /** A stronger hash of the same password, when the stored one uses an older cost. */
+  rehash?: string;
+  sessionTokenHash: string;
+  meta: RequestMeta;
+}
+
+/** The second step of a sign-in; `code` is a TOTP code, or a recovery code's keyed hash (made at the edge). */
+export interface ChallengeStepInput {
+  challengeId: string;
+  userId: string;
+  code: string;
+  sessionTokenHash: string;
+  meta: RequestMeta;
+}
+
+/** Setup through an emailed link: the link's token hash and the account's password as checked at the edge. */
+export interface PairingSetup {
+  pairing: string;
+  checkedHash: string;
+  passed: boolean;
+  meta: RequestMeta;
+}
+
+/** How a setup starts: a signed-in session (step-up checked), a forced-enrollment challenge, or a link. */
+export type BeginEnrollmentVia = { session: true } | { challengeId: string } | PairingSetup;
+
+/**
+ * How enrollment is confirmed: a signed-in session (replaced by a new one), the challenge of a forced enrollment
+ * at sign-in, or an emailed pairing link (its token's hash), which starts no session.
+ */
+export type EnrollmentVia =
+  | { session: string; newSessionTokenHash: string }
+  | { challengeId: string; newSessionTokenHash: string }
+  | { pairing: string };
+
+export interface ConfirmEnrollmentInput {
+  userId: string;
+  code: string;
+  recoveryCodeHashes: string[];
+  via: EnrollmentVia;
+  meta: RequestMeta;
+}
+
+export interface RegenerateInput {
+  userId: string;
+  code: string;
+  recoveryCodeHashes: string[];
+  meta: RequestMeta;
+}
+
+export interface DisableInput {
+  userId: string;
+  code: string;
+  keepSession?: string;
+  meta: RequestMeta;
+}
+
+/** A reset or an unlock of someone's factors, by an admin, a key or support (actions/access.ts decides). */
+export interface FactorChangeInput extends Audited {
+  userId: string;
+  caller: Caller;
+}
+
+/** Step-up proof: a current code, or (without 2FA) the password as checked at the edge. */
+export type StepUpProof = { code: string } | { checkedHash: string; passed: boolean };
+
+export interface StepUpInput {
+  userId: string;
+  sessionTokenHash: string;
+  proof: StepUpProof;
+  /** "enroll": setting up a first factor, the only step-up a password may give where the org requires 2FA. */
+  purpose: "enroll" | "act";
+  meta: RequestMeta;
+}
+
+export interface IssuePairingLinkInput extends Audited {
+  userId: string;
+  tokenHash: string;
+  sealedLink: Sealed;
+}
+
+export interface UpdateSettingsInput extends Audited {
+  require2fa?: boolean;
+  totpPeriod?: number;
+}
+
+export interface CreateApiKeyInput extends Audited {
+  id: string;
+  keyHash: string;
+  name: string;
+  role: Role;
+  createdBy: string;
+  expiresInDays: number;
+}
+
+export interface RevokeApiKeyInput extends Audited {
+  id: string;
+}
+
+export type CodeFailure = "invalid_code" | "not_enrolled" | LockFailure | "unavailable";
+type PasswordFailure = "invalid_credentials" | LockFailure;
+type ChallengeFailure = "invalid_challenge" | "invalid_code" | LockFailure | "unavailable";
+
+/** Every method the Worker may call on an org's object, with what it takes and gives. */
+export interface OrgRpc {
+  initialize(input: InitializeOrgInput): Promise<Result<null, "org_exists">>;
+  hasUser(userId: string): boolean;
+  getOrg(): OrgInfo | null;
+  createUser(input: CreateUserInput): Result<UserInfo, "email_taken" | "not_found" | AccessFailure>;
+  changePassword(input: ChangePasswordInput): Promise<Result<null, PasswordFailure | "not_found">>;
+  changeRole(input: ChangeRoleInput): Result<{ user: UserInfo; rotated: boolean }, "not_found" | "last_admin" | AccessFailure>;
+  listUsers(): UserListEntry[];
+  passwordHashOf(userId: string): string | null;
+  completePasswordStep(input: PasswordOutcome): Promise<Result<LoginStep, PasswordFailure>>;
+  completeTotpStep(input: ChallengeStepInput): Promise<Result<null, ChallengeFailure>>;
+  completeRecoveryStep(input: ChallengeStepInput): Promise<Result<{ remaining: number }, ChallengeFailure>>;
+  authenticateSession(tokenHash: string): Identity | null;
+  authenticateApiKey(keyHash: string): Identity | null;
+  logout(tokenHash: string): void;
+  beginEnrollment(
+    userId: string,
+    sealed: Sealed,
+    via: BeginEnrollmentVia,
+  ): Promise<
+    Result<{ email: string; period: number }, "already_enrolled" | "invalid_challenge" | "invalid_pairing" | "not_found" | PasswordFailure>
+  >;
+  confirmEnrollment(
+    input: ConfirmEnrollmentInput,
+  ): Promise<
+    Result<
+      null,
+      "invalid_code" | "invalid_challenge" | "invalid_pairing" | "already_enrolled" | "not_pending" | LockFailure | "unavailable"
+    >
+  >;
+  recoveryCodesStatus(userId: string): RecoveryStatus;
+  regenerateRecoveryCodes(input: RegenerateInput): Promise<Result<null, CodeFailure | "not_found">>;
+  disableTwoFactor(input: DisableInput): Promise<Result<null, CodeFailure | "enforced_by_org" | "not_found">>;
+  resetTwoFactor(input: FactorChangeInput): Promise<Result<null, "not_found" | AccessFailure>>;
+  stepUp(input: StepUpInput): Promise<Result<null, CodeFailure | "invalid_credentials" | "not_found" | "enforced_by_org">>;
+  issuePairingLink(input: IssuePairingLinkInput): Promise<"sent" | "skipped">;
+  pairingOwner(tokenHash: string): string | null;
+  mailOutbox(limit?: number): OutboxEntry[];
+  devOutbox(limit?: number): DevMail[];
+  updateSettings(input: UpdateSettingsInput): Promise<Result<{ require2fa: boolean; totpPeriod: number }, "not_found" | "invalid_period">>;
+  compliance(): Compliance;
+  createApiKey(input: CreateApiKeyInput): Result<ApiKeyInfo, "not_found">;
+  listApiKeys(): ApiKeyInfo[];
+  revokeApiKey(input: RevokeApiKeyInput): Result<null, "not_found">;
+  unlockUser(input: FactorChangeInput): Result<null, "not_found" | AccessFailure>;
+  auditEvents(limit: number, before?: number): AuditEvent[];
+}
