@@ -150,7 +150,7 @@ export async function confirmEnrollment(
       revokeUserSessions(sql, user.id);
     } else if ("session" in input.via) {
       // Changing the second factor signs out every browser of this user, this one included: it gets a new session
-      // token (API.md), so a token that leaked before 2FA existed is worth nothing after.
+      // token (docs/api.md), so a token that leaked before 2FA existed is worth nothing after.
       revokeUserSessions(sql, user.id);
       createSession(sql, input.via.newSessionTokenHash, user.id, now, sessionPolicy(store.env), input.meta);
     } else {
