@@ -1,4 +1,4 @@
-// Prepares benchmark data through Gatehouse's public HTTP API only (API.md), like an operator, admins and
+// Prepares benchmark data through Gatehouse's public HTTP API only (docs/api.md), like an operator, admins and
 // users would: the platform token creates orgs, admins add users, users enroll with codes computed here.
 import { HOTP, Secret } from "otpauth";
 import { BENCH_SECRETS } from "./workers.mjs";

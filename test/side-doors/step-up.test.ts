@@ -1,4 +1,4 @@
-// Step-up (API.md): a sensitive action needs a session whose factor was checked in the last 15 minutes, or a
+// Step-up (docs/api.md): a sensitive action needs a session whose factor was checked in the last 15 minutes, or a
 // current code (a password for someone without 2FA) in the body; otherwise 403 step_up_required and nothing changes.
 import { describe, expect, it } from "vitest";
 import { call, callJson, createOrg, signIn } from "../support/api";
