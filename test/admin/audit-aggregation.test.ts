@@ -1,9 +1,8 @@
 // Failures anyone can cause are one audit row per user, type and hour, with a count, not a row each.
-import { runInDurableObject } from "cloudflare:test";
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { AUDIT_NOISE_WINDOW_SECONDS, LOCKOUT_SECONDS, MAX_CONSECUTIVE_FAILURES } from "../../src/constants";
 import { call, callJson, createOrg, PASSWORD, signIn } from "../support/api";
+import { auditRows } from "../support/audit";
 import { advance, useTestClock } from "../support/clock";
 import { challengeFor, enrolledTechnician, wrongCode } from "../support/flows";
 import { codeFor } from "../support/totp";
@@ -29,11 +28,8 @@ async function events(adminEmail: string, type: string): Promise<Event[]> {
   return r.body.events.filter((e) => e.type === type);
 }
 
-function rows(slug: string, type: string): Promise<number> {
-  return runInDurableObject(
-    env.ORG.getByName(slug),
-    (_o, state) => state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM audit WHERE type = ?", type).one().n,
-  );
+async function rows(slug: string, type: string): Promise<number> {
+  return (await auditRows(slug)).filter((r) => r.type === type).length;
 }
 
 /** Wrong passwords in bursts of 10 (each burst locks the account for 15 minutes, then the clock moves on). */
