@@ -4,7 +4,8 @@ import { AUDIT_NOISE_WINDOW_SECONDS, LOCKOUT_SECONDS, MAX_CONSECUTIVE_FAILURES }
 import { call, callJson, createOrg, PASSWORD, signIn } from "../support/api";
 import { auditRows } from "../support/audit";
 import { advance, useTestClock } from "../support/clock";
-import { challengeFor, enrolledTechnician, wrongCode } from "../support/flows";
+import { challengeFor, enrolledTechnician } from "../support/flows";
+import { wrongCode } from "../support/codes";
 import { codeFor } from "../support/totp";
 
 useTestClock();

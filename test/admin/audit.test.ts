@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { call, callJson, createOrg, PASSWORD, signIn } from "../support/api";
 import { useTestClock } from "../support/clock";
-import { challengeFor, enrolledTechnician, wrongCode } from "../support/flows";
+import { challengeFor, enrolledTechnician } from "../support/flows";
+import { wrongCode } from "../support/codes";
 import { codeFor } from "../support/totp";
 
 useTestClock();

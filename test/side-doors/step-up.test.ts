@@ -3,7 +3,8 @@
 import { describe, expect, it } from "vitest";
 import { call, callJson, createOrg, signIn } from "../support/api";
 import { nextStep, useTestClock } from "../support/clock";
-import { enrolledAdmin, staleSession, wrongCode } from "../support/flows";
+import { enrolledAdmin, staleSession } from "../support/flows";
+import { wrongCode } from "../support/codes";
 import { codeFor } from "../support/totp";
 import { auditTypes } from "../support/audit";
 

@@ -3,6 +3,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { call, callJson, createOrg, PASSWORD, signIn } from "../support/api";
 import { nextStep, useTestClock } from "../support/clock";
+import { wrongCode } from "../support/codes";
 import { decodeQrSvg } from "../support/qr";
 import { codeFor, enroll } from "../support/totp";
 
@@ -53,7 +54,7 @@ describe("enrolling in TOTP", () => {
     const org = await createOrg();
     const cookie = await signIn(org.admin.email);
     const s = await setup(cookie);
-    const wrong = String((Number(codeFor(s.body.secret)) + 1) % 1_000_000).padStart(6, "0");
+    const wrong = wrongCode(codeFor(s.body.secret));
     const r = await callJson<{ error: { code: string } }>("/api/me/2fa/confirm", { cookie, body: { code: wrong } });
     expect(r.status).toBe(401);
     expect(r.body.error.code).toBe("invalid_code");
