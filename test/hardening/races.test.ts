@@ -1,22 +1,17 @@
 // Races inside workerd (Promise.all against the Worker), each followed by invariant checks on storage.
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { addUser, call, callJson, PASSWORD, sessionCookieFrom, signIn } from "../support/api";
 import { auditRows, auditTypes } from "../support/audit";
 import { useTestClock } from "../support/clock";
 import { challengeFor, enrolledTechnician } from "../support/flows";
+import { tallyScenarios } from "../support/tally";
 import { codeFor } from "../support/totp";
 
 useTestClock();
 
-// Prints the figure the hardening issue asks for: how many scenarios ran with every invariant exact.
-const tally = { passed: 0, total: 0 };
-afterEach((ctx) => {
-  tally.total++;
-  if (!ctx.task.result?.errors?.length) tally.passed++;
-});
-afterAll(() => console.log(`%s: %d of %d scenarios with exact invariants`, "races", tally.passed, tally.total));
+tallyScenarios("races");
 
 function count(slug: string, query: string, ...params: string[]) {
   return runInDurableObject(env.ORG.getByName(slug), (_o, state) => state.storage.sql.exec<{ n: number }>(query, ...params).one().n);

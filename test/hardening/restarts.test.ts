@@ -2,22 +2,17 @@
 // the code check fails closed.
 import { abortAllDurableObjects, evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { call, callJson, randomSlug } from "../support/api";
 import { auditRows } from "../support/audit";
 import { nextStep, useTestClock } from "../support/clock";
 import { challengeFor, enrolledTechnician } from "../support/flows";
+import { tallyScenarios } from "../support/tally";
 import { codeFor } from "../support/totp";
 
 useTestClock();
 
-// Prints the figure the hardening issue asks for: how many scenarios ran with every invariant exact.
-const tally = { passed: 0, total: 0 };
-afterEach((ctx) => {
-  tally.total++;
-  if (!ctx.task.result?.errors?.length) tally.passed++;
-});
-afterAll(() => console.log(`%s: %d of %d scenarios with exact invariants`, "restarts and faults", tally.passed, tally.total));
+tallyScenarios("restarts and faults");
 
 describe("restarts and faults", () => {
   it("keeps users, secrets, replay state and sessions when the org's object is evicted", async () => {
