@@ -4,10 +4,9 @@ import { execFileSync } from "node:child_process";
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TEST_SECRETS } from "../support/secrets";
+import { PASSWORD, TEST_SECRETS } from "../support/secrets";
 import { freshStateDir, http, type RunningWorker, startWorker } from "./worker";
 
-const PASSWORD = "correct horse battery staple";
 let dir: string;
 let worker: RunningWorker;
 

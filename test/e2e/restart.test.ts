@@ -2,10 +2,9 @@
 import { rmSync } from "node:fs";
 import { TOTP } from "otpauth";
 import { afterAll, describe, expect, it } from "vitest";
-import { TEST_SECRETS } from "../support/secrets";
+import { PASSWORD, TEST_SECRETS } from "../support/secrets";
 import { freshStateDir, http, startWorker } from "./worker";
 
-const PASSWORD = "correct horse battery staple";
 const dir = freshStateDir();
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -5,9 +5,9 @@ import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { type Browser, type BrowserContext, chromium, type Locator, type Page } from "playwright-core";
 import { freshStateDir, startWorker } from "../../e2e/worker";
-import { TEST_SECRETS } from "../../support/secrets";
+import { PASSWORD, TEST_SECRETS } from "../../support/secrets";
 
-export const PASSWORD = "correct horse battery staple";
+export { PASSWORD };
 export const SCREENSHOTS = resolve("test-results/screenshots");
 // One folder per test file: each file starts its own harness and clears only its own pictures.
 let screenshots = SCREENSHOTS;
