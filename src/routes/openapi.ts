@@ -203,7 +203,7 @@ const ENDPOINTS: Endpoint[] = [
     summary: "Mail a user without 2FA a setup link (at most once a minute); 202 whatever the user",
     auth: "admin",
     ok: 202,
-    errors: [401, 403],
+    errors: [400, 401, 403],
   },
   { method: "get", path: "/api/org/api-keys", summary: "API keys (never the key itself)", auth: "admin", ok: 200, errors: [401, 403] },
   {
