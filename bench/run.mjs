@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { addUsers, challengesFor, correctCodeFeed, createOrg, enrollUsers, wrongCodeFeed } from "./lib/gatehouse-client.mjs";
+import { addUsers, challengesFor, correctCodeFeed, createOrg, enrollUsers, PASSWORD, wrongCodeFeed } from "./lib/gatehouse-client.mjs";
 import { measure, pool, round } from "./lib/load.mjs";
 import { ensurePeerInstalled, peerChallenges, peerCodeFeed, peerUsers, startPeer } from "./lib/peer.mjs";
 import { printAndSave } from "./lib/report.mjs";
@@ -142,7 +142,7 @@ async function main() {
     let s = 0;
     const signIn = () => ({
       path: "/auth/login",
-      body: { email: signInUsers[s++ % signInUsers.length].email, password: "correct horse battery staple" },
+      body: { email: signInUsers[s++ % signInUsers.length].email, password: PASSWORD },
     });
     figures.R3 = await load({ url: prod.gatehouse, method: "POST", next: signIn, connections: 10, ok: is(200), cpuPid: prod.pid });
     figures.KDF = await load({ url: prod.baseline, path: "/kdf", connections: 10, cpuPid: prod.pid });
@@ -174,7 +174,7 @@ async function main() {
         headers: { origin: peerDefault.base },
         next: () => ({
           path: "/api/auth/sign-in/email",
-          body: { email: dUsers[p++ % dUsers.length].email, password: "correct horse battery staple" },
+          body: { email: dUsers[p++ % dUsers.length].email, password: PASSWORD },
         }),
         connections: 10,
         ok: is(200),
@@ -221,8 +221,7 @@ async function main() {
 function scryptCost() {
   const runs = 10;
   const before = process.cpuUsage();
-  for (let i = 0; i < runs; i++)
-    scryptSync("correct horse battery staple", "0123456789abcdef", 64, { N: 16384, r: 16, p: 1, maxmem: 128 * 16384 * 16 * 2 });
+  for (let i = 0; i < runs; i++) scryptSync(PASSWORD, "0123456789abcdef", 64, { N: 16384, r: 16, p: 1, maxmem: 128 * 16384 * 16 * 2 });
   const used = process.cpuUsage(before);
   return { cpuMsPerOp: round((used.user + used.system) / 1000 / runs, 1), params: "scrypt N=16384 r=16 p=1 dkLen=64 (32 MiB)" };
 }

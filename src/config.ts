@@ -20,7 +20,7 @@ export interface SessionPolicy {
 export interface Config {
   /** Development: mail goes to /dev/outbox, and a short PLATFORM_TOKEN is tolerated. */
   devMode: boolean;
-  /** How recent a session's second factor must be for a step-up action (API.md); 0 = always ask for a code. */
+  /** How recent a session's second factor must be for a step-up action (docs/api.md); 0 = always ask for a code. */
   stepUpSeconds: number;
   sessionPolicy: SessionPolicy;
   /** PBKDF2 rounds for new password hashes (production Workers refuse more than PBKDF2_MAX_ITERATIONS). */

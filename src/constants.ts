@@ -3,7 +3,7 @@
 /** Product name: the issuer shown in authenticator apps (otpauth URI). */
 export const PRODUCT_NAME = "Gatehouse";
 
-/** Largest request body accepted (API.md: 413 above it). */
+/** Largest request body accepted (docs/api.md: 413 above it). */
 export const MAX_BODY_BYTES = 64 * 1024;
 
 /** Passwords: NIST SP 800-63B 5.1.1.1 asks for at least 8 and allowing at least 64. */
@@ -30,7 +30,7 @@ export const CHALLENGE_TTL_SECONDS = 5 * 60;
 export const PENDING_SETUP_TTL_SECONDS = 15 * 60;
 export const CHALLENGE_MAX_ATTEMPTS = 5;
 
-/** Every 10 wrong in a row lock the account for 15 minutes (API.md). */
+/** Every 10 wrong in a row lock the account for 15 minutes (docs/api.md). */
 export const MAX_CONSECUTIVE_FAILURES = 10;
 export const LOCKOUT_SECONDS = 15 * 60;
 /**
@@ -53,7 +53,7 @@ export const SESSION_ABSOLUTE_HOURS_DEFAULT = 12;
 /** Last-seen is written at most this often, so a page load is not a write. */
 export const SESSION_TOUCH_SECONDS = 60;
 /**
- * Step-up ("sudo mode", API.md): a sensitive action needs a session whose factors were checked this recently,
+ * Step-up ("sudo mode", docs/api.md): a sensitive action needs a session whose factors were checked this recently,
  * or a current code in the request. The STEP_UP_MINUTES var may shorten it (0 = always ask), never lengthen it.
  */
 export const STEP_UP_SECONDS = 15 * 60;
@@ -62,7 +62,7 @@ export const STEP_UP_SECONDS = 15 * 60;
 export const SESSION_TOKEN_BYTES = 32;
 export const API_KEY_BYTES = 24;
 
-/** API keys expire: 90 days unless asked otherwise, a year at most (API.md). */
+/** API keys expire: 90 days unless asked otherwise, a year at most (docs/api.md). */
 export const API_KEY_DEFAULT_DAYS = 90;
 export const API_KEY_MAX_DAYS = 365;
 

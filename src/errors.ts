@@ -1,4 +1,4 @@
-// The one error type of the API and its single mapping to API.md's JSON shape.
+// The one error type of the API and its single mapping to docs/api.md's JSON shape.
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { Reason } from "./org/results";

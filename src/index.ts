@@ -1,4 +1,4 @@
-// Worker entry: middleware, the API routers of API.md, pages, and the Durable Object classes.
+// Worker entry: middleware, the API routers of docs/api.md, pages, and the Durable Object classes.
 import { Hono } from "hono";
 import type { AppEnv } from "./env";
 import { ApiError, errorResponse, onError } from "./errors";

@@ -18,7 +18,7 @@ export function newTotpSecret(): string {
   return new Secret({ size: TOTP_SECRET_BYTES }).base32;
 }
 
-/** The key URI exactly as API.md spells it (Google Authenticator "Key Uri Format"). */
+/** The key URI exactly as docs/api.md spells it (Google Authenticator "Key Uri Format"). */
 export function otpauthUri(secret: string, email: string, period: number): string {
   const label = (s: string) => encodeURIComponent(s).replace(/%40/g, "@");
   const issuer = encodeURIComponent(PRODUCT_NAME);

@@ -1,10 +1,10 @@
-// Prepares benchmark data through Gatehouse's public HTTP API only (API.md), like an operator, admins and
+// Prepares benchmark data through Gatehouse's public HTTP API only (docs/api.md), like an operator, admins and
 // users would: the platform token creates orgs, admins add users, users enroll with codes computed here.
 import { HOTP, Secret } from "otpauth";
-import { BENCH_SECRETS } from "./workers.mjs";
+import { PASSWORD, TEST_SECRETS } from "../../test/support/secrets.ts";
 import { pool } from "./load.mjs";
 
-export const PASSWORD = "correct horse battery staple";
+export { PASSWORD };
 const PERIOD_SECONDS = 30;
 const SETUP_CONCURRENCY = 16;
 
@@ -50,7 +50,7 @@ function expect(r, status, what) {
 export async function createOrg(base, slug) {
   const admin = { email: `admin@${slug}.bench.test`, password: PASSWORD };
   expect(
-    await api(base, "/api/platform/orgs", { bearer: BENCH_SECRETS.PLATFORM_TOKEN, body: { slug, name: `Bench ${slug}`, admin } }),
+    await api(base, "/api/platform/orgs", { bearer: TEST_SECRETS.PLATFORM_TOKEN, body: { slug, name: `Bench ${slug}`, admin } }),
     201,
     `create org ${slug}`,
   );

@@ -5,15 +5,8 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { Miniflare, supportedCompatibilityDate } from "miniflare";
-
-/** Fixed secrets for the benchmark only (the same values the tests use); never deployed. */
-export const BENCH_SECRETS = {
-  PLATFORM_TOKEN: "test-platform-token-0123456789abcdef",
-  PASSWORD_PEPPER: "test-pepper-0123456789abcdef0123456789",
-  TOTP_KEYS: "k2:ZmVkY2JhOTg3NjU0MzIxMGZlZGNiYTk4NzY1NDMyMTA=,k1:MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
-  HASH_KEY: "test-hash-key-0123456789abcdef0123456789",
-  CHALLENGE_KEY: "test-challenge-key-0123456789abcdef012345",
-};
+// The tests' fixed secrets (never deployed); Node 22 loads the .ts file by stripping its types.
+import { TEST_SECRETS } from "../../test/support/secrets.ts";
 
 /** Runs `wrangler deploy --dry-run` into outDir; returns the entry file and the bundle's raw and gzip sizes. */
 export function bundleWorker(root, outDir) {
@@ -73,7 +66,7 @@ export async function startRuntime({ root, bundle, passwordIterations }) {
         modulesRoot: dirname(bundle.entry),
         ...compat,
         bindings: {
-          ...BENCH_SECRETS,
+          ...TEST_SECRETS,
           SESSION_IDLE_MINUTES: "30",
           SESSION_ABSOLUTE_HOURS: "12",
           PASSWORD_ITERATIONS: String(passwordIterations),

@@ -1,6 +1,6 @@
 // Creating an API key, for the JSON API and the pages: the secret is made at the edge, only its keyed hash
 // reaches the org's object, and the key itself is returned this once. Callers have checked step-up: a key is a
-// lasting credential, so a stale or stolen session alone must not mint one (API.md), and keys never make keys.
+// lasting credential, so a stale or stolen session alone must not mint one (docs/api.md), and keys never make keys.
 import type { Env } from "../env";
 import { newId } from "../crypto/tokens";
 import { issueCredential, type Route } from "../http/credentials";

@@ -1,4 +1,4 @@
-// Step-up ("sudo mode", API.md), the one helper every sensitive action uses, API and pages alike: a session
+// Step-up ("sudo mode", docs/api.md), the one helper every sensitive action uses, API and pages alike: a session
 // whose factors were checked within the window passes; otherwise a proof given now (a current TOTP code, or the
 // password for someone without a second factor) is checked and spent in the org's object, and the session
 // becomes fresh. API keys never step up: the action's own rule decides whether a key may do it at all.

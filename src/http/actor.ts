@@ -1,5 +1,5 @@
 // Who is calling (c.var.actor): a session cookie, an API key, or the operator's platform token.
-// API keys never meet a second factor (API.md); sessions exist only after the whole sign-in. Guesses at the
+// API keys never meet a second factor (docs/api.md); sessions exist only after the whole sign-in. Guesses at the
 // platform token are counted per client network: 10 wrong lock that network out for 15 minutes.
 import type { Context, MiddlewareHandler } from "hono";
 import type { AppEnv } from "../env";

@@ -1,4 +1,4 @@
-// The session cookie (API.md): HttpOnly, Secure, SameSite=Lax, Path=/; "__Host-session" on https, and
+// The session cookie (docs/api.md): HttpOnly, Secure, SameSite=Lax, Path=/; "__Host-session" on https, and
 // "session" on plain http (local development), where browsers refuse the __Host- prefix.
 import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";

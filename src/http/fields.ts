@@ -38,7 +38,7 @@ export const challenge = z.string().min(1).max(2048);
 export const id = z.string().min(1).max(100);
 
 /**
- * Step-up proof of API.md, accepted in the body of every step-up action: a current TOTP code, or (only for a
+ * Step-up proof of docs/api.md, accepted in the body of every step-up action: a current TOTP code, or (only for a
  * user without a second factor) the account's password.
  */
 export const stepUp = { code: totpCode.optional(), password: z.string().max(4096).optional() };

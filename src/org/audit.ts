@@ -3,7 +3,7 @@ import { AUDIT_MAX_AGE_DAYS, AUDIT_NOISE_MAX_AGE_DAYS, AUDIT_NOISE_MAX_EVENTS, A
 import type { AuditActor, RequestMeta } from "./results";
 import { all, first } from "./store";
 
-/** Event types; API.md asks for every security change and login failures. */
+/** Event types; docs/api.md asks for every security change and login failures. */
 export type AuditType =
   | "org.created"
   | "user.created"

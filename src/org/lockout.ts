@@ -1,4 +1,4 @@
-// Consecutive-failure counters and the locks they set (API.md): 10 wrong in a row lock sign-in for 15 minutes
+// Consecutive-failure counters and the locks they set (docs/api.md): 10 wrong in a row lock sign-in for 15 minutes
 // (429); 100 wrong second factors in a row, however spread over time, lock it until an admin unlocks or support
 // resets 2FA (423). Passwords and second factors count apart and share the locks; a correct password lifts none.
 import { LOCKOUT_SECONDS, MAX_CONSECUTIVE_FAILURES, MAX_SECOND_FACTOR_FAILURES } from "../constants";

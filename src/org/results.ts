@@ -46,7 +46,7 @@ export interface AuditActor {
 
 /**
  * Who asks for an administrative change, for the rules that depend on it: a person's session (and whether it
- * stepped up: API.md), an API key (acting for the admin who made it, never asked for a second factor), or support.
+ * stepped up: docs/api.md), an API key (acting for the admin who made it, never asked for a second factor), or support.
  */
 export type Caller = { kind: "operator" } | { kind: "session"; userId: string; steppedUp: boolean } | { kind: "api_key"; userId: string };
 

@@ -1,4 +1,4 @@
-// Web login (API.md, second table): no credentials needed to call.
+// Web login (docs/api.md, second table): no credentials needed to call.
 import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../env";

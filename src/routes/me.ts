@@ -1,4 +1,4 @@
-// The signed-in user (API.md, third table): a session cookie, or an API key for GET /api/me.
+// The signed-in user (docs/api.md, third table): a session cookie, or an API key for GET /api/me.
 import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../env";
@@ -60,7 +60,7 @@ export const meRoutes = new Hono<AppEnv>()
       actor.tokenHash,
       requestMeta(c),
     );
-    // A new session token with the new factor (API.md): the old cookie no longer works.
+    // A new session token with the new factor (docs/api.md): the old cookie no longer works.
     setSessionCookie(c, sessionToken);
     return c.json({ recoveryCodes });
   })

@@ -5,7 +5,7 @@ import { z } from "zod";
 import type { AppEnv } from "../env";
 import * as f from "../http/fields";
 import { codeBody, enrollBody, loginBody, recoveryBody } from "./auth";
-import { currentCodeBody } from "./me";
+import { currentCodeBody, passwordBody } from "./me";
 import { apiKeyBody, newUserBody, settingsBody, userPatchBody } from "./org";
 import { pairConfirmBody, pairingLinkBody, pairSetupBody } from "./pairing";
 import { createOrgBody } from "./platform";
@@ -89,6 +89,15 @@ const ENDPOINTS: Endpoint[] = [
   { method: "get", path: "/api/me", summary: "The signed-in user, org and 2FA status", auth: "session_or_key", ok: 200, errors: [401] },
   {
     method: "post",
+    path: "/api/me/password",
+    summary: "Change one's password; revokes every other session; a wrong current password counts toward the lockout",
+    auth: "session",
+    body: passwordBody,
+    ok: 204,
+    errors: [400, 401, 403, 423, 429],
+  },
+  {
+    method: "post",
     path: "/api/me/2fa/setup",
     summary: "Start TOTP enrollment (secret, otpauth URI, QR code); step-up: a stale session sends its password",
     auth: "session",
@@ -104,6 +113,14 @@ const ENDPOINTS: Endpoint[] = [
     body: currentCodeBody,
     ok: 200,
     errors: [400, 401, 409],
+  },
+  {
+    method: "post",
+    path: "/api/me/2fa/pairing-link",
+    summary: "Mail the signed-in user a link to set up 2FA on another device",
+    auth: "session",
+    ok: 202,
+    errors: [401, 403, 409],
   },
   { method: "get", path: "/api/me/2fa/recovery-codes", summary: "Recovery code counts", auth: "session", ok: 200, errors: [401] },
   {
@@ -180,6 +197,14 @@ const ENDPOINTS: Endpoint[] = [
     ok: 204,
     errors: [401, 403, 404, 429],
   },
+  {
+    method: "post",
+    path: "/api/org/users/{id}/2fa/pairing-link",
+    summary: "Mail a user without 2FA a setup link (at most once a minute); 202 whatever the user",
+    auth: "admin",
+    ok: 202,
+    errors: [400, 401, 403],
+  },
   { method: "get", path: "/api/org/api-keys", summary: "API keys (never the key itself)", auth: "admin", ok: 200, errors: [401, 403] },
   {
     method: "post",
@@ -232,6 +257,14 @@ const ENDPOINTS: Endpoint[] = [
     body: pairConfirmBody,
     ok: 200,
     errors: [400, 401, 404, 409, 429],
+  },
+  { method: "get", path: "/api/openapi.json", summary: "This document", auth: "none", ok: 200 },
+  {
+    method: "get",
+    path: "/healthz",
+    summary: "Deployment check: {ok: true}, or 503 {ok: false, problems} with one sentence per missing or bad variable",
+    auth: "none",
+    ok: 200,
   },
 ];
 

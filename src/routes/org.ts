@@ -1,4 +1,4 @@
-// Org administration (API.md, fourth table): an admin's session or an admin API key; technicians get 403.
+// Org administration (docs/api.md, fourth table): an admin's session or an admin API key; technicians get 403.
 import { Hono } from "hono";
 import { z } from "zod";
 import { API_KEY_DEFAULT_DAYS, API_KEY_MAX_DAYS, AUDIT_PAGE_DEFAULT, AUDIT_PAGE_MAX } from "../constants";
@@ -81,7 +81,7 @@ export const orgRoutes = new Hono<AppEnv>()
     const actor = adminOnly(c);
     const { role, ...proof } = c.req.valid("json");
     const meta = requestMeta(c);
-    // Issued up front: if the caller changes their own role, this token replaces their session (API.md).
+    // Issued up front: if the caller changes their own role, this token replaces their session (docs/api.md).
     const next = actor.kind === "session" ? await issueCredential(c.env.HASH_KEY, "gs", actor.route) : null;
     const result = await stubOf(c, actor).changeRole({
       userId: c.req.valid("param").id,

@@ -57,7 +57,7 @@ async function apiKeysPage(
   const [keys, users] = await Promise.all([stub.listApiKeys(), stub.listUsers()]);
   const notice = c.req.query("m") === "revoked" ? ctx.t.apiKeys.revoked : undefined;
   const people = Object.fromEntries(users.map((u) => [u.id, u.email]));
-  // A stale session sees the step-up prompt in the create form before it submits (API.md step-up).
+  // A stale session sees the step-up prompt in the create form before it submits (docs/api.md step-up).
   const form = extra.form ?? {
     values: {},
     stepUp: freshSession(c.env, actor) ? undefined : { withCode: actor.identity.twoFactor.enabled },

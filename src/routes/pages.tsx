@@ -1,4 +1,4 @@
-// The web pages (issue 6): sign-in steps, forced enrollment, Account → 2FA; admin pages live in pages-admin.tsx.
+// The web pages: sign-in steps, forced enrollment, Account → 2FA; admin pages live in pages-admin.tsx.
 // Every action calls the same flow as the JSON API (src/flows/); this file only parses forms and renders.
 import { type Context, Hono } from "hono";
 import { RECOVERY_CODE_COUNT } from "../constants";

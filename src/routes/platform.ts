@@ -1,4 +1,4 @@
-// Operator ("support") endpoints: Bearer PLATFORM_TOKEN (API.md, first table).
+// Operator ("support") endpoints: Bearer PLATFORM_TOKEN (docs/api.md, first table).
 import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../env";

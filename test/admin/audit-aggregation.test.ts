@@ -1,39 +1,25 @@
 // Failures anyone can cause are one audit row per user, type and hour, with a count, not a row each.
-import { runInDurableObject } from "cloudflare:test";
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import type { AuditEvent } from "../../src/org/audit";
 import { AUDIT_NOISE_WINDOW_SECONDS, LOCKOUT_SECONDS, MAX_CONSECUTIVE_FAILURES } from "../../src/constants";
 import { call, callJson, createOrg, PASSWORD, signIn } from "../support/api";
+import { auditRows } from "../support/audit";
 import { advance, useTestClock } from "../support/clock";
-import { challengeFor, enrolledTechnician, wrongCode } from "../support/flows";
+import { challengeFor, enrolledTechnician } from "../support/flows";
+import { wrongCode } from "../support/codes";
 import { codeFor } from "../support/totp";
 
 useTestClock();
 
-type Event = {
-  id: number;
-  at: string;
-  type: string;
-  subject: { id: string } | null;
-  ip: string | null;
-  userAgent: string | null;
-  detail: Record<string, unknown> | null;
-  count: number;
-  lastAt?: string;
-};
-
 /** Reads as the admin, signed in afresh: the clock moved past an earlier session's idle limit. */
-async function events(adminEmail: string, type: string): Promise<Event[]> {
-  const r = await callJson<{ events: Event[] }>("/api/org/audit?limit=200", { cookie: await signIn(adminEmail) });
+async function events(adminEmail: string, type: string): Promise<AuditEvent[]> {
+  const r = await callJson<{ events: AuditEvent[] }>("/api/org/audit?limit=200", { cookie: await signIn(adminEmail) });
   expect(r.status).toBe(200);
   return r.body.events.filter((e) => e.type === type);
 }
 
-function rows(slug: string, type: string): Promise<number> {
-  return runInDurableObject(
-    env.ORG.getByName(slug),
-    (_o, state) => state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM audit WHERE type = ?", type).one().n,
-  );
+async function rows(slug: string, type: string): Promise<number> {
+  return (await auditRows(slug)).filter((r) => r.type === type).length;
 }
 
 /** Wrong passwords in bursts of 10 (each burst locks the account for 15 minutes, then the clock moves on). */
@@ -117,11 +103,11 @@ describe("audit aggregation", () => {
       advance(AUDIT_NOISE_WINDOW_SECONDS * 1000);
     }
     const cookie = await signIn(org.admin.email);
-    const all = await callJson<{ events: Event[] }>("/api/org/audit", { cookie });
+    const all = await callJson<{ events: AuditEvent[] }>("/api/org/audit", { cookie });
     expect(all.body.events.filter((e) => e.type === "login.failed").map((e) => e.count)).toEqual([2, 2, 2]);
-    const first = await callJson<{ events: Event[]; nextBefore: number }>("/api/org/audit?limit=3", { cookie });
+    const first = await callJson<{ events: AuditEvent[]; nextBefore: number }>("/api/org/audit?limit=3", { cookie });
     expect(first.body.events).toEqual(all.body.events.slice(0, 3));
-    const second = await callJson<{ events: Event[] }>(`/api/org/audit?limit=3&before=${first.body.nextBefore}`, { cookie });
+    const second = await callJson<{ events: AuditEvent[] }>(`/api/org/audit?limit=3&before=${first.body.nextBefore}`, { cookie });
     expect(second.body.events).toEqual(all.body.events.slice(3, 6));
   });
 

@@ -4,7 +4,8 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { AUDIT_NOISE_MAX_EVENTS, AUDIT_NOISE_WINDOW_SECONDS } from "../../src/constants";
 import { type AuditType, recordEvent } from "../../src/org/audit";
-import { callJson } from "../support/api";
+import { call, callJson, createOrg, PASSWORD } from "../support/api";
+import { auditRows, auditTypes } from "../support/audit";
 import { advance, useTestClock } from "../support/clock";
 import { enrolledTechnician } from "../support/flows";
 
@@ -15,14 +16,6 @@ const USERS = 25;
 /** 25 users x 2 types x 210 windows = 10,500 noise rows, more than the cap. */
 const WINDOWS = 210;
 const FAILURES_PER_WINDOW = 3;
-
-type Row = { id: number; type: string; class: string; repeats: number };
-
-function auditRows(slug: string): Promise<Row[]> {
-  return runInDurableObject(env.ORG.getByName(slug), (_o, state) =>
-    state.storage.sql.exec<Row>("SELECT id, type, class, repeats FROM audit ORDER BY id").toArray(),
-  );
-}
 
 describe("audit flooding", () => {
   it("keeps every security event however much noise arrives, and caps noise at AUDIT_NOISE_MAX_EVENTS rows", async () => {
@@ -81,5 +74,14 @@ describe("audit flooding", () => {
     expect(page.status).toBe(200);
     expect(page.body.events.map((e) => e.type)).toEqual(security.map((r) => r.type).reverse());
     expect(page.body.events.map((e) => e.type)).toEqual(expect.arrayContaining(["2fa.enabled", "api_key.created"]));
+  });
+
+  it("does not log every attempt on a locked account", async () => {
+    const org = await createOrg();
+    for (let i = 0; i < 10; i++) await call("/auth/login", { body: { email: org.admin.email, password: "wrong password" } });
+    const before = (await auditTypes(org.slug)).length;
+    for (let i = 0; i < 20; i++)
+      expect((await call("/auth/login", { body: { email: org.admin.email, password: PASSWORD } })).status).toBe(429);
+    expect((await auditTypes(org.slug)).length).toBe(before);
   });
 });

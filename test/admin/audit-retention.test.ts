@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { AUDIT_MAX_AGE_DAYS, AUDIT_NOISE_MAX_AGE_DAYS, AUDIT_NOISE_MAX_EVENTS } from "../../src/constants";
 import { type AuditType, recordEvent } from "../../src/org/audit";
 import { call, createOrg, signIn } from "../support/api";
+import { auditRows, auditTypes } from "../support/audit";
 import { advance, useTestClock } from "../support/clock";
 
 useTestClock();
@@ -31,19 +32,12 @@ describe("audit retention", () => {
         for (let i = 0; i < AUDIT_NOISE_MAX_EVENTS + 50; i++) record("session.revoked", `many-${i}`, at(200) + i);
       });
     });
-    const rows = () =>
-      runInDurableObject(stub, (_o, state) =>
-        state.storage.sql
-          .exec<{ subject_id: string | null; class: string }>("SELECT subject_id, class FROM audit WHERE subject_id IN ('too-old', 'kept')")
-          .toArray()
-          .map((r) => `${r.class} ${r.subject_id}`)
-          .sort(),
-      );
-    const count = (type: string) =>
-      runInDurableObject(
-        stub,
-        (_o, state) => state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM audit WHERE type = ?", type).one().n,
-      );
+    const rows = async () =>
+      (await auditRows(org.slug))
+        .filter((r) => r.subject_id === "too-old" || r.subject_id === "kept")
+        .map((r) => `${r.class} ${r.subject_id}`)
+        .sort();
+    const count = async (type: string) => (await auditTypes(org.slug)).filter((t) => t === type).length;
 
     // Requests do not trim: only the alarm does.
     await call("/api/me", { cookie });

@@ -1,20 +1,12 @@
 import { describe, expect, it } from "vitest";
+import type { AuditEvent } from "../../src/org/audit";
 import { call, callJson, createOrg, PASSWORD, signIn } from "../support/api";
 import { useTestClock } from "../support/clock";
-import { challengeFor, enrolledTechnician, wrongCode } from "../support/flows";
+import { challengeFor, enrolledTechnician } from "../support/flows";
+import { wrongCode } from "../support/codes";
 import { codeFor } from "../support/totp";
 
 useTestClock();
-
-type Event = {
-  id: number;
-  at: string;
-  type: string;
-  actor: { type: string };
-  subject: { id: string } | null;
-  ip: string | null;
-  userAgent: string | null;
-};
 
 describe("the audit log", () => {
   it("records every security change, newest first, with ip and user agent", async () => {
@@ -31,7 +23,7 @@ describe("the audit log", () => {
     await call(`/api/org/api-keys/${key.body.id}`, { method: "DELETE", cookie: u.adminCookie });
     await call(`/api/org/users/${u.id}/2fa/reset`, { method: "POST", cookie: u.adminCookie });
 
-    const r = await callJson<{ events: Event[] }>("/api/org/audit?limit=200", { cookie: u.adminCookie });
+    const r = await callJson<{ events: AuditEvent[] }>("/api/org/audit?limit=200", { cookie: u.adminCookie });
     const types = r.body.events.map((e) => e.type);
     for (const t of [
       "org.created",
@@ -59,10 +51,10 @@ describe("the audit log", () => {
     const org = await createOrg();
     const cookie = await signIn(org.admin.email);
     for (let i = 0; i < 4; i++) await call("/auth/login", { body: { email: org.admin.email, password: PASSWORD } });
-    const all = await callJson<{ events: Event[] }>("/api/org/audit", { cookie });
-    const first = await callJson<{ events: Event[]; nextBefore: number }>("/api/org/audit?limit=3", { cookie });
+    const all = await callJson<{ events: AuditEvent[] }>("/api/org/audit", { cookie });
+    const first = await callJson<{ events: AuditEvent[]; nextBefore: number }>("/api/org/audit?limit=3", { cookie });
     expect(first.body.events).toEqual(all.body.events.slice(0, 3));
-    const second = await callJson<{ events: Event[] }>(`/api/org/audit?limit=3&before=${first.body.nextBefore}`, { cookie });
+    const second = await callJson<{ events: AuditEvent[] }>(`/api/org/audit?limit=3&before=${first.body.nextBefore}`, { cookie });
     expect(second.body.events).toEqual(all.body.events.slice(3, 6));
     expect((await call("/api/org/audit?limit=0", { cookie })).status).toBe(400);
     expect((await call("/api/org/audit?limit=abc", { cookie })).status).toBe(400);

@@ -4,10 +4,10 @@ import { execFileSync } from "node:child_process";
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TEST_SECRETS } from "../support/secrets";
+import { oathtoolCode } from "../support/oathtool";
+import { PASSWORD, TEST_SECRETS } from "../support/secrets";
 import { freshStateDir, http, type RunningWorker, startWorker } from "./worker";
 
-const PASSWORD = "correct horse battery staple";
 let dir: string;
 let worker: RunningWorker;
 
@@ -19,14 +19,6 @@ afterAll(async () => {
   await worker?.dispose();
   rmSync(dir, { recursive: true, force: true });
 });
-
-function oathtool(secret: string, atMs: number, period = 30): string {
-  const when = new Date(atMs)
-    .toISOString()
-    .replace("T", " ")
-    .replace(/\.\d+Z$/, " UTC");
-  return execFileSync("oathtool", ["--totp", "-b", `--time-step-size=${period}s`, `--now=${when}`, secret], { encoding: "utf8" }).trim();
-}
 
 function scanQr(svg: string): string {
   const svgPath = join(dir, "qr.svg");
@@ -52,7 +44,7 @@ describe("with a real authenticator", () => {
     expect(scanned).toBe(setup.body.otpauthUri);
     const secret = new URL(scanned).searchParams.get("secret") as string;
     const now = Date.now();
-    const confirm = await http(worker.url, "/api/me/2fa/confirm", { cookie: login.cookie, body: { code: oathtool(secret, now) } });
+    const confirm = await http(worker.url, "/api/me/2fa/confirm", { cookie: login.cookie, body: { code: oathtoolCode(secret, now) } });
     expect(confirm.status).toBe(200);
     expect(confirm.body.recoveryCodes).toHaveLength(10);
 
@@ -60,7 +52,7 @@ describe("with a real authenticator", () => {
     expect(step.body.status).toBe("2fa_required");
     // The confirming step is spent; the next step's code is within the accepted drift.
     const done = await http(worker.url, "/auth/login/2fa", {
-      body: { challenge: step.body.challenge, code: oathtool(secret, now + 30_000) },
+      body: { challenge: step.body.challenge, code: oathtoolCode(secret, now + 30_000) },
     });
     expect(done.status).toBe(200);
     expect(done.cookie).toBeTruthy();

@@ -4,7 +4,7 @@ import { TEST_SECRETS } from "../support/secrets";
 
 type Err = { error: { code: string; message: string } };
 
-describe("errors follow API.md's shape", () => {
+describe("errors follow docs/api.md's shape", () => {
   it("answers bad JSON with 400 invalid_request", async () => {
     const r = await callJson<Err>("/auth/login", { body: "{not json", headers: { "content-type": "application/json" } });
     expect(r.status).toBe(400);

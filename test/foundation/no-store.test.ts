@@ -1,4 +1,4 @@
-// Every answer under /api/, /auth/ and /oauth/ carries Cache-Control: no-store (API.md), errors included and
+// Every answer under /api/, /auth/ and /oauth/ carries Cache-Control: no-store (docs/api.md), errors included and
 // above all those carrying a TOTP secret, recovery codes or an API key; static assets keep their caching.
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { callJson } from "../support/api";
 
-// Every endpoint of API.md, as "method path".
+// Every endpoint of the contract (docs/api.md), as "method path".
 const CONTRACT = [
   "post /api/platform/orgs",
   "post /api/platform/orgs/{slug}/users/{id}/2fa/reset",

@@ -1,5 +1,8 @@
+// Changing one's password: it needs the current one, and everything signed in or half signed in with the old one dies.
+import { runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { call, callJson, createOrg, PASSWORD, signIn } from "../support/api";
+import { addUser, call, callJson, createOrg, PASSWORD, signIn } from "../support/api";
 import { useTestClock } from "../support/clock";
 
 useTestClock();
@@ -49,5 +52,37 @@ describe("changing one's password", () => {
     expect(
       (await call("/api/me/password", { bearer: key.body.key, body: { currentPassword: PASSWORD, newPassword: NEW_PASSWORD } })).status,
     ).toBe(403);
+  });
+
+  it("kills a half-done sign-in (an enrollment challenge) when the password changes", async () => {
+    const org = await createOrg();
+    const admin = await signIn(org.admin.email);
+    const tech = await addUser(admin);
+    const techCookie = await signIn(tech.email);
+    await call("/api/org/settings", { method: "PATCH", cookie: admin, body: { require2fa: true } });
+    const login = await callJson<{ status: string; challenge: string }>("/auth/login", { body: { email: tech.email, password: PASSWORD } });
+    expect(login.body.status).toBe("enrollment_required");
+    const changed = await call("/api/me/password", { cookie: techCookie, body: { currentPassword: PASSWORD, newPassword: NEW_PASSWORD } });
+    expect(changed.status).toBe(204);
+    expect((await call("/auth/login/enroll", { body: { challenge: login.body.challenge } })).status).toBe(401);
+  });
+
+  it("refuses a sign-in checked against a password hash that has since been replaced, without counting a failure", async () => {
+    const org = await createOrg();
+    const stub = env.ORG.getByName(org.slug);
+    // The edge checked the password against a hash the object no longer holds (a change landed in between).
+    const r = await stub.completePasswordStep({
+      userId: org.admin.id,
+      checkedHash: "pbkdf2-sha256:1:old:old",
+      passed: true,
+      sessionTokenHash: "x",
+      meta: {},
+    });
+    expect(r).toEqual({ ok: false, reason: "invalid_credentials" });
+    const failed = await runInDurableObject(
+      stub,
+      (_o, state) => state.storage.sql.exec<{ n: number }>("SELECT failed_passwords AS n FROM users").one().n,
+    );
+    expect(failed).toBe(0);
   });
 });

@@ -1,3 +1,4 @@
+// The operator creates orgs: the token, the checks on slug and email, and the uniqueness of the slug under races.
 import { describe, expect, it } from "vitest";
 import { callJson, createOrg, PASSWORD, randomEmail, randomSlug, signIn } from "../support/api";
 import { TEST_SECRETS } from "../support/secrets";
@@ -84,5 +85,20 @@ describe("POST /api/platform/orgs", () => {
     const me = await callJson<{ org: { slug: string } }>("/api/me", { cookie });
     expect(me.status).toBe(200);
     expect(me.body.org.slug).toBe(org.slug);
+  });
+
+  it("keeps the slug claimed when two creations of one slug race", async () => {
+    const slug = randomSlug("race");
+    const create = () =>
+      callJson("/api/platform/orgs", { bearer: token, body: { slug, name: "Race", admin: { email: randomEmail(), password: PASSWORD } } });
+    const results = await Promise.all([create(), create(), create()]);
+    expect(results.map((r) => r.status).sort()).toEqual([201, 409, 409]);
+    // The operator endpoint still finds the org by its slug (a lost claim would answer "No org has this slug").
+    const reset = await callJson<{ error: { message: string } }>(`/api/platform/orgs/${slug}/users/usr_nobody/2fa/reset`, {
+      method: "POST",
+      bearer: token,
+    });
+    expect(reset.status).toBe(404);
+    expect(reset.body.error.message).not.toContain("slug");
   });
 });

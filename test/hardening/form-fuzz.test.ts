@@ -118,4 +118,13 @@ describe("bad form input never breaks the pages", () => {
     }
     console.log(`form fuzz: ${cases} cases run over ${FORMS.length} forms, no 5xx`);
   }, 300_000);
+
+  it("answers a broken multipart body with a 4xx, not a 500", async () => {
+    const res = await call("/login", {
+      body: '--x\r\nContent-Disposition: form-data; name="email"\r\n\r\nbroken',
+      headers: { "content-type": "multipart/form-data; boundary=x", origin: BASE },
+    });
+    expect(res.status).toBeLessThan(500);
+    expect(res.status).toBeGreaterThanOrEqual(400);
+  });
 });

@@ -1,6 +1,6 @@
 // Property-based bad input over every JSON endpoint: wrong types, missing and extra fields, huge and empty
 // strings, odd Unicode, numbers as strings, nested junk, wrong content types, malformed cookies and
-// Authorization headers. Every answer must be a 4xx in API.md's error shape (never a 5xx or a stack trace),
+// Authorization headers. Every answer must be a 4xx in docs/api.md's error shape (never a 5xx or a stack trace),
 // and a 400 must leave storage exactly as it was.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -243,7 +243,7 @@ describe("bad input never breaks the service", () => {
       body: "email=a&password=b",
       headers: { "content-type": "application/x-www-form-urlencoded" },
     });
-    // API.md v2: a JSON route answers another content type with 415, never by reading the body as {}.
+    // docs/api.md v2: a JSON route answers another content type with 415, never by reading the body as {}.
     expect(r.status).toBe(415);
     expect(r.body.error.code).toBe("unsupported_media_type");
   });

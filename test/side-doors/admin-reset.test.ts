@@ -1,5 +1,5 @@
 // An admin removing a second factor or a lock: never their own, another admin's only with step-up, never with an
-// API key; support may do either for anyone (API.md, closing side doors). Granting admin needs step-up too.
+// API key; support may do either for anyone (docs/api.md, closing side doors). Granting admin needs step-up too.
 import { describe, expect, it } from "vitest";
 import { TEST_SECRETS } from "../support/secrets";
 import { addUser, call, callJson, createOrg, sessionCookieFrom, signIn } from "../support/api";

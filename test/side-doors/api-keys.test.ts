@@ -1,5 +1,5 @@
 // A stolen session must not mint a lasting credential: keys need step-up, never make keys, expire, and die with
-// their maker's admin role (API.md, closing side doors).
+// their maker's admin role (docs/api.md, closing side doors).
 import { describe, expect, it } from "vitest";
 import { addUser, call, callJson, createOrg, signIn } from "../support/api";
 import { advance, useTestClock } from "../support/clock";

@@ -6,7 +6,8 @@ import { TEST_SECRETS } from "../support/secrets";
 import { addUser, call, callJson, createOrg, PASSWORD, signIn } from "../support/api";
 import { advance, nextStep, useTestClock } from "../support/clock";
 import { auditTypes } from "../support/audit";
-import { challengeFor, type EnrolledUser, enrolledTechnician, wrongCode } from "../support/flows";
+import { challengeFor, type EnrolledUser, enrolledTechnician } from "../support/flows";
+import { wrongCode } from "../support/codes";
 import { mailedPairingToken, outbox } from "../support/mail";
 import { codeFor } from "../support/totp";
 

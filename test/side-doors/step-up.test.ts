@@ -1,9 +1,10 @@
-// Step-up (API.md): a sensitive action needs a session whose factor was checked in the last 15 minutes, or a
+// Step-up (docs/api.md): a sensitive action needs a session whose factor was checked in the last 15 minutes, or a
 // current code (a password for someone without 2FA) in the body; otherwise 403 step_up_required and nothing changes.
 import { describe, expect, it } from "vitest";
 import { call, callJson, createOrg, signIn } from "../support/api";
 import { nextStep, useTestClock } from "../support/clock";
-import { enrolledAdmin, staleSession, wrongCode } from "../support/flows";
+import { enrolledAdmin, staleSession } from "../support/flows";
+import { wrongCode } from "../support/codes";
 import { codeFor } from "../support/totp";
 import { auditTypes } from "../support/audit";
 

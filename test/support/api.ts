@@ -1,6 +1,6 @@
 // Test helpers: call the Worker like a client would, through its real fetch handler inside workerd.
 import { exports } from "cloudflare:workers";
-import { TEST_SECRETS } from "./secrets";
+import { PASSWORD, TEST_SECRETS } from "./secrets";
 
 export const BASE = "https://gatehouse.test";
 
@@ -45,7 +45,7 @@ export function randomEmail(prefix = "user"): string {
   return `${prefix}-${crypto.randomUUID().slice(0, 8)}@example.com`;
 }
 
-export const PASSWORD = "correct horse battery staple";
+export { PASSWORD };
 
 export interface TestOrg {
   slug: string;

@@ -2,11 +2,27 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 
-export function auditTypes(slug: string): Promise<string[]> {
+export type AuditRow = {
+  id: number;
+  type: string;
+  class: "security" | "noise";
+  /** An aggregated noise row stands for 1 + repeats events. */
+  repeats: number;
+  subject_id: string | null;
+  detail: string | null;
+};
+
+/** The audit rows as stored: aggregated failures are one row each. */
+export function auditRows(slug: string): Promise<AuditRow[]> {
   return runInDurableObject(env.ORG.getByName(slug), (_o, state) =>
     state.storage.sql
-      .exec<{ type: string }>("SELECT type FROM audit ORDER BY id")
+      .exec<AuditRow>("SELECT id, type, class, repeats, subject_id, detail FROM audit ORDER BY id")
       .toArray()
-      .map((r) => r.type),
+      .map((r) => ({ ...r })),
   );
+}
+
+/** Every event's type, once per occurrence (a row of aggregated failures counts 1 + repeats). */
+export async function auditTypes(slug: string): Promise<string[]> {
+  return (await auditRows(slug)).flatMap((r) => Array<string>(1 + r.repeats).fill(r.type));
 }

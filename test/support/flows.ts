@@ -40,7 +40,3 @@ export async function challengeFor(email: string, password = PASSWORD): Promise<
   if (r.status !== 200 || !r.body.challenge) throw new Error(`challengeFor: ${r.status} ${JSON.stringify(r.body)}`);
   return r.body.challenge;
 }
-
-export function wrongCode(code: string): string {
-  return String((Number(code) + 500_000) % 1_000_000).padStart(6, "0");
-}

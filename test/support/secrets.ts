@@ -1,4 +1,5 @@
-// Fixed secrets for tests only (never deployed): the Worker reads these as bindings.
+// Fixed secrets for tests and the benchmark only (never deployed): the Worker reads TEST_SECRETS as bindings,
+// and every test account gets PASSWORD. Plain TypeScript with no imports, so Node (browser, e2e, bench) loads it too.
 export const TEST_SECRETS = {
   PLATFORM_TOKEN: "test-platform-token-0123456789abcdef",
   PASSWORD_PEPPER: "test-pepper-0123456789abcdef0123456789",
@@ -7,3 +8,5 @@ export const TEST_SECRETS = {
   CHALLENGE_KEY: "test-challenge-key-0123456789abcdef012345",
   JURISDICTION_MODE: "emulated",
 } as const;
+
+export const PASSWORD = "correct horse battery staple";

@@ -16,7 +16,7 @@ export interface Enrollment {
   qrSvg: string;
   period: number;
   recoveryCodes: string[];
-  /** The session cookie after enrolling: its value changes when 2FA is turned on (API.md). */
+  /** The session cookie after enrolling: its value changes when 2FA is turned on (docs/api.md). */
   cookie: string;
 }
 

@@ -1,7 +1,10 @@
+// Guessing is bounded: wrong passwords and codes, at sign-in and at enrollment, lock the account for 15 minutes.
 import { describe, expect, it } from "vitest";
-import { call, callJson, createOrg, PASSWORD, randomEmail } from "../support/api";
+import { call, callJson, createOrg, PASSWORD, randomEmail, signIn } from "../support/api";
+import { auditTypes } from "../support/audit";
 import { advance, useTestClock } from "../support/clock";
-import { challengeFor, enrolledTechnician, wrongCode } from "../support/flows";
+import { challengeFor, enrolledTechnician } from "../support/flows";
+import { wrongCode } from "../support/codes";
 import { codeFor } from "../support/totp";
 
 useTestClock();
@@ -68,5 +71,16 @@ describe("brute-force limits", () => {
     expect(answers[0]?.status).toBe(429);
     expect(answers[1]?.status).toBe(429);
     expect(answers[0]?.body).toEqual(answers[1]?.body);
+  });
+
+  it("counts wrong enrollment confirmation codes toward the lockout, so a stale session cannot guess its way in", async () => {
+    const org = await createOrg();
+    const cookie = await signIn(org.admin.email);
+    const setup = await callJson<{ secret: string }>("/api/me/2fa/setup", { method: "POST", cookie });
+    const bad = wrongCode(codeFor(setup.body.secret));
+    for (let i = 0; i < 10; i++) expect((await call("/api/me/2fa/confirm", { cookie, body: { code: bad } })).status).toBe(401);
+    const locked = await call("/api/me/2fa/confirm", { cookie, body: { code: codeFor(setup.body.secret) } });
+    expect(locked.status).toBe(429);
+    expect((await auditTypes(org.slug)).filter((t) => t === "2fa.code_failed")).toHaveLength(10);
   });
 });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { call, callJson, PASSWORD, signIn } from "../support/api";
 import { nextStep, useTestClock } from "../support/clock";
-import { challengeFor, enrolledTechnician, wrongCode } from "../support/flows";
+import { challengeFor, enrolledTechnician } from "../support/flows";
+import { wrongCode } from "../support/codes";
 import { TEST_SECRETS } from "../support/secrets";
 import { codeFor } from "../support/totp";
 

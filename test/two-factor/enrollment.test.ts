@@ -1,8 +1,10 @@
+// Enrolling in TOTP from a session: the secret and its QR code, confirmation by a current code, and what it changes.
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { call, callJson, createOrg, PASSWORD, signIn } from "../support/api";
-import { nextStep, useTestClock } from "../support/clock";
+import { advance, nextStep, useTestClock } from "../support/clock";
+import { wrongCode } from "../support/codes";
 import { decodeQrSvg } from "../support/qr";
 import { codeFor, enroll } from "../support/totp";
 
@@ -53,7 +55,7 @@ describe("enrolling in TOTP", () => {
     const org = await createOrg();
     const cookie = await signIn(org.admin.email);
     const s = await setup(cookie);
-    const wrong = String((Number(codeFor(s.body.secret)) + 1) % 1_000_000).padStart(6, "0");
+    const wrong = wrongCode(codeFor(s.body.secret));
     const r = await callJson<{ error: { code: string } }>("/api/me/2fa/confirm", { cookie, body: { code: wrong } });
     expect(r.status).toBe(401);
     expect(r.body.error.code).toBe("invalid_code");
@@ -120,5 +122,15 @@ describe("enrolling in TOTP", () => {
     expect(rows[0]?.key_id).toBe("k2");
     expect(rows[0]?.ciphertext).not.toContain(secret);
     expect(rows[0]?.ciphertext).toMatch(/^[\w-]{16}\.[\w-]+$/);
+  });
+
+  it("drops an unconfirmed setup after 15 minutes", async () => {
+    const org = await createOrg();
+    const cookie = await signIn(org.admin.email);
+    const s = await setup(cookie);
+    advance(16 * 60_000);
+    await call("/api/me", { cookie }); // keep the session alive
+    const late = await callJson<{ error: { code: string } }>("/api/me/2fa/confirm", { cookie, body: { code: codeFor(s.body.secret) } });
+    expect(late.status).toBe(409);
   });
 });

@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { seal } from "../../src/crypto/secret-box";
 import { hashCredential } from "../../src/http/credentials";
 import { addUser, call, callJson, createOrg, PASSWORD, signIn } from "../support/api";
+import { auditRows } from "../support/audit";
 import { advance, useTestClock } from "../support/clock";
 import { mailedPairingToken, outbox } from "../support/mail";
 import { codeFor } from "../support/totp";
@@ -18,15 +19,13 @@ const WRONG = "not the password at all";
 type Setup = { secret: string; otpauthUri: string };
 type ApiError = { error: { code: string; message: string } };
 
-/** The rows behind links and the audit types of an org, read from its object. */
-function stored(slug: string) {
-  return runInDurableObject(env.ORG.getByName(slug), (_o, state) => ({
-    pairings: state.storage.sql.exec<{ attempts: number }>("SELECT attempts FROM pairing_tokens").toArray(),
-    audit: state.storage.sql
-      .exec<{ type: string; detail: string | null }>("SELECT type, detail FROM audit ORDER BY id")
-      .toArray()
-      .map((r) => ({ ...r })),
-  }));
+/** The rows behind links and the audit log of an org, read from its object. */
+async function stored(slug: string) {
+  const pairings = await runInDurableObject(env.ORG.getByName(slug), (_o, state) =>
+    state.storage.sql.exec<{ attempts: number }>("SELECT attempts FROM pairing_tokens").toArray(),
+  );
+  const audit = (await auditRows(slug)).map(({ type, detail }) => ({ type, detail }));
+  return { pairings, audit };
 }
 
 /** An org, a technician without 2FA, and a link an admin had mailed to them. */

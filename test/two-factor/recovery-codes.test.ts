@@ -3,7 +3,8 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { callJson } from "../support/api";
 import { useTestClock } from "../support/clock";
-import { challengeFor, enrolledTechnician, wrongCode } from "../support/flows";
+import { challengeFor, enrolledTechnician } from "../support/flows";
+import { wrongCode } from "../support/codes";
 import { codeFor } from "../support/totp";
 
 useTestClock();

@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { SignJWT } from "jose";
 import { call, callJson, sessionCookieFrom } from "../support/api";
 import { advance, nextStep, useTestClock } from "../support/clock";
-import { challengeFor, enrolledTechnician, wrongCode } from "../support/flows";
+import { challengeFor, enrolledTechnician } from "../support/flows";
+import { wrongCode } from "../support/codes";
 import { codeFor } from "../support/totp";
 
 useTestClock();

@@ -1,5 +1,5 @@
 // Who may change whose factors and privileges: the rules that keep an admin session or an API key from
-// removing a second factor or minting a lasting credential without the factors it protects (API.md step-up).
+// removing a second factor or minting a lasting credential without the factors it protects (docs/api.md step-up).
 import { type Caller, fail } from "../results";
 import type { UserRow } from "../users";
 

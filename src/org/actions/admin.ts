@@ -63,7 +63,7 @@ export function createUser(store: Store, input: CreateUserInput): Result<UserInf
 
 /**
  * Changes a role; the org always keeps an admin. Every session of the user dies (new privileges, new session
- * token: API.md); when the caller changed their own role, their browser gets a fresh session in its place.
+ * token: docs/api.md); when the caller changed their own role, their browser gets a fresh session in its place.
  * A demoted user's admin API keys die with the role.
  */
 export function changeRole(
@@ -111,7 +111,7 @@ export function changeRole(
   });
 }
 
-/** Lifts the user's locks, the lasting one included (API.md: an admin's unlock); same rule as a 2FA reset. */
+/** Lifts the user's locks, the lasting one included (docs/api.md: an admin's unlock); same rule as a 2FA reset. */
 export function unlockUser(store: Store, input: FactorChangeInput): Result<null, "not_found" | AccessFailure> {
   const now = nowMs();
   const { sql } = store;

@@ -1,4 +1,4 @@
-// Step-up ("sudo mode", API.md): a current second factor, or for a user without one the password, checked now
+// Step-up ("sudo mode", docs/api.md): a current second factor, or for a user without one the password, checked now
 // for a live session, which then counts as freshly verified. Wrong proofs count toward the same locks as sign-in.
 import { nowMs } from "../../clock";
 import { type Result, fail, ok } from "../results";

@@ -59,7 +59,7 @@ export function UsersPage({
                   {user.locked ? <span class="badge locked">{u.locked}</span> : null}
                 </td>
                 <td>
-                  {/* Not on oneself: another admin or support resets or unlocks you (API.md). */}
+                  {/* Not on oneself: another admin or support resets or unlocks you (docs/api.md). */}
                   {user.id !== selfId && user.twoFactorEnabled ? (
                     <a href={`/users/${encodeURIComponent(user.id)}/reset-2fa`} aria-label={`${u.reset}: ${user.email}`}>
                       {u.reset}

@@ -5,9 +5,10 @@ import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { type Browser, type BrowserContext, chromium, type Locator, type Page } from "playwright-core";
 import { freshStateDir, startWorker } from "../../e2e/worker";
-import { TEST_SECRETS } from "../../support/secrets";
+import { oathtoolCode } from "../../support/oathtool";
+import { PASSWORD, TEST_SECRETS } from "../../support/secrets";
 
-export const PASSWORD = "correct horse battery staple";
+export { PASSWORD };
 export const SCREENSHOTS = resolve("test-results/screenshots");
 // One folder per test file: each file starts its own harness and clears only its own pictures.
 let screenshots = SCREENSHOTS;
@@ -67,15 +68,6 @@ export async function createOrg(h: Harness, slug: string, email: string) {
   if (res.status !== 201) throw new Error(`createOrg: ${res.status} ${await res.text()}`);
 }
 
-/** RFC 6238 code from Debian's oathtool (not the otpauth library the server uses), at a given moment. */
-export function totpAt(secret: string, atMs: number, period = 30): string {
-  const when = new Date(atMs)
-    .toISOString()
-    .replace("T", " ")
-    .replace(/\.\d+Z$/, " UTC");
-  return execFileSync("oathtool", ["--totp", "-b", `--time-step-size=${period}s`, `--now=${when}`, secret], { encoding: "utf8" }).trim();
-}
-
 /**
  * The server refuses a time step it already accepted (replay), and accepts one step of drift; so the next
  * code is the one of the step after `lastStep` when that is the current step, else the current one.
@@ -84,7 +76,7 @@ export function nextCode(secret: string, lastStep: number, period = 30): { code:
   const now = Date.now();
   const step = Math.max(Math.floor(now / 1000 / period), lastStep + 1);
   if (step > Math.floor(now / 1000 / period) + 1) throw new Error("no usable code before the next time step");
-  return { code: totpAt(secret, step * period * 1000), step };
+  return { code: oathtoolCode(secret, step * period * 1000, period), step };
 }
 
 /**
