@@ -60,7 +60,8 @@ export function checkLock(lock) {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const file = process.argv[2] ?? join(dirname(fileURLToPath(import.meta.url)), "..", "package-lock.json");
+  const file =
+    process.argv.slice(2).find((a) => !a.startsWith("--")) ?? join(dirname(fileURLToPath(import.meta.url)), "..", "package-lock.json");
   const { problems, native } = checkLock(JSON.parse(readFileSync(file, "utf8")));
   const binaries = native.reduce((n, p) => n + p.platforms.length, 0);
   if (process.argv.includes("--verbose")) {
