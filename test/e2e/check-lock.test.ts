@@ -1,5 +1,7 @@
 // scripts/check-lock.mjs: a lock that lacks another platform's binary (or pins the wrong version of it) fails
-// before `npm ci` does.
+// before `npm ci` does; the project's own package-lock.json passes.
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { checkLock } from "../../scripts/check-lock.mjs";
 
@@ -43,5 +45,12 @@ describe("check-lock", () => {
   it("fails on an entry without an integrity hash", () => {
     const { problems } = checkLock(lockWith({ "node_modules/tool-darwin-arm64": { ...binary("darwin", "arm64"), integrity: undefined } }));
     expect(problems).toEqual(["node_modules/tool-darwin-arm64: no integrity hash"]);
+  });
+
+  it("finds the project's package-lock.json complete", () => {
+    const lock = JSON.parse(readFileSync(fileURLToPath(new URL("../../package-lock.json", import.meta.url)), "utf8"));
+    const { problems, native } = checkLock(lock);
+    expect(problems).toEqual([]);
+    expect(native.length).toBeGreaterThan(0);
   });
 });
