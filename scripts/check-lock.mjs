@@ -25,7 +25,7 @@ const platformOf = (entry) => [entry?.os?.join("|"), entry?.cpu?.join("|")].filt
  * for each package with platform-specific optional dependencies, the platforms its entries cover.
  */
 export function checkLock(lock) {
-  const problems = [];
+  const problems = new Set();
   const native = [];
   const packages = lock?.packages;
   if (!packages || typeof packages !== "object") {
@@ -44,19 +44,19 @@ export function checkLock(lock) {
       const optional = Boolean(entry.optionalDependencies && name in entry.optionalDependencies);
       const found = resolve(packages, key, name);
       if (!found) {
-        problems.push(`${label}: ${optional ? "optional " : ""}dependency ${name}@${spec} has no entry`);
+        problems.add(`${label}: ${optional ? "optional " : ""}dependency ${name}@${spec} has no entry`);
         continue;
       }
       const dep = packages[found];
       if (EXACT.test(spec) && dep.version !== spec) {
-        problems.push(`${label}: ${name} needs ${spec} but ${found} is ${dep.version}`);
+        problems.add(`${label}: ${name} needs ${spec} but ${found} is ${dep.version}`);
       }
-      if (!dep.link && !dep.integrity && !dep.inBundle) problems.push(`${found}: no integrity hash`);
+      if (!dep.link && !dep.integrity && !dep.inBundle) problems.add(`${found}: no integrity hash`);
       if (optional && (dep.os || dep.cpu)) platforms.push(`${name} ${platformOf(dep)}`);
     }
     if (platforms.length) native.push({ package: label, platforms });
   }
-  return { problems, native };
+  return { problems: [...problems], native };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -2,8 +2,8 @@
 // (not `wrangler dev`, whose proxy caps throughput), beside the bench-only baseline Worker.
 import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync, statSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
 import { createRequire } from "node:module";
+import { basename, dirname, join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { Miniflare } from "miniflare";
 
