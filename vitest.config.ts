@@ -9,7 +9,7 @@ export default defineConfig({
     reporters: ["default", "./test/support/summary-reporter.ts"],
     projects: [
       {
-        plugins: [cloudflareTest({ wrangler: { configPath: "./wrangler.toml" }, miniflare: { bindings: { ...TEST_SECRETS } } })],
+        plugins: [cloudflareTest({ wrangler: { configPath: "./wrangler.toml" }, miniflare: { bindings: { ...TEST_SECRETS, TEST_SEAMS: "true" } } })],
         // 30 s, not vitest's 5 s: on a shared 2-core machine a file's first test also pays for starting workerd.
         test: { name: "workers", include: ["test/**/*.test.ts"], exclude: ["test/browser/**", "test/e2e/**"], testTimeout: 30_000 },
       },

@@ -1,15 +1,67 @@
 // npm run bench: Gatehouse in workerd (through Miniflare, not wrangler dev) beside same-run baselines and a
 // peer (Better Auth), driven by autocannon on 127.0.0.1 only; prints a table and ratios and saves them in
-// bench/results/<date>.json and .md. See bench/README.md for how to read the figures.
+// bench/results/<date>.json and .md. See bench/README.md for how to read the figures and for --compare.
 import { scryptSync } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { compareResults, DEFAULT_MARGIN, formatComparison } from "./lib/compare.mjs";
 import { addUsers, challengesFor, correctCodeFeed, createOrg, enrollUsers, PASSWORD, wrongCodeFeed } from "./lib/gatehouse-client.mjs";
 import { measure, pool, round } from "./lib/load.mjs";
 import { ensurePeerInstalled, peerChallenges, peerCodeFeed, peerUsers, startPeer } from "./lib/peer.mjs";
 import { printAndSave } from "./lib/report.mjs";
+
+const USAGE =
+  "usage: node bench/run.mjs [--compare <previous.json>] [--margin 0.1]\n" +
+  "       node bench/run.mjs --compare-only <new.json> <previous.json> [--margin 0.1]";
+
+/** A saved result (bench/results/<date>.json); exits 2 when it cannot be read, before any bench work. */
+function readResult(file) {
+  try {
+    const result = JSON.parse(readFileSync(file, "utf8"));
+    if (result && typeof result.figures === "object") return result;
+    throw new Error("no figures in it");
+  } catch (err) {
+    console.error(`bench: cannot use ${file} as a result file: ${err.message}`);
+    process.exit(2);
+  }
+}
+
+/** Prints the comparison; true when no ratio regressed beyond the margin. */
+function compareAndReport(current, previous, names, margin) {
+  const comparison = compareResults(current, previous, margin);
+  for (const line of formatComparison(comparison, ...names)) console.log(line);
+  return comparison.regressions.length === 0;
+}
+
+function readCli() {
+  try {
+    const { values, positionals } = parseArgs({
+      options: { compare: { type: "string" }, "compare-only": { type: "boolean" }, margin: { type: "string" } },
+      allowPositionals: true,
+    });
+    const margin = values.margin === undefined ? DEFAULT_MARGIN : Number(values.margin);
+    if (!(margin >= 0 && margin < 1)) throw new Error(`--margin must be a fraction from 0 to below 1 (0.1 = 10 %), not ${values.margin}`);
+    if (values["compare-only"] && (positionals.length !== 2 || values.compare))
+      throw new Error("--compare-only takes <new.json> <previous.json>");
+    if (!values["compare-only"] && positionals.length) throw new Error(`unexpected argument ${positionals[0]}`);
+    return { margin, compare: values.compare, compareOnly: values["compare-only"] ? positionals : null };
+  } catch (err) {
+    console.error(`bench: ${err.message}\n${USAGE}`);
+    process.exit(2);
+  }
+}
+
+const cli = readCli();
+// Saved results only, no bench run (and no need for Node 22).
+if (cli.compareOnly) {
+  const [current, previous] = cli.compareOnly;
+  process.exit(compareAndReport(readResult(current), readResult(previous), cli.compareOnly, cli.margin) ? 0 : 1);
+}
+// Read before the run, so a wrong path fails now rather than after minutes (and today's file may be overwritten).
+const previousResult = cli.compare ? readResult(cli.compare) : null;
 
 // The peer uses node:sqlite and wrangler needs Node >= 22: `npm run bench` runs on the `node` devDependency.
 if (Number(process.versions.node.split(".")[0]) < 22) {
@@ -208,13 +260,16 @@ async function main() {
     rmSync(outDir, { recursive: true, force: true });
   }
   const totalSeconds = round((Date.now() - started) / 1000, 0);
-  printAndSave(ROOT, {
+  const result = printAndSave(ROOT, {
     figures,
     footprint,
     notes,
     totalSeconds,
     config: { SECONDS, CONNECTIONS, USERS, ORGS, ATTACK_USERS, setupSetting, prodSetting, peerCodeUsers: PEER_CODE_USERS },
   });
+  if (previousResult && !compareAndReport(result, previousResult, [`this run (${result.date})`, cli.compare], cli.margin)) {
+    process.exitCode = 1;
+  }
 }
 
 /** Better Auth's default password KDF (node:crypto scrypt N=16384 r=16 p=1, 64 bytes), CPU per hash here. */

@@ -17,6 +17,8 @@ export interface Env {
   /** Step-up window in minutes, 0-15 (default 15); parsed in config.ts. */
   STEP_UP_MINUTES?: string;
   DEV_MODE?: string;
+  /** "true" only in tests and the benchmark: opens the org object's test seams (useMailTransport, storageStats). */
+  TEST_SEAMS?: string;
   /** Cloudflare send_email binding for notifications and pairing links (absent: mail waits in the outbox). */
   MAILER?: SendEmail;
   /** Sender address of every email. */

@@ -23,26 +23,33 @@ const ROWS = [
 ];
 
 const fmt = (v) => (v === undefined || v === null ? "–" : String(v));
-const ratio = (a, b) => (a && b ? round(a / b, 2) : null);
+/** a/b to 2 decimals (unrounded with digits = null, as compare.mjs wants), or null when either is missing. */
+const ratio = (a, b, digits = 2) => (a && b ? (digits === null ? a / b : round(a / b, digits)) : null);
 
-function ratios(f) {
+/**
+ * Every ratio as [id, meaning, value, better]: "higher" for rates (more served per second is better), "lower" for
+ * CPU per operation (less spent is better). bench/lib/compare.mjs reads `better` to tell a regression, and
+ * compares unrounded values (digits = null) so that rounding never hides or invents a change.
+ */
+export function ratios(f, digits = 2) {
   return [
-    ["R0/B0", "cheapest route vs trivial Worker (req/s)", ratio(f.R0?.rps, f.B0?.rps)],
-    ["R1/B1", "session check vs 1 DO read (req/s)", ratio(f.R1?.rps, f.B1?.rps)],
-    ["R2/B2", "code step vs 1 DO single-use spend (req/s)", ratio(f.R2?.rps, f.B2?.rps)],
-    ["R2/R1", "code step vs session check (req/s)", ratio(f.R2?.rps, f.R1?.rps)],
-    ["R2w/R2", "wrong code vs correct code (req/s)", ratio(f.R2w?.rps, f.R2?.rps)],
-    ["R2x/R2", "code step under attack in another org vs alone (req/s)", ratio(f.R2x?.rps, f.R2?.rps)],
+    ["R0/B0", "cheapest route vs trivial Worker (req/s)", ratio(f.R0?.rps, f.B0?.rps, digits), "higher"],
+    ["R1/B1", "session check vs 1 DO read (req/s)", ratio(f.R1?.rps, f.B1?.rps, digits), "higher"],
+    ["R2/B2", "code step vs 1 DO single-use spend (req/s)", ratio(f.R2?.rps, f.B2?.rps, digits), "higher"],
+    ["R2/R1", "code step vs session check (req/s)", ratio(f.R2?.rps, f.R1?.rps, digits), "higher"],
+    ["R2w/R2", "wrong code vs correct code (req/s)", ratio(f.R2w?.rps, f.R2?.rps, digits), "higher"],
+    ["R2x/R2", "code step under attack in another org vs alone (req/s)", ratio(f.R2x?.rps, f.R2?.rps, digits), "higher"],
     [
       "(R2x+R2x-w)/R2",
       "both orgs' answers during R2x vs R2 alone (req/s)",
-      ratio(f.R2x && f["R2x-w"] ? f.R2x.rps + f["R2x-w"].rps : null, f.R2?.rps),
+      ratio(f.R2x && f["R2x-w"] ? f.R2x.rps + f["R2x-w"].rps : null, f.R2?.rps, digits),
+      "higher",
     ],
-    ["R4(100)/R4(1)", "code step, 100 orgs vs 1 org (req/s)", ratio(f["R4-100"]?.rps, f["R4-1"]?.rps)],
-    ["R3 CPU/KDF CPU", "CPU per sign-in vs CPU per PBKDF2 100k", ratio(f.R3?.cpuMsPerOp, f.KDF?.cpuMsPerOp)],
-    ["R3/P3", "Gatehouse vs Better Auth, sign-ins/s", ratio(f.R3?.rps, f.P3?.rps)],
-    ["R3 CPU/P3 CPU", "Gatehouse vs Better Auth, CPU per sign-in", ratio(f.R3?.cpuMsPerOp, f.P3?.cpuMsPerOp)],
-    ["R2/P2", "Gatehouse vs Better Auth, accepted codes/s", ratio(f.R2?.rps, f.P2?.rps)],
+    ["R4(100)/R4(1)", "code step, 100 orgs vs 1 org (req/s)", ratio(f["R4-100"]?.rps, f["R4-1"]?.rps, digits), "higher"],
+    ["R3 CPU/KDF CPU", "CPU per sign-in vs CPU per PBKDF2 100k", ratio(f.R3?.cpuMsPerOp, f.KDF?.cpuMsPerOp, digits), "lower"],
+    ["R3/P3", "Gatehouse vs Better Auth, sign-ins/s", ratio(f.R3?.rps, f.P3?.rps, digits), "higher"],
+    ["R3 CPU/P3 CPU", "Gatehouse vs Better Auth, CPU per sign-in", ratio(f.R3?.cpuMsPerOp, f.P3?.cpuMsPerOp, digits), "lower"],
+    ["R2/P2", "Gatehouse vs Better Auth, accepted codes/s", ratio(f.R2?.rps, f.P2?.rps, digits), "higher"],
   ];
 }
 
@@ -175,7 +182,7 @@ export function printAndSave(root, data) {
   const readme = join(root, "README.md");
   if (!existsSync(readme)) {
     console.log("README.md does not exist: the table is in bench/results only.");
-    return;
+    return result;
   }
   const section = `<!-- bench:start -->\n${md}\n<!-- bench:end -->`;
   const text = readFileSync(readme, "utf8");
@@ -185,4 +192,5 @@ export function printAndSave(root, data) {
     : `${text.trimEnd()}\n\n## Benchmarks\n\n\`npm run bench\` (see bench/README.md). Latest results:\n\n${section}\n`;
   writeFileSync(readme, updated);
   console.log(`Saved bench/results/${date}.json and .md; README.md updated.`);
+  return result;
 }

@@ -2,9 +2,15 @@
 // (not `wrangler dev`, whose proxy caps throughput), beside the bench-only baseline Worker.
 import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync, statSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { createRequire } from "node:module";
+import { basename, dirname, join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { Miniflare, supportedCompatibilityDate } from "miniflare";
+import { Miniflare } from "miniflare";
+
+// The newest compatibility date of the workerd that Miniflare runs (Miniflare 5 no longer exports it), asked of
+// the workerd package Miniflare itself resolves, so it is that runtime's date even if another workerd were around.
+const requireFromMiniflare = createRequire(createRequire(import.meta.url).resolve("miniflare"));
+const supportedCompatibilityDate = requireFromMiniflare("workerd").compatibilityDate;
 // The tests' fixed secrets (never deployed); Node 22 loads the .ts file by stripping its types.
 import { TEST_SECRETS } from "../../test/support/secrets.ts";
 
@@ -47,6 +53,21 @@ function workerdPids() {
   return pids;
 }
 
+/** Miniflare 5's module manifest: every module file of dir (ES modules and WebAssembly), loaded from disk. */
+function manifest(dir, mainModule, only) {
+  const modules = {};
+  for (const file of only ?? readdirSync(dir)) {
+    const type = /\.m?js$/.test(file) ? "esm" : /\.wasm$/.test(file) ? "wasm" : null;
+    if (type) modules[file] = { type, contents: readFileSync(join(dir, file)) };
+  }
+  return { mainModule, modulesRoot: dir, modules };
+}
+
+const text = (values) => Object.fromEntries(Object.entries(values).map(([name, value]) => [name, { type: "text", value }]));
+const durableObject = (worker, exportName) => ({ type: "durable-object", worker, exportName });
+const sqliteObject = { type: "durable-object", storage: "sqlite" };
+const directSocket = { unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }] };
+
 /**
  * Starts one workerd (through Miniflare) running Gatehouse and the baseline Worker, each on its own direct
  * socket on 127.0.0.1, with SQLite-backed Durable Objects, in-memory storage and no local observability.
@@ -60,33 +81,37 @@ export async function startRuntime({ root, bundle, passwordIterations }) {
     log: undefined,
     workers: [
       {
-        name: "gatehouse",
-        modules: true,
-        scriptPath: bundle.entry,
-        modulesRoot: dirname(bundle.entry),
-        ...compat,
-        bindings: {
-          ...TEST_SECRETS,
-          SESSION_IDLE_MINUTES: "30",
-          SESSION_ABSOLUTE_HOURS: "12",
-          PASSWORD_ITERATIONS: String(passwordIterations),
-          DEV_MODE: "false",
-          JURISDICTION_MODE: "emulated",
+        config: {
+          name: "gatehouse",
+          ...compat,
+          manifest: manifest(dirname(bundle.entry), basename(bundle.entry)),
+          env: {
+            ...text(TEST_SECRETS),
+            // The footprint figures come through storageStats(), a test seam the object refuses elsewhere.
+            ...text({ TEST_SEAMS: "true" }),
+            ...text({
+              SESSION_IDLE_MINUTES: "30",
+              SESSION_ABSOLUTE_HOURS: "12",
+              PASSWORD_ITERATIONS: String(passwordIterations),
+              DEV_MODE: "false",
+              JURISDICTION_MODE: "emulated",
+            }),
+            ORG: durableObject("gatehouse", "OrgDurableObject"),
+            DIRECTORY: durableObject("gatehouse", "DirectoryDurableObject"),
+          },
+          exports: { OrgDurableObject: sqliteObject, DirectoryDurableObject: sqliteObject },
         },
-        durableObjects: {
-          ORG: { className: "OrgDurableObject", useSQLite: true },
-          DIRECTORY: { className: "DirectoryDurableObject", useSQLite: true },
-        },
-        unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }],
+        dev: directSocket,
       },
       {
-        name: "baseline",
-        modules: true,
-        scriptPath: join(root, "bench", "baseline-worker.js"),
-        modulesRoot: join(root, "bench"),
-        ...compat,
-        durableObjects: { BASE: { className: "BaselineObject", useSQLite: true } },
-        unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }],
+        config: {
+          name: "baseline",
+          ...compat,
+          manifest: manifest(join(root, "bench"), "baseline-worker.js", ["baseline-worker.js"]),
+          env: { BASE: durableObject("baseline", "BaselineObject") },
+          exports: { BaselineObject: sqliteObject },
+        },
+        dev: directSocket,
       },
     ],
   });

@@ -54,8 +54,8 @@ const HOUSEKEEPING_AT_KEY = "housekeepingAt";
 
 export class OrgDurableObject extends DurableObject<Env> implements OrgRpc {
   private readonly store: Store;
-  /** Replaces the configured mail transport; tests set it (runInDurableObject) to simulate an outage. */
-  mailTransportOverride: MailTransport | undefined;
+  /** Set through useMailTransport (a test seam) to simulate an outage or record what is sent. */
+  private mailTransportOverride: MailTransport | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -260,8 +260,23 @@ export class OrgDurableObject extends DurableObject<Env> implements OrgRpc {
     return listEvents(this.store.sql, limit, before);
   }
 
-  /** Footprint figures for the benchmark: database bytes and row counts. No secrets. */
+  /**
+   * Test seams (tests and the benchmark only): the Worker never calls them, and outside a runtime started with
+   * TEST_SEAMS=true (vitest.config.ts, bench/lib/workers.mjs) they refuse, so no deployment can be driven by them.
+   */
+  private assertTestSeams(): void {
+    if (this.env.TEST_SEAMS !== "true") throw new Error("This is a test seam, not available in this deployment.");
+  }
+
+  /** Test seam: replaces the mail transport (an outage, a recorder). */
+  useMailTransport(transport: MailTransport): void {
+    this.assertTestSeams();
+    this.mailTransportOverride = transport;
+  }
+
+  /** Test seam: footprint figures for the benchmark: database bytes and row counts. No secrets. */
   storageStats() {
+    this.assertTestSeams();
     const count = (table: string) => this.store.sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table}`).one().n;
     return {
       databaseBytes: this.ctx.storage.sql.databaseSize,

@@ -33,7 +33,7 @@ describe("the development outbox", () => {
     const u = await enrolledTechnician();
     // The object's own env has DEV_MODE off in tests; give it the development transport it would pick.
     await runInDurableObject(orgObject(u.org.slug), (o, state) => {
-      o.mailTransportOverride = devOutboxTransport(state.storage.sql, Date.now);
+      o.useMailTransport(devOutboxTransport(state.storage.sql, Date.now));
     });
     await runAlarm(u.org.slug);
     const page = await devFetch(`/dev/outbox?org=${u.org.slug}`);

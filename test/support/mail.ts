@@ -30,7 +30,7 @@ export function flakyTransport(failures = 0): MailTransport & { sent: OutgoingMa
 
 export async function useTransport(slug: string, transport: MailTransport): Promise<void> {
   await runInDurableObject(orgObject(slug), (o) => {
-    o.mailTransportOverride = transport;
+    o.useMailTransport(transport);
   });
 }
 
