@@ -5,13 +5,12 @@ import { API_KEY_DEFAULT_DAYS, API_KEY_MAX_DAYS, AUDIT_PAGE_DEFAULT, AUDIT_PAGE_
 import type { AppEnv } from "../env";
 import { ApiError } from "../errors";
 import { createUser } from "../flows/accounts";
+import { changeRole, revokeApiKey, unlockUser, updateSettings } from "../flows/admin";
 import { createApiKey } from "../flows/api-keys";
-import { unwrap } from "../flows/outcomes";
 import { sendPairingLink } from "../flows/pairing";
 import { callerOf, requireStepUp } from "../flows/step-up";
 import { resetTwoFactor } from "../flows/two-factor";
 import { adminOnly, auditActor } from "../http/actor";
-import { issueCredential } from "../http/credentials";
 import { setSessionCookie } from "../http/cookies";
 import * as f from "../http/fields";
 import { requestMeta } from "../http/meta";
@@ -52,8 +51,7 @@ export const orgRoutes = new Hono<AppEnv>()
   })
   .patch("/settings", json(settingsBody), async (c) => {
     const actor = adminOnly(c);
-    const result = await stubOf(c, actor).updateSettings({ ...c.req.valid("json"), actor: auditActor(actor), meta: requestMeta(c) });
-    return c.json(unwrap(result));
+    return c.json(await updateSettings(c.env, actor.route, c.req.valid("json"), auditActor(actor), requestMeta(c)));
   })
   .get("/compliance", async (c) => c.json(await stubOf(c, adminOnly(c)).compliance()))
   .get("/users", async (c) => {
@@ -80,19 +78,10 @@ export const orgRoutes = new Hono<AppEnv>()
   .patch("/users/:id", validate("param", idParam), json(userPatchBody), async (c) => {
     const actor = adminOnly(c);
     const { role, ...proof } = c.req.valid("json");
-    const meta = requestMeta(c);
-    // Issued up front: if the caller changes their own role, this token replaces their session (docs/api.md).
-    const next = actor.kind === "session" ? await issueCredential(c.env.HASH_KEY, "gs", actor.route) : null;
-    const result = await stubOf(c, actor).changeRole({
-      userId: c.req.valid("param").id,
-      role,
-      caller: await callerOf(c.env, actor, proof, meta),
-      ...(next && actor.kind === "session" ? { rotate: { from: actor.tokenHash, tokenHash: next.hash } } : {}),
-      actor: auditActor(actor),
-      meta,
-    });
-    const { user, rotated } = unwrap(result);
-    if (rotated && next) setSessionCookie(c, next.token);
+    const input = { userId: c.req.valid("param").id, role, proof };
+    const { user, sessionToken } = await changeRole(c.env, actor, input, auditActor(actor), requestMeta(c));
+    // The caller changed their own role: their session token changes with it (docs/api.md).
+    if (sessionToken) setSessionCookie(c, sessionToken);
     return c.json(user);
   })
   .post("/users/:id/2fa/reset", validate("param", idParam), json(f.stepUpBody), async (c) => {
@@ -106,7 +95,7 @@ export const orgRoutes = new Hono<AppEnv>()
     const actor = adminOnly(c);
     const meta = requestMeta(c);
     const caller = await callerOf(c.env, actor, c.req.valid("json"), meta);
-    unwrap(await stubOf(c, actor).unlockUser({ userId: c.req.valid("param").id, caller, actor: auditActor(actor), meta }));
+    await unlockUser(c.env, actor.route, c.req.valid("param").id, caller, auditActor(actor), meta);
     return c.body(null, 204);
   })
   .post("/users/:id/2fa/pairing-link", validate("param", idParam), async (c) => {
@@ -142,7 +131,7 @@ export const orgRoutes = new Hono<AppEnv>()
   })
   .delete("/api-keys/:id", validate("param", idParam), async (c) => {
     const actor = adminOnly(c);
-    unwrap(await stubOf(c, actor).revokeApiKey({ id: c.req.valid("param").id, actor: auditActor(actor), meta: requestMeta(c) }));
+    await revokeApiKey(c.env, actor.route, c.req.valid("param").id, auditActor(actor), requestMeta(c));
     return c.body(null, 204);
   })
   .get("/audit", validate("query", auditQuery), async (c) => {

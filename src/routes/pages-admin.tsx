@@ -4,9 +4,9 @@ import { z } from "zod";
 import { AUDIT_PAGE_DEFAULT } from "../constants";
 import type { AppEnv } from "../env";
 import { nowMs } from "../clock";
+import { revokeApiKey, unlockUser, updateSettings } from "../flows/admin";
 import { createApiKey } from "../flows/api-keys";
 import { createUser } from "../flows/accounts";
-import { unwrap } from "../flows/outcomes";
 import { callerOf, freshSession, requireStepUp } from "../flows/step-up";
 import { resetTwoFactor } from "../flows/two-factor";
 import { auditActor } from "../http/actor";
@@ -14,7 +14,7 @@ import * as f from "../http/fields";
 import { requestMeta } from "../http/meta";
 import { orgStub } from "../org/stub";
 import { ApiKeysPage, type CreateKeyForm } from "../ui/pages/api-keys";
-import { apiKeyBody } from "./org";
+import { apiKeyBody, newUserBody, settingsBody } from "./org";
 import { AuditPage } from "../ui/pages/audit";
 import { SettingsPage } from "../ui/pages/settings";
 import { MessagePage } from "../ui/pages/sign-in";
@@ -97,7 +97,7 @@ function userActionPages(action: "reset-2fa" | "unlock") {
         const caller = await callerOf(c.env, actor, proof, meta);
         const userId = formField(f.id, c.req.param("id"));
         if (action === "reset-2fa") await resetTwoFactor(c.env, actor.route, userId, caller, auditActor(actor), meta);
-        else unwrap(await stubOf(c.env, actor).unlockUser({ userId, caller, actor: auditActor(actor), meta }));
+        else await unlockUser(c.env, actor.route, userId, caller, auditActor(actor), meta);
         return c.redirect(`/users?m=${action === "reset-2fa" ? "reset" : "unlocked"}`, 303);
       } catch (err) {
         const stepUp = stepUpAskAfter(c, ctx.t, err, proof);
@@ -112,20 +112,26 @@ export const adminPages = new Hono<AppEnv>()
   .post("/users", page, needAdmin, csrf, async (c) => {
     const form = await formOf(c);
     const t = (await pageCtx(c)).t;
-    const values = { email: form.email ?? "", name: form.name ?? "", role: form.role === "admin" ? "admin" : "technician" };
-    const errors: AddUserForm["errors"] = {};
-    const email = f.email.safeParse(values.email);
-    const password = f.password.safeParse(form.password ?? "");
-    const name = f.personName.safeParse(values.name);
-    if (!email.success) errors.email = t.errors.email;
-    if (!password.success) errors.password = t.errors.password;
-    if (!name.success) errors.name = t.errors.invalid_request;
-    if (!email.success || !password.success || !name.success) return usersPage(c, { values, errors }, 400);
+    const values = { email: form.email ?? "", name: form.name ?? "", role: form.role ?? "" };
+    // Each field with the API's own schema (routes/org.ts newUserBody): an unknown role is refused, as the API
+    // refuses it, never quietly made a technician.
+    const { shape } = newUserBody;
+    const email = shape.email.safeParse(values.email);
+    const password = shape.password.safeParse(form.password ?? "");
+    const name = shape.name.safeParse(values.name);
+    const role = shape.role.safeParse(values.role);
+    const errors: AddUserForm["errors"] = {
+      ...(email.success ? {} : { email: t.errors.email }),
+      ...(password.success ? {} : { password: t.errors.password }),
+      ...(name.success ? {} : { name: t.errors.invalid_request }),
+      ...(role.success ? {} : { form: t.errors.invalid_request }),
+    };
+    if (!email.success || !password.success || !name.success || !role.success) return usersPage(c, { values, errors }, 400);
     const actor = sessionOf(c);
     // The form's password is the new user's: the step-up proof here is the code only.
     const proof = { code: stepUpProofOf(form).code };
     try {
-      const input = { email: email.data, password: password.data, name: name.data || undefined, role: formField(f.role, values.role) };
+      const input = { email: email.data, password: password.data, name: name.data || undefined, role: role.data };
       const meta = requestMeta(c);
       await createUser(c.env, actor.route, input, await callerOf(c.env, actor, proof, meta), auditActor(actor), meta);
       return c.redirect("/users?m=added", 303);
@@ -152,16 +158,10 @@ export const adminPages = new Hono<AppEnv>()
   .post("/settings", page, needAdmin, csrf, async (c) => {
     const actor = sessionOf(c);
     const form = await formOf(c);
-    const period = f.totpPeriod.safeParse(Number(form.totpPeriod));
     try {
-      unwrap(
-        await stubOf(c.env, actor).updateSettings({
-          require2fa: form.require2fa === "on",
-          ...(period.success ? { totpPeriod: period.data } : {}),
-          actor: auditActor(actor),
-          meta: requestMeta(c),
-        }),
-      );
+      // The API's own schema (routes/org.ts): an unknown period is refused, never quietly left as it was.
+      const settings = formField(settingsBody, { require2fa: form.require2fa === "on", totpPeriod: Number(form.totpPeriod) });
+      await updateSettings(c.env, actor.route, settings, auditActor(actor), requestMeta(c));
       return c.redirect("/settings?m=saved", 303);
     } catch (err) {
       const ctx = await pageCtx(c, "/settings");
@@ -204,9 +204,7 @@ export const adminPages = new Hono<AppEnv>()
   .post("/api-keys/:id/revoke", page, needAdmin, csrf, async (c) => {
     const actor = sessionOf(c);
     try {
-      unwrap(
-        await stubOf(c.env, actor).revokeApiKey({ id: formField(f.id, c.req.param("id")), actor: auditActor(actor), meta: requestMeta(c) }),
-      );
+      await revokeApiKey(c.env, actor.route, formField(f.id, c.req.param("id")), auditActor(actor), requestMeta(c));
     } catch {
       // Already revoked (e.g. a double click): the list below shows the truth either way.
     }
