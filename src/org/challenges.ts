@@ -1,5 +1,7 @@
 // Sign-in challenges: the row behind a signed challenge token, so each is spent at most once, counts its
-// wrong codes, and dies with its user's password step. A challenge is never a session.
+// wrong codes, and dies with its user's password step. A challenge is never a session. Single-use rows here and in
+// pairing.ts and sessions.ts have two verbs: "spend" (used once, by the step they were for) and "revoke" (ended by
+// a change elsewhere: a password change, a reset, a lock).
 import { CHALLENGE_MAX_ATTEMPTS, CHALLENGE_TTL_SECONDS } from "../constants";
 import { newId } from "../crypto/tokens";
 import { first } from "./store";
@@ -45,7 +47,7 @@ export function spendChallenge(sql: SqlStorage, id: string, now: number): void {
   sql.exec("UPDATE challenges SET used_at = ? WHERE id = ?", now, id);
 }
 
-export function killUserChallenges(sql: SqlStorage, userId: string, now: number): void {
+export function revokeUserChallenges(sql: SqlStorage, userId: string, now: number): void {
   sql.exec("UPDATE challenges SET used_at = ? WHERE user_id = ? AND used_at IS NULL", now, userId);
 }
 

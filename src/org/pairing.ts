@@ -16,7 +16,7 @@ interface PairingRow extends Record<string, SqlStorageValue> {
 /** Stores a new link; the user's older links die, so only the newest email works. */
 export function createPairing(sql: SqlStorage, tokenHash: string, userId: string, now: number): number {
   const expiresAt = now + PAIRING_TTL_MINUTES * 60_000;
-  killUserPairings(sql, userId, now);
+  revokeUserPairings(sql, userId, now);
   sql.exec(
     "INSERT INTO pairing_tokens (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
     tokenHash,
@@ -64,7 +64,7 @@ export function spendPairing(sql: SqlStorage, tokenHash: string, now: number): v
   sql.exec("UPDATE pairing_tokens SET used_at = ? WHERE token_hash = ?", now, tokenHash);
 }
 
-export function killUserPairings(sql: SqlStorage, userId: string, now: number): void {
+export function revokeUserPairings(sql: SqlStorage, userId: string, now: number): void {
   sql.exec("UPDATE pairing_tokens SET used_at = ? WHERE user_id = ? AND used_at IS NULL", now, userId);
 }
 

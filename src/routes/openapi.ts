@@ -173,7 +173,7 @@ const ENDPOINTS: Endpoint[] = [
     method: "patch",
     path: "/api/org/users/{id}",
     summary:
-      "Change a user's role (revokes their sessions, kills their keys above the new role; the last admin stays admin); to or from admin: step-up",
+      "Change a user's role (revokes their sessions and their keys above the new role; the last admin stays admin); to or from admin: step-up",
     auth: "admin",
     body: userPatchBody,
     ok: 200,

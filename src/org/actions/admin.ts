@@ -3,7 +3,7 @@ import { nowMs } from "../../clock";
 import { TOTP_PERIODS_SECONDS } from "../../constants";
 import { deleteApiKey, keysAboveRole } from "../api-keys";
 import { recordEvent } from "../audit";
-import { killUserChallenges } from "../challenges";
+import { revokeUserChallenges } from "../challenges";
 import { notifyAdmins } from "../notify";
 import { clearLock } from "../lockout";
 import { fail, ok, type Result, type UserInfo } from "../results";
@@ -84,7 +84,7 @@ export function changeRole(
     // The replacement keeps the old session's step-up time: a new token is no new proof of a factor.
     const verifiedAt = own ? (sessionRow(sql, own.from)?.verified_at ?? 0) : 0;
     revokeUserSessions(sql, user.id);
-    killUserChallenges(sql, user.id, now);
+    revokeUserChallenges(sql, user.id, now);
     const rotated = !!own;
     if (own) createSession(sql, own.tokenHash, user.id, now, sessionPolicy(store.env), input.meta, verifiedAt);
     for (const key of keysAboveRole(sql, user.id, input.role)) {

@@ -2,10 +2,10 @@
 // mail that tells the user (someone is guessing; after wrong codes, someone knows their password).
 import { LOCK_MAIL_INTERVAL_SECONDS } from "../../constants";
 import { recordEvent } from "../audit";
-import { killUserChallenges } from "../challenges";
+import { revokeUserChallenges } from "../challenges";
 import { type FailureKind, lockedFor, lockedOut, recordFailure } from "../lockout";
 import { notifyAdmins, notifyUser } from "../notify";
-import { killUserPairings } from "../pairing";
+import { revokeUserPairings } from "../pairing";
 import { fail, type RequestMeta } from "../results";
 import { revokeUserSessions } from "../sessions";
 import type { Store } from "../store";
@@ -31,8 +31,8 @@ export function countFailure(store: Store, user: UserRow, kind: FailureKind, met
     // Whoever guessed may hold a session (step-up codes count too): the lock ends everything the account had open,
     // so the owner, once unlocked, signs in to a clean slate.
     revokeUserSessions(sql, user.id);
-    killUserChallenges(sql, user.id, now);
-    killUserPairings(sql, user.id, now);
+    revokeUserChallenges(sql, user.id, now);
+    revokeUserPairings(sql, user.id, now);
     // Only an admin can lift it, so the admins hear of it as well as the user.
     notifyUser(sql, user, { type: "account.locked_out" }, now);
     notifyAdmins(sql, { type: "account.locked_out_admin", who: user.email }, now);

@@ -2,8 +2,8 @@
 // the outcome is decided here, counted toward the lockout like a sign-in, and every other session is revoked.
 import { nowMs } from "../../clock";
 import { recordEvent } from "../audit";
-import { killUserChallenges } from "../challenges";
-import { killUserPairings } from "../pairing";
+import { revokeUserChallenges } from "../challenges";
+import { revokeUserPairings } from "../pairing";
 import { type Result, fail, ok } from "../results";
 import type { LockFailure } from "./failures";
 import { settlePasswordCheck } from "./sign-in";
@@ -29,8 +29,8 @@ export function changePassword(store: Store, input: ChangePasswordInput): Result
     // A password change signs out every other browser (OWASP ASVS 3.3.3): a thief's session dies with it.
     revokeUserSessions(sql, user.id, input.keepSession);
     // A sign-in half done with the old password (a challenge, a pairing link) dies with it too.
-    killUserChallenges(sql, user.id, now);
-    killUserPairings(sql, user.id, now);
+    revokeUserChallenges(sql, user.id, now);
+    revokeUserPairings(sql, user.id, now);
     const actor = { type: "user" as const, id: user.id, label: user.email };
     recordEvent(sql, { type: "user.password_changed", actor, subject: { id: user.id, label: user.email }, meta: input.meta }, now);
     return ok(null);

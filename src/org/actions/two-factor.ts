@@ -2,10 +2,10 @@
 import { nowMs } from "../../clock";
 import type { Sealed } from "../../crypto/secret-box";
 import { type AuditSubject, recordEvent } from "../audit";
-import { challengeAlive, killUserChallenges, recordChallengeFailure, spendChallenge } from "../challenges";
+import { challengeAlive, revokeUserChallenges, recordChallengeFailure, spendChallenge } from "../challenges";
 import { clearLock } from "../lockout";
 import { notifyUser } from "../notify";
-import { killUserPairings, markPairingSetup, pairingAlive, pairingSetupIs, recordPairingFailure, spendPairing } from "../pairing";
+import { revokeUserPairings, markPairingSetup, pairingAlive, pairingSetupIs, recordPairingFailure, spendPairing } from "../pairing";
 import { deleteRecoveryCodes, replaceRecoveryCodes } from "../recovery-codes";
 import { type AuditActor, type Reason, type RequestMeta, type Result, fail, ok } from "../results";
 import { createSession, revokeUserSessions, sessionPolicy } from "../sessions";
@@ -105,7 +105,7 @@ export async function confirmEnrollment(
     replaceRecoveryCodes(sql, user.id, input.recoveryCodeHashes, now);
     recordEvent(sql, { type: "2fa.enabled", actor: selfActor(user), subject: subjectOf(user), meta: input.meta }, now);
     notifyUser(sql, user, { type: "2fa.enabled" }, now);
-    killUserPairings(sql, user.id, now);
+    revokeUserPairings(sql, user.id, now);
     if ("pairing" in input.via) {
       // The link only ever enrolls: it is spent here and no session starts. Every session is revoked, as when
       // 2FA is turned on from a session: whoever else was signed in must now pass the new second factor.
@@ -200,7 +200,7 @@ export function resetTwoFactor(store: Store, input: FactorChangeInput): Result<n
     deleteTotp(sql, user.id);
     deleteRecoveryCodes(sql, user.id);
     revokeUserSessions(sql, user.id);
-    killUserChallenges(sql, user.id, now);
+    revokeUserChallenges(sql, user.id, now);
     clearLock(sql, user.id);
     recordEvent(
       sql,
