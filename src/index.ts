@@ -12,12 +12,12 @@ import { devRoutes } from "./routes/dev";
 import { healthRoutes } from "./routes/health";
 import { meRoutes } from "./routes/me";
 import { orgRoutes } from "./routes/org";
-import { pairPageRoutes } from "./routes/pair-page";
+import { pairPageRoutes } from "./routes/pages/pairing";
 import { pairingRoutes } from "./routes/pairing";
 import { platformRoutes } from "./routes/platform";
 import { methodNotAllowed } from "./routes/not-found";
 import { openApiRoutes } from "./routes/openapi";
-import { pageRoutes } from "./routes/pages";
+import { pageRoutes } from "./routes/pages/index";
 
 export { DirectoryDurableObject } from "./directory/durable-object";
 export { OrgDurableObject } from "./org/durable-object";

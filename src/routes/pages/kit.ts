@@ -2,17 +2,17 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { JSX } from "hono/jsx/jsx-runtime";
-import { CHALLENGE_TTL_SECONDS } from "../constants";
-import type { AppEnv } from "../env";
-import { ApiError } from "../errors";
-import type { StepUpProof } from "../flows/step-up";
-import { type Actor, effectiveRole, resolveActor } from "../http/actor";
-import { csrfToken, csrfValid, CSRF_FIELD } from "../ui/csrf";
-import type { Catalog } from "../ui/i18n/en";
-import { catalog, chooseLang } from "../ui/lang";
-import type { PageCtx } from "../ui/layout";
-import type { StepUpAsk } from "../ui/step-up";
-import { MessagePage } from "../ui/pages/sign-in";
+import { CHALLENGE_TTL_SECONDS } from "../../constants";
+import type { AppEnv } from "../../env";
+import { ApiError } from "../../errors";
+import type { StepUpProof } from "../../flows/step-up";
+import { type Actor, effectiveRole, resolveActor } from "../../http/actor";
+import { csrfToken, csrfValid, CSRF_FIELD } from "../../ui/csrf";
+import type { Catalog } from "../../ui/i18n/en";
+import { catalog, chooseLang } from "../../ui/lang";
+import type { PageCtx } from "../../ui/layout";
+import type { StepUpAsk } from "../../ui/step-up";
+import { MessagePage } from "../../ui/pages/sign-in";
 
 export type SessionActor = Extract<Actor, { kind: "session" }>;
 type C = Context<AppEnv>;

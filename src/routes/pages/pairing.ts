@@ -3,21 +3,21 @@
 // password) and confirm enrollment through flows/pairing.ts, the same code and field rules as the JSON API
 // (routes/pairing.ts). No session is read or set, ever.
 import { type Context, Hono, type MiddlewareHandler } from "hono";
-import type { AppEnv } from "../env";
-import { ApiError } from "../errors";
-import { confirmPairedEnrollment, startPairedEnrollment } from "../flows/pairing";
-import * as f from "../http/fields";
-import { requestMeta } from "../http/meta";
-import { chooseLang } from "../ui/lang";
-import { parseOtpauthUri } from "../ui/otpauth";
-import { pairAction, PairCodesPage, PairInvalidPage, PairSetupPage, PairStartPage } from "../ui/pages/pairing";
-import { csrf, formField, formOf, messageFor, pageCtx, render, statusOf } from "./page-kit";
-import { pairSetupBody } from "./pairing";
+import type { AppEnv } from "../../env";
+import { ApiError } from "../../errors";
+import { confirmPairedEnrollment, startPairedEnrollment } from "../../flows/pairing";
+import * as f from "../../http/fields";
+import { requestMeta } from "../../http/meta";
+import { chooseLang } from "../../ui/lang";
+import { parseOtpauthUri } from "../../ui/otpauth";
+import { pairAction, PairCodesPage, PairInvalidPage, PairSetupPage, PairStartPage } from "../../ui/pages/pairing";
+import { csrf, formField, formOf, messageFor, pageCtx, render, statusOf } from "./kit";
+import { pairSetupBody } from "../pairing";
 
 type C = Context<AppEnv>;
 
 /**
- * Like page-kit's `page`, but always signed out: the link acts for its own user, whoever's browser opens it
+ * Like kit.ts's `page`, but always signed out: the link acts for its own user, whoever's browser opens it
  * (an admin testing the link must not see their own account here, and the form token must not hang on their
  * session). The CSRF token is therefore the pre-session one, as on the sign-in page.
  */

@@ -1,24 +1,24 @@
 // Admin pages: Users, Settings → Security, API keys, Audit log. Same org-object methods and flows as routes/org.ts.
 import { Hono } from "hono";
 import { z } from "zod";
-import { AUDIT_PAGE_DEFAULT } from "../constants";
-import type { AppEnv } from "../env";
-import { nowMs } from "../clock";
-import { revokeApiKey, unlockUser, updateSettings } from "../flows/admin";
-import { createApiKey } from "../flows/api-keys";
-import { createUser } from "../flows/accounts";
-import { callerOf, freshSession, requireStepUp } from "../flows/step-up";
-import { resetTwoFactor } from "../flows/two-factor";
-import { auditActor } from "../http/actor";
-import * as f from "../http/fields";
-import { requestMeta } from "../http/meta";
-import { orgStub } from "../org/stub";
-import { ApiKeysPage, type CreateKeyForm } from "../ui/pages/api-keys";
-import { apiKeyBody, newUserBody, settingsBody } from "./org";
-import { AuditPage } from "../ui/pages/audit";
-import { SettingsPage } from "../ui/pages/settings";
-import { MessagePage } from "../ui/pages/sign-in";
-import { type AddUserForm, UserActionConfirmPage, UsersPage } from "../ui/pages/users";
+import { AUDIT_PAGE_DEFAULT } from "../../constants";
+import type { AppEnv } from "../../env";
+import { nowMs } from "../../clock";
+import { revokeApiKey, unlockUser, updateSettings } from "../../flows/admin";
+import { createApiKey } from "../../flows/api-keys";
+import { createUser } from "../../flows/accounts";
+import { callerOf, freshSession, requireStepUp } from "../../flows/step-up";
+import { resetTwoFactor } from "../../flows/two-factor";
+import { auditActor } from "../../http/actor";
+import * as f from "../../http/fields";
+import { requestMeta } from "../../http/meta";
+import { orgStub } from "../../org/stub";
+import { ApiKeysPage, type CreateKeyForm } from "../../ui/pages/api-keys";
+import { apiKeyBody, newUserBody, settingsBody } from "../org";
+import { AuditPage } from "../../ui/pages/audit";
+import { SettingsPage } from "../../ui/pages/settings";
+import { MessagePage } from "../../ui/pages/sign-in";
+import { type AddUserForm, UserActionConfirmPage, UsersPage } from "../../ui/pages/users";
 import {
   csrf,
   formField,
@@ -33,7 +33,7 @@ import {
   statusOf,
   stepUpAskAfter,
   stepUpProofOf,
-} from "./page-kit";
+} from "./kit";
 
 const stubOf = (env: AppEnv["Bindings"], actor: SessionActor) => orgStub(env, actor.route.slug, actor.route.jurisdiction);
 

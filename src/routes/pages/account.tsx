@@ -1,0 +1,128 @@
+// Account: two-factor authentication (enable with step-up, recovery codes, disable) and the password. Every
+// action calls the same flow as the JSON API (src/flows/); this file only parses forms and renders.
+import { type Context, Hono } from "hono";
+import { RECOVERY_CODE_COUNT } from "../../constants";
+import type { AppEnv } from "../../env";
+import { ApiError } from "../../errors";
+import { changePassword } from "../../flows/password";
+import { freshSession, requireStepUp } from "../../flows/step-up";
+import { confirmEnrollment, disableTwoFactor, regenerateRecoveryCodes, startEnrollment } from "../../flows/two-factor";
+import { setSessionCookie } from "../../http/cookies";
+import * as f from "../../http/fields";
+import { requestMeta } from "../../http/meta";
+import { parseOtpauthUri } from "../../ui/otpauth";
+import { AccountPage, type AccountState, EnablePage } from "../../ui/pages/account";
+import type { PasswordForm } from "../../ui/pages/account-password";
+import { CodesPage } from "../../ui/pages/sign-in";
+import {
+  csrf,
+  formField,
+  formOf,
+  messageFor,
+  needSession,
+  page,
+  pageCtx,
+  render,
+  sessionOf,
+  statusOf,
+  stepUpAskAfter,
+  stepUpProofOf,
+} from "./kit";
+import { passwordBody } from "../me";
+
+const code = (form: Record<string, string>) => formField(f.totpCode, form.code ?? "");
+
+async function accountPage(c: Context<AppEnv>, state: Omit<AccountState, "recoveryTotal">, status: Parameters<typeof render>[2] = 200) {
+  const ctx = await pageCtx(c, "/account");
+  const actor = sessionOf(c);
+  // A stale session asks for the password in place, inside the Enable form, before the click (step-up).
+  const enableStepUp = state.enableStepUp ?? (freshSession(c.env, actor) ? undefined : { withCode: false });
+  const full = { ...state, enableStepUp, recoveryTotal: RECOVERY_CODE_COUNT };
+  return render(c, AccountPage({ ctx, identity: actor.identity, state: full }), status);
+}
+
+export const accountPages = new Hono<AppEnv>()
+  // --- Account → two-factor authentication ---
+  .get("/account", page, needSession, async (c) => {
+    const t = (await pageCtx(c)).t;
+    const notices: Record<string, string> = {
+      enabled: t.account.enabledDone,
+      disabled: t.account.disabledDone,
+      password: t.account.passwordChanged,
+    };
+    return accountPage(c, { notice: notices[c.req.query("m") ?? ""] });
+  })
+  .post("/account/2fa/setup", page, needSession, csrf, async (c) => {
+    const actor = sessionOf(c);
+    const ctx = await pageCtx(c, "/account");
+    const proof = stepUpProofOf(await formOf(c));
+    try {
+      if (actor.identity.twoFactor.enabled) throw new ApiError("already_enrolled");
+      await requireStepUp(c.env, actor, proof, requestMeta(c), "enroll");
+      const info = await startEnrollment(c.env, actor.route, actor.identity.user.id);
+      return render(c, EnablePage({ ctx, info, email: actor.identity.user.email }));
+    } catch (err) {
+      const enableStepUp = stepUpAskAfter(c, ctx.t, err, proof);
+      return accountPage(c, enableStepUp ? { enableStepUp } : { enableError: messageFor(ctx.t, err) }, statusOf(err));
+    }
+  })
+  .post("/account/2fa/confirm", page, needSession, csrf, async (c) => {
+    const actor = sessionOf(c);
+    const form = await formOf(c);
+    const ctx = await pageCtx(c, "/account");
+    try {
+      const result = await confirmEnrollment(c.env, actor.route, actor.identity.user.id, code(form), actor.tokenHash, requestMeta(c));
+      // The session token changes with the new factor: this browser continues on the new one.
+      setSessionCookie(c, result.sessionToken);
+      return render(c, CodesPage({ ctx, codes: result.recoveryCodes, continueHref: "/account?m=enabled" }));
+    } catch (err) {
+      const shown = parseOtpauthUri(form.otpauth);
+      if (!shown) return accountPage(c, { enableError: messageFor(ctx.t, err) }, statusOf(err));
+      return render(c, EnablePage({ ctx, info: shown, email: actor.identity.user.email, error: messageFor(ctx.t, err) }), statusOf(err));
+    }
+  })
+  .post("/account/2fa/recovery-codes", page, needSession, csrf, async (c) => {
+    const actor = sessionOf(c);
+    const ctx = await pageCtx(c, "/account");
+    try {
+      const codes = await regenerateRecoveryCodes(c.env, actor.route, actor.identity.user.id, code(await formOf(c)), requestMeta(c));
+      return render(c, CodesPage({ ctx, codes, continueHref: "/account" }));
+    } catch (err) {
+      return accountPage(c, { regenerateError: messageFor(ctx.t, err) }, statusOf(err));
+    }
+  })
+  .post("/account/2fa/disable", page, needSession, csrf, async (c) => {
+    const actor = sessionOf(c);
+    try {
+      await disableTwoFactor(c.env, actor.route, actor.identity.user.id, code(await formOf(c)), actor.tokenHash, requestMeta(c));
+      return c.redirect("/account?m=disabled", 303);
+    } catch (err) {
+      const t = (await pageCtx(c)).t;
+      return accountPage(c, { disableError: messageFor(t, err) }, statusOf(err));
+    }
+  })
+
+  // --- Account → password ---
+  .post("/account/password", page, needSession, csrf, async (c) => {
+    const actor = sessionOf(c);
+    const form = await formOf(c);
+    const t = (await pageCtx(c)).t;
+    const input = { currentPassword: form.currentPassword ?? "", newPassword: form.newPassword ?? "" };
+    // The API's own field rules (routes/me.ts), each failure shown next to its field. An empty current password
+    // is stopped here, before the flow, so a stray Enter does not count toward the lockout.
+    const errors: PasswordForm["errors"] = {};
+    if (!input.currentPassword) errors.current = t.errors.required;
+    else if (!passwordBody.shape.currentPassword.safeParse(input.currentPassword).success) errors.current = t.account.currentPasswordWrong;
+    if (!passwordBody.shape.newPassword.safeParse(input.newPassword).success) errors.new = t.errors.password;
+    if (errors.current || errors.new) return accountPage(c, { password: { errors } }, 400);
+    try {
+      await changePassword(c.env, actor.route, { userId: actor.identity.user.id, ...input, keepSession: actor.tokenHash }, requestMeta(c));
+      return c.redirect("/account?m=password", 303);
+    } catch (err) {
+      const message = messageFor(t, err);
+      // A wrong current password belongs to that field; anything else (the lockout's 429) to the whole form.
+      const shown: PasswordForm["errors"] =
+        err instanceof ApiError && err.code === "invalid_credentials" ? { current: t.account.currentPasswordWrong } : { form: message };
+      return accountPage(c, { password: { errors: shown } }, statusOf(err));
+    }
+  });

@@ -1,0 +1,122 @@
+// The sign-in pages: password, then the second factor (code or recovery code), or forced enrollment; sign out.
+// Every action calls the same flow as the JSON API (src/flows/); this file only parses forms and renders.
+import { Hono } from "hono";
+import type { AppEnv } from "../../env";
+import { verifyChallenge } from "../../flows/challenge-token";
+import { signOut } from "../../flows/sessions";
+import { signInWithPassword, signInWithRecoveryCode, signInWithTotp } from "../../flows/sign-in";
+import { confirmChallengeEnrollment, startChallengeEnrollment } from "../../flows/two-factor";
+import { clearSessionCookie, readSessionCookie, setSessionCookie } from "../../http/cookies";
+import * as f from "../../http/fields";
+import { requestMeta } from "../../http/meta";
+import { parseOtpauthUri } from "../../ui/otpauth";
+import { CodesPage, ForcedEnrollPage, RecoveryStepPage, SecondStepPage, SignInPage } from "../../ui/pages/sign-in";
+import {
+  clearChallenge,
+  csrf,
+  formField,
+  formOf,
+  messageFor,
+  page,
+  pageCtx,
+  readChallenge,
+  render,
+  session,
+  setChallenge,
+  statusOf,
+} from "./kit";
+
+const code = (form: Record<string, string>) => formField(f.totpCode, form.code ?? "");
+
+export const signInPages = new Hono<AppEnv>()
+  // --- signing in ---
+  .get("/", page, async (c) => {
+    if (session(c)) return c.redirect("/account", 303);
+    const ctx = await pageCtx(c);
+    const m = c.req.query("m");
+    return render(c, SignInPage({ ctx, form: { error: m === "expired" ? ctx.t.errors.challenge_expired : undefined } }));
+  })
+  .post("/login", page, csrf, async (c) => {
+    const form = await formOf(c);
+    const input = { email: form.email ?? "", password: form.password ?? "", org: form.org?.trim() || undefined };
+    try {
+      const result = await signInWithPassword(c.env, input, requestMeta(c));
+      if (result.status === "authenticated") {
+        setSessionCookie(c, result.sessionToken);
+        return c.redirect("/account", 303);
+      }
+      setChallenge(c, result.challenge);
+      return c.redirect(result.status === "2fa_required" ? "/login/2fa" : "/login/enroll", 303);
+    } catch (err) {
+      const ctx = await pageCtx(c, "/");
+      return render(
+        c,
+        SignInPage({ ctx, form: { email: input.email, org: input.org ?? "", error: messageFor(ctx.t, err) } }),
+        statusOf(err),
+      );
+    }
+  })
+  .get("/login/2fa", page, async (c) => {
+    if (!(await verifyChallenge(c.env.CHALLENGE_KEY, readChallenge(c) ?? "", "2fa"))) return c.redirect("/?m=expired", 303);
+    return render(c, SecondStepPage({ ctx: await pageCtx(c) }));
+  })
+  .post("/login/2fa", page, csrf, async (c) => {
+    try {
+      const result = await signInWithTotp(c.env, { challenge: readChallenge(c) ?? "", code: code(await formOf(c)) }, requestMeta(c));
+      if (result.status === "authenticated") setSessionCookie(c, result.sessionToken);
+      clearChallenge(c);
+      return c.redirect("/account", 303);
+    } catch (err) {
+      const ctx = await pageCtx(c, "/login/2fa");
+      return render(c, SecondStepPage({ ctx, error: messageFor(ctx.t, err) }), statusOf(err));
+    }
+  })
+  .get("/login/recovery", page, async (c) => {
+    if (!(await verifyChallenge(c.env.CHALLENGE_KEY, readChallenge(c) ?? "", "2fa"))) return c.redirect("/?m=expired", 303);
+    return render(c, RecoveryStepPage({ ctx: await pageCtx(c) }));
+  })
+  .post("/login/recovery", page, csrf, async (c) => {
+    const form = await formOf(c);
+    try {
+      const result = await signInWithRecoveryCode(
+        c.env,
+        { challenge: readChallenge(c) ?? "", code: formField(f.recoveryCode, form.code ?? "") },
+        requestMeta(c),
+      );
+      setSessionCookie(c, result.sessionToken);
+      clearChallenge(c);
+      return c.redirect("/account?m=recovery_used", 303);
+    } catch (err) {
+      const ctx = await pageCtx(c, "/login/recovery");
+      return render(c, RecoveryStepPage({ ctx, error: messageFor(ctx.t, err) }), statusOf(err));
+    }
+  })
+  .get("/login/enroll", page, async (c) => {
+    try {
+      const info = await startChallengeEnrollment(c.env, readChallenge(c) ?? "");
+      const email = parseOtpauthUri(info.otpauthUri)?.email ?? "";
+      return render(c, ForcedEnrollPage({ ctx: await pageCtx(c), info, email }));
+    } catch (err) {
+      messageFor((await pageCtx(c)).t, err);
+      return c.redirect("/?m=expired", 303);
+    }
+  })
+  .post("/login/enroll", page, csrf, async (c) => {
+    const form = await formOf(c);
+    try {
+      const result = await confirmChallengeEnrollment(c.env, readChallenge(c) ?? "", code(form), requestMeta(c));
+      setSessionCookie(c, result.sessionToken);
+      clearChallenge(c);
+      return render(c, CodesPage({ ctx: await pageCtx(c, "/account"), codes: result.recoveryCodes, continueHref: "/account" }));
+    } catch (err) {
+      const ctx = await pageCtx(c, "/login/enroll");
+      const shown = parseOtpauthUri(form.otpauth);
+      if (!shown) return c.redirect("/?m=expired", 303);
+      return render(c, ForcedEnrollPage({ ctx, info: shown, email: shown.email, error: messageFor(ctx.t, err) }), statusOf(err));
+    }
+  })
+  .post("/logout", page, csrf, async (c) => {
+    await signOut(c.env, readSessionCookie(c));
+    clearSessionCookie(c);
+    return c.redirect("/", 303);
+  });
