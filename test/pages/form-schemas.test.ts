@@ -34,6 +34,9 @@ describe("page forms and the API's schemas", () => {
       body: new URLSearchParams({ _csrf, require2fa: "on", totpPeriod: "45" }).toString(),
     });
     expect(page.status).toBe(400);
+    // A page answers a refusal with a page (its one error handler), never the API's JSON.
+    expect(page.headers.get("content-type")).toMatch(/^text\/html/);
+    expect(await page.text()).toContain("Check the highlighted fields.");
     expect((await call("/api/org/settings", { method: "PATCH", cookie, body: { totpPeriod: 45 } })).status).toBe(400);
     const settings = await callJson<{ require2fa: boolean; totpPeriod: number }>("/api/org/settings", { cookie });
     expect(settings.body).toEqual({ require2fa: false, totpPeriod: 30 });

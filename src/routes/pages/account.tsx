@@ -27,6 +27,7 @@ import {
   statusOf,
   stepUpAskAfter,
   stepUpProofOf,
+  pageError,
 } from "./kit";
 import { passwordBody } from "../me";
 
@@ -42,6 +43,7 @@ async function accountPage(c: Context<AppEnv>, state: Omit<AccountState, "recove
 }
 
 export const accountPages = new Hono<AppEnv>()
+  .onError(pageError)
   // --- Account → two-factor authentication ---
   .get("/account", page, needSession, async (c) => {
     const t = (await pageCtx(c)).t;

@@ -33,6 +33,7 @@ import {
   statusOf,
   stepUpAskAfter,
   stepUpProofOf,
+  pageError,
 } from "./kit";
 
 const stubOf = (env: AppEnv["Bindings"], actor: SessionActor) => orgStub(env, actor.route.slug, actor.route.jurisdiction);
@@ -102,12 +103,13 @@ function userActionPages(action: "reset-2fa" | "unlock") {
       } catch (err) {
         const stepUp = stepUpAskAfter(c, ctx.t, err, proof);
         if (stepUp) return confirmPage(c, stepUp, 403);
-        return render(c, MessagePage({ ctx, title: ctx.t.errorTitle, message: messageFor(ctx.t, err) }), statusOf(err));
+        throw err;
       }
     });
 }
 
 export const adminPages = new Hono<AppEnv>()
+  .onError(pageError)
   .get("/users", page, needAdmin, (c) => usersPage(c, { values: {}, errors: {} }))
   .post("/users", page, needAdmin, csrf, async (c) => {
     const form = await formOf(c);
@@ -158,15 +160,10 @@ export const adminPages = new Hono<AppEnv>()
   .post("/settings", page, needAdmin, csrf, async (c) => {
     const actor = sessionOf(c);
     const form = await formOf(c);
-    try {
-      // The API's own schema (routes/org.ts): an unknown period is refused, never quietly left as it was.
-      const settings = formField(settingsBody, { require2fa: form.require2fa === "on", totpPeriod: Number(form.totpPeriod) });
-      await updateSettings(c.env, actor.route, settings, auditActor(actor), requestMeta(c));
-      return c.redirect("/settings?m=saved", 303);
-    } catch (err) {
-      const ctx = await pageCtx(c, "/settings");
-      return render(c, MessagePage({ ctx, title: ctx.t.errorTitle, message: messageFor(ctx.t, err) }), statusOf(err));
-    }
+    // The API's own schema (routes/org.ts): an unknown period is refused, never quietly left as it was.
+    const settings = formField(settingsBody, { require2fa: form.require2fa === "on", totpPeriod: Number(form.totpPeriod) });
+    await updateSettings(c.env, actor.route, settings, auditActor(actor), requestMeta(c));
+    return c.redirect("/settings?m=saved", 303);
   })
   .get("/api-keys", page, needAdmin, (c) => apiKeysPage(c, {}))
   .post("/api-keys", page, needAdmin, csrf, async (c) => {

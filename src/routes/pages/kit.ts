@@ -4,7 +4,7 @@ import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { JSX } from "hono/jsx/jsx-runtime";
 import { CHALLENGE_TTL_SECONDS } from "../../constants";
 import type { AppEnv } from "../../env";
-import { ApiError } from "../../errors";
+import { ApiError, toApiError } from "../../errors";
 import type { StepUpProof } from "../../flows/step-up";
 import { type Actor, effectiveRole, resolveActor } from "../../http/actor";
 import { csrfToken, csrfValid, CSRF_FIELD } from "../../ui/csrf";
@@ -94,8 +94,22 @@ export async function pageCtx(c: C, path?: string): Promise<PageCtx> {
   };
 }
 
-export async function render(c: C, node: JSX.Element, status: 200 | 400 | 401 | 403 | 404 | 409 | 423 | 429 = 200) {
+export async function render(c: C, node: JSX.Element, status: 200 | 400 | 401 | 403 | 404 | 409 | 423 | 429 | 500 = 200) {
   return c.html(`<!doctype html>${(await node).toString()}`, status);
+}
+
+/**
+ * The pages' one error handler (each page router's onError): a refusal is a page in the visitor's language with
+ * its words and status, never the API's JSON; anything unexpected is logged (toApiError) and shown as a 500 page.
+ */
+export async function pageError(err: Error, c: C): Promise<Response> {
+  if (!c.get("lang")) c.set("lang", chooseLang(c));
+  if (!c.get("actor")) c.set("actor", { kind: "anonymous" });
+  const known = toApiError(err);
+  const ctx = await pageCtx(c, "/");
+  c.header("cache-control", "no-store");
+  if (known.status >= 500) return render(c, MessagePage({ ctx, title: ctx.t.errorTitle, message: ctx.t.errors.generic }), 500);
+  return render(c, MessagePage({ ctx, title: ctx.t.errorTitle, message: messageFor(ctx.t, known) }), statusOf(known));
 }
 
 /** The posted form; a body that is not a readable form (e.g. broken multipart) is a 400, never a 500. */

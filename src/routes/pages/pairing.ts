@@ -11,7 +11,7 @@ import { requestMeta } from "../../http/meta";
 import { chooseLang } from "../../ui/lang";
 import { parseOtpauthUri } from "../../ui/otpauth";
 import { pairAction, PairCodesPage, PairInvalidPage, PairSetupPage, PairStartPage } from "../../ui/pages/pairing";
-import { csrf, formField, formOf, messageFor, pageCtx, render, statusOf } from "./kit";
+import { csrf, formField, formOf, messageFor, pageCtx, render, statusOf, pageError } from "./kit";
 import { pairSetupBody } from "../pairing";
 
 type C = Context<AppEnv>;
@@ -47,6 +47,7 @@ async function startPage(c: C, token: string, err: unknown) {
 }
 
 export const pairPageRoutes = new Hono<AppEnv>()
+  .onError(pageError)
   .get("/:token", pairPage, async (c) => {
     return render(c, PairStartPage({ ctx: await pageCtx(c), token: c.req.param("token") }));
   })

@@ -24,11 +24,13 @@ import {
   session,
   setChallenge,
   statusOf,
+  pageError,
 } from "./kit";
 
 const code = (form: Record<string, string>) => formField(f.totpCode, form.code ?? "");
 
 export const signInPages = new Hono<AppEnv>()
+  .onError(pageError)
   // --- signing in ---
   .get("/", page, async (c) => {
     if (session(c)) return c.redirect("/account", 303);
