@@ -43,8 +43,8 @@ export async function steppedUp(
     : proof.password
       ? { password: proof.password }
       : null;
-  if (!given) return freshSession(env, actor);
   const { identity } = actor;
+  if (!given) return freshSession(env, actor);
   const stub = orgStub(env, actor.route.slug, actor.route.jurisdiction);
   const base = { userId: identity.user.id, sessionTokenHash: actor.tokenHash, purpose, meta };
   if ("code" in given && !identity.twoFactor.enabled) {

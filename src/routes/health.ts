@@ -10,6 +10,9 @@ import { DEFAULT_MAIL_FROM } from "../mail/transport";
 export function deploymentProblems(env: Env): string[] {
   const problems = [...configProblems(env)];
   if (problems.length > 0) return problems;
+  if (env.TEST_SEAMS === "true") {
+    problems.push("TEST_SEAMS: the org objects' test seams are open (mail transport swap); never set TEST_SEAMS outside tests");
+  }
   if (!env.MAILER) {
     if (!config(env).devMode) {
       problems.push(

@@ -11,7 +11,8 @@ const BOUND_MAILER: SendEmail = { send: async () => ({ messageId: "unused" }) };
 
 async function health(overrides: Partial<Record<keyof Env, unknown>>) {
   const ctx = createExecutionContext();
-  const res = await app.fetch(new Request(`${BASE}/healthz`), { ...env, ...overrides }, ctx);
+  // The test runtime opens the test seams (TEST_SEAMS); a deployment never does, and healthz says so when it does.
+  const res = await app.fetch(new Request(`${BASE}/healthz`), { ...env, TEST_SEAMS: undefined, ...overrides }, ctx);
   await waitOnExecutionContext(ctx);
   return { status: res.status, body: (await res.json()) as { ok: boolean; problems?: string[] } };
 }
@@ -28,7 +29,7 @@ describe("health", () => {
     expect(res.status).toBe(503);
     const body = (await res.json()) as { ok: boolean; problems: string[] };
     expect(body.ok).toBe(false);
-    expect(body.problems).toEqual([expect.stringMatching(/^MAILER: no mail transport is configured, so mail .* never leaves/)]);
+    expect(body.problems).toContainEqual(expect.stringMatching(/^MAILER: no mail transport is configured, so mail .* never leaves/));
   });
 
   it("says when development mode is on beside a real mail binding (every org's mail would be public)", async () => {
@@ -37,6 +38,12 @@ describe("health", () => {
       expect(r.status).toBe(503);
       expect(r.body.problems).toEqual([expect.stringMatching(/^DEV_MODE: /)]);
     }
+  });
+
+  it("says when the test seams are open", async () => {
+    const r = await health({ MAILER: BOUND_MAILER, MAIL_FROM: "no-reply@example.com", TEST_SEAMS: "true" });
+    expect(r.status).toBe(503);
+    expect(r.body.problems).toEqual([expect.stringMatching(/^TEST_SEAMS: /)]);
   });
 
   it("says when the sender's domain cannot send", async () => {

@@ -122,5 +122,9 @@ describe("step-up with a password where the org requires 2FA", () => {
     expect(await keyCount(cookie)).toBe(0);
     const setup = await call("/api/me/2fa/setup", { cookie, body: { password: org.admin.password } });
     expect(setup.status).toBe(200);
+    // The password opened the setup only: it did not make the session fresh for a key.
+    const after = await callJson<{ error: { code: string } }>("/api/org/api-keys", { cookie, body: KEY });
+    expect([after.status, after.body.error.code]).toEqual([403, "step_up_required"]);
+    expect(await keyCount(cookie)).toBe(0);
   });
 });

@@ -38,7 +38,9 @@ export async function stepUp(store: Store, input: StepUpInput): Promise<Result<n
     if (input.purpose !== "enroll" && readOrg(sql)?.require2fa) return fail("enforced_by_org");
     const checked = settlePasswordCheck(store, user, { ...proof, failure: "wrong_step_up_password", meta: input.meta }, now);
     if (!checked.ok) return checked;
-    markSessionVerified(sql, input.sessionTokenHash, user.id, now);
+    // A password that opens a first factor's setup is spent on that setup: it does not make the session fresh for
+    // other step-up actions, which would otherwise follow without a factor where the org requires one.
+    if (input.purpose !== "enroll") markSessionVerified(sql, input.sessionTokenHash, user.id, now);
     return ok(null);
   });
 }

@@ -3,6 +3,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { AUDIT_PAGE_DEFAULT } from "../../constants";
 import type { AppEnv } from "../../env";
+import { ApiError } from "../../errors";
 import { nowMs } from "../../clock";
 import { revokeApiKey, unlockUser, updateSettings } from "../../flows/admin";
 import { createApiKey } from "../../flows/api-keys";
@@ -202,8 +203,9 @@ export const adminPages = new Hono<AppEnv>()
     const actor = sessionOf(c);
     try {
       await revokeApiKey(c.env, actor.route, formField(f.id, c.req.param("id")), auditActor(actor), requestMeta(c));
-    } catch {
-      // Already revoked (e.g. a double click): the list below shows the truth either way.
+    } catch (err) {
+      // Already revoked (e.g. a double click): the list below shows the truth. Any other failure is shown as one.
+      if (!(err instanceof ApiError && err.code === "not_found")) throw err;
     }
     return c.redirect("/api-keys?m=revoked", 303);
   })
