@@ -45,7 +45,7 @@ export class DevServer {
     this.stateDir = stateDir;
     this.envFile = envFile;
     this.child = null;
-    this.up = Promise.resolve();
+    this.restarting = null; // a promise while stopped, resolved when start() sees it answer
     this.markUp = () => {};
   }
 
@@ -76,6 +76,7 @@ export class DevServer {
       } catch {}
       // The soak runs outside DEV_MODE without a mail binding: healthz names MAILER, and must name nothing else.
       if (problems?.every((p) => p.startsWith("MAILER:"))) {
+        this.restarting = null;
         this.markUp();
         return;
       }
@@ -87,7 +88,7 @@ export class DevServer {
 
   /** Stops it; until start() answers again, ready() waits. */
   async stop() {
-    this.up = new Promise((resolve) => {
+    this.restarting = new Promise((resolve) => {
       this.markUp = resolve;
     });
     this.kill();
@@ -104,6 +105,7 @@ export class DevServer {
 
   /** Resolves once the Worker answers (at once, unless it is restarting); gives up after two minutes. */
   ready() {
-    return Promise.race([this.up, new Promise((r) => setTimeout(r, READY_WAIT_MS).unref())]);
+    if (!this.restarting) return Promise.resolve();
+    return Promise.race([this.restarting, new Promise((r) => setTimeout(r, READY_WAIT_MS).unref())]);
   }
 }
