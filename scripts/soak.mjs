@@ -1,7 +1,8 @@
 // npm run soak [-- --size small|default|large] [--seconds N]: hundreds of enrolled users in several orgs sign
 // in with a fresh code once per time step (racing duplicates, wrong codes, replays, recovery codes, dead
-// challenges) against `wrangler dev` on 127.0.0.1, restarted once midway with its state kept; then the audit log
-// and the API are read back and judged (scripts/soak/invariants.mjs). Setup is timed apart from the load.
+// challenges) against the Worker's deployable bundle in workerd on 127.0.0.1 (scripts/soak/serve.mjs), restarted
+// once midway with its state kept; then the audit log and the API are read back and judged
+// (scripts/soak/invariants.mjs). Setup is timed apart from the load.
 // Exit 0 when every invariant holds; 1 when one is breached, or when the read-back never got an answer.
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -11,7 +12,7 @@ import { makeClient } from "./soak/client.mjs";
 import { checkInvariants } from "./soak/invariants.mjs";
 import { Load, setUp, stepOf } from "./soak/load.mjs";
 import { readBack } from "./soak/readback.mjs";
-import { DevServer, freePort, writeEnvFile } from "./soak/server.mjs";
+import { freePort, prepareRuntime, Runtime } from "./soak/server.mjs";
 import { summarize } from "./soak/summary.mjs";
 
 /** Users x time steps bound what can be accepted: each user at most once per 30-second step. */
@@ -40,9 +41,11 @@ if (!(seconds >= 5 && seconds <= 3600)) {
 
 const wallStart = Date.now();
 const dir = mkdtempSync(join(tmpdir(), "gatehouse-soak-"));
-const server = new DevServer({ port: await freePort(), stateDir: join(dir, "state"), envFile: writeEnvFile(dir, TOKEN) });
+const port = await freePort();
+const server = new Runtime({ port, configFile: prepareRuntime(dir, { platformToken: TOKEN, port }) });
+const bundledMs = Date.now() - wallStart;
 
-// Whatever happens, the wrangler dev we started (its own process group) goes with us.
+// Whatever happens, the runtime we started (its own process group) goes with us.
 for (const sig of ["SIGINT", "SIGTERM"]) {
   process.on(sig, () => {
     server.kill();
@@ -65,7 +68,9 @@ async function finish(code, lines) {
 }
 
 await server.start();
-console.log(`soak: size ${args.size}, wrangler dev on ${server.base}`);
+console.log(
+  `soak: size ${args.size}, ${seconds} s of load; the Worker's bundle (built in ${(bundledMs / 1000).toFixed(1)} s) in workerd on ${server.base}`,
+);
 const setupStart = Date.now();
 let world;
 try {
@@ -75,9 +80,11 @@ try {
 }
 const setupMs = Date.now() - setupStart;
 const setupRequests = requests.filter((r) => r.label === "setup").length;
+const { times } = world;
 console.log(
-  `soak: setup ${world.users.length} enrolled users in ${world.orgs.length} orgs (${world.orgs.filter((o) => o.forced).length} requiring 2FA) ` +
-    `in ${(setupMs / 1000).toFixed(1)} s, ${setupRequests} requests`,
+  `soak: setup (not timed as load) ${world.users.length} enrolled users in ${world.orgs.length} orgs (${world.orgs.filter((o) => o.forced).length} requiring 2FA) ` +
+    `in ${(setupMs / 1000).toFixed(1)} s, ${setupRequests} requests: users created in ${((times.users - times.orgs) / 1000).toFixed(1)} s, ` +
+    `enrolled in ${((times.enrollments - times.users) / 1000).toFixed(1)} s`,
 );
 
 const period = world.users[0].period;
@@ -86,7 +93,7 @@ const run = { start: Date.now() };
 const deadline = run.start + seconds * 1000;
 const running = load.run(deadline);
 await new Promise((r) => setTimeout(r, (seconds * 1000) / 2));
-console.log("soak: restarting wrangler dev midway");
+console.log("soak: restarting the runtime midway (state kept)");
 run.stoppedAt = Date.now();
 await server.stop();
 await server.start();

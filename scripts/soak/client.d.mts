@@ -19,3 +19,4 @@ export function settle(
   ask: () => Promise<Answer>,
   opts?: { ready?: () => Promise<unknown>; tries?: number; pauseMs?: number },
 ): Promise<{ answer: Answer; statuses: number[] }>;
+export function loopbackFetch(url: string, init?: RequestInit): Promise<Response>;

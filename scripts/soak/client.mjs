@@ -1,6 +1,32 @@
 // HTTP for the soak: every answer timed and kept apart from "no answer". Status 0 means the request failed in
 // transport (refused, reset or timed out, e.g. during the planned restart): it may or may not have landed, so
 // it is an unknown, never a refusal and never a breach. settle() retries a check until it gets a real answer.
+import { Agent, request } from "node:http";
+
+/**
+ * One connection per request. With keep-alive, workerd closing an idle connection just as the client reuses it
+ * (on a busy machine the window is wide) loses requests that did nothing wrong: unknowns that are only noise.
+ */
+const agent = new Agent({ keepAlive: false, maxSockets: Number.POSITIVE_INFINITY });
+
+/** fetch() over node:http with that agent; answers a standard Response. */
+export function loopbackFetch(url, init = {}) {
+  return new Promise((resolve, reject) => {
+    const r = request(url, { method: init.method ?? "GET", headers: init.headers, agent, signal: init.signal }, (res) => {
+      const chunks = [];
+      res.on("data", (c) => chunks.push(c));
+      res.on("error", reject);
+      res.on("end", () => {
+        const headers = new Headers();
+        for (let i = 0; i < res.rawHeaders.length; i += 2) headers.append(res.rawHeaders[i], res.rawHeaders[i + 1]);
+        const empty = [101, 204, 205, 304].includes(res.statusCode); // statuses a Response may not carry a body with
+        resolve(new Response(empty ? null : Buffer.concat(chunks), { status: res.statusCode, headers }));
+      });
+    });
+    r.on("error", reject);
+    r.end(init.body);
+  });
+}
 
 const REQUEST_TIMEOUT_MS = 15_000;
 export const SETTLE_TRIES = 6;
@@ -9,7 +35,7 @@ export const SETTLE_TRIES = 6;
  * A client for one base URL. `fetchImpl` is injectable so that a test can make a transport fail; `onAnswer`
  * sees every request (path label, status, latency) for the summary.
  */
-export function makeClient(base, { fetchImpl = fetch, onAnswer = () => {} } = {}) {
+export function makeClient(base, { fetchImpl = loopbackFetch, onAnswer = () => {} } = {}) {
   return async function req(path, { method, body, cookie, bearer, label } = {}) {
     const headers = {};
     if (body !== undefined) headers["content-type"] = "application/json";
@@ -37,7 +63,7 @@ export function makeClient(base, { fetchImpl = fetch, onAnswer = () => {} } = {}
         ?.split(";")[0];
       answer = { status: res.status, body: parsed, cookie: setCookie, sentAt, recvAt: Date.now() };
     } catch (e) {
-      answer = { status: 0, body: null, error: e?.cause?.code ?? e?.name ?? "error", sentAt, recvAt: Date.now() };
+      answer = { status: 0, body: null, error: e?.cause?.code ?? e?.code ?? e?.name ?? "error", sentAt, recvAt: Date.now() };
     }
     onAnswer(label ?? path, answer);
     return answer;

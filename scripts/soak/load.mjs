@@ -66,7 +66,7 @@ function wrongCode(user, step) {
 }
 
 function fail(what, answer) {
-  return new Error(`${what}: ${answer.status} ${JSON.stringify(answer.body)?.slice(0, 200)}`);
+  return new Error(`${what}: ${answer.status} ${answer.error ?? JSON.stringify(answer.body)?.slice(0, 200)}`);
 }
 
 /**
@@ -91,6 +91,7 @@ export async function setUp(ctx, { orgs: orgCount, usersPerOrg, concurrency }) {
     }
     orgs.push({ slug, forced, adminCookie: login.cookie, users: [] });
   }
+  const times = { orgs: Date.now() };
   const slots = orgs.flatMap((org) => Array.from({ length: usersPerOrg }, (_, u) => ({ org, email: `u${u}@${org.slug}.example` })));
   const users = [];
   await pool(slots, concurrency, async ({ org, email }) => {
@@ -100,8 +101,10 @@ export async function setUp(ctx, { orgs: orgCount, usersPerOrg, concurrency }) {
     org.users.push(user);
     users.push(user);
   });
+  times.users = Date.now();
   await pool(users, concurrency, (user) => enroll(ctx, user));
-  return { orgs, users };
+  times.enrollments = Date.now();
+  return { orgs, users, times };
 }
 
 async function enroll({ req, password }, user) {

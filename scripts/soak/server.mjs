@@ -1,11 +1,15 @@
-// The Worker under soak: `wrangler dev` on 127.0.0.1 with state persisted to a folder, in its own process group
-// so a restart (and our exit) stops exactly what we started; `ready()` lets load wait out a restart.
+// The Worker under soak: the bundle `wrangler deploy` would upload (its --dry-run), served by serve.mjs in a child
+// process group on 127.0.0.1 with state persisted to a folder, so a restart (and our exit) stops exactly what we
+// started and the next start finds the same state; `ready()` lets the load wait out a restart.
 import { spawn } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { bundleWorker } from "../../bench/lib/workers.mjs";
 
-const START_POLLS = 240; // x 500 ms: two minutes for wrangler dev to answer healthz
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+const START_POLLS = 240; // x 500 ms: two minutes for the runtime to answer healthz
 const READY_WAIT_MS = 120_000;
 
 export async function freePort() {
@@ -20,54 +24,60 @@ export async function freePort() {
 
 const randomKey = () => Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("base64");
 
-/** Fresh secrets for this run only. PASSWORD_ITERATIONS is low so that hundreds of users can be set up quickly. */
-export function writeEnvFile(dir, platformToken) {
-  const file = join(dir, "soak.env");
-  writeFileSync(
-    file,
-    [
-      `PLATFORM_TOKEN=${platformToken}`,
-      `PASSWORD_PEPPER=${randomKey()}`,
-      `TOTP_KEYS=k1:${randomKey()}`,
-      `HASH_KEY=${randomKey()}`,
-      `CHALLENGE_KEY=${randomKey()}`,
-      "JURISDICTION_MODE=emulated",
-      "PASSWORD_ITERATIONS=1000",
-    ].join("\n"),
-  );
+/** wrangler.toml's [vars], as a deployment gets them. */
+function wranglerVars() {
+  const toml = readFileSync(join(ROOT, "wrangler.toml"), "utf8");
+  const section = /^\[vars\]$([\s\S]*?)(?=^\[)/m.exec(toml)?.[1] ?? "";
+  return Object.fromEntries([...section.matchAll(/^(\w+)\s*=\s*"([^"]*)"/gm)].map((m) => [m[1], m[2]]));
+}
+
+/**
+ * Bundles the Worker and writes the runtime's config: fresh secrets for this run only; wrangler.toml's vars,
+ * with PASSWORD_ITERATIONS low so that hundreds of users are set up quickly and emulated jurisdictions (local
+ * workerd has none). Returns the config file's path.
+ */
+export function prepareRuntime(dir, { platformToken, port }) {
+  const bundle = bundleWorker(ROOT, join(dir, "bundle"));
+  const file = join(dir, "runtime.json");
+  const bindings = {
+    ...wranglerVars(),
+    PASSWORD_ITERATIONS: "1000",
+    JURISDICTION_MODE: "emulated",
+    PLATFORM_TOKEN: platformToken,
+    PASSWORD_PEPPER: randomKey(),
+    TOTP_KEYS: `k1:${randomKey()}`,
+    HASH_KEY: randomKey(),
+    CHALLENGE_KEY: randomKey(),
+  };
+  writeFileSync(file, JSON.stringify({ root: ROOT, entry: bundle.entry, port, persistTo: join(dir, "state"), bindings }));
   return file;
 }
 
-export class DevServer {
-  constructor({ port, stateDir, envFile }) {
-    this.port = port;
+function groupAlive(pgid) {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export class Runtime {
+  constructor({ port, configFile }) {
     this.base = `http://127.0.0.1:${port}`;
-    this.stateDir = stateDir;
-    this.envFile = envFile;
+    this.configFile = configFile;
     this.child = null;
     this.restarting = null; // a promise while stopped, resolved when start() sees it answer
     this.markUp = () => {};
   }
 
   async start() {
-    this.child = spawn(
-      "npx",
-      [
-        "wrangler",
-        "dev",
-        "--ip",
-        "127.0.0.1",
-        "--port",
-        String(this.port),
-        "--persist-to",
-        this.stateDir,
-        "--env-file",
-        this.envFile,
-        "--show-interactive-dev-session=false",
-      ],
-      { stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, WRANGLER_SEND_METRICS: "false" }, detached: true },
-    );
+    this.child = spawn(process.execPath, [join(ROOT, "scripts", "soak", "serve.mjs"), this.configFile], {
+      stdio: ["ignore", "inherit", "inherit"],
+      detached: true,
+    });
     for (let i = 0; i < START_POLLS; i++) {
+      if (this.child.exitCode !== null) throw new Error(`the runtime exited (${this.child.exitCode}) before answering`);
       let problems = null;
       try {
         const res = await fetch(`${this.base}/healthz`, { signal: AbortSignal.timeout(5000) });
@@ -83,7 +93,7 @@ export class DevServer {
       if (problems) throw new Error(`the Worker is misconfigured: ${problems.join("; ")}`);
       await new Promise((r) => setTimeout(r, 500));
     }
-    throw new Error("wrangler dev did not start");
+    throw new Error("the runtime did not start");
   }
 
   /** Stops it; until start() answers again, ready() waits. */
@@ -93,6 +103,8 @@ export class DevServer {
     });
     this.kill();
     if (this.child && this.child.exitCode === null) await new Promise((r) => this.child.once("exit", r));
+    // workerd is a grandchild: the next start needs its port and its SQLite files, so wait for the whole group.
+    for (let i = 0; this.child && i < 200 && groupAlive(this.child.pid); i++) await new Promise((r) => setTimeout(r, 50));
   }
 
   kill() {
