@@ -40,6 +40,10 @@ if (!(seconds >= 5 && seconds <= 3600)) {
 }
 
 const wallStart = Date.now();
+const clientCpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
 const dir = mkdtempSync(join(tmpdir(), "gatehouse-soak-"));
 const port = await freePort();
 const server = new Runtime({ port, configFile: prepareRuntime(dir, { platformToken: TOKEN, port }) });
@@ -52,7 +56,10 @@ for (const sig of ["SIGINT", "SIGTERM"]) {
     process.exit(130);
   });
 }
-process.on("exit", () => server.kill());
+process.on("exit", () => {
+  server.kill();
+  rmSync(dir, { recursive: true, force: true }); // this run's secrets and state, whatever ended it
+});
 
 const requests = [];
 const req = makeClient(server.base, {
@@ -119,7 +126,14 @@ const verdict = checkInvariants({
 const readMs = Date.now() - readStart;
 // SOAK_DUMP=file.json keeps what was judged, to look into a finding after the Worker's state is gone.
 if (process.env.SOAK_DUMP) {
-  const users = world.users.map(({ id, email, org, enrolledStep, enrolledAt }) => ({ id, email, org, enrolledStep, enrolledAt }));
+  const users = world.users.map(({ id, email, org, enrolledStep, enrolledAt, setupCodeFailures }) => ({
+    id,
+    email,
+    org,
+    enrolledStep,
+    enrolledAt,
+    setupCodeFailures,
+  }));
   writeFileSync(process.env.SOAK_DUMP, JSON.stringify({ run, users, submissions: load.submissions, keys: load.keys, requests, ...back }));
 }
 
@@ -129,7 +143,8 @@ const lines = [
   `soak: unknowns (no answer, never a breach by themselves): ${f.unknownSubmissions} code-step requests, ` +
     `${f.unknownResolvedByAudit} of them found accepted in the audit log; checks retried and answered: ${f.checksRetried}, never answered: ${f.checksUnknown}`,
   `soak: read back ${f.auditEvents} audit events, ${back.me.length} sessions, ${load.keys.length} revoked keys in ${(readMs / 1000).toFixed(1)} s; ` +
-    `locks in the audit log: ${f.locks}; wall time ${((Date.now() - wallStart) / 1000).toFixed(0)} s`,
+    `locks in the audit log: ${f.locks}; wall time ${((Date.now() - wallStart) / 1000).toFixed(0)} s, ` +
+    `the soak's own CPU ${(clientCpuMs() / 1000).toFixed(1)} s`,
 ];
 const accepted = load.submissions.filter((s) => s.status === 200);
 const tally = `${accepted.filter((s) => s.kind === "totp").length} TOTP and ${accepted.filter((s) => s.kind === "recovery").length} recovery sign-ins accepted`;

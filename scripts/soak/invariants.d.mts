@@ -5,6 +5,8 @@ export interface SoakUser {
   email: string;
   enrolledStep: number;
   enrolledAt: number;
+  /** Wrong codes audited during setup (an enrollment confirmed on the second try). */
+  setupCodeFailures?: number;
 }
 
 export interface Submission {

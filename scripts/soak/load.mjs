@@ -116,11 +116,21 @@ async function enroll({ req, password }, user) {
     : await req("/api/me/2fa/setup", { method: "POST", cookie: login.cookie, label: "setup" });
   if (setup.status !== 200) throw fail(`${user.email} starting enrollment`, setup);
   const totp = new TOTP({ secret: Secret.fromBase32(setup.body.secret), period: setup.body.period });
-  const step = stepOf(Date.now(), setup.body.period);
-  const code = totp.generate({ timestamp: step * setup.body.period * 1000 });
-  const confirm = forced
-    ? await req("/auth/login/enroll/confirm", { body: { challenge: login.body.challenge, code }, label: "setup" })
-    : await req("/api/me/2fa/confirm", { cookie: login.cookie, body: { code }, label: "setup" });
+  const confirmWith = (step) => {
+    const code = totp.generate({ timestamp: step * setup.body.period * 1000 });
+    return forced
+      ? req("/auth/login/enroll/confirm", { body: { challenge: login.body.challenge, code }, label: "setup" })
+      : req("/api/me/2fa/confirm", { cookie: login.cookie, body: { code }, label: "setup" });
+  };
+  // The previous step's code, as from an authenticator a little behind (RFC 6238 5.2 window): the user may then
+  // sign in from the load's first step on. Near a step's end it may age out in transit: then the current one.
+  let step = stepOf(Date.now(), setup.body.period) - 1;
+  let confirm = await confirmWith(step);
+  const setupCodeFailures = confirm.status === 401 ? 1 : 0; // audited as a wrong code: the judge counts it
+  if (confirm.status === 401) {
+    step = stepOf(Date.now(), setup.body.period);
+    confirm = await confirmWith(step);
+  }
   // Enabling 2FA gives a new session cookie, on both paths.
   if (confirm.status !== 200 || !confirm.cookie) throw fail(`${user.email} confirming enrollment`, confirm);
   Object.assign(user, {
@@ -130,6 +140,7 @@ async function enroll({ req, password }, user) {
     spentCodes: [],
     enrolledStep: step,
     enrolledAt: confirm.recvAt,
+    setupCodeFailures,
     lastStep: step,
     lastCode: null,
     lastAcceptedStep: null,
@@ -261,40 +272,63 @@ export class Load {
   }
 
   async round(user) {
-    const s = stepOf(Date.now(), this.period);
+    // Codes are computed when sent: a step may wait out the restart, and a code computed before could have aged
+    // out of the window by then (refused for being old, which would read as a valid code turned away).
+    const now = () => stepOf(Date.now(), this.period);
     const kind = user.codes.length > 0 && Math.random() < P_RECOVERY ? "recovery" : "totp";
-    const fresh = kind === "totp" ? codeAt(user, s) : user.codes.pop();
+    const recovery = kind === "recovery" ? user.codes.pop() : null;
     if (kind === "totp" && user.spentChallenge && Date.now() - user.spentChallengeAt < CHALLENGE_REUSE_MS && Math.random() < P_SPENT) {
       // Judged on a real answer: retried across the restart like any check.
-      await settle(() => this.submit(user, "totp", "dead", user.spentChallenge, fresh, { step: s }), { ready: this.ctx.ready, tries: 4 });
+      await settle(
+        () => {
+          const s = now();
+          return this.submit(user, "totp", "dead", user.spentChallenge, codeAt(user, s), { step: s });
+        },
+        { ready: this.ctx.ready, tries: 4 },
+      );
     }
     const a = await this.passwordStep(user);
-    if (!a) return this.spend(user, kind, s, fresh, null);
+    if (!a) return this.spend(user, recovery, null);
     if (Math.random() < P_WRONG && this.canFail(user, 1)) {
+      const s = now();
       await this.submit(user, kind, "wrong", a, kind === "totp" ? wrongCode(user, s) : wrongRecoveryCode(), { step: s });
     }
     if (Math.random() < P_REPLAY && this.canFail(user, 1)) {
-      if (kind === "totp" && user.lastAcceptedStep === s - 1) await this.submit(user, kind, "replay", a, user.lastCode, { step: s - 1 });
+      if (kind === "totp" && user.lastAcceptedStep === now() - 1) {
+        await this.submit(user, kind, "replay", a, user.lastCode, { step: user.lastAcceptedStep });
+      }
       if (kind === "recovery" && user.spentCodes.length) await this.submit(user, kind, "replay", a, pick(user.spentCodes));
     }
     if (kind === "totp" && Math.random() < P_KILL && this.canFail(user, 5)) {
       const c = await this.passwordStep(user);
       let refused = 0;
-      for (let i = 0; c && i < 5; i++)
+      for (let i = 0; c && i < 5; i++) {
+        const s = now();
         if ((await this.submit(user, kind, "wrong", c, wrongCode(user, s), { step: s })).status === 401) refused++;
+      }
       // Only a challenge seen to refuse five codes is known dead: after an unanswered one, it may be alive.
-      if (refused === 5) await settle(() => this.submit(user, kind, "dead", c, fresh, { step: s }), { ready: this.ctx.ready, tries: 4 });
+      if (refused === 5) {
+        await settle(
+          () => {
+            const s = now();
+            return this.submit(user, kind, "dead", c, codeAt(user, s), { step: s });
+          },
+          { ready: this.ctx.ready, tries: 4 },
+        );
+      }
     }
     const b = Math.random() < P_CROSS ? await this.passwordStep(user) : null;
     const copies = kind === "recovery" ? 2 : Math.random() < P_THREE ? 3 : 2;
     const targets = Array.from({ length: copies }, (_, i) => (b && i === copies - 1 ? b : a));
     const round = ++this.rounds;
+    const s = now();
+    const fresh = recovery ?? codeAt(user, s);
     const answers = await Promise.all(targets.map((ch) => this.submit(user, kind, "race", ch, fresh, { step: s, round })));
     const won = answers.findIndex((x) => x.status === 200);
     // Copies that lost on another challenge than the winner's count as wrong factors; unknown ones may.
     const counted = answers.filter((x, i) => i !== won && (won === -1 || targets[i] !== targets[won]) && x.status !== 200).length;
     user.failuresInARow = won === -1 ? user.failuresInARow + counted : counted;
-    if (won === -1) return this.spend(user, kind, s, fresh, answers.some((x) => x.status === 0) ? "unknown" : null);
+    if (won === -1) return this.spend(user, answers.some((x) => x.status === 0) ? null : recovery, s);
     const w = answers[won];
     user.spentChallenge = targets[won];
     user.spentChallengeAt = w.recvAt;
@@ -307,10 +341,13 @@ export class Load {
     }
   }
 
-  /** A round without a seen success: its step is spent for this user anyway; a maybe-spent recovery code is dropped. */
-  spend(user, kind, s, fresh, how) {
-    if (kind === "totp") user.lastStep = Math.max(user.lastStep, s);
-    else if (how !== "unknown") user.codes.unshift(fresh);
+  /**
+   * A round without a seen success: the step is spent for this user anyway (it may have been accepted unseen, and
+   * the scheduler moves on); a recovery code goes back unless it may have been spent (`unused` is null then).
+   */
+  spend(user, unused, s) {
+    user.lastStep = Math.max(user.lastStep, s ?? stepOf(Date.now(), this.period));
+    if (unused) user.codes.unshift(unused);
   }
 
   /** An attacker's replay: the code this user's last sign-in used, on a new challenge, once or twice at once. */

@@ -73,7 +73,7 @@ export class Runtime {
 
   async start() {
     this.child = spawn(process.execPath, [join(ROOT, "scripts", "soak", "serve.mjs"), this.configFile], {
-      stdio: ["ignore", "inherit", "inherit"],
+      stdio: ["ignore", "ignore", "inherit"],
       detached: true,
     });
     for (let i = 0; i < START_POLLS; i++) {
