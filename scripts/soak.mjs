@@ -62,9 +62,18 @@ process.on("exit", () => {
 });
 
 const requests = [];
-const req = makeClient(server.base, {
+const client = makeClient(server.base, {
   onAnswer: (label, a) => requests.push({ label, status: a.status, sentAt: a.sentAt, recvAt: a.recvAt, code: a.body?.error?.code }),
 });
+let onTheWire = 0; // requests sent and not yet answered: the restart waits for some
+const req = async (path, opts) => {
+  onTheWire++;
+  try {
+    return await client(path, opts);
+  } finally {
+    onTheWire--;
+  }
+};
 const ctx = { req, token: TOKEN, password: PASSWORD, ready: () => server.ready() };
 
 async function finish(code, lines) {
@@ -100,7 +109,9 @@ const run = { start: Date.now() };
 const deadline = run.start + seconds * 1000;
 const running = load.run(deadline);
 await new Promise((r) => setTimeout(r, (seconds * 1000) / 2));
-console.log("soak: restarting the runtime midway (state kept)");
+// Restart into traffic: wait (two seconds at most) for requests on the wire, so some are caught mid-flight.
+for (let i = 0; i < 400 && onTheWire < 2; i++) await new Promise((r) => setTimeout(r, 5));
+console.log(`soak: restarting the runtime midway (state kept) with ${onTheWire} requests on the wire`);
 run.stoppedAt = Date.now();
 await server.stop();
 await server.start();

@@ -21,6 +21,12 @@ const MAX_FAILURES_IN_A_ROW = 9;
 const RACE_LOSERS_COUNTED = 2;
 const REPLAYS_PER_STEP = 2;
 const CHALLENGE_REUSE_MS = 4 * 60_000; // challenges live 5 minutes: a spent one is probed while younger
+/**
+ * A step's sign-ins are spread over its first 80% (users arrive over time, not all at the step's first second):
+ * the load is continuous, so the restart always lands in it. A machine slower than that pace never feels it.
+ */
+const PACE_SHARE_OF_STEP = 0.8;
+const PACE_LEAD_MS = 1000;
 const REPLAYS_AFTER_RESTART = 60; // codes accepted before the restart, sent again right after it
 const ADMIN_PAUSE_MS = 3000; // between two API key lifecycles (all orgs take turns): a small share of the load
 
@@ -166,12 +172,16 @@ export class Load {
     this.rounds = 0;
     this.step = -1;
     this.pending = [];
+    this.due = 0; // users due a sign-in this step
+    this.released = 0; // of them, sent on their way so far
     this.acceptedThisStep = [];
     this.urgent = [];
     this.restartedAt = null;
+    this.startedAt = 0;
   }
 
   async run(deadline) {
+    this.startedAt = Date.now();
     await Promise.all([...Array.from({ length: this.concurrency }, () => this.worker(deadline)), this.admin(deadline)]);
   }
 
@@ -191,7 +201,7 @@ export class Load {
       const job = this.next();
       if (!job) {
         const nextStep = (stepOf(Date.now(), this.period) + 1) * this.period * 1000;
-        await sleep(Math.min(250, nextStep - Date.now(), deadline - Date.now()));
+        await sleep(Math.min(50, nextStep - Date.now(), deadline - Date.now()));
         continue;
       }
       job.user.busy = true;
@@ -200,27 +210,42 @@ export class Load {
         else await this.round(job.user);
       } finally {
         job.user.busy = false;
-        if (!job.user.locked && job.user.lastStep < this.step) this.pending.push(job.user);
+        if (!job.user.locked && job.user.lastStep < this.step) {
+          this.pending.push(job.user);
+          this.due++;
+        }
       }
     }
   }
 
-  /** A user due a sign-in this step; else a replay of a code accepted this step; else nothing (wait). */
+  /** A user due a sign-in this step (paced); else a replay of a code accepted this step; else nothing (wait). */
   next() {
     const s = stepOf(Date.now(), this.period);
     if (s !== this.step) {
       this.step = s;
       this.pending = shuffle(this.users.filter((u) => !u.busy && !u.locked && u.lastStep < s));
+      this.due = this.pending.length;
+      this.released = 0;
       this.acceptedThisStep = [];
     }
     while (this.urgent.length) {
       const job = this.urgent.pop();
       if (!job.user.busy && !job.user.locked && this.canFail(job.user, 2)) return { ...job, replay: true };
     }
-    while (this.pending.length) {
+    // From the step's start, or the load's when it began mid-step (then over what is left of the step).
+    const stepStart = s * this.period * 1000;
+    const from = Math.max(stepStart, this.startedAt);
+    const until = Math.max(stepStart + PACE_SHARE_OF_STEP * this.period * 1000, Math.min(from + 5000, stepStart + this.period * 1000));
+    const paced = Math.ceil(this.due * Math.min(1, (Date.now() - from + PACE_LEAD_MS) / Math.max(1, until - from)));
+    while (this.pending.length && this.released < paced) {
       const u = this.pending.pop();
-      if (!u.busy && !u.locked && u.lastStep < s) return { user: u };
+      if (!u.busy && !u.locked && u.lastStep < s) {
+        this.released++;
+        return { user: u };
+      }
     }
+    // Replays only use what is left once every due user is on their way: they never delay a fresh sign-in.
+    if (this.pending.length) return null;
     for (let i = 0; i < 20 && this.acceptedThisStep.length; i++) {
       const u = pick(this.acceptedThisStep);
       if (u.replays.step !== s) u.replays = { step: s, n: 0 };
