@@ -54,7 +54,7 @@ function workerdPids() {
 }
 
 /** Miniflare 5's module manifest: every module file of dir (ES modules and WebAssembly), loaded from disk. */
-function manifest(dir, mainModule, only) {
+export function manifest(dir, mainModule, only) {
   const modules = {};
   for (const file of only ?? readdirSync(dir)) {
     const type = /\.m?js$/.test(file) ? "esm" : /\.wasm$/.test(file) ? "wasm" : null;
@@ -63,9 +63,9 @@ function manifest(dir, mainModule, only) {
   return { mainModule, modulesRoot: dir, modules };
 }
 
-const text = (values) => Object.fromEntries(Object.entries(values).map(([name, value]) => [name, { type: "text", value }]));
-const durableObject = (worker, exportName) => ({ type: "durable-object", worker, exportName });
-const sqliteObject = { type: "durable-object", storage: "sqlite" };
+export const text = (values) => Object.fromEntries(Object.entries(values).map(([name, value]) => [name, { type: "text", value }]));
+export const durableObject = (worker, exportName) => ({ type: "durable-object", worker, exportName });
+export const sqliteObject = { type: "durable-object", storage: "sqlite" };
 const directSocket = { unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }] };
 
 /**

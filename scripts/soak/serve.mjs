@@ -3,9 +3,9 @@
 // so that killing this process and starting it again is a restart with state kept.
 // Usage: node serve.mjs <config.json> with {root, entry, port, persistTo, bindings}.
 import { readFileSync } from "node:fs";
-import { dirname } from "node:path";
+import { basename, dirname } from "node:path";
 import { Log, LogLevel, Miniflare } from "miniflare";
-import { readCompat } from "../../bench/lib/workers.mjs";
+import { durableObject, manifest, readCompat, sqliteObject, text } from "../../bench/lib/workers.mjs";
 
 const config = JSON.parse(readFileSync(process.argv[2], "utf8"));
 const mf = new Miniflare({
@@ -13,20 +13,21 @@ const mf = new Miniflare({
   port: 0,
   cf: false, // no fetch of Cloudflare's request metadata: the soak talks to 127.0.0.1 only
   log: new Log(LogLevel.WARN), // workerd's own warnings and errors (an isolate reset, a limit) reach our stderr
-  durableObjectsPersist: config.persistTo, // shared by all workers, not a per-worker option
+  resourcePersistencePath: config.persistTo, // Durable Objects kept on disk: a restart keeps state
   workers: [
     {
-      name: "gatehouse",
-      modules: true,
-      scriptPath: config.entry,
-      modulesRoot: dirname(config.entry),
-      ...readCompat(config.root),
-      bindings: config.bindings,
-      durableObjects: {
-        ORG: { className: "OrgDurableObject", useSQLite: true },
-        DIRECTORY: { className: "DirectoryDurableObject", useSQLite: true },
+      config: {
+        name: "gatehouse",
+        ...readCompat(config.root),
+        manifest: manifest(dirname(config.entry), basename(config.entry)),
+        env: {
+          ...text(config.bindings),
+          ORG: durableObject("gatehouse", "OrgDurableObject"),
+          DIRECTORY: durableObject("gatehouse", "DirectoryDurableObject"),
+        },
+        exports: { OrgDurableObject: sqliteObject, DirectoryDurableObject: sqliteObject },
       },
-      unsafeDirectSockets: [{ host: "127.0.0.1", port: config.port }],
+      dev: { unsafeDirectSockets: [{ host: "127.0.0.1", port: config.port }] },
     },
   ],
 });
