@@ -18,7 +18,6 @@ import {
   csrf,
   formField,
   formOf,
-  messageFor,
   needSession,
   page,
   pageCtx,
@@ -28,6 +27,7 @@ import {
   stepUpAskAfter,
   stepUpProofOf,
   pageError,
+  formAction,
 } from "./kit";
 import { passwordBody } from "../me";
 
@@ -58,50 +58,65 @@ export const accountPages = new Hono<AppEnv>()
     const actor = sessionOf(c);
     const ctx = await pageCtx(c, "/account");
     const proof = stepUpProofOf(await formOf(c));
-    try {
-      if (actor.identity.twoFactor.enabled) throw new ApiError("already_enrolled");
-      await requireStepUp(c.env, actor, proof, requestMeta(c), "enroll");
-      const info = await startEnrollment(c.env, actor.route, actor.identity.user.id);
-      return render(c, EnablePage({ ctx, info, email: actor.identity.user.email }));
-    } catch (err) {
-      const enableStepUp = stepUpAskAfter(c, ctx.t, err, proof);
-      return accountPage(c, enableStepUp ? { enableStepUp } : { enableError: messageFor(ctx.t, err) }, statusOf(err));
-    }
+    return formAction(
+      c,
+      "/account",
+      async () => {
+        if (actor.identity.twoFactor.enabled) throw new ApiError("already_enrolled");
+        await requireStepUp(c.env, actor, proof, requestMeta(c), "enroll");
+        const info = await startEnrollment(c.env, actor.route, actor.identity.user.id);
+        return render(c, EnablePage({ ctx, info, email: actor.identity.user.email }));
+      },
+      (_ctx, words, err) => {
+        const enableStepUp = stepUpAskAfter(c, ctx.t, err, proof);
+        return accountPage(c, enableStepUp ? { enableStepUp } : { enableError: words }, statusOf(err));
+      },
+    );
   })
   .post("/account/2fa/confirm", page, needSession, csrf, async (c) => {
     const actor = sessionOf(c);
     const form = await formOf(c);
     const ctx = await pageCtx(c, "/account");
-    try {
-      const result = await confirmEnrollment(c.env, actor.route, actor.identity.user.id, code(form), actor.tokenHash, requestMeta(c));
-      // The session token changes with the new factor: this browser continues on the new one.
-      setSessionCookie(c, result.sessionToken);
-      return render(c, CodesPage({ ctx, codes: result.recoveryCodes, continueHref: "/account?m=enabled" }));
-    } catch (err) {
-      const shown = parseOtpauthUri(form.otpauth);
-      if (!shown) return accountPage(c, { enableError: messageFor(ctx.t, err) }, statusOf(err));
-      return render(c, EnablePage({ ctx, info: shown, email: actor.identity.user.email, error: messageFor(ctx.t, err) }), statusOf(err));
-    }
+    return formAction(
+      c,
+      "/account",
+      async () => {
+        const result = await confirmEnrollment(c.env, actor.route, actor.identity.user.id, code(form), actor.tokenHash, requestMeta(c));
+        // The session token changes with the new factor: this browser continues on the new one.
+        setSessionCookie(c, result.sessionToken);
+        return render(c, CodesPage({ ctx, codes: result.recoveryCodes, continueHref: "/account?m=enabled" }));
+      },
+      (_ctx, error, err) => {
+        // The QR and key come back from the form: the pending secret is unchanged.
+        const shown = parseOtpauthUri(form.otpauth);
+        if (!shown) return accountPage(c, { enableError: error }, statusOf(err));
+        return EnablePage({ ctx, info: shown, email: actor.identity.user.email, error });
+      },
+    );
   })
   .post("/account/2fa/recovery-codes", page, needSession, csrf, async (c) => {
     const actor = sessionOf(c);
-    const ctx = await pageCtx(c, "/account");
-    try {
-      const codes = await regenerateRecoveryCodes(c.env, actor.route, actor.identity.user.id, code(await formOf(c)), requestMeta(c));
-      return render(c, CodesPage({ ctx, codes, continueHref: "/account" }));
-    } catch (err) {
-      return accountPage(c, { regenerateError: messageFor(ctx.t, err) }, statusOf(err));
-    }
+    return formAction(
+      c,
+      "/account",
+      async () => {
+        const codes = await regenerateRecoveryCodes(c.env, actor.route, actor.identity.user.id, code(await formOf(c)), requestMeta(c));
+        return render(c, CodesPage({ ctx: await pageCtx(c, "/account"), codes, continueHref: "/account" }));
+      },
+      (_ctx, regenerateError, err) => accountPage(c, { regenerateError }, statusOf(err)),
+    );
   })
   .post("/account/2fa/disable", page, needSession, csrf, async (c) => {
     const actor = sessionOf(c);
-    try {
-      await disableTwoFactor(c.env, actor.route, actor.identity.user.id, code(await formOf(c)), actor.tokenHash, requestMeta(c));
-      return c.redirect("/account?m=disabled", 303);
-    } catch (err) {
-      const t = (await pageCtx(c)).t;
-      return accountPage(c, { disableError: messageFor(t, err) }, statusOf(err));
-    }
+    return formAction(
+      c,
+      "/account",
+      async () => {
+        await disableTwoFactor(c.env, actor.route, actor.identity.user.id, code(await formOf(c)), actor.tokenHash, requestMeta(c));
+        return c.redirect("/account?m=disabled", 303);
+      },
+      (_ctx, disableError, err) => accountPage(c, { disableError }, statusOf(err)),
+    );
   })
 
   // --- Account → password ---
@@ -117,14 +132,23 @@ export const accountPages = new Hono<AppEnv>()
     else if (!passwordBody.shape.currentPassword.safeParse(input.currentPassword).success) errors.current = t.account.currentPasswordWrong;
     if (!passwordBody.shape.newPassword.safeParse(input.newPassword).success) errors.new = t.errors.password;
     if (errors.current || errors.new) return accountPage(c, { password: { errors } }, 400);
-    try {
-      await changePassword(c.env, actor.route, { userId: actor.identity.user.id, ...input, keepSession: actor.tokenHash }, requestMeta(c));
-      return c.redirect("/account?m=password", 303);
-    } catch (err) {
-      const message = messageFor(t, err);
-      // A wrong current password belongs to that field; anything else (the lockout's 429) to the whole form.
-      const shown: PasswordForm["errors"] =
-        err instanceof ApiError && err.code === "invalid_credentials" ? { current: t.account.currentPasswordWrong } : { form: message };
-      return accountPage(c, { password: { errors: shown } }, statusOf(err));
-    }
+    return formAction(
+      c,
+      "/account",
+      async () => {
+        await changePassword(
+          c.env,
+          actor.route,
+          { userId: actor.identity.user.id, ...input, keepSession: actor.tokenHash },
+          requestMeta(c),
+        );
+        return c.redirect("/account?m=password", 303);
+      },
+      (_ctx, message, err) => {
+        // A wrong current password belongs to that field; anything else (the lockout's 429) to the whole form.
+        const shown: PasswordForm["errors"] =
+          err.code === "invalid_credentials" ? { current: t.account.currentPasswordWrong } : { form: message };
+        return accountPage(c, { password: { errors: shown } }, statusOf(err));
+      },
+    );
   });

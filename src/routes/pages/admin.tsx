@@ -24,7 +24,6 @@ import {
   csrf,
   formField,
   formOf,
-  messageFor,
   needAdmin,
   page,
   pageCtx,
@@ -35,6 +34,7 @@ import {
   stepUpAskAfter,
   stepUpProofOf,
   pageError,
+  formAction,
 } from "./kit";
 
 const stubOf = (env: AppEnv["Bindings"], actor: SessionActor) => orgStub(env, actor.route.slug, actor.route.jurisdiction);
@@ -93,19 +93,22 @@ function userActionPages(action: "reset-2fa" | "unlock") {
     .post(`/users/:id/${action}`, page, needAdmin, csrf, async (c) => {
       const actor = sessionOf(c);
       const proof = stepUpProofOf(await formOf(c));
-      const ctx = await pageCtx(c, "/users");
-      try {
-        const meta = requestMeta(c);
-        const caller = await callerOf(c.env, actor, proof, meta);
-        const userId = formField(f.id, c.req.param("id"));
-        if (action === "reset-2fa") await resetTwoFactor(c.env, actor.route, userId, caller, auditActor(actor), meta);
-        else await unlockUser(c.env, actor.route, userId, caller, auditActor(actor), meta);
-        return c.redirect(`/users?m=${action === "reset-2fa" ? "reset" : "unlocked"}`, 303);
-      } catch (err) {
-        const stepUp = stepUpAskAfter(c, ctx.t, err, proof);
-        if (stepUp) return confirmPage(c, stepUp, 403);
-        throw err;
-      }
+      return formAction(
+        c,
+        "/users",
+        async () => {
+          const meta = requestMeta(c);
+          const caller = await callerOf(c.env, actor, proof, meta);
+          const userId = formField(f.id, c.req.param("id"));
+          if (action === "reset-2fa") await resetTwoFactor(c.env, actor.route, userId, caller, auditActor(actor), meta);
+          else await unlockUser(c.env, actor.route, userId, caller, auditActor(actor), meta);
+          return c.redirect(`/users?m=${action === "reset-2fa" ? "reset" : "unlocked"}`, 303);
+        },
+        (ctx, message, err) => {
+          const stepUp = stepUpAskAfter(c, ctx.t, err, proof);
+          return stepUp ? confirmPage(c, stepUp, 403) : MessagePage({ ctx, title: ctx.t.errorTitle, message });
+        },
+      );
     });
 }
 
@@ -133,20 +136,21 @@ export const adminPages = new Hono<AppEnv>()
     const actor = sessionOf(c);
     // The form's password is the new user's: the step-up proof here is the code only.
     const proof = { code: stepUpProofOf(form).code };
-    try {
-      const input = { email: email.data, password: password.data, name: name.data || undefined, role: role.data };
-      const meta = requestMeta(c);
-      await createUser(c.env, actor.route, input, await callerOf(c.env, actor, proof, meta), auditActor(actor), meta);
-      return c.redirect("/users?m=added", 303);
-    } catch (err) {
-      const stepUp = stepUpAskAfter(c, t, err, proof);
-      if (stepUp) {
-        const errors = stepUp.withCode ? {} : { form: t.stepUp.noProofForAdmin };
-        return usersPage(c, { values, errors, stepUp }, 403);
-      }
-      const message = messageFor(t, err);
-      return usersPage(c, { values, errors: statusOf(err) === 409 ? { email: message } : { form: message } }, statusOf(err));
-    }
+    return formAction(
+      c,
+      "/users",
+      async () => {
+        const input = { email: email.data, password: password.data, name: name.data || undefined, role: role.data };
+        const meta = requestMeta(c);
+        await createUser(c.env, actor.route, input, await callerOf(c.env, actor, proof, meta), auditActor(actor), meta);
+        return c.redirect("/users?m=added", 303);
+      },
+      (_ctx, message, err) => {
+        const stepUp = stepUpAskAfter(c, t, err, proof);
+        if (stepUp) return usersPage(c, { values, errors: stepUp.withCode ? {} : { form: t.stepUp.noProofForAdmin }, stepUp }, 403);
+        return usersPage(c, { values, errors: statusOf(err) === 409 ? { email: message } : { form: message } }, statusOf(err));
+      },
+    );
   })
   .route("/", userActionPages("reset-2fa"))
   .route("/", userActionPages("unlock"))
@@ -187,17 +191,21 @@ export const adminPages = new Hono<AppEnv>()
       return apiKeysPage(c, { form: bad }, 400);
     }
     const proof = stepUpProofOf(form);
-    try {
-      const meta = requestMeta(c);
-      await requireStepUp(c.env, actor, proof, meta);
-      const input = { name: name.data, role: role.data, createdBy: actor.identity.user.id, expiresInDays: expiry.data };
-      const created = await createApiKey(c.env, actor.route, input, auditActor(actor), meta);
-      return apiKeysPage(c, { newKey: created.key, form: { values: {} } });
-    } catch (err) {
-      const stepUp = stepUpAskAfter(c, t, err, proof);
-      if (!stepUp) throw err;
-      return apiKeysPage(c, { form: { values, stepUp } }, 403);
-    }
+    return formAction(
+      c,
+      "/api-keys",
+      async () => {
+        const meta = requestMeta(c);
+        await requireStepUp(c.env, actor, proof, meta);
+        const input = { name: name.data, role: role.data, createdBy: actor.identity.user.id, expiresInDays: expiry.data };
+        const created = await createApiKey(c.env, actor.route, input, auditActor(actor), meta);
+        return apiKeysPage(c, { newKey: created.key, form: { values: {} } });
+      },
+      (_ctx, formError, err) => {
+        const stepUp = stepUpAskAfter(c, t, err, proof);
+        return apiKeysPage(c, { form: stepUp ? { values, stepUp } : { values, stepUp: stale, formError } }, stepUp ? 403 : statusOf(err));
+      },
+    );
   })
   .post("/api-keys/:id/revoke", page, needAdmin, csrf, async (c) => {
     const actor = sessionOf(c);

@@ -112,6 +112,27 @@ export async function pageError(err: Error, c: C): Promise<Response> {
   return render(c, MessagePage({ ctx, title: ctx.t.errorTitle, message: messageFor(ctx.t, known) }), statusOf(known));
 }
 
+/**
+ * The pages' one form action: runs `act`; a refusal (an ApiError) is shown again by `again` (the form's page, in
+ * the visitor's language, with the words for it) at the refusal's status; anything else goes to `pageError`.
+ * `again` may also answer a Response of its own (a redirect, or a page with another status).
+ */
+export async function formAction(
+  c: C,
+  path: string,
+  act: () => Promise<Response>,
+  again: (ctx: PageCtx, words: string, err: ApiError) => JSX.Element | Response | Promise<Awaited<JSX.Element> | Response>,
+): Promise<Response> {
+  try {
+    return await act();
+  } catch (err) {
+    if (!(err instanceof ApiError)) throw err;
+    const ctx = await pageCtx(c, path);
+    const shown = await again(ctx, messageFor(ctx.t, err), err);
+    return shown instanceof Response ? shown : render(c, shown as JSX.Element, statusOf(err));
+  }
+}
+
 /** The posted form; a body that is not a readable form (e.g. broken multipart) is a 400, never a 500. */
 export async function parseForm(c: Context) {
   try {

@@ -11,7 +11,7 @@ import { requestMeta } from "../../http/meta";
 import { chooseLang } from "../../ui/lang";
 import { parseOtpauthUri } from "../../ui/otpauth";
 import { pairAction, PairCodesPage, PairInvalidPage, PairSetupPage, PairStartPage } from "../../ui/pages/pairing";
-import { csrf, formField, formOf, messageFor, pageCtx, render, statusOf, pageError } from "./kit";
+import { csrf, formAction, formField, formOf, messageFor, pageCtx, render, statusOf, pageError } from "./kit";
 import { pairSetupBody } from "../pairing";
 
 type C = Context<AppEnv>;
@@ -59,30 +59,36 @@ export const pairPageRoutes = new Hono<AppEnv>()
       const ctx = await pageCtx(c, pairAction(token));
       return render(c, PairStartPage({ ctx, token, passwordError: ctx.t.errors.required }), 400);
     }
-    try {
-      const password = formField(pairSetupBody.shape.password, form.password);
-      const info = await startPairedEnrollment(c.env, token, password, requestMeta(c));
-      const email = parseOtpauthUri(info.otpauthUri)?.email ?? "";
-      return render(c, PairSetupPage({ ctx: await pageCtx(c, pairAction(token)), token, info, email }));
-    } catch (err) {
-      return startPage(c, token, err);
-    }
+    const password = form.password;
+    return formAction(
+      c,
+      pairAction(token),
+      async () => {
+        const info = await startPairedEnrollment(c.env, token, formField(pairSetupBody.shape.password, password), requestMeta(c));
+        const email = parseOtpauthUri(info.otpauthUri)?.email ?? "";
+        return render(c, PairSetupPage({ ctx: await pageCtx(c, pairAction(token)), token, info, email }));
+      },
+      (_ctx, _words, err) => startPage(c, token, err),
+    );
   })
   .post("/:token/confirm", pairPage, csrf, async (c) => {
     const token = c.req.param("token");
     const form = await formOf(c);
-    try {
-      const code = formField(f.totpCode, form.code ?? "");
-      // An empty submit (a stray Enter) is refused here, before the flow, so it does not count toward the lockout.
-      if (!code) throw new ApiError("invalid_code");
-      const codes = await confirmPairedEnrollment(c.env, token, code, requestMeta(c));
-      return render(c, PairCodesPage({ ctx: await pageCtx(c, pairAction(token)), codes }));
-    } catch (err) {
-      // The QR and key come back from the form (as on the other setup pages): the pending secret is unchanged.
-      const shown = parseOtpauthUri(form.otpauth);
-      if (!shown || isDeadLink(err) || (err instanceof ApiError && err.code === "conflict")) return startPage(c, token, err);
-      const ctx = await pageCtx(c, pairAction(token));
-      const error = messageFor(ctx.t, err);
-      return render(c, PairSetupPage({ ctx, token, info: shown, email: shown.email, error }), statusOf(err));
-    }
+    return formAction(
+      c,
+      pairAction(token),
+      async () => {
+        const code = formField(f.totpCode, form.code ?? "");
+        // An empty submit (a stray Enter) is refused here, before the flow, so it does not count toward the lockout.
+        if (!code) throw new ApiError("invalid_code");
+        const codes = await confirmPairedEnrollment(c.env, token, code, requestMeta(c));
+        return render(c, PairCodesPage({ ctx: await pageCtx(c, pairAction(token)), codes }));
+      },
+      (ctx, error, err) => {
+        // The QR and key come back from the form (as on the other setup pages): the pending secret is unchanged.
+        const shown = parseOtpauthUri(form.otpauth);
+        if (!shown || isDeadLink(err) || err.code === "conflict") return startPage(c, token, err);
+        return PairSetupPage({ ctx, token, info: shown, email: shown.email, error });
+      },
+    );
   });

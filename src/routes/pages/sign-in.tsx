@@ -23,8 +23,8 @@ import {
   render,
   session,
   setChallenge,
-  statusOf,
   pageError,
+  formAction,
 } from "./kit";
 
 const code = (form: Record<string, string>) => formField(f.totpCode, form.code ?? "");
@@ -41,57 +41,59 @@ export const signInPages = new Hono<AppEnv>()
   .post("/login", page, csrf, async (c) => {
     const form = await formOf(c);
     const input = { email: form.email ?? "", password: form.password ?? "", org: form.org?.trim() || undefined };
-    try {
-      const result = await signInWithPassword(c.env, input, requestMeta(c));
-      if (result.status === "authenticated") {
-        setSessionCookie(c, result.sessionToken);
-        return c.redirect("/account", 303);
-      }
-      setChallenge(c, result.challenge);
-      return c.redirect(result.status === "2fa_required" ? "/login/2fa" : "/login/enroll", 303);
-    } catch (err) {
-      const ctx = await pageCtx(c, "/");
-      return render(
-        c,
-        SignInPage({ ctx, form: { email: input.email, org: input.org ?? "", error: messageFor(ctx.t, err) } }),
-        statusOf(err),
-      );
-    }
+    return formAction(
+      c,
+      "/",
+      async () => {
+        const result = await signInWithPassword(c.env, input, requestMeta(c));
+        if (result.status === "authenticated") {
+          setSessionCookie(c, result.sessionToken);
+          return c.redirect("/account", 303);
+        }
+        setChallenge(c, result.challenge);
+        return c.redirect(result.status === "2fa_required" ? "/login/2fa" : "/login/enroll", 303);
+      },
+      (ctx, error) => SignInPage({ ctx, form: { email: input.email, org: input.org ?? "", error } }),
+    );
   })
   .get("/login/2fa", page, async (c) => {
     if (!(await verifyChallenge(c.env.CHALLENGE_KEY, readChallenge(c) ?? "", "2fa"))) return c.redirect("/?m=expired", 303);
     return render(c, SecondStepPage({ ctx: await pageCtx(c) }));
   })
-  .post("/login/2fa", page, csrf, async (c) => {
-    try {
-      const result = await signInWithTotp(c.env, { challenge: readChallenge(c) ?? "", code: code(await formOf(c)) }, requestMeta(c));
-      if (result.status === "authenticated") setSessionCookie(c, result.sessionToken);
-      clearChallenge(c);
-      return c.redirect("/account", 303);
-    } catch (err) {
-      const ctx = await pageCtx(c, "/login/2fa");
-      return render(c, SecondStepPage({ ctx, error: messageFor(ctx.t, err) }), statusOf(err));
-    }
-  })
+  .post("/login/2fa", page, csrf, (c) =>
+    formAction(
+      c,
+      "/login/2fa",
+      async () => {
+        const result = await signInWithTotp(c.env, { challenge: readChallenge(c) ?? "", code: code(await formOf(c)) }, requestMeta(c));
+        if (result.status === "authenticated") setSessionCookie(c, result.sessionToken);
+        clearChallenge(c);
+        return c.redirect("/account", 303);
+      },
+      (ctx, error) => SecondStepPage({ ctx, error }),
+    ),
+  )
   .get("/login/recovery", page, async (c) => {
     if (!(await verifyChallenge(c.env.CHALLENGE_KEY, readChallenge(c) ?? "", "2fa"))) return c.redirect("/?m=expired", 303);
     return render(c, RecoveryStepPage({ ctx: await pageCtx(c) }));
   })
   .post("/login/recovery", page, csrf, async (c) => {
     const form = await formOf(c);
-    try {
-      const result = await signInWithRecoveryCode(
-        c.env,
-        { challenge: readChallenge(c) ?? "", code: formField(f.recoveryCode, form.code ?? "") },
-        requestMeta(c),
-      );
-      setSessionCookie(c, result.sessionToken);
-      clearChallenge(c);
-      return c.redirect("/account?m=recovery_used", 303);
-    } catch (err) {
-      const ctx = await pageCtx(c, "/login/recovery");
-      return render(c, RecoveryStepPage({ ctx, error: messageFor(ctx.t, err) }), statusOf(err));
-    }
+    return formAction(
+      c,
+      "/login/recovery",
+      async () => {
+        const result = await signInWithRecoveryCode(
+          c.env,
+          { challenge: readChallenge(c) ?? "", code: formField(f.recoveryCode, form.code ?? "") },
+          requestMeta(c),
+        );
+        setSessionCookie(c, result.sessionToken);
+        clearChallenge(c);
+        return c.redirect("/account?m=recovery_used", 303);
+      },
+      (ctx, error) => RecoveryStepPage({ ctx, error }),
+    );
   })
   .get("/login/enroll", page, async (c) => {
     try {
@@ -105,17 +107,21 @@ export const signInPages = new Hono<AppEnv>()
   })
   .post("/login/enroll", page, csrf, async (c) => {
     const form = await formOf(c);
-    try {
-      const result = await confirmChallengeEnrollment(c.env, readChallenge(c) ?? "", code(form), requestMeta(c));
-      setSessionCookie(c, result.sessionToken);
-      clearChallenge(c);
-      return render(c, CodesPage({ ctx: await pageCtx(c, "/account"), codes: result.recoveryCodes, continueHref: "/account" }));
-    } catch (err) {
-      const ctx = await pageCtx(c, "/login/enroll");
-      const shown = parseOtpauthUri(form.otpauth);
-      if (!shown) return c.redirect("/?m=expired", 303);
-      return render(c, ForcedEnrollPage({ ctx, info: shown, email: shown.email, error: messageFor(ctx.t, err) }), statusOf(err));
-    }
+    return formAction(
+      c,
+      "/login/enroll",
+      async () => {
+        const result = await confirmChallengeEnrollment(c.env, readChallenge(c) ?? "", code(form), requestMeta(c));
+        setSessionCookie(c, result.sessionToken);
+        clearChallenge(c);
+        return render(c, CodesPage({ ctx: await pageCtx(c, "/account"), codes: result.recoveryCodes, continueHref: "/account" }));
+      },
+      async (ctx, error) => {
+        // The QR and key come back from the form: the pending secret is unchanged.
+        const shown = parseOtpauthUri(form.otpauth);
+        return shown ? ForcedEnrollPage({ ctx, info: shown, email: shown.email, error }) : c.redirect("/?m=expired", 303);
+      },
+    );
   })
   .post("/logout", page, csrf, async (c) => {
     await signOut(c.env, readSessionCookie(c));
