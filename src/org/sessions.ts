@@ -53,7 +53,7 @@ export function sessionRow(sql: SqlStorage, tokenHash: string): SessionRow | und
 
 /** The live session for a token hash; an idle or expired one is deleted and not returned. */
 export function findLiveSession(sql: SqlStorage, tokenHash: string, now: number, policy: SessionPolicy) {
-  const row = first<SessionRow>(sql, "SELECT * FROM sessions WHERE token_hash = ?", tokenHash);
+  const row = sessionRow(sql, tokenHash);
   if (!row) return undefined;
   if (row.expires_at <= now || row.last_seen_at + policy.idleMs <= now) {
     sql.exec("DELETE FROM sessions WHERE token_hash = ?", tokenHash);

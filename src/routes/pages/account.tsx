@@ -8,7 +8,6 @@ import { changePassword } from "../../flows/password";
 import { freshSession, requireStepUp } from "../../flows/step-up";
 import { confirmEnrollment, disableTwoFactor, regenerateRecoveryCodes, startEnrollment } from "../../flows/two-factor";
 import { setSessionCookie } from "../../http/cookies";
-import * as f from "../../http/fields";
 import { requestMeta } from "../../http/meta";
 import { parseOtpauthUri } from "../../ui/otpauth";
 import { AccountPage, type AccountState, EnablePage } from "../../ui/pages/account";
@@ -16,7 +15,6 @@ import type { PasswordForm } from "../../ui/pages/account-password";
 import { CodesPage } from "../../ui/pages/sign-in";
 import {
   csrf,
-  formField,
   formOf,
   needSession,
   page,
@@ -28,10 +26,9 @@ import {
   stepUpProofOf,
   pageError,
   formAction,
+  codeOf,
 } from "./kit";
 import { passwordBody } from "../me";
-
-const code = (form: Record<string, string>) => formField(f.totpCode, form.code ?? "");
 
 async function accountPage(c: Context<AppEnv>, state: Omit<AccountState, "recoveryTotal">, status: Parameters<typeof render>[2] = 200) {
   const ctx = await pageCtx(c, "/account");
@@ -81,7 +78,7 @@ export const accountPages = new Hono<AppEnv>()
       c,
       "/account",
       async () => {
-        const result = await confirmEnrollment(c.env, actor.route, actor.identity.user.id, code(form), actor.tokenHash, requestMeta(c));
+        const result = await confirmEnrollment(c.env, actor.route, actor.identity.user.id, codeOf(form), actor.tokenHash, requestMeta(c));
         // The session token changes with the new factor: this browser continues on the new one.
         setSessionCookie(c, result.sessionToken);
         return render(c, CodesPage({ ctx, codes: result.recoveryCodes, continueHref: "/account?m=enabled" }));
@@ -100,7 +97,7 @@ export const accountPages = new Hono<AppEnv>()
       c,
       "/account",
       async () => {
-        const codes = await regenerateRecoveryCodes(c.env, actor.route, actor.identity.user.id, code(await formOf(c)), requestMeta(c));
+        const codes = await regenerateRecoveryCodes(c.env, actor.route, actor.identity.user.id, codeOf(await formOf(c)), requestMeta(c));
         return render(c, CodesPage({ ctx: await pageCtx(c, "/account"), codes, continueHref: "/account" }));
       },
       (_ctx, regenerateError, err) => accountPage(c, { regenerateError }, statusOf(err)),
@@ -112,7 +109,7 @@ export const accountPages = new Hono<AppEnv>()
       c,
       "/account",
       async () => {
-        await disableTwoFactor(c.env, actor.route, actor.identity.user.id, code(await formOf(c)), actor.tokenHash, requestMeta(c));
+        await disableTwoFactor(c.env, actor.route, actor.identity.user.id, codeOf(await formOf(c)), actor.tokenHash, requestMeta(c));
         return c.redirect("/account?m=disabled", 303);
       },
       (_ctx, disableError, err) => accountPage(c, { disableError }, statusOf(err)),

@@ -5,6 +5,7 @@ import type { JSX } from "hono/jsx/jsx-runtime";
 import { CHALLENGE_TTL_SECONDS } from "../../constants";
 import type { AppEnv } from "../../env";
 import { ApiError, toApiError } from "../../errors";
+import { totpCode } from "../../http/fields";
 import type { StepUpProof } from "../../flows/step-up";
 import { type Actor, effectiveRole, resolveActor } from "../../http/actor";
 import { csrfToken, csrfValid, CSRF_FIELD } from "../../ui/csrf";
@@ -155,6 +156,11 @@ export function formField<T>(schema: { safeParse(v: unknown): { success: true; d
   const r = schema.safeParse(value);
   if (!r.success) throw new ApiError("invalid_request");
   return r.data;
+}
+
+/** The TOTP code a form posts, parsed with the API's own field (spaces tolerated); bad input is a shown 400. */
+export function codeOf(form: Record<string, string>): string {
+  return formField(totpCode, form.code ?? "");
 }
 
 /** The words for a flow's error; anything that is not an ApiError is a bug and goes to onError. */

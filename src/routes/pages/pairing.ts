@@ -6,12 +6,11 @@ import { type Context, Hono, type MiddlewareHandler } from "hono";
 import type { AppEnv } from "../../env";
 import { ApiError } from "../../errors";
 import { confirmPairedEnrollment, startPairedEnrollment } from "../../flows/pairing";
-import * as f from "../../http/fields";
 import { requestMeta } from "../../http/meta";
 import { chooseLang } from "../../ui/lang";
 import { parseOtpauthUri } from "../../ui/otpauth";
 import { pairAction, PairCodesPage, PairInvalidPage, PairSetupPage, PairStartPage } from "../../ui/pages/pairing";
-import { csrf, formAction, formField, formOf, messageFor, pageCtx, render, statusOf, pageError } from "./kit";
+import { codeOf, csrf, formAction, formField, formOf, messageFor, pageCtx, render, statusOf, pageError } from "./kit";
 import { pairSetupBody } from "../pairing";
 
 type C = Context<AppEnv>;
@@ -78,7 +77,7 @@ export const pairPageRoutes = new Hono<AppEnv>()
       c,
       pairAction(token),
       async () => {
-        const code = formField(f.totpCode, form.code ?? "");
+        const code = codeOf(form);
         // An empty submit (a stray Enter) is refused here, before the flow, so it does not count toward the lockout.
         if (!code) throw new ApiError("invalid_code");
         const codes = await confirmPairedEnrollment(c.env, token, code, requestMeta(c));

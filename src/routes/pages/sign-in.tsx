@@ -25,9 +25,8 @@ import {
   setChallenge,
   pageError,
   formAction,
+  codeOf,
 } from "./kit";
-
-const code = (form: Record<string, string>) => formField(f.totpCode, form.code ?? "");
 
 export const signInPages = new Hono<AppEnv>()
   .onError(pageError)
@@ -65,7 +64,7 @@ export const signInPages = new Hono<AppEnv>()
       c,
       "/login/2fa",
       async () => {
-        const result = await signInWithTotp(c.env, { challenge: readChallenge(c) ?? "", code: code(await formOf(c)) }, requestMeta(c));
+        const result = await signInWithTotp(c.env, { challenge: readChallenge(c) ?? "", code: codeOf(await formOf(c)) }, requestMeta(c));
         if (result.status === "authenticated") setSessionCookie(c, result.sessionToken);
         clearChallenge(c);
         return c.redirect("/account", 303);
@@ -111,7 +110,7 @@ export const signInPages = new Hono<AppEnv>()
       c,
       "/login/enroll",
       async () => {
-        const result = await confirmChallengeEnrollment(c.env, readChallenge(c) ?? "", code(form), requestMeta(c));
+        const result = await confirmChallengeEnrollment(c.env, readChallenge(c) ?? "", codeOf(form), requestMeta(c));
         setSessionCookie(c, result.sessionToken);
         clearChallenge(c);
         return render(c, CodesPage({ ctx: await pageCtx(c, "/account"), codes: result.recoveryCodes, continueHref: "/account" }));
