@@ -2,6 +2,7 @@
 // real headless Chromium driven from Node against a Worker started by wrangler.
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+import { mailStandIn } from "./test/support/mail-provider.ts";
 import { TEST_SECRETS } from "./test/support/secrets.ts";
 
 export default defineConfig({
@@ -9,7 +10,13 @@ export default defineConfig({
     reporters: ["default", "./test/support/summary-reporter.ts"],
     projects: [
       {
-        plugins: [cloudflareTest({ wrangler: { configPath: "./wrangler.toml" }, miniflare: { bindings: { ...TEST_SECRETS, TEST_SEAMS: "true" } } })],
+        plugins: [
+          cloudflareTest({
+            wrangler: { configPath: "./wrangler.toml" },
+            // Outbound fetches land in a stand-in mail API (test/support/mail-provider.ts); other hosts pass through.
+            miniflare: { bindings: { ...TEST_SECRETS, TEST_SEAMS: "true" }, outboundService: mailStandIn },
+          }),
+        ],
         // 30 s, not vitest's 5 s: on a shared 2-core machine a file's first test also pays for starting workerd.
         test: { name: "workers", include: ["test/**/*.test.ts"], exclude: ["test/browser/**", "test/e2e/**"], testTimeout: 30_000 },
       },

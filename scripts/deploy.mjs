@@ -1,5 +1,5 @@
 // npm run deploy: `wrangler deploy`, after a loud warning for each production setting that fails silently:
-// no send_email binding named MAILER (mail never leaves), or workers_dev not set to false (the workers.dev
+// no send_email binding named MAILER (mail never leaves unless the MAIL_API_KEY secret is set), or workers_dev not set to false (the workers.dev
 // address stays open beside a custom domain). It only warns; its arguments go to wrangler unchanged, and
 // wrangler's exit code is ours.
 import { spawnSync } from "node:child_process";
@@ -87,9 +87,10 @@ try {
 
 if (found && !found.mailer) {
   banner([
-    `WARNING: NO MAIL TRANSPORT. ${configPath} has no [[send_email]] binding named MAILER${env ? ` for --env ${env}` : ""}.`,
-    "Security notices and pairing links will NEVER LEAVE: they wait in each org's outbox, and",
-    "GET /healthz answers 503 naming MAILER. Once the sender domain (MAIL_FROM) is onboarded to",
+    `WARNING: NO MAIL BINDING. ${configPath} has no [[send_email]] binding named MAILER${env ? ` for --env ${env}` : ""}.`,
+    "Unless the MAIL_API_KEY secret is set (wrangler secret put MAIL_API_KEY: an HTTPS mail API),",
+    "security notices and pairing links will NEVER LEAVE: they wait in each org's outbox, and",
+    "GET /healthz answers 503 naming MAILER. Or, once the sender domain (MAIL_FROM) is onboarded to",
     "Email Routing / Email Service, add to wrangler.toml:",
     "",
     "    [[send_email]]",

@@ -3,6 +3,7 @@
 // default or a 500 at the first sign-in. DEV_MODE is read here and nowhere else.
 import { z } from "zod";
 import {
+  MAIL_API_DEFAULT_URL,
   PBKDF2_MAX_ITERATIONS,
   PLATFORM_TOKEN_MIN_BYTES,
   SESSION_ABSOLUTE_HOURS_DEFAULT,
@@ -25,6 +26,8 @@ export interface Config {
   sessionPolicy: SessionPolicy;
   /** PBKDF2 rounds for new password hashes (production Workers refuse more than PBKDF2_MAX_ITERATIONS). */
   passwordIterations: number;
+  /** The HTTPS mail API, when MAIL_API_KEY is set (src/mail/http-api.ts). */
+  mailApi: { url: string; key: string } | null;
 }
 
 /** Vars arrive as strings; wrangler passes a TOML number or boolean through as JSON, so those count too. */
@@ -85,6 +88,14 @@ const schema = z.object({
   ),
   JURISDICTION_MODE: z.enum(["native", "emulated"], { error: `must be "native" or "emulated"` }).optional(),
   MAIL_FROM: z.email({ error: "must be an email address" }).optional(),
+  MAIL_API_KEY: z.string().trim().min(1, { error: "is empty: set it with 'wrangler secret put MAIL_API_KEY' or remove it" }).optional(),
+  // The key travels in this request: only HTTPS, or plain HTTP to this machine (a local stand-in provider).
+  MAIL_API_URL: z
+    .string()
+    .refine((u) => URL.canParse(u) && (u.startsWith("https://") || /^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?(\/|$)/.test(u)), {
+      error: "must be an https:// URL (plain http only to localhost)",
+    })
+    .optional(),
 });
 
 type Inspection = { config: Config; problems: readonly [] } | { config: null; problems: readonly string[] };
@@ -118,6 +129,7 @@ function inspect(env: Env): Inspection {
         absoluteMs: (v.SESSION_ABSOLUTE_HOURS ?? SESSION_ABSOLUTE_HOURS_DEFAULT) * 3_600_000,
       },
       passwordIterations: v.PASSWORD_ITERATIONS ?? PBKDF2_MAX_ITERATIONS,
+      mailApi: v.MAIL_API_KEY ? { url: v.MAIL_API_URL ?? MAIL_API_DEFAULT_URL, key: v.MAIL_API_KEY } : null,
     },
   };
 }

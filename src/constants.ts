@@ -99,3 +99,13 @@ export const MAIL_MAX_ATTEMPTS = 12;
 export const MAIL_BATCH = 20;
 /** Sent and failed messages (subject and recipient only, bodies scrubbed) are kept this long. */
 export const MAIL_KEEP_DAYS = 30;
+
+/** HTTPS mail API (src/mail/http-api.ts): Resend's endpoint unless MAIL_API_URL says otherwise. */
+export const MAIL_API_DEFAULT_URL = "https://api.resend.com";
+/** A provider call slower than this is abandoned and retried by the outbox's backoff (a hung call would hold the alarm). */
+export const MAIL_API_TIMEOUT_MS = 10_000;
+
+/** Org deletion: email claims freed per run of the slug object's alarm; the next run follows at once. */
+export const ORG_DELETION_BATCH = 25;
+/** A deletion whose erase step did not finish (a crash) is tried again this long after. */
+export const ORG_DELETION_RETRY_MS = 30_000;

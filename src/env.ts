@@ -21,6 +21,10 @@ export interface Env {
   TEST_SEAMS?: string;
   /** Cloudflare send_email binding for notifications and pairing links (absent: mail waits in the outbox). */
   MAILER?: SendEmail;
+  /** Key of the HTTPS mail API (Resend's format; src/mail/http-api.ts): set, it is the transport used. */
+  MAIL_API_KEY?: string;
+  /** Base URL of that API (default https://api.resend.com); parsed in config.ts. */
+  MAIL_API_URL?: string;
   /** Sender address of every email. */
   MAIL_FROM?: string;
   /** "native" (production) or "emulated" (local workerd has no jurisdictions). */

@@ -5,7 +5,8 @@
 import { MAIL_BATCH } from "../constants";
 import { open } from "../crypto/secret-box";
 import type { Env } from "../env";
-import { dueMail, markAttemptFailed, markExpired, markSent, type OutboxRow } from "../org/outbox";
+import { dueMail, markAttemptFailed, markExpired, markRejected, markSent, type OutboxRow } from "../org/outbox";
+import { MailRejected } from "./http-api";
 import { fillLink } from "./messages";
 import type { MailTransport } from "./transport";
 import { DEFAULT_MAIL_FROM } from "./transport";
@@ -51,7 +52,8 @@ export async function deliverDue(env: Env, sql: SqlStorage, transport: MailTrans
         html: body.html,
       });
     } catch (err) {
-      markAttemptFailed(sql, row, describeFailure(err, url), now());
+      if (err instanceof MailRejected) markRejected(sql, row, describeFailure(err, url), now());
+      else markAttemptFailed(sql, row, describeFailure(err, url), now());
       continue;
     }
     markSent(sql, row.id, now());

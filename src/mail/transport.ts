@@ -1,10 +1,12 @@
-// How mail leaves: one small interface and its implementations. Production uses Cloudflare's send_email
-// binding (Email Workers / Email Service) named MAILER, with a MIME message built by mime.ts. DEV_MODE=true
-// without a binding "delivers" into the org object's dev_outbox table, read at /dev/outbox. With neither, the
-// messages stay queued (and retried) rather than being dropped: configuring MAILER later sends them.
+// How mail leaves: one small interface and its implementations. Production uses a transactional mail API over
+// HTTPS when MAIL_API_KEY is set (http-api.ts), else Cloudflare's send_email binding named MAILER (verified
+// addresses only), with a MIME message built by mime.ts. DEV_MODE=true without either "delivers" into the org
+// object's dev_outbox table, read at /dev/outbox. With none, the messages stay queued (and retried) rather
+// than being dropped: configuring a transport later sends them.
 import { EmailMessage } from "cloudflare:email";
-import { isDevMode } from "../config";
+import { config, isDevMode } from "../config";
 import type { Env } from "../env";
+import { httpApiTransport } from "./http-api";
 import { type OutgoingMail, toMime } from "./mime";
 
 export interface MailTransport {
@@ -43,11 +45,13 @@ export function devOutboxTransport(sql: SqlStorage, now: () => number): MailTran
 
 const unconfigured: MailTransport = {
   async send() {
-    throw new Error("no mail transport configured (add the MAILER send_email binding)");
+    throw new Error("no mail transport configured (set MAIL_API_KEY, or add the MAILER send_email binding)");
   },
 };
 
 export function chooseTransport(env: Env, sql: SqlStorage, now: () => number): MailTransport {
+  const api = config(env).mailApi;
+  if (api) return httpApiTransport(api);
   if (env.MAILER) return emailBindingTransport(env.MAILER);
   if (isDevMode(env)) return devOutboxTransport(sql, now);
   return unconfigured;

@@ -81,6 +81,11 @@ export function markAttemptFailed(sql: SqlStorage, row: OutboxRow, error: string
   );
 }
 
+/** The provider refused the message for good (a 4xx): retrying cannot help, so it is failed at once. */
+export function markRejected(sql: SqlStorage, row: OutboxRow, error: string, now: number): void {
+  sql.exec(`UPDATE outbox SET ${SCRUB}, attempts = ?, failed_at = ?, last_error = ? WHERE id = ?`, row.attempts + 1, now, error, row.id);
+}
+
 /** A pairing email whose link has died is pointless: never send it. */
 export function markExpired(sql: SqlStorage, id: number, now: number): void {
   sql.exec(`UPDATE outbox SET ${SCRUB}, failed_at = ?, last_error = 'expired before it could be sent' WHERE id = ?`, now, id);

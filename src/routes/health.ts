@@ -13,15 +13,16 @@ export function deploymentProblems(env: Env): string[] {
   if (env.TEST_SEAMS === "true") {
     problems.push("TEST_SEAMS: the org objects' test seams are open (mail transport swap); never set TEST_SEAMS outside tests");
   }
-  if (!env.MAILER) {
+  const realTransport = !!env.MAILER || config(env).mailApi !== null;
+  if (!realTransport) {
     if (!config(env).devMode) {
       problems.push(
-        "MAILER: no mail transport is configured, so mail (security notices, pairing links) never leaves and waits in each org's outbox; add the [[send_email]] binding named MAILER to wrangler.toml",
+        "MAILER: no mail transport is configured, so mail (security notices, pairing links) never leaves and waits in each org's outbox; set the MAIL_API_KEY secret (an HTTPS mail API) or add the [[send_email]] binding named MAILER to wrangler.toml",
       );
     }
   } else if (config(env).devMode) {
     problems.push(
-      "DEV_MODE: development mode is on beside a real mail binding: /dev/outbox serves every org's mail and no mail leaves; set DEV_MODE to false in production",
+      "DEV_MODE: development mode is on beside a real mail transport (MAIL_API_KEY or MAILER): /dev/outbox is served and test mail reaches real people; set DEV_MODE to false in production",
     );
   } else if ((env.MAIL_FROM || DEFAULT_MAIL_FROM).toLowerCase().endsWith(".invalid")) {
     problems.push(

@@ -232,6 +232,14 @@ const ENDPOINTS: Endpoint[] = [
     errors: [400, 401, 403],
   },
   {
+    method: "get",
+    path: "/api/org/mail",
+    summary: "The org's outgoing mail, newest first: status (queued, sent, failed), attempts and last error; no bodies",
+    auth: "admin",
+    ok: 200,
+    errors: [401, 403],
+  },
+  {
     method: "post",
     path: "/api/pairing-link",
     summary: "Retired: sends nothing (links come from a signed-in user's Account page or an admin); always 202",

@@ -140,4 +140,21 @@ export const orgRoutes = new Hono<AppEnv>()
     const events = await stubOf(c, actor).auditEvents(q.limit ?? AUDIT_PAGE_DEFAULT, q.before);
     const last = events.at(-1);
     return c.json({ events, ...(last && events.length === (q.limit ?? AUDIT_PAGE_DEFAULT) ? { nextBefore: last.id } : {}) });
+  })
+  .get("/mail", async (c) => {
+    // What the org's mail became (sent, queued with its last error, failed): no bodies, no links.
+    const outbox = await stubOf(c, adminOnly(c)).mailOutbox();
+    return c.json({
+      messages: outbox.map(({ id, kind, to, subject, createdAt, attempts, status, lastError }) => ({
+        id,
+        kind,
+        to,
+        subject,
+        createdAt: new Date(createdAt).toISOString(),
+        attempts,
+        status,
+        lastError,
+      })),
+      failed: outbox.filter((m) => m.status === "failed").length,
+    });
   });

@@ -55,6 +55,16 @@ describe("configuration", () => {
     expect(() => config(with_({ SESSION_IDLE_MINUTES: "-5" }))).toThrow(/SESSION_IDLE_MINUTES must be a positive number of minutes/);
   });
 
+  it("reads the HTTPS mail API from MAIL_API_KEY and MAIL_API_URL (https, or http to localhost only)", () => {
+    expect(config(env).mailApi).toBeNull();
+    expect(config(with_({ MAIL_API_KEY: "re_abc" })).mailApi).toEqual({ url: "https://api.resend.com", key: "re_abc" });
+    expect(config(with_({ MAIL_API_KEY: "re_abc", MAIL_API_URL: "http://127.0.0.1:8025" })).mailApi?.url).toBe("http://127.0.0.1:8025");
+    for (const bad of ["http://mail.example.com", "ftp://mail.example.com", "not a url", "http://localhost.example.com"]) {
+      expect(configProblems(with_({ MAIL_API_KEY: "re_abc", MAIL_API_URL: bad })), bad).toEqual([expect.stringMatching(/^MAIL_API_URL /)]);
+    }
+    expect(configProblems(with_({ MAIL_API_KEY: " " }))).toEqual([expect.stringMatching(/^MAIL_API_KEY is empty/)]);
+  });
+
   it("requires every secret, and a well-formed TOTP_KEYS", () => {
     for (const name of ["PLATFORM_TOKEN", "PASSWORD_PEPPER", "TOTP_KEYS", "HASH_KEY", "CHALLENGE_KEY"] as const) {
       expect(configProblems(with_({ [name]: undefined })), name).toEqual([expect.stringMatching(new RegExp(`^${name} is missing`))]);

@@ -59,4 +59,15 @@ describe("health", () => {
     expect(r.body.problems).toHaveLength(2);
     expect(r.body.problems?.join(" ")).toMatch(/CHALLENGE_KEY is missing.*SESSION_IDLE_MINUTES must be a positive number/);
   });
+
+  it("accepts an HTTPS mail API key in place of the send_email binding, and flags it beside DEV_MODE", async () => {
+    const api = { MAIL_API_KEY: "re_key_for_health_0123456789", MAIL_FROM: "no-reply@example.com" };
+    expect(await health(api)).toEqual({ status: 200, body: { ok: true } });
+    const dev = await health({ ...api, DEV_MODE: "true" });
+    expect(dev.status).toBe(503);
+    expect(dev.body.problems).toEqual([expect.stringMatching(/^DEV_MODE: /)]);
+    const badUrl = await health({ ...api, MAIL_API_URL: "http://mail.example.com" });
+    expect(badUrl.body.problems).toEqual([expect.stringMatching(/^MAIL_API_URL must be an https:\/\/ URL/)]);
+    expect(JSON.stringify(badUrl.body)).not.toContain(api.MAIL_API_KEY);
+  });
 });
