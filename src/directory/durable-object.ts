@@ -7,11 +7,19 @@
 // org's object (the source of truth) whether the user exists, then confirms or drops it. So no crash between
 // the steps can leave an orphan that blocks the name forever, nor lose a user that was created.
 import { DurableObject } from "cloudflare:workers";
-import { LOCKOUT_SECONDS, MAX_CONSECUTIVE_FAILURES, RESERVATION_STALE_SECONDS } from "../constants";
-import { nowSeconds } from "../clock";
+import {
+  LOCKOUT_SECONDS,
+  MAX_CONSECUTIVE_FAILURES,
+  ORG_DELETION_BATCH,
+  ORG_DELETION_RETRY_MS,
+  RESERVATION_STALE_SECONDS,
+} from "../constants";
+import { nowMs, nowSeconds } from "../clock";
 import type { Env } from "../env";
+import { fail, ok, type Result } from "../org/results";
 import { orgStub } from "../org/stub";
 import { applyMigrations } from "../storage/migrate";
+import * as deletion from "./deletion";
 
 export interface Claim {
   orgSlug: string;
@@ -31,6 +39,8 @@ const MIGRATIONS = [
   `CREATE TABLE claim (k INTEGER PRIMARY KEY CHECK (k = 1), org_slug TEXT NOT NULL, jurisdiction TEXT,
      user_id TEXT NOT NULL, state TEXT NOT NULL CHECK (state IN ('pending', 'confirmed')), reserved_at INTEGER NOT NULL) STRICT;
    CREATE TABLE unknown_failures (k INTEGER PRIMARY KEY CHECK (k = 1), count INTEGER NOT NULL, locked_until INTEGER NOT NULL) STRICT;`,
+  // 2: org deletion: a slug's object records the deletion of its org and the email claims left to free.
+  deletion.DELETION_MIGRATION,
 ];
 
 export class DirectoryDurableObject extends DurableObject<Env> {
@@ -86,8 +96,9 @@ export class DirectoryDurableObject extends DurableObject<Env> {
     this.sql.exec("DELETE FROM claim WHERE user_id = ? AND state = 'pending'", userId);
   }
 
-  /** Who owns the name, or null. A pending claim counts only once its org confirms it. */
+  /** Who owns the name, or null. A pending claim counts only once its org confirms it; a slug being deleted names no org. */
   async lookup(): Promise<Claim | null> {
+    if (deletion.activeDeletion(this.sql)) return null;
     let row = this.row();
     if (row?.state === "pending") row = await this.settlePending(row);
     if (row?.state !== "confirmed") return null;
@@ -128,5 +139,93 @@ export class DirectoryDurableObject extends DurableObject<Env> {
       );
       return 0;
     });
+  }
+
+  // --- org deletion (on a slug's object; ./deletion.ts) ---
+
+  /**
+   * Starts deleting the org that holds this slug, or returns the deletion already under way. From here the slug
+   * names no org (lookup) and cannot be taken (the claim stays until the last email is free). The alarm is the
+   * safety net that erases the org's object and frees the claims if the caller dies before it does.
+   */
+  async beginDeletion(input: {
+    requestedBy: string;
+    ip: string | null;
+  }): Promise<Result<deletion.DeletionStatus & { orgSlug: string; jurisdiction: string | null }, "not_found">> {
+    let active = deletion.activeDeletion(this.sql);
+    if (!active) {
+      let row = this.row();
+      if (row?.state === "pending") row = await this.settlePending(row);
+      if (row?.state !== "confirmed") return fail("not_found");
+      // settlePending awaited the org: look again, so two racing requests start one deletion.
+      active = deletion.activeDeletion(this.sql);
+      if (!active) {
+        const now = nowMs();
+        deletion.startDeletion(this.sql, { orgSlug: row.org_slug, jurisdiction: row.jurisdiction, ...input, now });
+        await this.ctx.storage.setAlarm(now + ORG_DELETION_RETRY_MS);
+        active = deletion.activeDeletion(this.sql) as deletion.DeletionRow;
+        // The platform's record of the operator's act (Workers Logs); the org's own audit log is erased with it.
+        console.log(JSON.stringify({ event: "org.deletion_requested", org: row.org_slug, by: input.requestedBy, ip: input.ip }));
+      }
+    }
+    return ok({ ...deletion.statusOf(active), orgSlug: active.org_slug, jurisdiction: active.jurisdiction });
+  }
+
+  /**
+   * Called by the org's object just before it erases itself: the claims to free once it is gone. False (and the
+   * org must not erase) unless this exact org is being deleted, so no other path can make an org erase itself.
+   */
+  recordClaimsToFree(orgSlug: string, jurisdiction: string | null, claims: deletion.ClaimToFree[]): boolean {
+    const active = deletion.activeDeletion(this.sql);
+    if (active?.state !== "erasing" || active.org_slug !== orgSlug || active.jurisdiction !== jurisdiction) return false;
+    this.ctx.storage.transactionSync(() => deletion.addClaimsToFree(this.sql, active.id, claims));
+    return true;
+  }
+
+  /** The org's object is erased: free its claims from the alarm, in batches. */
+  async orgErased(): Promise<void> {
+    const active = deletion.activeDeletion(this.sql);
+    if (active?.state !== "erasing") return;
+    deletion.markErased(this.sql, active.id, nowMs());
+    await this.ctx.storage.setAlarm(nowMs());
+  }
+
+  /** The slug's state for the operator: its org, or its latest deletion; null when it was never used. */
+  async orgStatus(): Promise<{ claim: Claim | null; deletion: deletion.DeletionStatus | null }> {
+    const latest = deletion.latestDeletion(this.sql);
+    return { claim: await this.lookup(), deletion: latest ? deletion.statusOf(latest) : null };
+  }
+
+  /** On an email's object: frees the claim when it still belongs to that user of the deleted org (any state). */
+  releaseDeletedClaim(orgSlug: string, jurisdiction: string | null, userId: string): void {
+    this.sql.exec("DELETE FROM claim WHERE org_slug = ? AND jurisdiction IS ? AND user_id = ?", orgSlug, jurisdiction, userId);
+  }
+
+  /**
+   * Drives a deletion to its end, one step per run, so a restart resumes where it stopped: erase the org's
+   * object if that is not yet done, then free ORG_DELETION_BATCH email claims, then (none left) the slug.
+   * A failure throws, and the runtime retries the alarm with backoff.
+   */
+  override async alarm(): Promise<void> {
+    const active = deletion.activeDeletion(this.sql);
+    if (!active) return;
+    if (active.state === "erasing") {
+      if (!(await orgStub(this.env, active.org_slug, active.jurisdiction).eraseForDeletion())) {
+        throw new Error("the org's object refused to erase itself");
+      }
+      deletion.markErased(this.sql, active.id, nowMs());
+    }
+    const batch = deletion.claimsToFree(this.sql, active.id, ORG_DELETION_BATCH);
+    for (const c of batch) {
+      await this.env.DIRECTORY.getByName(c.name).releaseDeletedClaim(active.org_slug, active.jurisdiction, c.userId);
+      deletion.markFreed(this.sql, active.id, c.name);
+    }
+    if (batch.length === ORG_DELETION_BATCH) {
+      await this.ctx.storage.setAlarm(nowMs());
+      return;
+    }
+    this.ctx.storage.transactionSync(() => deletion.finishDeletion(this.sql, active.id, nowMs()));
+    const done = deletion.latestDeletion(this.sql);
+    console.log(JSON.stringify({ event: "org.deleted", org: active.org_slug, emailsFreed: done?.claims_freed ?? 0 }));
   }
 }

@@ -5,8 +5,12 @@ import { normalizeEmail } from "../http/fields";
 
 /** The email's object is named by a keyed hash, so the directory never holds an email address. */
 export async function emailClaim(env: Env, email: string) {
-  const name = await keyedHash(env.HASH_KEY, `email:${normalizeEmail(email)}`);
-  return env.DIRECTORY.getByName(`email:${name}`);
+  return env.DIRECTORY.getByName(await emailClaimName(env, email));
+}
+
+/** The name of the email's directory object (what an org deletion records to free it later). */
+export async function emailClaimName(env: Pick<Env, "HASH_KEY">, email: string): Promise<string> {
+  return `email:${await keyedHash(env.HASH_KEY, `email:${normalizeEmail(email)}`)}`;
 }
 
 export function slugClaim(env: Env, slug: string) {

@@ -18,6 +18,7 @@ import * as stepUp from "./actions/step-up";
 import * as twoFactor from "./actions/two-factor";
 import { listEvents, trimEvents } from "./audit";
 import { deleteOldChallenges } from "./challenges";
+import { eraseInterrupted, eraseOrg } from "./erase";
 import { deleteOldPendingTotp } from "./totp-state";
 import { ORG_MIGRATIONS } from "./migrations";
 import { listDevOutbox, listOutbox, nextMailAt, trimOutbox } from "./outbox";
@@ -62,6 +63,8 @@ export class OrgDurableObject extends DurableObject<Env> implements OrgRpc {
     this.store = { sql: ctx.storage.sql, env, tx: (fn) => ctx.storage.transactionSync(fn) };
     ctx.blockConcurrencyWhile(async () => {
       applyMigrations(ctx.storage, ORG_MIGRATIONS);
+      // An erase for an org deletion began and did not finish: finish it before serving anyone (./erase.ts).
+      if (await eraseInterrupted(ctx.storage)) await eraseOrg(ctx.storage, env);
     });
   }
 
@@ -127,6 +130,14 @@ export class OrgDurableObject extends DurableObject<Env> implements OrgRpc {
 
   getOrg() {
     return readOrg(this.store.sql) ?? null;
+  }
+
+  /**
+   * Org deletion: erases everything this object holds once the slug's directory object confirms the deletion
+   * (./erase.ts); false when it does not. Nothing else runs meanwhile, so no user slips in before the erase.
+   */
+  eraseForDeletion(): Promise<boolean> {
+    return this.ctx.blockConcurrencyWhile(() => eraseOrg(this.ctx.storage, this.env));
   }
 
   createUser(input: CreateUserInput) {

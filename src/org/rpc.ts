@@ -212,6 +212,7 @@ export interface OrgRpc {
   initialize(input: InitializeOrgInput): Promise<Result<null, "org_exists">>;
   hasUser(userId: string): boolean;
   getOrg(): OrgInfo | null;
+  eraseForDeletion(): Promise<boolean>;
   createUser(input: CreateUserInput): Result<UserInfo, "email_taken" | "not_found" | AccessFailure>;
   changePassword(input: ChangePasswordInput): Promise<Result<null, PasswordFailure | "not_found">>;
   changeRole(input: ChangeRoleInput): Result<{ user: UserInfo; rotated: boolean }, "not_found" | "last_admin" | AccessFailure>;

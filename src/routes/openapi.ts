@@ -33,6 +33,23 @@ const ENDPOINTS: Endpoint[] = [
     errors: [400, 401, 409, 429],
   },
   {
+    method: "get",
+    path: "/api/platform/orgs/{slug}",
+    summary: "An org's state (operator): active with its name, or deleting / deleted with the progress of freeing its emails",
+    auth: "platform",
+    ok: 200,
+    errors: [400, 401, 404, 429],
+  },
+  {
+    method: "delete",
+    path: "/api/platform/orgs/{slug}",
+    summary:
+      "Delete an org (operator): it stops answering at once, its data is erased, its emails and then its slug are freed in the background",
+    auth: "platform",
+    ok: 202,
+    errors: [400, 401, 404, 429],
+  },
+  {
     method: "post",
     path: "/api/platform/orgs/{slug}/users/{id}/2fa/reset",
     summary: "Reset a user's 2FA (operator)",

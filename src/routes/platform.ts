@@ -5,6 +5,7 @@ import type { AppEnv } from "../env";
 import { ApiError } from "../errors";
 import { createOrg } from "../flows/accounts";
 import { slugClaim } from "../flows/directory";
+import { deleteOrg, orgStatus } from "../flows/org-deletion";
 import { resetTwoFactor } from "../flows/two-factor";
 import { auditActor, requireOperator } from "../http/actor";
 import * as f from "../http/fields";
@@ -19,6 +20,7 @@ export const createOrgBody = z.object({
 });
 
 const resetParams = z.object({ slug: f.slug, id: f.id });
+const slugParams = z.object({ slug: f.slug });
 
 export const platformRoutes = new Hono<AppEnv>()
   .use("*", requireOperator)
@@ -31,6 +33,15 @@ export const platformRoutes = new Hono<AppEnv>()
       requestMeta(c),
     );
     return c.json(created, 201);
+  })
+  .get("/orgs/:slug", validate("param", slugParams), async (c) => {
+    const status = await orgStatus(c.env, c.req.valid("param").slug);
+    if (!status) throw new ApiError("not_found", "No org has this slug.");
+    return c.json(status);
+  })
+  .delete("/orgs/:slug", validate("param", slugParams), async (c) => {
+    const status = await deleteOrg(c.env, c.req.valid("param").slug, auditActor(c.get("actor")), requestMeta(c));
+    return c.json(status, 202);
   })
   .post("/orgs/:slug/users/:id/2fa/reset", validate("param", resetParams), async (c) => {
     const { slug, id } = c.req.valid("param");

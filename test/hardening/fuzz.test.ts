@@ -19,6 +19,10 @@ let cases = 0;
 const ENDPOINTS: [string, string, "none" | "admin" | "user" | "platform"][] = [
   ["POST", "/api/platform/orgs", "platform"],
   ["POST", "/api/platform/orgs/{slug}/users/{id}/2fa/reset", "platform"],
+  // {victim}: an org of its own, since a well-formed call deletes it (later calls then meet a deleted slug).
+  ["GET", "/api/platform/orgs/{victim}", "platform"],
+  ["DELETE", "/api/platform/orgs/{victim}", "platform"],
+  ["GET", "/api/org/mail", "admin"],
   ["POST", "/auth/login", "none"],
   ["POST", "/auth/login/2fa", "none"],
   ["POST", "/auth/login/recovery", "none"],
@@ -156,6 +160,7 @@ describe("bad input never breaks the service", () => {
       body: { name: "fuzz", role: "admin" },
     });
     const link = await mailedPairingToken(u.org.slug, u.adminCookie, (await addUser(u.adminCookie)).id);
+    const victim = await createOrg();
     const credentials = {
       admin: { cookie: u.adminCookie },
       user: { cookie: u.cookie },
@@ -177,7 +182,8 @@ describe("bad input never breaks the service", () => {
             const path = template
               .replace("{slug}", useCredentials ? u.org.slug : pathPart(idPart))
               .replace("{id}", pathPart(idPart))
-              .replace("{link}", useCredentials ? link : pathPart(idPart));
+              .replace("{link}", useCredentials ? link : pathPart(idPart))
+              .replace("{victim}", useCredentials ? victim.slug : pathPart(idPart));
             const before = await snapshot(u.org.slug);
             const headers: Record<string, string> = type ? { "content-type": type } : {};
             // Junk bearers count as guesses at the platform token; they come from the fuzzer's own network, so
