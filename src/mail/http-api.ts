@@ -7,7 +7,7 @@ import type { OutgoingMail } from "./mime";
 import type { MailTransport } from "./transport";
 
 /**
- * The provider refused this message for good (4xx other than 408/429: bad sender, bad address, bad key):
+ * The provider refused this message for good (4xx other than 408, 409 and 429: bad sender, bad address, bad key):
  * sending it again cannot succeed, so the outbox marks it failed at once instead of retrying for hours.
  */
 export class MailRejected extends Error {
@@ -66,7 +66,9 @@ export function httpApiTransport(options: HttpApiOptions): MailTransport {
       // A provider that echoes the request would echo the key: it is cut out before anything is stored.
       const reason = (await providerReason(res)).split(options.key).join("[key]");
       const detail = `mail API answered ${res.status}${reason ? ` (${reason})` : ""}`;
-      if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429) throw new MailRejected(detail);
+      // 408 and 429 ask to come back later; 409 is Resend's answer while a request with the same idempotency key
+      // is still being handled (e.g. our earlier attempt that timed out), which a later retry settles.
+      if (res.status >= 400 && res.status < 500 && ![408, 409, 429].includes(res.status)) throw new MailRejected(detail);
       throw new Error(detail);
     },
   };

@@ -74,6 +74,8 @@ export class OrgDurableObject extends DurableObject<Env> implements OrgRpc {
    * thrown, so Cloudflare's own alarm retry is kept for real faults.
    */
   override async alarm(): Promise<void> {
+    // No org (never created, or erased by an org deletion): nothing to keep or send, and no reason to wake again.
+    if (!readOrg(this.store.sql)) return;
     const now = nowMs();
     let housekeepingAt = (await this.ctx.storage.get<number>(HOUSEKEEPING_AT_KEY)) ?? 0;
     if (now >= housekeepingAt) {

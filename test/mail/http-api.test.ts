@@ -99,12 +99,16 @@ describe("mail through the HTTPS mail API", () => {
     expect((await outbox(org.slug))[0]).toMatchObject({ status: "failed" });
   });
 
-  it("retries a 429 and a 5xx with backoff, then delivers", async () => {
+  it("retries a 429, a 409 (the same idempotency key still in progress) and a 5xx with backoff, then delivers", async () => {
     const busy = await orgWithMailTo("busy");
     await runAlarm(busy.slug);
     expect((await outbox(busy.slug))[0]).toMatchObject({ status: "queued", attempts: 1 });
     expect((await outbox(busy.slug))[0]?.lastError).toContain("429");
     expect(await alarmAt(busy.slug)).toBe(Date.now() + 60_000);
+
+    const conflict = await orgWithMailTo("conflict");
+    await runAlarm(conflict.slug);
+    expect((await outbox(conflict.slug))[0]).toMatchObject({ status: "queued", attempts: 1 });
 
     const flaky = await orgWithMailTo("flaky2");
     await runAlarm(flaky.slug);

@@ -1,7 +1,7 @@
 // The operator deletes an org: it stops answering at once (every credential and link of it, sign-in, new users),
 // its object's storage is erased, and its emails and then its slug are freed in the background, after which
 // another org may take them. The status and the record of who deleted it live in the slug's directory object.
-import { runInDurableObject } from "cloudflare:test";
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { addUser, call, callJson, createOrg, PASSWORD, randomEmail, signIn } from "../support/api";
@@ -62,6 +62,12 @@ describe("DELETE /api/platform/orgs/{slug}", () => {
     expect(created).toEqual({ ok: false, reason: "not_found" });
     // Erased: every table empty, no alarm.
     expect(await orgStorage(o.org.slug)).toEqual({ tables: [], alarm: null });
+    // An alarm that was already on its way finds no org, writes nothing and does not wake again.
+    const stub = env.ORG.getByName(o.org.slug);
+    await runInDurableObject(stub, (_obj, state) => state.storage.setAlarm(Date.now()));
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    expect(await orgStorage(o.org.slug)).toEqual({ tables: [], alarm: null });
+    expect(await runInDurableObject(stub, (_obj, state) => state.storage.list())).toEqual(new Map());
   });
 
   it("frees the emails and then the slug in the background; then another org may take them", async () => {

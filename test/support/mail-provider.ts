@@ -1,7 +1,7 @@
 // A stand-in for the transactional mail API (Resend's format), run in Node by vitest.config.ts as the test
 // Worker's outbound service: every fetch to MAIL_STAND_IN_URL from the Worker or its objects lands here over the
 // runtime's real HTTP path. The recipient's local part chooses the answer, so each test steers its own messages:
-// accept-* 200 {id}; reject-* 422; busy-* 429; down-* 500; slow-* answers after 3 s; flaky<N>-* 503 for the
+// accept-* 200 {id}; reject-* 422; busy-* 429; conflict-* 409 (same idempotency key in progress); down-* 500; slow-* answers after 3 s; flaky<N>-* 503 for the
 // first N requests, then 200. GET <url>/__sent?to=<address> returns what was received for that address.
 // Plain TypeScript with no imports, so Node loads it from the config.
 export const MAIL_STAND_IN_URL = "https://mail.stand-in.test";
@@ -45,6 +45,9 @@ export async function mailStandIn(request: Request): Promise<Response> {
   const local = to.split("@")[0] ?? "";
   if (local.startsWith("reject-")) return error(422, "validation_error", "Invalid `to` field.");
   if (local.startsWith("busy-")) return error(429, "rate_limit_exceeded", "Too many requests. You can only make 2 requests per second.");
+  if (local.startsWith("conflict-")) {
+    return error(409, "concurrent_idempotent_requests", "Same idempotency key used while original request is still in progress.");
+  }
   if (local.startsWith("down-")) return error(500, "internal_server_error", "An unexpected error occurred.");
   if (local.startsWith("slow-")) await new Promise((resolve) => setTimeout(resolve, 3000));
   const flaky = /^flaky(\d+)-/.exec(local);
