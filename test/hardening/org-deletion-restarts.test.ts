@@ -1,12 +1,13 @@
-// Org deletion survives crashes: the slug object's alarm resumes freeing claims after a restart, an erase cut
+// Org deletion survives crashes and races: the slug object's alarm resumes freeing claims after a restart, an erase cut
 // short is finished before the org's object serves again, a request that died before the erase is completed by
 // the alarm, and no stray call can make an org erase itself. No address is ever left claimed for good.
 import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { ORG_DELETION_BATCH } from "../../src/constants";
-import { addUser, call, callJson, createOrg, PASSWORD, signIn } from "../support/api";
-import { useTestClock } from "../support/clock";
+import { ORG_DELETION_BATCH, RESERVATION_STALE_SECONDS } from "../../src/constants";
+import { emailClaim } from "../../src/flows/directory";
+import { addUser, call, callJson, createOrg, PASSWORD, randomEmail, signIn } from "../support/api";
+import { advance, useTestClock } from "../support/clock";
 import { deleteOrg, orgStatus, orgStorage, runDeletionAlarm, slugObject } from "../support/org-deletion";
 
 useTestClock();
@@ -77,5 +78,51 @@ describe("org deletion across restarts", () => {
     expect((await call("/api/me", { cookie })).status).toBe(200);
     await evictDurableObject(env.ORG.getByName(org.slug));
     expect((await call("/api/me", { cookie })).status).toBe(200);
+  });
+});
+
+describe("org deletion under races", () => {
+  it("starts one deletion when asked twice at once", async () => {
+    const org = await createOrg();
+    const [a, b] = await Promise.all([deleteOrg(org.slug), deleteOrg(org.slug)]);
+    expect([a.status, b.status]).toEqual([202, 202]);
+    const rows = await runInDurableObject(
+      slugObject(org.slug),
+      (_o, state) => state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM deletion").one().n,
+    );
+    expect(rows).toBe(1);
+  });
+
+  it("leaves no address claimed for good by a user created across the deletion, whichever side of the erase", async () => {
+    const org = await createOrg();
+    const stub = env.ORG.getByName(org.slug);
+    const route = { orgSlug: org.slug, jurisdiction: null };
+    const newUser = (id: string, email: string) => ({
+      user: { id, email, name: "Racer", role: "technician" as const, passwordHash: "x" },
+      caller: { kind: "operator" as const },
+      actor: { type: "operator" as const },
+      meta: {},
+    });
+    // A: written in the org before the erase, its claim confirmed only after it (the creating request's last step).
+    const early = randomEmail("early");
+    const earlyDir = await emailClaim(env, early);
+    expect(await earlyDir.reserve({ ...route, userId: "usr_early" })).toBe(true);
+    expect(await stub.createUser(newUser("usr_early", early))).toMatchObject({ ok: true });
+    // B: reserved before the erase, reaching the org after it (refused), and its request dies before releasing.
+    const late = randomEmail("late");
+    const lateDir = await emailClaim(env, late);
+    expect(await lateDir.reserve({ ...route, userId: "usr_late" })).toBe(true);
+
+    expect((await deleteOrg(org.slug)).status).toBe(202);
+    await earlyDir.confirm("usr_early");
+    expect(await stub.createUser(newUser("usr_late", late))).toEqual({ ok: false, reason: "not_found" });
+    await runDeletionAlarm(org.slug);
+    expect((await orgStatus(org.slug)).body).toMatchObject({ state: "deleted", emails: { total: 2, freed: 2 } });
+
+    expect(await earlyDir.lookup()).toBeNull();
+    // The dead reservation is dropped once stale: its org says the user does not exist.
+    advance((RESERVATION_STALE_SECONDS + 1) * 1000);
+    expect(await emailIsFree(early)).toBe(true);
+    expect(await emailIsFree(late)).toBe(true);
   });
 });
