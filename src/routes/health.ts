@@ -1,5 +1,5 @@
 // GET /healthz: {ok: true}, or 503 {ok: false, problems} saying plainly which part of the deployment is not
-// configured (config.ts, and the mail binding), so a silent failure shows up in a monitor instead of a mailbox.
+// configured (config.ts, and the mail transport), so a silent failure shows up in a monitor instead of a mailbox.
 import { Hono } from "hono";
 import { config, configProblems } from "../config";
 import type { AppEnv, Env } from "../env";
@@ -26,7 +26,7 @@ export function deploymentProblems(env: Env): string[] {
     );
   } else if ((env.MAIL_FROM || DEFAULT_MAIL_FROM).toLowerCase().endsWith(".invalid")) {
     problems.push(
-      "MAIL_FROM: the sender is on the reserved .invalid domain, so the mail provider refuses every message; set MAIL_FROM to an address of a domain onboarded to Email Routing / Email Service",
+      "MAIL_FROM: the sender is on the reserved .invalid domain, so the mail provider refuses every message; set MAIL_FROM to an address of a domain verified with the mail API's provider (MAIL_API_KEY) or onboarded to Email Routing / Email Service (MAILER)",
     );
   }
   return problems;
