@@ -275,6 +275,42 @@ export const fr: Catalog = {
     invalid_period: "Choisissez 30 ou 60 secondes.",
     unavailable: "La vérification du second facteur est indisponible pour le moment. Réessayez plus tard.",
   },
+  // Per-user actions on the Users page and the Account page's sessions (deactivate, remove, sign out).
+  people: {
+    deactivated: "Désactivé",
+    deactivate: "Désactiver",
+    reactivate: "Réactiver",
+    remove: "Supprimer",
+    signOut: "Déconnecter partout",
+    deactivateTitle: "Désactiver le compte",
+    deactivateConfirm: (who: string) =>
+      `Désactiver ${who} ? La personne est aussitôt déconnectée partout, ses clés d'API cessent définitivement de fonctionner, et elle ne peut plus se connecter tant que le compte n'est pas réactivé.`,
+    deactivateDone: "Compte désactivé.",
+    reactivateTitle: "Réactiver le compte",
+    reactivateConfirm: (who: string) =>
+      `Réactiver ${who} ? La personne pourra de nouveau se connecter avec son mot de passe. Ses anciennes clés d'API restent révoquées.`,
+    reactivateDone: "Compte réactivé.",
+    removeTitle: "Supprimer l'utilisateur",
+    removeConfirm: (who: string) =>
+      `Supprimer ${who} ? Le compte, ses réglages de double authentification, ses sessions et ses clés d'API sont effacés, et l'adresse e-mail pourra être réutilisée. C'est irréversible.`,
+    removeDone: "Utilisateur supprimé.",
+    signOutTitle: "Déconnecter partout",
+    signOutConfirm: (who: string) =>
+      `Mettre fin à toutes les sessions de ${who} ? La personne devra se reconnecter sur chaque appareil. Elle en est informée par e-mail.`,
+    signOutDone: "Toutes les sessions de cet utilisateur ont pris fin.",
+    sessionsTitle: "Sessions",
+    sessionsLead: "Là où votre compte est connecté. Mettez fin à toute session que vous ne reconnaissez pas.",
+    browser: "Navigateur",
+    signedIn: "Connexion",
+    lastSeen: "Dernière activité",
+    thisSession: "Cette session",
+    endSession: "Déconnecter",
+    endOthers: "Déconnecter partout ailleurs",
+    sessionEnded: "Cette session a pris fin.",
+    othersEnded: "Toutes les autres sessions ont pris fin.",
+    browserOn: (browser: string, os: string) => `${browser} sous ${os}`,
+    unknownBrowser: "Navigateur inconnu",
+  },
   errorTitle: "Une erreur est survenue",
   backHome: "Retour",
 };
