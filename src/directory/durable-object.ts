@@ -6,6 +6,10 @@
 // 3. confirm here. A crash after 1 leaves a pending claim that is not trusted: whoever meets it next asks the
 // org's object (the source of truth) whether the user exists, then confirms or drops it. So no crash between
 // the steps can leave an orphan that blocks the name forever, nor lose a user that was created.
+//
+// Removing a user is the mirror: 1. mark the claim "releasing"; 2. delete the user in the org's object;
+// 3. drop the claim here. A releasing claim is not trusted either: whoever meets it asks the org, and drops it
+// once the user is gone (a crash after 2) or keeps it while the user exists (a crash before 2, or a refusal).
 import { DurableObject } from "cloudflare:workers";
 import {
   LOCKOUT_SECONDS,
@@ -33,6 +37,8 @@ interface ClaimRow extends Record<string, SqlStorageValue> {
   user_id: string;
   state: string;
   reserved_at: number;
+  /** Set while the user is being removed (directory step 2). */
+  releasing_at: number | null;
 }
 
 const MIGRATIONS = [
@@ -41,6 +47,8 @@ const MIGRATIONS = [
    CREATE TABLE unknown_failures (k INTEGER PRIMARY KEY CHECK (k = 1), count INTEGER NOT NULL, locked_until INTEGER NOT NULL) STRICT;`,
   // 2: org deletion: a slug's object records the deletion of its org and the email claims left to free.
   deletion.DELETION_MIGRATION,
+  // 3: people: a claim whose user is being removed (settled by asking the org, like a pending one).
+  `ALTER TABLE claim ADD COLUMN releasing_at INTEGER;`,
 ];
 
 export class DirectoryDurableObject extends DurableObject<Env> {
@@ -72,9 +80,28 @@ export class DirectoryDurableObject extends DurableObject<Env> {
     return now;
   }
 
+  /**
+   * A claim whose user is being removed: dropped once the org says the user is gone (user ids are never reused,
+   * so a gone user never comes back); kept, still marked, while the user exists, since the removal may yet land.
+   */
+  private async settleReleasing(row: ClaimRow): Promise<ClaimRow | undefined> {
+    const exists = await orgStub(this.env, row.org_slug, row.jurisdiction).hasUser(row.user_id);
+    const now = this.row();
+    if (!now || now.user_id !== row.user_id || now.releasing_at === null) return now;
+    if (exists) return now;
+    this.sql.exec("DELETE FROM claim WHERE user_id = ?", row.user_id);
+    return undefined;
+  }
+
+  /** The claim, with a releasing one settled first. */
+  private async current(): Promise<ClaimRow | undefined> {
+    const row = this.row();
+    return row && row.releasing_at !== null ? this.settleReleasing(row) : row;
+  }
+
   /** Reserves the name for a user (or an org) being created; false when someone else holds it. */
   async reserve(claim: Claim): Promise<boolean> {
-    let row = this.row();
+    let row = await this.current();
     if (row?.state === "pending" && row.user_id !== claim.userId) row = await this.settlePending(row);
     if (row) return row.user_id === claim.userId && row.org_slug === claim.orgSlug;
     this.sql.exec(
@@ -96,10 +123,37 @@ export class DirectoryDurableObject extends DurableObject<Env> {
     this.sql.exec("DELETE FROM claim WHERE user_id = ? AND state = 'pending'", userId);
   }
 
+  /**
+   * Removal, step 1: marks this user's claim as being released; false when the name is not theirs. From here
+   * the org's object decides: the claim goes once the user is gone, and stays while the user exists.
+   */
+  markReleasing(userId: string): boolean {
+    return this.sql.exec("UPDATE claim SET releasing_at = ? WHERE user_id = ?", nowSeconds(), userId).rowsWritten > 0;
+  }
+
+  /**
+   * Removal refused by the org: the claim is trusted again, if the user still exists (a concurrent removal may
+   * have deleted them meanwhile, and then the claim goes).
+   */
+  async keepClaim(userId: string): Promise<void> {
+    const row = this.row();
+    if (!row || row.user_id !== userId || row.releasing_at === null) return;
+    if (!(await this.settleReleasing(row))) return;
+    this.sql.exec("UPDATE claim SET releasing_at = NULL WHERE user_id = ?", userId);
+  }
+
+  /**
+   * Removal, step 3, called only once the org's object deleted the user: the name is free for anyone. Whatever
+   * the claim's state, it belonged to a user who no longer exists (ids are never reused).
+   */
+  releaseRemoved(userId: string): void {
+    this.sql.exec("DELETE FROM claim WHERE user_id = ?", userId);
+  }
+
   /** Who owns the name, or null. A pending claim counts only once its org confirms it; a slug being deleted names no org. */
   async lookup(): Promise<Claim | null> {
     if (deletion.activeDeletion(this.sql)) return null;
-    let row = this.row();
+    let row = await this.current();
     if (row?.state === "pending") row = await this.settlePending(row);
     if (row?.state !== "confirmed") return null;
     return { orgSlug: row.org_slug, jurisdiction: row.jurisdiction, userId: row.user_id };

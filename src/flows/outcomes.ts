@@ -16,8 +16,11 @@ export function errorFor(reason: Reason, retryAfterSeconds?: number): ApiError {
     case "forbidden":
     case "step_up_required":
     case "account_locked":
+    case "account_deactivated":
     case "too_many_attempts":
       return error(reason);
+    case "own_account":
+      return error("conflict", "You cannot do this to your own account: another admin must do it.");
     case "org_exists":
       return error("conflict", "An org with this slug already exists.");
     case "email_taken":

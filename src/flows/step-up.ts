@@ -70,6 +70,7 @@ export async function steppedUp(
     case "invalid_credentials":
       throw new ApiError("step_up_required", WRONG_PASSWORD);
     case "not_found":
+    case "account_deactivated":
       throw new ApiError("unauthenticated");
     case "enforced_by_org":
       throw new ApiError("step_up_required", "Your organization requires two-factor authentication: set it up, then confirm with a code.");

@@ -17,6 +17,12 @@ export interface MailCopy {
   locked: { subject: string; afterPasswords: string; afterCodes: string; advice: string };
   lockedOut: { subject: string; body: string; adminSubject: (who: string) => string; adminBody: (who: string, org: string) => string };
   actors: { operator: string; admin: (label: string) => string; system: string };
+  /** Deactivation, removal and sessions ended by an admin: the person concerned is told. */
+  people: {
+    deactivated: { subject: string; body: (by: string, org: string) => string };
+    removed: { subject: string; body: (by: string, org: string) => string };
+    signedOut: { subject: string; body: (by: string) => string };
+  };
 }
 
 export const COPY: Record<MailLocale, MailCopy> = {
@@ -77,6 +83,22 @@ export const COPY: Record<MailLocale, MailCopy> = {
         `After 100 wrong two-factor codes in a row, ${who} can no longer sign in to ${org}. Whoever typed them knew that password. Check with them, then unlock the account from the Users page (or reset their two-factor authentication).`,
     },
     actors: { operator: "Gatehouse support", admin: (label) => `an administrator (${label})`, system: "Gatehouse" },
+    people: {
+      deactivated: {
+        subject: "Your account was deactivated",
+        body: (by, org) =>
+          `Your account in ${org} was deactivated by ${by}. You were signed out everywhere and your API keys no longer work. If you think this is a mistake, contact your organization's administrator.`,
+      },
+      removed: {
+        subject: "Your account was removed",
+        body: (by, org) =>
+          `Your account in ${org} was removed by ${by}, with its two-factor settings, sessions and API keys. If you think this is a mistake, contact your organization's administrator.`,
+      },
+      signedOut: {
+        subject: "You were signed out everywhere",
+        body: (by) => `${by} ended every session of your account: sign in again to continue.`,
+      },
+    },
   },
   fr: {
     greeting: (name) => `Bonjour ${name},`,
@@ -136,5 +158,21 @@ export const COPY: Record<MailLocale, MailCopy> = {
         `Après 100 codes de double authentification erronés à la suite, ${who} ne peut plus se connecter à ${org}. La personne qui les a saisis connaissait ce mot de passe. Vérifiez auprès de la personne, puis déverrouillez le compte depuis la page Utilisateurs (ou réinitialisez sa double authentification).`,
     },
     actors: { operator: "le support Gatehouse", admin: (label) => `un administrateur (${label})`, system: "Gatehouse" },
+    people: {
+      deactivated: {
+        subject: "Votre compte a été désactivé",
+        body: (by, org) =>
+          `Votre compte dans ${org} a été désactivé par ${by}. Vous avez été déconnecté partout et vos clés d'API ne fonctionnent plus. S'il s'agit d'une erreur, contactez l'administrateur de votre organisation.`,
+      },
+      removed: {
+        subject: "Votre compte a été supprimé",
+        body: (by, org) =>
+          `Votre compte dans ${org} a été supprimé par ${by}, avec ses réglages de double authentification, ses sessions et ses clés d'API. S'il s'agit d'une erreur, contactez l'administrateur de votre organisation.`,
+      },
+      signedOut: {
+        subject: "Vous avez été déconnecté partout",
+        body: (by) => `${by} a mis fin à toutes les sessions de votre compte : reconnectez-vous pour continuer.`,
+      },
+    },
   },
 };

@@ -33,7 +33,10 @@ export type MailEvent =
   | { type: "pairing.link"; expiresAt: number }
   | { type: "account.locked"; cause: "password" | "code" }
   | { type: "account.locked_out" }
-  | { type: "account.locked_out_admin"; who: string };
+  | { type: "account.locked_out_admin"; who: string }
+  | { type: "account.deactivated"; by: AuditActor }
+  | { type: "account.removed"; by: AuditActor }
+  | { type: "sessions.revoked"; by: AuditActor };
 
 export function mailLocale(value: string | null | undefined): MailLocale {
   return value === "fr" ? "fr" : "en";
@@ -87,6 +90,12 @@ function partsOf(t: MailCopy, event: MailEvent, org: string): Parts {
       return { subject: t.lockedOut.subject, paragraphs: [t.lockedOut.body, t.locked.advice] };
     case "account.locked_out_admin":
       return { subject: t.lockedOut.adminSubject(event.who), paragraphs: [t.lockedOut.adminBody(event.who, org)] };
+    case "account.deactivated":
+      return { subject: t.people.deactivated.subject, paragraphs: [t.people.deactivated.body(actorName(t, event.by), org)] };
+    case "account.removed":
+      return { subject: t.people.removed.subject, paragraphs: [t.people.removed.body(actorName(t, event.by), org)] };
+    case "sessions.revoked":
+      return { subject: t.people.signedOut.subject, paragraphs: [capitalize(t.people.signedOut.body(actorName(t, event.by))), t.notYou] };
     case "pairing.link":
       return {
         subject: t.pairing.subject,

@@ -13,6 +13,7 @@ import * as apiKeys from "./actions/api-keys";
 import * as identity from "./actions/identity";
 import * as password from "./actions/password";
 import * as pairing from "./actions/pairing";
+import * as people from "./actions/people";
 import * as signIn from "./actions/sign-in";
 import * as stepUp from "./actions/step-up";
 import * as twoFactor from "./actions/two-factor";
@@ -35,6 +36,7 @@ import type {
   DisableInput,
   FactorChangeInput,
   InitializeOrgInput,
+  RequestMeta,
   IssuePairingLinkInput,
   OrgRpc,
   PasswordOutcome,
@@ -271,6 +273,39 @@ export class OrgDurableObject extends DurableObject<Env> implements OrgRpc {
 
   auditEvents(limit: number, before?: number) {
     return listEvents(this.store.sql, limit, before);
+  }
+
+  // --- people: deactivation, removal, sessions ---
+
+  /** The user's public fields, or null: read before a removal, to find the email's directory claim. */
+  userInfo(userId: string) {
+    const user = findUser(this.store.sql, userId);
+    return user ? { id: user.id, email: user.email, name: user.name, role: user.role } : null;
+  }
+
+  setUserActive(input: people.PeopleChange & { active: boolean }) {
+    return this.mailing(people.setActive(this.store, input));
+  }
+
+  renameUser(input: Omit<people.PeopleChange, "caller"> & { name: string }) {
+    return people.rename(this.store, input);
+  }
+
+  /** Removes the user and every credential of theirs in one transaction; the caller then frees the email. */
+  removeUser(input: people.PeopleChange) {
+    return this.mailing(people.removeUser(this.store, input));
+  }
+
+  revokeSessionsOf(input: Omit<people.PeopleChange, "caller">) {
+    return this.mailing(people.revokeSessionsOf(this.store, input));
+  }
+
+  listSessions(userId: string, currentTokenHash: string) {
+    return people.listSessions(this.store, userId, currentTokenHash);
+  }
+
+  endOwnSessions(input: { userId: string; currentTokenHash: string; sessionId?: string; meta: RequestMeta }) {
+    return people.endOwnSessions(this.store, input);
   }
 
   /**

@@ -62,4 +62,10 @@ export const ORG_MIGRATIONS: readonly string[] = [
    UPDATE audit SET class = 'noise' WHERE type IN ('login.failed', 'account.locked');
    CREATE INDEX audit_by_class ON audit (class, id);
    CREATE INDEX audit_group ON audit (type, subject_id, at);`,
+  // 6: people: deactivation (a deactivated user keeps their row but no way in) and sessions' opaque public ids
+  // (the Account page lists sessions by an id that is neither the token nor its hash).
+  `ALTER TABLE users ADD COLUMN deactivated_at INTEGER;
+   ALTER TABLE sessions ADD COLUMN public_id TEXT;
+   UPDATE sessions SET public_id = 'ses_' || lower(hex(randomblob(16)));
+   CREATE UNIQUE INDEX sessions_by_public_id ON sessions (public_id);`,
 ];

@@ -18,6 +18,8 @@ export type Reason =
   | "org_exists"
   | "email_taken"
   | "last_admin"
+  | "own_account"
+  | "account_deactivated"
   | "forbidden"
   | "step_up_required"
   | "too_many_attempts"

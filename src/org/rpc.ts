@@ -5,6 +5,7 @@ import type { Sealed } from "../crypto/secret-box";
 import type { AuditEvent, AuditType } from "./audit";
 import type { ApiKeyInfo } from "./api-keys";
 import type { DevMail, OutboxEntry } from "./outbox";
+import type { PeopleChange, SessionEntry } from "./actions/people";
 import type { RecoveryStatus } from "./recovery-codes";
 import type { AuditActor, Caller, LoginStep, OrgInfo, Reason, RequestMeta, Result, Role, UserInfo } from "./results";
 import type { UserListEntry } from "./users";
@@ -21,9 +22,11 @@ export type {
   OutboxEntry,
   Reason,
   RecoveryStatus,
+  PeopleChange,
   RequestMeta,
   Result,
   Role,
+  SessionEntry,
   UserInfo,
   UserListEntry,
 };
@@ -204,7 +207,9 @@ export interface RevokeApiKeyInput extends Audited {
 }
 
 export type CodeFailure = "invalid_code" | "not_enrolled" | LockFailure | "unavailable";
-type PasswordFailure = "invalid_credentials" | LockFailure;
+type PasswordFailure = "invalid_credentials" | "account_deactivated" | LockFailure;
+/** Refusals of deactivation and removal (actions/people.ts). */
+export type PeopleFailure = "not_found" | "own_account" | "last_admin" | AccessFailure;
 type ChallengeFailure = "invalid_challenge" | "invalid_code" | LockFailure | "unavailable";
 
 /** Every method the Worker may call on an org's object, with what it takes and gives. */
@@ -243,7 +248,9 @@ export interface OrgRpc {
   regenerateRecoveryCodes(input: RegenerateInput): Promise<Result<null, CodeFailure | "not_found">>;
   disableTwoFactor(input: DisableInput): Promise<Result<null, CodeFailure | "enforced_by_org" | "not_found">>;
   resetTwoFactor(input: FactorChangeInput): Promise<Result<null, "not_found" | AccessFailure>>;
-  stepUp(input: StepUpInput): Promise<Result<null, CodeFailure | "invalid_credentials" | "not_found" | "enforced_by_org">>;
+  stepUp(
+    input: StepUpInput,
+  ): Promise<Result<null, CodeFailure | "invalid_credentials" | "account_deactivated" | "not_found" | "enforced_by_org">>;
   issuePairingLink(input: IssuePairingLinkInput): Promise<"sent" | "skipped">;
   pairingOwner(tokenHash: string): string | null;
   mailOutbox(limit?: number): OutboxEntry[];
@@ -255,4 +262,11 @@ export interface OrgRpc {
   revokeApiKey(input: RevokeApiKeyInput): Result<null, "not_found">;
   unlockUser(input: FactorChangeInput): Result<null, "not_found" | AccessFailure>;
   auditEvents(limit: number, before?: number): AuditEvent[];
+  userInfo(userId: string): UserInfo | null;
+  setUserActive(input: PeopleChange & { active: boolean }): Promise<Result<UserInfo, PeopleFailure>>;
+  renameUser(input: Omit<PeopleChange, "caller"> & { name: string }): Result<UserInfo, "not_found">;
+  removeUser(input: PeopleChange): Promise<Result<{ email: string }, PeopleFailure>>;
+  revokeSessionsOf(input: Omit<PeopleChange, "caller">): Promise<Result<null, "not_found">>;
+  listSessions(userId: string, currentTokenHash: string): SessionEntry[];
+  endOwnSessions(input: { userId: string; currentTokenHash: string; sessionId?: string; meta: RequestMeta }): Result<null, "not_found">;
 }

@@ -2,9 +2,10 @@
 // resets revoke at once and a stolen database holds no usable token (lucia's id + hashed-secret pattern).
 import { config, type SessionPolicy } from "../config";
 import { SESSION_TOUCH_SECONDS } from "../constants";
+import { newId } from "../crypto/tokens";
 import type { Env } from "../env";
 import type { RequestMeta } from "./results";
-import { first } from "./store";
+import { all, first } from "./store";
 
 export interface SessionRow extends Record<string, SqlStorageValue> {
   token_hash: string;
@@ -14,6 +15,9 @@ export interface SessionRow extends Record<string, SqlStorageValue> {
   expires_at: number;
   /** When a factor was last checked for this session: at sign-in, then at each step-up (schema step 5). */
   verified_at: number;
+  /** A random id for listing and ending the session (schema step 6): never the token nor its hash. */
+  public_id: string;
+  user_agent: string | null;
 }
 
 export type { SessionPolicy };
@@ -33,8 +37,8 @@ export function createSession(
   verifiedAt = now,
 ): void {
   sql.exec(
-    `INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at, ip, user_agent, verified_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at, ip, user_agent, verified_at, public_id)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     tokenHash,
     userId,
     now,
@@ -43,6 +47,7 @@ export function createSession(
     meta.ip ?? null,
     meta.userAgent ?? null,
     verifiedAt,
+    newId("ses"),
   );
 }
 
@@ -81,4 +86,20 @@ export function revokeUserSessions(sql: SqlStorage, userId: string, except?: str
 
 export function deleteExpiredSessions(sql: SqlStorage, now: number, policy: SessionPolicy): void {
   sql.exec("DELETE FROM sessions WHERE expires_at <= ? OR last_seen_at <= ?", now, now - policy.idleMs);
+}
+
+/** A user's live sessions, newest first (idle or expired ones are left for housekeeping and not listed). */
+export function listUserSessions(sql: SqlStorage, userId: string, now: number, policy: SessionPolicy): SessionRow[] {
+  return all<SessionRow>(
+    sql,
+    "SELECT * FROM sessions WHERE user_id = ? AND expires_at > ? AND last_seen_at > ? ORDER BY created_at DESC",
+    userId,
+    now,
+    now - policy.idleMs,
+  );
+}
+
+/** Ends one session of this user by its public id; false when the user has no such session. */
+export function revokeSessionByPublicId(sql: SqlStorage, userId: string, publicId: string): boolean {
+  return sql.exec("DELETE FROM sessions WHERE user_id = ? AND public_id = ?", userId, publicId).rowsWritten > 0;
 }

@@ -21,10 +21,18 @@ export interface UserRow extends Record<string, SqlStorageValue> {
   lasting_lock_at: number | null;
   /** When the "you were locked out" mail last went out. */
   lock_mailed_at: number | null;
+  /** Set while an admin has deactivated the account: no sign-in, session or key works (schema step 6). */
+  deactivated_at: number | null;
 }
 
 export function findUser(sql: SqlStorage, id: string): UserRow | undefined {
   return first<UserRow>(sql, "SELECT * FROM users WHERE id = ?", id);
+}
+
+/** The user, only while active: every way in (sign-in steps, sessions, keys, links) reads users through this. */
+export function findActiveUser(sql: SqlStorage, id: string): UserRow | undefined {
+  const user = findUser(sql, id);
+  return user && user.deactivated_at === null ? user : undefined;
 }
 
 export function findUserByEmail(sql: SqlStorage, email: string): UserRow | undefined {
@@ -56,6 +64,8 @@ export interface UserListEntry extends UserInfo {
   lastLoginAt: string | null;
   /** Under the lasting lock (100 wrong second factors in a row): only an admin's unlock or a reset lifts it. */
   locked: boolean;
+  /** False while deactivated. */
+  active: boolean;
 }
 
 export function listUsers(sql: SqlStorage): UserListEntry[] {
@@ -68,11 +78,30 @@ export function listUsers(sql: SqlStorage): UserListEntry[] {
     twoFactorEnabled: u.enabled === 1,
     lastLoginAt: u.last_login_at ? new Date(u.last_login_at).toISOString() : null,
     locked: u.lasting_lock_at !== null,
+    active: u.deactivated_at === null,
   }));
 }
 
-export function countAdmins(sql: SqlStorage): number {
-  return sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM users WHERE role = 'admin'").one().n;
+/** Admins who can still sign in: the org must keep one (a deactivated admin administers nothing). */
+export function countActiveAdmins(sql: SqlStorage): number {
+  return sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM users WHERE role = 'admin' AND deactivated_at IS NULL").one().n;
+}
+
+export function setDeactivated(sql: SqlStorage, id: string, at: number | null): void {
+  sql.exec("UPDATE users SET deactivated_at = ? WHERE id = ?", at, id);
+}
+
+export function setName(sql: SqlStorage, id: string, name: string): void {
+  sql.exec("UPDATE users SET name = ? WHERE id = ?", name, id);
+}
+
+/** Deletes the user's row and everything keyed by the user (secrets, codes, sessions, keys, challenges, links). */
+export function deleteUserAndCredentials(sql: SqlStorage, id: string): void {
+  for (const table of ["totp", "totp_pending", "recovery_codes", "sessions", "challenges", "pairing_tokens"]) {
+    sql.exec(`DELETE FROM ${table} WHERE user_id = ?`, id);
+  }
+  sql.exec("DELETE FROM api_keys WHERE created_by = ?", id);
+  sql.exec("DELETE FROM users WHERE id = ?", id);
 }
 
 export function setPasswordHash(sql: SqlStorage, id: string, hash: string): void {

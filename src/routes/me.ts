@@ -5,19 +5,45 @@ import type { AppEnv } from "../env";
 import { ApiError } from "../errors";
 import { sendPairingLink } from "../flows/pairing";
 import { changePassword } from "../flows/password";
+import { endOwnSessions } from "../flows/people";
 import { requireStepUp } from "../flows/step-up";
 import { confirmEnrollment, disableTwoFactor, regenerateRecoveryCodes, startEnrollment } from "../flows/two-factor";
 import { auditActor, effectiveRole, sessionOnly, signedIn } from "../http/actor";
 import { setSessionCookie } from "../http/cookies";
 import * as f from "../http/fields";
 import { requestMeta } from "../http/meta";
-import { json } from "../http/validate";
+import { json, validate } from "../http/validate";
 import { orgStub } from "../org/stub";
 
 export const currentCodeBody = z.object({ code: f.totpCode });
 export const passwordBody = z.object({ currentPassword: z.string().max(4096), newPassword: f.password });
 
+const sessionParam = z.object({ id: f.id });
+
 export const meRoutes = new Hono<AppEnv>()
+  .get("/sessions", async (c) => {
+    const actor = sessionOnly(c);
+    const stub = orgStub(c.env, actor.route.slug, actor.route.jurisdiction);
+    return c.json({ sessions: await stub.listSessions(actor.identity.user.id, actor.tokenHash) });
+  })
+  // "Sign out everywhere else": every session of the caller but this one.
+  .post("/sessions/revoke-others", async (c) => {
+    const actor = sessionOnly(c);
+    const input = { userId: actor.identity.user.id, currentTokenHash: actor.tokenHash, meta: requestMeta(c) };
+    await endOwnSessions(c.env, actor.route, input);
+    return c.body(null, 204);
+  })
+  .delete("/sessions/:id", validate("param", sessionParam), async (c) => {
+    const actor = sessionOnly(c);
+    const input = {
+      userId: actor.identity.user.id,
+      currentTokenHash: actor.tokenHash,
+      sessionId: c.req.valid("param").id,
+      meta: requestMeta(c),
+    };
+    await endOwnSessions(c.env, actor.route, input);
+    return c.body(null, 204);
+  })
   .post("/password", json(passwordBody), async (c) => {
     const actor = sessionOnly(c);
     const body = c.req.valid("json");

@@ -8,6 +8,7 @@ import { createUser } from "../flows/accounts";
 import { changeRole, revokeApiKey, unlockUser, updateSettings } from "../flows/admin";
 import { createApiKey } from "../flows/api-keys";
 import { sendPairingLink } from "../flows/pairing";
+import { removeUser, renameUser, revokeSessionsOf, setUserActive } from "../flows/people";
 import { callerOf, requireStepUp } from "../flows/step-up";
 import { resetTwoFactor } from "../flows/two-factor";
 import { adminOnly, auditActor } from "../http/actor";
@@ -17,6 +18,7 @@ import { requestMeta } from "../http/meta";
 import { json, validate } from "../http/validate";
 import { orgStub } from "../org/stub";
 import type { SignedIn } from "../http/actor";
+import type { UserInfo } from "../org/rpc";
 
 export const settingsBody = z.strictObject({ require2fa: z.boolean().optional(), totpPeriod: f.totpPeriod.optional() });
 export const newUserBody = z.object({
@@ -27,7 +29,11 @@ export const newUserBody = z.object({
   // Step-up proof, needed by a session that makes someone an admin.
   code: f.stepUp.code,
 });
-export const userPatchBody = z.strictObject({ role: f.role, ...f.stepUp });
+export const userPatchBody = z
+  .strictObject({ role: f.role.optional(), name: f.personName.optional(), active: z.boolean().optional(), ...f.stepUp })
+  .refine((b) => b.role !== undefined || b.name !== undefined || b.active !== undefined, {
+    message: "needs at least one of 'role', 'name' or 'active'.",
+  });
 export const apiKeyBody = z.object({
   name: z.string().trim().min(1).max(100),
   role: f.role,
@@ -57,7 +63,7 @@ export const orgRoutes = new Hono<AppEnv>()
   .get("/users", async (c) => {
     const users = await stubOf(c, adminOnly(c)).listUsers();
     return c.json({
-      users: users.map(({ id, email, name, role, twoFactorEnabled, lastLoginAt, locked }) => ({
+      users: users.map(({ id, email, name, role, twoFactorEnabled, lastLoginAt, locked, active }) => ({
         id,
         email,
         name,
@@ -65,6 +71,7 @@ export const orgRoutes = new Hono<AppEnv>()
         twoFactorEnabled,
         lastLoginAt,
         locked,
+        active,
       })),
     });
   })
@@ -77,12 +84,41 @@ export const orgRoutes = new Hono<AppEnv>()
   })
   .patch("/users/:id", validate("param", idParam), json(userPatchBody), async (c) => {
     const actor = adminOnly(c);
-    const { role, ...proof } = c.req.valid("json");
-    const input = { userId: c.req.valid("param").id, role, proof };
-    const { user, sessionToken } = await changeRole(c.env, actor, input, auditActor(actor), requestMeta(c));
-    // The caller changed their own role: their session token changes with it (docs/api.md).
-    if (sessionToken) setSessionCookie(c, sessionToken);
-    return c.json(user);
+    const { role, name, active, ...proof } = c.req.valid("json");
+    const userId = c.req.valid("param").id;
+    const meta = requestMeta(c);
+    const found = await stubOf(c, actor).userInfo(userId);
+    if (!found) throw new ApiError("not_found");
+    let user: UserInfo = { ...found };
+    if (role !== undefined) {
+      const changed = await changeRole(c.env, actor, { userId, role, proof }, auditActor(actor), meta);
+      // The caller changed their own role: their session token changes with it (docs/api.md).
+      if (changed.sessionToken) setSessionCookie(c, changed.sessionToken);
+      user = changed.user;
+    }
+    // A code is spent once: after a role change stepped up, the session is fresh and the rest needs no proof.
+    const rest = role !== undefined ? {} : proof;
+    if (name !== undefined) {
+      user = await renameUser(c.env, actor.route, { userId, name, actor: auditActor(actor), meta });
+    }
+    if (active !== undefined) {
+      const caller = await callerOf(c.env, actor, rest, meta);
+      user = await setUserActive(c.env, actor.route, { userId, active, caller, actor: auditActor(actor), meta });
+    }
+    const entry = (await stubOf(c, actor).listUsers()).find((u) => u.id === userId);
+    return c.json({ ...user, active: entry?.active ?? true });
+  })
+  .delete("/users/:id", validate("param", idParam), json(f.stepUpBody), async (c) => {
+    const actor = adminOnly(c);
+    const meta = requestMeta(c);
+    const caller = await callerOf(c.env, actor, c.req.valid("json"), meta);
+    await removeUser(c.env, actor.route, { userId: c.req.valid("param").id, caller, actor: auditActor(actor), meta });
+    return c.body(null, 204);
+  })
+  .post("/users/:id/sessions/revoke", validate("param", idParam), async (c) => {
+    const actor = adminOnly(c);
+    await revokeSessionsOf(c.env, actor.route, { userId: c.req.valid("param").id, actor: auditActor(actor), meta: requestMeta(c) });
+    return c.body(null, 204);
   })
   .post("/users/:id/2fa/reset", validate("param", idParam), json(f.stepUpBody), async (c) => {
     const actor = adminOnly(c);

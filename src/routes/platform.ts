@@ -6,6 +6,7 @@ import { ApiError } from "../errors";
 import { createOrg } from "../flows/accounts";
 import { slugClaim } from "../flows/directory";
 import { deleteOrg, orgStatus } from "../flows/org-deletion";
+import { removeUser } from "../flows/people";
 import { resetTwoFactor } from "../flows/two-factor";
 import { auditActor, requireOperator } from "../http/actor";
 import * as f from "../http/fields";
@@ -49,5 +50,14 @@ export const platformRoutes = new Hono<AppEnv>()
     if (!claim) throw new ApiError("not_found", "No org has this slug.");
     const route = { slug, jurisdiction: claim.jurisdiction };
     await resetTwoFactor(c.env, route, id, { kind: "operator" }, auditActor(c.get("actor")), requestMeta(c));
+    return c.body(null, 204);
+  })
+  // Support removes anyone, the last admin included: e.g. an address that the wrong org claimed.
+  .delete("/orgs/:slug/users/:id", validate("param", resetParams), async (c) => {
+    const { slug, id } = c.req.valid("param");
+    const claim = await slugClaim(c.env, slug).lookup();
+    if (!claim) throw new ApiError("not_found", "No org has this slug.");
+    const route = { slug, jurisdiction: claim.jurisdiction };
+    await removeUser(c.env, route, { userId: id, caller: { kind: "operator" }, actor: auditActor(c.get("actor")), meta: requestMeta(c) });
     return c.body(null, 204);
   });

@@ -11,7 +11,7 @@ import type { ChangeRoleInput, Compliance, CreateUserInput, FactorChangeInput, I
 import { createSession, revokeUserSessions, sessionPolicy, sessionRow } from "../sessions";
 import { insertOrg, readOrg, writeSettings } from "../settings";
 import type { Store } from "../store";
-import { countAdmins, findUser, findUserByEmail, insertUser, listUsers, publicUser, setRole } from "../users";
+import { countActiveAdmins, findUser, findUserByEmail, insertUser, listUsers, publicUser, setRole } from "../users";
 import { type AccessFailure, refuseAdminChange, refuseFactorChange } from "./access";
 
 export function initializeOrg(store: Store, input: InitializeOrgInput): Result<null, "org_exists"> {
@@ -78,7 +78,7 @@ export function changeRole(
     if (user.role === input.role) return ok({ user: publicUser(user), rotated: false });
     const refused = refuseAdminChange(input.caller);
     if (refused) return refused;
-    if (user.role === "admin" && countAdmins(sql) <= 1) return fail("last_admin");
+    if (user.role === "admin" && user.deactivated_at === null && countActiveAdmins(sql) <= 1) return fail("last_admin");
     setRole(sql, user.id, input.role);
     const own = input.rotate && input.caller.kind === "session" && input.caller.userId === user.id ? input.rotate : null;
     // The replacement keeps the old session's step-up time: a new token is no new proof of a factor.

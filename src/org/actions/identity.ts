@@ -8,10 +8,11 @@ import { findLiveSession, revokeSession, sessionPolicy } from "../sessions";
 import { readOrg } from "../settings";
 import type { Store } from "../store";
 import { activeTotp } from "../totp-state";
-import { findUser, publicUser } from "../users";
+import { findActiveUser, findUser, publicUser } from "../users";
 
 function identityOf(store: Store, userId: string): Identity | null {
-  const user = findUser(store.sql, userId);
+  // A deactivated account's sessions and keys were deleted with the change; this refuses any that a race left.
+  const user = findActiveUser(store.sql, userId);
   const org = readOrg(store.sql);
   if (!user || !org) return null;
   const totp = activeTotp(store.sql, userId);

@@ -7,7 +7,7 @@ import { notifyUser } from "../notify";
 import { createPairing, lastPairingAt, pairingUser } from "../pairing";
 import type { Store } from "../store";
 import { activeTotp } from "../totp-state";
-import { findUser } from "../users";
+import { findActiveUser } from "../users";
 import type { IssuePairingLinkInput } from "../rpc";
 
 /**
@@ -18,7 +18,7 @@ export function issuePairingLink(store: Store, input: IssuePairingLinkInput): "s
   const now = nowMs();
   const { sql } = store;
   return store.tx(() => {
-    const user = findUser(sql, input.userId);
+    const user = findActiveUser(sql, input.userId);
     if (!user || activeTotp(sql, user.id)) return "skipped";
     const last = lastPairingAt(sql, user.id);
     if (last !== null && now - last < PAIRING_RESEND_SECONDS * 1000) return "skipped";

@@ -12,7 +12,10 @@ import type { Store } from "../store";
 import { findUser, setPasswordHash } from "../users";
 import type { ChangePasswordInput } from "../rpc";
 
-export function changePassword(store: Store, input: ChangePasswordInput): Result<null, "invalid_credentials" | LockFailure | "not_found"> {
+export function changePassword(
+  store: Store,
+  input: ChangePasswordInput,
+): Result<null, "invalid_credentials" | "account_deactivated" | LockFailure | "not_found"> {
   const now = nowMs();
   const { sql } = store;
   return store.tx(() => {

@@ -11,12 +11,12 @@ import { createSession, sessionPolicy } from "../sessions";
 import { readOrg } from "../settings";
 import type { Store } from "../store";
 import { activeTotp } from "../totp-state";
-import { findUser, markLogin, setLocale, setPasswordHash, type UserRow } from "../users";
+import { findActiveUser, findUser, markLogin, setLocale, setPasswordHash, type UserRow } from "../users";
 import { countFailure, type LockFailure } from "./failures";
 import { readyFactor, type SecondFactor, verifyFactor } from "./verify-second-factor";
 import type { ChallengeStepInput, PasswordOutcome } from "../rpc";
 
-type SignInFailure = "invalid_credentials" | LockFailure;
+type SignInFailure = "invalid_credentials" | "account_deactivated" | LockFailure;
 type ChallengeFailure = "invalid_challenge" | "invalid_code" | LockFailure | "unavailable";
 
 function userActor(u: UserRow) {
@@ -90,6 +90,8 @@ export function settlePasswordCheck(
     countFailure(store, user, "password", check.meta, now);
     return fail("invalid_credentials");
   }
+  // The right password of a deactivated account is told so (a wrong one got the usual 401 above, counted).
+  if (user.deactivated_at !== null) return fail("account_deactivated");
   if (lockedOut(user)) return fail("account_locked");
   recordSuccess(sql, user.id, "password");
   return ok(null);
@@ -109,7 +111,7 @@ async function completeSecondStep<T>(
   if (!ready.ok) return ready;
   const now = nowMs();
   return store.tx(() => {
-    const user = findUser(store.sql, input.userId);
+    const user = findActiveUser(store.sql, input.userId);
     if (!user || !challengeAlive(store.sql, input.challengeId, user.id, "2fa", now)) return fail("invalid_challenge");
     const checked = verifyFactor(store, user, ready.value, input.meta, now, () => recordChallengeFailure(store.sql, input.challengeId));
     if (!checked.ok) {

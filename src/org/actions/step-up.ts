@@ -12,7 +12,14 @@ import { settlePasswordCheck } from "./sign-in";
 import { withCurrentCode } from "./two-factor";
 import type { StepUpInput } from "../rpc";
 
-type StepUpFailure = "invalid_code" | "invalid_credentials" | "not_enrolled" | "not_found" | LockFailure | "unavailable";
+type StepUpFailure =
+  | "invalid_code"
+  | "invalid_credentials"
+  | "account_deactivated"
+  | "not_enrolled"
+  | "not_found"
+  | LockFailure
+  | "unavailable";
 
 export async function stepUp(store: Store, input: StepUpInput): Promise<Result<null, StepUpFailure | "enforced_by_org">> {
   const { sql } = store;

@@ -12,7 +12,7 @@ import { createSession, revokeUserSessions, sessionPolicy } from "../sessions";
 import { readOrg } from "../settings";
 import type { Store } from "../store";
 import { activatePendingTotp, activeTotp, deleteTotp, putPendingTotp, type TotpRow } from "../totp-state";
-import { findUser, type UserRow } from "../users";
+import { findActiveUser, findUser, type UserRow } from "../users";
 import { type AccessFailure, refuseFactorChange } from "./access";
 import type { LockFailure } from "./failures";
 import { settlePasswordCheck, startSession } from "./sign-in";
@@ -40,7 +40,7 @@ export function beginEnrollment(
   const now = nowMs();
   const { sql } = store;
   return store.tx(() => {
-    const user = findUser(sql, userId);
+    const user = findActiveUser(sql, userId);
     const org = readOrg(sql);
     if (!user || !org) return fail("not_found");
     if ("challengeId" in via && !challengeAlive(sql, via.challengeId, userId, "enroll", now)) return fail("invalid_challenge");
@@ -81,7 +81,7 @@ export async function confirmEnrollment(
   const ready = readied.value;
   const now = nowMs();
   return store.tx(() => {
-    const user = findUser(sql, input.userId);
+    const user = findActiveUser(sql, input.userId);
     if (!user) return fail("invalid_challenge");
     const challengeId = "challengeId" in input.via ? input.via.challengeId : null;
     if (challengeId && !challengeAlive(sql, challengeId, user.id, "enroll", now)) return fail("invalid_challenge");

@@ -9,6 +9,7 @@ import { freshSession, requireStepUp } from "../../flows/step-up";
 import { confirmEnrollment, disableTwoFactor, regenerateRecoveryCodes, startEnrollment } from "../../flows/two-factor";
 import { setSessionCookie } from "../../http/cookies";
 import { requestMeta } from "../../http/meta";
+import { orgStub } from "../../org/stub";
 import { parseOtpauthUri } from "../../ui/otpauth";
 import { AccountPage, type AccountState, EnablePage } from "../../ui/pages/account";
 import type { PasswordForm } from "../../ui/pages/account-password";
@@ -35,7 +36,8 @@ async function accountPage(c: Context<AppEnv>, state: Omit<AccountState, "recove
   const actor = sessionOf(c);
   // A stale session asks for the password in place, inside the Enable form, before the click (step-up).
   const enableStepUp = state.enableStepUp ?? (freshSession(c.env, actor) ? undefined : { withCode: false });
-  const full = { ...state, enableStepUp, recoveryTotal: RECOVERY_CODE_COUNT };
+  const sessions = await orgStub(c.env, actor.route.slug, actor.route.jurisdiction).listSessions(actor.identity.user.id, actor.tokenHash);
+  const full = { ...state, enableStepUp, recoveryTotal: RECOVERY_CODE_COUNT, sessions };
   return render(c, AccountPage({ ctx, identity: actor.identity, state: full }), status);
 }
 
@@ -48,6 +50,8 @@ export const accountPages = new Hono<AppEnv>()
       enabled: t.account.enabledDone,
       disabled: t.account.disabledDone,
       password: t.account.passwordChanged,
+      "session-ended": t.people.sessionEnded,
+      "others-ended": t.people.othersEnded,
     };
     return accountPage(c, { notice: notices[c.req.query("m") ?? ""] });
   })

@@ -20,6 +20,7 @@ import { AuditPage } from "../../ui/pages/audit";
 import { SettingsPage } from "../../ui/pages/settings";
 import { MessagePage } from "../../ui/pages/sign-in";
 import { type AddUserForm, UserActionConfirmPage, UsersPage } from "../../ui/pages/users";
+import { peopleNotices } from "./people";
 import {
   csrf,
   formField,
@@ -42,7 +43,12 @@ const stubOf = (env: AppEnv["Bindings"], actor: SessionActor) => orgStub(env, ac
 async function usersPage(c: Parameters<typeof pageCtx>[0], form: AddUserForm, status: Parameters<typeof render>[2] = 200) {
   const actor = sessionOf(c);
   const ctx = await pageCtx(c, "/users");
-  const notices: Record<string, string> = { added: ctx.t.users.added, reset: ctx.t.users.resetDone, unlocked: ctx.t.users.unlockDone };
+  const notices: Record<string, string> = {
+    added: ctx.t.users.added,
+    reset: ctx.t.users.resetDone,
+    unlocked: ctx.t.users.unlockDone,
+    ...peopleNotices(ctx.t),
+  };
   const users = await stubOf(c.env, actor).listUsers();
   const notice = notices[c.req.query("m") ?? ""];
   return render(c, UsersPage({ ctx, users, selfId: actor.identity.user.id, form, notice }), status);

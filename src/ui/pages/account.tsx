@@ -3,7 +3,8 @@ import { Alert, CodeField, Csrf, QrSetup, type SetupPageProps } from "../compone
 import { Layout, type PageCtx } from "../layout";
 import { type StepUpAsk, StepUpFields } from "../step-up";
 import { type PasswordForm, PasswordSection } from "./account-password";
-import type { Identity } from "../../org/rpc";
+import { SessionsSection } from "./account-sessions";
+import type { Identity, SessionEntry } from "../../org/rpc";
 
 export interface AccountState {
   notice?: string | undefined;
@@ -14,6 +15,8 @@ export interface AccountState {
   enableStepUp?: StepUpAsk | undefined;
   password?: PasswordForm | undefined;
   recoveryTotal: number;
+  /** The user's sessions (Account → Sessions). */
+  sessions?: SessionEntry[] | undefined;
 }
 
 export function AccountPage({ ctx, identity, state }: { ctx: PageCtx; identity: Identity; state: AccountState }) {
@@ -85,6 +88,7 @@ export function AccountPage({ ctx, identity, state }: { ctx: PageCtx; identity: 
         ) : null}
       </section>
       <PasswordSection ctx={ctx} email={identity.user.email} form={state.password} />
+      {state.sessions ? <SessionsSection ctx={ctx} sessions={state.sessions} /> : null}
     </Layout>
   );
 }

@@ -4,6 +4,7 @@ import { Alert, Csrf, Field } from "../components";
 import { Layout, type PageCtx } from "../layout";
 import { type StepUpAsk, StepUpFields } from "../step-up";
 import type { UserListEntry } from "../../org/rpc";
+import { UserActions, UserStateBadge } from "./user-actions";
 
 export interface AddUserForm {
   values: { email?: string; name?: string; role?: string };
@@ -57,6 +58,7 @@ export function UsersPage({
                 <td>
                   <span class={`badge ${user.twoFactorEnabled ? "on" : "off"}`}>{user.twoFactorEnabled ? u.enabled : u.notEnrolled}</span>
                   {user.locked ? <span class="badge locked">{u.locked}</span> : null}
+                  <UserStateBadge ctx={ctx} user={user} />
                 </td>
                 <td>
                   {/* Not on oneself: another admin or support resets or unlocks you (docs/api.md). */}
@@ -73,6 +75,7 @@ export function UsersPage({
                       </a>
                     </>
                   ) : null}
+                  <UserActions ctx={ctx} user={user} selfId={selfId} />
                 </td>
               </tr>
             ))}

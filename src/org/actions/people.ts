@@ -1,0 +1,180 @@
+// The life of an account after creation: deactivate and reactivate, remove, and ending sessions (one's own from
+// the Account page, or all of someone's by an admin). Each is one transaction; the person concerned is mailed.
+import { nowMs } from "../../clock";
+import { recordEvent } from "../audit";
+import { revokeUserChallenges } from "../challenges";
+import { revokeUserLinks } from "../links";
+import { notifyUser } from "../notify";
+import { type AuditActor, type Caller, fail, ok, type RequestMeta, type Result, type UserInfo } from "../results";
+import { listUserSessions, revokeSessionByPublicId, revokeUserSessions, sessionPolicy } from "../sessions";
+import type { Store } from "../store";
+import { countActiveAdmins, deleteUserAndCredentials, findUser, publicUser, setDeactivated, setName, type UserRow } from "../users";
+import { all } from "../store";
+import { type AccessFailure, refuseFactorChange } from "./access";
+
+export interface PeopleChange {
+  userId: string;
+  caller: Caller;
+  actor: AuditActor;
+  meta: RequestMeta;
+}
+
+type PeopleRefusal = "not_found" | "own_account" | "last_admin" | AccessFailure;
+
+const subjectOf = (u: UserRow) => ({ id: u.id, label: u.email });
+
+/**
+ * The rules shared by deactivation and removal: never oneself (another admin must do it), an admin only by a
+ * person who stepped up or by support (never by an API key: a key could otherwise shut every admin out), and an
+ * org keeps an active admin, except that support may remove the last one.
+ */
+function refusal(sql: SqlStorage, caller: Caller, user: UserRow, lastAdminAllowed: boolean) {
+  if (caller.kind !== "operator" && caller.userId === user.id) return fail("own_account" as const);
+  const refused = refuseFactorChange(caller, user);
+  if (refused) return refused;
+  const lastActiveAdmin = user.role === "admin" && user.deactivated_at === null && countActiveAdmins(sql) <= 1;
+  if (lastActiveAdmin && !(lastAdminAllowed && caller.kind === "operator")) return fail("last_admin" as const);
+  return null;
+}
+
+/** Ends every way into the account at once: sessions, the keys it made, sign-in challenges and mail links. */
+function revokeAccess(store: Store, user: UserRow, input: PeopleChange, reason: string, now: number): void {
+  const { sql } = store;
+  revokeUserSessions(sql, user.id);
+  revokeUserChallenges(sql, user.id, now);
+  revokeUserLinks(sql, user.id, now);
+  const keys = all<{ id: string; name: string }>(sql, "SELECT id, name FROM api_keys WHERE created_by = ?", user.id);
+  sql.exec("DELETE FROM api_keys WHERE created_by = ?", user.id);
+  for (const key of keys) {
+    recordEvent(
+      sql,
+      { type: "api_key.revoked", actor: input.actor, subject: { id: key.id, label: key.name }, meta: input.meta, detail: { reason } },
+      now,
+    );
+  }
+}
+
+/** Deactivates (access ends at once, killed keys stay dead) or reactivates an account; a no-op when unchanged. */
+export function setActive(store: Store, input: PeopleChange & { active: boolean }): Result<UserInfo, PeopleRefusal> {
+  const now = nowMs();
+  const { sql } = store;
+  return store.tx(() => {
+    const user = findUser(sql, input.userId);
+    if (!user) return fail("not_found");
+    if ((user.deactivated_at === null) === input.active) return ok(publicUser(user));
+    // Reactivating an admin hands back an admin's sign-in: the same rules as taking it away.
+    const refused = refusal(sql, input.caller, user, false);
+    if (refused) return refused;
+    setDeactivated(sql, user.id, input.active ? null : now);
+    if (!input.active) revokeAccess(store, user, input, "deactivated", now);
+    const type = input.active ? "user.reactivated" : "user.deactivated";
+    recordEvent(sql, { type, actor: input.actor, subject: subjectOf(user), meta: input.meta }, now);
+    if (!input.active) notifyUser(sql, user, { type: "account.deactivated", by: input.actor }, now);
+    return ok(publicUser(user));
+  });
+}
+
+/** Renames a user (the name shown to admins and in mail); no access changes. */
+export function rename(store: Store, input: Omit<PeopleChange, "caller"> & { name: string }): Result<UserInfo, "not_found"> {
+  const now = nowMs();
+  const { sql } = store;
+  return store.tx(() => {
+    const user = findUser(sql, input.userId);
+    if (!user) return fail("not_found");
+    if (user.name === input.name) return ok(publicUser(user));
+    setName(sql, user.id, input.name);
+    const detail = { from: user.name, to: input.name };
+    recordEvent(sql, { type: "user.renamed", actor: input.actor, subject: subjectOf(user), meta: input.meta, detail }, now);
+    return ok({ ...publicUser(user), name: input.name });
+  });
+}
+
+/**
+ * Removes the account: its row and everything keyed by it, in one transaction, so no session or key can
+ * outlive it (a sign-in racing it either finishes first and its session is deleted here, or finds no user).
+ * The audit log keeps who removed whom; the email's directory claim is released by the caller afterwards.
+ */
+export function removeUser(store: Store, input: PeopleChange): Result<{ email: string }, PeopleRefusal> {
+  const now = nowMs();
+  const { sql } = store;
+  return store.tx(() => {
+    const user = findUser(sql, input.userId);
+    if (!user) return fail("not_found");
+    const refused = refusal(sql, input.caller, user, true);
+    if (refused) return refused;
+    revokeAccess(store, user, input, "removed", now);
+    notifyUser(sql, user, { type: "account.removed", by: input.actor }, now);
+    deleteUserAndCredentials(sql, user.id);
+    recordEvent(
+      sql,
+      {
+        type: "user.removed",
+        actor: input.actor,
+        subject: subjectOf(user),
+        meta: input.meta,
+        detail: { name: user.name, role: user.role },
+      },
+      now,
+    );
+    return ok({ email: user.email });
+  });
+}
+
+/** An admin ends every session of a user (a lost laptop); the user is told unless they did it themselves. */
+export function revokeSessionsOf(store: Store, input: Omit<PeopleChange, "caller">): Result<null, "not_found"> {
+  const now = nowMs();
+  const { sql } = store;
+  return store.tx(() => {
+    const user = findUser(sql, input.userId);
+    if (!user) return fail("not_found");
+    revokeUserSessions(sql, user.id);
+    const detail = { reason: "admin", all: true };
+    recordEvent(sql, { type: "session.revoked", actor: input.actor, subject: subjectOf(user), meta: input.meta, detail }, now);
+    if (input.actor.id !== user.id) notifyUser(sql, user, { type: "sessions.revoked", by: input.actor }, now);
+    return ok(null);
+  });
+}
+
+export interface SessionEntry {
+  id: string;
+  createdAt: string;
+  lastSeenAt: string;
+  userAgent: string | null;
+  current: boolean;
+}
+
+/** The user's live sessions by public id (never the token or its hash), marking the caller's own. */
+export function listSessions(store: Store, userId: string, currentTokenHash: string): SessionEntry[] {
+  return listUserSessions(store.sql, userId, nowMs(), sessionPolicy(store.env)).map((s) => ({
+    id: s.public_id,
+    createdAt: new Date(s.created_at).toISOString(),
+    lastSeenAt: new Date(s.last_seen_at).toISOString(),
+    userAgent: s.user_agent,
+    current: s.token_hash === currentTokenHash,
+  }));
+}
+
+/**
+ * The signed-in user ends one of their own sessions (by public id), or every other one (`sessionId` omitted,
+ * the caller's kept). Another user's session id is "not_found", as an unknown one.
+ */
+export function endOwnSessions(
+  store: Store,
+  input: { userId: string; currentTokenHash: string; sessionId?: string; meta: RequestMeta },
+): Result<null, "not_found"> {
+  const now = nowMs();
+  const { sql } = store;
+  return store.tx(() => {
+    const user = findUser(sql, input.userId);
+    if (!user) return fail("not_found");
+    if (input.sessionId !== undefined) {
+      if (!revokeSessionByPublicId(sql, user.id, input.sessionId)) return fail("not_found");
+    } else {
+      revokeUserSessions(sql, user.id, input.currentTokenHash);
+    }
+    const actor = { type: "user" as const, id: user.id, label: user.email };
+    const detail = input.sessionId !== undefined ? { reason: "signed_out_elsewhere" } : { reason: "signed_out_everywhere_else" };
+    recordEvent(sql, { type: "session.revoked", actor, subject: subjectOf(user), meta: input.meta, detail }, now);
+    return ok(null);
+  });
+}
