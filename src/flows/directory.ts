@@ -5,8 +5,12 @@ import { normalizeEmail } from "../http/fields";
 
 /** The email's object is named by a keyed hash, so the directory never holds an email address. */
 export async function emailClaim(env: Env, email: string) {
-  const name = await keyedHash(env.HASH_KEY, `email:${normalizeEmail(email)}`);
-  return env.DIRECTORY.getByName(`email:${name}`);
+  return env.DIRECTORY.getByName(`email:${await emailKey(env, email)}`);
+}
+
+/** The keyed hash that names an email's directory object (what org/actions/email.ts holdsEmailKey compares). */
+export function emailKey(env: Env, email: string): Promise<string> {
+  return keyedHash(env.HASH_KEY, `email:${normalizeEmail(email)}`);
 }
 
 export function slugClaim(env: Env, slug: string) {

@@ -21,6 +21,8 @@ export interface UserRow extends Record<string, SqlStorageValue> {
   lasting_lock_at: number | null;
   /** When the "you were locked out" mail last went out. */
   lock_mailed_at: number | null;
+  /** When the owner proved the email reaches them (a followed link, or an accepted invite); null: never (step 6). */
+  email_verified_at: number | null;
 }
 
 export function findUser(sql: SqlStorage, id: string): UserRow | undefined {
@@ -56,6 +58,8 @@ export interface UserListEntry extends UserInfo {
   lastLoginAt: string | null;
   /** Under the lasting lock (100 wrong second factors in a row): only an admin's unlock or a reset lifts it. */
   locked: boolean;
+  /** The owner followed a link mailed to the address (or accepted an invite sent to it). */
+  emailVerified: boolean;
 }
 
 export function listUsers(sql: SqlStorage): UserListEntry[] {
@@ -68,6 +72,7 @@ export function listUsers(sql: SqlStorage): UserListEntry[] {
     twoFactorEnabled: u.enabled === 1,
     lastLoginAt: u.last_login_at ? new Date(u.last_login_at).toISOString() : null,
     locked: u.lasting_lock_at !== null,
+    emailVerified: u.email_verified_at !== null,
   }));
 }
 
@@ -94,4 +99,13 @@ export function setLocale(sql: SqlStorage, id: string, locale: string): void {
 
 export function listAdmins(sql: SqlStorage): UserRow[] {
   return all<UserRow>(sql, "SELECT * FROM users WHERE role = 'admin' ORDER BY created_at");
+}
+
+export function markEmailVerified(sql: SqlStorage, id: string, now: number): void {
+  sql.exec("UPDATE users SET email_verified_at = ? WHERE id = ?", now, id);
+}
+
+/** A new address, verified by the link that confirmed it. */
+export function setEmail(sql: SqlStorage, id: string, email: string, now: number): void {
+  sql.exec("UPDATE users SET email = ?, email_verified_at = ? WHERE id = ?", email, now, id);
 }

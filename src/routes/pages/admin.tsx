@@ -142,7 +142,8 @@ export const adminPages = new Hono<AppEnv>()
       async () => {
         const input = { email: email.data, password: password.data, name: name.data || undefined, role: role.data };
         const meta = requestMeta(c);
-        await createUser(c.env, actor.route, input, await callerOf(c.env, actor, proof, meta), auditActor(actor), meta);
+        const caller = await callerOf(c.env, actor, proof, meta);
+        await createUser(c.env, actor.route, input, caller, auditActor(actor), meta, new URL(c.req.url).origin);
         return c.redirect("/users?m=added", 303);
       },
       (_ctx, message, err) => {
