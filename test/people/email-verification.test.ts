@@ -23,7 +23,8 @@ async function setUp() {
 const verifiedIn = async (cookie: string, id: string) =>
   (await callJson<Listed>("/api/org/users", { cookie })).body.users.find((u) => u.id === id)?.emailVerified;
 
-const follow = (token: string) => callJson<{ status: string; email: string; error?: { code: string } }>("/api/email/confirm", { body: { token } });
+const follow = (token: string) =>
+  callJson<{ status: string; email: string; error?: { code: string } }>("/api/email/confirm", { body: { token } });
 
 describe("email verification of an account made with a password", () => {
   it("starts unverified, mails a link, and the link verifies it once", async () => {

@@ -20,6 +20,10 @@ import { AuditPage } from "../../ui/pages/audit";
 import { SettingsPage } from "../../ui/pages/settings";
 import { MessagePage } from "../../ui/pages/sign-in";
 import { type AddUserForm, UserActionConfirmPage, UsersPage } from "../../ui/pages/users";
+import { type InviteForm, InvitesSection } from "../../ui/pages/invites";
+import type { Catalog } from "../../ui/i18n/en";
+
+const inviteNotices = (t: Catalog) => ({ invited: t.people.invited, invite_resent: t.people.resent, invite_revoked: t.people.revoked });
 import {
   csrf,
   formField,
@@ -39,13 +43,24 @@ import {
 
 const stubOf = (env: AppEnv["Bindings"], actor: SessionActor) => orgStub(env, actor.route.slug, actor.route.jurisdiction);
 
-async function usersPage(c: Parameters<typeof pageCtx>[0], form: AddUserForm, status: Parameters<typeof render>[2] = 200) {
+export async function usersPage(
+  c: Parameters<typeof pageCtx>[0],
+  form: AddUserForm,
+  status: Parameters<typeof render>[2] = 200,
+  inviteForm: InviteForm = { values: {}, errors: {} },
+) {
   const actor = sessionOf(c);
   const ctx = await pageCtx(c, "/users");
-  const notices: Record<string, string> = { added: ctx.t.users.added, reset: ctx.t.users.resetDone, unlocked: ctx.t.users.unlockDone };
-  const users = await stubOf(c.env, actor).listUsers();
+  const notices: Record<string, string> = {
+    added: ctx.t.users.added,
+    reset: ctx.t.users.resetDone,
+    unlocked: ctx.t.users.unlockDone,
+    ...inviteNotices(ctx.t),
+  };
+  const [users, pending] = await Promise.all([stubOf(c.env, actor).listUsers(), stubOf(c.env, actor).listInvites()]);
   const notice = notices[c.req.query("m") ?? ""];
-  return render(c, UsersPage({ ctx, users, selfId: actor.identity.user.id, form, notice }), status);
+  const invites = InvitesSection({ ctx, invites: pending, form: inviteForm });
+  return render(c, UsersPage({ ctx, users, selfId: actor.identity.user.id, form, notice, invites }), status);
 }
 
 async function apiKeysPage(

@@ -5,6 +5,7 @@ import type { AppEnv } from "../../env";
 import { APP_CSS, APP_JS } from "../../ui/assets";
 import { accountPages } from "./account";
 import { adminPages } from "./admin";
+import { peoplePages } from "./people";
 import { signInPages } from "./sign-in";
 
 const ASSET_CACHE = "public, max-age=86400";
@@ -14,4 +15,5 @@ export const pageRoutes = new Hono<AppEnv>()
   .get("/static/app.js", (c) => c.body(APP_JS, 200, { "content-type": "text/javascript; charset=utf-8", "cache-control": ASSET_CACHE }))
   .route("/", signInPages)
   .route("/", accountPages)
-  .route("/", adminPages);
+  .route("/", adminPages)
+  .route("/", peoplePages);

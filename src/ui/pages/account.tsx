@@ -4,6 +4,7 @@ import { Layout, type PageCtx } from "../layout";
 import { type StepUpAsk, StepUpFields } from "../step-up";
 import { type PasswordForm, PasswordSection } from "./account-password";
 import type { Identity } from "../../org/rpc";
+import { type EmailChangeForm, EmailChangeSection } from "./email-change";
 
 export interface AccountState {
   notice?: string | undefined;
@@ -13,6 +14,8 @@ export interface AccountState {
   /** The session is stale: Enable asks for the password in place (step-up). */
   enableStepUp?: StepUpAsk | undefined;
   password?: PasswordForm | undefined;
+  /** The change-of-address form (ui/pages/email-change.tsx). */
+  email?: EmailChangeForm | undefined;
   recoveryTotal: number;
 }
 
@@ -85,6 +88,7 @@ export function AccountPage({ ctx, identity, state }: { ctx: PageCtx; identity: 
         ) : null}
       </section>
       <PasswordSection ctx={ctx} email={identity.user.email} form={state.password} />
+      <EmailChangeSection ctx={ctx} email={identity.user.email} verified={identity.emailVerified} form={state.email ?? {}} />
     </Layout>
   );
 }
