@@ -99,6 +99,8 @@ export const INVITE_TTL_DAYS = 7;
 export const MAIL_LINK_TOKEN_BYTES = 32;
 export const EMAIL_VERIFY_TTL_DAYS = 7;
 export const EMAIL_CHANGE_TTL_HOURS = 24;
+/** A change-of-address link at most this often per user: it goes to a mailbox the account does not own yet. */
+export const MAIL_LINK_RESEND_SECONDS = 60;
 
 /** Mail outbox: retries back off 1, 2, 4 ... minutes, capped at an hour; after 12 attempts (~7 h) it is failed. */
 export const MAIL_RETRY_BASE_SECONDS = 60;

@@ -47,6 +47,13 @@ export function liveEmailLink(sql: SqlStorage, tokenHash: string, now: number): 
   return first<EmailLinkRow>(sql, "SELECT * FROM email_links WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?", tokenHash, now);
 }
 
+/** When the user's newest link of this purpose was made, or null. */
+export function lastEmailLinkAt(sql: SqlStorage, userId: string, purpose: EmailLinkPurpose): number | null {
+  return sql
+    .exec<{ t: number | null }>("SELECT MAX(created_at) AS t FROM email_links WHERE user_id = ? AND purpose = ?", userId, purpose)
+    .one().t;
+}
+
 export function spendEmailLink(sql: SqlStorage, tokenHash: string, now: number): void {
   sql.exec("UPDATE email_links SET used_at = ? WHERE token_hash = ?", now, tokenHash);
 }

@@ -273,7 +273,7 @@ export interface OrgRpc {
   listInvites(): InviteInfo[];
   inviteByToken(tokenHash: string): { email: string; name: string | null; role: Role; org: string } | null;
   acceptInvite(input: AcceptInviteInput): Promise<Result<LoginStep, "invalid_link" | "email_taken">>;
-  requestEmailChange(input: EmailChangeInput): Promise<Result<null, "not_found" | "email_taken">>;
+  requestEmailChange(input: EmailChangeInput): Promise<Result<null, "not_found" | "email_taken" | "too_many_attempts">>;
   emailLinkOf(tokenHash: string): { purpose: "verify" | "change"; userId: string; email: string } | null;
   followEmailLink(input: {
     tokenHash: string;

@@ -128,3 +128,14 @@ describe("a change of address that crashes between its steps", () => {
     expect((await takeElsewhere(user.email)).status).toBe(409);
   });
 });
+
+describe("flooding an address with change links", () => {
+  it("sends at most one change link a minute per user", async () => {
+    const { cookie } = await requested();
+    const again = await callJson<{ error: { code: string } }>("/api/me/email", { cookie, body: { email: randomEmail("again") } });
+    expect(again.status).toBe(429);
+    expect(again.headers.get("retry-after")).toBeTruthy();
+    advance(61_000);
+    expect((await call("/api/me/email", { cookie, body: { email: randomEmail("later") } })).status).toBe(202);
+  });
+});

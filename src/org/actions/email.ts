@@ -7,7 +7,8 @@ import { keyedHash } from "../../crypto/tokens";
 import type { Sealed } from "../../crypto/secret-box";
 import { normalizeEmail } from "../../http/fields";
 import { recordEvent } from "../audit";
-import { createEmailLink, liveEmailLink, revokeUserEmailLinks, spendEmailLink } from "../email-links";
+import { MAIL_LINK_RESEND_SECONDS } from "../../constants";
+import { createEmailLink, lastEmailLinkAt, liveEmailLink, revokeUserEmailLinks, spendEmailLink } from "../email-links";
 import { notifyAddress, notifyUser } from "../notify";
 import { fail, ok, type RequestMeta, type Result } from "../results";
 import type { Store } from "../store";
@@ -50,7 +51,7 @@ export interface EmailChangeInput extends MailLink {
  * Starts a change of address (the edge checked step-up and that no one else claims the address): a link to the
  * new address, and a notice to the old one. The account keeps its address until the link is followed.
  */
-export function requestEmailChange(store: Store, input: EmailChangeInput): Result<null, "not_found" | "email_taken"> {
+export function requestEmailChange(store: Store, input: EmailChangeInput): Result<null, "not_found" | "email_taken" | "too_many_attempts"> {
   const now = nowMs();
   const { sql } = store;
   return store.tx(() => {
@@ -58,6 +59,10 @@ export function requestEmailChange(store: Store, input: EmailChangeInput): Resul
     if (!user) return fail("not_found");
     const holder = findUserByEmail(sql, input.email);
     if (holder) return fail("email_taken");
+    // Each request mails an address the account does not own yet: at most one a minute, so a session cannot flood one.
+    const last = lastEmailLinkAt(sql, user.id, "change");
+    const wait = last === null ? 0 : Math.ceil((last + MAIL_LINK_RESEND_SECONDS * 1000 - now) / 1000);
+    if (wait > 0) return fail("too_many_attempts", wait);
     const expiresAt = createEmailLink(sql, { tokenHash: input.tokenHash, userId: user.id, purpose: "change", email: input.email }, now);
     const to = { email: input.email, name: user.name, locale: user.locale };
     notifyAddress(sql, user.id, to, { type: "email.change_link", expiresAt }, now, input.sealedLink);
