@@ -91,6 +91,17 @@ export const PAIRING_MAX_ATTEMPTS = 5;
 /** A new pairing email for the same user at most this often (mailbox flooding), answered the same either way. */
 export const PAIRING_RESEND_SECONDS = 60;
 
+/** Invites (email): 256-bit token, single use, alive 7 days (the invitee may be away for a week). */
+export const INVITE_TOKEN_BYTES = 32;
+export const INVITE_TTL_DAYS = 7;
+/** Email links: verifying an address (7 days, like an invite) and confirming a change of address (24 hours: the
+ * request was stepped up, so it should be followed soon or start again). */
+export const MAIL_LINK_TOKEN_BYTES = 32;
+export const EMAIL_VERIFY_TTL_DAYS = 7;
+export const EMAIL_CHANGE_TTL_HOURS = 24;
+/** A change-of-address link at most this often per user: it goes to a mailbox the account does not own yet. */
+export const MAIL_LINK_RESEND_SECONDS = 60;
+
 /** Mail outbox: retries back off 1, 2, 4 ... minutes, capped at an hour; after 12 attempts (~7 h) it is failed. */
 export const MAIL_RETRY_BASE_SECONDS = 60;
 export const MAIL_RETRY_MAX_SECONDS = 3600;

@@ -29,6 +29,11 @@ export interface Claim {
   orgSlug: string;
   jurisdiction: string | null;
   userId: string;
+  /**
+   * For a change of address: this object's own name (the address's keyed hash, no email). A pending claim with a
+   * key is settled by asking the org whether the user holds that address, not merely whether the user exists.
+   */
+  emailKey?: string;
 }
 
 interface ClaimRow extends Record<string, SqlStorageValue> {
@@ -39,6 +44,7 @@ interface ClaimRow extends Record<string, SqlStorageValue> {
   reserved_at: number;
   /** Set while the user is being removed (directory step 2). */
   releasing_at: number | null;
+  email_key: string | null;
 }
 
 const MIGRATIONS = [
@@ -49,6 +55,9 @@ const MIGRATIONS = [
   deletion.DELETION_MIGRATION,
   // 3: people: a claim whose user is being removed (settled by asking the org, like a pending one).
   `ALTER TABLE claim ADD COLUMN releasing_at INTEGER;`,
+  // 4: email change: a claim reserved for a user's new address carries its key (the object's own name), so
+  // settling it asks whether the user holds the address, not only whether the user exists.
+  `ALTER TABLE claim ADD COLUMN email_key TEXT;`,
 ];
 
 export class DirectoryDurableObject extends DurableObject<Env> {
@@ -66,7 +75,8 @@ export class DirectoryDurableObject extends DurableObject<Env> {
 
   /** Asks the org whether a pending claim really was created, and settles it either way. */
   private async settlePending(row: ClaimRow): Promise<ClaimRow | undefined> {
-    const exists = await orgStub(this.env, row.org_slug, row.jurisdiction).hasUser(row.user_id);
+    const org = orgStub(this.env, row.org_slug, row.jurisdiction);
+    const exists = row.email_key ? await org.holdsEmailKey(row.user_id, row.email_key) : await org.hasUser(row.user_id);
     const now = this.row();
     if (!now || now.user_id !== row.user_id || now.state !== "pending") return now;
     if (exists) {
@@ -105,12 +115,25 @@ export class DirectoryDurableObject extends DurableObject<Env> {
     if (row?.state === "pending" && row.user_id !== claim.userId) row = await this.settlePending(row);
     if (row) return row.user_id === claim.userId && row.org_slug === claim.orgSlug;
     this.sql.exec(
-      "INSERT INTO claim (k, org_slug, jurisdiction, user_id, state, reserved_at) VALUES (1, ?, ?, ?, 'pending', ?)",
+      "INSERT INTO claim (k, org_slug, jurisdiction, user_id, state, reserved_at, email_key) VALUES (1, ?, ?, ?, 'pending', ?, ?)",
       claim.orgSlug,
       claim.jurisdiction,
       claim.userId,
       nowSeconds(),
+      claim.emailKey ?? null,
     );
+    return true;
+  }
+
+  /**
+   * Frees the name of a user who moved to another address: only once their org says the user no longer holds
+   * this one (`emailKey`, the object's own name), so a change that did not happen frees nothing. True when freed.
+   */
+  async releaseMoved(userId: string, emailKey: string): Promise<boolean> {
+    const row = this.row();
+    if (!row || row.user_id !== userId) return false;
+    if (await orgStub(this.env, row.org_slug, row.jurisdiction).holdsEmailKey(userId, emailKey)) return false;
+    this.sql.exec("DELETE FROM claim WHERE user_id = ?", userId);
     return true;
   }
 

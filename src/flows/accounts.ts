@@ -10,6 +10,7 @@ import type { Route } from "../http/credentials";
 import type { AuditActor, Caller, RequestMeta, Role, UserInfo } from "../org/results";
 import { orgStub } from "../org/stub";
 import { emailClaim, slugClaim } from "./directory";
+import { newEmailLink } from "./email";
 import { unwrap } from "./outcomes";
 
 export interface NewUserInput {
@@ -67,13 +68,16 @@ export async function createUser(
   caller: Caller,
   actor: AuditActor,
   meta: RequestMeta,
+  origin: string,
 ): Promise<UserInfo> {
   const user = await prepareUser(env, input);
+  // An address typed by an admin is unverified: a link mailed to it in the creating transaction verifies it.
+  const verification = await newEmailLink(env, route, user.id, origin);
   const emailDir = await emailClaim(env, user.email);
   if (!(await emailDir.reserve({ orgSlug: route.slug, jurisdiction: route.jurisdiction, userId: user.id }))) {
     throw new ApiError("conflict", "This email is already in use.");
   }
-  const result = await orgStub(env, route.slug, route.jurisdiction).createUser({ user, caller, actor, meta });
+  const result = await orgStub(env, route.slug, route.jurisdiction).createUser({ user, caller, actor, meta, verification });
   if (!result.ok) {
     await emailDir.release(user.id);
     return unwrap(result);

@@ -10,7 +10,12 @@ export async function emailClaim(env: Env, email: string) {
 
 /** The name of the email's directory object (what an org deletion records to free it later). */
 export async function emailClaimName(env: Pick<Env, "HASH_KEY">, email: string): Promise<string> {
-  return `email:${await keyedHash(env.HASH_KEY, `email:${normalizeEmail(email)}`)}`;
+  return `email:${await emailKey(env, email)}`;
+}
+
+/** The keyed hash that names an email's directory object (what org/actions/email.ts holdsEmailKey compares). */
+export function emailKey(env: Pick<Env, "HASH_KEY">, email: string): Promise<string> {
+  return keyedHash(env.HASH_KEY, `email:${normalizeEmail(email)}`);
 }
 
 export function slugClaim(env: Env, slug: string) {

@@ -38,6 +38,11 @@ export function errorFor(reason: Reason, retryAfterSeconds?: number): ApiError {
       return error("not_found", "This setup link is not valid: it was used, replaced or has expired. Ask for a new one.");
     case "enforced_by_org":
       return error("enforced_by_org", "Your organization requires two-factor authentication, so it cannot be disabled.");
+    case "invalid_link":
+      // One answer for an unknown, spent, revoked, replaced or expired link: nothing tells them apart.
+      return error("invalid_code", "This link is not valid: it was used, revoked or has expired. Ask for a new one.");
+    case "already_invited":
+      return error("conflict", "There is already a pending invite for this email: resend it or revoke it.");
     case "invalid_period":
       return error("invalid_request", "Field 'totpPeriod' must be 30 or 60.");
     case "unavailable":

@@ -23,6 +23,16 @@ export interface MailCopy {
     removed: { subject: string; body: (by: string, org: string) => string };
     signedOut: { subject: string; body: (by: string) => string };
   };
+  invite: {
+    subject: (org: string) => string;
+    body: (by: string, org: string, role: "technician" | "admin", days: number) => string;
+    action: string;
+    ignore: string;
+  };
+  verify: { subject: string; body: (days: number) => string; action: string; ignore: string };
+  changeLink: { subject: string; body: (hours: number) => string; action: string; ignore: string };
+  changeRequested: { subject: string; body: (newEmail: string) => string };
+  changed: { subject: string; body: (newEmail: string) => string };
 }
 
 export const COPY: Record<MailLocale, MailCopy> = {
@@ -99,6 +109,36 @@ export const COPY: Record<MailLocale, MailCopy> = {
         body: (by) => `${by} ended every session of your account: sign in again to continue.`,
       },
     },
+    invite: {
+      subject: (org) => `You are invited to ${org} on Gatehouse`,
+      body: (by, org, role, days) =>
+        `${by.charAt(0).toUpperCase()}${by.slice(1)} invited you to join ${org} as ${role === "admin" ? "an administrator" : "a technician"}. Open this link to choose your password. It works once and expires in ${days} days.`,
+      action: "Accept the invite",
+      ignore: "If you did not expect this, ignore this email: no account is created unless the link is followed.",
+    },
+    verify: {
+      subject: "Confirm your email address",
+      body: (days) =>
+        `An account was created for you with this email address. Open this link to confirm that it is yours. It works once and expires in ${days} days.`,
+      action: "Confirm my email address",
+      ignore: "If you do not know why you received this, ignore this email.",
+    },
+    changeLink: {
+      subject: "Confirm your new email address",
+      body: (hours) =>
+        `You asked to use this address for your Gatehouse account. Open this link to confirm it: nothing changes until you do. It works once and expires in ${hours} hours.`,
+      action: "Confirm my new email address",
+      ignore: "If you did not ask for this, ignore this email: your account keeps its current address.",
+    },
+    changeRequested: {
+      subject: "A change of your email address was requested",
+      body: (to) =>
+        `Someone signed in to your account asked to change its email address to ${to}. Nothing changes until the link sent to that address is followed.`,
+    },
+    changed: {
+      subject: "Your email address was changed",
+      body: (to) => `The email address of your account is now ${to}. Sign in with it from now on; this address no longer works.`,
+    },
   },
   fr: {
     greeting: (name) => `Bonjour ${name},`,
@@ -173,6 +213,36 @@ export const COPY: Record<MailLocale, MailCopy> = {
         subject: "Vous avez été déconnecté partout",
         body: (by) => `${by} a mis fin à toutes les sessions de votre compte : reconnectez-vous pour continuer.`,
       },
+    },
+    invite: {
+      subject: (org) => `Vous êtes invité à rejoindre ${org} sur Gatehouse`,
+      body: (by, org, role, days) =>
+        `${by.charAt(0).toUpperCase()}${by.slice(1)} vous invite à rejoindre ${org} en tant que ${role === "admin" ? "administrateur" : "technicien"}. Ouvrez ce lien pour choisir votre mot de passe. Il ne sert qu'une fois et expire dans ${days} jours.`,
+      action: "Accepter l'invitation",
+      ignore: "Si vous ne vous y attendiez pas, ignorez ce message : aucun compte n'est créé tant que le lien n'est pas suivi.",
+    },
+    verify: {
+      subject: "Confirmez votre adresse e-mail",
+      body: (days) =>
+        `Un compte a été créé pour vous avec cette adresse e-mail. Ouvrez ce lien pour confirmer qu'elle est bien la vôtre. Il ne sert qu'une fois et expire dans ${days} jours.`,
+      action: "Confirmer mon adresse e-mail",
+      ignore: "Si vous ne savez pas pourquoi vous recevez ce message, ignorez-le.",
+    },
+    changeLink: {
+      subject: "Confirmez votre nouvelle adresse e-mail",
+      body: (hours) =>
+        `Vous avez demandé à utiliser cette adresse pour votre compte Gatehouse. Ouvrez ce lien pour la confirmer : rien ne change tant que vous ne l'avez pas fait. Il ne sert qu'une fois et expire dans ${hours} heures.`,
+      action: "Confirmer ma nouvelle adresse",
+      ignore: "Si vous n'avez rien demandé, ignorez ce message : votre compte garde son adresse actuelle.",
+    },
+    changeRequested: {
+      subject: "Un changement de votre adresse e-mail a été demandé",
+      body: (to) =>
+        `Une personne connectée à votre compte a demandé à remplacer son adresse e-mail par ${to}. Rien ne change tant que le lien envoyé à cette adresse n'est pas suivi.`,
+    },
+    changed: {
+      subject: "Votre adresse e-mail a été modifiée",
+      body: (to) => `L'adresse e-mail de votre compte est désormais ${to}. Connectez-vous avec elle : cette adresse-ci ne fonctionne plus.`,
     },
   },
 };

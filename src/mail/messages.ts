@@ -1,6 +1,6 @@
 // Builds each email (subject, plain text and HTML) in the recipient's language. Called inside the org object's
 // transactions, so it is pure and synchronous. MIME is assembled at send time (mime.ts).
-import { PAIRING_TTL_MINUTES } from "../constants";
+import { EMAIL_CHANGE_TTL_HOURS, EMAIL_VERIFY_TTL_DAYS, INVITE_TTL_DAYS, PAIRING_TTL_MINUTES } from "../constants";
 import type { AuditActor } from "../org/results";
 import { COPY, type MailCopy, type MailLocale } from "./copy";
 
@@ -31,6 +31,11 @@ export type MailEvent =
   | { type: "2fa.recovery_codes_regenerated" }
   | { type: "org.require_2fa_changed"; enabled: boolean; by: AuditActor }
   | { type: "pairing.link"; expiresAt: number }
+  | { type: "invite"; expiresAt: number; by: AuditActor; role: "technician" | "admin" }
+  | { type: "email.verify"; expiresAt: number }
+  | { type: "email.change_link"; expiresAt: number }
+  | { type: "email.change_requested"; newEmail: string }
+  | { type: "email.changed"; newEmail: string }
   | { type: "account.locked"; cause: "password" | "code" }
   | { type: "account.locked_out" }
   | { type: "account.locked_out_admin"; who: string }
@@ -102,6 +107,28 @@ function partsOf(t: MailCopy, event: MailEvent, org: string): Parts {
         paragraphs: [t.pairing.body(PAIRING_TTL_MINUTES), t.pairing.ignore],
         action: { label: t.pairing.action, href: LINK_SLOT },
       };
+    case "invite":
+      return {
+        subject: t.invite.subject(org),
+        paragraphs: [t.invite.body(actorName(t, event.by), org, event.role, INVITE_TTL_DAYS), t.invite.ignore],
+        action: { label: t.invite.action, href: LINK_SLOT },
+      };
+    case "email.verify":
+      return {
+        subject: t.verify.subject,
+        paragraphs: [t.verify.body(EMAIL_VERIFY_TTL_DAYS), t.verify.ignore],
+        action: { label: t.verify.action, href: LINK_SLOT },
+      };
+    case "email.change_link":
+      return {
+        subject: t.changeLink.subject,
+        paragraphs: [t.changeLink.body(EMAIL_CHANGE_TTL_HOURS), t.changeLink.ignore],
+        action: { label: t.changeLink.action, href: LINK_SLOT },
+      };
+    case "email.change_requested":
+      return { subject: t.changeRequested.subject, paragraphs: [t.changeRequested.body(event.newEmail), t.notYou] };
+    case "email.changed":
+      return { subject: t.changed.subject, paragraphs: [t.changed.body(event.newEmail), t.notYou] };
   }
 }
 
@@ -125,7 +152,8 @@ ${para(t.greeting(to.name || to.email))}${para(first ?? "")}${button}${rest.map(
     subject: p.subject,
     text: `${textParts.join("\n\n")}\n`,
     html,
-    ...(event.type === "pairing.link" ? { expiresAt: event.expiresAt } : {}),
+    // A link is not worth sending once it has expired.
+    ...("expiresAt" in event ? { expiresAt: event.expiresAt } : {}),
   };
 }
 

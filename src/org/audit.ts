@@ -30,7 +30,15 @@ export type AuditType =
   | "org.require_2fa_disabled"
   | "org.totp_period_changed"
   | "api_key.created"
-  | "api_key.revoked";
+  | "api_key.revoked"
+  | "invite.created"
+  | "invite.resent"
+  | "invite.revoked"
+  | "invite.accepted"
+  | "user.email_verification_sent"
+  | "user.email_verified"
+  | "user.email_change_requested"
+  | "user.email_changed";
 
 /**
  * Noise: failures someone can cause without having signed in (an email is enough for a wrong password and its

@@ -10,7 +10,9 @@ import { chooseTransport, type MailTransport } from "../mail/transport";
 import { applyMigrations } from "../storage/migrate";
 import * as admin from "./actions/admin";
 import * as apiKeys from "./actions/api-keys";
+import * as email from "./actions/email";
 import * as identity from "./actions/identity";
+import * as invites from "./actions/invites";
 import * as password from "./actions/password";
 import * as pairing from "./actions/pairing";
 import * as people from "./actions/people";
@@ -24,6 +26,8 @@ import { deleteOldPendingTotp } from "./totp-state";
 import { ORG_MIGRATIONS } from "./migrations";
 import { listDevOutbox, listOutbox, nextMailAt, trimOutbox } from "./outbox";
 import { deleteOldPairings } from "./pairing";
+import { deleteOldEmailLinks } from "./email-links";
+import { deleteOldInvites } from "./invites";
 import { recoveryStatus } from "./recovery-codes";
 import type {
   BeginEnrollmentVia,
@@ -38,6 +42,11 @@ import type {
   InitializeOrgInput,
   RequestMeta,
   IssuePairingLinkInput,
+  AcceptInviteInput,
+  CreateInviteInput,
+  EmailChangeInput,
+  ResendInviteInput,
+  AuditActor,
   OrgRpc,
   PasswordOutcome,
   RegenerateInput,
@@ -87,6 +96,8 @@ export class OrgDurableObject extends DurableObject<Env> implements OrgRpc {
         deleteOldChallenges(this.store.sql, now);
         deleteOldPendingTotp(this.store.sql, now);
         deleteOldPairings(this.store.sql, now);
+        deleteOldInvites(this.store.sql, now);
+        deleteOldEmailLinks(this.store.sql, now);
         trimOutbox(this.store.sql, now);
       });
       housekeepingAt = now + HOUSEKEEPING_INTERVAL_MS;
@@ -145,7 +156,8 @@ export class OrgDurableObject extends DurableObject<Env> implements OrgRpc {
   }
 
   createUser(input: CreateUserInput) {
-    return admin.createUser(this.store, input);
+    // Mails the verification link when one is given.
+    return this.mailing(admin.createUser(this.store, input));
   }
 
   changePassword(input: ChangePasswordInput) {
@@ -306,6 +318,54 @@ export class OrgDurableObject extends DurableObject<Env> implements OrgRpc {
 
   endOwnSessions(input: { userId: string; currentTokenHash: string; sessionId?: string; meta: RequestMeta }) {
     return people.endOwnSessions(this.store, input);
+  }
+
+  // --- invites and email addresses ---
+
+  /** Invites an email with a role and mails the link (an admin invite: step-up, never a key). */
+  createInvite(input: CreateInviteInput) {
+    return this.mailing(invites.createInvite(this.store, input));
+  }
+
+  /** A new link for a pending invite; the old one dies. */
+  resendInvite(input: ResendInviteInput) {
+    return this.mailing(invites.resendInvite(this.store, input));
+  }
+
+  revokeInvite(input: { id: string; actor: AuditActor; meta: RequestMeta }) {
+    return invites.revokeInvite(this.store, input);
+  }
+
+  listInvites() {
+    return invites.listInvites(this.store);
+  }
+
+  inviteByToken(tokenHash: string) {
+    return invites.inviteByToken(this.store, tokenHash);
+  }
+
+  /** Creates the invitee's account, spends the invite and starts the sign-in, in one transaction. */
+  async acceptInvite(input: AcceptInviteInput) {
+    return invites.acceptInvite(this.store, input);
+  }
+
+  /** Mails a link to the new address and a notice to the old one; nothing changes until the link is followed. */
+  requestEmailChange(input: EmailChangeInput) {
+    return this.mailing(email.requestEmailChange(this.store, input));
+  }
+
+  emailLinkOf(tokenHash: string) {
+    return email.emailLinkOf(this.store, tokenHash);
+  }
+
+  /** Follows a verification or change-of-address link. */
+  followEmailLink(input: { tokenHash: string; meta: RequestMeta }) {
+    return this.mailing(email.followEmailLink(this.store, input));
+  }
+
+  /** The directory's question when it settles a claim for a change of address. */
+  holdsEmailKey(userId: string, key: string) {
+    return email.holdsEmailKey(this.store, userId, key);
   }
 
   /**

@@ -68,4 +68,17 @@ export const ORG_MIGRATIONS: readonly string[] = [
    ALTER TABLE sessions ADD COLUMN public_id TEXT;
    UPDATE sessions SET public_id = 'ses_' || lower(hex(randomblob(16)));
    CREATE UNIQUE INDEX sessions_by_public_id ON sessions (public_id);`,
+  // 7: invites and email links: pending invites (token as keyed hash only; the email is claimed in the directory
+  // only at acceptance), email links (verification and change of address, keyed hash only) and when each user's
+  // email was verified (NULL: never; accounts made before this step were never verified either).
+  `CREATE TABLE invites (id TEXT PRIMARY KEY, token_hash TEXT NOT NULL UNIQUE, email TEXT NOT NULL COLLATE NOCASE,
+     name TEXT, role TEXT NOT NULL CHECK (role IN ('technician', 'admin')), locale TEXT NOT NULL, invited_by TEXT,
+     created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL, accepted_at INTEGER, accepted_user_id TEXT,
+     revoked_at INTEGER) STRICT;
+   CREATE INDEX invites_by_email ON invites (email);
+   CREATE TABLE email_links (token_hash TEXT PRIMARY KEY, user_id TEXT NOT NULL,
+     purpose TEXT NOT NULL CHECK (purpose IN ('verify', 'change')), email TEXT NOT NULL, created_at INTEGER NOT NULL,
+     expires_at INTEGER NOT NULL, used_at INTEGER) STRICT;
+   CREATE INDEX email_links_by_user ON email_links (user_id);
+   ALTER TABLE users ADD COLUMN email_verified_at INTEGER;`,
 ];

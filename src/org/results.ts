@@ -25,6 +25,8 @@ export type Reason =
   | "too_many_attempts"
   | "account_locked"
   | "invalid_period"
+  | "invalid_link"
+  | "already_invited"
   | "unavailable";
 
 export type Result<T, R extends Reason = Reason> = { ok: true; value: T } | { ok: false; reason: R; retryAfterSeconds?: number };

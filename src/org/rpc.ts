@@ -9,6 +9,9 @@ import type { PeopleChange, SessionEntry } from "./actions/people";
 import type { RecoveryStatus } from "./recovery-codes";
 import type { AuditActor, Caller, LoginStep, OrgInfo, Reason, RequestMeta, Result, Role, UserInfo } from "./results";
 import type { UserListEntry } from "./users";
+import type { InviteInfo } from "./invites";
+import type { AcceptInviteInput, CreateInviteFailure, CreateInviteInput, ResendInviteInput } from "./actions/invites";
+import type { EmailChangeInput, MailLink } from "./actions/email";
 
 export type {
   ApiKeyInfo,
@@ -29,6 +32,12 @@ export type {
   SessionEntry,
   UserInfo,
   UserListEntry,
+  InviteInfo,
+  AcceptInviteInput,
+  CreateInviteInput,
+  ResendInviteInput,
+  EmailChangeInput,
+  MailLink,
 };
 
 /** Refusals of the locks (actions/failures.ts). */
@@ -41,6 +50,8 @@ export interface Identity {
   user: UserInfo;
   org: OrgInfo;
   twoFactor: { enabled: boolean; recoveryCodesRemaining: number; period: number | null };
+  /** The owner followed a link mailed to the address, or accepted an invite sent to it. */
+  emailVerified: boolean;
   /** Set for a session: when it began, and when a factor was last checked for it (sign-in or step-up). */
   session?: { createdAt: number; verifiedAt: number };
   /** Set for an API key: the key acts with its own role on behalf of the admin who made it. */
@@ -79,6 +90,8 @@ export interface InitializeOrgInput extends Audited {
 export interface CreateUserInput extends Audited {
   user: NewUser;
   caller: Caller;
+  /** The link that will verify the new user's address, mailed in the same transaction. */
+  verification?: MailLink;
 }
 
 export interface ChangeRoleInput extends Audited {
@@ -217,8 +230,7 @@ export interface OrgRpc {
   initialize(input: InitializeOrgInput): Promise<Result<null, "org_exists">>;
   hasUser(userId: string): boolean;
   getOrg(): OrgInfo | null;
-  eraseForDeletion(): Promise<boolean>;
-  createUser(input: CreateUserInput): Result<UserInfo, "email_taken" | "not_found" | AccessFailure>;
+  createUser(input: CreateUserInput): Promise<Result<UserInfo, "email_taken" | "not_found" | AccessFailure>>;
   changePassword(input: ChangePasswordInput): Promise<Result<null, PasswordFailure | "not_found">>;
   changeRole(input: ChangeRoleInput): Result<{ user: UserInfo; rotated: boolean }, "not_found" | "last_admin" | AccessFailure>;
   listUsers(): UserListEntry[];
@@ -269,4 +281,17 @@ export interface OrgRpc {
   revokeSessionsOf(input: Omit<PeopleChange, "caller">): Promise<Result<null, "not_found">>;
   listSessions(userId: string, currentTokenHash: string): SessionEntry[];
   endOwnSessions(input: { userId: string; currentTokenHash: string; sessionId?: string; meta: RequestMeta }): Result<null, "not_found">;
+  createInvite(input: CreateInviteInput): Promise<Result<InviteInfo, CreateInviteFailure>>;
+  resendInvite(input: ResendInviteInput): Promise<Result<InviteInfo, "not_found" | AccessFailure>>;
+  revokeInvite(input: { id: string; actor: AuditActor; meta: RequestMeta }): Result<null, "not_found">;
+  listInvites(): InviteInfo[];
+  inviteByToken(tokenHash: string): { email: string; name: string | null; role: Role; org: string } | null;
+  acceptInvite(input: AcceptInviteInput): Promise<Result<LoginStep, "invalid_link" | "email_taken">>;
+  requestEmailChange(input: EmailChangeInput): Promise<Result<null, "not_found" | "email_taken" | "too_many_attempts">>;
+  emailLinkOf(tokenHash: string): { purpose: "verify" | "change"; userId: string; email: string } | null;
+  followEmailLink(input: {
+    tokenHash: string;
+    meta: RequestMeta;
+  }): Promise<Result<{ purpose: "verify" | "change"; userId: string; email: string; previous: string }, "invalid_link" | "email_taken">>;
+  holdsEmailKey(userId: string, key: string): Promise<boolean>;
 }

@@ -23,6 +23,8 @@ export interface UserRow extends Record<string, SqlStorageValue> {
   lock_mailed_at: number | null;
   /** Set while an admin has deactivated the account: no sign-in, session or key works (schema step 6). */
   deactivated_at: number | null;
+  /** When the owner proved the email reaches them (a followed link, or an accepted invite); null: never (step 7). */
+  email_verified_at: number | null;
 }
 
 export function findUser(sql: SqlStorage, id: string): UserRow | undefined {
@@ -66,6 +68,8 @@ export interface UserListEntry extends UserInfo {
   locked: boolean;
   /** False while deactivated. */
   active: boolean;
+  /** The owner followed a link mailed to the address (or accepted an invite sent to it). */
+  emailVerified: boolean;
 }
 
 export function listUsers(sql: SqlStorage): UserListEntry[] {
@@ -79,6 +83,7 @@ export function listUsers(sql: SqlStorage): UserListEntry[] {
     lastLoginAt: u.last_login_at ? new Date(u.last_login_at).toISOString() : null,
     locked: u.lasting_lock_at !== null,
     active: u.deactivated_at === null,
+    emailVerified: u.email_verified_at !== null,
   }));
 }
 
@@ -123,4 +128,13 @@ export function setLocale(sql: SqlStorage, id: string, locale: string): void {
 
 export function listAdmins(sql: SqlStorage): UserRow[] {
   return all<UserRow>(sql, "SELECT * FROM users WHERE role = 'admin' ORDER BY created_at");
+}
+
+export function markEmailVerified(sql: SqlStorage, id: string, now: number): void {
+  sql.exec("UPDATE users SET email_verified_at = ? WHERE id = ?", now, id);
+}
+
+/** A new address, verified by the link that confirmed it. */
+export function setEmail(sql: SqlStorage, id: string, email: string, now: number): void {
+  sql.exec("UPDATE users SET email = ?, email_verified_at = ? WHERE id = ?", email, now, id);
 }

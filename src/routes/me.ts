@@ -3,6 +3,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../env";
 import { ApiError } from "../errors";
+import { requestEmailChange } from "../flows/email";
 import { sendPairingLink } from "../flows/pairing";
 import { changePassword } from "../flows/password";
 import { endOwnSessions } from "../flows/people";
@@ -16,6 +17,7 @@ import { json, validate } from "../http/validate";
 import { orgStub } from "../org/stub";
 
 export const currentCodeBody = z.object({ code: f.totpCode });
+export const emailChangeBody = z.object({ email: f.email, ...f.stepUp });
 export const passwordBody = z.object({ currentPassword: z.string().max(4096), newPassword: f.password });
 
 const sessionParam = z.object({ id: f.id });
@@ -60,10 +62,19 @@ export const meRoutes = new Hono<AppEnv>()
     );
     return c.body(null, 204);
   })
+  .post("/email", json(emailChangeBody), async (c) => {
+    const actor = sessionOnly(c);
+    const { email, ...proof } = c.req.valid("json");
+    const meta = requestMeta(c);
+    // The address is how the account is found and recovered: changing it needs a recent second factor.
+    await requireStepUp(c.env, actor, proof, meta);
+    await requestEmailChange(c.env, actor.route, actor.identity.user, email, new URL(c.req.url).origin, meta);
+    return c.json({ status: "accepted" }, 202);
+  })
   .get("/", (c) => {
     const { identity } = signedIn(c);
     return c.json({
-      user: { ...identity.user, role: effectiveRole(identity) },
+      user: { ...identity.user, role: effectiveRole(identity), emailVerified: identity.emailVerified },
       org: { slug: identity.org.slug, name: identity.org.name, require2fa: identity.org.require2fa },
       twoFactor: { enabled: identity.twoFactor.enabled, recoveryCodesRemaining: identity.twoFactor.recoveryCodesRemaining },
       ...(identity.apiKey ? { apiKey: { id: identity.apiKey.id, name: identity.apiKey.name } } : {}),

@@ -5,7 +5,8 @@ import { z } from "zod";
 import type { AppEnv } from "../env";
 import * as f from "../http/fields";
 import { codeBody, enrollBody, loginBody, recoveryBody } from "./auth";
-import { currentCodeBody, passwordBody } from "./me";
+import { acceptBody, emailLinkBody, inviteBody } from "./invites";
+import { currentCodeBody, emailChangeBody, passwordBody } from "./me";
 import { apiKeyBody, newUserBody, settingsBody, userPatchBody } from "./org";
 import { pairConfirmBody, pairingLinkBody, pairSetupBody } from "./pairing";
 import { createOrgBody } from "./platform";
@@ -331,6 +332,60 @@ const ENDPOINTS: Endpoint[] = [
     body: pairConfirmBody,
     ok: 200,
     errors: [400, 401, 404, 409, 429],
+  },
+  {
+    method: "post",
+    path: "/api/org/invites",
+    summary: "Invite an email with a role (an admin: step-up, never a key); mails a single-use link valid 7 days",
+    auth: "admin",
+    body: inviteBody,
+    ok: 201,
+    errors: [400, 401, 403, 409],
+  },
+  { method: "get", path: "/api/org/invites", summary: "Pending invites", auth: "admin", ok: 200, errors: [401, 403] },
+  {
+    method: "post",
+    path: "/api/org/invites/{id}/resend",
+    summary: "Mail a new link for a pending invite (7 days from now); the old link dies",
+    auth: "admin",
+    body: f.stepUpBody,
+    ok: 200,
+    errors: [400, 401, 403, 404],
+  },
+  {
+    method: "delete",
+    path: "/api/org/invites/{id}",
+    summary: "Revoke a pending invite; its link dies",
+    auth: "admin",
+    ok: 204,
+    errors: [401, 403, 404],
+  },
+  {
+    method: "post",
+    path: "/api/invites/accept",
+    summary: "Accept an invite: creates the account, then as POST /auth/login (authenticated + cookie, or enrollment_required)",
+    auth: "none",
+    body: acceptBody,
+    ok: 200,
+    errors: [400, 401, 409],
+  },
+  {
+    method: "post",
+    path: "/api/me/email",
+    summary: "Change one's email (step-up): a link goes to the new address, the old one is told; nothing changes until it is followed",
+    auth: "session",
+    body: emailChangeBody,
+    ok: 202,
+    errors: [400, 401, 403, 409, 429],
+  },
+  {
+    method: "post",
+    path: "/api/email/confirm",
+    summary: "Follow an email link: verifies the address (status verified) or completes a change of address (status changed)",
+    auth: "none",
+    body: emailLinkBody,
+    ok: 200,
+    errors: [400, 401, 409],
   },
   { method: "get", path: "/api/openapi.json", summary: "This document", auth: "none", ok: 200 },
   {

@@ -63,7 +63,7 @@ export const orgRoutes = new Hono<AppEnv>()
   .get("/users", async (c) => {
     const users = await stubOf(c, adminOnly(c)).listUsers();
     return c.json({
-      users: users.map(({ id, email, name, role, twoFactorEnabled, lastLoginAt, locked, active }) => ({
+      users: users.map(({ id, email, name, role, twoFactorEnabled, lastLoginAt, locked, active, emailVerified }) => ({
         id,
         email,
         name,
@@ -72,6 +72,7 @@ export const orgRoutes = new Hono<AppEnv>()
         lastLoginAt,
         locked,
         active,
+        emailVerified,
       })),
     });
   })
@@ -79,7 +80,8 @@ export const orgRoutes = new Hono<AppEnv>()
     const actor = adminOnly(c);
     const { code, ...input } = c.req.valid("json");
     const meta = requestMeta(c);
-    const user = await createUser(c.env, actor.route, input, await callerOf(c.env, actor, { code }, meta), auditActor(actor), meta);
+    const caller = await callerOf(c.env, actor, { code }, meta);
+    const user = await createUser(c.env, actor.route, input, caller, auditActor(actor), meta, new URL(c.req.url).origin);
     return c.json(user, 201);
   })
   .patch("/users/:id", validate("param", idParam), json(userPatchBody), async (c) => {

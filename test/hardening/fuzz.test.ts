@@ -57,6 +57,13 @@ const ENDPOINTS: [string, string, "none" | "admin" | "user" | "platform"][] = [
   // A live link (with credentials on): the junk reaches the password check and the link's confirm step.
   ["POST", "/api/pair/{link}/setup", "none"],
   ["POST", "/api/pair/{link}/confirm", "none"],
+  ["POST", "/api/org/invites", "admin"],
+  ["GET", "/api/org/invites", "admin"],
+  ["POST", "/api/org/invites/{id}/resend", "admin"],
+  ["DELETE", "/api/org/invites/{id}", "admin"],
+  ["POST", "/api/invites/accept", "none"],
+  ["POST", "/api/me/email", "user"],
+  ["POST", "/api/email/confirm", "none"],
 ];
 
 const oddString = fc.oneof(
@@ -101,6 +108,8 @@ const fieldNames = fc.constantFrom(
   "require2fa",
   "totpPeriod",
   "jurisdiction",
+  "token",
+  "locale",
   "__proto__",
   "constructor",
 );

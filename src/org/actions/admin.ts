@@ -11,7 +11,8 @@ import type { ChangeRoleInput, Compliance, CreateUserInput, FactorChangeInput, I
 import { createSession, revokeUserSessions, sessionPolicy, sessionRow } from "../sessions";
 import { insertOrg, readOrg, writeSettings } from "../settings";
 import type { Store } from "../store";
-import { countActiveAdmins, findUser, findUserByEmail, insertUser, listUsers, publicUser, setRole } from "../users";
+import { countActiveAdmins, findUser, findUserByEmail, insertUser, listUsers, publicUser, setRole, type UserRow } from "../users";
+import { queueVerificationLink } from "./email";
 import { type AccessFailure, refuseAdminChange, refuseFactorChange } from "./access";
 
 export function initializeOrg(store: Store, input: InitializeOrgInput): Result<null, "org_exists"> {
@@ -57,6 +58,8 @@ export function createUser(store: Store, input: CreateUserInput): Result<UserInf
       },
       now,
     );
+    // Typed by an admin, the address is unverified until its owner follows the link mailed to it.
+    if (input.verification) queueVerificationLink(store, findUser(sql, input.user.id) as UserRow, input.verification, input.meta, now);
     return ok({ id: input.user.id, email: input.user.email, name: input.user.name, role: input.user.role });
   });
 }

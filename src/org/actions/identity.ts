@@ -19,6 +19,7 @@ function identityOf(store: Store, userId: string): Identity | null {
   return {
     user: publicUser(user),
     org,
+    emailVerified: user.email_verified_at !== null,
     twoFactor: {
       enabled: !!totp,
       recoveryCodesRemaining: totp ? recoveryStatus(store.sql, userId).remaining : 0,

@@ -31,13 +31,19 @@ import {
 } from "./kit";
 import { passwordBody } from "../me";
 
-async function accountPage(c: Context<AppEnv>, state: Omit<AccountState, "recoveryTotal">, status: Parameters<typeof render>[2] = 200) {
+export async function accountPage(
+  c: Context<AppEnv>,
+  state: Omit<AccountState, "recoveryTotal">,
+  status: Parameters<typeof render>[2] = 200,
+) {
   const ctx = await pageCtx(c, "/account");
   const actor = sessionOf(c);
   // A stale session asks for the password in place, inside the Enable form, before the click (step-up).
   const enableStepUp = state.enableStepUp ?? (freshSession(c.env, actor) ? undefined : { withCode: false });
   const sessions = await orgStub(c.env, actor.route.slug, actor.route.jurisdiction).listSessions(actor.identity.user.id, actor.tokenHash);
-  const full = { ...state, enableStepUp, recoveryTotal: RECOVERY_CODE_COUNT, sessions };
+  // Changing the address is step-up too: asked in place, with a code when the user has one.
+  const email = state.email ?? (freshSession(c.env, actor) ? {} : { stepUp: { withCode: actor.identity.twoFactor.enabled } });
+  const full = { ...state, enableStepUp, email, recoveryTotal: RECOVERY_CODE_COUNT, sessions };
   return render(c, AccountPage({ ctx, identity: actor.identity, state: full }), status);
 }
 

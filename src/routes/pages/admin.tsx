@@ -21,6 +21,8 @@ import { SettingsPage } from "../../ui/pages/settings";
 import { MessagePage } from "../../ui/pages/sign-in";
 import { type AddUserForm, UserActionConfirmPage, UsersPage } from "../../ui/pages/users";
 import { peopleNotices } from "./people";
+import { type InviteForm, InvitesSection } from "../../ui/pages/invites";
+import type { Catalog } from "../../ui/i18n/en";
 import {
   csrf,
   formField,
@@ -39,8 +41,14 @@ import {
 } from "./kit";
 
 const stubOf = (env: AppEnv["Bindings"], actor: SessionActor) => orgStub(env, actor.route.slug, actor.route.jurisdiction);
+const inviteNotices = (t: Catalog) => ({ invited: t.people.invited, invite_resent: t.people.resent, invite_revoked: t.people.revoked });
 
-async function usersPage(c: Parameters<typeof pageCtx>[0], form: AddUserForm, status: Parameters<typeof render>[2] = 200) {
+export async function usersPage(
+  c: Parameters<typeof pageCtx>[0],
+  form: AddUserForm,
+  status: Parameters<typeof render>[2] = 200,
+  inviteForm: InviteForm = { values: {}, errors: {} },
+) {
   const actor = sessionOf(c);
   const ctx = await pageCtx(c, "/users");
   const notices: Record<string, string> = {
@@ -48,10 +56,12 @@ async function usersPage(c: Parameters<typeof pageCtx>[0], form: AddUserForm, st
     reset: ctx.t.users.resetDone,
     unlocked: ctx.t.users.unlockDone,
     ...peopleNotices(ctx.t),
+    ...inviteNotices(ctx.t),
   };
-  const users = await stubOf(c.env, actor).listUsers();
+  const [users, pending] = await Promise.all([stubOf(c.env, actor).listUsers(), stubOf(c.env, actor).listInvites()]);
   const notice = notices[c.req.query("m") ?? ""];
-  return render(c, UsersPage({ ctx, users, selfId: actor.identity.user.id, form, notice }), status);
+  const invites = InvitesSection({ ctx, invites: pending, form: inviteForm });
+  return render(c, UsersPage({ ctx, users, selfId: actor.identity.user.id, form, notice, invites }), status);
 }
 
 async function apiKeysPage(
@@ -148,7 +158,8 @@ export const adminPages = new Hono<AppEnv>()
       async () => {
         const input = { email: email.data, password: password.data, name: name.data || undefined, role: role.data };
         const meta = requestMeta(c);
-        await createUser(c.env, actor.route, input, await callerOf(c.env, actor, proof, meta), auditActor(actor), meta);
+        const caller = await callerOf(c.env, actor, proof, meta);
+        await createUser(c.env, actor.route, input, caller, auditActor(actor), meta, new URL(c.req.url).origin);
         return c.redirect("/users?m=added", 303);
       },
       (_ctx, message, err) => {

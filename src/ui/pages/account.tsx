@@ -5,6 +5,7 @@ import { type StepUpAsk, StepUpFields } from "../step-up";
 import { type PasswordForm, PasswordSection } from "./account-password";
 import { SessionsSection } from "./account-sessions";
 import type { Identity, SessionEntry } from "../../org/rpc";
+import { type EmailChangeForm, EmailChangeSection } from "./email-change";
 
 export interface AccountState {
   notice?: string | undefined;
@@ -14,6 +15,8 @@ export interface AccountState {
   /** The session is stale: Enable asks for the password in place (step-up). */
   enableStepUp?: StepUpAsk | undefined;
   password?: PasswordForm | undefined;
+  /** The change-of-address form (ui/pages/email-change.tsx). */
+  email?: EmailChangeForm | undefined;
   recoveryTotal: number;
   /** The user's sessions (Account → Sessions). */
   sessions?: SessionEntry[] | undefined;
@@ -89,6 +92,7 @@ export function AccountPage({ ctx, identity, state }: { ctx: PageCtx; identity: 
       </section>
       <PasswordSection ctx={ctx} email={identity.user.email} form={state.password} />
       {state.sessions ? <SessionsSection ctx={ctx} sessions={state.sessions} /> : null}
+      <EmailChangeSection ctx={ctx} email={identity.user.email} verified={identity.emailVerified} form={state.email ?? {}} />
     </Layout>
   );
 }

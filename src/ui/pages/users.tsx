@@ -5,6 +5,7 @@ import { Layout, type PageCtx } from "../layout";
 import { type StepUpAsk, StepUpFields } from "../step-up";
 import type { UserListEntry } from "../../org/rpc";
 import { UserActions, UserStateBadge } from "./user-actions";
+import type { Child } from "hono/jsx";
 
 export interface AddUserForm {
   values: { email?: string; name?: string; role?: string };
@@ -19,12 +20,15 @@ export function UsersPage({
   selfId,
   form,
   notice,
+  invites,
 }: {
   ctx: PageCtx;
   users: UserListEntry[];
   selfId: string;
   form: AddUserForm;
   notice?: string | undefined;
+  /** The invite form and pending invites (ui/pages/invites.tsx). */
+  invites?: Child;
 }) {
   const { t } = ctx;
   const u = t.users;
@@ -52,6 +56,7 @@ export function UsersPage({
                 <td>
                   {user.email}
                   {user.id === selfId ? ` (${u.you})` : ""}
+                  {user.emailVerified ? null : <span class="badge off">{t.people.unverified}</span>}
                 </td>
                 <td>{user.name}</td>
                 <td>{t.account.roles[user.role]}</td>
@@ -82,6 +87,7 @@ export function UsersPage({
           </tbody>
         </table>
       </section>
+      {invites}
       <section class="card" aria-labelledby="add-title">
         <h2 id="add-title">{u.addTitle}</h2>
         {form.errors.form ? <Alert kind="error">{form.errors.form}</Alert> : null}

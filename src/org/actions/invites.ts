@@ -1,0 +1,205 @@
+// Invites: an admin invites an email with a role; the invitee's link creates the account and spends the invite in
+// one transaction, then signs them in (or opens enrollment where the org requires 2FA). Nothing here touches the
+// directory: the edge reserves the email before acceptance and confirms or releases it after (flows/invites.ts).
+import { nowMs } from "../../clock";
+import type { Sealed } from "../../crypto/secret-box";
+import { recordEvent } from "../audit";
+import { createChallenge } from "../challenges";
+import {
+  findInvite,
+  insertInvite,
+  type InviteInfo,
+  inviteInfo,
+  type InviteRow,
+  listPendingInvites,
+  pendingInvite,
+  pendingInviteByToken,
+  pendingInviteForEmail,
+  replaceInviteToken,
+  revokeInvite as markRevoked,
+  spendInvite,
+} from "../invites";
+import { notifyAddress } from "../notify";
+import { type Caller, fail, type LoginStep, ok, type RequestMeta, type Result, type Role } from "../results";
+import type { AuditActor, NewUser } from "../rpc";
+import { readOrg } from "../settings";
+import type { Store } from "../store";
+import { findActiveUser, findUser, findUserByEmail, insertUser, markEmailVerified, setLocale, type UserRow } from "../users";
+import { type AccessFailure, refuseAdminChange } from "./access";
+import { startSession } from "./sign-in";
+
+interface Audited {
+  actor: AuditActor;
+  meta: RequestMeta;
+}
+
+export interface CreateInviteInput extends Audited {
+  id: string;
+  tokenHash: string;
+  /** The link, sealed at the edge and bound to the invite's id (mail/deliver.ts linkBinding). */
+  sealedLink: Sealed;
+  email: string;
+  name: string | null;
+  role: Role;
+  locale?: "en" | "fr" | undefined;
+  caller: Caller;
+}
+
+export interface ResendInviteInput extends Audited {
+  id: string;
+  tokenHash: string;
+  sealedLink: Sealed;
+  caller: Caller;
+}
+
+export interface AcceptInviteInput {
+  tokenHash: string;
+  /** The account to create; its email must be the invite's (the edge read it from the invite). */
+  user: NewUser;
+  sessionTokenHash: string;
+  meta: RequestMeta;
+}
+
+export type CreateInviteFailure = "email_taken" | "already_invited" | "not_found" | AccessFailure;
+
+/** Who invited, as the invite records it: an API key acts for the admin who made it; support is nobody's. */
+function inviterOf(caller: Caller): string | null {
+  return caller.kind === "operator" ? null : caller.userId;
+}
+
+/** The invite's mail goes to an address with no account yet: the invite's id stands in for a user id (link binding). */
+function mailInvite(store: Store, invite: InviteRow, by: AuditActor, now: number, link: Sealed): void {
+  const to = { email: invite.email, name: invite.name ?? "", locale: invite.locale };
+  notifyAddress(store.sql, invite.id, to, { type: "invite", expiresAt: invite.expires_at, by, role: invite.role }, now, link);
+}
+
+/**
+ * Inviting someone as an admin grants admin: the same rule as making a user admin (a session that stepped up, or
+ * support; never an API key). An email that already has an account here is refused (elsewhere: the edge asked
+ * the directory); so is a second pending invite for the same email.
+ */
+export function createInvite(store: Store, input: CreateInviteInput): Result<InviteInfo, CreateInviteFailure> {
+  const now = nowMs();
+  const { sql } = store;
+  return store.tx(() => {
+    if (!readOrg(sql)) return fail("not_found");
+    const refused = input.role === "admin" ? refuseAdminChange(input.caller) : null;
+    if (refused) return refused;
+    if (findUserByEmail(sql, input.email)) return fail("email_taken");
+    if (pendingInviteForEmail(sql, input.email, now)) return fail("already_invited");
+    const invitedBy = inviterOf(input.caller);
+    const locale = input.locale ?? (invitedBy ? findUser(sql, invitedBy)?.locale : undefined) ?? input.meta.lang ?? "en";
+    const invite = insertInvite(
+      sql,
+      { id: input.id, tokenHash: input.tokenHash, email: input.email, name: input.name, role: input.role, locale, invitedBy },
+      now,
+    );
+    mailInvite(store, invite, input.actor, now, input.sealedLink);
+    recordEvent(
+      sql,
+      {
+        type: "invite.created",
+        actor: input.actor,
+        subject: { id: invite.id, label: invite.email },
+        meta: input.meta,
+        detail: { role: invite.role },
+      },
+      now,
+    );
+    return ok(inviteInfo(invite));
+  });
+}
+
+/** A new link for a pending invite (7 days from now); the old link dies. An admin invite: the same rule as creating it. */
+export function resendInvite(store: Store, input: ResendInviteInput): Result<InviteInfo, "not_found" | AccessFailure> {
+  const now = nowMs();
+  const { sql } = store;
+  return store.tx(() => {
+    const invite = pendingInvite(sql, input.id, now);
+    if (!invite) return fail("not_found");
+    const refused = invite.role === "admin" ? refuseAdminChange(input.caller) : null;
+    if (refused) return refused;
+    replaceInviteToken(sql, invite.id, input.tokenHash, now);
+    const renewed = findInvite(sql, invite.id) as InviteRow;
+    mailInvite(store, renewed, input.actor, now, input.sealedLink);
+    recordEvent(sql, { type: "invite.resent", actor: input.actor, subject: { id: invite.id, label: invite.email }, meta: input.meta }, now);
+    return ok(inviteInfo(renewed));
+  });
+}
+
+/** Revokes a pending invite: its link dies. An accepted, revoked or expired one is not_found. */
+export function revokeInvite(store: Store, input: { id: string } & Audited): Result<null, "not_found"> {
+  const now = nowMs();
+  const { sql } = store;
+  return store.tx(() => {
+    const invite = pendingInvite(sql, input.id, now);
+    if (!invite) return fail("not_found");
+    markRevoked(sql, invite.id, now);
+    recordEvent(
+      sql,
+      { type: "invite.revoked", actor: input.actor, subject: { id: invite.id, label: invite.email }, meta: input.meta },
+      now,
+    );
+    return ok(null);
+  });
+}
+
+export function listInvites(store: Store): InviteInfo[] {
+  return listPendingInvites(store.sql, nowMs()).map(inviteInfo);
+}
+
+/** What the invite page shows before the password is chosen; null for a dead or unknown link. */
+export function inviteByToken(store: Store, tokenHash: string): { email: string; name: string | null; role: Role; org: string } | null {
+  const invite = pendingInviteByToken(store.sql, tokenHash, nowMs());
+  const org = readOrg(store.sql);
+  if (!invite || !org) return null;
+  return { email: invite.email, name: invite.name, role: invite.role, org: org.name };
+}
+
+/**
+ * An invite grants no more than its inviter still holds: one made by an admin who has since left or lost the
+ * role, or was deactivated, cannot be accepted (support's invites have no inviter and stay valid).
+ */
+function inviterStillEntitled(store: Store, invite: InviteRow): boolean {
+  if (invite.invited_by === null) return true;
+  return findActiveUser(store.sql, invite.invited_by)?.role === "admin";
+}
+
+/**
+ * Accepts an invite: creates the user (email verified: the link reached it), spends the invite and starts the
+ * sign-in, all in one transaction, so concurrent accepts make one user and an accept racing a revoke makes a
+ * whole user or none. Any dead link answers invalid_link, whatever the reason.
+ */
+export function acceptInvite(store: Store, input: AcceptInviteInput): Result<LoginStep, "invalid_link" | "email_taken"> {
+  const now = nowMs();
+  const { sql } = store;
+  return store.tx(() => {
+    const invite = pendingInviteByToken(sql, input.tokenHash, now);
+    if (!invite || invite.email.toLowerCase() !== input.user.email.toLowerCase() || !inviterStillEntitled(store, invite)) {
+      return fail("invalid_link");
+    }
+    if (findUserByEmail(sql, invite.email)) return fail("email_taken");
+    const user = { ...input.user, email: invite.email, role: invite.role };
+    insertUser(sql, user, now);
+    markEmailVerified(sql, user.id, now);
+    setLocale(sql, user.id, invite.locale);
+    spendInvite(sql, invite.id, user.id, now);
+    const actor = { type: "user" as const, id: user.id, label: user.email };
+    recordEvent(sql, { type: "invite.accepted", actor, subject: { id: invite.id, label: invite.email }, meta: input.meta }, now);
+    recordEvent(
+      sql,
+      {
+        type: "user.created",
+        actor,
+        subject: { id: user.id, label: user.email },
+        meta: input.meta,
+        detail: { role: user.role, via: "invite" },
+      },
+      now,
+    );
+    // A new account has no second factor yet: where the org requires one, the invitee goes straight into enrollment.
+    if (readOrg(sql)?.require2fa) return ok({ status: "enrollment_required", ...createChallenge(sql, user.id, "enroll", now) });
+    startSession(store, findUser(sql, user.id) as UserRow, input.sessionTokenHash, input.meta, now, "invite");
+    return ok({ status: "authenticated" });
+  });
+}
