@@ -5,6 +5,7 @@ import type { AppEnv } from "../../env";
 import { APP_CSS, APP_JS } from "../../ui/assets";
 import { accountPages } from "./account";
 import { adminPages } from "./admin";
+import { invitePages } from "./invites";
 import { peoplePages } from "./people";
 import { signInPages } from "./sign-in";
 
@@ -16,4 +17,5 @@ export const pageRoutes = new Hono<AppEnv>()
   .route("/", signInPages)
   .route("/", accountPages)
   .route("/", adminPages)
-  .route("/", peoplePages);
+  .route("/", peoplePages)
+  .route("/", invitePages);

@@ -115,7 +115,7 @@ function inviteActionPages(action: "resend" | "revoke") {
     });
 }
 
-export const peoplePages = new Hono<AppEnv>()
+export const invitePages = new Hono<AppEnv>()
   .onError(pageError)
   // --- the invitee ---
   .get("/invite/:token", linkPage, (c) => acceptPage(c, c.req.param("token"), { values: {}, errors: {} }))
