@@ -30,8 +30,9 @@ export interface Claim {
   jurisdiction: string | null;
   userId: string;
   /**
-   * For a change of address: this object's own name (the address's keyed hash, no email). A pending claim with a
-   * key is settled by asking the org whether the user holds that address, not merely whether the user exists.
+   * This object's own name (the address's keyed hash, no email), given for emails. A pending claim with a key is
+   * settled by asking the org whether the user holds that address, not merely whether the user exists; and a
+   * confirmed claim of a user who no longer holds it is dropped when someone reserves the address.
    */
   emailKey?: string;
 }
@@ -109,10 +110,22 @@ export class DirectoryDurableObject extends DurableObject<Env> {
     return row && row.releasing_at !== null ? this.settleReleasing(row) : row;
   }
 
+  /** Drops a confirmed claim once its org says the user no longer holds this address; returns what is left. */
+  private async settleMoved(row: ClaimRow, emailKey: string): Promise<ClaimRow | undefined> {
+    if (await orgStub(this.env, row.org_slug, row.jurisdiction).holdsEmailKey(row.user_id, emailKey)) return row;
+    const now = this.row();
+    if (!now || now.user_id !== row.user_id || now.state !== "confirmed") return now;
+    this.sql.exec("DELETE FROM claim");
+    return undefined;
+  }
+
   /** Reserves the name for a user (or an org) being created; false when someone else holds it. */
   async reserve(claim: Claim): Promise<boolean> {
     let row = await this.current();
     if (row?.state === "pending" && row.user_id !== claim.userId) row = await this.settlePending(row);
+    // A confirmed claim whose user no longer holds the address (a change of address that stopped before freeing
+    // the old one) is healed here, when someone wants the address: asked, never assumed.
+    if (row?.state === "confirmed" && claim.emailKey && row.user_id !== claim.userId) row = await this.settleMoved(row, claim.emailKey);
     if (row) return row.user_id === claim.userId && row.org_slug === claim.orgSlug;
     this.sql.exec(
       "INSERT INTO claim (k, org_slug, jurisdiction, user_id, state, reserved_at, email_key) VALUES (1, ?, ?, ?, 'pending', ?, ?)",

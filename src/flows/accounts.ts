@@ -9,7 +9,7 @@ import { newId } from "../crypto/tokens";
 import type { Route } from "../http/credentials";
 import type { AuditActor, Caller, RequestMeta, Role, UserInfo } from "../org/results";
 import { orgStub } from "../org/stub";
-import { emailClaim, slugClaim } from "./directory";
+import { emailClaim, emailKey, slugClaim } from "./directory";
 import { newEmailLink } from "./email";
 import { unwrap } from "./outcomes";
 
@@ -74,7 +74,9 @@ export async function createUser(
   // An address typed by an admin is unverified: a link mailed to it in the creating transaction verifies it.
   const verification = await newEmailLink(env, route, user.id, origin);
   const emailDir = await emailClaim(env, user.email);
-  if (!(await emailDir.reserve({ orgSlug: route.slug, jurisdiction: route.jurisdiction, userId: user.id }))) {
+  // With the address's key, a claim left behind by a change of address that did not finish is healed here.
+  const claim = { orgSlug: route.slug, jurisdiction: route.jurisdiction, userId: user.id, emailKey: await emailKey(env, user.email) };
+  if (!(await emailDir.reserve(claim))) {
     throw new ApiError("conflict", "This email is already in use.");
   }
   const result = await orgStub(env, route.slug, route.jurisdiction).createUser({ user, caller, actor, meta, verification });

@@ -13,7 +13,7 @@ import { linkBinding } from "../mail/deliver";
 import type { AuditActor, Caller, InviteInfo, RequestMeta, Role } from "../org/rpc";
 import { orgStub } from "../org/stub";
 import { signChallenge } from "./challenge-token";
-import { emailClaim } from "./directory";
+import { emailClaim, emailKey } from "./directory";
 import { errorFor, unwrap } from "./outcomes";
 import type { SignInResult } from "./sign-in";
 
@@ -110,7 +110,8 @@ export async function acceptInvite(
     passwordHash: await hashPassword(env.PASSWORD_PEPPER, input.password, config(env).passwordIterations),
   };
   const directory = await emailClaim(env, invite.email);
-  if (!(await directory.reserve({ orgSlug: route.slug, jurisdiction: route.jurisdiction, userId: user.id }))) {
+  const claim = { orgSlug: route.slug, jurisdiction: route.jurisdiction, userId: user.id, emailKey: await emailKey(env, invite.email) };
+  if (!(await directory.reserve(claim))) {
     throw errorFor("email_taken");
   }
   const session = await issueCredential(env.HASH_KEY, "gs", route);

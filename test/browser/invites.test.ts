@@ -57,8 +57,8 @@ describe("invites and email addresses in Chromium", () => {
     await signIn(admin.page, ADMIN);
     await admin.page.goto("/users");
     const invite = admin.page.getByRole("region", { name: "Invite someone" });
-    await invite.getByLabel("Email", { exact: true }).fill(NINA);
-    await invite.getByLabel("Name", { exact: true }).fill("Nina Nouvelle");
+    await invite.getByLabel("Email address", { exact: true }).fill(NINA);
+    await invite.getByLabel("Their name (optional)", { exact: true }).fill("Nina Nouvelle");
     await invite.getByLabel("Language of the email").selectOption("fr");
     await invite.getByRole("button", { name: "Send invite" }).click();
     await admin.page.waitForURL("**/users?m=invited");
@@ -74,7 +74,7 @@ describe("invites and email addresses in Chromium", () => {
     await admin.page.waitForURL("**/users?m=invite_resent");
     const second = await mailedLink(NINA, "/invite/", [first]);
 
-    await invite.getByLabel("Email", { exact: true }).fill(OMAR);
+    await invite.getByLabel("Email address", { exact: true }).fill(OMAR);
     await invite.getByRole("button", { name: "Send invite" }).click();
     await admin.page.waitForURL("**/users?m=invited");
     await admin.page.getByRole("link", { name: `Revoke: ${OMAR}` }).click();

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { addUser, BASE, call, callJson, createOrg, PASSWORD, signIn } from "../support/api";
 import { advance, useTestClock } from "../support/clock";
 import { enrolledTechnician } from "../support/flows";
-import { flakyTransport, linkIn, outbox, runAlarm, useTransport } from "../support/mail";
+import { flakyTransport, linkIn, outbox, runAlarm, setAsideVerificationMail, useTransport } from "../support/mail";
 import { codeFor } from "../support/totp";
 
 useTestClock();
@@ -14,6 +14,7 @@ async function setUp() {
   const user = await addUser(adminCookie);
   const transport = flakyTransport(0);
   await useTransport(org.slug, transport);
+  await setAsideVerificationMail(org.slug);
   return { org, adminCookie, user, transport };
 }
 

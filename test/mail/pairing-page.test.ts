@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { addUser, BASE, call, callJson, createOrg, signIn } from "../support/api";
 import { useTestClock } from "../support/clock";
-import { flakyTransport, linkIn, runAlarm, useTransport } from "../support/mail";
+import { flakyTransport, linkIn, runAlarm, setAsideVerificationMail, useTransport } from "../support/mail";
 import { codeFor } from "../support/totp";
 
 useTestClock();
@@ -23,6 +23,7 @@ describe("the pairing page", () => {
     const org = await createOrg();
     const adminCookie = await signIn(org.admin.email);
     const user = await addUser(adminCookie);
+    await setAsideVerificationMail(org.slug);
     const transport = flakyTransport(0);
     await useTransport(org.slug, transport);
     await call(`/api/org/users/${user.id}/2fa/pairing-link`, { method: "POST", cookie: adminCookie });

@@ -139,3 +139,19 @@ describe("flooding an address with change links", () => {
     expect((await call("/api/me/email", { cookie, body: { email: randomEmail("later") } })).status).toBe(202);
   });
 });
+
+describe("a change of address that stopped before freeing the old one", () => {
+  it("frees the old address when someone else asks for it, and only then", async () => {
+    const { user, newEmail, token } = await requested();
+    const route = parseCredential("gm", token);
+    if (!route) throw new Error("bad token");
+    const stub = env.ORG.getByName(route.slug);
+    expect(await reserveNewAddress(env, route, user.id, newEmail)).toBe(true);
+    expect((await stub.followEmailLink({ tokenHash: await hashCredential(env.HASH_KEY, token), meta: {} })).ok).toBe(true);
+    await (await emailClaim(env, newEmail)).confirm(user.id);
+    // The last step (freeing the old address) never ran: whoever wants it next gets it, as the user moved.
+    expect(await canSignIn(newEmail)).toBe(true);
+    expect((await takeElsewhere(user.email)).status).toBe(201);
+    expect(await canSignIn(newEmail)).toBe(true);
+  });
+});

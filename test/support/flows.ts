@@ -1,6 +1,7 @@
 // Multi-step flows used by many tests: an enrolled user, and the challenge of a password sign-in.
 import { addUser, callJson, createOrg, PASSWORD, signIn, type TestOrg } from "./api";
 import { advance, nextStep } from "./clock";
+import { setAsideVerificationMail } from "./mail";
 import { type Enrollment, enroll } from "./totp";
 
 export interface EnrolledUser {
@@ -17,6 +18,7 @@ export async function enrolledTechnician(existing?: TestOrg): Promise<EnrolledUs
   const org = existing ?? (await createOrg());
   const adminCookie = await signIn(org.admin.email);
   const user = await addUser(adminCookie);
+  await setAsideVerificationMail(org.slug);
   const enrollment = await enroll(await signIn(user.email));
   nextStep(enrollment.period);
   return { org, email: user.email, id: user.id, cookie: enrollment.cookie, adminCookie, enrollment };

@@ -41,9 +41,7 @@ export async function accountPage(
   // A stale session asks for the password in place, inside the Enable form, before the click (step-up).
   const enableStepUp = state.enableStepUp ?? (freshSession(c.env, actor) ? undefined : { withCode: false });
   const sessions = await orgStub(c.env, actor.route.slug, actor.route.jurisdiction).listSessions(actor.identity.user.id, actor.tokenHash);
-  // Changing the address is step-up too: asked in place, with a code when the user has one.
-  const email = state.email ?? (freshSession(c.env, actor) ? {} : { stepUp: { withCode: actor.identity.twoFactor.enabled } });
-  const full = { ...state, enableStepUp, email, recoveryTotal: RECOVERY_CODE_COUNT, sessions };
+  const full = { ...state, enableStepUp, recoveryTotal: RECOVERY_CODE_COUNT, sessions };
   return render(c, AccountPage({ ctx, identity: actor.identity, state: full }), status);
 }
 

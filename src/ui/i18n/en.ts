@@ -235,6 +235,9 @@ export const en = {
   // Invites, email verification and change of address (ui/pages/invites.tsx, ui/pages/email-change.tsx).
   people: {
     unverified: "Unverified",
+    inviteEmail: "Email address",
+    inviteRole: "Invite as",
+    inviteName: "Their name (optional)",
     inviteTitle: "Invite someone",
     inviteLead: "They get an email with a link, valid 7 days, to choose their password. Their address is verified by the link.",
     language: "Language of the email",

@@ -240,6 +240,9 @@ export const fr: Catalog = {
   },
   people: {
     unverified: "Non vérifié",
+    inviteEmail: "Adresse e-mail",
+    inviteRole: "Inviter en tant que",
+    inviteName: "Son nom (facultatif)",
     inviteTitle: "Inviter quelqu’un",
     inviteLead: "La personne reçoit un e-mail avec un lien, valable 7 jours, pour choisir son mot de passe. Le lien vérifie son adresse.",
     language: "Langue de l’e-mail",

@@ -65,15 +65,15 @@ export function InvitesSection({ ctx, invites, form }: { ctx: PageCtx; invites: 
             id="invite-email"
             name="email"
             type="email"
-            label={t.users.email}
+            label={p.inviteEmail}
             value={form.values.email}
             error={form.errors.email}
             required
             autocomplete="off"
           />
-          <Field id="invite-name" name="name" label={t.users.name} value={form.values.name} error={form.errors.name} autocomplete="off" />
+          <Field id="invite-name" name="name" label={p.inviteName} value={form.values.name} error={form.errors.name} autocomplete="off" />
           <div class="field">
-            <label for="invite-role">{t.users.role}</label>
+            <label for="invite-role">{p.inviteRole}</label>
             <select id="invite-role" name="role">
               <option value="technician" selected={form.values.role !== "admin"}>
                 {t.account.roles.technician}
