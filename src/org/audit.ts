@@ -26,6 +26,10 @@ export type AuditType =
   | "org.require_2fa_disabled"
   | "org.totp_period_changed"
   | "api_key.created"
+  | "passkey.added"
+  | "passkey.renamed"
+  | "passkey.removed"
+  | "passkey.counter_regressed"
   | "api_key.revoked";
 
 /**

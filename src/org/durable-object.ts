@@ -13,11 +13,13 @@ import * as apiKeys from "./actions/api-keys";
 import * as identity from "./actions/identity";
 import * as password from "./actions/password";
 import * as pairing from "./actions/pairing";
+import * as passkeys from "./actions/passkeys";
 import * as signIn from "./actions/sign-in";
 import * as stepUp from "./actions/step-up";
 import * as twoFactor from "./actions/two-factor";
 import { listEvents, trimEvents } from "./audit";
 import { deleteOldChallenges } from "./challenges";
+import { deleteOldWebauthnChallenges } from "./webauthn-challenges";
 import { deleteOldPendingTotp } from "./totp-state";
 import { ORG_MIGRATIONS } from "./migrations";
 import { listDevOutbox, listOutbox, nextMailAt, trimOutbox } from "./outbox";
@@ -25,6 +27,12 @@ import { deleteOldPairings } from "./pairing";
 import { recoveryStatus } from "./recovery-codes";
 import type {
   BeginEnrollmentVia,
+  BeginPasskeyInput,
+  FinishPasskeyInput,
+  PasskeyChangeInput,
+  PasskeyOptionsInput,
+  PasskeyStepInput,
+  RenamePasskeyInput,
   ChallengeStepInput,
   ChangePasswordInput,
   ChangeRoleInput,
@@ -78,6 +86,7 @@ export class OrgDurableObject extends DurableObject<Env> implements OrgRpc {
         trimEvents(this.store.sql, now);
         deleteExpiredSessions(this.store.sql, now, sessionPolicy(this.env));
         deleteOldChallenges(this.store.sql, now);
+        deleteOldWebauthnChallenges(this.store.sql, now);
         deleteOldPendingTotp(this.store.sql, now);
         deleteOldPairings(this.store.sql, now);
         trimOutbox(this.store.sql, now);
@@ -165,6 +174,15 @@ export class OrgDurableObject extends DurableObject<Env> implements OrgRpc {
     return this.mailing(signIn.completeRecoveryStep(this.store, input));
   }
 
+  /** Passkey options for the second step, bound to the sign-in's challenge. */
+  passkeyStepOptions(input: PasskeyOptionsInput) {
+    return signIn.passkeyStepOptions(this.store, input);
+  }
+
+  completePasskeyStep(input: PasskeyStepInput) {
+    return this.mailing(signIn.completePasskeyStep(this.store, input));
+  }
+
   authenticateSession(tokenHash: string) {
     return identity.authenticateSession(this.store, tokenHash);
   }
@@ -206,6 +224,29 @@ export class OrgDurableObject extends DurableObject<Env> implements OrgRpc {
   /** Step-up: checks a current code (or, without 2FA, the password) for a live session, which becomes fresh. */
   stepUp(input: StepUpInput) {
     return this.mailing(stepUp.stepUp(this.store, input));
+  }
+
+  // --- passkeys ---
+
+  beginPasskeyRegistration(input: BeginPasskeyInput) {
+    return passkeys.beginPasskeyRegistration(this.store, input);
+  }
+
+  finishPasskeyRegistration(input: FinishPasskeyInput) {
+    return this.mailing(passkeys.finishPasskeyRegistration(this.store, input));
+  }
+
+  listPasskeys(userId: string) {
+    return passkeys.listPasskeys(this.store, userId);
+  }
+
+  renamePasskey(input: RenamePasskeyInput) {
+    return passkeys.renamePasskey(this.store, input);
+  }
+
+  /** Removes one passkey; the caller checked step-up. */
+  removePasskey(input: PasskeyChangeInput) {
+    return this.mailing(passkeys.removePasskey(this.store, input));
   }
 
   // --- pairing links and mail ---

@@ -8,8 +8,17 @@ import type { DevMail, OutboxEntry } from "./outbox";
 import type { RecoveryStatus } from "./recovery-codes";
 import type { AuditActor, Caller, LoginStep, OrgInfo, Reason, RequestMeta, Result, Role, UserInfo } from "./results";
 import type { UserListEntry } from "./users";
+import type { PasskeyInfo } from "./passkeys";
+import type {
+  AuthenticationResponseJSON,
+  PublicKeyCredentialCreationOptionsJSON,
+  PublicKeyCredentialRequestOptionsJSON,
+  RegistrationResponseJSON,
+  RelyingParty,
+} from "../webauthn";
 
 export type {
+  PasskeyInfo,
   ApiKeyInfo,
   AuditActor,
   AuditEvent,
@@ -203,6 +212,52 @@ export interface RevokeApiKeyInput extends Audited {
   id: string;
 }
 
+/** Passkeys: the relying party (config.ts, or the request's host locally) travels with every ceremony. */
+export interface BeginPasskeyInput {
+  userId: string;
+  rp: RelyingParty;
+}
+
+export interface FinishPasskeyInput {
+  userId: string;
+  rp: RelyingParty;
+  response: RegistrationResponseJSON;
+  name: string;
+  /** Stored only when this passkey is the user's first second factor (keyed hashes, made at the edge). */
+  recoveryCodeHashes: string[];
+  /** The session that added it, kept when the first factor signs the user's other sessions out. */
+  keepSession: string;
+  meta: RequestMeta;
+}
+
+export interface RenamePasskeyInput {
+  userId: string;
+  id: string;
+  name: string;
+  meta: RequestMeta;
+}
+
+export interface PasskeyChangeInput {
+  userId: string;
+  id: string;
+  meta: RequestMeta;
+}
+
+export interface PasskeyOptionsInput {
+  challengeId: string;
+  userId: string;
+  rp: RelyingParty;
+}
+
+export interface PasskeyStepInput {
+  challengeId: string;
+  userId: string;
+  rp: RelyingParty;
+  response: AuthenticationResponseJSON;
+  sessionTokenHash: string;
+  meta: RequestMeta;
+}
+
 export type CodeFailure = "invalid_code" | "not_enrolled" | LockFailure | "unavailable";
 type PasswordFailure = "invalid_credentials" | LockFailure;
 type ChallengeFailure = "invalid_challenge" | "invalid_code" | LockFailure | "unavailable";
@@ -254,4 +309,15 @@ export interface OrgRpc {
   revokeApiKey(input: RevokeApiKeyInput): Result<null, "not_found">;
   unlockUser(input: FactorChangeInput): Result<null, "not_found" | AccessFailure>;
   auditEvents(limit: number, before?: number): AuditEvent[];
+  passkeyStepOptions(input: PasskeyOptionsInput): Promise<Result<PublicKeyCredentialRequestOptionsJSON, "invalid_challenge">>;
+  completePasskeyStep(input: PasskeyStepInput): Promise<Result<null, ChallengeFailure>>;
+  beginPasskeyRegistration(input: BeginPasskeyInput): Promise<Result<PublicKeyCredentialCreationOptionsJSON, "not_found">>;
+  finishPasskeyRegistration(
+    input: FinishPasskeyInput,
+  ): Promise<
+    Result<{ passkey: PasskeyInfo; firstFactor: boolean }, "invalid_code" | "invalid_challenge" | "already_enrolled" | "not_found">
+  >;
+  listPasskeys(userId: string): PasskeyInfo[];
+  renamePasskey(input: RenamePasskeyInput): Result<PasskeyInfo, "not_found">;
+  removePasskey(input: PasskeyChangeInput): Promise<Result<{ credentialId: string }, "not_found" | "enforced_by_org">>;
 }

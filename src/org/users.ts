@@ -61,8 +61,9 @@ export interface UserListEntry extends UserInfo {
 export function listUsers(sql: SqlStorage): UserListEntry[] {
   return all<UserRow & { enabled: number }>(
     sql,
-    `SELECT u.*, (t.user_id IS NOT NULL) AS enabled FROM users u LEFT JOIN totp t ON t.user_id = u.id
-     ORDER BY u.created_at, u.email`,
+    // A second factor is an active TOTP secret or a passkey (org/factors.ts).
+    `SELECT u.*, (t.user_id IS NOT NULL OR EXISTS (SELECT 1 FROM passkeys p WHERE p.user_id = u.id)) AS enabled
+     FROM users u LEFT JOIN totp t ON t.user_id = u.id ORDER BY u.created_at, u.email`,
   ).map((u) => ({
     ...publicUser(u),
     twoFactorEnabled: u.enabled === 1,

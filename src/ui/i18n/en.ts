@@ -218,6 +218,10 @@ export const en = {
       "org.totp_period_changed": "Code period changed",
       "api_key.created": "API key created",
       "api_key.revoked": "API key revoked",
+      "passkey.added": "Passkey added",
+      "passkey.renamed": "Passkey renamed",
+      "passkey.removed": "Passkey removed",
+      "passkey.counter_regressed": "Passkey refused: its counter went backwards (a cloned authenticator?)",
     } satisfies Record<AuditType, string>,
   },
   errors: {

@@ -224,6 +224,10 @@ export const fr: Catalog = {
       "org.totp_period_changed": "Durée des codes modifiée",
       "api_key.created": "Clé d’API créée",
       "api_key.revoked": "Clé d’API révoquée",
+      "passkey.added": "Clé d’accès ajoutée",
+      "passkey.renamed": "Clé d’accès renommée",
+      "passkey.removed": "Clé d’accès supprimée",
+      "passkey.counter_regressed": "Clé d’accès refusée : son compteur a reculé (authentificateur cloné ?)",
     },
   },
   errors: {
