@@ -73,14 +73,19 @@ export function registrationOptions(
   });
 }
 
-/** Options for an assertion: for one user's passkeys, or (no list) for any discoverable one of this RP. */
+/**
+ * Options for an assertion: for one user's passkeys, or (no list) for any discoverable one of this RP. `challenge`
+ * is given when the caller makes its own (a passwordless sign-in's, which carries its expiry and a MAC).
+ */
 export function authenticationOptions(
   rp: RelyingParty,
   allow: CredentialRef[] | null,
   userVerification: "required" | "preferred",
+  challenge?: Uint8Array<ArrayBuffer>,
 ): Promise<PublicKeyCredentialRequestOptionsJSON> {
   return generateAuthenticationOptions({
     rpID: rp.id,
+    ...(challenge ? { challenge } : {}),
     timeout: TIMEOUT_MS,
     userVerification,
     ...(allow ? { allowCredentials: allow.map((c) => ({ id: c.credentialId, transports: c.transports })) } : {}),
@@ -115,6 +120,8 @@ export async function checkRegistration(
     });
     if (!r.verified) return null;
     const info = r.registrationInfo;
+    // The id the browser names must be the one the authenticator attested: the directory is keyed by it.
+    if (info.credential.id !== response.id) return null;
     return {
       credentialId: info.credential.id,
       publicKey: isoBase64URL.fromBuffer(info.credential.publicKey),

@@ -6,6 +6,7 @@
 // 3. confirm here. A crash after 1 leaves a pending claim that is not trusted: whoever meets it next asks the
 // org's object (the source of truth) whether the user exists, then confirms or drops it. So no crash between
 // the steps can leave an orphan that blocks the name forever, nor lose a user that was created.
+// Passkeys claim "cred:<keyed hash of the credential id>" the same way, for passwordless sign-in.
 import { DurableObject } from "cloudflare:workers";
 import { LOCKOUT_SECONDS, MAX_CONSECUTIVE_FAILURES, RESERVATION_STALE_SECONDS } from "../constants";
 import { nowSeconds } from "../clock";
@@ -84,6 +85,11 @@ export class DirectoryDurableObject extends DurableObject<Env> {
   /** Drops a reservation whose creation failed; a confirmed claim is never released this way. */
   release(userId: string): void {
     this.sql.exec("DELETE FROM claim WHERE user_id = ? AND state = 'pending'", userId);
+  }
+
+  /** Frees the name when its owner is gone (a passkey removed): a confirmed claim too, but only this user's. */
+  drop(userId: string): void {
+    this.sql.exec("DELETE FROM claim WHERE user_id = ?", userId);
   }
 
   /** Who owns the name, or null. A pending claim counts only once its org confirms it. */

@@ -9,6 +9,16 @@ export async function emailClaim(env: Env, email: string) {
   return env.DIRECTORY.getByName(`email:${name}`);
 }
 
+/**
+ * A passkey's object, named by a keyed hash of its credential id: a passwordless sign-in finds its org and user
+ * there, never by scanning orgs. Its pending claim settles on the user's existence; the org, source of truth,
+ * still refuses a credential it does not hold.
+ */
+export async function credentialClaim(env: Env, credentialId: string) {
+  const name = await keyedHash(env.HASH_KEY, `cred:${credentialId}`);
+  return env.DIRECTORY.getByName(`cred:${name}`);
+}
+
 export function slugClaim(env: Env, slug: string) {
   return env.DIRECTORY.getByName(`slug:${slug}`);
 }

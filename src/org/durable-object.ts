@@ -14,6 +14,7 @@ import * as identity from "./actions/identity";
 import * as password from "./actions/password";
 import * as pairing from "./actions/pairing";
 import * as passkeys from "./actions/passkeys";
+import * as passwordless from "./actions/passwordless";
 import * as signIn from "./actions/sign-in";
 import * as stepUp from "./actions/step-up";
 import * as twoFactor from "./actions/two-factor";
@@ -32,6 +33,7 @@ import type {
   PasskeyChangeInput,
   PasskeyOptionsInput,
   PasskeyStepInput,
+  PasswordlessInput,
   RenamePasskeyInput,
   ChallengeStepInput,
   ChangePasswordInput,
@@ -181,6 +183,11 @@ export class OrgDurableObject extends DurableObject<Env> implements OrgRpc {
 
   completePasskeyStep(input: PasskeyStepInput) {
     return this.mailing(signIn.completePasskeyStep(this.store, input));
+  }
+
+  /** A whole sign-in with a discoverable passkey (the directory named this user for its credential id). */
+  completePasswordlessSignIn(input: PasswordlessInput) {
+    return this.mailing(passwordless.completePasswordlessSignIn(this.store, input));
   }
 
   authenticateSession(tokenHash: string) {

@@ -71,5 +71,6 @@ export const ORG_MIGRATIONS: readonly string[] = [
    CREATE INDEX passkeys_by_user ON passkeys (user_id);
    CREATE TABLE webauthn_challenges (challenge TEXT PRIMARY KEY, user_id TEXT, purpose TEXT NOT NULL
      CHECK (purpose IN ('register', '2fa', 'step_up', 'passwordless')), sign_in_id TEXT, expires_at INTEGER NOT NULL,
-     used_at INTEGER) STRICT;`,
+     used_at INTEGER) STRICT;
+   ALTER TABLE sessions ADD COLUMN amr TEXT;`,
 ];

@@ -258,6 +258,17 @@ export interface PasskeyStepInput {
   meta: RequestMeta;
 }
 
+/** A passwordless sign-in: the user the directory named for the credential, and the edge-made challenge's expiry. */
+export interface PasswordlessInput {
+  userId: string;
+  rp: RelyingParty;
+  response: AuthenticationResponseJSON;
+  challenge: string;
+  expiresAt: number;
+  sessionTokenHash: string;
+  meta: RequestMeta;
+}
+
 export type CodeFailure = "invalid_code" | "not_enrolled" | LockFailure | "unavailable";
 type PasswordFailure = "invalid_credentials" | LockFailure;
 type ChallengeFailure = "invalid_challenge" | "invalid_code" | LockFailure | "unavailable";
@@ -318,6 +329,7 @@ export interface OrgRpc {
     Result<{ passkey: PasskeyInfo; firstFactor: boolean }, "invalid_code" | "invalid_challenge" | "already_enrolled" | "not_found">
   >;
   listPasskeys(userId: string): PasskeyInfo[];
+  completePasswordlessSignIn(input: PasswordlessInput): Promise<Result<null, "invalid_credentials" | LockFailure>>;
   renamePasskey(input: RenamePasskeyInput): Result<PasskeyInfo, "not_found">;
   removePasskey(input: PasskeyChangeInput): Promise<Result<{ credentialId: string }, "not_found" | "enforced_by_org">>;
 }

@@ -8,7 +8,7 @@ import { codeBody, enrollBody, loginBody, recoveryBody } from "./auth";
 import { currentCodeBody, passwordBody } from "./me";
 import { apiKeyBody, newUserBody, settingsBody, userPatchBody } from "./org";
 import { pairConfirmBody, pairingLinkBody, pairSetupBody } from "./pairing";
-import { addPasskeyBody, passkeyOptionsBody, passkeyStepBody, renamePasskeyBody } from "./passkeys";
+import { addPasskeyBody, passkeyOptionsBody, passkeyStepBody, passwordlessBody, renamePasskeyBody } from "./passkeys";
 import { createOrgBody } from "./platform";
 
 type Auth = "none" | "session" | "session_or_key" | "admin" | "platform";
@@ -194,6 +194,23 @@ const ENDPOINTS: Endpoint[] = [
     summary: "Passkey step of a 2fa_required challenge",
     auth: "none",
     body: passkeyStepBody,
+    ok: 200,
+    errors: [400, 401, 423, 429],
+  },
+  {
+    method: "post",
+    path: "/auth/passkey/options",
+    summary: "WebAuthn options for signing in with a passkey alone (discoverable, user verification required)",
+    auth: "none",
+    ok: 200,
+    errors: [400],
+  },
+  {
+    method: "post",
+    path: "/auth/passkey",
+    summary: "Sign in with a passkey alone",
+    auth: "none",
+    body: passwordlessBody,
     ok: 200,
     errors: [400, 401, 423, 429],
   },

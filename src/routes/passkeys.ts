@@ -3,8 +3,15 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../env";
-import { finishPasskeyRegistration, passkeyStepOptions, signInWithPasskeyStep, startPasskeyRegistration } from "../flows/passkeys";
+import {
+  finishPasskeyRegistration,
+  passkeyStepOptions,
+  removePasskey,
+  signInWithPasskeyStep,
+  startPasskeyRegistration,
+} from "../flows/passkeys";
 import { unwrap } from "../flows/outcomes";
+import { passwordlessOptions, signInWithPasskey } from "../flows/passwordless";
 import { requireStepUp } from "../flows/step-up";
 import { sessionOnly } from "../http/actor";
 import { setSessionCookie } from "../http/cookies";
@@ -48,6 +55,7 @@ export const addPasskeyBody = z.object({ name: passkeyName, response: registrati
 export const renamePasskeyBody = z.object({ name: passkeyName });
 export const passkeyStepBody = z.object({ challenge: f.challenge, response: authenticationResponse });
 export const passkeyOptionsBody = z.object({ challenge: f.challenge });
+export const passwordlessBody = z.object({ response: authenticationResponse });
 
 export const mePasskeyRoutes = new Hono<AppEnv>()
   .get("/", async (c) => {
@@ -96,9 +104,22 @@ export const mePasskeyRoutes = new Hono<AppEnv>()
     const actor = sessionOnly(c);
     // Removing a factor is step-up: a stolen session alone cannot strip the account's protection.
     await requireStepUp(c.env, actor, c.req.valid("json"), requestMeta(c));
-    const stub = orgStub(c.env, actor.route.slug, actor.route.jurisdiction);
-    unwrap(await stub.removePasskey({ userId: actor.identity.user.id, id: c.req.param("id"), meta: requestMeta(c) }));
+    await removePasskey(c.env, actor.route, actor.identity.user.id, c.req.param("id"), requestMeta(c));
     return c.body(null, 204);
+  });
+
+/** "Sign in with a passkey" (no email, no password): POST /auth/passkey/options, then POST /auth/passkey. */
+export const passwordlessRoutes = new Hono<AppEnv>()
+  .post("/options", async (c) => c.json(await passwordlessOptions(c.env, c.req.url)))
+  .post("/", json(passwordlessBody), async (c) => {
+    const { sessionToken } = await signInWithPasskey(
+      c.env,
+      c.req.valid("json").response as AuthenticationResponseJSON,
+      c.req.url,
+      requestMeta(c),
+    );
+    setSessionCookie(c, sessionToken);
+    return c.json({ status: "authenticated" });
   });
 
 export const authPasskeyRoutes = new Hono<AppEnv>()

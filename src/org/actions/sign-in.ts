@@ -12,7 +12,8 @@ import { readOrg } from "../settings";
 import type { Store } from "../store";
 import { activeTotp } from "../totp-state";
 import { hasSecondFactor } from "../factors";
-import { countPasskeys } from "../passkeys";
+import { countPasskeys, passkeyByCredential } from "../passkeys";
+import { amrOf, setSessionAmr } from "./session-amr";
 import { saveWebauthnChallenge } from "../webauthn-challenges";
 import { authenticationOptions } from "../../webauthn";
 import { credentialRefs } from "./passkeys";
@@ -183,6 +184,9 @@ export function completePasskeyStep(store: Store, input: PasskeyStepInput): Prom
   };
   return completeSecondStep(store, { ...input, code: "" }, factor, (user, now) => {
     startSession(store, user, input.sessionTokenHash, input.meta, now, "webauthn");
+    // The passkey was verified (and its counter moved) just before, in this transaction.
+    const used = passkeyByCredential(store.sql, input.response.id);
+    if (used) setSessionAmr(store.sql, input.sessionTokenHash, amrOf(used, "second_step"));
     return null;
   });
 }

@@ -39,7 +39,8 @@ export async function readyPasskey(store: Store, userId: string | null, factor: 
   const challenge = challengeOf(factor.response);
   const row = typeof factor.response.id === "string" ? passkeyByCredential(store.sql, factor.response.id) : undefined;
   const owned = row && (userId === null || row.user_id === userId) ? row : undefined;
-  const live = challenge ? liveWebauthnChallenge(store.sql, challenge, factor.purpose, userId, now) : undefined;
+  const challengeUser = factor.purpose === "passwordless" ? null : userId;
+  const live = challenge ? liveWebauthnChallenge(store.sql, challenge, factor.purpose, challengeUser, now) : undefined;
   const checked =
     owned && live && challenge
       ? await checkAssertion(
