@@ -307,7 +307,7 @@ export interface OrgRpc {
   recoveryCodesStatus(userId: string): RecoveryStatus;
   regenerateRecoveryCodes(input: RegenerateInput): Promise<Result<null, CodeFailure | "not_found">>;
   disableTwoFactor(input: DisableInput): Promise<Result<null, CodeFailure | "enforced_by_org" | "not_found">>;
-  resetTwoFactor(input: FactorChangeInput): Promise<Result<null, "not_found" | AccessFailure>>;
+  resetTwoFactor(input: FactorChangeInput): Promise<Result<{ removedCredentials: string[] }, "not_found" | AccessFailure>>;
   stepUp(input: StepUpInput): Promise<Result<null, CodeFailure | "invalid_credentials" | "not_found" | "enforced_by_org">>;
   issuePairingLink(input: IssuePairingLinkInput): Promise<"sent" | "skipped">;
   pairingOwner(tokenHash: string): string | null;

@@ -3,6 +3,7 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { credentialClaim } from "../../src/flows/directory";
 import { call, callJson } from "../support/api";
 import { useTestClock } from "../support/clock";
 import { staleSession } from "../support/flows";
@@ -94,5 +95,7 @@ describe("passkeys and the org's rules", () => {
     const u = await passkeyTechnician();
     expect((await call(`/api/org/users/${u.id}/2fa/reset`, { method: "POST", cookie: u.adminCookie })).status).toBe(204);
     expect(await passkeyCount(u.org.slug, u.id)).toBe(0);
+    // Its directory entry is freed too: a passwordless sign-in no longer finds the org.
+    expect(await (await credentialClaim(env, u.auth.id)).lookup()).toBeNull();
   });
 });

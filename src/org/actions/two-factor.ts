@@ -196,7 +196,10 @@ export function disableTwoFactor(store: Store, input: DisableInput): Promise<Res
  * An admin's or the operator's reset for a lost phone: secret and codes gone, every session revoked, locks
  * lifted. Never one's own, and an admin's only with step-up (access.ts).
  */
-export function resetTwoFactor(store: Store, input: FactorChangeInput): Result<null, "not_found" | AccessFailure> {
+export function resetTwoFactor(
+  store: Store,
+  input: FactorChangeInput,
+): Result<{ removedCredentials: string[] }, "not_found" | AccessFailure> {
   const { sql } = store;
   const now = nowMs();
   return store.tx(() => {
@@ -206,8 +209,8 @@ export function resetTwoFactor(store: Store, input: FactorChangeInput): Result<n
     if (refused) return refused;
     const had = hasSecondFactor(sql, user.id);
     deleteTotp(sql, user.id);
-    // The reset removes every second factor: passkeys too.
-    deleteAllPasskeys(sql, user.id);
+    // The reset removes every second factor: passkeys too (the caller frees their directory entries).
+    const removedCredentials = deleteAllPasskeys(sql, user.id);
     deleteRecoveryCodes(sql, user.id);
     revokeUserSessions(sql, user.id);
     revokeUserChallenges(sql, user.id, now);
@@ -219,6 +222,6 @@ export function resetTwoFactor(store: Store, input: FactorChangeInput): Result<n
     );
     // Only a real change is worth an email: a reset of someone who had no second factor changes nothing.
     if (had) notifyUser(sql, user, { type: "2fa.reset", by: input.actor }, now);
-    return ok(null);
+    return ok({ removedCredentials });
   });
 }
