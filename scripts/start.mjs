@@ -8,6 +8,8 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 
 const PORT = Number(process.env.PORT ?? 8787);
 const URL_BASE = `http://127.0.0.1:${PORT}`;
+// What people open: passkeys (WebAuthn) refuse an IP address as the site, so the printed URL is localhost's.
+const SHOWN_URL = `http://localhost:${PORT}`;
 const DEMO = {
   slug: "demo",
   name: "Demo Org",
@@ -87,12 +89,12 @@ try {
   await waitForHealth(child);
   await seed();
   console.log(`
-Gatehouse is running at ${URL_BASE}/
+Gatehouse is running at ${SHOWN_URL}/
   Demo org (operator code): ${DEMO.slug}
   Admin:      ${DEMO.admin.email} / ${DEMO.admin.password}
   Technician: ${DEMO.technician.email} / ${DEMO.technician.password}
-  Dev outbox: ${URL_BASE}/dev/outbox?org=${DEMO.slug}
-  Try: curl -i -X POST ${URL_BASE}/auth/login -H 'content-type: application/json' \\
+  Dev outbox: ${SHOWN_URL}/dev/outbox?org=${DEMO.slug}
+  Try: curl -i -X POST ${SHOWN_URL}/auth/login -H 'content-type: application/json' \\
          -d '{"email":"${DEMO.admin.email}","password":"${DEMO.admin.password}"}'
 `);
 } catch (err) {

@@ -28,6 +28,8 @@ export interface Config {
   passwordIterations: number;
   /** The HTTPS mail API, when MAIL_API_KEY is set (src/mail/http-api.ts). */
   mailApi: { url: string; key: string } | null;
+  /** Passkeys' relying party: from RP_ID and RP_ORIGINS, or null to use the request's host (development). */
+  relyingParty: { id: string; origins: string[] } | null;
 }
 
 /** Vars arrive as strings; wrangler passes a TOML number or boolean through as JSON, so those count too. */
@@ -96,7 +98,27 @@ const schema = z.object({
       error: "must be an https:// URL (plain http only to localhost)",
     })
     .optional(),
+  // WebAuthn scopes a passkey to a domain: an IP address, a port or a scheme is never an RP ID.
+  RP_ID: z
+    .string()
+    .regex(/^(?=.*[a-z])[a-z0-9-]+(\.[a-z0-9-]+)*$/, { error: "must be a domain name such as login.example.com (no scheme, port or IP)" })
+    .optional(),
+  RP_ORIGINS: z
+    .string()
+    .refine((v) => v.split(",").every((o) => isOrigin(o.trim())), {
+      error: "must be origins such as https://login.example.com, comma-separated",
+    })
+    .optional(),
 });
+
+function isOrigin(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.origin === value && (url.protocol === "https:" || url.hostname === "localhost");
+  } catch {
+    return false;
+  }
+}
 
 type Inspection = { config: Config; problems: readonly [] } | { config: null; problems: readonly string[] };
 
@@ -117,6 +139,15 @@ function inspect(env: Env): Inspection {
       `PLATFORM_TOKEN is too short: it must be at least ${PLATFORM_TOKEN_MIN_BYTES} bytes outside DEV_MODE (e.g. openssl rand -base64 32)`,
     );
   }
+  // An origin outside the RP ID's domain could never use its passkeys (WebAuthn refuses it): say so at start.
+  if (parsed.success && parsed.data.RP_ORIGINS) {
+    const rpId = parsed.data.RP_ID;
+    const outside = parsed.data.RP_ORIGINS.split(",").some((o) => {
+      const host = new URL(o.trim()).hostname;
+      return !rpId || (host !== rpId && !host.endsWith(`.${rpId}`));
+    });
+    if (outside) problems.push("RP_ORIGINS must be used with RP_ID, each origin on RP_ID's domain or a subdomain of it");
+  }
   if (!parsed.success || problems.length > 0) return { config: null, problems };
   const v = parsed.data;
   return {
@@ -130,6 +161,9 @@ function inspect(env: Env): Inspection {
       },
       passwordIterations: v.PASSWORD_ITERATIONS ?? PBKDF2_MAX_ITERATIONS,
       mailApi: v.MAIL_API_KEY ? { url: v.MAIL_API_URL ?? MAIL_API_DEFAULT_URL, key: v.MAIL_API_KEY } : null,
+      relyingParty: v.RP_ID
+        ? { id: v.RP_ID, origins: v.RP_ORIGINS ? v.RP_ORIGINS.split(",").map((o) => o.trim()) : [`https://${v.RP_ID}`] }
+        : null,
     },
   };
 }

@@ -29,6 +29,10 @@ export interface Env {
   MAIL_FROM?: string;
   /** "native" (production) or "emulated" (local workerd has no jurisdictions). */
   JURISDICTION_MODE?: string;
+  /** Passkeys' relying party ID (a registrable domain); without it, the request's host (development). config.ts. */
+  RP_ID?: string;
+  /** Comma-separated origins allowed to use passkeys (default https://RP_ID). config.ts. */
+  RP_ORIGINS?: string;
 }
 
 export interface AppEnv {

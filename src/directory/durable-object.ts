@@ -10,6 +10,7 @@
 // Removing a user is the mirror: 1. mark the claim "releasing"; 2. delete the user in the org's object;
 // 3. drop the claim here. A releasing claim is not trusted either: whoever meets it asks the org, and drops it
 // once the user is gone (a crash after 2) or keeps it while the user exists (a crash before 2, or a refusal).
+// Passkeys claim "cred:<keyed hash of the credential id>" the same way, for passwordless sign-in.
 import { DurableObject } from "cloudflare:workers";
 import {
   LOCKOUT_SECONDS,
@@ -187,6 +188,12 @@ export class DirectoryDurableObject extends DurableObject<Env> {
   }
 
   /** Who owns the name, or null. A pending claim counts only once its org confirms it; a slug being deleted names no org. */
+  /** Frees the name when its owner is gone (a passkey removed): a confirmed claim too, but only this user's. */
+  drop(userId: string): void {
+    this.sql.exec("DELETE FROM claim WHERE user_id = ?", userId);
+  }
+
+  /** Who owns the name, or null. A pending claim counts only once its org confirms it. */
   async lookup(): Promise<Claim | null> {
     if (deletion.activeDeletion(this.sql)) return null;
     let row = await this.current();

@@ -18,6 +18,16 @@ export function emailKey(env: Pick<Env, "HASH_KEY">, email: string): Promise<str
   return keyedHash(env.HASH_KEY, `email:${normalizeEmail(email)}`);
 }
 
+/**
+ * A passkey's object, named by a keyed hash of its credential id: a passwordless sign-in finds its org and user
+ * there, never by scanning orgs. Its pending claim settles on the user's existence; the org, source of truth,
+ * still refuses a credential it does not hold.
+ */
+export async function credentialClaim(env: Env, credentialId: string) {
+  const name = await keyedHash(env.HASH_KEY, `cred:${credentialId}`);
+  return env.DIRECTORY.getByName(`cred:${name}`);
+}
+
 export function slugClaim(env: Env, slug: string) {
   return env.DIRECTORY.getByName(`slug:${slug}`);
 }

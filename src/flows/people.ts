@@ -2,6 +2,7 @@
 // the directory with the same care as creation (directory/durable-object.ts): the claim is marked "releasing"
 // before the org deletes the user and dropped after, so no crash between the steps blocks the address forever or
 // frees the address of a user who still exists.
+import { forgetCredentials } from "./passkeys";
 import type { Env } from "../env";
 import type { Route } from "../http/credentials";
 import type { AuditActor, Caller, RequestMeta, UserInfo } from "../org/rpc";
@@ -42,6 +43,8 @@ export async function removeUser(env: Env, route: Route, input: Change): Promise
     return;
   }
   await claim.releaseRemoved(user.id);
+  // Passkeys are random and never reused: an entry a crash leaves here names no credential the org still holds.
+  await forgetCredentials(env, user.id, result.value.credentialIds);
   // The email changed between the read and the removal: the claim of the address actually removed goes too.
   if (result.value.email.toLowerCase() !== user.email.toLowerCase())
     await (await emailClaim(env, result.value.email)).releaseRemoved(user.id);

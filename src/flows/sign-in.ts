@@ -5,7 +5,7 @@ import type { Env } from "../env";
 import { config } from "../config";
 import { dummyHash, hashPassword, needsRehash, verifyPassword } from "../crypto/password";
 import { issueCredential, type Route } from "../http/credentials";
-import type { RequestMeta } from "../org/results";
+import type { RequestMeta, SecondStepMethod } from "../org/results";
 import { orgStub } from "../org/stub";
 import { signChallenge, verifyChallenge } from "./challenge-token";
 import { emailClaim } from "./directory";
@@ -14,7 +14,7 @@ import { hashRecoveryCode } from "./recovery-codes";
 
 export type SignInResult =
   | { status: "authenticated"; sessionToken: string; recoveryCodesRemaining?: number }
-  | { status: "2fa_required" | "enrollment_required"; challenge: string };
+  | { status: "2fa_required" | "enrollment_required"; challenge: string; methods?: SecondStepMethod[] };
 
 export async function signInWithPassword(
   env: Env,
@@ -54,7 +54,7 @@ export async function signInWithPassword(
     { ...route, userId: claim.userId, challengeId: step.challengeId, purpose: step.status === "2fa_required" ? "2fa" : "enroll" },
     step.expiresAt,
   );
-  return { status: step.status, challenge };
+  return step.status === "2fa_required" ? { status: step.status, challenge, methods: step.methods } : { status: step.status, challenge };
 }
 
 async function challengeOrThrow(env: Env, token: string, purpose: "2fa" | "enroll") {

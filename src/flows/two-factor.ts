@@ -8,6 +8,7 @@ import { orgStub } from "../org/stub";
 import { enrollmentInfo, newTotpSecret, type EnrollmentInfo } from "../totp";
 import { challengeOrThrow } from "./sign-in";
 import { unwrap } from "./outcomes";
+import { forgetCredentials } from "./passkeys";
 import { newRecoveryCodes } from "./recovery-codes";
 
 async function sealedSecret(env: Env, userId: string) {
@@ -89,5 +90,6 @@ export async function disableTwoFactor(
 }
 
 export async function resetTwoFactor(env: Env, route: Route, userId: string, caller: Caller, actor: AuditActor, meta: RequestMeta) {
-  unwrap(await orgStub(env, route.slug, route.jurisdiction).resetTwoFactor({ userId, caller, actor, meta }));
+  const { removedCredentials } = unwrap(await orgStub(env, route.slug, route.jurisdiction).resetTwoFactor({ userId, caller, actor, meta }));
+  await forgetCredentials(env, userId, removedCredentials);
 }

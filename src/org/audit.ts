@@ -38,7 +38,11 @@ export type AuditType =
   | "user.email_verification_sent"
   | "user.email_verified"
   | "user.email_change_requested"
-  | "user.email_changed";
+  | "user.email_changed"
+  | "passkey.added"
+  | "passkey.renamed"
+  | "passkey.removed"
+  | "passkey.counter_regressed";
 
 /**
  * Noise: failures someone can cause without having signed in (an email is enough for a wrong password and its

@@ -16,12 +16,15 @@ import * as invites from "./actions/invites";
 import * as password from "./actions/password";
 import * as pairing from "./actions/pairing";
 import * as people from "./actions/people";
+import * as passkeys from "./actions/passkeys";
+import * as passwordless from "./actions/passwordless";
 import * as signIn from "./actions/sign-in";
 import * as stepUp from "./actions/step-up";
 import * as twoFactor from "./actions/two-factor";
 import { listEvents, trimEvents } from "./audit";
 import { deleteOldChallenges } from "./challenges";
 import { eraseInterrupted, eraseOrg } from "./erase";
+import { deleteOldWebauthnChallenges } from "./webauthn-challenges";
 import { deleteOldPendingTotp } from "./totp-state";
 import { ORG_MIGRATIONS } from "./migrations";
 import { listDevOutbox, listOutbox, nextMailAt, trimOutbox } from "./outbox";
@@ -31,6 +34,13 @@ import { deleteOldInvites } from "./invites";
 import { recoveryStatus } from "./recovery-codes";
 import type {
   BeginEnrollmentVia,
+  BeginPasskeyInput,
+  FinishPasskeyInput,
+  PasskeyChangeInput,
+  PasskeyOptionsInput,
+  PasskeyStepInput,
+  PasswordlessInput,
+  RenamePasskeyInput,
   ChallengeStepInput,
   ChangePasswordInput,
   ChangeRoleInput,
@@ -94,6 +104,7 @@ export class OrgDurableObject extends DurableObject<Env> implements OrgRpc {
         trimEvents(this.store.sql, now);
         deleteExpiredSessions(this.store.sql, now, sessionPolicy(this.env));
         deleteOldChallenges(this.store.sql, now);
+        deleteOldWebauthnChallenges(this.store.sql, now);
         deleteOldPendingTotp(this.store.sql, now);
         deleteOldPairings(this.store.sql, now);
         deleteOldInvites(this.store.sql, now);
@@ -192,6 +203,20 @@ export class OrgDurableObject extends DurableObject<Env> implements OrgRpc {
     return this.mailing(signIn.completeRecoveryStep(this.store, input));
   }
 
+  /** Passkey options for the second step, bound to the sign-in's challenge. */
+  passkeyStepOptions(input: PasskeyOptionsInput) {
+    return signIn.passkeyStepOptions(this.store, input);
+  }
+
+  completePasskeyStep(input: PasskeyStepInput) {
+    return this.mailing(signIn.completePasskeyStep(this.store, input));
+  }
+
+  /** A whole sign-in with a discoverable passkey (the directory named this user for its credential id). */
+  completePasswordlessSignIn(input: PasswordlessInput) {
+    return this.mailing(passwordless.completePasswordlessSignIn(this.store, input));
+  }
+
   authenticateSession(tokenHash: string) {
     return identity.authenticateSession(this.store, tokenHash);
   }
@@ -233,6 +258,29 @@ export class OrgDurableObject extends DurableObject<Env> implements OrgRpc {
   /** Step-up: checks a current code (or, without 2FA, the password) for a live session, which becomes fresh. */
   stepUp(input: StepUpInput) {
     return this.mailing(stepUp.stepUp(this.store, input));
+  }
+
+  // --- passkeys ---
+
+  beginPasskeyRegistration(input: BeginPasskeyInput) {
+    return passkeys.beginPasskeyRegistration(this.store, input);
+  }
+
+  finishPasskeyRegistration(input: FinishPasskeyInput) {
+    return this.mailing(passkeys.finishPasskeyRegistration(this.store, input));
+  }
+
+  listPasskeys(userId: string) {
+    return passkeys.listPasskeys(this.store, userId);
+  }
+
+  renamePasskey(input: RenamePasskeyInput) {
+    return passkeys.renamePasskey(this.store, input);
+  }
+
+  /** Removes one passkey; the caller checked step-up. */
+  removePasskey(input: PasskeyChangeInput) {
+    return this.mailing(passkeys.removePasskey(this.store, input));
   }
 
   // --- pairing links and mail ---

@@ -81,4 +81,15 @@ export const ORG_MIGRATIONS: readonly string[] = [
      expires_at INTEGER NOT NULL, used_at INTEGER) STRICT;
    CREATE INDEX email_links_by_user ON email_links (user_id);
    ALTER TABLE users ADD COLUMN email_verified_at INTEGER;`,
+  // 8: passkeys: WebAuthn credentials (public keys only: nothing here signs anything) and their single-use,
+  // short-lived ceremony challenges, spent in the same transaction as the step they are for.
+  `CREATE TABLE passkeys (id TEXT PRIMARY KEY, user_id TEXT NOT NULL, credential_id TEXT NOT NULL UNIQUE,
+     public_key TEXT NOT NULL, sign_count INTEGER NOT NULL, transports TEXT NOT NULL, device_type TEXT NOT NULL,
+     backed_up INTEGER NOT NULL, aaguid TEXT NOT NULL, name TEXT NOT NULL, created_at INTEGER NOT NULL,
+     last_used_at INTEGER) STRICT;
+   CREATE INDEX passkeys_by_user ON passkeys (user_id);
+   CREATE TABLE webauthn_challenges (challenge TEXT PRIMARY KEY, user_id TEXT, purpose TEXT NOT NULL
+     CHECK (purpose IN ('register', '2fa', 'step_up', 'passwordless')), sign_in_id TEXT, expires_at INTEGER NOT NULL,
+     used_at INTEGER) STRICT;
+   ALTER TABLE sessions ADD COLUMN amr TEXT;`,
 ];

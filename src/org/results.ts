@@ -80,5 +80,8 @@ export interface UserInfo {
 /** Outcome of the password step, decided inside the org's object. */
 export type LoginStep =
   | { status: "authenticated" }
-  | { status: "2fa_required"; challengeId: string; expiresAt: number }
+  | { status: "2fa_required"; challengeId: string; expiresAt: number; methods: SecondStepMethod[] }
   | { status: "enrollment_required"; challengeId: string; expiresAt: number };
+
+/** What the second step of a sign-in accepts for a user (docs/api.md `methods`). */
+export type SecondStepMethod = "totp" | "webauthn" | "recovery_code";

@@ -12,8 +12,17 @@ import type { UserListEntry } from "./users";
 import type { InviteInfo } from "./invites";
 import type { AcceptInviteInput, CreateInviteFailure, CreateInviteInput, ResendInviteInput } from "./actions/invites";
 import type { EmailChangeInput, MailLink } from "./actions/email";
+import type { PasskeyInfo } from "./passkeys";
+import type {
+  AuthenticationResponseJSON,
+  PublicKeyCredentialCreationOptionsJSON,
+  PublicKeyCredentialRequestOptionsJSON,
+  RegistrationResponseJSON,
+  RelyingParty,
+} from "../webauthn";
 
 export type {
+  PasskeyInfo,
   ApiKeyInfo,
   AuditActor,
   AuditEvent,
@@ -219,6 +228,63 @@ export interface RevokeApiKeyInput extends Audited {
   id: string;
 }
 
+/** Passkeys: the relying party (config.ts, or the request's host locally) travels with every ceremony. */
+export interface BeginPasskeyInput {
+  userId: string;
+  rp: RelyingParty;
+}
+
+export interface FinishPasskeyInput {
+  userId: string;
+  rp: RelyingParty;
+  response: RegistrationResponseJSON;
+  name: string;
+  /** Stored only when this passkey is the user's first second factor (keyed hashes, made at the edge). */
+  recoveryCodeHashes: string[];
+  /** The session that added it, kept when the first factor signs the user's other sessions out. */
+  keepSession: string;
+  meta: RequestMeta;
+}
+
+export interface RenamePasskeyInput {
+  userId: string;
+  id: string;
+  name: string;
+  meta: RequestMeta;
+}
+
+export interface PasskeyChangeInput {
+  userId: string;
+  id: string;
+  meta: RequestMeta;
+}
+
+export interface PasskeyOptionsInput {
+  challengeId: string;
+  userId: string;
+  rp: RelyingParty;
+}
+
+export interface PasskeyStepInput {
+  challengeId: string;
+  userId: string;
+  rp: RelyingParty;
+  response: AuthenticationResponseJSON;
+  sessionTokenHash: string;
+  meta: RequestMeta;
+}
+
+/** A passwordless sign-in: the user the directory named for the credential, and the edge-made challenge's expiry. */
+export interface PasswordlessInput {
+  userId: string;
+  rp: RelyingParty;
+  response: AuthenticationResponseJSON;
+  challenge: string;
+  expiresAt: number;
+  sessionTokenHash: string;
+  meta: RequestMeta;
+}
+
 export type CodeFailure = "invalid_code" | "not_enrolled" | LockFailure | "unavailable";
 type PasswordFailure = "invalid_credentials" | "account_deactivated" | LockFailure;
 /** Refusals of deactivation and removal (actions/people.ts). */
@@ -259,7 +325,7 @@ export interface OrgRpc {
   recoveryCodesStatus(userId: string): RecoveryStatus;
   regenerateRecoveryCodes(input: RegenerateInput): Promise<Result<null, CodeFailure | "not_found">>;
   disableTwoFactor(input: DisableInput): Promise<Result<null, CodeFailure | "enforced_by_org" | "not_found">>;
-  resetTwoFactor(input: FactorChangeInput): Promise<Result<null, "not_found" | AccessFailure>>;
+  resetTwoFactor(input: FactorChangeInput): Promise<Result<{ removedCredentials: string[] }, "not_found" | AccessFailure>>;
   stepUp(
     input: StepUpInput,
   ): Promise<Result<null, CodeFailure | "invalid_credentials" | "account_deactivated" | "not_found" | "enforced_by_org">>;
@@ -277,7 +343,7 @@ export interface OrgRpc {
   userInfo(userId: string): UserInfo | null;
   setUserActive(input: PeopleChange & { active: boolean }): Promise<Result<UserInfo, PeopleFailure>>;
   renameUser(input: Omit<PeopleChange, "caller"> & { name: string }): Result<UserInfo, "not_found">;
-  removeUser(input: PeopleChange): Promise<Result<{ email: string }, PeopleFailure>>;
+  removeUser(input: PeopleChange): Promise<Result<{ email: string; credentialIds: string[] }, PeopleFailure>>;
   revokeSessionsOf(input: Omit<PeopleChange, "caller">): Promise<Result<null, "not_found">>;
   listSessions(userId: string, currentTokenHash: string): SessionEntry[];
   endOwnSessions(input: { userId: string; currentTokenHash: string; sessionId?: string; meta: RequestMeta }): Result<null, "not_found">;
@@ -294,4 +360,16 @@ export interface OrgRpc {
     meta: RequestMeta;
   }): Promise<Result<{ purpose: "verify" | "change"; userId: string; email: string; previous: string }, "invalid_link" | "email_taken">>;
   holdsEmailKey(userId: string, key: string): Promise<boolean>;
+  passkeyStepOptions(input: PasskeyOptionsInput): Promise<Result<PublicKeyCredentialRequestOptionsJSON, "invalid_challenge">>;
+  completePasskeyStep(input: PasskeyStepInput): Promise<Result<null, ChallengeFailure>>;
+  beginPasskeyRegistration(input: BeginPasskeyInput): Promise<Result<PublicKeyCredentialCreationOptionsJSON, "not_found">>;
+  finishPasskeyRegistration(
+    input: FinishPasskeyInput,
+  ): Promise<
+    Result<{ passkey: PasskeyInfo; firstFactor: boolean }, "invalid_code" | "invalid_challenge" | "already_enrolled" | "not_found">
+  >;
+  listPasskeys(userId: string): PasskeyInfo[];
+  completePasswordlessSignIn(input: PasswordlessInput): Promise<Result<null, "invalid_credentials" | "account_deactivated" | LockFailure>>;
+  renamePasskey(input: RenamePasskeyInput): Result<PasskeyInfo, "not_found">;
+  removePasskey(input: PasskeyChangeInput): Promise<Result<{ credentialId: string }, "not_found" | "enforced_by_org">>;
 }

@@ -75,8 +75,9 @@ export interface UserListEntry extends UserInfo {
 export function listUsers(sql: SqlStorage): UserListEntry[] {
   return all<UserRow & { enabled: number }>(
     sql,
-    `SELECT u.*, (t.user_id IS NOT NULL) AS enabled FROM users u LEFT JOIN totp t ON t.user_id = u.id
-     ORDER BY u.created_at, u.email`,
+    // A second factor is an active TOTP secret or a passkey (org/factors.ts).
+    `SELECT u.*, (t.user_id IS NOT NULL OR EXISTS (SELECT 1 FROM passkeys p WHERE p.user_id = u.id)) AS enabled
+     FROM users u LEFT JOIN totp t ON t.user_id = u.id ORDER BY u.created_at, u.email`,
   ).map((u) => ({
     ...publicUser(u),
     twoFactorEnabled: u.enabled === 1,
@@ -102,7 +103,7 @@ export function setName(sql: SqlStorage, id: string, name: string): void {
 
 /** Deletes the user's row and everything keyed by the user (secrets, codes, sessions, keys, challenges, links). */
 export function deleteUserAndCredentials(sql: SqlStorage, id: string): void {
-  for (const table of ["totp", "totp_pending", "recovery_codes", "sessions", "challenges", "pairing_tokens"]) {
+  for (const table of ["totp", "totp_pending", "recovery_codes", "sessions", "challenges", "pairing_tokens", "email_links", "passkeys", "webauthn_challenges"]) {
     sql.exec(`DELETE FROM ${table} WHERE user_id = ?`, id);
   }
   sql.exec("DELETE FROM api_keys WHERE created_by = ?", id);

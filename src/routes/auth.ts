@@ -27,7 +27,7 @@ export const authRoutes = new Hono<AppEnv>()
       return c.json({ status: "authenticated" });
     }
     if (result.status === "2fa_required") {
-      return c.json({ status: result.status, challenge: result.challenge, methods: ["totp", "recovery_code"] });
+      return c.json({ status: result.status, challenge: result.challenge, methods: result.methods ?? ["totp", "recovery_code"] });
     }
     return c.json({ status: result.status, challenge: result.challenge });
   })

@@ -8,6 +8,7 @@ import { findLiveSession, revokeSession, sessionPolicy } from "../sessions";
 import { readOrg } from "../settings";
 import type { Store } from "../store";
 import { activeTotp } from "../totp-state";
+import { hasSecondFactor } from "../factors";
 import { findActiveUser, findUser, publicUser } from "../users";
 
 function identityOf(store: Store, userId: string): Identity | null {
@@ -16,13 +17,15 @@ function identityOf(store: Store, userId: string): Identity | null {
   const org = readOrg(store.sql);
   if (!user || !org) return null;
   const totp = activeTotp(store.sql, userId);
+  // A passkey counts as two-factor authentication (docs/api.md), as TOTP does; `period` says whether TOTP is set up.
+  const enabled = hasSecondFactor(store.sql, userId);
   return {
     user: publicUser(user),
     org,
     emailVerified: user.email_verified_at !== null,
     twoFactor: {
-      enabled: !!totp,
-      recoveryCodesRemaining: totp ? recoveryStatus(store.sql, userId).remaining : 0,
+      enabled,
+      recoveryCodesRemaining: enabled ? recoveryStatus(store.sql, userId).remaining : 0,
       period: totp?.period ?? null,
     },
   };

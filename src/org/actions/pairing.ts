@@ -6,7 +6,7 @@ import { recordEvent } from "../audit";
 import { notifyUser } from "../notify";
 import { createPairing, lastPairingAt, pairingUser } from "../pairing";
 import type { Store } from "../store";
-import { activeTotp } from "../totp-state";
+import { hasSecondFactor } from "../factors";
 import { findActiveUser } from "../users";
 import type { IssuePairingLinkInput } from "../rpc";
 
@@ -19,7 +19,7 @@ export function issuePairingLink(store: Store, input: IssuePairingLinkInput): "s
   const { sql } = store;
   return store.tx(() => {
     const user = findActiveUser(sql, input.userId);
-    if (!user || activeTotp(sql, user.id)) return "skipped";
+    if (!user || hasSecondFactor(sql, user.id)) return "skipped";
     const last = lastPairingAt(sql, user.id);
     if (last !== null && now - last < PAIRING_RESEND_SECONDS * 1000) return "skipped";
     const expiresAt = createPairing(sql, input.tokenHash, user.id, now);

@@ -1,5 +1,6 @@
 // The life of an account after creation: deactivate and reactivate, remove, and ending sessions (one's own from
 // the Account page, or all of someone's by an admin). Each is one transaction; the person concerned is mailed.
+import { deleteUserPasskeys } from "../passkeys";
 import { nowMs } from "../../clock";
 import { recordEvent } from "../audit";
 import { revokeUserChallenges } from "../challenges";
@@ -94,7 +95,8 @@ export function rename(store: Store, input: Omit<PeopleChange, "caller"> & { nam
  * outlive it (a sign-in racing it either finishes first and its session is deleted here, or finds no user).
  * The audit log keeps who removed whom; the email's directory claim is released by the caller afterwards.
  */
-export function removeUser(store: Store, input: PeopleChange): Result<{ email: string }, PeopleRefusal> {
+/** Removes the user; answers the address removed and the passkeys' credential ids, whose directory entries the edge frees. */
+export function removeUser(store: Store, input: PeopleChange): Result<{ email: string; credentialIds: string[] }, PeopleRefusal> {
   const now = nowMs();
   const { sql } = store;
   return store.tx(() => {
@@ -104,6 +106,7 @@ export function removeUser(store: Store, input: PeopleChange): Result<{ email: s
     if (refused) return refused;
     revokeAccess(store, user, input, "removed", now);
     notifyUser(sql, user, { type: "account.removed", by: input.actor }, now);
+    const credentialIds = deleteUserPasskeys(sql, user.id);
     deleteUserAndCredentials(sql, user.id);
     recordEvent(
       sql,
@@ -116,7 +119,7 @@ export function removeUser(store: Store, input: PeopleChange): Result<{ email: s
       },
       now,
     );
-    return ok({ email: user.email });
+    return ok({ email: user.email, credentialIds });
   });
 }
 

@@ -6,15 +6,21 @@ import { challengeAlive, createChallenge, recordChallengeFailure, spendChallenge
 import { lockedFor, lockedOut, recordSuccess } from "../lockout";
 import { notifyUser } from "../notify";
 import { recoveryStatus } from "../recovery-codes";
-import { type LoginStep, type RequestMeta, type Result, fail, ok } from "../results";
+import { type LoginStep, type RequestMeta, type Result, type SecondStepMethod, fail, ok } from "../results";
 import { createSession, sessionPolicy } from "../sessions";
 import { readOrg } from "../settings";
 import type { Store } from "../store";
 import { activeTotp } from "../totp-state";
+import { hasSecondFactor } from "../factors";
+import { countPasskeys, passkeyByCredential } from "../passkeys";
+import { amrOf, setSessionAmr } from "./session-amr";
+import { saveWebauthnChallenge } from "../webauthn-challenges";
+import { authenticationOptions } from "../../webauthn";
+import { credentialRefs } from "./passkeys";
 import { findActiveUser, findUser, markLogin, setLocale, setPasswordHash, type UserRow } from "../users";
 import { countFailure, type LockFailure } from "./failures";
 import { readyFactor, type SecondFactor, verifyFactor } from "./verify-second-factor";
-import type { ChallengeStepInput, PasswordOutcome } from "../rpc";
+import type { ChallengeStepInput, PasskeyOptionsInput, PasskeyStepInput, PasswordOutcome } from "../rpc";
 
 type SignInFailure = "invalid_credentials" | "account_deactivated" | LockFailure;
 type ChallengeFailure = "invalid_challenge" | "invalid_code" | LockFailure | "unavailable";
@@ -30,7 +36,14 @@ function subject(u: UserRow) {
 /** Signs the user in, or issues the challenge of the next step. */
 function finishFirstStep(store: Store, user: UserRow, sessionTokenHash: string, meta: RequestMeta, now: number): LoginStep {
   const { sql } = store;
-  if (activeTotp(sql, user.id)) return { status: "2fa_required", ...createChallenge(sql, user.id, "2fa", now) };
+  if (hasSecondFactor(sql, user.id)) {
+    // What the second step may use: a passkey (webauthn) when the user has one, TOTP when it is set up.
+    const methods: SecondStepMethod[] = [];
+    if (activeTotp(sql, user.id)) methods.push("totp");
+    if (countPasskeys(sql, user.id) > 0) methods.push("webauthn");
+    methods.push("recovery_code");
+    return { status: "2fa_required", ...createChallenge(sql, user.id, "2fa", now), methods };
+  }
   if (readOrg(sql)?.require2fa) return { status: "enrollment_required", ...createChallenge(sql, user.id, "enroll", now) };
   startSession(store, user, sessionTokenHash, meta, now, "password");
   return { status: "authenticated" };
@@ -145,5 +158,37 @@ export function completeRecoveryStep(store: Store, input: ChallengeStepInput): P
     notifyUser(sql, user, { type: "2fa.recovery_code_used", remaining }, now);
     startSession(store, user, input.sessionTokenHash, input.meta, now, "recovery_code");
     return { remaining };
+  });
+}
+
+/** Assertion options for the second step, bound to this sign-in's live challenge and to the user's passkeys. */
+export async function passkeyStepOptions(store: Store, input: PasskeyOptionsInput) {
+  const { sql } = store;
+  const allow = credentialRefs(sql, input.userId);
+  if (allow.length === 0 || !challengeAlive(sql, input.challengeId, input.userId, "2fa", nowMs())) return fail("invalid_challenge");
+  const options = await authenticationOptions(input.rp, allow, "preferred");
+  const now = nowMs();
+  return store.tx(() => {
+    if (!challengeAlive(sql, input.challengeId, input.userId, "2fa", now)) return fail("invalid_challenge");
+    saveWebauthnChallenge(sql, options.challenge, "2fa", input.userId, input.challengeId, now);
+    return ok(options);
+  });
+}
+
+/** The passkey step: the assertion answers a challenge of this sign-in; spent with the sign-in's challenge. */
+export function completePasskeyStep(store: Store, input: PasskeyStepInput): Promise<Result<null, ChallengeFailure>> {
+  const factor = {
+    kind: "webauthn" as const,
+    response: input.response,
+    rp: input.rp,
+    purpose: "2fa" as const,
+    signInId: input.challengeId,
+  };
+  return completeSecondStep(store, { ...input, code: "" }, factor, (user, now) => {
+    startSession(store, user, input.sessionTokenHash, input.meta, now, "webauthn");
+    // The passkey was verified (and its counter moved) just before, in this transaction.
+    const used = passkeyByCredential(store.sql, input.response.id);
+    if (used) setSessionAmr(store.sql, input.sessionTokenHash, amrOf(used, "second_step"));
+    return null;
   });
 }

@@ -5,7 +5,7 @@ import { type Result, fail, ok } from "../results";
 import { findLiveSession, markSessionVerified, sessionPolicy } from "../sessions";
 import type { Store } from "../store";
 import { readOrg } from "../settings";
-import { activeTotp } from "../totp-state";
+import { hasSecondFactor } from "../factors";
 import { findUser } from "../users";
 import type { LockFailure } from "./failures";
 import { settlePasswordCheck } from "./sign-in";
@@ -39,7 +39,7 @@ export async function stepUp(store: Store, input: StepUpInput): Promise<Result<n
     const user = findUser(sql, input.userId);
     if (!user || !sessionAlive(now)) return fail("not_found");
     // A password is a step-up only for someone without a second factor: otherwise it would skip that factor.
-    if (activeTotp(sql, user.id)) return fail("not_enrolled");
+    if (hasSecondFactor(sql, user.id)) return fail("not_enrolled");
     // Where the org requires 2FA, a password-only session is one from before enforcement: it may set up its
     // factor, not mint a credential (a year-long key) that would never meet one.
     if (input.purpose !== "enroll" && readOrg(sql)?.require2fa) return fail("enforced_by_org");

@@ -13,6 +13,8 @@ import { readOrg } from "../settings";
 import type { Store } from "../store";
 import { activatePendingTotp, activeTotp, deleteTotp, putPendingTotp, type TotpRow } from "../totp-state";
 import { findActiveUser, findUser, type UserRow } from "../users";
+import { hasSecondFactor } from "../factors";
+import { deleteAllPasskeys } from "./passkeys";
 import { type AccessFailure, refuseFactorChange } from "./access";
 import type { LockFailure } from "./failures";
 import { settlePasswordCheck, startSession } from "./sign-in";
@@ -46,6 +48,9 @@ export function beginEnrollment(
     if ("challengeId" in via && !challengeAlive(sql, via.challengeId, userId, "enroll", now)) return fail("invalid_challenge");
     if ("pairing" in via && !pairingAlive(sql, via.pairing, userId, now)) return fail("invalid_pairing");
     if (activeTotp(sql, userId)) return fail("already_enrolled");
+    // A link or a sign-in's enrollment challenge adds a first factor only: with a passkey, TOTP is added from a
+    // signed-in session (step-up), never with a password and a mailbox alone.
+    if (!("session" in via) && hasSecondFactor(sql, userId)) return fail("already_enrolled");
     if ("pairing" in via) {
       // Reading the mail is not authenticating (NIST SP 800-63B 6.1.2.1): the link only names the account, and
       // its password is decided here, in the transaction that stores the secret, as at sign-in (lock, stale
@@ -88,6 +93,7 @@ export async function confirmEnrollment(
     const pairing = "pairing" in input.via ? input.via.pairing : null;
     if (pairing && !pairingAlive(sql, pairing, user.id, now)) return fail("invalid_pairing");
     if (activeTotp(sql, user.id)) return fail("already_enrolled");
+    if (!("session" in input.via) && hasSecondFactor(sql, user.id)) return fail("already_enrolled");
     // The pending secret is per user: one made in a session, at forced enrollment, or by this link before
     // someone else replaced it is not this link's to confirm. Only the one its own password step stored is, so
     // holding the link alone never confirms anything (nor guesses codes for a secret made elsewhere).
@@ -147,7 +153,8 @@ export async function withCurrentCode<F extends Reason>(
     const checked = verifyFactor(store, user, ready.value, input.meta, now);
     if (!checked.ok) {
       const { reason, retryAfterSeconds } = checked;
-      return fail(reason === "not_pending" ? "not_enrolled" : reason, retryAfterSeconds);
+      // Only a TOTP code reaches here: a passkey's "invalid_challenge" cannot, and reads as no factor.
+      return fail(reason === "not_pending" || reason === "invalid_challenge" ? "not_enrolled" : reason, retryAfterSeconds);
     }
     then(user, now);
     return ok(null);
@@ -175,7 +182,8 @@ export function disableTwoFactor(store: Store, input: DisableInput): Promise<Res
     input,
     (user, now) => {
       deleteTotp(sql, user.id);
-      deleteRecoveryCodes(sql, user.id);
+      // Recovery codes stand in for the second factor: they stay while a passkey remains.
+      if (!hasSecondFactor(sql, user.id)) deleteRecoveryCodes(sql, user.id);
       revokeUserSessions(sql, user.id, input.keepSession);
       recordEvent(sql, { type: "2fa.disabled", actor: selfActor(user), subject: subjectOf(user), meta: input.meta }, now);
       notifyUser(sql, user, { type: "2fa.disabled" }, now);
@@ -188,7 +196,10 @@ export function disableTwoFactor(store: Store, input: DisableInput): Promise<Res
  * An admin's or the operator's reset for a lost phone: secret and codes gone, every session revoked, locks
  * lifted. Never one's own, and an admin's only with step-up (access.ts).
  */
-export function resetTwoFactor(store: Store, input: FactorChangeInput): Result<null, "not_found" | AccessFailure> {
+export function resetTwoFactor(
+  store: Store,
+  input: FactorChangeInput,
+): Result<{ removedCredentials: string[] }, "not_found" | AccessFailure> {
   const { sql } = store;
   const now = nowMs();
   return store.tx(() => {
@@ -196,8 +207,10 @@ export function resetTwoFactor(store: Store, input: FactorChangeInput): Result<n
     if (!user) return fail("not_found");
     const refused = refuseFactorChange(input.caller, user);
     if (refused) return refused;
-    const had = !!activeTotp(sql, user.id);
+    const had = hasSecondFactor(sql, user.id);
     deleteTotp(sql, user.id);
+    // The reset removes every second factor: passkeys too (the caller frees their directory entries).
+    const removedCredentials = deleteAllPasskeys(sql, user.id);
     deleteRecoveryCodes(sql, user.id);
     revokeUserSessions(sql, user.id);
     revokeUserChallenges(sql, user.id, now);
@@ -209,6 +222,6 @@ export function resetTwoFactor(store: Store, input: FactorChangeInput): Result<n
     );
     // Only a real change is worth an email: a reset of someone who had no second factor changes nothing.
     if (had) notifyUser(sql, user, { type: "2fa.reset", by: input.actor }, now);
-    return ok(null);
+    return ok({ removedCredentials });
   });
 }

@@ -1,5 +1,5 @@
 // The one place that checks a second factor for a user: a TOTP code (of the active secret, or of the pending one
-// being confirmed) or a recovery code; passkeys join here. Every action that spends a factor calls it. Decrypting
+// being confirmed), a recovery code or a passkey assertion (verify-passkey.ts). Every action that spends a factor calls it. Decrypting
 // is async, so `readyFactor` runs before the transaction and `verifyFactor`, inside it, re-reads the secret and
 // refuses if it changed. Rules, in order: a lock refuses everything (NIST SP 800-63B 5.2.2); a used time step or
 // recovery code is refused (RFC 6238 5.2); a wrong answer is counted and audited toward the user's locks (and the
@@ -12,19 +12,26 @@ import { fail, ok, type RequestMeta, type Result } from "../results";
 import type { Store } from "../store";
 import { activeTotp, pendingTotp, readSecret, sameSecret, setLastStep, type TotpRow, UNREADABLE } from "../totp-state";
 import type { UserRow } from "../users";
+import { hasSecondFactor } from "../factors";
+import type { PasskeyRow } from "../passkeys";
 import { countFailure, type LockFailure, refuseWhileLocked } from "./failures";
+import { type PasskeyFactor, type ReadyPasskey, readyPasskey, verifyPasskey } from "./verify-passkey";
 
 /** A second factor as presented: a TOTP code for the active or the pending secret, or a recovery code's keyed hash. */
-export type SecondFactor = { kind: "totp"; code: string; secret: "active" | "pending" } | { kind: "recovery_code"; codeHash: string };
+export type SecondFactor =
+  | { kind: "totp"; code: string; secret: "active" | "pending" }
+  | { kind: "recovery_code"; codeHash: string }
+  | PasskeyFactor;
 
 /** A factor with what had to be read before the transaction: the TOTP row and its decrypted secret. */
 export interface ReadyFactor {
   factor: SecondFactor;
   row?: TotpRow | undefined;
   secret?: string | null;
+  passkey?: ReadyPasskey;
 }
 
-export type VerifyFailure = "invalid_code" | "not_enrolled" | "not_pending" | LockFailure;
+export type VerifyFailure = "invalid_code" | "invalid_challenge" | "not_enrolled" | "not_pending" | LockFailure;
 
 function totpRow(store: Store, userId: string, which: "active" | "pending", now: number): TotpRow | undefined {
   return which === "active" ? activeTotp(store.sql, userId) : pendingTotp(store.sql, userId, now);
@@ -37,6 +44,7 @@ export async function readyFactor(
   factor: SecondFactor,
   now: number,
 ): Promise<Result<ReadyFactor, "unavailable">> {
+  if (factor.kind === "webauthn") return ok({ factor, passkey: await readyPasskey(store, userId, factor, now) });
   if (factor.kind !== "totp") return ok({ factor });
   const row = totpRow(store, userId, factor.secret, now);
   const secret = await readSecret(store.env.TOTP_KEYS, row);
@@ -63,12 +71,19 @@ export function verifyFactor(
   meta: RequestMeta,
   now: number,
   onWrong?: () => void,
-): Result<{ step: number | null }, VerifyFailure> {
+): Result<{ step: number | null; passkey?: PasskeyRow }, VerifyFailure> {
   const locked = refuseWhileLocked(user, now);
   if (locked) return locked;
   const { factor } = ready;
+  if (factor.kind === "webauthn") {
+    if (!ready.passkey) return fail("invalid_challenge");
+    const checked = verifyPasskey(store, user, factor, ready.passkey, meta, now, () => countWrong(store, user, meta, now, onWrong));
+    if (!checked.ok) return checked;
+    recordSuccess(store.sql, user.id, "code");
+    return ok({ step: null, passkey: checked.value });
+  }
   if (factor.kind === "recovery_code") {
-    if (!activeTotp(store.sql, user.id)) return fail("not_enrolled");
+    if (!hasSecondFactor(store.sql, user.id)) return fail("not_enrolled");
     if (!spendRecoveryCode(store.sql, user.id, factor.codeHash, now)) {
       countWrong(store, user, meta, now, onWrong);
       return fail("invalid_code");

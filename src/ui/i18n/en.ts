@@ -230,6 +230,10 @@ export const en = {
       "user.email_verified": "Email address verified",
       "user.email_change_requested": "Email change requested",
       "user.email_changed": "Email address changed",
+      "passkey.added": "Passkey added",
+      "passkey.renamed": "Passkey renamed",
+      "passkey.removed": "Passkey removed",
+      "passkey.counter_regressed": "Passkey refused: its counter went backwards (a cloned authenticator?)",
     } satisfies Record<AuditType, string>,
   },
   // Invites, email verification and change of address (ui/pages/invites.tsx, ui/pages/email-change.tsx).

@@ -236,6 +236,10 @@ export const fr: Catalog = {
       "user.email_verified": "Adresse e-mail vérifiée",
       "user.email_change_requested": "Changement d’e-mail demandé",
       "user.email_changed": "Adresse e-mail modifiée",
+      "passkey.added": "Clé d’accès ajoutée",
+      "passkey.renamed": "Clé d’accès renommée",
+      "passkey.removed": "Clé d’accès supprimée",
+      "passkey.counter_regressed": "Clé d’accès refusée : son compteur a reculé (authentificateur cloné ?)",
     },
   },
   people: {

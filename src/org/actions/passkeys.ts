@@ -1,0 +1,168 @@
+// Adding, listing, renaming and removing a user's passkeys, each one transaction. The registration's answer is
+// verified before the transaction (async WebCrypto); its challenge is spent inside it, with the row's insert.
+import { nowMs } from "../../clock";
+import { type CredentialRef, checkRegistration, challengeOf, registrationOptions } from "../../webauthn";
+import { recordEvent } from "../audit";
+import { hasSecondFactor } from "../factors";
+import { notifyUser } from "../notify";
+import {
+  countPasskeys,
+  deletePasskey,
+  deleteUserPasskeys,
+  insertPasskey,
+  type PasskeyInfo,
+  passkeyById,
+  passkeyByCredential,
+  passkeyInfo,
+  renamePasskey as renameRow,
+  transportsOf,
+  userPasskeys,
+} from "../passkeys";
+import { deleteRecoveryCodes, replaceRecoveryCodes } from "../recovery-codes";
+import { fail, ok, type Result } from "../results";
+import { revokeUserSessions } from "../sessions";
+import { readOrg } from "../settings";
+import type { Store } from "../store";
+import { activeTotp } from "../totp-state";
+import { findUser, type UserRow } from "../users";
+import { liveWebauthnChallenge, saveWebauthnChallenge, spendWebauthnChallenge } from "../webauthn-challenges";
+import type { BeginPasskeyInput, FinishPasskeyInput, PasskeyChangeInput, RenamePasskeyInput } from "../rpc";
+
+function who(u: UserRow) {
+  return { id: u.id, label: u.email };
+}
+
+export function credentialRefs(sql: SqlStorage, userId: string): CredentialRef[] {
+  return userPasskeys(sql, userId).map((p) => ({ credentialId: p.credential_id, transports: transportsOf(p) }));
+}
+
+/** Options for adding a passkey (the caller checked step-up: adding a factor); the user's own are excluded. */
+export async function beginPasskeyRegistration(store: Store, input: BeginPasskeyInput) {
+  const user = findUser(store.sql, input.userId);
+  if (!user) return fail("not_found");
+  const options = await registrationOptions(input.rp, user, credentialRefs(store.sql, user.id));
+  const now = nowMs();
+  store.tx(() => saveWebauthnChallenge(store.sql, options.challenge, "register", user.id, null, now));
+  return ok(options);
+}
+
+/**
+ * Stores the new passkey once its answer is verified for this RP and a live registration challenge of this user.
+ * The first second factor (no TOTP, no passkey yet) also stores the recovery codes made at the edge, and signs
+ * out the user's other sessions, as turning on TOTP does.
+ */
+export async function finishPasskeyRegistration(
+  store: Store,
+  input: FinishPasskeyInput,
+): Promise<
+  Result<{ passkey: PasskeyInfo; firstFactor: boolean }, "invalid_code" | "invalid_challenge" | "already_enrolled" | "not_found">
+> {
+  const { sql } = store;
+  const challenge = challengeOf(input.response);
+  const live = challenge ? liveWebauthnChallenge(sql, challenge, "register", input.userId, nowMs()) : undefined;
+  const cred = live && challenge ? await checkRegistration(input.rp, input.response, challenge) : null;
+  const now = nowMs();
+  return store.tx(() => {
+    const user = findUser(sql, input.userId);
+    if (!user) return fail("not_found");
+    if (!challenge || !liveWebauthnChallenge(sql, challenge, "register", user.id, now)) return fail("invalid_challenge");
+    spendWebauthnChallenge(sql, challenge, now);
+    if (!cred) return fail("invalid_code");
+    if (passkeyByCredential(sql, cred.credentialId)) return fail("already_enrolled");
+    const firstFactor = !hasSecondFactor(sql, user.id);
+    const row = insertPasskey(sql, user.id, cred, input.name, now);
+    recordEvent(
+      sql,
+      { type: "passkey.added", actor: { type: "user", ...who(user) }, subject: who(user), meta: input.meta, detail: { passkey: row.id } },
+      now,
+    );
+    if (firstFactor) {
+      replaceRecoveryCodes(sql, user.id, input.recoveryCodeHashes, now);
+      revokeUserSessions(sql, user.id, input.keepSession);
+      recordEvent(
+        sql,
+        {
+          type: "2fa.enabled",
+          actor: { type: "user", ...who(user) },
+          subject: who(user),
+          meta: input.meta,
+          detail: { method: "webauthn" },
+        },
+        now,
+      );
+      notifyUser(sql, user, { type: "2fa.enabled" }, now);
+    }
+    return ok({ passkey: passkeyInfo(row), firstFactor });
+  });
+}
+
+export function listPasskeys(store: Store, userId: string): PasskeyInfo[] {
+  return userPasskeys(store.sql, userId).map(passkeyInfo);
+}
+
+export function renamePasskey(store: Store, input: RenamePasskeyInput): Result<PasskeyInfo, "not_found"> {
+  const { sql } = store;
+  const now = nowMs();
+  return store.tx(() => {
+    const user = findUser(sql, input.userId);
+    if (!user || !renameRow(sql, user.id, input.id, input.name)) return fail("not_found");
+    recordEvent(
+      sql,
+      {
+        type: "passkey.renamed",
+        actor: { type: "user", ...who(user) },
+        subject: who(user),
+        meta: input.meta,
+        detail: { passkey: input.id },
+      },
+      now,
+    );
+    return ok(passkeyInfo(passkeyById(sql, user.id, input.id) as NonNullable<ReturnType<typeof passkeyById>>));
+  });
+}
+
+/**
+ * Removes one passkey (the caller checked step-up). The last second factor cannot go while the org requires 2FA;
+ * when it goes, the recovery codes go with it (they stand in for a factor that no longer exists).
+ */
+export function removePasskey(store: Store, input: PasskeyChangeInput): Result<{ credentialId: string }, "not_found" | "enforced_by_org"> {
+  const { sql } = store;
+  const now = nowMs();
+  return store.tx(() => {
+    const user = findUser(sql, input.userId);
+    const row = user ? passkeyById(sql, user.id, input.id) : undefined;
+    if (!user || !row) return fail("not_found");
+    const last = !activeTotp(sql, user.id) && countPasskeys(sql, user.id) === 1;
+    if (last && readOrg(sql)?.require2fa) return fail("enforced_by_org");
+    deletePasskey(sql, user.id, row.id);
+    recordEvent(
+      sql,
+      { type: "passkey.removed", actor: { type: "user", ...who(user) }, subject: who(user), meta: input.meta, detail: { passkey: row.id } },
+      now,
+    );
+    if (last) {
+      deleteRecoveryCodes(sql, user.id);
+      recordEvent(
+        sql,
+        {
+          type: "2fa.disabled",
+          actor: { type: "user", ...who(user) },
+          subject: who(user),
+          meta: input.meta,
+          detail: { method: "webauthn" },
+        },
+        now,
+      );
+      notifyUser(sql, user, { type: "2fa.disabled" }, now);
+    }
+    return ok({ credentialId: row.credential_id });
+  });
+}
+
+/**
+ * Deletes every passkey of a user (deactivation, removal, an admin's reset) inside the caller's transaction, and
+ * returns their credential ids: the caller must then free their directory entries (flows/passkeys.ts).
+ */
+export function deleteAllPasskeys(sql: SqlStorage, userId: string): string[] {
+  return deleteUserPasskeys(sql, userId);
+}

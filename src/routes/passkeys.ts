@@ -1,0 +1,139 @@
+// Passkeys (docs/api.md "Passkeys (v2)" and "Gatehouse additions"): a signed-in user's own, and the passkey step
+// of a sign-in. WebAuthn answers are checked for shape here and verified in the org's object.
+import { Hono } from "hono";
+import { z } from "zod";
+import type { AppEnv } from "../env";
+import {
+  finishPasskeyRegistration,
+  passkeyStepOptions,
+  removePasskey,
+  signInWithPasskeyStep,
+  startPasskeyRegistration,
+} from "../flows/passkeys";
+import { unwrap } from "../flows/outcomes";
+import { passwordlessOptions, signInWithPasskey } from "../flows/passwordless";
+import { requireStepUp } from "../flows/step-up";
+import { sessionOnly } from "../http/actor";
+import { setSessionCookie } from "../http/cookies";
+import * as f from "../http/fields";
+import { requestMeta } from "../http/meta";
+import { json } from "../http/validate";
+import { orgStub } from "../org/stub";
+import type { AuthenticationResponseJSON, RegistrationResponseJSON } from "../webauthn";
+
+const b64url = z
+  .string()
+  .max(16_384)
+  .regex(/^[A-Za-z0-9_-]*$/, "must be base64url");
+
+/** A WebAuthn credential as @simplewebauthn/browser sends it; the library checks the rest. */
+const credential = <R extends z.ZodRawShape>(response: R) =>
+  z.object({
+    id: b64url.min(1).max(1024),
+    rawId: b64url.min(1).max(1024),
+    type: z.literal("public-key"),
+    response: z.object({ clientDataJSON: b64url, ...response }),
+    clientExtensionResults: z.record(z.string(), z.unknown()).default({}),
+    authenticatorAttachment: z.enum(["platform", "cross-platform"]).optional(),
+  });
+
+export const registrationResponse = credential({
+  attestationObject: b64url,
+  transports: z.array(z.string().max(32)).max(10).optional(),
+  publicKey: b64url.optional(),
+  publicKeyAlgorithm: z.number().int().optional(),
+  authenticatorData: b64url.optional(),
+});
+export const authenticationResponse = credential({
+  authenticatorData: b64url,
+  signature: b64url,
+  userHandle: b64url.optional(),
+});
+
+export const passkeyName = z.string().trim().min(1).max(100);
+export const addPasskeyBody = z.object({ name: passkeyName, response: registrationResponse });
+export const renamePasskeyBody = z.object({ name: passkeyName });
+export const passkeyStepBody = z.object({ challenge: f.challenge, response: authenticationResponse });
+export const passkeyOptionsBody = z.object({ challenge: f.challenge });
+export const passwordlessBody = z.object({ response: authenticationResponse });
+
+export const mePasskeyRoutes = new Hono<AppEnv>()
+  .get("/", async (c) => {
+    const actor = sessionOnly(c);
+    const passkeys = await orgStub(c.env, actor.route.slug, actor.route.jurisdiction).listPasskeys(actor.identity.user.id);
+    return c.json({ passkeys });
+  })
+  .post("/options", json(f.stepUpBody), async (c) => {
+    const actor = sessionOnly(c);
+    // Binding an authenticator needs prior authentication (NIST SP 800-63B 6.1.2.1), as for TOTP setup.
+    await requireStepUp(c.env, actor, c.req.valid("json"), requestMeta(c), "enroll");
+    return c.json(await startPasskeyRegistration(c.env, actor.route, actor.identity.user.id, c.req.url));
+  })
+  .post("/", json(addPasskeyBody), async (c) => {
+    const actor = sessionOnly(c);
+    const body = c.req.valid("json");
+    const result = await finishPasskeyRegistration(
+      c.env,
+      actor.route,
+      {
+        userId: actor.identity.user.id,
+        name: body.name,
+        response: body.response as RegistrationResponseJSON,
+        keepSession: actor.tokenHash,
+      },
+      c.req.url,
+      requestMeta(c),
+    );
+    return c.json(result, 201);
+  })
+  .patch("/:id", json(renamePasskeyBody), async (c) => {
+    const actor = sessionOnly(c);
+    const stub = orgStub(c.env, actor.route.slug, actor.route.jurisdiction);
+    return c.json(
+      unwrap(
+        await stub.renamePasskey({
+          userId: actor.identity.user.id,
+          id: c.req.param("id"),
+          name: c.req.valid("json").name,
+          meta: requestMeta(c),
+        }),
+      ),
+    );
+  })
+  .delete("/:id", json(f.stepUpBody), async (c) => {
+    const actor = sessionOnly(c);
+    // Removing a factor is step-up: a stolen session alone cannot strip the account's protection.
+    await requireStepUp(c.env, actor, c.req.valid("json"), requestMeta(c));
+    await removePasskey(c.env, actor.route, actor.identity.user.id, c.req.param("id"), requestMeta(c));
+    return c.body(null, 204);
+  });
+
+/** "Sign in with a passkey" (no email, no password): POST /auth/passkey/options, then POST /auth/passkey. */
+export const passwordlessRoutes = new Hono<AppEnv>()
+  .post("/options", async (c) => c.json(await passwordlessOptions(c.env, c.req.url)))
+  .post("/", json(passwordlessBody), async (c) => {
+    const { sessionToken } = await signInWithPasskey(
+      c.env,
+      c.req.valid("json").response as AuthenticationResponseJSON,
+      c.req.url,
+      requestMeta(c),
+    );
+    setSessionCookie(c, sessionToken);
+    return c.json({ status: "authenticated" });
+  });
+
+export const authPasskeyRoutes = new Hono<AppEnv>()
+  .post("/options", json(passkeyOptionsBody), async (c) => {
+    return c.json(await passkeyStepOptions(c.env, c.req.valid("json").challenge, c.req.url));
+  })
+  .post("/", json(passkeyStepBody), async (c) => {
+    const body = c.req.valid("json");
+    const result = await signInWithPasskeyStep(
+      c.env,
+      { challenge: body.challenge, response: body.response as AuthenticationResponseJSON },
+      c.req.url,
+      requestMeta(c),
+    );
+    setSessionCookie(c, result.sessionToken);
+    return c.json({ status: "authenticated" });
+  });

@@ -1,0 +1,126 @@
+// Adding passkeys: the registration is verified by @simplewebauthn/server inside workerd against answers made by a
+// software authenticator; what is stored, what the API shows, and the refusals (origin, RP ID, reuse, step-up).
+import { runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { addUser, callJson, createOrg, PASSWORD, signIn } from "../support/api";
+import { SoftAuthenticator } from "../support/authenticator";
+import { advance, useTestClock } from "../support/clock";
+import { staleSession } from "../support/flows";
+import { addPasskey, passkeyTechnician } from "../support/passkeys";
+
+useTestClock();
+
+async function freshUser() {
+  const org = await createOrg();
+  const user = await addUser(await signIn(org.admin.email));
+  return { org, ...user, cookie: await signIn(user.email) };
+}
+
+function storedPasskeys(slug: string) {
+  return runInDurableObject(env.ORG.getByName(slug), (_o, state) =>
+    state.storage.sql
+      .exec<Record<string, SqlStorageValue>>("SELECT * FROM passkeys")
+      .toArray()
+      .map((r) => ({ ...r })),
+  );
+}
+
+describe("adding a passkey", () => {
+  it("stores the verified credential and lists it as the contract says, with no key material", async () => {
+    const u = await freshUser();
+    const { auth, passkey } = await addPasskey(u.cookie, new SoftAuthenticator(), "Work laptop");
+    const list = await callJson<{ passkeys: Record<string, unknown>[] }>("/api/me/passkeys", { cookie: u.cookie });
+    expect(list.status).toBe(200);
+    expect(list.body.passkeys).toEqual([{ id: passkey.id, name: "Work laptop", createdAt: "2031-03-14T15:09:00.000Z", lastUsedAt: null }]);
+    const [row] = await storedPasskeys(u.org.slug);
+    expect(row).toMatchObject({
+      user_id: u.id,
+      credential_id: auth.id,
+      sign_count: 0,
+      transports: JSON.stringify(["internal"]),
+      device_type: "singleDevice",
+      backed_up: 0,
+      aaguid: "00000000-0000-0000-0000-000000000000",
+    });
+    expect(typeof row?.public_key).toBe("string");
+  });
+
+  it("makes the first passkey a second factor that brings the recovery codes; a second one brings none", async () => {
+    const u = await freshUser();
+    const first = await addPasskey(u.cookie);
+    expect(first.recoveryCodes).toHaveLength(10);
+    const me = await callJson<{ twoFactor: { enabled: boolean; recoveryCodesRemaining: number } }>("/api/me", { cookie: u.cookie });
+    expect(me.body.twoFactor).toEqual({ enabled: true, recoveryCodesRemaining: 10 });
+    const second = await addPasskey(u.cookie, new SoftAuthenticator(), "Phone");
+    expect(second.recoveryCodes).toEqual([]);
+  });
+
+  it("excludes the user's own passkeys from a new registration", async () => {
+    const u = await passkeyTechnician();
+    const options = await callJson<{ excludeCredentials: { id: string }[]; authenticatorSelection: Record<string, string> }>(
+      "/api/me/passkeys/options",
+      { cookie: u.cookie, body: {} },
+    );
+    expect(options.body.excludeCredentials.map((c) => c.id)).toEqual([u.auth.id]);
+    expect(options.body.authenticatorSelection).toMatchObject({ residentKey: "preferred", userVerification: "preferred" });
+  });
+
+  for (const [what, ceremony] of [
+    ["another origin", { origin: "https://gatehouse.evil.test" }],
+    ["another RP ID", { rpId: "evil.test" }],
+  ] as const) {
+    it(`refuses a registration made for ${what}`, async () => {
+      const u = await freshUser();
+      const options = await callJson<{ challenge: string }>("/api/me/passkeys/options", { cookie: u.cookie, body: {} });
+      const r = await callJson("/api/me/passkeys", {
+        cookie: u.cookie,
+        body: { name: "x", response: await new SoftAuthenticator().register(options.body, ceremony) },
+      });
+      expect(r.status).toBe(401);
+      expect(await storedPasskeys(u.org.slug)).toEqual([]);
+    });
+  }
+
+  it("refuses a registration challenge used a second time", async () => {
+    const u = await freshUser();
+    const options = await callJson<{ challenge: string }>("/api/me/passkeys/options", { cookie: u.cookie, body: {} });
+    const ok = await callJson("/api/me/passkeys", {
+      cookie: u.cookie,
+      body: { name: "a", response: await new SoftAuthenticator().register(options.body) },
+    });
+    expect(ok.status).toBe(201);
+    const again = await callJson("/api/me/passkeys", {
+      cookie: u.cookie,
+      body: { name: "b", response: await new SoftAuthenticator().register(options.body) },
+    });
+    expect(again.status).toBe(401);
+    expect(await storedPasskeys(u.org.slug)).toHaveLength(1);
+  });
+
+  it("refuses a registration challenge after five minutes", async () => {
+    const u = await freshUser();
+    const options = await callJson<{ challenge: string }>("/api/me/passkeys/options", { cookie: u.cookie, body: {} });
+    advance(5 * 60_000 + 1);
+    const r = await callJson("/api/me/passkeys", {
+      cookie: u.cookie,
+      body: { name: "a", response: await new SoftAuthenticator().register(options.body) },
+    });
+    expect(r.status).toBe(401);
+  });
+
+  it("asks a stale session to step up before a passkey is added", async () => {
+    const u = await passkeyTechnician();
+    staleSession();
+    const r = await callJson<{ error: { code: string } }>("/api/me/passkeys/options", { cookie: u.cookie, body: {} });
+    expect(r.status).toBe(403);
+    expect(r.body.error.code).toBe("step_up_required");
+  });
+
+  it("does not let a password step a passkey user up (the passkey would be skipped)", async () => {
+    const u = await passkeyTechnician();
+    staleSession();
+    const r = await callJson<{ error: { code: string } }>("/api/me/passkeys/options", { cookie: u.cookie, body: { password: PASSWORD } });
+    expect(r.status).toBe(403);
+  });
+});
