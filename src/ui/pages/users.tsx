@@ -49,7 +49,7 @@ export function UsersPage({
           <tbody>
             {users.map((user) => (
               <tr>
-                <td>
+                <td id={`user-${user.id}-email`}>
                   {user.email}
                   {user.id === selfId ? ` (${u.you})` : ""}
                 </td>
