@@ -61,7 +61,10 @@ describe("people in Chromium", () => {
 
     await admin.page.goto("/users");
     a11y.push(...(await capture(admin.page, "users-actions")));
-    await admin.page.getByRole("link", { name: `Deactivate: ${TESS}` }).click();
+    await admin.page
+      .getByRole("row", { name: new RegExp(TESS) })
+      .getByRole("link", { name: "Deactivate", exact: true })
+      .click();
     expect(await admin.page.getByRole("heading", { name: "Deactivate account" }).isVisible()).toBe(true);
     a11y.push(...(await capture(admin.page, "deactivate-confirm")));
     await admin.page.getByRole("button", { name: "Deactivate", exact: true }).click();
@@ -77,20 +80,29 @@ describe("people in Chromium", () => {
     expect(await tess.page.getByText("This account is deactivated").isVisible()).toBe(true);
     a11y.push(...(await capture(tess.page, "sign-in-deactivated")));
 
-    await admin.page.getByRole("link", { name: `Reactivate: ${TESS}` }).click();
+    await admin.page
+      .getByRole("row", { name: new RegExp(TESS) })
+      .getByRole("link", { name: "Reactivate", exact: true })
+      .click();
     await admin.page.getByRole("button", { name: "Reactivate", exact: true }).click();
     await admin.page.waitForURL("**/users?m=reactivated");
     await signIn(tess.page, TESS);
     await tess.page.waitForURL("**/account");
 
-    await admin.page.getByRole("link", { name: `Sign out everywhere: ${TESS}` }).click();
+    await admin.page
+      .getByRole("row", { name: new RegExp(TESS) })
+      .getByRole("link", { name: "Sign out everywhere", exact: true })
+      .click();
     a11y.push(...(await capture(admin.page, "sign-out-confirm")));
     await admin.page.getByRole("button", { name: "Sign out everywhere", exact: true }).click();
     await admin.page.waitForURL("**/users?m=signed-out");
     await tess.page.goto("/account");
     await tess.page.waitForURL((u) => u.pathname === "/");
 
-    await admin.page.getByRole("link", { name: `Remove: ${TESS}` }).click();
+    await admin.page
+      .getByRole("row", { name: new RegExp(TESS) })
+      .getByRole("link", { name: "Remove", exact: true })
+      .click();
     await admin.page.getByRole("button", { name: "Remove", exact: true }).click();
     await admin.page.waitForURL("**/users?m=removed");
     expect(await admin.page.getByText(TESS).count()).toBe(0);
@@ -135,7 +147,10 @@ describe("people in Chromium", () => {
     await signIn(admin.page, ADA, fr);
     await admin.page.waitForURL("**/account");
     await admin.page.goto("/users");
-    await admin.page.getByRole("link", { name: `Désactiver: ${ZOE}` }).click();
+    await admin.page
+      .getByRole("row", { name: new RegExp(ZOE) })
+      .getByRole("link", { name: "Désactiver", exact: true })
+      .click();
     expect(await admin.page.getByRole("heading", { name: "Désactiver le compte" }).isVisible()).toBe(true);
     a11y.push(...(await capture(admin.page, "deactivate-confirm-fr")));
     await Promise.all([laptop, phone, tablet, admin].map((p) => p.context.close()));

@@ -19,7 +19,8 @@ export function SessionsSection({ ctx, sessions }: { ctx: PageCtx; sessions: Ses
   const p = ctx.t.people;
   const others = sessions.filter((s) => !s.current).length;
   return (
-    <section class="card table-wrap" aria-labelledby="sessions-title">
+    // Scrolls sideways on a phone: focusable, so a keyboard can scroll it too (axe scrollable-region-focusable).
+    <section class="card table-wrap" tabindex={0} aria-labelledby="sessions-title">
       <h2 id="sessions-title">{p.sessionsTitle}</h2>
       <p class="hint">{p.sessionsLead}</p>
       <table>

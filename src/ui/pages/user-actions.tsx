@@ -40,7 +40,10 @@ export function UserStateBadge({ ctx, user }: { ctx: PageCtx; user: UserListEntr
   );
 }
 
-/** Links to each action's confirmation page, named with the user for screen readers. */
+/**
+ * Links to each action's confirmation page; screen readers hear the user's email as the link's description (the
+ * email cell's id, set in users.tsx), which keeps the email out of the actions cell's own name.
+ */
 export function UserActions({ ctx, user, selfId }: { ctx: PageCtx; user: UserListEntry; selfId: string }) {
   return (
     <>
@@ -49,7 +52,7 @@ export function UserActions({ ctx, user, selfId }: { ctx: PageCtx; user: UserLis
         return (
           <>
             {" "}
-            <a href={`/users/${encodeURIComponent(user.id)}/${action}`} aria-label={`${label}: ${user.email}`}>
+            <a href={`/users/${encodeURIComponent(user.id)}/${action}`} aria-describedby={`user-${user.id}-email`}>
               {label}
             </a>
           </>

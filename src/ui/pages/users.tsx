@@ -53,7 +53,7 @@ export function UsersPage({
           <tbody>
             {users.map((user) => (
               <tr>
-                <td>
+                <td id={`user-${user.id}-email`}>
                   {user.email}
                   {user.id === selfId ? ` (${u.you})` : ""}
                   {user.emailVerified ? null : <span class="badge off">{t.people.unverified}</span>}
