@@ -103,7 +103,17 @@ export function setName(sql: SqlStorage, id: string, name: string): void {
 
 /** Deletes the user's row and everything keyed by the user (secrets, codes, sessions, keys, challenges, links). */
 export function deleteUserAndCredentials(sql: SqlStorage, id: string): void {
-  for (const table of ["totp", "totp_pending", "recovery_codes", "sessions", "challenges", "pairing_tokens", "email_links", "passkeys", "webauthn_challenges"]) {
+  for (const table of [
+    "totp",
+    "totp_pending",
+    "recovery_codes",
+    "sessions",
+    "challenges",
+    "pairing_tokens",
+    "email_links",
+    "passkeys",
+    "webauthn_challenges",
+  ]) {
     sql.exec(`DELETE FROM ${table} WHERE user_id = ?`, id);
   }
   sql.exec("DELETE FROM api_keys WHERE created_by = ?", id);
