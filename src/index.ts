@@ -7,6 +7,7 @@ import { refuseMisconfigured } from "./http/configured";
 import { jsonBodiesOnly } from "./http/content-type";
 import { hsts, limitBody, sameOriginOnly, securityHeaders } from "./http/guards";
 import { noStore } from "./http/no-store";
+import { discoveryRoutes } from "./oidc/discovery";
 import { authRoutes } from "./routes/auth";
 import { devRoutes } from "./routes/dev";
 import { healthRoutes } from "./routes/health";
@@ -27,6 +28,7 @@ const app = new Hono<AppEnv>();
 // noStore first, so it also marks the answers of the guards after it, of onError and of notFound.
 app.use("*", noStore, securityHeaders, hsts, limitBody, sameOriginOnly, refuseMisconfigured);
 app.route("/", healthRoutes);
+app.route("/", discoveryRoutes);
 // Before the actor is loaded, so every JSON route refuses another content type the same way, signed in or not.
 app.use("/api/*", jsonBodiesOnly);
 app.use("/auth/*", jsonBodiesOnly);

@@ -9,10 +9,11 @@ import { currentCodeBody, passwordBody } from "./me";
 import { apiKeyBody, newUserBody, settingsBody, userPatchBody } from "./org";
 import { pairConfirmBody, pairingLinkBody, pairSetupBody } from "./pairing";
 import { createOrgBody } from "./platform";
+import { OIDC_ENDPOINTS } from "../oidc/openapi";
 
 type Auth = "none" | "session" | "session_or_key" | "admin" | "platform";
 
-interface Endpoint {
+export interface Endpoint {
   method: "get" | "post" | "patch" | "delete";
   path: string;
   summary: string;
@@ -266,6 +267,7 @@ const ENDPOINTS: Endpoint[] = [
     auth: "none",
     ok: 200,
   },
+  ...OIDC_ENDPOINTS,
 ];
 
 const SECURITY: Record<Auth, Record<string, string[]>[]> = {
