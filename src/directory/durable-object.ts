@@ -11,7 +11,9 @@ import { LOCKOUT_SECONDS, MAX_CONSECUTIVE_FAILURES, RESERVATION_STALE_SECONDS } 
 import { nowSeconds } from "../clock";
 import type { Env } from "../env";
 import { orgStub } from "../org/stub";
+import type { OidcClient } from "../org/oidc-rpc";
 import { applyMigrations } from "../storage/migrate";
+import { PLATFORM_CLIENT_MIGRATION, readPlatformClient, revokePlatformClientRow, storePlatformClient } from "./oidc-client";
 
 export interface Claim {
   orgSlug: string;
@@ -31,6 +33,8 @@ const MIGRATIONS = [
   `CREATE TABLE claim (k INTEGER PRIMARY KEY CHECK (k = 1), org_slug TEXT NOT NULL, jurisdiction TEXT,
      user_id TEXT NOT NULL, state TEXT NOT NULL CHECK (state IN ('pending', 'confirmed')), reserved_at INTEGER NOT NULL) STRICT;
    CREATE TABLE unknown_failures (k INTEGER PRIMARY KEY CHECK (k = 1), count INTEGER NOT NULL, locked_until INTEGER NOT NULL) STRICT;`,
+  // 2: OpenID provider: a platform client, in the object named after its id (./oidc-client.ts).
+  PLATFORM_CLIENT_MIGRATION,
 ];
 
 export class DirectoryDurableObject extends DurableObject<Env> {
@@ -128,5 +132,19 @@ export class DirectoryDurableObject extends DurableObject<Env> {
       );
       return 0;
     });
+  }
+
+  /** This object's platform OpenID client (it is named "oidc-client:<id>"); false when the id is taken. */
+  registerPlatformClient(client: Omit<OidcClient, "orgSlug" | "createdBy">): boolean {
+    return storePlatformClient(this.sql, client);
+  }
+
+  /** The live platform client this object holds, or null. */
+  platformClient(): OidcClient | null {
+    return readPlatformClient(this.sql);
+  }
+
+  revokePlatformClient(): boolean {
+    return revokePlatformClientRow(this.sql, nowSeconds() * 1000);
   }
 }

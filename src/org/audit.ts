@@ -26,7 +26,13 @@ export type AuditType =
   | "org.require_2fa_disabled"
   | "org.totp_period_changed"
   | "api_key.created"
-  | "api_key.revoked";
+  | "api_key.revoked"
+  | "oidc.client_created"
+  | "oidc.client_revoked"
+  | "oidc.tokens_issued"
+  | "oidc.code_reuse"
+  | "oidc.refresh_reuse"
+  | "oidc.tokens_revoked";
 
 /**
  * Noise: failures someone can cause without having signed in (an email is enough for a wrong password and its

@@ -11,6 +11,8 @@ import { applyMigrations } from "../storage/migrate";
 import * as admin from "./actions/admin";
 import * as apiKeys from "./actions/api-keys";
 import * as identity from "./actions/identity";
+import * as oidcClients from "./actions/oidc-clients";
+import * as oidcTokens from "./actions/oidc-tokens";
 import * as password from "./actions/password";
 import * as pairing from "./actions/pairing";
 import * as signIn from "./actions/sign-in";
@@ -19,6 +21,8 @@ import * as twoFactor from "./actions/two-factor";
 import { listEvents, trimEvents } from "./audit";
 import { deleteOldChallenges } from "./challenges";
 import { deleteOldPendingTotp } from "./totp-state";
+import type { AuthorizeInput, NewOidcClient, RedeemCodeInput, RefreshInput } from "./oidc-rpc";
+import { deleteOldOidcRows } from "./oidc-store";
 import { ORG_MIGRATIONS } from "./migrations";
 import { listDevOutbox, listOutbox, nextMailAt, trimOutbox } from "./outbox";
 import { deleteOldPairings } from "./pairing";
@@ -39,6 +43,8 @@ import type {
   PasswordOutcome,
   RegenerateInput,
   RevokeApiKeyInput,
+  AuditActor,
+  RequestMeta,
   StepUpInput,
   UpdateSettingsInput,
 } from "./rpc";
@@ -81,6 +87,7 @@ export class OrgDurableObject extends DurableObject<Env> implements OrgRpc {
         deleteOldPendingTotp(this.store.sql, now);
         deleteOldPairings(this.store.sql, now);
         trimOutbox(this.store.sql, now);
+        deleteOldOidcRows(this.store.sql, now);
       });
       housekeepingAt = now + HOUSEKEEPING_INTERVAL_MS;
       await this.ctx.storage.put(HOUSEKEEPING_AT_KEY, housekeepingAt);
@@ -258,6 +265,48 @@ export class OrgDurableObject extends DurableObject<Env> implements OrgRpc {
 
   auditEvents(limit: number, before?: number) {
     return listEvents(this.store.sql, limit, before);
+  }
+
+  // --- OpenID provider (actions/oidc-clients.ts, actions/oidc-tokens.ts) ---
+
+  registerOidcClient(input: NewOidcClient) {
+    return oidcClients.registerClient(this.store, input);
+  }
+
+  listOidcClients() {
+    return oidcClients.listOrgClients(this.store);
+  }
+
+  revokeOidcClient(input: { id: string; actor: AuditActor; meta: RequestMeta }) {
+    return oidcClients.revokeClient(this.store, input);
+  }
+
+  oidcClient(id: string) {
+    return oidcClients.liveClient(this.store, id);
+  }
+
+  issueAuthCode(input: AuthorizeInput) {
+    return oidcTokens.issueAuthCode(this.store, input);
+  }
+
+  redeemAuthCode(input: RedeemCodeInput) {
+    return oidcTokens.redeemAuthCode(this.store, input);
+  }
+
+  refreshGrant(input: RefreshInput) {
+    return oidcTokens.refreshGrant(this.store, input);
+  }
+
+  grantClaims(grantId: string, userId: string) {
+    return oidcTokens.grantClaims(this.store, grantId, userId);
+  }
+
+  revokeOidcToken(input: { refreshHash?: string; grantId?: string; clientId: string; meta: RequestMeta }) {
+    oidcTokens.revokeToken(this.store, input);
+  }
+
+  endOidcSession(input: { sessionHash: string; meta: RequestMeta }) {
+    oidcTokens.endSession(this.store, input);
   }
 
   /**

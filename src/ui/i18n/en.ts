@@ -218,6 +218,12 @@ export const en = {
       "org.totp_period_changed": "Code period changed",
       "api_key.created": "API key created",
       "api_key.revoked": "API key revoked",
+      "oidc.client_created": "Application registered for sign-in",
+      "oidc.client_revoked": "Application removed from sign-in",
+      "oidc.tokens_issued": "Signed in to an application",
+      "oidc.code_reuse": "Sign-in code reused: its tokens revoked",
+      "oidc.refresh_reuse": "Refresh token reused: its tokens revoked",
+      "oidc.tokens_revoked": "Application tokens revoked",
     } satisfies Record<AuditType, string>,
   },
   errors: {

@@ -224,6 +224,12 @@ export const fr: Catalog = {
       "org.totp_period_changed": "Durée des codes modifiée",
       "api_key.created": "Clé d’API créée",
       "api_key.revoked": "Clé d’API révoquée",
+      "oidc.client_created": "Application enregistrée pour la connexion",
+      "oidc.client_revoked": "Application retirée de la connexion",
+      "oidc.tokens_issued": "Connexion à une application",
+      "oidc.code_reuse": "Code de connexion réutilisé : ses jetons sont révoqués",
+      "oidc.refresh_reuse": "Jeton de rafraîchissement réutilisé : ses jetons sont révoqués",
+      "oidc.tokens_revoked": "Jetons d’application révoqués",
     },
   },
   errors: {
