@@ -87,7 +87,8 @@ async function authorize(c: C, params: URLSearchParams, pending: Pending | null)
   const now = nowMs();
   const firstAt = pending?.at ?? now;
   // prompt=login: a sign-in after this request arrived; max_age: one within that many seconds (OIDC Core 3.1.2.1).
-  const loginAfter = prompts.includes("login") ? firstAt : null;
+  // (strictly after: a session that began in the same millisecond as the request was not started for it).
+  const loginAfter = prompts.includes("login") ? firstAt + 1 : null;
   const ageAfter = maxAgeParam !== null ? now - Number(maxAgeParam) * 1000 : null;
   const authAfter = loginAfter === null ? ageAfter : ageAfter === null ? loginAfter : Math.max(loginAfter, ageAfter);
 
