@@ -107,6 +107,7 @@ Gatehouse is running at ${URL_BASE}/
   Admin:      ${DEMO.admin.email} / ${DEMO.admin.password}
   Technician: ${DEMO.technician.email} / ${DEMO.technician.password}
   Dev outbox: ${URL_BASE}/dev/outbox?org=${DEMO.slug}
+  OpenID:     ${URL_BASE}/.well-known/openid-configuration
   Try: curl -i -X POST ${URL_BASE}/auth/login -H 'content-type: application/json' \\
          -d '{"email":"${DEMO.admin.email}","password":"${DEMO.admin.password}"}'
 `);
