@@ -30,6 +30,7 @@ export type AuditType =
   | "oidc.client_created"
   | "oidc.client_revoked"
   | "oidc.tokens_issued"
+  | "oidc.tokens_refreshed"
   | "oidc.code_reuse"
   | "oidc.refresh_reuse"
   | "oidc.tokens_revoked";
@@ -46,7 +47,12 @@ export const NOISE_TYPES: ReadonlySet<AuditType> = new Set<AuditType>(["login.fa
  * evidence someone knows it: a security event (kept by age, never pushed out by noise), yet aggregated like noise;
  * the lasting lock bounds it at 100 in a row per user anyway.
  */
-export const AGGREGATED_TYPES: ReadonlySet<AuditType> = new Set<AuditType>([...NOISE_TYPES, "2fa.code_failed"]);
+export const AGGREGATED_TYPES: ReadonlySet<AuditType> = new Set<AuditType>([
+  ...NOISE_TYPES,
+  "2fa.code_failed",
+  // A client refreshes every few minutes for as long as it runs: one row per user and hour, with its count.
+  "oidc.tokens_refreshed",
+]);
 
 export type AuditClass = "security" | "noise";
 

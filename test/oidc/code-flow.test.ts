@@ -72,6 +72,21 @@ describe("authorization code flow", () => {
     expect(audit.body.events.map((e) => e.type)).toEqual(expect.arrayContaining(["oidc.refresh_reuse", "oidc.tokens_issued"]));
   });
 
+  it("audits each sign-in to an application, and a client's refreshes as one entry per hour with a count", async () => {
+    const org = await createOrg();
+    const admin = await signIn(org.admin.email);
+    const client = await orgClient(admin);
+    let refresh = (await codeFlow(client, admin, { scope: "openid offline_access" })).refresh_token as string;
+    for (let i = 0; i < 5; i++) {
+      refresh = (await tokenRequest(client, { grant_type: "refresh_token", refresh_token: refresh })).body.refresh_token as string;
+    }
+    const audit = await callJson<{ events: { type: string; count: number }[] }>("/api/org/audit", { cookie: admin });
+    expect(audit.body.events.filter((e) => e.type === "oidc.tokens_issued")).toHaveLength(1);
+    const refreshed = audit.body.events.filter((e) => e.type === "oidc.tokens_refreshed");
+    expect(refreshed).toHaveLength(1);
+    expect(refreshed[0]?.count).toBe(5);
+  });
+
   it("kills every token of a user when their sessions are revoked (password change)", async () => {
     const org = await createOrg();
     const admin = await signIn(org.admin.email);

@@ -92,7 +92,7 @@ function tokenGrant(store: Store, grant: GrantRow, user: UserRow, nonce: string 
 
 function audit(
   store: Store,
-  type: "oidc.tokens_issued" | "oidc.code_reuse" | "oidc.refresh_reuse" | "oidc.tokens_revoked",
+  type: "oidc.tokens_issued" | "oidc.tokens_refreshed" | "oidc.code_reuse" | "oidc.refresh_reuse" | "oidc.tokens_revoked",
   grant: GrantRow,
   meta: RequestMeta,
   now: number,
@@ -103,7 +103,10 @@ function audit(
     store.sql,
     {
       type,
-      actor: type === "oidc.tokens_issued" ? { type: "user", id: grant.user_id, label: user?.email } : { type: "system" },
+      actor:
+        type === "oidc.tokens_issued" || type === "oidc.tokens_refreshed"
+          ? { type: "user", id: grant.user_id, label: user?.email }
+          : { type: "system" },
       subject: { id: grant.user_id, label: user?.email },
       meta,
       detail: { client: grant.client_id, grant: grant.id, ...detail },
@@ -175,7 +178,7 @@ export function refreshGrant(store: Store, input: RefreshInput): OidcResult<Toke
     if (grant.client_id !== input.clientId || grant.revoked_at !== null || grant.expires_at <= now || !user)
       return refused("invalid_grant");
     rotateRefresh(store.sql, grant, input.newRefreshHash, now);
-    audit(store, "oidc.tokens_issued", grant, input.meta, now, { grant_type: "refresh_token", refresh: true });
+    audit(store, "oidc.tokens_refreshed", grant, input.meta, now);
     return { ok: true, value: tokenGrant(store, grant, user, null, true) };
   });
 }

@@ -221,6 +221,7 @@ export const en = {
       "oidc.client_created": "Application registered for sign-in",
       "oidc.client_revoked": "Application removed from sign-in",
       "oidc.tokens_issued": "Signed in to an application",
+      "oidc.tokens_refreshed": "Application tokens refreshed",
       "oidc.code_reuse": "Sign-in code reused: its tokens revoked",
       "oidc.refresh_reuse": "Refresh token reused: its tokens revoked",
       "oidc.tokens_revoked": "Application tokens revoked",
