@@ -1,10 +1,11 @@
 // npm start: runs Gatehouse locally with a demo org.
-// 1. Creates .dev.vars with fresh random secrets when it is missing (never overwrites one).
+// 1. Creates .dev.vars with fresh random secrets when it is missing (never overwrites one; adds the OpenID
+//    signing key to one that predates it).
 // 2. Starts `wrangler dev` with persisted local state (.state/), so restarts keep data.
 // 3. Seeds the demo org (idempotent: what exists already is left alone) and prints the URL and credentials.
 import { spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { generateKeyPairSync, randomBytes } from "node:crypto";
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 
 const PORT = Number(process.env.PORT ?? 8787);
 const URL_BASE = `http://127.0.0.1:${PORT}`;
@@ -17,8 +18,21 @@ const DEMO = {
   technician: { email: "tech@demo.example", password: "demo-tech-password", name: "Theo Technician" },
 };
 
+/** A fresh RS256 signing key for the OpenID provider, as OIDC_SIGNING_KEYS wants it (a JSON array of private JWKs). */
+function oidcSigningKeys() {
+  const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+  return JSON.stringify([{ kid: `dev-${Date.now()}`, alg: "RS256", ...privateKey.export({ format: "jwk" }) }]);
+}
+
 function ensureDevVars() {
-  if (existsSync(".dev.vars")) return;
+  if (existsSync(".dev.vars")) {
+    // A .dev.vars from before the OpenID provider: add its key, leave the rest alone.
+    if (!/^OIDC_SIGNING_KEYS=/m.test(readFileSync(".dev.vars", "utf8"))) {
+      appendFileSync(".dev.vars", `\nOIDC_SIGNING_KEYS=${oidcSigningKeys()}\n`);
+      console.log("start: added an OpenID signing key (OIDC_SIGNING_KEYS) to .dev.vars");
+    }
+    return;
+  }
   const secret = () => randomBytes(32).toString("base64");
   const lines = [
     `PLATFORM_TOKEN=${randomBytes(24).toString("base64url")}`,
@@ -26,6 +40,7 @@ function ensureDevVars() {
     `TOTP_KEYS=k1:${secret()}`,
     `HASH_KEY=${secret()}`,
     `CHALLENGE_KEY=${secret()}`,
+    `OIDC_SIGNING_KEYS=${oidcSigningKeys()}`,
     "DEV_MODE=true",
     "JURISDICTION_MODE=emulated",
   ];
@@ -94,6 +109,7 @@ Gatehouse is running at ${SHOWN_URL}/
   Admin:      ${DEMO.admin.email} / ${DEMO.admin.password}
   Technician: ${DEMO.technician.email} / ${DEMO.technician.password}
   Dev outbox: ${SHOWN_URL}/dev/outbox?org=${DEMO.slug}
+  OpenID:     ${SHOWN_URL}/.well-known/openid-configuration
   Try: curl -i -X POST ${SHOWN_URL}/auth/login -H 'content-type: application/json' \\
          -d '{"email":"${DEMO.admin.email}","password":"${DEMO.admin.password}"}'
 `);

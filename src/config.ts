@@ -12,6 +12,7 @@ import {
 } from "./constants";
 import { parseKeySpec } from "./crypto/secret-box";
 import type { Env } from "./env";
+import { parseSigningKeySpec } from "./oidc/keys";
 
 export interface SessionPolicy {
   idleMs: number;
@@ -30,6 +31,8 @@ export interface Config {
   mailApi: { url: string; key: string } | null;
   /** Passkeys' relying party: from RP_ID and RP_ORIGINS, or null to use the request's host (development). */
   relyingParty: { id: string; origins: string[] } | null;
+  /** OpenID Connect: the issuer when ISSUER_URL is set (otherwise each request's origin), and the signing keys. */
+  oidc: { issuer: string | undefined; signingKeys: string };
 }
 
 /** Vars arrive as strings; wrangler passes a TOML number or boolean through as JSON, so those count too. */
@@ -77,6 +80,21 @@ const schema = z.object({
     },
     { error: "must be 'id:base64key' entries separated by commas, each key 32 bytes (the first one encrypts)" },
   ),
+  OIDC_SIGNING_KEYS: secret("OIDC_SIGNING_KEYS").superRefine((spec, ctx) => {
+    try {
+      parseSigningKeySpec(spec);
+    } catch (err) {
+      ctx.addIssue({ code: "custom", message: `${(err as Error).message} (a JSON array of private RSA JWKs with kids; the first signs)` });
+    }
+  }),
+  // OIDC Core 2: the issuer is an https URL with no query or fragment; it is an origin here, because discovery
+  // and the endpoints are served at the root. http is tolerated for local development.
+  ISSUER_URL: z
+    .string()
+    .refine((v) => /^https?:\/\/[^/?#]+$/.test(v) && URL.canParse(v), {
+      error: "must be the service's origin with no path, trailing slash, query or fragment (e.g. https://login.example.com)",
+    })
+    .optional(),
   DEV_MODE: flag.optional(),
   SESSION_IDLE_MINUTES: numeric("a positive number of minutes", positive),
   SESSION_ABSOLUTE_HOURS: numeric("a positive number of hours", positive),
@@ -164,6 +182,7 @@ function inspect(env: Env): Inspection {
       relyingParty: v.RP_ID
         ? { id: v.RP_ID, origins: v.RP_ORIGINS ? v.RP_ORIGINS.split(",").map((o) => o.trim()) : [`https://${v.RP_ID}`] }
         : null,
+      oidc: { issuer: v.ISSUER_URL, signingKeys: v.OIDC_SIGNING_KEYS },
     },
   };
 }

@@ -11,6 +11,10 @@ export interface Env {
   TOTP_KEYS: string;
   HASH_KEY: string;
   CHALLENGE_KEY: string;
+  /** OpenID Connect signing keys: a JSON array of private RSA JWKs with kids, the first signs (oidc/keys.ts). */
+  OIDC_SIGNING_KEYS: string;
+  /** The OpenID issuer; unset: each request's origin. */
+  ISSUER_URL?: string;
   SESSION_IDLE_MINUTES?: string;
   SESSION_ABSOLUTE_HOURS?: string;
   PASSWORD_ITERATIONS?: string;

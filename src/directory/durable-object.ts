@@ -23,8 +23,10 @@ import { nowMs, nowSeconds } from "../clock";
 import type { Env } from "../env";
 import { fail, ok, type Result } from "../org/results";
 import { orgStub } from "../org/stub";
+import type { OidcClient } from "../org/oidc-rpc";
 import { applyMigrations } from "../storage/migrate";
 import * as deletion from "./deletion";
+import { PLATFORM_CLIENT_MIGRATION, readPlatformClient, revokePlatformClientRow, storePlatformClient } from "./oidc-client";
 
 export interface Claim {
   orgSlug: string;
@@ -60,6 +62,8 @@ const MIGRATIONS = [
   // 4: email change: a claim reserved for a user's new address carries its key (the object's own name), so
   // settling it asks whether the user holds the address, not only whether the user exists.
   `ALTER TABLE claim ADD COLUMN email_key TEXT;`,
+  // 5: OpenID provider: a platform client, in the object named after its id (./oidc-client.ts).
+  PLATFORM_CLIENT_MIGRATION,
 ];
 
 export class DirectoryDurableObject extends DurableObject<Env> {
@@ -324,5 +328,19 @@ export class DirectoryDurableObject extends DurableObject<Env> {
     this.ctx.storage.transactionSync(() => deletion.finishDeletion(this.sql, active.id, nowMs()));
     const done = deletion.latestDeletion(this.sql);
     console.log(JSON.stringify({ event: "org.deleted", org: active.org_slug, emailsFreed: done?.claims_freed ?? 0 }));
+  }
+
+  /** This object's platform OpenID client (it is named "oidc-client:<id>"); false when the id is taken. */
+  registerPlatformClient(client: Omit<OidcClient, "orgSlug" | "createdBy">): boolean {
+    return storePlatformClient(this.sql, client);
+  }
+
+  /** The live platform client this object holds, or null. */
+  platformClient(): OidcClient | null {
+    return readPlatformClient(this.sql);
+  }
+
+  revokePlatformClient(): boolean {
+    return revokePlatformClientRow(this.sql, nowSeconds() * 1000);
   }
 }

@@ -18,7 +18,7 @@ export type SignInResult =
 
 export async function signInWithPassword(
   env: Env,
-  input: { email: string; password: string; org?: string | undefined },
+  input: { email: string; password: string; org?: string | undefined; requireSecondFactor?: boolean },
   meta: RequestMeta,
 ): Promise<SignInResult> {
   const iterations = config(env).passwordIterations;
@@ -46,6 +46,7 @@ export async function signInWithPassword(
       ...(passed && needsRehash(stored, iterations) ? { rehash: await hashPassword(env.PASSWORD_PEPPER, input.password, iterations) } : {}),
       sessionTokenHash: session.hash,
       meta,
+      ...(input.requireSecondFactor ? { requireSecondFactor: true } : {}),
     }),
   );
   if (step.status === "authenticated") return { status: "authenticated", sessionToken: session.token };

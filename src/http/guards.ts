@@ -42,6 +42,8 @@ export const limitBody = bodyLimit({
 });
 
 const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
+/** OAuth endpoints that read no cookie (the client authenticates itself), so a cross-site call carries no ambient authority. */
+const NO_AMBIENT_CREDENTIALS = new Set(["/oauth/token", "/oauth/revoke", "/oauth/userinfo"]);
 
 /**
  * CSRF: a browser always sends Origin (and Sec-Fetch-Site) on a cross-site POST, whatever the content type,
@@ -49,7 +51,7 @@ const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
  * forms only). Clients without ambient credentials (curl, scripts with API keys) send neither and pass.
  */
 export const sameOriginOnly: MiddlewareHandler<AppEnv> = async (c, next) => {
-  if (!SAFE.has(c.req.method) && !c.req.header("authorization")) {
+  if (!SAFE.has(c.req.method) && !c.req.header("authorization") && !NO_AMBIENT_CREDENTIALS.has(c.req.path)) {
     const origin = c.req.header("origin");
     const site = c.req.header("sec-fetch-site");
     const self = new URL(c.req.url).origin;

@@ -42,7 +42,14 @@ export type AuditType =
   | "passkey.added"
   | "passkey.renamed"
   | "passkey.removed"
-  | "passkey.counter_regressed";
+  | "passkey.counter_regressed"
+  | "oidc.client_created"
+  | "oidc.client_revoked"
+  | "oidc.tokens_issued"
+  | "oidc.tokens_refreshed"
+  | "oidc.code_reuse"
+  | "oidc.refresh_reuse"
+  | "oidc.tokens_revoked";
 
 /**
  * Noise: failures someone can cause without having signed in (an email is enough for a wrong password and its
@@ -56,7 +63,12 @@ export const NOISE_TYPES: ReadonlySet<AuditType> = new Set<AuditType>(["login.fa
  * evidence someone knows it: a security event (kept by age, never pushed out by noise), yet aggregated like noise;
  * the lasting lock bounds it at 100 in a row per user anyway.
  */
-export const AGGREGATED_TYPES: ReadonlySet<AuditType> = new Set<AuditType>([...NOISE_TYPES, "2fa.code_failed"]);
+export const AGGREGATED_TYPES: ReadonlySet<AuditType> = new Set<AuditType>([
+  ...NOISE_TYPES,
+  "2fa.code_failed",
+  // A client refreshes every few minutes for as long as it runs: one row per user and hour, with its count.
+  "oidc.tokens_refreshed",
+]);
 
 export type AuditClass = "security" | "noise";
 

@@ -13,6 +13,8 @@ import * as apiKeys from "./actions/api-keys";
 import * as email from "./actions/email";
 import * as identity from "./actions/identity";
 import * as invites from "./actions/invites";
+import * as oidcClients from "./actions/oidc-clients";
+import * as oidcTokens from "./actions/oidc-tokens";
 import * as password from "./actions/password";
 import * as pairing from "./actions/pairing";
 import * as people from "./actions/people";
@@ -26,6 +28,8 @@ import { deleteOldChallenges } from "./challenges";
 import { eraseInterrupted, eraseOrg } from "./erase";
 import { deleteOldWebauthnChallenges } from "./webauthn-challenges";
 import { deleteOldPendingTotp } from "./totp-state";
+import type { AuthorizeInput, NewOidcClient, RedeemCodeInput, RefreshInput } from "./oidc-rpc";
+import { deleteOldOidcRows } from "./oidc-store";
 import { ORG_MIGRATIONS } from "./migrations";
 import { listDevOutbox, listOutbox, nextMailAt, trimOutbox } from "./outbox";
 import { deleteOldPairings } from "./pairing";
@@ -110,6 +114,7 @@ export class OrgDurableObject extends DurableObject<Env> implements OrgRpc {
         deleteOldInvites(this.store.sql, now);
         deleteOldEmailLinks(this.store.sql, now);
         trimOutbox(this.store.sql, now);
+        deleteOldOidcRows(this.store.sql, now);
       });
       housekeepingAt = now + HOUSEKEEPING_INTERVAL_MS;
       await this.ctx.storage.put(HOUSEKEEPING_AT_KEY, housekeepingAt);
@@ -414,6 +419,48 @@ export class OrgDurableObject extends DurableObject<Env> implements OrgRpc {
   /** The directory's question when it settles a claim for a change of address. */
   holdsEmailKey(userId: string, key: string) {
     return email.holdsEmailKey(this.store, userId, key);
+  }
+
+  // --- OpenID provider (actions/oidc-clients.ts, actions/oidc-tokens.ts) ---
+
+  registerOidcClient(input: NewOidcClient) {
+    return oidcClients.registerClient(this.store, input);
+  }
+
+  listOidcClients() {
+    return oidcClients.listOrgClients(this.store);
+  }
+
+  revokeOidcClient(input: { id: string; actor: AuditActor; meta: RequestMeta }) {
+    return oidcClients.revokeClient(this.store, input);
+  }
+
+  oidcClient(id: string) {
+    return oidcClients.liveClient(this.store, id);
+  }
+
+  issueAuthCode(input: AuthorizeInput) {
+    return oidcTokens.issueAuthCode(this.store, input);
+  }
+
+  redeemAuthCode(input: RedeemCodeInput) {
+    return oidcTokens.redeemAuthCode(this.store, input);
+  }
+
+  refreshGrant(input: RefreshInput) {
+    return oidcTokens.refreshGrant(this.store, input);
+  }
+
+  grantClaims(grantId: string, userId: string) {
+    return oidcTokens.grantClaims(this.store, grantId, userId);
+  }
+
+  revokeOidcToken(input: { refreshHash?: string; grantId?: string; clientId: string; meta: RequestMeta }) {
+    oidcTokens.revokeToken(this.store, input);
+  }
+
+  endOidcSession(input: { sessionHash: string; meta: RequestMeta }) {
+    oidcTokens.endSession(this.store, input);
   }
 
   /**

@@ -90,6 +90,19 @@ export const ORG_MIGRATIONS: readonly string[] = [
    CREATE INDEX passkeys_by_user ON passkeys (user_id);
    CREATE TABLE webauthn_challenges (challenge TEXT PRIMARY KEY, user_id TEXT, purpose TEXT NOT NULL
      CHECK (purpose IN ('register', '2fa', 'step_up', 'passwordless')), sign_in_id TEXT, expires_at INTEGER NOT NULL,
-     used_at INTEGER) STRICT;
+     used_at INTEGER) STRICT;`,
+  // 9: OpenID provider: the org's own clients (secret hashed), authorization codes and grants (refresh tokens
+  // hashed; the spent ones kept to catch a reuse), and how each session signed in (RFC 8176 amr, a JSON array).
+  `CREATE TABLE oidc_clients (id TEXT PRIMARY KEY, name TEXT NOT NULL, type TEXT NOT NULL CHECK (type IN ('confidential', 'public')),
+     secret_hash TEXT, redirect_uris TEXT NOT NULL, post_logout_uris TEXT NOT NULL, created_by TEXT NOT NULL,
+     created_at INTEGER NOT NULL, revoked_at INTEGER) STRICT;
+   CREATE TABLE oidc_codes (code_hash TEXT PRIMARY KEY, client_id TEXT NOT NULL, user_id TEXT NOT NULL, session_hash TEXT NOT NULL,
+     redirect_uri TEXT NOT NULL, code_challenge TEXT NOT NULL, nonce TEXT, scope TEXT NOT NULL, auth_time INTEGER NOT NULL,
+     amr TEXT NOT NULL, sid TEXT NOT NULL, created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL, used_at INTEGER, grant_id TEXT) STRICT;
+   CREATE TABLE oidc_grants (id TEXT PRIMARY KEY, client_id TEXT NOT NULL, user_id TEXT NOT NULL, session_hash TEXT NOT NULL,
+     scope TEXT NOT NULL, auth_time INTEGER NOT NULL, amr TEXT NOT NULL, sid TEXT NOT NULL, refresh_hash TEXT UNIQUE,
+     created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL, revoked_at INTEGER) STRICT;
+   CREATE INDEX oidc_grants_by_user ON oidc_grants (user_id);
+   CREATE TABLE oidc_spent_refresh (token_hash TEXT PRIMARY KEY, grant_id TEXT NOT NULL, spent_at INTEGER NOT NULL) STRICT;
    ALTER TABLE sessions ADD COLUMN amr TEXT;`,
 ];

@@ -4,6 +4,7 @@
 import type { Sealed } from "../crypto/secret-box";
 import type { AuditEvent, AuditType } from "./audit";
 import type { ApiKeyInfo } from "./api-keys";
+import type { OidcRpc } from "./oidc-rpc";
 import type { DevMail, OutboxEntry } from "./outbox";
 import type { PeopleChange, SessionEntry } from "./actions/people";
 import type { RecoveryStatus } from "./recovery-codes";
@@ -133,6 +134,8 @@ export interface PasswordOutcome {
   rehash?: string;
   sessionTokenHash: string;
   meta: RequestMeta;
+  /** An application asked for MFA (OpenID acr_values): without a second factor, enrollment comes first. */
+  requireSecondFactor?: boolean;
 }
 
 /** The second step of a sign-in; `code` is a TOTP code, or a recovery code's keyed hash (made at the edge). */
@@ -292,7 +295,7 @@ export type PeopleFailure = "not_found" | "own_account" | "last_admin" | AccessF
 type ChallengeFailure = "invalid_challenge" | "invalid_code" | LockFailure | "unavailable";
 
 /** Every method the Worker may call on an org's object, with what it takes and gives. */
-export interface OrgRpc {
+export interface OrgRpc extends OidcRpc {
   initialize(input: InitializeOrgInput): Promise<Result<null, "org_exists">>;
   hasUser(userId: string): boolean;
   getOrg(): OrgInfo | null;

@@ -4,6 +4,8 @@ import { config, type SessionPolicy } from "../config";
 import { SESSION_TOUCH_SECONDS } from "../constants";
 import { newId } from "../crypto/tokens";
 import type { Env } from "../env";
+import { nowMs } from "../clock";
+import { revokeUserGrants } from "./oidc-store";
 import type { RequestMeta } from "./results";
 import { all, first } from "./store";
 
@@ -79,9 +81,13 @@ export function revokeSession(sql: SqlStorage, tokenHash: string): void {
   sql.exec("DELETE FROM sessions WHERE token_hash = ?", tokenHash);
 }
 
-/** Revokes every session of a user, except the one making the change when given. */
+/**
+ * Revokes every session of a user, except the one making the change when given; every token the user's
+ * sign-ins gave other applications (OpenID grants) dies with them, the kept session's included.
+ */
 export function revokeUserSessions(sql: SqlStorage, userId: string, except?: string): void {
   sql.exec("DELETE FROM sessions WHERE user_id = ? AND token_hash != ?", userId, except ?? "");
+  revokeUserGrants(sql, userId, nowMs());
 }
 
 export function deleteExpiredSessions(sql: SqlStorage, now: number, policy: SessionPolicy): void {

@@ -11,10 +11,11 @@ import { apiKeyBody, newUserBody, settingsBody, userPatchBody } from "./org";
 import { pairConfirmBody, pairingLinkBody, pairSetupBody } from "./pairing";
 import { addPasskeyBody, passkeyOptionsBody, passkeyStepBody, passwordlessBody, renamePasskeyBody } from "./passkeys";
 import { createOrgBody } from "./platform";
+import { OIDC_ENDPOINTS } from "../oidc/openapi";
 
 type Auth = "none" | "session" | "session_or_key" | "admin" | "platform";
 
-interface Endpoint {
+export interface Endpoint {
   method: "get" | "post" | "patch" | "delete";
   path: string;
   summary: string;
@@ -468,6 +469,7 @@ const ENDPOINTS: Endpoint[] = [
     auth: "none",
     ok: 200,
   },
+  ...OIDC_ENDPOINTS,
 ];
 
 const SECURITY: Record<Auth, Record<string, string[]>[]> = {

@@ -12,7 +12,8 @@ import type { LockFailure } from "./failures";
 import { countFailure } from "./failures";
 import { startSession } from "./sign-in";
 import { type PasskeyFactor, readyPasskey, verifyPasskey } from "./verify-passkey";
-import { amrOf, setSessionAmr } from "./session-amr";
+import { setSessionAmr } from "../oidc-store";
+import { amrOf } from "./session-amr";
 
 export async function completePasswordlessSignIn(
   store: Store,

@@ -10,10 +10,12 @@ import { type LoginStep, type RequestMeta, type Result, type SecondStepMethod, f
 import { createSession, sessionPolicy } from "../sessions";
 import { readOrg } from "../settings";
 import type { Store } from "../store";
+import { amrForSignIn } from "../oidc-amr";
+import { setSessionAmr } from "../oidc-store";
 import { activeTotp } from "../totp-state";
 import { hasSecondFactor } from "../factors";
 import { countPasskeys, passkeyByCredential } from "../passkeys";
-import { amrOf, setSessionAmr } from "./session-amr";
+import { amrOf } from "./session-amr";
 import { saveWebauthnChallenge } from "../webauthn-challenges";
 import { authenticationOptions } from "../../webauthn";
 import { credentialRefs } from "./passkeys";
@@ -34,7 +36,14 @@ function subject(u: UserRow) {
 }
 
 /** Signs the user in, or issues the challenge of the next step. */
-function finishFirstStep(store: Store, user: UserRow, sessionTokenHash: string, meta: RequestMeta, now: number): LoginStep {
+function finishFirstStep(
+  store: Store,
+  user: UserRow,
+  sessionTokenHash: string,
+  meta: RequestMeta,
+  now: number,
+  requireSecondFactor: boolean,
+): LoginStep {
   const { sql } = store;
   if (hasSecondFactor(sql, user.id)) {
     // What the second step may use: a passkey (webauthn) when the user has one, TOTP when it is set up.
@@ -44,13 +53,16 @@ function finishFirstStep(store: Store, user: UserRow, sessionTokenHash: string, 
     methods.push("recovery_code");
     return { status: "2fa_required", ...createChallenge(sql, user.id, "2fa", now), methods };
   }
-  if (readOrg(sql)?.require2fa) return { status: "enrollment_required", ...createChallenge(sql, user.id, "enroll", now) };
+  // An application that asked for MFA (OpenID acr_values) enrolls a user without a second factor first.
+  if (readOrg(sql)?.require2fa || requireSecondFactor)
+    return { status: "enrollment_required", ...createChallenge(sql, user.id, "enroll", now) };
   startSession(store, user, sessionTokenHash, meta, now, "password");
   return { status: "authenticated" };
 }
 
 export function startSession(store: Store, user: UserRow, tokenHash: string, meta: RequestMeta, now: number, method: string) {
   createSession(store.sql, tokenHash, user.id, now, sessionPolicy(store.env), meta);
+  setSessionAmr(store.sql, tokenHash, amrForSignIn(method));
   markLogin(store.sql, user.id, now);
   if (meta.lang) setLocale(store.sql, user.id, meta.lang);
   recordEvent(store.sql, { type: "login.succeeded", actor: userActor(user), subject: subject(user), meta, detail: { method } }, now);
@@ -70,7 +82,7 @@ export function completePasswordStep(store: Store, input: PasswordOutcome): Resu
     );
     if (!checked.ok) return checked;
     if (input.rehash) setPasswordHash(sql, user.id, input.rehash);
-    return ok(finishFirstStep(store, user, input.sessionTokenHash, input.meta, now));
+    return ok(finishFirstStep(store, user, input.sessionTokenHash, input.meta, now, input.requireSecondFactor === true));
   });
 }
 

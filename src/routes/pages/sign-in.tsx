@@ -9,6 +9,7 @@ import { confirmChallengeEnrollment, startChallengeEnrollment } from "../../flow
 import { clearSessionCookie, readSessionCookie, setSessionCookie } from "../../http/cookies";
 import * as f from "../../http/fields";
 import { requestMeta } from "../../http/meta";
+import { afterSignIn, readPending } from "../../oidc/pending";
 import { parseOtpauthUri } from "../../ui/otpauth";
 import { CodesPage, ForcedEnrollPage, RecoveryStepPage, SecondStepPage, SignInPage } from "../../ui/pages/sign-in";
 import {
@@ -32,7 +33,8 @@ export const signInPages = new Hono<AppEnv>()
   .onError(pageError)
   // --- signing in ---
   .get("/", page, async (c) => {
-    if (session(c)) return c.redirect("/account", 303);
+    // An application that asked for a fresh sign-in (OpenID prompt=login, max_age, MFA) gets the form even with a session.
+    if (session(c) && !(await readPending(c, c.env.CHALLENGE_KEY))?.fresh) return c.redirect("/account", 303);
     const ctx = await pageCtx(c);
     const m = c.req.query("m");
     return render(c, SignInPage({ ctx, form: { error: m === "expired" ? ctx.t.errors.challenge_expired : undefined } }));
@@ -44,10 +46,11 @@ export const signInPages = new Hono<AppEnv>()
       c,
       "/",
       async () => {
-        const result = await signInWithPassword(c.env, input, requestMeta(c));
+        const requireSecondFactor = (await readPending(c, c.env.CHALLENGE_KEY))?.mfa === true;
+        const result = await signInWithPassword(c.env, { ...input, requireSecondFactor }, requestMeta(c));
         if (result.status === "authenticated") {
           setSessionCookie(c, result.sessionToken);
-          return c.redirect("/account", 303);
+          return c.redirect(await afterSignIn(c, c.env.CHALLENGE_KEY, "/account"), 303);
         }
         setChallenge(c, result.challenge);
         return c.redirect(result.status === "2fa_required" ? "/login/2fa" : "/login/enroll", 303);
@@ -67,7 +70,7 @@ export const signInPages = new Hono<AppEnv>()
         const result = await signInWithTotp(c.env, { challenge: readChallenge(c) ?? "", code: codeOf(await formOf(c)) }, requestMeta(c));
         if (result.status === "authenticated") setSessionCookie(c, result.sessionToken);
         clearChallenge(c);
-        return c.redirect("/account", 303);
+        return c.redirect(await afterSignIn(c, c.env.CHALLENGE_KEY, "/account"), 303);
       },
       (ctx, error) => SecondStepPage({ ctx, error }),
     ),
@@ -89,7 +92,7 @@ export const signInPages = new Hono<AppEnv>()
         );
         setSessionCookie(c, result.sessionToken);
         clearChallenge(c);
-        return c.redirect("/account?m=recovery_used", 303);
+        return c.redirect(await afterSignIn(c, c.env.CHALLENGE_KEY, "/account?m=recovery_used"), 303);
       },
       (ctx, error) => RecoveryStepPage({ ctx, error }),
     );
@@ -113,7 +116,8 @@ export const signInPages = new Hono<AppEnv>()
         const result = await confirmChallengeEnrollment(c.env, readChallenge(c) ?? "", codeOf(form), requestMeta(c));
         setSessionCookie(c, result.sessionToken);
         clearChallenge(c);
-        return render(c, CodesPage({ ctx: await pageCtx(c, "/account"), codes: result.recoveryCodes, continueHref: "/account" }));
+        const continueHref = await afterSignIn(c, c.env.CHALLENGE_KEY, "/account");
+        return render(c, CodesPage({ ctx: await pageCtx(c, "/account"), codes: result.recoveryCodes, continueHref }));
       },
       async (ctx, error) => {
         // The QR and key come back from the form: the pending secret is unchanged.

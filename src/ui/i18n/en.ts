@@ -234,6 +234,13 @@ export const en = {
       "passkey.renamed": "Passkey renamed",
       "passkey.removed": "Passkey removed",
       "passkey.counter_regressed": "Passkey refused: its counter went backwards (a cloned authenticator?)",
+      "oidc.client_created": "Application registered for sign-in",
+      "oidc.client_revoked": "Application removed from sign-in",
+      "oidc.tokens_issued": "Signed in to an application",
+      "oidc.tokens_refreshed": "Application tokens refreshed",
+      "oidc.code_reuse": "Sign-in code reused: its tokens revoked",
+      "oidc.refresh_reuse": "Refresh token reused: its tokens revoked",
+      "oidc.tokens_revoked": "Application tokens revoked",
     } satisfies Record<AuditType, string>,
   },
   // Invites, email verification and change of address (ui/pages/invites.tsx, ui/pages/email-change.tsx).

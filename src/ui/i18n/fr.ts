@@ -240,6 +240,13 @@ export const fr: Catalog = {
       "passkey.renamed": "Clé d’accès renommée",
       "passkey.removed": "Clé d’accès supprimée",
       "passkey.counter_regressed": "Clé d’accès refusée : son compteur a reculé (authentificateur cloné ?)",
+      "oidc.client_created": "Application enregistrée pour la connexion",
+      "oidc.client_revoked": "Application retirée de la connexion",
+      "oidc.tokens_issued": "Connexion à une application",
+      "oidc.tokens_refreshed": "Jetons d’application renouvelés",
+      "oidc.code_reuse": "Code de connexion réutilisé : ses jetons sont révoqués",
+      "oidc.refresh_reuse": "Jeton de rafraîchissement réutilisé : ses jetons sont révoqués",
+      "oidc.tokens_revoked": "Jetons d’application révoqués",
     },
   },
   people: {

@@ -1,0 +1,41 @@
+// The registration body (docs/api.md, OpenID section), shared by the operator's and the admin's routes.
+// Redirect URIs are matched exactly later (RFC 9700 2.1), so they are checked strictly here: absolute, no
+// fragment (RFC 6749 3.1.2), https; plain http only on a loopback host and only for public clients (RFC 8252
+// 7.3: a native app's local listener; a confidential client never redirects to an address anyone can bind).
+import { z } from "zod";
+import * as f from "../http/fields";
+import { MAX_REDIRECT_URIS, MAX_URI_LENGTH } from "./constants";
+
+const LOOPBACK = new Set(["localhost", "127.0.0.1", "[::1]"]);
+
+function uriProblem(value: string, type: "confidential" | "public"): string | null {
+  if (!URL.canParse(value)) return "must be an absolute URL";
+  const url = new URL(value);
+  if (value.includes("#")) return "must not have a fragment";
+  if (url.username || url.password) return "must not carry credentials";
+  if (url.protocol === "https:") return null;
+  if (url.protocol === "http:" && LOOPBACK.has(url.hostname)) {
+    return type === "public" ? null : "may use http://localhost or 127.0.0.1 only for a public client";
+  }
+  return "must use https (or, for a public client, http on localhost or 127.0.0.1)";
+}
+
+const uriList = z.array(z.string().min(1).max(MAX_URI_LENGTH)).max(MAX_REDIRECT_URIS);
+
+export const clientBody = z
+  .object({
+    name: z.string().trim().min(1).max(100),
+    type: z.enum(["confidential", "public"]),
+    redirectUris: uriList.min(1),
+    postLogoutRedirectUris: uriList.optional(),
+    // Step-up proof (docs/api.md) for an admin registering an org client.
+    ...f.stepUp,
+  })
+  .superRefine((body, ctx) => {
+    for (const field of ["redirectUris", "postLogoutRedirectUris"] as const) {
+      (body[field] ?? []).forEach((uri, i) => {
+        const problem = uriProblem(uri, body.type);
+        if (problem) ctx.addIssue({ code: "custom", path: [field, i], message: problem });
+      });
+    }
+  });

@@ -1,0 +1,79 @@
+// The org's own OpenID clients (only this org's users may use them): registered by an admin (the route checked
+// step-up), listed, revoked. Revoking a client ends every grant it holds at once.
+import { nowMs } from "../../clock";
+import { recordEvent } from "../audit";
+import type { NewOidcClient, OidcClient, OidcClientInfo } from "../oidc-rpc";
+import { findClient, insertClient, listClients, markClientRevoked, type OidcClientRow, revokeClientGrants } from "../oidc-store";
+import { type AuditActor, fail, ok, type RequestMeta, type Result } from "../results";
+import { readOrg } from "../settings";
+import type { Store } from "../store";
+
+function toClient(row: OidcClientRow, orgSlug: string): OidcClient {
+  return {
+    id: row.id,
+    name: row.name,
+    type: row.type === "public" ? "public" : "confidential",
+    secretHash: row.secret_hash,
+    redirectUris: JSON.parse(row.redirect_uris) as string[],
+    postLogoutRedirectUris: JSON.parse(row.post_logout_uris) as string[],
+    orgSlug,
+    createdAt: row.created_at,
+    createdBy: row.created_by,
+  };
+}
+
+export function info({ secretHash: _, ...rest }: OidcClient): OidcClientInfo {
+  return rest;
+}
+
+export function registerClient(store: Store, input: NewOidcClient): OidcClientInfo {
+  const now = nowMs();
+  return store.tx(() => {
+    const row = {
+      id: input.id,
+      name: input.name,
+      type: input.type,
+      secret_hash: input.secretHash,
+      redirect_uris: JSON.stringify(input.redirectUris),
+      post_logout_uris: JSON.stringify(input.postLogoutRedirectUris),
+      created_by: input.createdBy,
+      created_at: now,
+    };
+    insertClient(store.sql, row);
+    const detail = { type: input.type };
+    recordEvent(
+      store.sql,
+      { type: "oidc.client_created", actor: input.actor, subject: { id: input.id, label: input.name }, meta: input.meta, detail },
+      now,
+    );
+    return info(toClient({ ...row, revoked_at: null }, readOrg(store.sql)?.slug ?? ""));
+  });
+}
+
+export function listOrgClients(store: Store): OidcClientInfo[] {
+  const slug = readOrg(store.sql)?.slug ?? "";
+  return listClients(store.sql).map((row) => info(toClient(row, slug)));
+}
+
+/** A live client of this org, or null (revoked or unknown). */
+export function liveClient(store: Store, id: string): OidcClient | null {
+  const row = findClient(store.sql, id);
+  const org = readOrg(store.sql);
+  if (!row || row.revoked_at !== null || !org) return null;
+  return toClient(row, org.slug);
+}
+
+export function revokeClient(store: Store, input: { id: string; actor: AuditActor; meta: RequestMeta }): Result<null, "not_found"> {
+  const now = nowMs();
+  return store.tx(() => {
+    const row = findClient(store.sql, input.id);
+    if (!row || !markClientRevoked(store.sql, input.id, now)) return fail("not_found");
+    const grants = revokeClientGrants(store.sql, input.id, now);
+    recordEvent(
+      store.sql,
+      { type: "oidc.client_revoked", actor: input.actor, subject: { id: row.id, label: row.name }, meta: input.meta, detail: { grants } },
+      now,
+    );
+    return ok(null);
+  });
+}

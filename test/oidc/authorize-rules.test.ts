@@ -1,0 +1,107 @@
+// /oauth/authorize: errors go back to the client only once its redirect URI is known good (never an open
+// redirect), PKCE S256 is required, iss and state come back, org clients refuse other orgs' users, and a request
+// without a fitting session goes to Gatehouse's own sign-in.
+import { describe, expect, it } from "vitest";
+import { BASE, call, createOrg, signIn } from "../support/api";
+import { advance, useTestClock } from "../support/clock";
+import { authorize, authorizeUrl, orgClient, pkce, platformClient } from "./support";
+
+useTestClock();
+
+async function setup() {
+  const org = await createOrg();
+  const admin = await signIn(org.admin.email);
+  return { org, admin, client: await orgClient(admin), challenge: (await pkce()).challenge };
+}
+
+describe("/oauth/authorize", () => {
+  it("shows an error page, never a redirect, for an unknown client or an unregistered redirect URI", async () => {
+    const { admin, client, challenge } = await setup();
+    for (const bad of [
+      { ...client, clientId: "oc.nope.-.AAAAAAAAAAAAAAAAAAAAAA" },
+      { ...client, clientId: "" },
+      { ...client, redirectUri: "https://evil.example/callback" },
+      { ...client, redirectUri: "https://app.example.com/callback/" },
+      { ...client, redirectUri: "https://app.example.com/callback?x=1" },
+    ]) {
+      const { res } = await authorize(bad, admin, challenge);
+      expect(res.status, JSON.stringify(bad)).toBe(400);
+      expect(res.headers.get("location")).toBeNull();
+      expect(res.headers.get("content-type")).toMatch(/^text\/html/);
+    }
+  });
+
+  it("sends other errors back to the client with state and iss, and issues no code", async () => {
+    const { admin, client, challenge } = await setup();
+    const cases: [Record<string, string>, string][] = [
+      [{ code_challenge_method: "plain" }, "invalid_request"],
+      [{ code_challenge: "short" }, "invalid_request"],
+      [{ response_type: "token" }, "unsupported_response_type"],
+      [{ scope: "email" }, "invalid_scope"],
+      [{ prompt: "none login" }, "invalid_request"],
+      [{ max_age: "soon" }, "invalid_request"],
+      [{ request: "eyJ" }, "request_not_supported"],
+      [{ acr_values: "x".repeat(2600) }, "invalid_request"],
+    ];
+    for (const [extra, error] of cases) {
+      const { res, params } = await authorize(client, admin, challenge, extra);
+      expect(res.status).toBe(302);
+      expect(res.headers.get("location")?.startsWith(`${client.redirectUri}?`)).toBe(true);
+      expect(params.get("error"), JSON.stringify(extra)).toBe(error);
+      expect(params.get("state")).toBe("st-123");
+      expect(params.get("iss")).toBe(BASE);
+      expect(params.get("code")).toBeNull();
+    }
+    const noPkce = new URL(authorizeUrl(client, challenge), BASE);
+    noPkce.searchParams.delete("code_challenge");
+    noPkce.searchParams.delete("code_challenge_method");
+    const r = await call(`${noPkce.pathname}${noPkce.search}`, { cookie: admin });
+    expect(new URL(r.headers.get("location") as string).searchParams.get("error")).toBe("invalid_request");
+  });
+
+  it("returns a code with state and iss (RFC 9207) for a signed-in person", async () => {
+    const { admin, client, challenge } = await setup();
+    const { params } = await authorize(client, admin, challenge);
+    expect(params.get("code")).toMatch(/^oa\./);
+    expect(params.get("state")).toBe("st-123");
+    expect(params.get("iss")).toBe(BASE);
+  });
+
+  it("refuses another org's user on an org client, and admits anyone on a platform client", async () => {
+    const { client, challenge } = await setup();
+    const other = await createOrg();
+    const stranger = await signIn(other.admin.email);
+    const { params } = await authorize(client, stranger, challenge);
+    expect(params.get("error")).toBe("access_denied");
+    expect(params.get("code")).toBeNull();
+    const platform = await platformClient();
+    expect((await authorize(platform, stranger, challenge)).params.get("code")).toMatch(/^oa\./);
+  });
+
+  it("sends a person without a session to the sign-in page, or answers login_required with prompt=none", async () => {
+    const { client, challenge } = await setup();
+    const { res } = await authorize(client, undefined, challenge);
+    expect(res.status).toBe(302);
+    expect(res.headers.get("location")).toBe("/");
+    expect(res.headers.getSetCookie().some((c) => c.startsWith("__Host-oidc-request="))).toBe(true);
+    const none = await authorize(client, undefined, challenge, { prompt: "none" });
+    expect(none.params.get("error")).toBe("login_required");
+  });
+
+  it("asks for a fresh sign-in with prompt=login or an exceeded max_age, even with a session", async () => {
+    const { admin, client, challenge } = await setup();
+    expect((await authorize(client, admin, challenge, { prompt: "login" })).res.headers.get("location")).toBe("/");
+    advance(120_000);
+    expect((await authorize(client, admin, challenge, { max_age: "60" })).res.headers.get("location")).toBe("/");
+    expect((await authorize(client, admin, challenge, { max_age: "600" })).params.get("code")).toMatch(/^oa\./);
+    expect((await authorize(client, admin, challenge, { max_age: "60", prompt: "none" })).params.get("error")).toBe("login_required");
+  });
+
+  it("asks for a sign-in with a second factor when acr_values wants MFA and the session used a password only", async () => {
+    const { admin, client, challenge } = await setup();
+    expect((await authorize(client, admin, challenge, { acr_values: "mfa" })).res.headers.get("location")).toBe("/");
+    expect((await authorize(client, admin, challenge, { acr_values: "mfa", prompt: "none" })).params.get("error")).toBe(
+      "interaction_required",
+    );
+  });
+});
