@@ -9,7 +9,7 @@ import { readSessionCookie } from "../http/cookies";
 import { hashCredential, parseCredential } from "../http/credentials";
 import { orgStub } from "../org/stub";
 import { clientAdmits, findClient } from "./clients";
-import { MAX_STATE_LENGTH, PKCE_CHALLENGE } from "./constants";
+import { MAX_REQUEST_LENGTH, MAX_STATE_LENGTH, PKCE_CHALLENGE } from "./constants";
 import { SCOPES } from "./discovery";
 import { errorPage } from "./error-page";
 import { newSecret } from "./ids";
@@ -60,6 +60,8 @@ async function authorize(c: C, params: URLSearchParams, pending: Pending | null)
   const fail = (error: string, description: string) => back({ error, error_description: description });
 
   if (SINGLE.some((k) => params.getAll(k).length > 1)) return fail("invalid_request", "A parameter was sent more than once.");
+  // The request waits in a cookie while the person signs in; a browser drops a cookie over 4 KB without a word.
+  if (params.toString().length > MAX_REQUEST_LENGTH) return fail("invalid_request", "The request is too long.");
   if (params.has("request")) return fail("request_not_supported", "Request objects are not supported.");
   if (params.has("request_uri")) return fail("request_uri_not_supported", "request_uri is not supported.");
   if (params.get("response_type") !== "code") return fail("unsupported_response_type", "Only response_type=code is supported.");

@@ -41,6 +41,7 @@ describe("/oauth/authorize", () => {
       [{ prompt: "none login" }, "invalid_request"],
       [{ max_age: "soon" }, "invalid_request"],
       [{ request: "eyJ" }, "request_not_supported"],
+      [{ acr_values: "x".repeat(2600) }, "invalid_request"],
     ];
     for (const [extra, error] of cases) {
       const { res, params } = await authorize(client, admin, challenge, extra);

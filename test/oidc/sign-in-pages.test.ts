@@ -1,0 +1,116 @@
+// An unauthenticated /oauth/authorize goes through Gatehouse's own sign-in pages (password, then the second factor,
+// or enrollment) and comes back to the client with a code; acr_values=mfa makes a user without 2FA enroll first.
+import { describe, expect, it } from "vitest";
+import { BASE, call, createOrg, signIn } from "../support/api";
+import { advance, useTestClock } from "../support/clock";
+import { enrolledTechnician } from "../support/flows";
+import { PASSWORD } from "../support/secrets";
+import { codeFor } from "../support/totp";
+import { authorizeUrl, type Client, orgClient, pkce, redeem, verifyIdToken } from "./support";
+
+useTestClock();
+
+/** A browser: a cookie jar, following nothing by itself. */
+function browser(initial?: string) {
+  const jar = new Map<string, string>();
+  if (initial) {
+    const [k, v] = initial.split("=");
+    jar.set(k as string, v as string);
+  }
+  const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join("; ");
+  const keep = (res: Response) => {
+    for (const set of res.headers.getSetCookie()) {
+      const [pair] = set.split(";");
+      const [k, ...v] = (pair as string).split("=");
+      if (/Max-Age=0/i.test(set)) jar.delete(k as string);
+      else jar.set(k as string, v.join("="));
+    }
+    return res;
+  };
+  return {
+    get: async (path: string) => keep(await call(path, { cookie: cookie(), headers: { accept: "text/html" } })),
+    /** Posts a form of the page at `from` (its CSRF token) to `path`. */
+    post: async (path: string, fields: Record<string, string> | ((html: string) => Record<string, string>), from = path) => {
+      const html = await (await keep(await call(from, { cookie: cookie(), headers: { accept: "text/html" } }))).text();
+      const _csrf = /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? "";
+      return keep(
+        await call(path, {
+          cookie: cookie(),
+          headers: { "content-type": "application/x-www-form-urlencoded", origin: BASE, accept: "text/html" },
+          body: new URLSearchParams({ _csrf, ...(typeof fields === "function" ? fields(html) : fields) }).toString(),
+        }),
+      );
+    },
+  };
+}
+
+async function start(client: Client, extra: Record<string, string> = {}, session?: string) {
+  const { verifier, challenge } = await pkce();
+  const b = browser(session);
+  const first = await b.get(authorizeUrl(client, challenge, extra));
+  expect(first.headers.get("location")).toBe("/");
+  return { b, verifier };
+}
+
+describe("signing in to an application through Gatehouse's pages", () => {
+  it("password, then TOTP, then back to the client with a code whose tokens say pwd+otp+mfa", async () => {
+    const user = await enrolledTechnician();
+    const client = await orgClient(user.adminCookie);
+    const { b, verifier } = await start(client);
+    const login = await b.post("/login", { email: user.email, password: PASSWORD }, "/");
+    expect(login.headers.get("location")).toBe("/login/2fa");
+    const second = await b.post("/login/2fa", { code: codeFor(user.enrollment.secret) });
+    expect(second.headers.get("location")).toBe("/oauth/authorize/continue");
+    const back = await b.get("/oauth/authorize/continue");
+    const url = new URL(back.headers.get("location") as string);
+    expect(`${url.origin}${url.pathname}`).toBe(client.redirectUri);
+    expect(url.searchParams.get("state")).toBe("st-123");
+    const tokens = await redeem(client, url.searchParams.get("code") as string, verifier);
+    const id = await verifyIdToken(tokens.body.id_token as string, client.clientId);
+    expect(id).toMatchObject({ sub: user.id, amr: ["pwd", "otp", "mfa"] });
+    // The waiting request is spent: continuing again shows an error page, no second code.
+    expect((await b.get("/oauth/authorize/continue")).status).toBe(400);
+  });
+
+  it("prompt=login shows the sign-in form to a signed-in person and needs a new sign-in", async () => {
+    const org = await createOrg();
+    const admin = await signIn(org.admin.email);
+    const client = await orgClient(admin);
+    const { b, verifier } = await start(client, { prompt: "login" }, admin);
+    expect((await b.get("/")).status).toBe(200);
+    advance(1_000);
+    const login = await b.post("/login", { email: org.admin.email, password: PASSWORD }, "/");
+    expect(login.headers.get("location")).toBe("/oauth/authorize/continue");
+    const code = new URL((await b.get("/oauth/authorize/continue")).headers.get("location") as string).searchParams.get("code");
+    const id = await verifyIdToken((await redeem(client, code as string, verifier)).body.id_token as string, client.clientId);
+    expect((id.auth_time as number) * 1000).toBeGreaterThanOrEqual(Date.now() - 1000);
+  });
+
+  it("acr_values=mfa makes a user without a second factor enroll before going back, with amr mfa", async () => {
+    const org = await createOrg();
+    const admin = await signIn(org.admin.email);
+    const client = await orgClient(admin);
+    const { b, verifier } = await start(client, { acr_values: "mfa" });
+    const login = await b.post("/login", { email: org.admin.email, password: PASSWORD }, "/");
+    expect(login.headers.get("location")).toBe("/login/enroll");
+    const confirmed = await b.post("/login/enroll", (page) => {
+      const otpauth = /name="otpauth" value="([^"]+)"/.exec(page)?.[1]?.replace(/&amp;/g, "&") ?? "";
+      return { code: codeFor(new URL(otpauth).searchParams.get("secret") as string), otpauth };
+    });
+    expect(await confirmed.text()).toContain("/oauth/authorize/continue");
+    const code = new URL((await b.get("/oauth/authorize/continue")).headers.get("location") as string).searchParams.get("code");
+    const id = await verifyIdToken((await redeem(client, code as string, verifier)).body.id_token as string, client.clientId);
+    expect(id.amr).toEqual(["pwd", "otp", "mfa"]);
+  });
+
+  it("an org client sends another org's user back with access_denied after they sign in", async () => {
+    const org = await createOrg();
+    const client = await orgClient(await signIn(org.admin.email));
+    const other = await createOrg();
+    const { b } = await start(client);
+    await b.post("/login", { email: other.admin.email, password: PASSWORD }, "/");
+    const url = new URL((await b.get("/oauth/authorize/continue")).headers.get("location") as string);
+    expect(url.searchParams.get("error")).toBe("access_denied");
+    expect(url.searchParams.get("code")).toBeNull();
+  });
+});
