@@ -8,7 +8,17 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { compareResults, DEFAULT_MARGIN, formatComparison } from "./lib/compare.mjs";
-import { addUsers, challengesFor, correctCodeFeed, createOrg, enrollUsers, PASSWORD, wrongCodeFeed } from "./lib/gatehouse-client.mjs";
+import {
+  addUsers,
+  challengesFor,
+  correctCodeFeed,
+  createOrg,
+  enrollUsers,
+  PASSWORD,
+  refreshFeed,
+  refreshTokensFor,
+  wrongCodeFeed,
+} from "./lib/gatehouse-client.mjs";
 import { measure, pool, round } from "./lib/load.mjs";
 import { ensurePeerInstalled, peerChallenges, peerCodeFeed, peerUsers, startPeer } from "./lib/peer.mjs";
 import { printAndSave } from "./lib/report.mjs";
@@ -91,6 +101,8 @@ const SIGN_IN_USERS = 20;
 const PEER_CODE_USERS = 300;
 const PEER_CHALLENGES_PER_USER = 8;
 const BASELINE_ROWS = 150_000;
+/** O2's supply of refresh tokens (each spent once); more than 5 s can use at R2's rate. */
+const OIDC_GRANTS = env("BENCH_OIDC_GRANTS", 3000);
 
 const started = Date.now();
 const log = (msg) => process.stderr.write(`[bench ${round((Date.now() - started) / 1000, 0)}s] ${msg}\n`);
@@ -160,6 +172,12 @@ async function main() {
       url: fast.gatehouse,
       next: () => ({ path: "/api/me", headers: { cookie: usersOne[k++ % usersOne.length].cookie } }),
     });
+
+    log("O1 GET /oauth/jwks");
+    figures.O1 = await load({ url: fast.gatehouse, path: "/oauth/jwks" });
+    log(`O2 POST /oauth/token, refresh_token grant (${OIDC_GRANTS} grants from code flows first)`);
+    const grants = await refreshTokensFor(fast.gatehouse, usersOne, OIDC_GRANTS);
+    figures.O2 = await load({ url: fast.gatehouse, method: "POST", next: refreshFeed(grants), ok: is(200) });
 
     log("R2 code step, all users in one org (fresh challenges first)");
     const pairsOne = await challengesFor(fast.gatehouse, usersOne, CHALLENGES_PER_USER);
@@ -265,7 +283,7 @@ async function main() {
     footprint,
     notes,
     totalSeconds,
-    config: { SECONDS, CONNECTIONS, USERS, ORGS, ATTACK_USERS, setupSetting, prodSetting, peerCodeUsers: PEER_CODE_USERS },
+    config: { SECONDS, CONNECTIONS, USERS, ORGS, ATTACK_USERS, OIDC_GRANTS, setupSetting, prodSetting, peerCodeUsers: PEER_CODE_USERS },
   });
   if (previousResult && !compareAndReport(result, previousResult, [`this run (${result.date})`, cli.compare], cli.margin)) {
     process.exitCode = 1;

@@ -1,5 +1,6 @@
 // Prepares benchmark data through Gatehouse's public HTTP API only (docs/api.md), like an operator, admins and
 // users would: the platform token creates orgs, admins add users, users enroll with codes computed here.
+import { createHash } from "node:crypto";
 import { HOTP, Secret } from "otpauth";
 import { PASSWORD, TEST_SECRETS } from "../../test/support/secrets.ts";
 import { pool } from "./load.mjs";
@@ -89,7 +90,9 @@ export async function enrollUsers(base, users) {
       confirm = await api(base, "/api/me/2fa/confirm", { cookie: login.cookie, body: { code: codeAt(secret, step) } });
     }
     expect(confirm, 200, "2fa confirm");
-    Object.assign(user, { secret, lastStep: step, cookie: login.cookie });
+    // Enabling 2FA replaces the session (docs/api.md): the confirming answer carries the new cookie, the old one is dead.
+    if (!confirm.cookie) throw new Error("2fa confirm: no new session cookie");
+    Object.assign(user, { secret, lastStep: step, cookie: confirm.cookie });
     return user;
   });
 }
@@ -133,4 +136,61 @@ export function wrongCodeFeed(pairs, perChallenge) {
     const { user, challenge } = pairs[i++ % pairs.length];
     return { path: "/auth/login/2fa", body: { challenge, code: wrongCode(user.secret) } };
   };
+}
+
+const FORM = "application/x-www-form-urlencoded";
+const BENCH_REDIRECT = "https://bench.example.com/callback";
+
+/**
+ * O2's supply: a confidential platform OpenID client and `count` refresh tokens, each from one code flow (GET
+ * /oauth/authorize with a user's session, then the code redeemed with PKCE), as a relying party gets them.
+ */
+export async function refreshTokensFor(base, users, count) {
+  const client = expect(
+    await api(base, "/api/platform/oidc-clients", {
+      bearer: TEST_SECRETS.PLATFORM_TOKEN,
+      body: { name: "Bench", type: "confidential", redirectUris: [BENCH_REDIRECT] },
+    }),
+    201,
+    "register an OpenID client",
+  ).json;
+  const basic = `Basic ${Buffer.from(`${encodeURIComponent(client.clientId)}:${encodeURIComponent(client.clientSecret)}`).toString("base64")}`;
+  const verifier = "bench-pkce-verifier-".padEnd(43, "v");
+  const challenge = createHash("sha256").update(verifier).digest("base64url");
+  const tokens = await pool(
+    Array.from({ length: count }, (_, i) => users[i % users.length]),
+    SETUP_CONCURRENCY,
+    async (user) => {
+      const query = new URLSearchParams({
+        response_type: "code",
+        client_id: client.clientId,
+        redirect_uri: BENCH_REDIRECT,
+        scope: "openid offline_access",
+        code_challenge: challenge,
+        code_challenge_method: "S256",
+      });
+      const authorized = await fetch(`${base}/oauth/authorize?${query}`, { headers: { cookie: user.cookie }, redirect: "manual" });
+      const code = new URL(authorized.headers.get("location") ?? "", BENCH_REDIRECT).searchParams.get("code");
+      if (!code) throw new Error(`authorize: HTTP ${authorized.status} ${authorized.headers.get("location")}`);
+      const body = new URLSearchParams({ grant_type: "authorization_code", code, redirect_uri: BENCH_REDIRECT, code_verifier: verifier });
+      const res = await fetch(`${base}/oauth/token`, { method: "POST", headers: { authorization: basic, "content-type": FORM }, body });
+      const json = await res.json();
+      if (res.status !== 200 || !json.refresh_token) throw new Error(`token: HTTP ${res.status} ${JSON.stringify(json)}`);
+      return json.refresh_token;
+    },
+  );
+  return { basic, tokens };
+}
+
+/** Each request spends one never-used refresh token (rotation: the answer carries the next one, unused here). */
+export function refreshFeed({ basic, tokens }) {
+  let i = 0;
+  return () =>
+    i < tokens.length
+      ? {
+          path: "/oauth/token",
+          headers: { authorization: basic, "content-type": FORM },
+          body: new URLSearchParams({ grant_type: "refresh_token", refresh_token: tokens[i++] }).toString(),
+        }
+      : null;
 }

@@ -16,6 +16,8 @@ const ROWS = [
   ["R2x", "R2 again (same org, fresh challenges) while wrong codes hit another org at the same time", "setup"],
   ["R2x-w", "the wrong codes against the other org during R2x (rate of 401)", "setup"],
   ["R4-100", "R2 with the users spread over 100 orgs", "setup"],
+  ["O1", "GET /oauth/jwks (OpenID signing keys)", "setup"],
+  ["O2", "POST /oauth/token, refresh_token grant (rotation, RS256 access + ID token)", "setup"],
   ["R3", "POST /auth/login, password sign-in (answer: 2fa_required)", "prod"],
   ["KDF", "baseline: PBKDF2-SHA256 100000 rounds alone", "prod"],
   ["P2", "peer: Better Auth POST /two-factor/verify-totp", "peer"],
@@ -45,6 +47,9 @@ export function ratios(f, digits = 2) {
       ratio(f.R2x && f["R2x-w"] ? f.R2x.rps + f["R2x-w"].rps : null, f.R2?.rps, digits),
       "higher",
     ],
+    ["O1/B0", "JWKS vs trivial Worker (req/s)", ratio(f.O1?.rps, f.B0?.rps, digits), "higher"],
+    ["O2/B2", "token refresh vs 1 DO single-use spend (req/s)", ratio(f.O2?.rps, f.B2?.rps, digits), "higher"],
+    ["O2/R2", "token refresh vs code step (req/s)", ratio(f.O2?.rps, f.R2?.rps, digits), "higher"],
     ["R4(100)/R4(1)", "code step, 100 orgs vs 1 org (req/s)", ratio(f["R4-100"]?.rps, f["R4-1"]?.rps, digits), "higher"],
     ["R3 CPU/KDF CPU", "CPU per sign-in vs CPU per PBKDF2 100k", ratio(f.R3?.cpuMsPerOp, f.KDF?.cpuMsPerOp, digits), "lower"],
     ["R3/P3", "Gatehouse vs Better Auth, sign-ins/s", ratio(f.R3?.rps, f.P3?.rps, digits), "higher"],
@@ -114,6 +119,7 @@ function findings({ figures: f, footprint, config }) {
     ["R2w", "401"],
     ["R2x", "200"],
     ["R2x-w", "401"],
+    ["O2", "200"],
   ]) {
     const odd = Object.entries(f[id]?.statusCodes ?? {}).filter(([code]) => code !== expected && code !== "404");
     if (odd.length) {

@@ -14,6 +14,7 @@ import { SCOPES } from "./discovery";
 import { errorPage } from "./error-page";
 import { newSecret } from "./ids";
 import { issuerOf } from "./issuer";
+import { leavePage } from "./leave-page";
 import { sidOf } from "./jwt";
 import { CONTINUE_PATH, clearPending, type Pending, readPending, savePending } from "./pending";
 
@@ -55,7 +56,8 @@ async function authorize(c: C, params: URLSearchParams, pending: Pending | null)
     if (state !== null) url.searchParams.append("state", state);
     url.searchParams.append("iss", issuer);
     clearPending(c);
-    return c.redirect(url.toString(), 302);
+    // Resumed after the sign-in pages' form posts: a page, not a redirect (see leave-page.ts).
+    return pending ? leavePage(c, url.toString()) : c.redirect(url.toString(), 302);
   };
   const fail = (error: string, description: string) => back({ error, error_description: description });
 

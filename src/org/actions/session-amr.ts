@@ -8,4 +8,3 @@ export function amrOf(passkey: PasskeyRow, how: "second_step" | "passwordless"):
   const key = passkey.backed_up === 1 || passkey.device_type === "multiDevice" ? "swk" : "hwk";
   return how === "passwordless" ? [key, "mfa", "user"] : ["pwd", key, "mfa"];
 }
-

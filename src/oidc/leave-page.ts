@@ -1,0 +1,17 @@
+// Back to the application after a sign-in on Gatehouse's pages: a page that navigates on, not a redirect. The
+// pages' CSP has form-action 'self', which Chromium enforces on every redirect after a form post, so the
+// chain POST /login → /oauth/authorize/continue → the client's redirect URI would be stopped before the client;
+// a document ends the form's chain, and its refresh is a new navigation.
+import type { Context } from "hono";
+import { html } from "hono/html";
+
+export function leavePage(c: Context, url: string) {
+  c.header("cache-control", "no-store");
+  return c.html(
+    html`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="refresh" content="0; url=${url}">
+<title>Back to the application · Gatehouse</title><link rel="stylesheet" href="/static/app.css"></head>
+<body><main class="card"><h1>Signed in</h1><p><a href="${url}">Continue to the application</a></p></main></body></html>`,
+  );
+}
