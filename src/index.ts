@@ -7,6 +7,7 @@ import { refuseMisconfigured } from "./http/configured";
 import { jsonBodiesOnly } from "./http/content-type";
 import { hsts, limitBody, sameOriginOnly, securityHeaders } from "./http/guards";
 import { noStore } from "./http/no-store";
+import { countTrips } from "./http/trips";
 import { authRoutes } from "./routes/auth";
 import { devRoutes } from "./routes/dev";
 import { healthRoutes } from "./routes/health";
@@ -25,6 +26,8 @@ export { OrgDurableObject } from "./org/durable-object";
 const app = new Hono<AppEnv>();
 
 // noStore first, so it also marks the answers of the guards after it, of onError and of notFound.
+// Counting round trips first (tests and bench only), so it sees every call to an object.
+app.use("*", countTrips);
 app.use("*", noStore, securityHeaders, hsts, limitBody, sameOriginOnly, refuseMisconfigured);
 app.route("/", healthRoutes);
 // Before the actor is loaded, so every JSON route refuses another content type the same way, signed in or not.

@@ -36,6 +36,7 @@ import type {
   InitializeOrgInput,
   IssuePairingLinkInput,
   OrgRpc,
+  PasswordAttempt,
   PasswordOutcome,
   RegenerateInput,
   RevokeApiKeyInput,
@@ -151,6 +152,10 @@ export class OrgDurableObject extends DurableObject<Env> implements OrgRpc {
   }
 
   // --- sign-in ---
+
+  attemptPassword(input: PasswordAttempt) {
+    return this.mailing(signIn.attemptPassword(this.store, input));
+  }
 
   completePasswordStep(input: PasswordOutcome) {
     // Any failure may lock the account, and a lock mails the user: make sure the alarm will send it.

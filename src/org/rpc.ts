@@ -110,6 +110,20 @@ export interface PasswordOutcome {
   meta: RequestMeta;
 }
 
+/** The password step decided in one call (attemptPassword): the password hashed at the edge with the user's salt. */
+export interface PasswordAttempt {
+  userId: string;
+  /** hashPassword(pepper, password, current cost, userId): compared with the stored hash in constant time. */
+  candidate: string;
+  /** The operator code, when given, names this org. */
+  orgOk: boolean;
+  sessionTokenHash: string;
+  meta: RequestMeta;
+}
+
+/** attemptPassword's answer: the step, or the stored hash (null: no such user) when it is not in the candidate's form. */
+export type PasswordAttemptStep = LoginStep | { status: "check_at_edge"; hash: string | null };
+
 /** The second step of a sign-in; `code` is a TOTP code, or a recovery code's keyed hash (made at the edge). */
 export interface ChallengeStepInput {
   challengeId: string;
@@ -217,6 +231,7 @@ export interface OrgRpc {
   changeRole(input: ChangeRoleInput): Result<{ user: UserInfo; rotated: boolean }, "not_found" | "last_admin" | AccessFailure>;
   listUsers(): UserListEntry[];
   passwordHashOf(userId: string): string | null;
+  attemptPassword(input: PasswordAttempt): Promise<Result<PasswordAttemptStep, PasswordFailure>>;
   completePasswordStep(input: PasswordOutcome): Promise<Result<LoginStep, PasswordFailure>>;
   completeTotpStep(input: ChallengeStepInput): Promise<Result<null, ChallengeFailure>>;
   completeRecoveryStep(input: ChallengeStepInput): Promise<Result<{ remaining: number }, ChallengeFailure>>;
