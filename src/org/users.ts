@@ -21,6 +21,8 @@ export interface UserRow extends Record<string, SqlStorageValue> {
   lasting_lock_at: number | null;
   /** When the "you were locked out" mail last went out. */
   lock_mailed_at: number | null;
+  /** When the last wrong password was counted (ms, 0: never); failed_passwords forgets a day later (step 6). */
+  password_failed_at: number;
 }
 
 export function findUser(sql: SqlStorage, id: string): UserRow | undefined {
