@@ -12,6 +12,7 @@ import { addUsers, challengesFor, correctCodeFeed, createOrg, enrollUsers, PASSW
 import { measure, pool, round } from "./lib/load.mjs";
 import { ensurePeerInstalled, peerChallenges, peerCodeFeed, peerUsers, startPeer } from "./lib/peer.mjs";
 import { printAndSave } from "./lib/report.mjs";
+import { edgeActions, peerActions, randomEmailStorage } from "./lib/edge.mjs";
 
 const USAGE =
   "usage: node bench/run.mjs [--compare <previous.json>] [--margin 0.1]\n" +
@@ -91,6 +92,14 @@ const SIGN_IN_USERS = 20;
 const PEER_CODE_USERS = 300;
 const PEER_CHALLENGES_PER_USER = 8;
 const BASELINE_ROWS = 150_000;
+/** Simulated distance: each call into an object (and each peer query) waits this long. */
+const TRIP_DELAY_MS = env("BENCH_TRIP_DELAY_MS", 50);
+/** Sequential requests per action for the trip and distance tables. */
+const EDGE_SAMPLES = env("BENCH_EDGE_SAMPLES", 20);
+/** Sign-ins with random unknown emails, for the storage they leave behind. */
+const RANDOM_SIGN_INS = env("BENCH_RANDOM_SIGN_INS", 10_000);
+/** The directory's throttle window (src/constants.ts PASSWORD_FAILURE_WINDOW_SECONDS). */
+const THROTTLE_WINDOW_SECONDS = 24 * 3600;
 
 const started = Date.now();
 const log = (msg) => process.stderr.write(`[bench ${round((Date.now() - started) / 1000, 0)}s] ${msg}\n`);
@@ -103,6 +112,7 @@ async function main() {
   const figures = {};
   const notes = [];
   const footprint = {};
+  const edge = { delayMs: TRIP_DELAY_MS, samples: EDGE_SAMPLES };
   const outDir = mkdtempSync(join(tmpdir(), "gatehouse-bench-"));
   const runtimes = [];
   const peers = [];
@@ -121,6 +131,14 @@ async function main() {
     const prod = await startRuntime({ root: ROOT, bundle, passwordIterations: PRODUCTION_ITERATIONS });
     runtimes.push(prod);
     const load = (opts) => measure({ seconds: SECONDS, connections: CONNECTIONS, ...opts });
+
+    log(`edge: trips per action, then the same with every object call ${TRIP_DELAY_MS} ms away`);
+    edge.local = await edgeActions(fast.gatehouse, "bench-trips", EDGE_SAMPLES);
+    const distant = await startRuntime({ root: ROOT, bundle, passwordIterations: SETUP_ITERATIONS, tripDelayMs: TRIP_DELAY_MS });
+    runtimes.push(distant);
+    edge.distant = await edgeActions(distant.gatehouse, "bench-far", EDGE_SAMPLES);
+    log(`edge: ${RANDOM_SIGN_INS} sign-ins with random emails, and the storage they leave`);
+    edge.attackStorage = await randomEmailStorage(fast, RANDOM_SIGN_INS, THROTTLE_WINDOW_SECONDS);
 
     log("baselines B0-B2");
     await fetch(`${fast.baseline}/seed/${BASELINE_ROWS}`);
@@ -216,6 +234,11 @@ async function main() {
         cpuPid: peerFast.pid,
       });
       peerFast.stop();
+      log(`peer with its database ${TRIP_DELAY_MS} ms away`);
+      const peerFar = await startPeer(ROOT, { fastHash: true, dbDelayMs: TRIP_DELAY_MS });
+      peers.push(peerFar);
+      edge.peer = await peerActions(peerFar, EDGE_SAMPLES);
+      peerFar.stop();
       const peerDefault = await startPeer(ROOT, { fastHash: false });
       peers.push(peerDefault);
       const dUsers = await peerUsers(peerDefault, SIGN_IN_USERS, 4);
@@ -263,9 +286,22 @@ async function main() {
   const result = printAndSave(ROOT, {
     figures,
     footprint,
+    edge,
     notes,
     totalSeconds,
-    config: { SECONDS, CONNECTIONS, USERS, ORGS, ATTACK_USERS, setupSetting, prodSetting, peerCodeUsers: PEER_CODE_USERS },
+    config: {
+      SECONDS,
+      CONNECTIONS,
+      USERS,
+      ORGS,
+      ATTACK_USERS,
+      setupSetting,
+      prodSetting,
+      peerCodeUsers: PEER_CODE_USERS,
+      TRIP_DELAY_MS,
+      EDGE_SAMPLES,
+      RANDOM_SIGN_INS,
+    },
   });
   if (previousResult && !compareAndReport(result, previousResult, [`this run (${result.date})`, cli.compare], cli.margin)) {
     process.exitCode = 1;
