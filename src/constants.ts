@@ -74,6 +74,10 @@ export const API_KEY_MAX_DAYS = 365;
 /** The operator's bearer token (PLATFORM_TOKEN): shorter than this is refused outside DEV_MODE. */
 export const PLATFORM_TOKEN_MIN_BYTES = 32;
 
+/** Users and compliance lists come in pages (GET /api/org/users, /api/org/compliance): this many by default, at most. */
+export const USER_PAGE_DEFAULT = 100;
+export const USER_PAGE_MAX = 500;
+
 /** A pending directory reservation older than this is re-checked against its org. */
 export const RESERVATION_STALE_SECONDS = 60;
 

@@ -46,7 +46,7 @@ import type {
 import { deleteExpiredSessions, sessionPolicy } from "./sessions";
 import { readOrg } from "./settings";
 import type { Store } from "./store";
-import { findUser, listUsers } from "./users";
+import { findUser, listUsers, pageUsers, type UserPageQuery } from "./users";
 
 /** Housekeeping (audit retention, dead sessions and challenges) runs this often from the alarm. */
 const HOUSEKEEPING_INTERVAL_MS = 6 * 3_600_000;
@@ -240,8 +240,12 @@ export class OrgDurableObject extends DurableObject<Env> implements OrgRpc {
     return this.mailing(admin.updateSettings(this.store, input));
   }
 
-  compliance() {
-    return admin.compliance(this.store);
+  compliance(page?: Omit<UserPageQuery, "notEnrolled">) {
+    return admin.compliance(this.store, page);
+  }
+
+  userPage(query: UserPageQuery) {
+    return pageUsers(this.store.sql, query);
   }
 
   createApiKey(input: CreateApiKeyInput) {

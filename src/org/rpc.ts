@@ -7,7 +7,7 @@ import type { ApiKeyInfo } from "./api-keys";
 import type { DevMail, OutboxEntry } from "./outbox";
 import type { RecoveryStatus } from "./recovery-codes";
 import type { AuditActor, Caller, LoginStep, OrgInfo, Reason, RequestMeta, Result, Role, UserInfo } from "./results";
-import type { UserListEntry } from "./users";
+import type { UserListEntry, UserPage, UserPageQuery } from "./users";
 
 export type {
   ApiKeyInfo,
@@ -58,6 +58,8 @@ export interface Compliance {
   enrolled: number;
   total: number;
   notEnrolled: { id: string; email: string; name: string; lastLoginAt: string | null }[];
+  /** The cursor of notEnrolled's next page, or null. */
+  nextCursor: string | null;
 }
 
 /** Where an action comes from, for the audit log. */
@@ -263,7 +265,8 @@ export interface OrgRpc {
   mailOutbox(limit?: number): OutboxEntry[];
   devOutbox(limit?: number): DevMail[];
   updateSettings(input: UpdateSettingsInput): Promise<Result<{ require2fa: boolean; totpPeriod: number }, "not_found" | "invalid_period">>;
-  compliance(): Compliance;
+  compliance(page?: Omit<UserPageQuery, "notEnrolled">): Compliance;
+  userPage(query: UserPageQuery): UserPage;
   createApiKey(input: CreateApiKeyInput): Result<ApiKeyInfo, "not_found">;
   listApiKeys(): ApiKeyInfo[];
   revokeApiKey(input: RevokeApiKeyInput): Result<null, "not_found">;

@@ -65,12 +65,74 @@ export function listUsers(sql: SqlStorage): UserListEntry[] {
     sql,
     `SELECT u.*, (t.user_id IS NOT NULL) AS enabled FROM users u LEFT JOIN totp t ON t.user_id = u.id
      ORDER BY u.created_at, u.email`,
-  ).map((u) => ({
+  ).map(listEntry);
+}
+
+function listEntry(u: UserRow & { enabled: number }): UserListEntry {
+  return {
     ...publicUser(u),
     twoFactorEnabled: u.enabled === 1,
     lastLoginAt: u.last_login_at ? new Date(u.last_login_at).toISOString() : null,
     locked: u.lasting_lock_at !== null,
-  }));
+  };
+}
+
+/** One page of an org's users: oldest first, optionally only those whose email or name contains `q`. */
+export interface UserPageQuery {
+  /** nextCursor of the previous page: "<created_at>.<id>" of its last user. */
+  cursor?: string | undefined;
+  limit: number;
+  q?: string | undefined;
+  /** Only users without 2FA (the compliance list). */
+  notEnrolled?: boolean;
+}
+
+export interface UserPage {
+  users: UserListEntry[];
+  nextCursor: string | null;
+}
+
+/** Parses a cursor made by pageUsers; null when it is not one (the route answers 400). */
+export function parseUserCursor(cursor: string): { createdAt: number; id: string } | null {
+  const m = /^(\d{1,15})\.([A-Za-z0-9_-]{1,64})$/.exec(cursor);
+  return m ? { createdAt: Number(m[1]), id: m[2] as string } : null;
+}
+
+/** Keyset paging on (created_at, id) (index users_by_created, step 6), so page n costs what page 1 does. */
+export function pageUsers(sql: SqlStorage, query: UserPageQuery): UserPage {
+  const where: string[] = [];
+  const args: SqlStorageValue[] = [];
+  const after = query.cursor ? parseUserCursor(query.cursor) : null;
+  if (after) {
+    where.push("(u.created_at > ? OR (u.created_at = ? AND u.id > ?))");
+    args.push(after.createdAt, after.createdAt, after.id);
+  }
+  if (query.q) {
+    // LIKE is case-insensitive for ASCII here; the query's own % and _ match themselves.
+    const like = `%${query.q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+    where.push("(u.email LIKE ? ESCAPE '\\' OR u.name LIKE ? ESCAPE '\\')");
+    args.push(like, like);
+  }
+  if (query.notEnrolled) where.push("t.user_id IS NULL");
+  const rows = all<UserRow & { enabled: number }>(
+    sql,
+    `SELECT u.*, (t.user_id IS NOT NULL) AS enabled FROM users u LEFT JOIN totp t ON t.user_id = u.id
+     ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY u.created_at, u.id LIMIT ?`,
+    ...args,
+    query.limit + 1,
+  );
+  const page = rows.slice(0, query.limit);
+  const last = page[page.length - 1];
+  return { users: page.map(listEntry), nextCursor: rows.length > query.limit && last ? `${last.created_at}.${last.id}` : null };
+}
+
+/** How many users the org has, and how many of them have 2FA: counted, not listed. */
+export function countUsers(sql: SqlStorage): { total: number; enrolled: number } {
+  return sql
+    .exec<{ total: number; enrolled: number }>(
+      "SELECT COUNT(*) AS total, COUNT(t.user_id) AS enrolled FROM users u LEFT JOIN totp t ON t.user_id = u.id",
+    )
+    .one();
 }
 
 export function countAdmins(sql: SqlStorage): number {

@@ -18,12 +18,15 @@ export function UsersPage({
   selfId,
   form,
   notice,
+  paging,
 }: {
   ctx: PageCtx;
   users: UserListEntry[];
   selfId: string;
   form: AddUserForm;
   notice?: string | undefined;
+  /** Big orgs: the search in force and the link to the next page (null on the last one). */
+  paging?: { q: string; nextHref: string | null } | undefined;
 }) {
   const { t } = ctx;
   const u = t.users;
@@ -35,6 +38,14 @@ export function UsersPage({
         <h2 id="users-title">
           {u.title} ({users.length})
         </h2>
+        {paging ? (
+          <form method="get" action="/users">
+            <label>
+              {u.search} <input type="search" name="q" value={paging.q} maxlength={100} />
+            </label>{" "}
+            <button type="submit">{u.searchButton}</button>
+          </form>
+        ) : null}
         <table>
           <thead>
             <tr>
@@ -78,6 +89,13 @@ export function UsersPage({
             ))}
           </tbody>
         </table>
+        {paging?.nextHref ? (
+          <p>
+            <a href={paging.nextHref} rel="next">
+              {u.nextPage}
+            </a>
+          </p>
+        ) : null}
       </section>
       <section class="card" aria-labelledby="add-title">
         <h2 id="add-title">{u.addTitle}</h2>
