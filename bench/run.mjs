@@ -12,7 +12,7 @@ import { addUsers, challengesFor, correctCodeFeed, createOrg, enrollUsers, PASSW
 import { measure, pool, round } from "./lib/load.mjs";
 import { ensurePeerInstalled, peerChallenges, peerCodeFeed, peerUsers, startPeer } from "./lib/peer.mjs";
 import { printAndSave } from "./lib/report.mjs";
-import { edgeActions, peerActions, randomEmailStorage } from "./lib/edge.mjs";
+import { bigOrgFigures, edgeActions, peerActions, randomEmailStorage } from "./lib/edge.mjs";
 
 const USAGE =
   "usage: node bench/run.mjs [--compare <previous.json>] [--margin 0.1]\n" +
@@ -100,6 +100,9 @@ const EDGE_SAMPLES = env("BENCH_EDGE_SAMPLES", 20);
 const RANDOM_SIGN_INS = env("BENCH_RANDOM_SIGN_INS", 10_000);
 /** The directory's throttle window (src/constants.ts PASSWORD_FAILURE_WINDOW_SECONDS). */
 const THROTTLE_WINDOW_SECONDS = 24 * 3600;
+/** The big org: this many users in all, of whom BIG_ORG_ENROLLED (also in the small org) sign in during the bench. */
+const BIG_ORG_USERS = env("BENCH_BIG_ORG_USERS", 50_000);
+const BIG_ORG_ENROLLED = env("BENCH_BIG_ORG_ENROLLED", 300);
 
 const started = Date.now();
 const log = (msg) => process.stderr.write(`[bench ${round((Date.now() - started) / 1000, 0)}s] ${msg}\n`);
@@ -139,6 +142,19 @@ async function main() {
     edge.distant = await edgeActions(distant.gatehouse, "bench-far", EDGE_SAMPLES);
     log(`edge: ${RANDOM_SIGN_INS} sign-ins with random emails, and the storage they leave`);
     edge.attackStorage = await randomEmailStorage(fast, RANDOM_SIGN_INS, THROTTLE_WINDOW_SECONDS);
+
+    log(`big org: ${BIG_ORG_USERS} users beside a small org of ${BIG_ORG_ENROLLED + 1}`);
+    edge.bigOrg = await bigOrgFigures(fast, {
+      load,
+      enrolledCount: BIG_ORG_ENROLLED,
+      bigTotal: BIG_ORG_USERS,
+      addUsers,
+      createOrg,
+      enrollUsers,
+      challengesFor,
+      correctCodeFeed,
+      orgStorageStats,
+    });
 
     log("baselines B0-B2");
     await fetch(`${fast.baseline}/seed/${BASELINE_ROWS}`);
@@ -301,6 +317,8 @@ async function main() {
       TRIP_DELAY_MS,
       EDGE_SAMPLES,
       RANDOM_SIGN_INS,
+      BIG_ORG_USERS,
+      BIG_ORG_ENROLLED,
     },
   });
   if (previousResult && !compareAndReport(result, previousResult, [`this run (${result.date})`, cli.compare], cli.margin)) {

@@ -159,3 +159,57 @@ export async function randomEmailStorage(runtime, count, windowSeconds) {
   const after = await sum(windowSeconds + 1);
   return { signIns: count, bytesDuringWindow: during, bytesPerObjectDuringWindow: round(during / count, 0), bytesAfterWindow: after };
 }
+
+/**
+ * Big org vs small org, side by side in one run: both get the same `enrolledCount` enrolled users through the
+ * API; the big one then gets `bigTotal - enrolledCount - 1` more through the seedUsers test seam (half with a
+ * TOTP row). Session check, code step, a page of users and the compliance summary are measured in each.
+ */
+export async function bigOrgFigures(runtime, { load, enrolledCount, bigTotal, addUsers, createOrg, enrollUsers, challengesFor, correctCodeFeed, orgStorageStats }) {
+  const small = await createOrg(runtime.gatehouse, "bench-small");
+  const big = await createOrg(runtime.gatehouse, "bench-big");
+  const smallUsers = await enrollUsers(runtime.gatehouse, await addUsers(runtime.gatehouse, small, enrolledCount, "small"));
+  const bigUsers = await enrollUsers(runtime.gatehouse, await addUsers(runtime.gatehouse, big, enrolledCount, "big"));
+  const before = await orgStorageStats(runtime, big.slug);
+  const ns = await runtime.mf.getDurableObjectNamespace("ORG", "gatehouse");
+  const seed = bigTotal - enrolledCount - 1;
+  for (let done = 0; done < seed; done += 5_000) await ns.get(ns.idFromName(big.slug)).seedUsers(Math.min(5_000, seed - done), `s${done}_`);
+  const after = await orgStorageStats(runtime, big.slug);
+  const figures = {};
+  for (const [name, org, users] of [
+    ["small", small, smallUsers],
+    ["big", big, bigUsers],
+  ]) {
+    let k = 0;
+    figures[`session check (${name})`] = await load({
+      url: runtime.gatehouse,
+      next: () => ({ path: "/api/me", headers: { cookie: users[k++ % users.length].cookie } }),
+    });
+    figures[`users page (${name})`] = await load({ url: runtime.gatehouse, path: "/api/org/users", headers: { cookie: org.adminCookie } });
+    figures[`users search (${name})`] = await load({
+      url: runtime.gatehouse,
+      path: "/api/org/users?q=nobody-matches-this",
+      headers: { cookie: org.adminCookie },
+    });
+    figures[`compliance (${name})`] = await load({ url: runtime.gatehouse, path: "/api/org/compliance", headers: { cookie: org.adminCookie } });
+  }
+  // Code steps last: they spend the users' current codes (both orgs' users are fresh here).
+  for (const [name, users] of [
+    ["small", smallUsers],
+    ["big", bigUsers],
+  ]) {
+    const pairs = await challengesFor(runtime.gatehouse, users, 1);
+    figures[`code step (${name})`] = await load({ url: runtime.gatehouse, method: "POST", next: correctCodeFeed(pairs), ok: (s) => s === 200 });
+  }
+  const rows = ["session check", "code step", "users page", "users search", "compliance"].map((what) => {
+    const s = figures[`${what} (small)`];
+    const b = figures[`${what} (big)`];
+    return { what, smallRps: s.rps, bigRps: b.rps, smallP99: s.p99, bigP99: b.p99, smallOverBig: b.rps ? round(s.rps / b.rps, 2) : null };
+  });
+  return {
+    users: after.users,
+    bytesPerSeededUser: round((after.databaseBytes - before.databaseBytes) / (after.users - before.users), 0),
+    databaseBytes: after.databaseBytes,
+    rows,
+  };
+}

@@ -89,7 +89,8 @@ export async function enrollUsers(base, users) {
       confirm = await api(base, "/api/me/2fa/confirm", { cookie: login.cookie, body: { code: codeAt(secret, step) } });
     }
     expect(confirm, 200, "2fa confirm");
-    Object.assign(user, { secret, lastStep: step, cookie: login.cookie });
+    // Confirming turns the session into a new one (its cookie changes): keep the new cookie.
+    Object.assign(user, { secret, lastStep: step, cookie: confirm.cookie ?? login.cookie });
     return user;
   });
 }

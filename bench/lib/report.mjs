@@ -163,6 +163,18 @@ function edgeTables({ edge }) {
       ...edge.peer.map((r) => `| ${r.action} | ${r.queries} | ${r.p50} / ${r.p99} |`),
     );
   }
+  if (edge.bigOrg) {
+    const g = edge.bigOrg;
+    lines.push(
+      "",
+      `Big org: ${g.users} users (${g.bytesPerSeededUser} bytes per seeded user, ${round(g.databaseBytes / 2 ** 20, 1)} MiB in all) ` +
+        "beside a small org with the same signed-in users, measured in the same run (small/big above 1 means the big org is slower; the target is at most 1.5):",
+      "",
+      "| Action | small req/s | big req/s | small p99 ms | big p99 ms | small/big |",
+      "|---|---:|---:|---:|---:|---:|",
+      ...g.rows.map((r) => `| ${r.what} | ${r.smallRps} | ${r.bigRps} | ${r.smallP99} | ${r.bigP99} | ${fmt(r.smallOverBig)} |`),
+    );
+  }
   if (edge.attackStorage) {
     const a = edge.attackStorage;
     lines.push(

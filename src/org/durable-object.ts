@@ -283,6 +283,34 @@ export class OrgDurableObject extends DurableObject<Env> implements OrgRpc {
     this.mailTransportOverride = transport;
   }
 
+  /**
+   * Test seam: the benchmark's big org. Adds `count` technicians in one transaction, every other one with a TOTP
+   * row; none can sign in (their password hash is not a hash) and none holds a usable secret.
+   */
+  seedUsers(count: number, prefix: string): void {
+    this.assertTestSeams();
+    const sql = this.store.sql;
+    const now = nowMs();
+    this.ctx.storage.transactionSync(() => {
+      for (let i = 0; i < count; i++) {
+        const id = `usr_${prefix}${i}`;
+        sql.exec(
+          "INSERT INTO users (id, email, name, role, password_hash, created_at) VALUES (?, ?, ?, 'technician', 'seeded', ?)",
+          id,
+          `${prefix}-${i}@seeded.bench.test`,
+          `Seeded ${prefix} ${i}`,
+          now,
+        );
+        if (i % 2 === 0)
+          sql.exec(
+            "INSERT INTO totp (user_id, key_id, ciphertext, period, confirmed_at, last_step) VALUES (?, 'seed', 'seeded', 30, ?, 0)",
+            id,
+            now,
+          );
+      }
+    });
+  }
+
   /** Test seam: footprint figures for the benchmark: database bytes and row counts. No secrets. */
   storageStats() {
     this.assertTestSeams();

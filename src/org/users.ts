@@ -126,12 +126,13 @@ export function pageUsers(sql: SqlStorage, query: UserPageQuery): UserPage {
   return { users: page.map(listEntry), nextCursor: rows.length > query.limit && last ? `${last.created_at}.${last.id}` : null };
 }
 
-/** How many users the org has, and how many of them have 2FA: counted, not listed. */
+/**
+ * How many users the org has, and how many of them have 2FA (a totp row is only ever a user's): two index counts,
+ * no join, so a 50,000-user org answers its compliance summary about as fast as a small one.
+ */
 export function countUsers(sql: SqlStorage): { total: number; enrolled: number } {
   return sql
-    .exec<{ total: number; enrolled: number }>(
-      "SELECT COUNT(*) AS total, COUNT(t.user_id) AS enrolled FROM users u LEFT JOIN totp t ON t.user_id = u.id",
-    )
+    .exec<{ total: number; enrolled: number }>("SELECT (SELECT COUNT(*) FROM users) AS total, (SELECT COUNT(*) FROM totp) AS enrolled")
     .one();
 }
 
