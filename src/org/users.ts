@@ -108,10 +108,10 @@ export function pageUsers(sql: SqlStorage, query: UserPageQuery): UserPage {
     args.push(after.createdAt, after.createdAt, after.id);
   }
   if (query.q) {
-    // LIKE is case-insensitive for ASCII here; the query's own % and _ match themselves.
-    const like = `%${query.q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
-    where.push("(u.email LIKE ? ESCAPE '\\' OR u.name LIKE ? ESCAPE '\\')");
-    args.push(like, like);
+    // instr, not LIKE: the query's % and _ are plain characters, and SQLite in Durable Objects caps a LIKE pattern
+    // at 50 bytes. lower() folds ASCII only, as LIKE would.
+    where.push("(instr(lower(u.email), lower(?)) > 0 OR instr(lower(u.name), lower(?)) > 0)");
+    args.push(query.q, query.q);
   }
   if (query.notEnrolled) where.push("t.user_id IS NULL");
   const rows = all<UserRow & { enabled: number }>(

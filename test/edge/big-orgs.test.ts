@@ -62,6 +62,9 @@ describe("paged, searchable users and compliance lists", () => {
     expect((await callJson<Page>("/api/org/users?q=%25", { cookie: admin })).body.users).toEqual([]);
     expect((await callJson<Page>("/api/org/users?q=_", { cookie: admin })).body.users).toEqual([]);
     expect((await callJson<Page>("/api/org/users?q=tess%20tech", { cookie: admin })).body.users).toHaveLength(3);
+    // Longer than the 50-byte LIKE pattern cap of SQLite in Durable Objects: still a plain search, not an error.
+    const long = await callJson<Page>(`/api/org/users?q=${"é".repeat(60)}`, { cookie: admin });
+    expect([long.status, long.body.users]).toEqual([200, []]);
   });
 
   it("pages the compliance list and still counts the whole org", async () => {
@@ -112,5 +115,22 @@ describe("paged, searchable users and compliance lists", () => {
     const found = await (await call("/users?q=SEED-14", { cookie: admin })).text();
     expect(found.match(/seed-14\d?@example\.com/g)).toHaveLength(11);
     expect(found).not.toContain(`<td>${org.admin.email}`);
+  });
+
+  it("seeds a big org only through a test seam that refuses without TEST_SEAMS", async () => {
+    const org = await createOrg();
+    await runInDurableObject(env.ORG.getByName(org.slug), (o) => {
+      const held = o as unknown as { env: Record<string, unknown> };
+      const real = held.env;
+      try {
+        held.env = { ...real, TEST_SEAMS: undefined };
+        expect(() => o.seedUsers(3, "x")).toThrow(/test seam/);
+      } finally {
+        held.env = real;
+      }
+      o.seedUsers(3, "x");
+      expect(o.storageStats().users).toBe(4);
+      expect(o.compliance({ limit: 10 })).toMatchObject({ total: 4, enrolled: 2 });
+    });
   });
 });
