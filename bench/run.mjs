@@ -22,6 +22,7 @@ import {
 import { measure, pool, round } from "./lib/load.mjs";
 import { ensurePeerInstalled, peerChallenges, peerCodeFeed, peerUsers, startPeer } from "./lib/peer.mjs";
 import { printAndSave } from "./lib/report.mjs";
+import { bigOrgFigures, edgeActions, peerActions, randomEmailStorage } from "./lib/edge.mjs";
 
 const USAGE =
   "usage: node bench/run.mjs [--compare <previous.json>] [--margin 0.1]\n" +
@@ -103,6 +104,17 @@ const PEER_CHALLENGES_PER_USER = 8;
 const BASELINE_ROWS = 150_000;
 /** O2's supply of refresh tokens (each spent once); more than 5 s can use at R2's rate. */
 const OIDC_GRANTS = env("BENCH_OIDC_GRANTS", 3000);
+/** Simulated distance: each call into an object (and each peer query) waits this long. */
+const TRIP_DELAY_MS = env("BENCH_TRIP_DELAY_MS", 50);
+/** Sequential requests per action for the trip and distance tables. */
+const EDGE_SAMPLES = env("BENCH_EDGE_SAMPLES", 20);
+/** Sign-ins with random unknown emails, for the storage they leave behind. */
+const RANDOM_SIGN_INS = env("BENCH_RANDOM_SIGN_INS", 10_000);
+/** The directory's throttle window (src/constants.ts PASSWORD_FAILURE_WINDOW_SECONDS). */
+const THROTTLE_WINDOW_SECONDS = 24 * 3600;
+/** The big org: this many users in all, of whom BIG_ORG_ENROLLED (also in the small org) sign in during the bench. */
+const BIG_ORG_USERS = env("BENCH_BIG_ORG_USERS", 50_000);
+const BIG_ORG_ENROLLED = env("BENCH_BIG_ORG_ENROLLED", 300);
 
 const started = Date.now();
 const log = (msg) => process.stderr.write(`[bench ${round((Date.now() - started) / 1000, 0)}s] ${msg}\n`);
@@ -115,6 +127,7 @@ async function main() {
   const figures = {};
   const notes = [];
   const footprint = {};
+  const edge = { delayMs: TRIP_DELAY_MS, samples: EDGE_SAMPLES };
   const outDir = mkdtempSync(join(tmpdir(), "gatehouse-bench-"));
   const runtimes = [];
   const peers = [];
@@ -133,6 +146,27 @@ async function main() {
     const prod = await startRuntime({ root: ROOT, bundle, passwordIterations: PRODUCTION_ITERATIONS });
     runtimes.push(prod);
     const load = (opts) => measure({ seconds: SECONDS, connections: CONNECTIONS, ...opts });
+
+    log(`edge: trips per action, then the same with every object call ${TRIP_DELAY_MS} ms away`);
+    edge.local = await edgeActions(fast.gatehouse, "bench-trips", EDGE_SAMPLES);
+    const distant = await startRuntime({ root: ROOT, bundle, passwordIterations: SETUP_ITERATIONS, tripDelayMs: TRIP_DELAY_MS });
+    runtimes.push(distant);
+    edge.distant = await edgeActions(distant.gatehouse, "bench-far", EDGE_SAMPLES);
+    log(`edge: ${RANDOM_SIGN_INS} sign-ins with random emails, and the storage they leave`);
+    edge.attackStorage = await randomEmailStorage(fast, RANDOM_SIGN_INS, THROTTLE_WINDOW_SECONDS);
+
+    log(`big org: ${BIG_ORG_USERS} users beside a small org of ${BIG_ORG_ENROLLED + 1}`);
+    edge.bigOrg = await bigOrgFigures(fast, {
+      load,
+      enrolledCount: BIG_ORG_ENROLLED,
+      bigTotal: BIG_ORG_USERS,
+      addUsers,
+      createOrg,
+      enrollUsers,
+      challengesFor,
+      correctCodeFeed,
+      orgStorageStats,
+    });
 
     log("baselines B0-B2");
     await fetch(`${fast.baseline}/seed/${BASELINE_ROWS}`);
@@ -234,6 +268,11 @@ async function main() {
         cpuPid: peerFast.pid,
       });
       peerFast.stop();
+      log(`peer with its database ${TRIP_DELAY_MS} ms away`);
+      const peerFar = await startPeer(ROOT, { fastHash: true, dbDelayMs: TRIP_DELAY_MS });
+      peers.push(peerFar);
+      edge.peer = await peerActions(peerFar, EDGE_SAMPLES);
+      peerFar.stop();
       const peerDefault = await startPeer(ROOT, { fastHash: false });
       peers.push(peerDefault);
       const dUsers = await peerUsers(peerDefault, SIGN_IN_USERS, 4);
@@ -281,9 +320,25 @@ async function main() {
   const result = printAndSave(ROOT, {
     figures,
     footprint,
+    edge,
     notes,
     totalSeconds,
-    config: { SECONDS, CONNECTIONS, USERS, ORGS, ATTACK_USERS, OIDC_GRANTS, setupSetting, prodSetting, peerCodeUsers: PEER_CODE_USERS },
+    config: {
+      SECONDS,
+      CONNECTIONS,
+      USERS,
+      ORGS,
+      ATTACK_USERS,
+      setupSetting,
+      prodSetting,
+      OIDC_GRANTS,
+      peerCodeUsers: PEER_CODE_USERS,
+      TRIP_DELAY_MS,
+      EDGE_SAMPLES,
+      RANDOM_SIGN_INS,
+      BIG_ORG_USERS,
+      BIG_ORG_ENROLLED,
+    },
   });
   if (previousResult && !compareAndReport(result, previousResult, [`this run (${result.date})`, cli.compare], cli.margin)) {
     process.exitCode = 1;

@@ -34,6 +34,11 @@ export const CHALLENGE_MAX_ATTEMPTS = 5;
 export const MAX_CONSECUTIVE_FAILURES = 10;
 export const LOCKOUT_SECONDS = 15 * 60;
 /**
+ * Wrong passwords count as "in a row" while each comes within a day of the last: the org's count (lockout.ts) and
+ * an unknown email's (directory/) forget alike, so the directory can drop its rows and an expiry tells nothing.
+ */
+export const PASSWORD_FAILURE_WINDOW_SECONDS = 24 * 3600;
+/**
  * NIST SP 800-63B 5.2.2: at most 100 consecutive failed attempts on one account. Wrong second factors count
  * across the 15-minute locks (the lock does not restart this count); the 100th locks sign-in (423) until an
  * admin unlocks or support resets 2FA. Only second factors count: they need the password first, so nobody can
@@ -68,6 +73,10 @@ export const API_KEY_MAX_DAYS = 365;
 
 /** The operator's bearer token (PLATFORM_TOKEN): shorter than this is refused outside DEV_MODE. */
 export const PLATFORM_TOKEN_MIN_BYTES = 32;
+
+/** Users and compliance lists come in pages (GET /api/org/users, /api/org/compliance): this many by default, at most. */
+export const USER_PAGE_DEFAULT = 100;
+export const USER_PAGE_MAX = 500;
 
 /** A pending directory reservation older than this is re-checked against its org. */
 export const RESERVATION_STALE_SECONDS = 60;

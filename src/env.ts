@@ -23,6 +23,8 @@ export interface Env {
   DEV_MODE?: string;
   /** "true" only in tests and the benchmark: opens the org object's test seams (useMailTransport, storageStats). */
   TEST_SEAMS?: string;
+  /** Bench only, with TEST_SEAMS: milliseconds added to every call into an object (simulated distance, http/trips.ts). */
+  TRIP_DELAY_MS?: string;
   /** Cloudflare send_email binding for notifications and pairing links (absent: mail waits in the outbox). */
   MAILER?: SendEmail;
   /** Key of the HTTPS mail API (Resend's format; src/mail/http-api.ts): set, it is the transport used. */

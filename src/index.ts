@@ -13,6 +13,7 @@ import { discoveryRoutes } from "./oidc/discovery";
 import { logoutRoutes } from "./oidc/logout";
 import { tokenRoutes } from "./oidc/token";
 import { userinfoRoutes } from "./oidc/userinfo";
+import { countTrips } from "./http/trips";
 import { authRoutes } from "./routes/auth";
 import { devRoutes } from "./routes/dev";
 import { healthRoutes } from "./routes/health";
@@ -33,6 +34,8 @@ export { OrgDurableObject } from "./org/durable-object";
 const app = new Hono<AppEnv>();
 
 // noStore first, so it also marks the answers of the guards after it, of onError and of notFound.
+// Counting round trips first (tests and bench only), so it sees every call to an object.
+app.use("*", countTrips);
 app.use("*", noStore, securityHeaders, hsts, limitBody, sameOriginOnly, refuseMisconfigured);
 app.route("/", healthRoutes);
 app.route("/", discoveryRoutes);

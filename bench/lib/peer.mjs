@@ -14,9 +14,9 @@ export function ensurePeerInstalled(root) {
   execFileSync("npm", ["ci", "--prefix", dir, "--no-audit", "--no-fund"], { stdio: ["ignore", "ignore", "inherit"] });
 }
 
-export async function startPeer(root, { fastHash }) {
+export async function startPeer(root, { fastHash, dbDelayMs = 0 }) {
   const child = spawn(process.execPath, ["--no-warnings", join(root, "bench", "peer", "server.mjs")], {
-    env: { ...process.env, PEER_FAST_HASH: fastHash ? "1" : "", NODE_ENV: "" },
+    env: { ...process.env, PEER_FAST_HASH: fastHash ? "1" : "", PEER_DB_DELAY_MS: String(dbDelayMs), NODE_ENV: "" },
     stdio: ["ignore", "pipe", "inherit"],
   });
   const port = await new Promise((resolve, reject) => {

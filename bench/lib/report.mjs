@@ -139,6 +139,59 @@ function findings({ figures: f, footprint, config }) {
   return out;
 }
 
+/** Round trips per action (local) and the simulated-distance latencies beside the peer's, and attack storage. */
+function edgeTables({ edge }) {
+  if (!edge) return [];
+  const lines = [];
+  const near = Object.fromEntries((edge.local ?? []).map((r) => [r.action, r]));
+  const far = Object.fromEntries((edge.distant ?? []).map((r) => [r.action, r]));
+  lines.push(
+    "",
+    `Round trips from the Worker to Durable Objects per user action (calls / sequential), and latency with every object ` +
+      `call ${edge.delayMs} ms away (TRIP_DELAY_MS; ${edge.samples} sequential requests each, one connection; absolute ms ` +
+      "on a shared machine are noisy, the trip counts are exact):",
+    "",
+    "| Action | Trips (calls / sequential) | local p50 / p99 ms | at distance p50 / p99 ms |",
+    "|---|---:|---:|---:|",
+  );
+  for (const [action, r] of Object.entries(near)) {
+    const d = far[action];
+    lines.push(`| ${action} | ${r.calls} / ${r.sequential} | ${r.p50} / ${r.p99} | ${d ? `${d.p50} / ${d.p99}` : "–"} |`);
+  }
+  if (edge.peer?.length) {
+    lines.push(
+      "",
+      `Better Auth with its database ${edge.delayMs} ms away (every query waits that long; ${edge.samples} sequential requests ` +
+        "each; both sides hash passwords with their bench-only cheap setting here, so these rows are about trips, not the KDF):",
+      "",
+      "| Peer action | Queries (trips) | p50 / p99 ms |",
+      "|---|---:|---:|",
+      ...edge.peer.map((r) => `| ${r.action} | ${r.queries} | ${r.p50} / ${r.p99} |`),
+    );
+  }
+  if (edge.bigOrg) {
+    const g = edge.bigOrg;
+    lines.push(
+      "",
+      `Big org: ${g.users} users (${g.bytesPerSeededUser} bytes per seeded user, ${round(g.databaseBytes / 2 ** 20, 1)} MiB in all) ` +
+        "beside a small org with the same signed-in users, measured in the same run (small/big above 1 means the big org is slower; the target is at most 1.5):",
+      "",
+      "| Action | small req/s | big req/s | small p99 ms | big p99 ms | small/big |",
+      "|---|---:|---:|---:|---:|---:|",
+      ...g.rows.map((r) => `| ${r.what} | ${r.smallRps} | ${r.bigRps} | ${r.smallP99} | ${r.bigP99} | ${fmt(r.smallOverBig)} |`),
+    );
+  }
+  if (edge.attackStorage) {
+    const a = edge.attackStorage;
+    lines.push(
+      "",
+      `Attack traffic: ${a.signIns} sign-ins with random unknown emails left ${a.bytesDuringWindow} bytes in directory objects ` +
+        `during their window (${a.bytesPerObjectDuringWindow} per object) and ${a.bytesAfterWindow} bytes after it (alarm run as at the window's end).`,
+    );
+  }
+  return lines;
+}
+
 export function renderMarkdown(result) {
   const { figures: f, footprint, config, notes } = result;
   const setting = {
@@ -170,6 +223,7 @@ export function renderMarkdown(result) {
     `| Storage per user | ${fmt(footprint.perUser?.bytes)} bytes (${footprint.perUser?.includes}; ${fmt(footprint.perUser?.auditEventsPerUser)} audit events each) |`,
     `| Storage per audit row | ${fmt(footprint.perAuditEvent?.bytes)} bytes (${footprint.perAuditEvent?.measuredOver}) |`,
   );
+  lines.push(...edgeTables(result));
   const all = [...findings(result), ...notes];
   if (all.length) lines.push("", "Findings:", "", ...all.map((n) => `- ${n}`));
   return lines.join("\n");

@@ -72,7 +72,7 @@ const directSocket = { unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }] };
  * Starts one workerd (through Miniflare) running Gatehouse and the baseline Worker, each on its own direct
  * socket on 127.0.0.1, with SQLite-backed Durable Objects, in-memory storage and no local observability.
  */
-export async function startRuntime({ root, bundle, passwordIterations }) {
+export async function startRuntime({ root, bundle, passwordIterations, tripDelayMs = 0 }) {
   const compat = readCompat(root);
   const before = workerdPids();
   const mf = new Miniflare({
@@ -89,6 +89,8 @@ export async function startRuntime({ root, bundle, passwordIterations }) {
             ...text(TEST_SECRETS),
             // The footprint figures come through storageStats(), a test seam the object refuses elsewhere.
             ...text({ TEST_SEAMS: "true" }),
+            // Simulated distance: every call from the Worker into an object waits this long (src/http/trips.ts).
+            ...(tripDelayMs ? text({ TRIP_DELAY_MS: String(tripDelayMs) }) : {}),
             ...text({
               SESSION_IDLE_MINUTES: "30",
               SESSION_ABSOLUTE_HOURS: "12",

@@ -21,8 +21,18 @@ async function derive(pepper: string, password: string, salt: Uint8Array<ArrayBu
   return new Uint8Array(bits);
 }
 
-export async function hashPassword(pepper: string, password: string, iterations: number): Promise<string> {
-  const salt = randomBytes(PASSWORD_SALT_BYTES);
+/**
+ * A user's salt, derived from their id with the pepper: unique per user like a random one, but known at the edge
+ * before the stored hash is read, so a sign-in computes the hash and lets the org's object compare it in the same
+ * call that decides (one round trip fewer). The stored hash still names its salt, so older random-salt hashes verify.
+ */
+async function userSalt(pepper: string, userId: string): Promise<Uint8Array<ArrayBuffer>> {
+  return fromBase64(await keyedHash(pepper, `password-salt:${userId}`)).slice(0, PASSWORD_SALT_BYTES);
+}
+
+/** The hash to store; with a user id, its salt is that user's (userSalt), so the same password gives the same hash. */
+export async function hashPassword(pepper: string, password: string, iterations: number, userId?: string): Promise<string> {
+  const salt = userId === undefined ? randomBytes(PASSWORD_SALT_BYTES) : await userSalt(pepper, userId);
   const hash = await derive(pepper, password, salt, iterations);
   return `${SCHEME}:${iterations}:${toBase64Url(salt)}:${toBase64Url(hash)}`;
 }
@@ -39,6 +49,19 @@ export async function verifyPassword(pepper: string, password: string, stored: s
     wellFormed ? Math.min(iterations, PBKDF2_MAX_ITERATIONS) : PBKDF2_MAX_ITERATIONS,
   );
   return wellFormed && timingSafeEqual(derived, fromBase64(hash));
+}
+
+/**
+ * A stored hash that did not match the edge's candidate (attemptPassword) is replaced by it after a right
+ * password: an older cost, or a random salt at the current cost. Never by a cheaper one (the cost was lowered).
+ */
+export function shouldUpgrade(stored: string, iterations: number): boolean {
+  return needsRehash(stored, iterations) || Number(stored.split(":")[1]) === iterations;
+}
+
+/** "scheme:rounds:salt", the part of a stored hash that says how it was made, not what it hides. */
+export function hashParameters(stored: string): string {
+  return stored.split(":").slice(0, 3).join(":");
 }
 
 export function needsRehash(stored: string, iterations: number): boolean {

@@ -11,12 +11,17 @@
 // 3. drop the claim here. A releasing claim is not trusted either: whoever meets it asks the org, and drops it
 // once the user is gone (a crash after 2) or keeps it while the user exists (a crash before 2, or a refusal).
 // Passkeys claim "cred:<keyed hash of the credential id>" the same way, for passwordless sign-in.
+//
+// Attack traffic (sign-ins with random emails, look-ups of random slugs) makes objects that hold no claim, only a
+// throttle row or nothing: the alarm drops expired rows, and an object left with nothing is emptied (deleteAll),
+// so it costs no storage. Its tables come back at its next use.
 import { DurableObject } from "cloudflare:workers";
 import {
   LOCKOUT_SECONDS,
   MAX_CONSECUTIVE_FAILURES,
   ORG_DELETION_BATCH,
   ORG_DELETION_RETRY_MS,
+  PASSWORD_FAILURE_WINDOW_SECONDS,
   RESERVATION_STALE_SECONDS,
 } from "../constants";
 import { nowMs, nowSeconds } from "../clock";
@@ -64,19 +69,105 @@ const MIGRATIONS = [
   `ALTER TABLE claim ADD COLUMN email_key TEXT;`,
   // 5: OpenID provider: a platform client, in the object named after its id (./oidc-client.ts).
   PLATFORM_CLIENT_MIGRATION,
+  // 6: edge: when the last failure was counted, so the row expires a day later (or when its lock ends, if later).
+  `ALTER TABLE unknown_failures ADD COLUMN failed_at INTEGER NOT NULL DEFAULT 0;
+   UPDATE unknown_failures SET failed_at = CAST(strftime('%s', 'now') AS INTEGER);`,
 ];
 
+/** An object with no claim and no throttle row is emptied this long after its last use (a reservation may follow). */
+const EMPTY_GRACE_SECONDS = RESERVATION_STALE_SECONDS;
+
+interface ThrottleRow extends Record<string, SqlStorageValue> {
+  count: number;
+  locked_until: number;
+  failed_at: number;
+}
+
+/** When a throttle row says nothing any more: its count forgotten and its lock over. */
+function expiresAt(row: ThrottleRow): number {
+  return Math.max(row.locked_until, row.failed_at + PASSWORD_FAILURE_WINDOW_SECONDS);
+}
+
 export class DirectoryDurableObject extends DurableObject<Env> {
-  private readonly sql: SqlStorage;
+  /** False once the object was emptied: its tables are made again at its next use. */
+  private migrated = false;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    this.sql = ctx.storage.sql;
-    ctx.blockConcurrencyWhile(async () => applyMigrations(ctx.storage, MIGRATIONS));
+    ctx.blockConcurrencyWhile(async () => this.sql);
+  }
+
+  private get sql(): SqlStorage {
+    if (!this.migrated) {
+      applyMigrations(this.ctx.storage, MIGRATIONS);
+      this.migrated = true;
+    }
+    return this.ctx.storage.sql;
   }
 
   private row(): ClaimRow | undefined {
     return this.sql.exec<ClaimRow>("SELECT * FROM claim").toArray()[0];
+  }
+
+  private throttleRow(): ThrottleRow | undefined {
+    return this.sql.exec<ThrottleRow>("SELECT count, locked_until, failed_at FROM unknown_failures").toArray()[0];
+  }
+
+  /**
+   * After every call: wake when this object can shed something. A confirmed claim with no throttle row needs no
+   * alarm; a pending one is settled when it goes stale; a throttle row expires; nothing at all goes soon.
+   */
+  private async wakeToShed(): Promise<void> {
+    // An org deletion under way owns the alarm (it reschedules itself, and wakes this again when it ends).
+    if (deletion.activeDeletion(this.sql)) return;
+    const claim = this.row();
+    const throttle = this.throttleRow();
+    const times: number[] = [];
+    if (throttle) times.push(expiresAt(throttle));
+    if (claim?.state === "pending") times.push(claim.reserved_at + RESERVATION_STALE_SECONDS);
+    if (!claim && !throttle && !this.holdsRecords()) times.push(nowSeconds() + EMPTY_GRACE_SECONDS);
+    if (!times.length) return;
+    const at = Math.min(...times) * 1000;
+    if ((await this.ctx.storage.getAlarm()) !== at) await this.ctx.storage.setAlarm(at);
+  }
+
+  /** Drops what has expired by `now` (seconds); empties the object when nothing is left. */
+  private async shed(now: number): Promise<void> {
+    const throttle = this.throttleRow();
+    if (throttle && expiresAt(throttle) <= now) this.sql.exec("DELETE FROM unknown_failures");
+    const claim = this.row();
+    if (claim?.state === "pending" && now - claim.reserved_at >= RESERVATION_STALE_SECONDS) await this.settlePending(claim);
+    if (!this.row() && !this.throttleRow() && !this.holdsRecords()) {
+      // Checked and emptied with no other event in between (storage calls keep the input gate closed).
+      await this.ctx.storage.deleteAll();
+      this.migrated = false;
+      await this.ctx.storage.deleteAlarm();
+      return;
+    }
+    await this.wakeToShed();
+  }
+
+  /** What must outlive every claim: an org deletion's record (the operator reads it) or a platform OpenID client. */
+  private holdsRecords(): boolean {
+    return (
+      deletion.latestDeletion(this.sql) !== undefined || this.sql.exec("SELECT 1 FROM oidc_client LIMIT 1").toArray().length > 0
+    );
+  }
+
+  /** One alarm, two jobs: drive an org deletion while one is under way, else drop what has expired. */
+  override async alarm(): Promise<void> {
+    if (deletion.activeDeletion(this.sql)) {
+      await this.driveDeletion();
+      return;
+    }
+    await this.shed(nowSeconds());
+  }
+
+  /** Test seam (tests and the benchmark): sheds as the alarm would `afterSeconds` from now; the bytes left. */
+  async shedAfter(afterSeconds: number): Promise<number> {
+    if (this.env.TEST_SEAMS !== "true") throw new Error("This is a test seam, not available in this deployment.");
+    await this.shed(nowSeconds() + afterSeconds);
+    return this.ctx.storage.sql.databaseSize;
   }
 
   /** Asks the org whether a pending claim really was created, and settles it either way. */
@@ -140,6 +231,7 @@ export class DirectoryDurableObject extends DurableObject<Env> {
       nowSeconds(),
       claim.emailKey ?? null,
     );
+    await this.wakeToShed();
     return true;
   }
 
@@ -160,8 +252,9 @@ export class DirectoryDurableObject extends DurableObject<Env> {
   }
 
   /** Drops a reservation whose creation failed; a confirmed claim is never released this way. */
-  release(userId: string): void {
+  async release(userId: string): Promise<void> {
     this.sql.exec("DELETE FROM claim WHERE user_id = ? AND state = 'pending'", userId);
+    await this.wakeToShed();
   }
 
   /**
@@ -202,15 +295,19 @@ export class DirectoryDurableObject extends DurableObject<Env> {
     if (deletion.activeDeletion(this.sql)) return null;
     let row = await this.current();
     if (row?.state === "pending") row = await this.settlePending(row);
-    if (row?.state !== "confirmed") return null;
+    if (row?.state !== "confirmed") {
+      await this.wakeToShed();
+      return null;
+    }
     return { orgSlug: row.org_slug, jurisdiction: row.jurisdiction, userId: row.user_id };
   }
 
   /**
-   * Failed sign-ins for an email nobody owns are throttled like a real account's, so a 429 does not reveal
-   * whether the email exists. Returns the seconds left of a lockout, or 0.
+   * Failed sign-ins for an email nobody owns are throttled like a real account's (lockout.ts: 10 in a row, each
+   * within a day of the last, lock for 15 minutes), so a 429 does not reveal whether the email exists. Returns
+   * the seconds left of a lockout, or 0.
    */
-  recordUnknownFailure(): number {
+  recordUnknownFailure(): Promise<number> {
     return this.settleAttempt(false);
   }
 
@@ -220,26 +317,29 @@ export class DirectoryDurableObject extends DurableObject<Env> {
    * cannot be used to test a guess; a wrong attempt counts, a right one clears the count. Returns the seconds
    * left of a lockout, or 0.
    */
-  settleAttempt(succeeded: boolean): number {
+  async settleAttempt(succeeded: boolean): Promise<number> {
     const now = nowSeconds();
-    return this.ctx.storage.transactionSync(() => {
-      const row = this.sql
-        .exec<{ count: number; locked_until: number }>("SELECT count, locked_until FROM unknown_failures")
-        .toArray()[0] ?? { count: 0, locked_until: 0 };
+    const sql = this.sql;
+    const left = this.ctx.storage.transactionSync(() => {
+      const row = this.throttleRow() ?? { count: 0, locked_until: 0, failed_at: 0 };
       if (row.locked_until > now) return row.locked_until - now;
       if (succeeded) {
-        if (row.count > 0 || row.locked_until > 0) this.sql.exec("DELETE FROM unknown_failures");
+        if (row.count > 0 || row.locked_until > 0) sql.exec("DELETE FROM unknown_failures");
         return 0;
       }
-      const count = row.count + 1;
+      const running = now - row.failed_at < PASSWORD_FAILURE_WINDOW_SECONDS ? row.count : 0;
+      const count = running + 1;
       const lockedUntil = count >= MAX_CONSECUTIVE_FAILURES ? now + LOCKOUT_SECONDS : 0;
-      this.sql.exec(
-        "INSERT OR REPLACE INTO unknown_failures (k, count, locked_until) VALUES (1, ?, ?)",
+      sql.exec(
+        "INSERT OR REPLACE INTO unknown_failures (k, count, locked_until, failed_at) VALUES (1, ?, ?, ?)",
         lockedUntil ? 0 : count,
         lockedUntil,
+        now,
       );
       return 0;
     });
+    await this.wakeToShed();
+    return left;
   }
 
   // --- org deletion (on a slug's object; ./deletion.ts) ---
@@ -307,7 +407,7 @@ export class DirectoryDurableObject extends DurableObject<Env> {
    * object if that is not yet done, then free ORG_DELETION_BATCH email claims, then (none left) the slug.
    * A failure throws, and the runtime retries the alarm with backoff.
    */
-  override async alarm(): Promise<void> {
+  private async driveDeletion(): Promise<void> {
     const active = deletion.activeDeletion(this.sql);
     if (!active) return;
     if (active.state === "erasing") {
@@ -328,6 +428,7 @@ export class DirectoryDurableObject extends DurableObject<Env> {
     this.ctx.storage.transactionSync(() => deletion.finishDeletion(this.sql, active.id, nowMs()));
     const done = deletion.latestDeletion(this.sql);
     console.log(JSON.stringify({ event: "org.deleted", org: active.org_slug, emailsFreed: done?.claims_freed ?? 0 }));
+    await this.wakeToShed();
   }
 
   /** This object's platform OpenID client (it is named "oidc-client:<id>"); false when the id is taken. */

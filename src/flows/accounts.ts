@@ -21,12 +21,13 @@ export interface NewUserInput {
 }
 
 async function prepareUser(env: Env, input: NewUserInput) {
+  const id = newId("usr");
   return {
-    id: newId("usr"),
+    id,
     email: input.email.trim(),
     name: input.name?.trim() || input.email.trim().split("@")[0] || "",
     role: input.role,
-    passwordHash: await hashPassword(env.PASSWORD_PEPPER, input.password, config(env).passwordIterations),
+    passwordHash: await hashPassword(env.PASSWORD_PEPPER, input.password, config(env).passwordIterations, id),
   };
 }
 

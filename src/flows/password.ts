@@ -16,7 +16,7 @@ export async function changePassword(
   const stub = orgStub(env, route.slug, route.jurisdiction);
   const stored = (await stub.passwordHashOf(input.userId)) ?? "";
   const currentOk = await verifyPassword(env.PASSWORD_PEPPER, input.currentPassword, stored);
-  const newHash = await hashPassword(env.PASSWORD_PEPPER, input.newPassword, config(env).passwordIterations);
+  const newHash = await hashPassword(env.PASSWORD_PEPPER, input.newPassword, config(env).passwordIterations, input.userId);
   unwrap(
     await stub.changePassword({ userId: input.userId, checkedHash: stored, currentOk, newHash, keepSession: input.keepSession, meta }),
   );

@@ -3,7 +3,7 @@
 import { ApiError } from "../errors";
 import type { Env } from "../env";
 import { config } from "../config";
-import { dummyHash, hashPassword, needsRehash, verifyPassword } from "../crypto/password";
+import { dummyHash, hashPassword, shouldUpgrade, verifyPassword } from "../crypto/password";
 import { issueCredential, type Route } from "../http/credentials";
 import type { RequestMeta, SecondStepMethod } from "../org/results";
 import { orgStub } from "../org/stub";
@@ -16,6 +16,12 @@ export type SignInResult =
   | { status: "authenticated"; sessionToken: string; recoveryCodesRemaining?: number }
   | { status: "2fa_required" | "enrollment_required"; challenge: string; methods?: SecondStepMethod[] };
 
+/**
+ * Two sequential round trips: the email's directory object, then the org's object, which compares the hash made
+ * here with the user's salt and decides in the same call (attemptPassword). Exactly one KDF run whether or not
+ * the email exists, so neither the timing nor the number of trips tells. Only a hash made before user salts (or
+ * at an older cost) takes a third trip and a second KDF run, once: the old check, which upgrades it.
+ */
 export async function signInWithPassword(
   env: Env,
   input: { email: string; password: string; org?: string | undefined; requireSecondFactor?: boolean },
@@ -24,31 +30,35 @@ export async function signInWithPassword(
   const iterations = config(env).passwordIterations;
   const directory = await emailClaim(env, input.email);
   const claim = await directory.lookup();
-  const stub = claim ? orgStub(env, claim.orgSlug, claim.jurisdiction) : null;
-  const stored = claim && stub ? await stub.passwordHashOf(claim.userId) : null;
-  // Exactly one KDF run whether or not the email exists: the answer's timing does not tell.
-  const passwordOk = await verifyPassword(env.PASSWORD_PEPPER, input.password, stored ?? dummyHash(iterations));
-  if (!claim || !stub || !stored) {
-    const lockedFor = await directory.recordUnknownFailure();
-    if (lockedFor) throw new ApiError("too_many_attempts", undefined, lockedFor);
-    throw new ApiError("invalid_credentials");
+  if (!claim) {
+    await verifyPassword(env.PASSWORD_PEPPER, input.password, dummyHash(iterations));
+    return unknownEmail(directory);
   }
+  const stub = orgStub(env, claim.orgSlug, claim.jurisdiction);
   const orgOk = input.org === undefined || input.org === "" || input.org === claim.orgSlug;
-  const passed = passwordOk && orgOk;
   const route: Route = { slug: claim.orgSlug, jurisdiction: claim.jurisdiction };
   const session = await issueCredential(env.HASH_KEY, "gs", route);
-  const step = unwrap(
-    await stub.completePasswordStep({
-      userId: claim.userId,
-      checkedHash: stored,
-      passed,
-      ...(passed ? {} : { failure: passwordOk ? "wrong_org" : "wrong_password" }),
-      ...(passed && needsRehash(stored, iterations) ? { rehash: await hashPassword(env.PASSWORD_PEPPER, input.password, iterations) } : {}),
-      sessionTokenHash: session.hash,
-      meta,
-      ...(input.requireSecondFactor ? { requireSecondFactor: true } : {}),
-    }),
-  );
+  const candidate = await hashPassword(env.PASSWORD_PEPPER, input.password, iterations, claim.userId);
+  const attempt = { userId: claim.userId, candidate, orgOk, sessionTokenHash: session.hash, meta };
+  let step = unwrap(await stub.attemptPassword(input.requireSecondFactor ? { ...attempt, requireSecondFactor: true } : attempt));
+  if (step.status === "check_at_edge") {
+    const stored = step.hash;
+    if (stored === null) return unknownEmail(directory);
+    const passwordOk = await verifyPassword(env.PASSWORD_PEPPER, input.password, stored);
+    const passed = passwordOk && orgOk;
+    step = unwrap(
+      await stub.completePasswordStep({
+        userId: claim.userId,
+        checkedHash: stored,
+        passed,
+        ...(passed ? {} : { failure: passwordOk ? "wrong_org" : "wrong_password" }),
+        ...(passed && shouldUpgrade(stored, iterations) ? { rehash: candidate } : {}),
+        sessionTokenHash: session.hash,
+        meta,
+        ...(input.requireSecondFactor ? { requireSecondFactor: true } : {}),
+      }),
+    );
+  }
   if (step.status === "authenticated") return { status: "authenticated", sessionToken: session.token };
   const challenge = await signChallenge(
     env.CHALLENGE_KEY,
@@ -56,6 +66,13 @@ export async function signInWithPassword(
     step.expiresAt,
   );
   return step.status === "2fa_required" ? { status: step.status, challenge, methods: step.methods } : { status: step.status, challenge };
+}
+
+/** A failed sign-in for an email nobody owns counts in its directory object, like a real account's would. */
+async function unknownEmail(directory: Awaited<ReturnType<typeof emailClaim>>): Promise<never> {
+  const lockedFor = await directory.recordUnknownFailure();
+  if (lockedFor) throw new ApiError("too_many_attempts", undefined, lockedFor);
+  throw new ApiError("invalid_credentials");
 }
 
 async function challengeOrThrow(env: Env, token: string, purpose: "2fa" | "enroll") {

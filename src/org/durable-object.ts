@@ -62,6 +62,7 @@ import type {
   ResendInviteInput,
   AuditActor,
   OrgRpc,
+  PasswordAttempt,
   PasswordOutcome,
   RegenerateInput,
   RevokeApiKeyInput,
@@ -71,7 +72,7 @@ import type {
 import { deleteExpiredSessions, sessionPolicy } from "./sessions";
 import { readOrg } from "./settings";
 import type { Store } from "./store";
-import { findUser, listUsers } from "./users";
+import { findUser, listUsers, pageUsers, type UserPageQuery } from "./users";
 
 /** Housekeeping (audit retention, dead sessions and challenges) runs this often from the alarm. */
 const HOUSEKEEPING_INTERVAL_MS = 6 * 3_600_000;
@@ -195,6 +196,10 @@ export class OrgDurableObject extends DurableObject<Env> implements OrgRpc {
 
   // --- sign-in ---
 
+  attemptPassword(input: PasswordAttempt) {
+    return this.mailing(signIn.attemptPassword(this.store, input));
+  }
+
   completePasswordStep(input: PasswordOutcome) {
     // Any failure may lock the account, and a lock mails the user: make sure the alarm will send it.
     return this.mailing(signIn.completePasswordStep(this.store, input));
@@ -315,8 +320,12 @@ export class OrgDurableObject extends DurableObject<Env> implements OrgRpc {
     return this.mailing(admin.updateSettings(this.store, input));
   }
 
-  compliance() {
-    return admin.compliance(this.store);
+  compliance(page?: Omit<UserPageQuery, "notEnrolled">) {
+    return admin.compliance(this.store, page);
+  }
+
+  userPage(query: UserPageQuery) {
+    return pageUsers(this.store.sql, query);
   }
 
   createApiKey(input: CreateApiKeyInput) {
@@ -475,6 +484,34 @@ export class OrgDurableObject extends DurableObject<Env> implements OrgRpc {
   useMailTransport(transport: MailTransport): void {
     this.assertTestSeams();
     this.mailTransportOverride = transport;
+  }
+
+  /**
+   * Test seam: the benchmark's big org. Adds `count` technicians in one transaction, every other one with a TOTP
+   * row; none can sign in (their password hash is not a hash) and none holds a usable secret.
+   */
+  seedUsers(count: number, prefix: string): void {
+    this.assertTestSeams();
+    const sql = this.store.sql;
+    const now = nowMs();
+    this.ctx.storage.transactionSync(() => {
+      for (let i = 0; i < count; i++) {
+        const id = `usr_${prefix}${i}`;
+        sql.exec(
+          "INSERT INTO users (id, email, name, role, password_hash, created_at) VALUES (?, ?, ?, 'technician', 'seeded', ?)",
+          id,
+          `${prefix}-${i}@seeded.bench.test`,
+          `Seeded ${prefix} ${i}`,
+          now,
+        );
+        if (i % 2 === 0)
+          sql.exec(
+            "INSERT INTO totp (user_id, key_id, ciphertext, period, confirmed_at, last_step) VALUES (?, 'seed', 'seeded', 30, ?, 0)",
+            id,
+            now,
+          );
+      }
+    });
   }
 
   /** Test seam: footprint figures for the benchmark: database bytes and row counts. No secrets. */

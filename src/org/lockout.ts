@@ -1,7 +1,7 @@
 // Consecutive-failure counters and the locks they set (docs/api.md): 10 wrong in a row lock sign-in for 15 minutes
 // (429); 100 wrong second factors in a row, however spread over time, lock it until an admin unlocks or support
 // resets 2FA (423). Passwords and second factors count apart and share the locks; a correct password lifts none.
-import { LOCKOUT_SECONDS, MAX_CONSECUTIVE_FAILURES, MAX_SECOND_FACTOR_FAILURES } from "../constants";
+import { LOCKOUT_SECONDS, MAX_CONSECUTIVE_FAILURES, MAX_SECOND_FACTOR_FAILURES, PASSWORD_FAILURE_WINDOW_SECONDS } from "../constants";
 import type { UserRow } from "./users";
 
 export type FailureKind = "password" | "code";
@@ -35,14 +35,25 @@ export function recordFailure(sql: SqlStorage, user: UserRow, kind: FailureKind,
     }
     sql.exec("UPDATE users SET code_failure_streak = ? WHERE id = ?", streak, user.id);
   }
-  const column = kind === "password" ? "failed_passwords" : "failed_codes";
-  const count = user[column] + 1;
+  const lockUntil = now + LOCKOUT_SECONDS * 1000;
+  if (kind === "password") {
+    // Wrong passwords a day apart are not "in a row": an unknown email's count in the directory forgets the same way.
+    const running = now - user.password_failed_at < PASSWORD_FAILURE_WINDOW_SECONDS * 1000 ? user.failed_passwords : 0;
+    const count = running + 1;
+    if (count >= MAX_CONSECUTIVE_FAILURES) {
+      // The lock starts a fresh count: after it ends, another 10 failures are needed to lock again.
+      sql.exec("UPDATE users SET failed_passwords = 0, password_failed_at = ?, locked_until = ? WHERE id = ?", now, lockUntil, user.id);
+      return "locked";
+    }
+    sql.exec("UPDATE users SET failed_passwords = ?, password_failed_at = ? WHERE id = ?", count, now, user.id);
+    return "counted";
+  }
+  const count = user.failed_codes + 1;
   if (count >= MAX_CONSECUTIVE_FAILURES) {
-    // The lock starts a fresh count: after it ends, another 10 failures are needed to lock again.
-    sql.exec(`UPDATE users SET ${column} = 0, locked_until = ? WHERE id = ?`, now + LOCKOUT_SECONDS * 1000, user.id);
+    sql.exec("UPDATE users SET failed_codes = 0, locked_until = ? WHERE id = ?", lockUntil, user.id);
     return "locked";
   }
-  sql.exec(`UPDATE users SET ${column} = ? WHERE id = ?`, count, user.id);
+  sql.exec("UPDATE users SET failed_codes = ? WHERE id = ?", count, user.id);
   return "counted";
 }
 

@@ -105,4 +105,10 @@ export const ORG_MIGRATIONS: readonly string[] = [
    CREATE INDEX oidc_grants_by_user ON oidc_grants (user_id);
    CREATE TABLE oidc_spent_refresh (token_hash TEXT PRIMARY KEY, grant_id TEXT NOT NULL, spent_at INTEGER NOT NULL) STRICT;
    ALTER TABLE sessions ADD COLUMN amr TEXT;`,
+  // 10: edge: when the last wrong password was counted, so the count forgets after a day like an unknown email's
+  // (constants.ts PASSWORD_FAILURE_WINDOW_SECONDS); counts already running start their day now. Users are listed
+  // in pages by (created_at, id) (users.ts pageUsers), which this index serves in big orgs.
+  `ALTER TABLE users ADD COLUMN password_failed_at INTEGER NOT NULL DEFAULT 0;
+   UPDATE users SET password_failed_at = CAST(strftime('%s', 'now') AS INTEGER) * 1000 WHERE failed_passwords > 0;
+   CREATE INDEX users_by_created ON users (created_at, id);`,
 ];

@@ -9,7 +9,7 @@ import type { DevMail, OutboxEntry } from "./outbox";
 import type { PeopleChange, SessionEntry } from "./actions/people";
 import type { RecoveryStatus } from "./recovery-codes";
 import type { AuditActor, Caller, LoginStep, OrgInfo, Reason, RequestMeta, Result, Role, UserInfo } from "./results";
-import type { UserListEntry } from "./users";
+import type { UserListEntry, UserPage, UserPageQuery } from "./users";
 import type { InviteInfo } from "./invites";
 import type { AcceptInviteInput, CreateInviteFailure, CreateInviteInput, ResendInviteInput } from "./actions/invites";
 import type { EmailChangeInput, MailLink } from "./actions/email";
@@ -82,6 +82,8 @@ export interface Compliance {
   enrolled: number;
   total: number;
   notEnrolled: { id: string; email: string; name: string; lastLoginAt: string | null }[];
+  /** The cursor of notEnrolled's next page, or null. */
+  nextCursor: string | null;
 }
 
 /** Where an action comes from, for the audit log. */
@@ -137,6 +139,22 @@ export interface PasswordOutcome {
   /** An application asked for MFA (OpenID acr_values): without a second factor, enrollment comes first. */
   requireSecondFactor?: boolean;
 }
+
+/** The password step decided in one call (attemptPassword): the password hashed at the edge with the user's salt. */
+export interface PasswordAttempt {
+  userId: string;
+  /** hashPassword(pepper, password, current cost, userId): compared with the stored hash in constant time. */
+  candidate: string;
+  /** The operator code, when given, names this org. */
+  orgOk: boolean;
+  sessionTokenHash: string;
+  meta: RequestMeta;
+  /** An application asked for MFA (OpenID acr_values): a user without a second factor enrolls first. */
+  requireSecondFactor?: boolean;
+}
+
+/** attemptPassword's answer: the step, or the stored hash (null: no such user) when it is not in the candidate's form. */
+export type PasswordAttemptStep = LoginStep | { status: "check_at_edge"; hash: string | null };
 
 /** The second step of a sign-in; `code` is a TOTP code, or a recovery code's keyed hash (made at the edge). */
 export interface ChallengeStepInput {
@@ -304,6 +322,7 @@ export interface OrgRpc extends OidcRpc {
   changeRole(input: ChangeRoleInput): Result<{ user: UserInfo; rotated: boolean }, "not_found" | "last_admin" | AccessFailure>;
   listUsers(): UserListEntry[];
   passwordHashOf(userId: string): string | null;
+  attemptPassword(input: PasswordAttempt): Promise<Result<PasswordAttemptStep, PasswordFailure>>;
   completePasswordStep(input: PasswordOutcome): Promise<Result<LoginStep, PasswordFailure>>;
   completeTotpStep(input: ChallengeStepInput): Promise<Result<null, ChallengeFailure>>;
   completeRecoveryStep(input: ChallengeStepInput): Promise<Result<{ remaining: number }, ChallengeFailure>>;
@@ -337,7 +356,8 @@ export interface OrgRpc extends OidcRpc {
   mailOutbox(limit?: number): OutboxEntry[];
   devOutbox(limit?: number): DevMail[];
   updateSettings(input: UpdateSettingsInput): Promise<Result<{ require2fa: boolean; totpPeriod: number }, "not_found" | "invalid_period">>;
-  compliance(): Compliance;
+  compliance(page?: Omit<UserPageQuery, "notEnrolled">): Compliance;
+  userPage(query: UserPageQuery): UserPage;
   createApiKey(input: CreateApiKeyInput): Result<ApiKeyInfo, "not_found">;
   listApiKeys(): ApiKeyInfo[];
   revokeApiKey(input: RevokeApiKeyInput): Result<null, "not_found">;

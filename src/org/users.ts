@@ -25,6 +25,8 @@ export interface UserRow extends Record<string, SqlStorageValue> {
   deactivated_at: number | null;
   /** When the owner proved the email reaches them (a followed link, or an accepted invite); null: never (step 7). */
   email_verified_at: number | null;
+  /** When the last wrong password was counted (ms, 0: never); failed_passwords forgets a day later (step 10). */
+  password_failed_at: number;
 }
 
 export function findUser(sql: SqlStorage, id: string): UserRow | undefined {
@@ -72,20 +74,87 @@ export interface UserListEntry extends UserInfo {
   emailVerified: boolean;
 }
 
+/** Whether the user `u` (joined with their totp row `t`) has a second factor: TOTP or a passkey (org/factors.ts). */
+const ENABLED = "(t.user_id IS NOT NULL OR EXISTS (SELECT 1 FROM passkeys p WHERE p.user_id = u.id))";
+
 export function listUsers(sql: SqlStorage): UserListEntry[] {
   return all<UserRow & { enabled: number }>(
     sql,
-    // A second factor is an active TOTP secret or a passkey (org/factors.ts).
-    `SELECT u.*, (t.user_id IS NOT NULL OR EXISTS (SELECT 1 FROM passkeys p WHERE p.user_id = u.id)) AS enabled
-     FROM users u LEFT JOIN totp t ON t.user_id = u.id ORDER BY u.created_at, u.email`,
-  ).map((u) => ({
+    `SELECT u.*, ${ENABLED} AS enabled FROM users u LEFT JOIN totp t ON t.user_id = u.id ORDER BY u.created_at, u.email`,
+  ).map(listEntry);
+}
+
+function listEntry(u: UserRow & { enabled: number }): UserListEntry {
+  return {
     ...publicUser(u),
     twoFactorEnabled: u.enabled === 1,
     lastLoginAt: u.last_login_at ? new Date(u.last_login_at).toISOString() : null,
     locked: u.lasting_lock_at !== null,
     active: u.deactivated_at === null,
     emailVerified: u.email_verified_at !== null,
-  }));
+  };
+}
+
+/** One page of an org's users: oldest first, optionally only those whose email or name contains `q`. */
+export interface UserPageQuery {
+  /** nextCursor of the previous page: "<created_at>.<id>" of its last user. */
+  cursor?: string | undefined;
+  limit: number;
+  q?: string | undefined;
+  /** Only users without 2FA (the compliance list). */
+  notEnrolled?: boolean;
+}
+
+export interface UserPage {
+  users: UserListEntry[];
+  nextCursor: string | null;
+}
+
+/** Parses a cursor made by pageUsers; null when it is not one (the route answers 400). */
+export function parseUserCursor(cursor: string): { createdAt: number; id: string } | null {
+  const m = /^(\d{1,15})\.([A-Za-z0-9_-]{1,64})$/.exec(cursor);
+  return m ? { createdAt: Number(m[1]), id: m[2] as string } : null;
+}
+
+/** Keyset paging on (created_at, id) (index users_by_created, step 10), so page n costs what page 1 does. */
+export function pageUsers(sql: SqlStorage, query: UserPageQuery): UserPage {
+  const where: string[] = [];
+  const args: SqlStorageValue[] = [];
+  const after = query.cursor ? parseUserCursor(query.cursor) : null;
+  if (after) {
+    where.push("(u.created_at > ? OR (u.created_at = ? AND u.id > ?))");
+    args.push(after.createdAt, after.createdAt, after.id);
+  }
+  if (query.q) {
+    // instr, not LIKE: the query's % and _ are plain characters, and SQLite in Durable Objects caps a LIKE pattern
+    // at 50 bytes. lower() folds ASCII only, as LIKE would.
+    where.push("(instr(lower(u.email), lower(?)) > 0 OR instr(lower(u.name), lower(?)) > 0)");
+    args.push(query.q, query.q);
+  }
+  if (query.notEnrolled) where.push(`NOT ${ENABLED}`);
+  const rows = all<UserRow & { enabled: number }>(
+    sql,
+    `SELECT u.*, ${ENABLED} AS enabled FROM users u LEFT JOIN totp t ON t.user_id = u.id
+     ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY u.created_at, u.id LIMIT ?`,
+    ...args,
+    query.limit + 1,
+  );
+  const page = rows.slice(0, query.limit);
+  const last = page[page.length - 1];
+  return { users: page.map(listEntry), nextCursor: rows.length > query.limit && last ? `${last.created_at}.${last.id}` : null };
+}
+
+/**
+ * How many users the org has, and how many of them have 2FA (a TOTP secret or a passkey, rows only ever a live
+ * user's): counted over the second factors, not the users, so a 50,000-user org answers about as fast as a small one.
+ */
+export function countUsers(sql: SqlStorage): { total: number; enrolled: number } {
+  return sql
+    .exec<{ total: number; enrolled: number }>(
+      `SELECT (SELECT COUNT(*) FROM users) AS total,
+        (SELECT COUNT(*) FROM (SELECT user_id FROM totp UNION SELECT user_id FROM passkeys)) AS enrolled`,
+    )
+    .one();
 }
 
 /** Admins who can still sign in: the org must keep one (a deactivated admin administers nothing). */

@@ -278,12 +278,19 @@ const ENDPOINTS: Endpoint[] = [
   {
     method: "get",
     path: "/api/org/compliance",
-    summary: "Who has 2FA and who still has to enroll",
+    summary: "Who has 2FA and who still has to enroll (notEnrolled paged: ?cursor=<nextCursor>&limit=1..500&q=<email or name>)",
     auth: "admin",
     ok: 200,
-    errors: [401, 403],
+    errors: [400, 401, 403],
   },
-  { method: "get", path: "/api/org/users", summary: "Users with their 2FA status", auth: "admin", ok: 200, errors: [401, 403] },
+  {
+    method: "get",
+    path: "/api/org/users",
+    summary: "Users with their 2FA status, oldest first, paged (?cursor=<nextCursor>&limit=1..500&q=<email or name>)",
+    auth: "admin",
+    ok: 200,
+    errors: [400, 401, 403],
+  },
   {
     method: "post",
     path: "/api/org/users",

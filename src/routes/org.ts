@@ -1,7 +1,7 @@
 // Org administration (docs/api.md, fourth table): an admin's session or an admin API key; technicians get 403.
 import { Hono } from "hono";
 import { z } from "zod";
-import { API_KEY_DEFAULT_DAYS, API_KEY_MAX_DAYS, AUDIT_PAGE_DEFAULT, AUDIT_PAGE_MAX } from "../constants";
+import { API_KEY_DEFAULT_DAYS, API_KEY_MAX_DAYS, AUDIT_PAGE_DEFAULT, AUDIT_PAGE_MAX, USER_PAGE_DEFAULT, USER_PAGE_MAX } from "../constants";
 import type { AppEnv } from "../env";
 import { ApiError } from "../errors";
 import { createUser } from "../flows/accounts";
@@ -17,6 +17,7 @@ import * as f from "../http/fields";
 import { requestMeta } from "../http/meta";
 import { json, validate } from "../http/validate";
 import { orgStub } from "../org/stub";
+import { parseUserCursor } from "../org/users";
 import type { SignedIn } from "../http/actor";
 import type { UserInfo } from "../org/rpc";
 
@@ -41,6 +42,16 @@ export const apiKeyBody = z.object({
   ...f.stepUp,
 });
 const idParam = z.object({ id: f.id });
+/** Users and compliance lists: a page after `cursor` (the last answer's nextCursor), searched by email or name. */
+export const userPageQuery = z.object({
+  cursor: z
+    .string()
+    .max(100)
+    .refine((v) => parseUserCursor(v) !== null, "Not a cursor from this list's nextCursor.")
+    .optional(),
+  limit: z.coerce.number().int().min(1).max(USER_PAGE_MAX).optional(),
+  q: z.string().trim().max(100).optional(),
+});
 const auditQuery = z.object({
   limit: z.coerce.number().int().min(1).max(AUDIT_PAGE_MAX).optional(),
   before: z.coerce.number().int().min(1).optional(),
@@ -59,10 +70,15 @@ export const orgRoutes = new Hono<AppEnv>()
     const actor = adminOnly(c);
     return c.json(await updateSettings(c.env, actor.route, c.req.valid("json"), auditActor(actor), requestMeta(c)));
   })
-  .get("/compliance", async (c) => c.json(await stubOf(c, adminOnly(c)).compliance()))
-  .get("/users", async (c) => {
-    const users = await stubOf(c, adminOnly(c)).listUsers();
+  .get("/compliance", validate("query", userPageQuery), async (c) => {
+    const { cursor, limit, q } = c.req.valid("query");
+    return c.json(await stubOf(c, adminOnly(c)).compliance({ cursor, limit: limit ?? USER_PAGE_DEFAULT, q: q || undefined }));
+  })
+  .get("/users", validate("query", userPageQuery), async (c) => {
+    const { cursor, limit, q } = c.req.valid("query");
+    const { users, nextCursor } = await stubOf(c, adminOnly(c)).userPage({ cursor, limit: limit ?? USER_PAGE_DEFAULT, q: q || undefined });
     return c.json({
+      nextCursor,
       users: users.map(({ id, email, name, role, twoFactorEnabled, lastLoginAt, locked, active, emailVerified }) => ({
         id,
         email,

@@ -1,6 +1,6 @@
 // Org lifecycle and administration: creating the org and its users, settings, compliance, roles, unlocking.
 import { nowMs } from "../../clock";
-import { TOTP_PERIODS_SECONDS } from "../../constants";
+import { TOTP_PERIODS_SECONDS, USER_PAGE_DEFAULT } from "../../constants";
 import { deleteApiKey, keysAboveRole } from "../api-keys";
 import { recordEvent } from "../audit";
 import { revokeUserChallenges } from "../challenges";
@@ -11,7 +11,19 @@ import type { ChangeRoleInput, Compliance, CreateUserInput, FactorChangeInput, I
 import { createSession, revokeUserSessions, sessionPolicy, sessionRow } from "../sessions";
 import { insertOrg, readOrg, writeSettings } from "../settings";
 import type { Store } from "../store";
-import { countActiveAdmins, findUser, findUserByEmail, insertUser, listUsers, publicUser, setRole, type UserRow } from "../users";
+import {
+  countActiveAdmins,
+  countUsers,
+  findUser,
+  findUserByEmail,
+  insertUser,
+  listUsers,
+  pageUsers,
+  publicUser,
+  setRole,
+  type UserPageQuery,
+  type UserRow,
+} from "../users";
 import { queueVerificationLink } from "./email";
 import { type AccessFailure, refuseAdminChange, refuseFactorChange } from "./access";
 
@@ -154,14 +166,15 @@ export function updateSettings(
   });
 }
 
-export function compliance(store: Store): Compliance {
-  const users = listUsers(store.sql);
+/** Counts of the whole org; the users without 2FA one page at a time (a big org has thousands). */
+export function compliance(store: Store, page: Omit<UserPageQuery, "notEnrolled"> = { limit: USER_PAGE_DEFAULT }): Compliance {
+  const { total, enrolled } = countUsers(store.sql);
+  const list = pageUsers(store.sql, { ...page, notEnrolled: true });
   return {
     required: readOrg(store.sql)?.require2fa ?? false,
-    enrolled: users.filter((u) => u.twoFactorEnabled).length,
-    total: users.length,
-    notEnrolled: users
-      .filter((u) => !u.twoFactorEnabled)
-      .map((u) => ({ id: u.id, email: u.email, name: u.name, lastLoginAt: u.lastLoginAt })),
+    enrolled,
+    total,
+    notEnrolled: list.users.map((u) => ({ id: u.id, email: u.email, name: u.name, lastLoginAt: u.lastLoginAt })),
+    nextCursor: list.nextCursor,
   };
 }

@@ -1,6 +1,8 @@
 // Sign-in decisions, each one atomic step inside the org's object: the password outcome (computed at the edge),
 // the TOTP or recovery-code step of a challenge, and the session check of every request.
 import { nowMs } from "../../clock";
+import { timingSafeEqual } from "../../crypto/compare";
+import { hashParameters } from "../../crypto/password";
 import { recordEvent } from "../audit";
 import { challengeAlive, createChallenge, recordChallengeFailure, spendChallenge } from "../challenges";
 import { lockedFor, lockedOut, recordSuccess } from "../lockout";
@@ -22,7 +24,14 @@ import { credentialRefs } from "./passkeys";
 import { findActiveUser, findUser, markLogin, setLocale, setPasswordHash, type UserRow } from "../users";
 import { countFailure, type LockFailure } from "./failures";
 import { readyFactor, type SecondFactor, verifyFactor } from "./verify-second-factor";
-import type { ChallengeStepInput, PasskeyOptionsInput, PasskeyStepInput, PasswordOutcome } from "../rpc";
+import type {
+  ChallengeStepInput,
+  PasskeyOptionsInput,
+  PasskeyStepInput,
+  PasswordAttempt,
+  PasswordAttemptStep,
+  PasswordOutcome,
+} from "../rpc";
 
 type SignInFailure = "invalid_credentials" | "account_deactivated" | LockFailure;
 type ChallengeFailure = "invalid_challenge" | "invalid_code" | LockFailure | "unavailable";
@@ -82,6 +91,33 @@ export function completePasswordStep(store: Store, input: PasswordOutcome): Resu
     );
     if (!checked.ok) return checked;
     if (input.rehash) setPasswordHash(sql, user.id, input.rehash);
+    return ok(finishFirstStep(store, user, input.sessionTokenHash, input.meta, now, input.requireSecondFactor === true));
+  });
+}
+
+/**
+ * The password step in one call: the edge hashed the password with this user's salt and the current cost
+ * (hashPassword with the user's id), so when the stored hash was made the same way it is compared here, in
+ * constant time, and decided in the same transaction (lock, count, challenge or session). Otherwise (an older
+ * random salt or cost, or no such user) nothing changes and the stored hash goes back to the edge, which checks
+ * it as before (completePasswordStep) and upgrades it.
+ */
+export function attemptPassword(store: Store, input: PasswordAttempt): Result<PasswordAttemptStep, SignInFailure> {
+  const now = nowMs();
+  const { sql } = store;
+  return store.tx(() => {
+    const user = findUser(sql, input.userId);
+    if (!user) return ok({ status: "check_at_edge", hash: null });
+    const stored = user.password_hash;
+    if (hashParameters(stored) !== hashParameters(input.candidate)) return ok({ status: "check_at_edge", hash: stored });
+    const hashOk = timingSafeEqual(stored, input.candidate);
+    const checked = settlePasswordCheck(
+      store,
+      user,
+      { checkedHash: stored, passed: hashOk && input.orgOk, failure: hashOk ? "wrong_org" : "wrong_password", meta: input.meta },
+      now,
+    );
+    if (!checked.ok) return checked;
     return ok(finishFirstStep(store, user, input.sessionTokenHash, input.meta, now, input.requireSecondFactor === true));
   });
 }

@@ -1,7 +1,7 @@
 // Admin pages: Users, Settings → Security, API keys, Audit log. Same org-object methods and flows as routes/org.ts.
 import { Hono } from "hono";
 import { z } from "zod";
-import { AUDIT_PAGE_DEFAULT } from "../../constants";
+import { AUDIT_PAGE_DEFAULT, USER_PAGE_DEFAULT } from "../../constants";
 import type { AppEnv } from "../../env";
 import { ApiError } from "../../errors";
 import { nowMs } from "../../clock";
@@ -14,6 +14,7 @@ import { auditActor } from "../../http/actor";
 import * as f from "../../http/fields";
 import { requestMeta } from "../../http/meta";
 import { orgStub } from "../../org/stub";
+import { parseUserCursor } from "../../org/users";
 import { ApiKeysPage, type CreateKeyForm } from "../../ui/pages/api-keys";
 import { apiKeyBody, newUserBody, settingsBody } from "../org";
 import { AuditPage } from "../../ui/pages/audit";
@@ -58,10 +59,18 @@ export async function usersPage(
     ...peopleNotices(ctx.t),
     ...inviteNotices(ctx.t),
   };
-  const [users, pending] = await Promise.all([stubOf(c.env, actor).listUsers(), stubOf(c.env, actor).listInvites()]);
+  // Big orgs: one page at a time, searchable; a cursor that is not one of ours just starts from the first page.
+  const q = (c.req.query("q") ?? "").trim().slice(0, 100);
+  const given = c.req.query("cursor") ?? "";
+  const cursor = parseUserCursor(given) ? given : undefined;
+  const [{ users, nextCursor }, pending] = await Promise.all([
+    stubOf(c.env, actor).userPage({ cursor, limit: USER_PAGE_DEFAULT, q: q || undefined }),
+    stubOf(c.env, actor).listInvites(),
+  ]);
+  const nextHref = nextCursor ? `/users?${new URLSearchParams({ ...(q ? { q } : {}), cursor: nextCursor })}` : null;
   const notice = notices[c.req.query("m") ?? ""];
   const invites = InvitesSection({ ctx, invites: pending, form: inviteForm });
-  return render(c, UsersPage({ ctx, users, selfId: actor.identity.user.id, form, notice, invites }), status);
+  return render(c, UsersPage({ ctx, users, selfId: actor.identity.user.id, form, notice, invites, paging: { q, nextHref } }), status);
 }
 
 async function apiKeysPage(

@@ -143,6 +143,9 @@ export const en = {
     unlockConfirm: (who: string) =>
       `Unlock ${who}? Their account was locked after 100 wrong two-factor codes in a row: whoever typed them knew the password. Check with them first; they may need a new password.`,
     unlockDone: "Account unlocked.",
+    search: "Search by email or name",
+    searchButton: "Search",
+    nextPage: "Next page",
   },
   settings: {
     title: "Settings",

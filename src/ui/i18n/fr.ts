@@ -151,6 +151,9 @@ export const fr: Catalog = {
     unlockConfirm: (who) =>
       `Déverrouiller ${who} ? Son compte a été verrouillé après 100 codes de double authentification erronés à la suite : la personne qui les a saisis connaissait le mot de passe. Vérifiez d’abord auprès de la personne ; un nouveau mot de passe peut être nécessaire.`,
     unlockDone: "Compte déverrouillé.",
+    search: "Rechercher par adresse e-mail ou nom",
+    searchButton: "Rechercher",
+    nextPage: "Page suivante",
   },
   settings: {
     title: "Paramètres",

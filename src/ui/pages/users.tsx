@@ -21,6 +21,7 @@ export function UsersPage({
   form,
   notice,
   invites,
+  paging,
 }: {
   ctx: PageCtx;
   users: UserListEntry[];
@@ -29,6 +30,8 @@ export function UsersPage({
   notice?: string | undefined;
   /** The invite form and pending invites (ui/pages/invites.tsx). */
   invites?: Child;
+  /** Big orgs: the search in force and the link to the next page (null on the last one). */
+  paging?: { q: string; nextHref: string | null } | undefined;
 }) {
   const { t } = ctx;
   const u = t.users;
@@ -40,6 +43,14 @@ export function UsersPage({
         <h2 id="users-title">
           {u.title} ({users.length})
         </h2>
+        {paging ? (
+          <form method="get" action="/users">
+            <label>
+              {u.search} <input type="search" name="q" value={paging.q} maxlength={100} />
+            </label>{" "}
+            <button type="submit">{u.searchButton}</button>
+          </form>
+        ) : null}
         <table>
           <thead>
             <tr>
@@ -86,6 +97,13 @@ export function UsersPage({
             ))}
           </tbody>
         </table>
+        {paging?.nextHref ? (
+          <p>
+            <a href={paging.nextHref} rel="next">
+              {u.nextPage}
+            </a>
+          </p>
+        ) : null}
       </section>
       {invites}
       <section class="card" aria-labelledby="add-title">
