@@ -11,7 +11,11 @@ async function req(base, path, { body, cookie, method } = {}) {
   if (body !== undefined) headers["content-type"] = "application/json";
   if (cookie) headers.cookie = cookie;
   const started = performance.now();
-  const res = await fetch(base + path, { method: method ?? (body ? "POST" : "GET"), headers, body: body ? JSON.stringify(body) : undefined });
+  const res = await fetch(base + path, {
+    method: method ?? (body ? "POST" : "GET"),
+    headers,
+    body: body ? JSON.stringify(body) : undefined,
+  });
   const text = await res.text();
   const ms = performance.now() - started;
   const [calls, sequential] = (res.headers.get("x-gatehouse-trips") ?? "").split(" ").map(Number);
@@ -74,7 +78,8 @@ export async function edgeActions(base, slug, samples) {
   const rows = {};
   const add = (action, r, okStatus) => {
     if (r.status !== okStatus) throw new Error(`${action}: HTTP ${r.status} ${JSON.stringify(r.json)}`);
-    const row = (rows[action] ??= { calls: r.calls, sequential: r.sequential, ms: [] });
+    rows[action] ??= { calls: r.calls, sequential: r.sequential, ms: [] };
+    const row = rows[action];
     row.ms.push(r.ms);
   };
   const first = org.users[0];
@@ -86,8 +91,16 @@ export async function edgeActions(base, slug, samples) {
     const code = freshCode(user);
     if (code) add("code step", await req(base, "/auth/login/2fa", { body: { challenge: pw.json.challenge, code } }), 200);
     const again = await req(base, "/auth/login", { body: { email: user.email, password: PASSWORD } });
-    add("recovery step", await req(base, "/auth/login/recovery", { body: { challenge: again.json.challenge, code: user.recoveryCodes[0] } }), 200);
-    add("password step, unknown email (401)", await req(base, "/auth/login", { body: { email: `nobody-${user.email}`, password: PASSWORD } }), 401);
+    add(
+      "recovery step",
+      await req(base, "/auth/login/recovery", { body: { challenge: again.json.challenge, code: user.recoveryCodes[0] } }),
+      200,
+    );
+    add(
+      "password step, unknown email (401)",
+      await req(base, "/auth/login", { body: { email: `nobody-${user.email}`, password: PASSWORD } }),
+      401,
+    );
     add("session check (GET /api/me)", await req(base, "/api/me", { cookie: user.cookie }), 200);
     add("admin read: GET /api/org/users", await req(base, "/api/org/users", { cookie: org.adminCookie }), 200);
     add("admin read: GET /api/org/compliance", await req(base, "/api/org/compliance", { cookie: org.adminCookie }), 200);
@@ -124,7 +137,8 @@ async function peerPost(peer, path, body, cookie) {
 export async function peerActions(peer, samples) {
   const rows = {};
   const add = (action, r) => {
-    const row = (rows[action] ??= { queries: r.queries, ms: [] });
+    rows[action] ??= { queries: r.queries, ms: [] };
+    const row = rows[action];
     row.ms.push(r.ms);
   };
   for (let i = 0; i < samples; i++) {
@@ -140,7 +154,13 @@ export async function peerActions(peer, samples) {
     add("code step", code);
     add("session check (GET /get-session)", await peerPost(peer, "/get-session", undefined, code.cookie));
   }
-  return Object.entries(rows).map(([action, r]) => ({ action, queries: r.queries, samples: r.ms.length, p50: pct(r.ms, 50), p99: pct(r.ms, 99) }));
+  return Object.entries(rows).map(([action, r]) => ({
+    action,
+    queries: r.queries,
+    samples: r.ms.length,
+    p50: pct(r.ms, 50),
+    p99: pct(r.ms, 99),
+  }));
 }
 
 function pct(xs, p) {
@@ -157,7 +177,9 @@ function emailObjectName(email) {
 /** Sign-ins with `count` random unknown emails; the directory storage they leave now, and after their window. */
 export async function randomEmailStorage(runtime, count, windowSeconds) {
   const emails = Array.from({ length: count }, (_, i) => `random-${i}-${Math.random().toString(36).slice(2, 10)}@nowhere.test`);
-  await pool(emails, 16, async (email) => must(await req(runtime.gatehouse, "/auth/login", { body: { email, password: PASSWORD } }), 401, "unknown"));
+  await pool(emails, 16, async (email) =>
+    must(await req(runtime.gatehouse, "/auth/login", { body: { email, password: PASSWORD } }), 401, "unknown"),
+  );
   const ns = await runtime.mf.getDurableObjectNamespace("DIRECTORY", "gatehouse");
   const stubs = emails.map((e) => ns.get(ns.idFromName(emailObjectName(e))));
   const sum = async (after) => (await pool(stubs, 16, (s) => s.shedAfter(after))).reduce((a, b) => a + b, 0);
@@ -171,7 +193,10 @@ export async function randomEmailStorage(runtime, count, windowSeconds) {
  * API; the big one then gets `bigTotal - enrolledCount - 1` more through the seedUsers test seam (half with a
  * TOTP row). Session check, code step, a page of users and the compliance summary are measured in each.
  */
-export async function bigOrgFigures(runtime, { load, enrolledCount, bigTotal, addUsers, createOrg, enrollUsers, challengesFor, correctCodeFeed, orgStorageStats }) {
+export async function bigOrgFigures(
+  runtime,
+  { load, enrolledCount, bigTotal, addUsers, createOrg, enrollUsers, challengesFor, correctCodeFeed, orgStorageStats },
+) {
   const small = await createOrg(runtime.gatehouse, "bench-small");
   const big = await createOrg(runtime.gatehouse, "bench-big");
   const smallUsers = await enrollUsers(runtime.gatehouse, await addUsers(runtime.gatehouse, small, enrolledCount, "small"));
@@ -197,7 +222,11 @@ export async function bigOrgFigures(runtime, { load, enrolledCount, bigTotal, ad
       path: "/api/org/users?q=nobody-matches-this",
       headers: { cookie: org.adminCookie },
     });
-    figures[`compliance (${name})`] = await load({ url: runtime.gatehouse, path: "/api/org/compliance", headers: { cookie: org.adminCookie } });
+    figures[`compliance (${name})`] = await load({
+      url: runtime.gatehouse,
+      path: "/api/org/compliance",
+      headers: { cookie: org.adminCookie },
+    });
   }
   // Code steps last: they spend the users' current codes (both orgs' users are fresh here).
   for (const [name, users] of [
@@ -205,7 +234,12 @@ export async function bigOrgFigures(runtime, { load, enrolledCount, bigTotal, ad
     ["big", bigUsers],
   ]) {
     const pairs = await challengesFor(runtime.gatehouse, users, 1);
-    figures[`code step (${name})`] = await load({ url: runtime.gatehouse, method: "POST", next: correctCodeFeed(pairs), ok: (s) => s === 200 });
+    figures[`code step (${name})`] = await load({
+      url: runtime.gatehouse,
+      method: "POST",
+      next: correctCodeFeed(pairs),
+      ok: (s) => s === 200,
+    });
   }
   const rows = ["session check", "code step", "users page", "users search", "compliance"].map((what) => {
     const s = figures[`${what} (small)`];

@@ -149,9 +149,7 @@ export class DirectoryDurableObject extends DurableObject<Env> {
 
   /** What must outlive every claim: an org deletion's record (the operator reads it) or a platform OpenID client. */
   private holdsRecords(): boolean {
-    return (
-      deletion.latestDeletion(this.sql) !== undefined || this.sql.exec("SELECT 1 FROM oidc_client LIMIT 1").toArray().length > 0
-    );
+    return deletion.latestDeletion(this.sql) !== undefined || this.sql.exec("SELECT 1 FROM oidc_client LIMIT 1").toArray().length > 0;
   }
 
   /** One alarm, two jobs: drive an org deletion while one is under way, else drop what has expired. */

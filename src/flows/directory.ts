@@ -24,8 +24,12 @@ export function emailKey(env: Pick<Env, "HASH_KEY">, email: string): Promise<str
  * still refuses a credential it does not hold.
  */
 export async function credentialClaim(env: Env, credentialId: string) {
-  const name = await keyedHash(env.HASH_KEY, `cred:${credentialId}`);
-  return env.DIRECTORY.getByName(`cred:${name}`);
+  return env.DIRECTORY.getByName(await credentialClaimName(env, credentialId));
+}
+
+/** The name of a passkey's directory object (what an org deletion records to free it later). */
+export async function credentialClaimName(env: Pick<Env, "HASH_KEY">, credentialId: string): Promise<string> {
+  return `cred:${await keyedHash(env.HASH_KEY, `cred:${credentialId}`)}`;
 }
 
 export function slugClaim(env: Env, slug: string) {

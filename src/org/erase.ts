@@ -1,10 +1,10 @@
 // Erasing an org's object for an org deletion (started by the operator in the slug's directory object, see
-// ../directory/deletion.ts). Before the erase, the keyed names of every user's email claim go to the slug's
+// ../directory/deletion.ts). Before the erase, the keyed names of every user's email and passkey claims go to the slug's
 // object, which frees them afterwards; the erase is then one deleteAll, and the empty schema is laid again so
 // the object answers exactly as for an org that never existed (no org, no users, no sessions, no keys, no links).
 // A marker written first keeps a half-done erase shut across a restart: the constructor finishes it before
 // serving anything (OrgDurableObject), so a crash never leaves the org half-answering.
-import { emailClaimName, slugClaim } from "../flows/directory";
+import { credentialClaimName, emailClaimName, slugClaim } from "../flows/directory";
 import type { Env } from "../env";
 import { applyMigrations } from "../storage/migrate";
 import { ORG_MIGRATIONS } from "./migrations";
@@ -29,7 +29,12 @@ export async function eraseOrg(storage: DurableObjectStorage, env: Env): Promise
   if (!org) return true;
   await storage.put(ERASING_KEY, true);
   const users = storage.sql.exec<{ id: string; email: string }>("SELECT id, email FROM users").toArray();
-  const claims = await Promise.all(users.map(async (u) => ({ name: await emailClaimName(env, u.email), userId: u.id })));
+  // Passkeys claim their credential ids in the directory too (passwordless sign-in): freed the same way.
+  const passkeys = storage.sql.exec<{ user_id: string; credential_id: string }>("SELECT user_id, credential_id FROM passkeys").toArray();
+  const claims = await Promise.all([
+    ...users.map(async (u) => ({ name: await emailClaimName(env, u.email), userId: u.id })),
+    ...passkeys.map(async (p) => ({ name: await credentialClaimName(env, p.credential_id), userId: p.user_id })),
+  ]);
   const confirmed = await slugClaim(env, org.slug).recordClaimsToFree(org.slug, org.jurisdiction, claims);
   if (!confirmed) {
     // Not being deleted (a stray call): the org stays as it was.

@@ -17,7 +17,6 @@ import {
   findUser,
   findUserByEmail,
   insertUser,
-  listUsers,
   pageUsers,
   publicUser,
   setRole,

@@ -24,7 +24,7 @@ import type { RequestMeta } from "../results";
 import { findLiveSession, revokeSession, sessionPolicy } from "../sessions";
 import { readOrg } from "../settings";
 import type { Store } from "../store";
-import { findUser, type UserRow } from "../users";
+import { findActiveUser, type UserRow } from "../users";
 
 const refused = (error: "invalid_grant" | "login_required" | "mfa_required" | "access_denied") => ({ ok: false as const, error });
 
@@ -53,7 +53,7 @@ export function issueAuthCode(store: Store, input: AuthorizeInput): OidcResult<{
   const now = nowMs();
   return store.tx(() => {
     const session = findLiveSession(store.sql, input.sessionHash, now, sessionPolicy(store.env));
-    const user = session && findUser(store.sql, session.user_id);
+    const user = session && findActiveUser(store.sql, session.user_id);
     if (!session || !user) return refused("login_required");
     if (input.authAfter !== null && session.created_at < input.authAfter) return refused("login_required");
     const amr = parseAmr(session.amr as string | null);
@@ -98,7 +98,7 @@ function audit(
   now: number,
   detail: Record<string, string | number | boolean> = {},
 ) {
-  const user = findUser(store.sql, grant.user_id);
+  const user = findActiveUser(store.sql, grant.user_id);
   recordEvent(
     store.sql,
     {
@@ -136,7 +136,7 @@ export function redeemAuthCode(store: Store, input: RedeemCodeInput): OidcResult
       code.client_id === input.clientId &&
       code.redirect_uri === input.redirectUri &&
       timingSafeEqual(code.code_challenge, input.verifierChallenge);
-    const user = findUser(store.sql, code.user_id);
+    const user = findActiveUser(store.sql, code.user_id);
     if (!matches || !user) {
       spendCode(store.sql, code.code_hash, null, now);
       return refused("invalid_grant");
@@ -174,7 +174,7 @@ export function refreshGrant(store: Store, input: RefreshInput): OidcResult<Toke
       if (family && revokeGrant(store.sql, family.id, now)) audit(store, "oidc.refresh_reuse", family, input.meta, now);
       return refused("invalid_grant");
     }
-    const user = findUser(store.sql, grant.user_id);
+    const user = findActiveUser(store.sql, grant.user_id);
     if (grant.client_id !== input.clientId || grant.revoked_at !== null || grant.expires_at <= now || !user)
       return refused("invalid_grant");
     rotateRefresh(store.sql, grant, input.newRefreshHash, now);
@@ -186,7 +186,7 @@ export function refreshGrant(store: Store, input: RefreshInput): OidcResult<Toke
 /** Userinfo: the person's current claims while the grant an access token came from is alive. */
 export function grantClaims(store: Store, grantId: string, userId: string): GrantClaims | null {
   const grant = findGrant(store.sql, grantId);
-  const user = findUser(store.sql, userId);
+  const user = findActiveUser(store.sql, userId);
   if (!grant || !user || grant.user_id !== userId || grant.revoked_at !== null) return null;
   // A grant without offline access lives as long as its access token; one with it, as long as the family.
   if (grant.expires_at <= nowMs()) return null;
