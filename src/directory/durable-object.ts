@@ -206,7 +206,11 @@ export class DirectoryDurableObject extends DurableObject<Env> {
 
   /** Drops a confirmed claim once its org says the user no longer holds this address; returns what is left. */
   private async settleMoved(row: ClaimRow, emailKey: string): Promise<ClaimRow | undefined> {
-    if (await orgStub(this.env, row.org_slug, row.jurisdiction).holdsEmailKey(row.user_id, emailKey)) return row;
+    const org = orgStub(this.env, row.org_slug, row.jurisdiction);
+    if (await org.holdsEmailKey(row.user_id, emailKey)) return row;
+    // Only a user who moved to another address: a user who is gone is freed by their removal or their org's
+    // deletion, in its own order (the address stays taken until that finishes, as docs/api.md says).
+    if (!(await org.hasUser(row.user_id))) return row;
     const now = this.row();
     if (!now || now.user_id !== row.user_id || now.state !== "confirmed") return now;
     this.sql.exec("DELETE FROM claim");
