@@ -1,7 +1,7 @@
 // The passkey forms: each is `hidden` until /static/passkeys.js finds WebAuthn and reveals it; the script fetches
 // the options (data-options), runs the ceremony and posts the answer in the hidden `response` field.
 import type { Child } from "hono/jsx";
-import { Alert, Csrf } from "./components";
+import { Csrf } from "./components";
 import type { PageCtx } from "./layout";
 
 export function PasskeyForm(p: {
@@ -11,6 +11,8 @@ export function PasskeyForm(p: {
   options: string;
   label: string;
   id: string;
+  /** "card" where the form stands alone on the page. */
+  class?: string;
   children?: Child;
 }) {
   const t = p.ctx.t.passkeys;
@@ -19,6 +21,7 @@ export function PasskeyForm(p: {
       method="post"
       action={p.action}
       id={p.id}
+      class={p.class}
       data-passkey={p.kind}
       data-options={p.options}
       data-cancelled={t.cancelled}
@@ -30,14 +33,19 @@ export function PasskeyForm(p: {
       <input type="hidden" name="response" value="" />
       {p.children}
       <p class="alert error" role="alert" data-passkey-error hidden />
-      <button type="submit" class="secondary">
-        {p.label}
-      </button>
+      <div class="actions">
+        <button type="submit" class="secondary">
+          {p.label}
+        </button>
+      </div>
     </form>
   );
 }
 
-/** On an IP address WebAuthn has no relying party: say so instead of offering a button that fails. */
+/**
+ * On an IP address WebAuthn has no relying party: say so instead of offering a button that fails. A standing note
+ * of the page, not news: no live region (role=status stays for the outcome of what the visitor just did).
+ */
 export function PasskeysUnavailable({ ctx }: { ctx: PageCtx }) {
-  return <Alert kind="warn">{ctx.t.passkeys.unavailable}</Alert>;
+  return <p class="alert warn">{ctx.t.passkeys.unavailable}</p>;
 }

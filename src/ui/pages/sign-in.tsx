@@ -48,6 +48,7 @@ export function SignInPage({ ctx, form }: { ctx: PageCtx; form: SignInForm }) {
             ctx={ctx}
             kind="authenticate"
             id="passkey-signin"
+            class="card"
             action="/login/passkey"
             options="/login/passkey/options"
             label={t.passkeys.signIn}
