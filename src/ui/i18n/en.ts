@@ -375,6 +375,7 @@ export const en = {
     added: "Passkey added.",
     renamed: "Passkey renamed.",
     removed: "Passkey removed.",
+    signInAgain: "To confirm it is you, sign out and sign in again with your passkey, then try again.",
     use: "Use a passkey",
     useLead: "Or confirm with a passkey on this device or a security key.",
     signIn: "Sign in with a passkey",

@@ -385,6 +385,7 @@ export const fr: Catalog = {
     added: "Clé d'accès ajoutée.",
     renamed: "Clé d'accès renommée.",
     removed: "Clé d'accès supprimée.",
+    signInAgain: "Pour confirmer que c'est bien vous, déconnectez-vous puis reconnectez-vous avec votre clé d'accès, et réessayez.",
     use: "Utiliser une clé d'accès",
     useLead: "Ou confirmez avec une clé d'accès de cet appareil ou une clé de sécurité.",
     signIn: "Se connecter avec une clé d'accès",

@@ -10,6 +10,8 @@ export interface PasskeysForm {
   passkeys: PasskeyInfo[];
   /** The session is stale: adding and removing ask for the step-up proof in place. */
   stepUp?: StepUpAsk | undefined;
+  /** No authenticator app and a password never steps up a passkey user: a fresh sign-in is the way to confirm. */
+  passkeyOnly?: boolean | undefined;
   error?: string | undefined;
 }
 
@@ -20,6 +22,8 @@ function when(iso: string | null, ctx: PageCtx): string {
 
 export function PasskeysSection({ ctx, form }: { ctx: PageCtx; form: PasskeysForm }) {
   const t = ctx.t.passkeys;
+  const ask = (id: string) =>
+    !form.stepUp ? null : form.passkeyOnly ? <p class="hint">{t.signInAgain}</p> : <StepUpFields ctx={ctx} ask={form.stepUp} id={id} />;
   return (
     <section class="card table-wrap" tabindex={0} aria-labelledby="passkeys-title">
       <h2 id="passkeys-title">{t.title}</h2>
@@ -53,7 +57,7 @@ export function PasskeysSection({ ctx, form }: { ctx: PageCtx; form: PasskeysFor
                   </form>
                   <form method="post" action={`/account/passkeys/${encodeURIComponent(k.id)}/delete`} class="inline-form">
                     <Csrf ctx={ctx} />
-                    {form.stepUp ? <StepUpFields ctx={ctx} ask={form.stepUp} id={`passkey-remove-${i}`} /> : null}
+                    {ask(`passkey-remove-${i}`)}
                     <button type="submit" class="danger" aria-label={t.removeLabel(k.name)}>
                       {t.remove}
                     </button>
@@ -74,7 +78,7 @@ export function PasskeysSection({ ctx, form }: { ctx: PageCtx; form: PasskeysFor
           label={t.add}
         >
           <Field id="passkey-new-name" name="name" label={t.newName} hint={t.newNameHint} required maxlength={100} />
-          {form.stepUp ? <StepUpFields ctx={ctx} ask={form.stepUp} id="passkey-add" /> : null}
+          {ask("passkey-add")}
         </PasskeyForm>
       ) : (
         <PasskeysUnavailable ctx={ctx} />
