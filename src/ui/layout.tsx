@@ -55,6 +55,7 @@ export function Layout({ ctx, title, children, showNav = true }: { ctx: PageCtx;
         <title>{`${title} · ${t.product}`}</title>
         <link rel="stylesheet" href={`/static/app.css?v=${ASSET_VERSION}`} />
         <script src={`/static/app.js?v=${ASSET_VERSION}`} defer />
+        <script src={`/static/passkeys.js?v=${ASSET_VERSION}`} defer />
       </head>
       <body>
         <a class="skip" href="#main">

@@ -4,6 +4,7 @@ import { type Context, Hono } from "hono";
 import { RECOVERY_CODE_COUNT } from "../../constants";
 import type { AppEnv } from "../../env";
 import { ApiError } from "../../errors";
+import { relyingParty } from "../../flows/passkeys";
 import { changePassword } from "../../flows/password";
 import { freshSession, requireStepUp } from "../../flows/step-up";
 import { confirmEnrollment, disableTwoFactor, regenerateRecoveryCodes, startEnrollment } from "../../flows/two-factor";
@@ -12,6 +13,7 @@ import { requestMeta } from "../../http/meta";
 import { orgStub } from "../../org/stub";
 import { parseOtpauthUri } from "../../ui/otpauth";
 import { AccountPage, type AccountState, EnablePage } from "../../ui/pages/account";
+import type { PasskeysForm } from "../../ui/pages/account-passkeys";
 import type { PasswordForm } from "../../ui/pages/account-password";
 import { CodesPage } from "../../ui/pages/sign-in";
 import {
@@ -33,7 +35,7 @@ import { passwordBody } from "../me";
 
 export async function accountPage(
   c: Context<AppEnv>,
-  state: Omit<AccountState, "recoveryTotal">,
+  state: Omit<AccountState, "recoveryTotal" | "passkeys"> & { passkeys?: Partial<PasskeysForm> },
   status: Parameters<typeof render>[2] = 200,
 ) {
   const ctx = await pageCtx(c, "/account");
@@ -41,7 +43,14 @@ export async function accountPage(
   // A stale session asks for the password in place, inside the Enable form, before the click (step-up).
   const enableStepUp = state.enableStepUp ?? (freshSession(c.env, actor) ? undefined : { withCode: false });
   const sessions = await orgStub(c.env, actor.route.slug, actor.route.jurisdiction).listSessions(actor.identity.user.id, actor.tokenHash);
-  const full = { ...state, enableStepUp, recoveryTotal: RECOVERY_CODE_COUNT, sessions };
+  const passkeys = {
+    available: relyingParty(c.env, c.req.url) !== null,
+    passkeys: await orgStub(c.env, actor.route.slug, actor.route.jurisdiction).listPasskeys(actor.identity.user.id),
+    stepUp: freshSession(c.env, actor) ? undefined : { withCode: actor.identity.twoFactor.enabled },
+    passkeyOnly: actor.identity.twoFactor.enabled && actor.identity.twoFactor.period === null,
+    ...state.passkeys,
+  };
+  const full = { ...state, enableStepUp, recoveryTotal: RECOVERY_CODE_COUNT, sessions, passkeys };
   return render(c, AccountPage({ ctx, identity: actor.identity, state: full }), status);
 }
 
@@ -56,6 +65,9 @@ export const accountPages = new Hono<AppEnv>()
       password: t.account.passwordChanged,
       "session-ended": t.people.sessionEnded,
       "others-ended": t.people.othersEnded,
+      "passkey-added": t.passkeys.added,
+      "passkey-renamed": t.passkeys.renamed,
+      "passkey-removed": t.passkeys.removed,
     };
     return accountPage(c, { notice: notices[c.req.query("m") ?? ""] });
   })

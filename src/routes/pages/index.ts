@@ -3,9 +3,11 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../../env";
 import { APP_CSS, APP_JS } from "../../ui/assets";
+import { PASSKEYS_JS } from "../../ui/passkeys-script";
 import { accountPages } from "./account";
 import { adminPages } from "./admin";
 import { invitePages } from "./invites";
+import { passkeyPages } from "./passkeys";
 import { peoplePages } from "./people";
 import { signInPages } from "./sign-in";
 
@@ -14,6 +16,10 @@ const ASSET_CACHE = "public, max-age=86400";
 export const pageRoutes = new Hono<AppEnv>()
   .get("/static/app.css", (c) => c.body(APP_CSS, 200, { "content-type": "text/css; charset=utf-8", "cache-control": ASSET_CACHE }))
   .get("/static/app.js", (c) => c.body(APP_JS, 200, { "content-type": "text/javascript; charset=utf-8", "cache-control": ASSET_CACHE }))
+  .get("/static/passkeys.js", (c) =>
+    c.body(PASSKEYS_JS, 200, { "content-type": "text/javascript; charset=utf-8", "cache-control": ASSET_CACHE }),
+  )
+  .route("/", passkeyPages)
   .route("/", signInPages)
   .route("/", accountPages)
   .route("/", adminPages)

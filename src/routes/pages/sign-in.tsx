@@ -3,6 +3,7 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../../env";
 import { verifyChallenge } from "../../flows/challenge-token";
+import { relyingParty } from "../../flows/passkeys";
 import { signOut } from "../../flows/sessions";
 import { signInWithPassword, signInWithRecoveryCode, signInWithTotp } from "../../flows/sign-in";
 import { confirmChallengeEnrollment, startChallengeEnrollment } from "../../flows/two-factor";
@@ -28,6 +29,7 @@ import {
   formAction,
   codeOf,
 } from "./kit";
+import { passkeyOffered } from "./passkeys";
 
 export const signInPages = new Hono<AppEnv>()
   .onError(pageError)
@@ -37,7 +39,8 @@ export const signInPages = new Hono<AppEnv>()
     if (session(c) && !(await readPending(c, c.env.CHALLENGE_KEY))?.fresh) return c.redirect("/account", 303);
     const ctx = await pageCtx(c);
     const m = c.req.query("m");
-    return render(c, SignInPage({ ctx, form: { error: m === "expired" ? ctx.t.errors.challenge_expired : undefined } }));
+    const passkeys = relyingParty(c.env, c.req.url) !== null;
+    return render(c, SignInPage({ ctx, form: { error: m === "expired" ? ctx.t.errors.challenge_expired : undefined, passkeys } }));
   })
   .post("/login", page, csrf, async (c) => {
     const form = await formOf(c);
@@ -55,12 +58,14 @@ export const signInPages = new Hono<AppEnv>()
         setChallenge(c, result.challenge);
         return c.redirect(result.status === "2fa_required" ? "/login/2fa" : "/login/enroll", 303);
       },
-      (ctx, error) => SignInPage({ ctx, form: { email: input.email, org: input.org ?? "", error } }),
+      (ctx, error) =>
+        SignInPage({ ctx, form: { email: input.email, org: input.org ?? "", error, passkeys: relyingParty(c.env, c.req.url) !== null } }),
     );
   })
   .get("/login/2fa", page, async (c) => {
-    if (!(await verifyChallenge(c.env.CHALLENGE_KEY, readChallenge(c) ?? "", "2fa"))) return c.redirect("/?m=expired", 303);
-    return render(c, SecondStepPage({ ctx: await pageCtx(c) }));
+    const claims = await verifyChallenge(c.env.CHALLENGE_KEY, readChallenge(c) ?? "", "2fa");
+    if (!claims) return c.redirect("/?m=expired", 303);
+    return render(c, SecondStepPage({ ctx: await pageCtx(c), passkey: await passkeyOffered(c, claims) }));
   })
   .post("/login/2fa", page, csrf, (c) =>
     formAction(
@@ -72,7 +77,7 @@ export const signInPages = new Hono<AppEnv>()
         clearChallenge(c);
         return c.redirect(await afterSignIn(c, c.env.CHALLENGE_KEY, "/account"), 303);
       },
-      (ctx, error) => SecondStepPage({ ctx, error }),
+      async (ctx, error) => SecondStepPage({ ctx, error, passkey: await passkeyOffered(c) }),
     ),
   )
   .get("/login/recovery", page, async (c) => {

@@ -6,6 +6,7 @@ import { type PasswordForm, PasswordSection } from "./account-password";
 import { SessionsSection } from "./account-sessions";
 import type { Identity, SessionEntry } from "../../org/rpc";
 import { type EmailChangeForm, EmailChangeSection } from "./email-change";
+import { type PasskeysForm, PasskeysSection } from "./account-passkeys";
 
 export interface AccountState {
   notice?: string | undefined;
@@ -20,6 +21,8 @@ export interface AccountState {
   recoveryTotal: number;
   /** The user's sessions (Account → Sessions). */
   sessions?: SessionEntry[] | undefined;
+  /** Account → Passkeys (ui/pages/account-passkeys.tsx). */
+  passkeys?: PasskeysForm | undefined;
 }
 
 export function AccountPage({ ctx, identity, state }: { ctx: PageCtx; identity: Identity; state: AccountState }) {
@@ -90,6 +93,7 @@ export function AccountPage({ ctx, identity, state }: { ctx: PageCtx; identity: 
           </>
         ) : null}
       </section>
+      {state.passkeys ? <PasskeysSection ctx={ctx} form={state.passkeys} /> : null}
       <PasswordSection ctx={ctx} email={identity.user.email} form={state.password} />
       {state.sessions ? <SessionsSection ctx={ctx} sessions={state.sessions} /> : null}
       <EmailChangeSection ctx={ctx} email={identity.user.email} verified={identity.emailVerified} form={state.email ?? {}} />

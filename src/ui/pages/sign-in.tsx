@@ -1,12 +1,15 @@
 // Signed-out pages: password, second step, recovery code, forced enrollment, and simple error pages.
 import { Alert, CodeField, Csrf, Field, QrSetup, RecoveryCodes, type SetupPageProps } from "../components";
 import { Layout, type PageCtx } from "../layout";
+import { PasskeyForm, PasskeysUnavailable } from "../passkey-forms";
 
 export interface SignInForm {
   email?: string;
   org?: string;
   error?: string | undefined;
   notice?: string | undefined;
+  /** Passkeys work at this address (not an IP address). */
+  passkeys?: boolean | undefined;
 }
 
 export function SignInPage({ ctx, form }: { ctx: PageCtx; form: SignInForm }) {
@@ -38,18 +41,48 @@ export function SignInPage({ ctx, form }: { ctx: PageCtx; form: SignInForm }) {
           <Field id="org" name="org" label={t.signIn.org} value={form.org} hint={t.signIn.orgHint} autocomplete="organization" />
           <button type="submit">{t.signIn.submit}</button>
         </form>
+        {form.passkeys === false ? (
+          <PasskeysUnavailable ctx={ctx} />
+        ) : (
+          <PasskeyForm
+            ctx={ctx}
+            kind="authenticate"
+            id="passkey-signin"
+            class="card"
+            action="/login/passkey"
+            options="/login/passkey/options"
+            label={t.passkeys.signIn}
+          >
+            <p class="hint">{t.passkeys.signInLead}</p>
+          </PasskeyForm>
+        )}
       </div>
     </Layout>
   );
 }
 
-export function SecondStepPage({ ctx, error }: { ctx: PageCtx; error?: string | undefined }) {
+/** `passkey`: the login step's methods include "webauthn" (the user has a passkey) and this address allows it. */
+export function SecondStepPage({ ctx, error, passkey }: { ctx: PageCtx; error?: string | undefined; passkey?: boolean | undefined }) {
   const { t } = ctx;
   return (
     <Layout ctx={ctx} title={t.secondStep.title}>
       <div class="narrow">
         <h1>{t.secondStep.title}</h1>
         <p class="lead">{t.secondStep.lead}</p>
+        {passkey ? (
+          <div class="card">
+            <PasskeyForm
+              ctx={ctx}
+              kind="authenticate"
+              id="passkey-step"
+              action="/login/2fa/passkey"
+              options="/login/2fa/passkey/options"
+              label={t.passkeys.use}
+            >
+              <p class="hint">{t.passkeys.useLead}</p>
+            </PasskeyForm>
+          </div>
+        ) : null}
         <form method="post" action="/login/2fa" class="card" novalidate>
           <Csrf ctx={ctx} />
           <CodeField id="code" label={t.secondStep.code} error={error} />

@@ -1,0 +1,186 @@
+// The passkey pages' actions: options for the browser's ceremony (JSON, read by /static/passkeys.js) and the
+// posted answers, for "Sign in with a passkey", the second step's "Use a passkey" and Account → Passkeys. Every
+// action calls the same flow as the JSON API (src/flows/passkeys.ts, passwordless.ts) and the same schemas.
+import { type Context, Hono } from "hono";
+import type { AppEnv } from "../../env";
+import { ApiError } from "../../errors";
+import { type ChallengeClaims, verifyChallenge } from "../../flows/challenge-token";
+import {
+  finishPasskeyRegistration,
+  passkeyStepOptions,
+  relyingParty,
+  removePasskey,
+  signInWithPasskeyStep,
+  startPasskeyRegistration,
+} from "../../flows/passkeys";
+import { passwordlessOptions, signInWithPasskey } from "../../flows/passwordless";
+import { unwrap } from "../../flows/outcomes";
+import { requireStepUp } from "../../flows/step-up";
+import { setSessionCookie } from "../../http/cookies";
+import { requestMeta } from "../../http/meta";
+import { orgStub } from "../../org/stub";
+import { CodesPage, SecondStepPage, SignInPage } from "../../ui/pages/sign-in";
+import type { AuthenticationResponseJSON, RegistrationResponseJSON } from "../../webauthn";
+import { authenticationResponse, passkeyName, registrationResponse } from "../passkeys";
+import { accountPage } from "./account";
+import {
+  clearChallenge,
+  csrf,
+  formAction,
+  formField,
+  formOf,
+  messageFor,
+  needSession,
+  page,
+  pageCtx,
+  pageError,
+  readChallenge,
+  sessionOf,
+  statusOf,
+  stepUpAskAfter,
+  stepUpProofOf,
+} from "./kit";
+
+type C = Context<AppEnv>;
+
+/** "Use a passkey" at the second step: the user has one (the step's methods include "webauthn") and WebAuthn works here. */
+export async function passkeyOffered(c: C, known?: ChallengeClaims | null): Promise<boolean> {
+  if (!relyingParty(c.env, c.req.url)) return false;
+  const claims = known ?? (await verifyChallenge(c.env.CHALLENGE_KEY, readChallenge(c) ?? "", "2fa"));
+  if (!claims) return false;
+  return (await orgStub(c.env, claims.slug, claims.jurisdiction).listPasskeys(claims.userId)).length > 0;
+}
+
+/** Options for the script: a refusal is JSON with the page's own words (the script shows them in the form). */
+async function optionsJson(c: C, make: () => Promise<unknown>): Promise<Response> {
+  try {
+    return c.json(await make());
+  } catch (err) {
+    if (!(err instanceof ApiError)) throw err;
+    const t = (await pageCtx(c)).t;
+    return c.json({ error: { code: err.code, message: messageFor(t, err) } }, statusOf(err));
+  }
+}
+
+/** The posted answer of the ceremony as JSON, then checked with the API's own schema; bad input is a shown 400. */
+function answerOf(raw: string | undefined): unknown {
+  try {
+    return JSON.parse(raw ?? "");
+  } catch {
+    throw new ApiError("invalid_request");
+  }
+}
+
+export const passkeyPages = new Hono<AppEnv>()
+  .onError(pageError)
+  // --- "Sign in with a passkey" (no email, no password) ---
+  .post("/login/passkey/options", page, csrf, (c) => optionsJson(c, () => passwordlessOptions(c.env, c.req.url)))
+  .post("/login/passkey", page, csrf, async (c) => {
+    const form = await formOf(c);
+    return formAction(
+      c,
+      "/",
+      async () => {
+        const answer = formField(authenticationResponse, answerOf(form.response)) as AuthenticationResponseJSON;
+        const { sessionToken } = await signInWithPasskey(c.env, answer, c.req.url, requestMeta(c));
+        setSessionCookie(c, sessionToken);
+        return c.redirect("/account", 303);
+      },
+      (ctx, error) => SignInPage({ ctx, form: { error, passkeys: relyingParty(c.env, c.req.url) !== null } }),
+    );
+  })
+  // --- the second step's "Use a passkey" (the sign-in's challenge rides in its cookie) ---
+  .post("/login/2fa/passkey/options", page, csrf, (c) => optionsJson(c, () => passkeyStepOptions(c.env, readChallenge(c) ?? "", c.req.url)))
+  .post("/login/2fa/passkey", page, csrf, async (c) => {
+    const form = await formOf(c);
+    return formAction(
+      c,
+      "/login/2fa",
+      async () => {
+        const response = formField(authenticationResponse, answerOf(form.response)) as AuthenticationResponseJSON;
+        const result = await signInWithPasskeyStep(c.env, { challenge: readChallenge(c) ?? "", response }, c.req.url, requestMeta(c));
+        setSessionCookie(c, result.sessionToken);
+        clearChallenge(c);
+        return c.redirect("/account", 303);
+      },
+      async (ctx, error) => SecondStepPage({ ctx, error, passkey: await passkeyOffered(c) }),
+    );
+  })
+  // --- Account → Passkeys ---
+  .post("/account/passkeys/options", page, needSession, csrf, async (c) => {
+    const actor = sessionOf(c);
+    const proof = stepUpProofOf(await formOf(c));
+    return optionsJson(c, async () => {
+      // Binding an authenticator needs prior authentication (NIST SP 800-63B 6.1.2.1), as the API's options do.
+      await requireStepUp(c.env, actor, proof, requestMeta(c), "enroll");
+      return startPasskeyRegistration(c.env, actor.route, actor.identity.user.id, c.req.url);
+    });
+  })
+  .post("/account/passkeys", page, needSession, csrf, async (c) => {
+    const actor = sessionOf(c);
+    const form = await formOf(c);
+    return formAction(
+      c,
+      "/account",
+      async () => {
+        const result = await finishPasskeyRegistration(
+          c.env,
+          actor.route,
+          {
+            userId: actor.identity.user.id,
+            name: formField(passkeyName, form.name ?? ""),
+            response: formField(registrationResponse, answerOf(form.response)) as RegistrationResponseJSON,
+            keepSession: actor.tokenHash,
+          },
+          c.req.url,
+          requestMeta(c),
+        );
+        const codes = (result as { recoveryCodes?: string[] }).recoveryCodes ?? [];
+        if (codes.length === 0) return c.redirect("/account?m=passkey-added", 303);
+        // The first second factor: its recovery codes are shown once, as after setting up TOTP.
+        const ctx = await pageCtx(c, "/account");
+        return c.html(`<!doctype html>${(await CodesPage({ ctx, codes, continueHref: "/account?m=passkey-added" })).toString()}`);
+      },
+      (_ctx, error, err) => accountPage(c, { passkeys: { error } }, statusOf(err)),
+    );
+  })
+  .post("/account/passkeys/:id/rename", page, needSession, csrf, async (c) => {
+    const actor = sessionOf(c);
+    const form = await formOf(c);
+    return formAction(
+      c,
+      "/account",
+      async () => {
+        const stub = orgStub(c.env, actor.route.slug, actor.route.jurisdiction);
+        unwrap(
+          await stub.renamePasskey({
+            userId: actor.identity.user.id,
+            id: c.req.param("id"),
+            name: formField(passkeyName, form.name ?? ""),
+            meta: requestMeta(c),
+          }),
+        );
+        return c.redirect("/account?m=passkey-renamed", 303);
+      },
+      (_ctx, error, err) => accountPage(c, { passkeys: { error } }, statusOf(err)),
+    );
+  })
+  .post("/account/passkeys/:id/delete", page, needSession, csrf, async (c) => {
+    const actor = sessionOf(c);
+    const proof = stepUpProofOf(await formOf(c));
+    const t = (await pageCtx(c)).t;
+    return formAction(
+      c,
+      "/account",
+      async () => {
+        // Removing a factor is step-up: a stolen session alone cannot strip the account's protection.
+        await requireStepUp(c.env, actor, proof, requestMeta(c));
+        await removePasskey(c.env, actor.route, actor.identity.user.id, c.req.param("id"), requestMeta(c));
+        return c.redirect("/account?m=passkey-removed", 303);
+      },
+      (_ctx, error, err) => {
+        const stepUp = stepUpAskAfter(c, t, err, proof);
+        return accountPage(c, { passkeys: stepUp ? { stepUp, error: stepUp.error } : { error } }, statusOf(err));
+      },
+    );
+  });

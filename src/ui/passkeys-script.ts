@@ -1,0 +1,57 @@
+// The passkey ceremonies in the browser: @simplewebauthn/browser (its own prebuilt bundle, served from this origin
+// under the CSP's script-src 'self') plus a few lines that drive the forms marked data-passkey. Without JS, or
+// without WebAuthn, the passkey forms stay hidden and every other form still works.
+import WEBAUTHN_BROWSER from "../../node_modules/@simplewebauthn/browser/dist/bundle/index.umd.min.js";
+
+const DRIVER = `"use strict";
+(function () {
+  var lib = window.SimpleWebAuthnBrowser;
+  function ready() {
+    if (!lib || !lib.browserSupportsWebAuthn()) return;
+    document.querySelectorAll("[data-passkey-only]").forEach(function (el) { el.hidden = false; });
+    document.querySelectorAll("form[data-passkey]").forEach(function (form) {
+      form.addEventListener("submit", function (event) {
+        if (form.getAttribute("data-done") === "1") return;
+        event.preventDefault();
+        run(form);
+      });
+    });
+  }
+  function show(form, message) {
+    var slot = form.querySelector("[data-passkey-error]");
+    if (!slot) return;
+    slot.textContent = message;
+    slot.hidden = false;
+  }
+  function run(form) {
+    var button = form.querySelector("button[type=submit]");
+    if (button) button.disabled = true;
+    var done = function () { if (button) button.disabled = false; };
+    // The options come from a page route with the form's own fields (the CSRF token, a step-up proof).
+    fetch(form.getAttribute("data-options"), {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams(new FormData(form)).toString(),
+    }).then(function (r) {
+      return r.json().then(function (body) {
+        if (!r.ok) throw { shown: (body && body.error && body.error.message) || form.getAttribute("data-failed") };
+        return form.getAttribute("data-passkey") === "register"
+          ? lib.startRegistration({ optionsJSON: body })
+          : lib.startAuthentication({ optionsJSON: body });
+      });
+    }).then(function (answer) {
+      form.querySelector("input[name=response]").value = JSON.stringify(answer);
+      form.setAttribute("data-done", "1");
+      form.submit();
+    }, function (err) {
+      done();
+      show(form, (err && err.shown) || form.getAttribute("data-cancelled"));
+    });
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", ready);
+  else ready();
+})();
+`;
+
+export const PASSKEYS_JS = `${WEBAUTHN_BROWSER}\n${DRIVER}`;

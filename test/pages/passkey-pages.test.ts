@@ -1,0 +1,151 @@
+// The passkey pages inside workerd: the script is served from our origin, the forms stay hidden until it runs,
+// an IP address says why passkeys are unavailable, and each page action (passwordless, second step, add, remove)
+// runs the same flow as the API, answered here by the software authenticator.
+import { exports } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { addUser, BASE, call, createOrg, PASSWORD, signIn } from "../support/api";
+import { SoftAuthenticator } from "../support/authenticator";
+import { useTestClock } from "../support/clock";
+import { enrolledTechnician, staleSession } from "../support/flows";
+import { passkeyTechnician } from "../support/passkeys";
+
+useTestClock();
+
+const FORM = { "content-type": "application/x-www-form-urlencoded", origin: BASE, accept: "text/html" };
+
+function cookiesOf(res: Response, previous = ""): string {
+  const jar = new Map(previous ? previous.split("; ").map((c) => c.split("=", 2) as [string, string]) : []);
+  for (const c of res.headers.getSetCookie()) {
+    const [pair] = c.split(";");
+    const [name, value] = (pair ?? "").split("=", 2) as [string, string];
+    if (/Max-Age=0/i.test(c)) jar.delete(name);
+    else jar.set(name, value);
+  }
+  return [...jar].map(([k, v]) => `${k}=${v}`).join("; ");
+}
+
+/** A browser tab: keeps cookies and reads the latest page's form token. */
+async function tab(cookie = "") {
+  const s = { cookie, csrf: "" };
+  const get = async (path: string) => {
+    const res = await call(path, { cookie: s.cookie, headers: { accept: "text/html" } });
+    s.cookie = cookiesOf(res, s.cookie);
+    const html = await res.text();
+    s.csrf = /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? s.csrf;
+    return { res, html };
+  };
+  const post = async (path: string, fields: Record<string, string>) => {
+    const res = await call(path, { cookie: s.cookie, headers: FORM, body: new URLSearchParams({ _csrf: s.csrf, ...fields }).toString() });
+    s.cookie = cookiesOf(res, s.cookie);
+    return res;
+  };
+  return { s, get, post };
+}
+
+describe("the passkey pages", () => {
+  it("serve @simplewebauthn/browser and the driver from our origin, and render the passkey form hidden", async () => {
+    const js = await call("/static/passkeys.js");
+    expect(js.headers.get("content-type")).toMatch(/^text\/javascript/);
+    const text = await js.text();
+    expect(text).toContain("@simplewebauthn/browser@");
+    expect(text).toContain("form[data-passkey]");
+    const { res, html } = await (await tab()).get("/");
+    expect(res.headers.get("content-security-policy")).toMatch(/script-src 'self'[;\s]/);
+    expect(html).toContain('<script src="/static/passkeys.js');
+    expect(html).toMatch(/<form[^>]*data-passkey="authenticate"[^>]*hidden/);
+  });
+
+  it("say why passkeys are unavailable on an IP address instead of offering them", async () => {
+    const res = await exports.default.fetch(new Request("http://127.0.0.1:8787/", { headers: { accept: "text/html" } }));
+    const html = await res.text();
+    expect(html).toContain("Passkeys are unavailable at this address");
+    expect(html).not.toContain("data-passkey=");
+  });
+
+  it("sign in with a passkey alone", async () => {
+    const u = await passkeyTechnician();
+    const b = await tab();
+    await b.get("/");
+    const options = await b.post("/login/passkey/options", {});
+    expect(options.status).toBe(200);
+    const res = await b.post("/login/passkey", { response: JSON.stringify(await u.auth.assert(await options.json())) });
+    expect(res.status).toBe(303);
+    expect(res.headers.get("location")).toBe("/account");
+    expect((await b.get("/account")).html).toContain(u.email);
+  });
+
+  it("refuse a passkey the site does not know, on the sign-in page with its words", async () => {
+    await passkeyTechnician();
+    const b = await tab();
+    await b.get("/");
+    const options = await (await b.post("/login/passkey/options", {})).json();
+    const res = await b.post("/login/passkey", { response: JSON.stringify(await new SoftAuthenticator().assert(options as never)) });
+    expect(res.status).toBe(401);
+    expect(await res.text()).toContain('id="passkey-signin"');
+  });
+
+  it("offer 'Use a passkey' at the second step only to a user who has one, and sign in with it", async () => {
+    const totpOnly = await enrolledTechnician();
+    const t = await tab();
+    await t.get("/");
+    await t.post("/login", { email: totpOnly.email, password: PASSWORD });
+    expect((await t.get("/login/2fa")).html).not.toContain('id="passkey-step"');
+
+    const u = await passkeyTechnician();
+    const b = await tab();
+    await b.get("/");
+    expect((await b.post("/login", { email: u.email, password: PASSWORD })).headers.get("location")).toBe("/login/2fa");
+    expect((await b.get("/login/2fa")).html).toContain('id="passkey-step"');
+    const options = await b.post("/login/2fa/passkey/options", {});
+    expect(options.status).toBe(200);
+    const res = await b.post("/login/2fa/passkey", { response: JSON.stringify(await u.auth.assert(await options.json())) });
+    expect(res.status).toBe(303);
+    expect(res.headers.get("location")).toBe("/account");
+  });
+
+  it("add a passkey on the Account page: the first one shows the recovery codes once", async () => {
+    const org = await createOrg();
+    const user = await addUser(await signIn(org.admin.email));
+    const b = await tab(await signIn(user.email));
+    await b.get("/account");
+    const options = await b.post("/account/passkeys/options", {});
+    expect(options.status).toBe(200);
+    const res = await b.post("/account/passkeys", {
+      name: "Work laptop",
+      response: JSON.stringify(await new SoftAuthenticator().register(await options.json())),
+    });
+    expect(res.status).toBe(200);
+    expect((await res.text()).match(/<li>/g)?.length).toBeGreaterThanOrEqual(10);
+    expect((await b.get("/account")).html).toContain("Work laptop");
+  });
+
+  it("ask for step-up in place before adding or removing a passkey on a stale session", async () => {
+    const u = await passkeyTechnician();
+    const b = await tab(u.cookie);
+    await b.get("/account");
+    staleSession();
+    const options = await b.post("/account/passkeys/options", {});
+    expect(options.status).toBe(403);
+    expect(((await options.json()) as { error: { code: string } }).error.code).toBe("step_up_required");
+    const removed = await b.post(`/account/passkeys/${u.passkeyId}/delete`, {});
+    expect(removed.status).toBe(403);
+    // A passkey-only user has no code to give, and a password never steps up a passkey user: sign in again.
+    const html = await removed.text();
+    expect(html).toContain("sign out and sign in again with your passkey");
+    expect(html).not.toContain('id="passkey-remove-0-code"');
+    const list = await call("/api/me/passkeys", { cookie: u.cookie });
+    expect(((await list.json()) as { passkeys: unknown[] }).passkeys).toHaveLength(1);
+  });
+
+  it("rename and remove a passkey on a fresh session", async () => {
+    const u = await passkeyTechnician();
+    const b = await tab(u.cookie);
+    await b.get("/account");
+    expect((await b.post(`/account/passkeys/${u.passkeyId}/rename`, { name: "Phone" })).headers.get("location")).toBe(
+      "/account?m=passkey-renamed",
+    );
+    expect((await b.get("/account")).html).toContain('value="Phone"');
+    expect((await b.post(`/account/passkeys/${u.passkeyId}/delete`, {})).headers.get("location")).toBe("/account?m=passkey-removed");
+    expect((await b.get("/account")).html).toContain("You have no passkeys yet.");
+  });
+});
