@@ -208,9 +208,10 @@ export class DirectoryDurableObject extends DurableObject<Env> {
   private async settleMoved(row: ClaimRow, emailKey: string): Promise<ClaimRow | undefined> {
     const org = orgStub(this.env, row.org_slug, row.jurisdiction);
     if (await org.holdsEmailKey(row.user_id, emailKey)) return row;
-    // Only a user who moved to another address: a user who is gone is freed by their removal or their org's
-    // deletion, in its own order (the address stays taken until that finishes, as docs/api.md says).
-    if (!(await org.hasUser(row.user_id))) return row;
+    // A user who moved to another address, or one removed since (removal frees only the current address, so
+    // an old one left by an unfinished change would stay taken for good). But while their org is being deleted
+    // (its object erased: no org row), the deletion frees its addresses in its own order, as docs/api.md says.
+    if (!(await org.hasUser(row.user_id)) && (await org.getOrg()) === null) return row;
     const now = this.row();
     if (!now || now.user_id !== row.user_id || now.state !== "confirmed") return now;
     this.sql.exec("DELETE FROM claim");
@@ -439,8 +440,11 @@ export class DirectoryDurableObject extends DurableObject<Env> {
   }
 
   /** The live platform client this object holds, or null. */
-  platformClient(): OidcClient | null {
-    return readPlatformClient(this.sql);
+  async platformClient(): Promise<OidcClient | null> {
+    const client = readPlatformClient(this.sql);
+    // A probe of a random client id made this object: let it be emptied like other attack traffic's.
+    if (!client) await this.wakeToShed();
+    return client;
   }
 
   revokePlatformClient(): boolean {

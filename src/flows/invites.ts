@@ -102,12 +102,14 @@ export async function acceptInvite(
 ): Promise<SignInResult> {
   const { route, stub, tokenHash, invite } = await resolveInvite(env, input.token);
   // The KDF runs here at the edge, never in the org's object.
+  const id = newId("usr");
   const user = {
-    id: newId("usr"),
+    id,
     email: invite.email,
     name: input.name?.trim() || invite.name || invite.email.split("@")[0] || "",
     role: invite.role,
-    passwordHash: await hashPassword(env.PASSWORD_PEPPER, input.password, config(env).passwordIterations),
+    // With the user's salt, as every new hash: the password step then runs the KDF once (flows/sign-in.ts).
+    passwordHash: await hashPassword(env.PASSWORD_PEPPER, input.password, config(env).passwordIterations, id),
   };
   const directory = await emailClaim(env, invite.email);
   const claim = { orgSlug: route.slug, jurisdiction: route.jurisdiction, userId: user.id, emailKey: await emailKey(env, invite.email) };

@@ -5,7 +5,7 @@ import { SESSION_TOUCH_SECONDS } from "../constants";
 import { newId } from "../crypto/tokens";
 import type { Env } from "../env";
 import { nowMs } from "../clock";
-import { revokeUserGrants } from "./oidc-store";
+import { revokeSessionGrants, revokeUserGrants } from "./oidc-store";
 import type { RequestMeta } from "./results";
 import { all, first } from "./store";
 
@@ -54,6 +54,14 @@ export function createSession(
 }
 
 /** The session row for a token hash, live or not. */
+/**
+ * A rotated session (new token after a role change or enabling 2FA) keeps when and how its user signed in: a new
+ * token is no new sign-in, so OpenID's auth_time and amr (max_age, prompt=login) must not move forward.
+ */
+export function carrySignIn(sql: SqlStorage, from: SessionRow | undefined, toHash: string): void {
+  if (from) sql.exec("UPDATE sessions SET created_at = ?, amr = ? WHERE token_hash = ?", from.created_at, from.amr ?? null, toHash);
+}
+
 export function sessionRow(sql: SqlStorage, tokenHash: string): SessionRow | undefined {
   return first<SessionRow>(sql, "SELECT * FROM sessions WHERE token_hash = ?", tokenHash);
 }
@@ -106,6 +114,13 @@ export function listUserSessions(sql: SqlStorage, userId: string, now: number, p
 }
 
 /** Ends one session of this user by its public id; false when the user has no such session. */
+/** Ends one session from the Account page's list, and the OpenID grants it gave (a session the user did not know). */
 export function revokeSessionByPublicId(sql: SqlStorage, userId: string, publicId: string): boolean {
-  return sql.exec("DELETE FROM sessions WHERE user_id = ? AND public_id = ?", userId, publicId).rowsWritten > 0;
+  const row = sql
+    .exec<{ token_hash: string }>("SELECT token_hash FROM sessions WHERE user_id = ? AND public_id = ?", userId, publicId)
+    .toArray()[0];
+  if (!row) return false;
+  sql.exec("DELETE FROM sessions WHERE token_hash = ?", row.token_hash);
+  revokeSessionGrants(sql, row.token_hash, nowMs());
+  return true;
 }

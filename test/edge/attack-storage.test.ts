@@ -65,6 +65,17 @@ describe("directory objects of attack traffic", () => {
     expect(await tables(dir)).toEqual([]);
   });
 
+  it("a random OpenID client id's look-up leaves an object that is emptied soon after", async () => {
+    const clientId = `pc.${crypto.randomUUID().replaceAll("-", "")}`;
+    const query = new URLSearchParams({ client_id: clientId, redirect_uri: "https://app.example.com/cb", response_type: "code" });
+    const r = await call(`/oauth/authorize?${query}`);
+    expect(r.status).toBe(400);
+    const dir = env.DIRECTORY.getByName(`oidc-client:${clientId}`);
+    advance(61_000);
+    expect(await runDurableObjectAlarm(dir)).toBe(true);
+    expect(await tables(dir)).toEqual([]);
+  });
+
   it("never sheds a claimed name, nor a lock before it ends", async () => {
     const org = await createOrg();
     advance(10 * DAY_MS);

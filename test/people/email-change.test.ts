@@ -154,4 +154,18 @@ describe("a change of address that stopped before freeing the old one", () => {
     expect((await takeElsewhere(user.email)).status).toBe(201);
     expect(await canSignIn(newEmail)).toBe(true);
   });
+
+  it("frees the old address of a user removed after such a change", async () => {
+    const { adminCookie, user, newEmail, token } = await requested();
+    const route = parseCredential("gm", token);
+    if (!route) throw new Error("bad token");
+    const stub = env.ORG.getByName(route.slug);
+    expect(await reserveNewAddress(env, route, user.id, newEmail)).toBe(true);
+    expect((await stub.followEmailLink({ tokenHash: await hashCredential(env.HASH_KEY, token), meta: {} })).ok).toBe(true);
+    await (await emailClaim(env, newEmail)).confirm(user.id);
+    // Removal frees the user's current address; the old one, left claimed by the unfinished change, goes when asked.
+    expect((await call(`/api/org/users/${user.id}`, { method: "DELETE", cookie: adminCookie })).status).toBe(204);
+    expect((await takeElsewhere(user.email)).status).toBe(201);
+    expect((await takeElsewhere(newEmail)).status).toBe(201);
+  });
 });

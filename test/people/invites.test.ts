@@ -206,3 +206,16 @@ describe("invites", () => {
     }
   });
 });
+
+describe("the password an invitee chooses", () => {
+  it("is hashed with the user's own salt, so even a wrong password costs two trips and one KDF run, like any email", async () => {
+    const s = await setUp();
+    const { email, token } = await invitedToken(s);
+    expect((await accept(token)).status).toBe(200);
+    const wrong = await call("/auth/login", { body: { email, password: `${PASSWORD}-wrong` } });
+    expect(wrong.status).toBe(401);
+    // An older random-salt hash would take a third trip (and a second KDF run) until its first right password.
+    expect(wrong.headers.get("x-gatehouse-trips")).toBe("2 2");
+  });
+});
+

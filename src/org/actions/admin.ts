@@ -8,7 +8,7 @@ import { notifyAdmins } from "../notify";
 import { clearLock } from "../lockout";
 import { fail, ok, type Result, type UserInfo } from "../results";
 import type { ChangeRoleInput, Compliance, CreateUserInput, FactorChangeInput, InitializeOrgInput, UpdateSettingsInput } from "../rpc";
-import { createSession, revokeUserSessions, sessionPolicy, sessionRow } from "../sessions";
+import { carrySignIn, createSession, revokeUserSessions, sessionPolicy, sessionRow } from "../sessions";
 import { insertOrg, readOrg, writeSettings } from "../settings";
 import type { Store } from "../store";
 import {
@@ -96,11 +96,15 @@ export function changeRole(
     setRole(sql, user.id, input.role);
     const own = input.rotate && input.caller.kind === "session" && input.caller.userId === user.id ? input.rotate : null;
     // The replacement keeps the old session's step-up time: a new token is no new proof of a factor.
-    const verifiedAt = own ? (sessionRow(sql, own.from)?.verified_at ?? 0) : 0;
+    const before = own ? sessionRow(sql, own.from) : undefined;
+    const verifiedAt = before?.verified_at ?? 0;
     revokeUserSessions(sql, user.id);
     revokeUserChallenges(sql, user.id, now);
     const rotated = !!own;
-    if (own) createSession(sql, own.tokenHash, user.id, now, sessionPolicy(store.env), input.meta, verifiedAt);
+    if (own) {
+      createSession(sql, own.tokenHash, user.id, now, sessionPolicy(store.env), input.meta, verifiedAt);
+      carrySignIn(sql, before, own.tokenHash);
+    }
     for (const key of keysAboveRole(sql, user.id, input.role)) {
       deleteApiKey(sql, key.id);
       const detail = { reason: "role_changed" };

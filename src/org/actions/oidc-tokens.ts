@@ -137,7 +137,10 @@ export function redeemAuthCode(store: Store, input: RedeemCodeInput): OidcResult
       code.redirect_uri === input.redirectUri &&
       timingSafeEqual(code.code_challenge, input.verifierChallenge);
     const user = findActiveUser(store.sql, code.user_id);
-    if (!matches || !user) {
+    // The session that signed in must still be alive: a code minted just before its sessions were revoked
+    // (password change, 2FA reset, "sign out everywhere") gives nothing.
+    const session = findLiveSession(store.sql, code.session_hash, now, sessionPolicy(store.env));
+    if (!matches || !user || !session || session.user_id !== user.id) {
       spendCode(store.sql, code.code_hash, null, now);
       return refused("invalid_grant");
     }

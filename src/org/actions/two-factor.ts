@@ -8,7 +8,7 @@ import { notifyUser } from "../notify";
 import { revokeUserPairings, markPairingSetup, pairingAlive, pairingSetupIs, recordPairingFailure, spendPairing } from "../pairing";
 import { deleteRecoveryCodes, replaceRecoveryCodes } from "../recovery-codes";
 import { type AuditActor, type Reason, type RequestMeta, type Result, fail, ok } from "../results";
-import { createSession, revokeUserSessions, sessionPolicy } from "../sessions";
+import { carrySignIn, createSession, revokeUserSessions, sessionPolicy, sessionRow } from "../sessions";
 import { readOrg } from "../settings";
 import type { Store } from "../store";
 import { activatePendingTotp, activeTotp, deleteTotp, putPendingTotp, type TotpRow } from "../totp-state";
@@ -120,8 +120,10 @@ export async function confirmEnrollment(
     } else if ("session" in input.via) {
       // Changing the second factor signs out every browser of this user, this one included: it gets a new session
       // token (docs/api.md), so a token that leaked before 2FA existed is worth nothing after.
+      const before = sessionRow(sql, input.via.session);
       revokeUserSessions(sql, user.id);
       createSession(sql, input.via.newSessionTokenHash, user.id, now, sessionPolicy(store.env), input.meta);
+      carrySignIn(sql, before, input.via.newSessionTokenHash);
     } else {
       // Forced enrollment at sign-in keeps sessions from before enforcement (the seeds: enforcing 2FA does not
       // log anyone out); the new session starts with the second factor in place.

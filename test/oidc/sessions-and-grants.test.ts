@@ -1,0 +1,70 @@
+// What an application holds follows the Gatehouse session it came from: a session ended from the Account page's
+// list takes its grants with it; a code minted just before the user's sessions were revoked gives nothing; and a
+// session rotated by enabling 2FA keeps its sign-in time (OpenID auth_time), since a new token is no new sign-in.
+import { describe, expect, it } from "vitest";
+import { call, callJson, createOrg, signIn } from "../support/api";
+import { advance, useTestClock } from "../support/clock";
+import { enroll } from "../support/totp";
+import { addUser } from "../support/api";
+import { authorize, codeFlow, orgClient, pkce, redeem, tokenRequest, userinfo, verifyIdToken } from "./support";
+
+useTestClock();
+
+async function otherSessionId(cookie: string): Promise<string> {
+  const list = await callJson<{ sessions: { id: string; current: boolean }[] }>("/api/me/sessions", { cookie });
+  const other = list.body.sessions.find((s) => !s.current);
+  if (!other) throw new Error("no other session");
+  return other.id;
+}
+
+describe("OpenID grants and the sessions they came from", () => {
+  it("ends the grants of a session ended from the Account page's list", async () => {
+    const org = await createOrg();
+    const first = await signIn(org.admin.email);
+    const client = await orgClient(first);
+    const tokens = await codeFlow(client, first, { scope: "openid offline_access" });
+    expect((await userinfo(tokens.access_token as string)).status).toBe(200);
+
+    const second = await signIn(org.admin.email);
+    expect((await call(`/api/me/sessions/${await otherSessionId(second)}`, { method: "DELETE", cookie: second })).status).toBe(204);
+
+    const refresh = await tokenRequest(client, { grant_type: "refresh_token", refresh_token: tokens.refresh_token as string });
+    expect(refresh.status).toBe(400);
+    expect(refresh.body).toMatchObject({ error: "invalid_grant" });
+    expect((await userinfo(tokens.access_token as string)).status).toBe(401);
+  });
+
+  it("gives nothing for a code whose session was revoked before it was redeemed", async () => {
+    const org = await createOrg();
+    const first = await signIn(org.admin.email);
+    const client = await orgClient(first);
+    const { verifier, challenge } = await pkce();
+    const code = (await authorize(client, first, challenge)).params.get("code") as string;
+    expect(code).toBeTruthy();
+
+    const second = await signIn(org.admin.email);
+    expect((await call("/api/me/sessions/revoke-others", { method: "POST", cookie: second })).status).toBe(204);
+
+    const r = await redeem(client, code, verifier);
+    expect(r.status).toBe(400);
+    expect(r.body).toMatchObject({ error: "invalid_grant" });
+  });
+
+  it("keeps the sign-in time of a session rotated by enabling 2FA", async () => {
+    const org = await createOrg();
+    const admin = await signIn(org.admin.email);
+    const client = await orgClient(admin);
+    const user = await addUser(admin);
+    const signedInAt = Math.floor(Date.now() / 1000);
+    const cookie = await signIn(user.email);
+    advance(10 * 60_000);
+    const enrolled = await enroll(cookie);
+
+    const id = await verifyIdToken((await codeFlow(client, enrolled.cookie)).id_token as string, client.clientId);
+    expect(id.auth_time).toBeLessThanOrEqual(signedInAt + 1);
+    // max_age shorter than the time since that sign-in asks for a new one.
+    const { challenge } = await pkce();
+    const fresh = await authorize(client, enrolled.cookie, challenge, { max_age: "60" });
+    expect(fresh.params.get("code")).toBeNull();
+  });
+});
