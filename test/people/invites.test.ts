@@ -218,4 +218,3 @@ describe("the password an invitee chooses", () => {
     expect(wrong.headers.get("x-gatehouse-trips")).toBe("2 2");
   });
 });
-
