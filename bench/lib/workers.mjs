@@ -53,11 +53,14 @@ function workerdPids() {
   return pids;
 }
 
-/** Miniflare 5's module manifest: every module file of dir (ES modules and WebAssembly), loaded from disk. */
+/**
+ * Miniflare 5's module manifest: every module file of dir (ES modules, WebAssembly, and the text modules of
+ * wrangler.toml's [[rules]]: the passkeys page's browser bundle, *.umd.min.js), loaded from disk.
+ */
 export function manifest(dir, mainModule, only) {
   const modules = {};
   for (const file of only ?? readdirSync(dir)) {
-    const type = /\.m?js$/.test(file) ? "esm" : /\.wasm$/.test(file) ? "wasm" : null;
+    const type = /\.umd\.min\.js$/.test(file) ? "text" : /\.m?js$/.test(file) ? "esm" : /\.wasm$/.test(file) ? "wasm" : null;
     if (type) modules[file] = { type, contents: readFileSync(join(dir, file)) };
   }
   return { mainModule, modulesRoot: dir, modules };
