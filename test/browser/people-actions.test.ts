@@ -65,7 +65,8 @@ describe("people in Chromium", () => {
       .getByRole("row", { name: new RegExp(TESS) })
       .getByRole("link", { name: "Deactivate", exact: true })
       .click();
-    expect(await admin.page.getByRole("heading", { name: "Deactivate account" }).isVisible()).toBe(true);
+    // The link navigates: wait for the confirmation page rather than look before it has loaded.
+    await admin.page.getByRole("heading", { name: "Deactivate account" }).waitFor({ state: "visible", timeout: 10_000 });
     a11y.push(...(await capture(admin.page, "deactivate-confirm")));
     await admin.page.getByRole("button", { name: "Deactivate", exact: true }).click();
     await admin.page.waitForURL("**/users?m=deactivated");
@@ -151,7 +152,8 @@ describe("people in Chromium", () => {
       .getByRole("row", { name: new RegExp(ZOE) })
       .getByRole("link", { name: "Désactiver", exact: true })
       .click();
-    expect(await admin.page.getByRole("heading", { name: "Désactiver le compte" }).isVisible()).toBe(true);
+    // The link navigates: wait for the confirmation page rather than look before it has loaded.
+    await admin.page.getByRole("heading", { name: "Désactiver le compte" }).waitFor({ state: "visible", timeout: 10_000 });
     a11y.push(...(await capture(admin.page, "deactivate-confirm-fr")));
     await Promise.all([laptop, phone, tablet, admin].map((p) => p.context.close()));
   }, 90_000);
