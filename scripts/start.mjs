@@ -4,7 +4,8 @@
 // 2. Starts `wrangler dev` with persisted local state (.state/), so restarts keep data.
 // 3. Seeds the demo org (idempotent: what exists already is left alone) and prints the URL and credentials.
 import { spawn } from "node:child_process";
-import { generateKeyPairSync, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
+import { oidcSigningKeys } from "./oidc-key.mjs";
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 
 const PORT = Number(process.env.PORT ?? 8787);
@@ -18,17 +19,11 @@ const DEMO = {
   technician: { email: "tech@demo.example", password: "demo-tech-password", name: "Theo Technician" },
 };
 
-/** A fresh RS256 signing key for the OpenID provider, as OIDC_SIGNING_KEYS wants it (a JSON array of private JWKs). */
-function oidcSigningKeys() {
-  const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
-  return JSON.stringify([{ kid: `dev-${Date.now()}`, alg: "RS256", ...privateKey.export({ format: "jwk" }) }]);
-}
-
 function ensureDevVars() {
   if (existsSync(".dev.vars")) {
     // A .dev.vars from before the OpenID provider: add its key, leave the rest alone.
     if (!/^OIDC_SIGNING_KEYS=/m.test(readFileSync(".dev.vars", "utf8"))) {
-      appendFileSync(".dev.vars", `\nOIDC_SIGNING_KEYS=${oidcSigningKeys()}\n`);
+      appendFileSync(".dev.vars", `\nOIDC_SIGNING_KEYS=${oidcSigningKeys("dev")}\n`);
       console.log("start: added an OpenID signing key (OIDC_SIGNING_KEYS) to .dev.vars");
     }
     return;
@@ -40,7 +35,7 @@ function ensureDevVars() {
     `TOTP_KEYS=k1:${secret()}`,
     `HASH_KEY=${secret()}`,
     `CHALLENGE_KEY=${secret()}`,
-    `OIDC_SIGNING_KEYS=${oidcSigningKeys()}`,
+    `OIDC_SIGNING_KEYS=${oidcSigningKeys("dev")}`,
     "DEV_MODE=true",
     "JURISDICTION_MODE=emulated",
   ];

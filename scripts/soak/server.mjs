@@ -2,12 +2,12 @@
 // process group on 127.0.0.1 with state persisted to a folder, so a restart (and our exit) stops exactly what we
 // started and the next start finds the same state; `ready()` lets the load wait out a restart.
 import { spawn } from "node:child_process";
-import { generateKeyPairSync } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { bundleWorker } from "../../bench/lib/workers.mjs";
+import { oidcSigningKeys } from "../oidc-key.mjs";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const START_POLLS = 240; // x 500 ms: two minutes for the runtime to answer healthz
@@ -37,12 +37,6 @@ function wranglerVars() {
  * with PASSWORD_ITERATIONS low so that hundreds of users are set up quickly and emulated jurisdictions (local
  * workerd has none). Returns the config file's path.
  */
-/** A fresh RS256 key for the OpenID provider (a JSON array of private JWKs), as scripts/start.mjs makes one. */
-function oidcSigningKeys() {
-  const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
-  return JSON.stringify([{ kid: `soak-${Date.now()}`, alg: "RS256", ...privateKey.export({ format: "jwk" }) }]);
-}
-
 export function prepareRuntime(dir, { platformToken, port }) {
   const bundle = bundleWorker(ROOT, join(dir, "bundle"));
   const file = join(dir, "runtime.json");
@@ -55,7 +49,7 @@ export function prepareRuntime(dir, { platformToken, port }) {
     TOTP_KEYS: `k1:${randomKey()}`,
     HASH_KEY: randomKey(),
     CHALLENGE_KEY: randomKey(),
-    OIDC_SIGNING_KEYS: oidcSigningKeys(),
+    OIDC_SIGNING_KEYS: oidcSigningKeys("soak"),
   };
   writeFileSync(file, JSON.stringify({ root: ROOT, entry: bundle.entry, port, persistTo: join(dir, "state"), bindings }));
   return file;
