@@ -206,8 +206,9 @@ export function setLocale(sql: SqlStorage, id: string, locale: string): void {
   sql.exec("UPDATE users SET locale = ? WHERE id = ? AND locale <> ?", locale, id, locale);
 }
 
+/** The admins who can act on org-wide notices: a deactivated admin is told nothing. */
 export function listAdmins(sql: SqlStorage): UserRow[] {
-  return all<UserRow>(sql, "SELECT * FROM users WHERE role = 'admin' ORDER BY created_at");
+  return all<UserRow>(sql, "SELECT * FROM users WHERE role = 'admin' AND deactivated_at IS NULL ORDER BY created_at");
 }
 
 export function markEmailVerified(sql: SqlStorage, id: string, now: number): void {

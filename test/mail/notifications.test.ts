@@ -69,18 +69,22 @@ describe("security notifications land in the outbox with the change", () => {
     expect(await mailTo(u.org.slug, plain.email)).toEqual([]);
   });
 
-  it("tells every admin, and only admins, when enforcement is switched on and off", async () => {
+  it("tells every active admin, and only them, when enforcement is switched on and off", async () => {
     const org = await createOrg();
     const adminCookie = await signIn(org.admin.email);
     const second = await addUser(adminCookie, "admin");
     const tech = await addUser(adminCookie, "technician");
+    const gone = await addUser(adminCookie, "admin");
+    const off = await callJson(`/api/org/users/${gone.id}`, { method: "PATCH", cookie: adminCookie, body: { active: false } });
+    expect(off.status).toBe(200);
     for (const require2fa of [true, false]) {
       const r = await callJson("/api/org/settings", { method: "PATCH", cookie: adminCookie, body: { require2fa } });
       expect(r.status).toBe(200);
     }
-    const mails = await notices(org.slug);
+    // The deactivated admin was told of their deactivation, and of nothing after it.
+    const mails = (await notices(org.slug)).filter((m) => m.kind !== "account.deactivated");
     expect(mails.map((m) => m.to).sort()).toEqual([org.admin.email, org.admin.email, second.email, second.email].sort());
-    expect(mails.filter((m) => m.to === tech.email)).toEqual([]);
+    expect(mails.filter((m) => m.to === tech.email || m.to === gone.email)).toEqual([]);
     const on = mails.find((m) => m.to === second.email && m.subject === "Two-factor authentication is now required");
     expect(on?.text).toContain(
       `An administrator (${org.admin.email}) now requires two-factor authentication for everyone in Org ${org.slug}.`,
