@@ -29,22 +29,26 @@ export async function updateSettings(
 }
 
 /**
- * Changes a role (to or from admin: step-up, never a key). When callers change their own, their session is
- * replaced: the new token comes back for the caller's cookie.
+ * PATCH /api/org/users/{id}: role, name and active in one transaction of the org's object. A proof is spent
+ * only when the change needs one (role or active); a caller who changes their own role gets a new session token.
  */
-export async function changeRole(
+export async function patchUser(
   env: Env,
   signedIn: SignedIn,
-  input: { userId: string; role: Role; proof: StepUpProof },
+  input: { userId: string; role?: Role | undefined; name?: string | undefined; active?: boolean | undefined; proof: StepUpProof },
   actor: AuditActor,
   meta: RequestMeta,
-): Promise<{ user: UserInfo; sessionToken?: string }> {
-  const next = signedIn.kind === "session" ? await issueCredential(env.HASH_KEY, "gs", signedIn.route) : null;
+): Promise<{ user: UserInfo & { active: boolean }; sessionToken?: string }> {
+  const { userId, role, name, active, proof } = input;
+  const guarded = role !== undefined || active !== undefined;
+  const next = role !== undefined && signedIn.kind === "session" ? await issueCredential(env.HASH_KEY, "gs", signedIn.route) : null;
   const { user, rotated } = unwrap(
-    await stubOf(env, signedIn.route).changeRole({
-      userId: input.userId,
-      role: input.role,
-      caller: await callerOf(env, signedIn, input.proof, meta),
+    await stubOf(env, signedIn.route).patchUser({
+      userId,
+      ...(role !== undefined ? { role } : {}),
+      ...(name !== undefined ? { name } : {}),
+      ...(active !== undefined ? { active } : {}),
+      caller: await callerOf(env, signedIn, guarded ? proof : {}, meta),
       ...(next && signedIn.kind === "session" ? { rotate: { from: signedIn.tokenHash, tokenHash: next.hash } } : {}),
       actor,
       meta,

@@ -24,10 +24,6 @@ export async function setUserActive(env: Env, route: Route, input: Change & { ac
   return unwrap(await stubOf(env, route).setUserActive(input));
 }
 
-export async function renameUser(env: Env, route: Route, input: Omit<Change, "caller"> & { name: string }): Promise<UserInfo> {
-  return unwrap(await stubOf(env, route).renameUser(input));
-}
-
 /** Removal, step 1 (mark the claim), 2 (delete in the org) and 3 (drop the claim); see the header. */
 export async function removeUser(env: Env, route: Route, input: Change): Promise<void> {
   const stub = stubOf(env, route);

@@ -47,7 +47,6 @@ import type {
   RenamePasskeyInput,
   ChallengeStepInput,
   ChangePasswordInput,
-  ChangeRoleInput,
   ConfirmEnrollmentInput,
   CreateApiKeyInput,
   CreateUserInput,
@@ -72,6 +71,7 @@ import type {
 import { deleteExpiredSessions, sessionPolicy } from "./sessions";
 import { readOrg } from "./settings";
 import type { Store } from "./store";
+import { type PatchUserInput, patchUser } from "./actions/user-patch";
 import { findUser, listUsers, pageUsers, type UserPageQuery } from "./users";
 
 /** Housekeeping (audit retention, dead sessions and challenges) runs this often from the alarm. */
@@ -179,10 +179,6 @@ export class OrgDurableObject extends DurableObject<Env> implements OrgRpc {
 
   changePassword(input: ChangePasswordInput) {
     return this.mailing(password.changePassword(this.store, input));
-  }
-
-  changeRole(input: ChangeRoleInput) {
-    return admin.changeRole(this.store, input);
   }
 
   listUsers() {
@@ -361,8 +357,9 @@ export class OrgDurableObject extends DurableObject<Env> implements OrgRpc {
     return this.mailing(people.setActive(this.store, input));
   }
 
-  renameUser(input: Omit<people.PeopleChange, "caller"> & { name: string }) {
-    return people.rename(this.store, input);
+  /** Role, name and active together, all or nothing (PATCH /api/org/users/{id}). */
+  patchUser(input: PatchUserInput) {
+    return this.mailing(patchUser(this.store, input));
   }
 
   /** Removes the user and every credential of theirs in one transaction; the caller then frees the email. */

@@ -8,6 +8,7 @@ import type { OidcRpc } from "./oidc-rpc";
 import type { DevMail, OutboxEntry } from "./outbox";
 import type { PeopleChange, SessionEntry } from "./actions/people";
 import type { RecoveryStatus } from "./recovery-codes";
+import type { PatchRefusal, PatchUserInput } from "./actions/user-patch";
 import type { AuditActor, Caller, LoginStep, OrgInfo, Reason, RequestMeta, Result, Role, UserInfo } from "./results";
 import type { UserListEntry, UserPage, UserPageQuery } from "./users";
 import type { InviteInfo } from "./invites";
@@ -319,7 +320,7 @@ export interface OrgRpc extends OidcRpc {
   getOrg(): OrgInfo | null;
   createUser(input: CreateUserInput): Promise<Result<UserInfo, "email_taken" | "not_found" | AccessFailure>>;
   changePassword(input: ChangePasswordInput): Promise<Result<null, PasswordFailure | "not_found">>;
-  changeRole(input: ChangeRoleInput): Result<{ user: UserInfo; rotated: boolean }, "not_found" | "last_admin" | AccessFailure>;
+  patchUser(input: PatchUserInput): Promise<Result<{ user: UserInfo & { active: boolean }; rotated: boolean }, PatchRefusal>>;
   listUsers(): UserListEntry[];
   passwordHashOf(userId: string): string | null;
   attemptPassword(input: PasswordAttempt): Promise<Result<PasswordAttemptStep, PasswordFailure>>;
@@ -365,7 +366,6 @@ export interface OrgRpc extends OidcRpc {
   auditEvents(limit: number, before?: number): AuditEvent[];
   userInfo(userId: string): UserInfo | null;
   setUserActive(input: PeopleChange & { active: boolean }): Promise<Result<UserInfo, PeopleFailure>>;
-  renameUser(input: Omit<PeopleChange, "caller"> & { name: string }): Result<UserInfo, "not_found">;
   removeUser(input: PeopleChange): Promise<Result<{ email: string; credentialIds: string[] }, PeopleFailure>>;
   revokeSessionsOf(input: Omit<PeopleChange, "caller">): Promise<Result<null, "not_found">>;
   listSessions(userId: string, currentTokenHash: string): SessionEntry[];

@@ -5,10 +5,10 @@ import { API_KEY_DEFAULT_DAYS, API_KEY_MAX_DAYS, AUDIT_PAGE_DEFAULT, AUDIT_PAGE_
 import type { AppEnv } from "../env";
 import { ApiError } from "../errors";
 import { createUser } from "../flows/accounts";
-import { changeRole, revokeApiKey, unlockUser, updateSettings } from "../flows/admin";
+import { patchUser, revokeApiKey, unlockUser, updateSettings } from "../flows/admin";
 import { createApiKey } from "../flows/api-keys";
 import { sendPairingLink } from "../flows/pairing";
-import { removeUser, renameUser, revokeSessionsOf, setUserActive } from "../flows/people";
+import { removeUser, revokeSessionsOf } from "../flows/people";
 import { callerOf, requireStepUp } from "../flows/step-up";
 import { resetTwoFactor } from "../flows/two-factor";
 import { adminOnly, auditActor } from "../http/actor";
@@ -19,7 +19,6 @@ import { json, validate } from "../http/validate";
 import { orgStub } from "../org/stub";
 import { parseUserCursor } from "../org/users";
 import type { SignedIn } from "../http/actor";
-import type { UserInfo } from "../org/rpc";
 
 export const settingsBody = z.strictObject({ require2fa: z.boolean().optional(), totpPeriod: f.totpPeriod.optional() });
 export const newUserBody = z.object({
@@ -104,27 +103,10 @@ export const orgRoutes = new Hono<AppEnv>()
     const actor = adminOnly(c);
     const { role, name, active, ...proof } = c.req.valid("json");
     const userId = c.req.valid("param").id;
-    const meta = requestMeta(c);
-    const found = await stubOf(c, actor).userInfo(userId);
-    if (!found) throw new ApiError("not_found");
-    let user: UserInfo = { ...found };
-    if (role !== undefined) {
-      const changed = await changeRole(c.env, actor, { userId, role, proof }, auditActor(actor), meta);
-      // The caller changed their own role: their session token changes with it (docs/api.md).
-      if (changed.sessionToken) setSessionCookie(c, changed.sessionToken);
-      user = changed.user;
-    }
-    // A code is spent once: after a role change stepped up, the session is fresh and the rest needs no proof.
-    const rest = role !== undefined ? {} : proof;
-    if (name !== undefined) {
-      user = await renameUser(c.env, actor.route, { userId, name, actor: auditActor(actor), meta });
-    }
-    if (active !== undefined) {
-      const caller = await callerOf(c.env, actor, rest, meta);
-      user = await setUserActive(c.env, actor.route, { userId, active, caller, actor: auditActor(actor), meta });
-    }
-    const entry = (await stubOf(c, actor).listUsers()).find((u) => u.id === userId);
-    return c.json({ ...user, active: entry?.active ?? true });
+    const changed = await patchUser(c.env, actor, { userId, role, name, active, proof }, auditActor(actor), requestMeta(c));
+    // The caller changed their own role: their session token changes with it (docs/api.md).
+    if (changed.sessionToken) setSessionCookie(c, changed.sessionToken);
+    return c.json(changed.user);
   })
   .delete("/users/:id", validate("param", idParam), json(f.stepUpBody), async (c) => {
     const actor = adminOnly(c);

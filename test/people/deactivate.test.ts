@@ -119,6 +119,28 @@ describe("deactivating a user", () => {
     expect([demote.status, demote.body.error.code]).toEqual([409, "conflict"]);
   });
 
+  it("changes role, name and active together or not at all: a refused part leaves the others unchanged", async () => {
+    const org = await createOrg();
+    const adminCookie = await signIn(org.admin.email);
+    const other = await addUser(adminCookie, "admin");
+    const users = async () =>
+      (await callJson<{ users: { id: string; name: string; role: string; active: boolean }[] }>("/api/org/users", { cookie: adminCookie }))
+        .body.users;
+    // Oneself: the rename would be allowed alone, the deactivation is refused, so neither happens.
+    const self = await patch(adminCookie, org.admin.id, { name: "Renamed Admin", active: false });
+    expect([self.status, self.body.error.code]).toEqual([409, "conflict"]);
+    // Stepping down is allowed alone (another admin exists); deactivating oneself is not: the role stays.
+    const both = await patch(adminCookie, org.admin.id, { role: "technician", active: false });
+    expect([both.status, both.body.error.code]).toEqual([409, "conflict"]);
+    const after = await users();
+    expect(after.find((u) => u.id === org.admin.id)).toMatchObject({ name: "Ada Admin", role: "admin", active: true });
+    expect((await auditRows(org.slug)).map((e) => e.type)).not.toContain("user.renamed");
+    expect((await auditRows(org.slug)).map((e) => e.type)).not.toContain("user.role_changed");
+    // All parts allowed: all land, in one answer.
+    const ok = await patch(adminCookie, other.id, { name: "Ops Lead", role: "technician", active: false });
+    expect([ok.status, ok.body]).toEqual([200, { id: other.id, email: other.email, name: "Ops Lead", role: "technician", active: false }]);
+  });
+
   it("mails the person in their language", async () => {
     const org = await createOrg();
     const adminCookie = await signIn(org.admin.email);

@@ -20,7 +20,7 @@ export interface PeopleChange {
   meta: RequestMeta;
 }
 
-type PeopleRefusal = "not_found" | "own_account" | "last_admin" | AccessFailure;
+export type PeopleRefusal = "not_found" | "own_account" | "last_admin" | AccessFailure;
 
 const subjectOf = (u: UserRow) => ({ id: u.id, label: u.email });
 
