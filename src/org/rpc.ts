@@ -214,8 +214,21 @@ export interface FactorChangeInput extends Audited {
   caller: Caller;
 }
 
-/** Step-up proof: a current code, or (without 2FA) the password as checked at the edge. */
-export type StepUpProof = { code: string } | { checkedHash: string; passed: boolean };
+/**
+ * Step-up proof: a current code, a passkey assertion answering this session's step-up options (verified for `rp`),
+ * or (without 2FA) the password as checked at the edge.
+ */
+export type StepUpProof =
+  | { code: string }
+  | { webauthn: AuthenticationResponseJSON; rp: RelyingParty }
+  | { checkedHash: string; passed: boolean };
+
+/** Passkey step-up options: bound to the user and to the session that asks (its token's hash). */
+export interface StepUpOptionsInput {
+  userId: string;
+  sessionTokenHash: string;
+  rp: RelyingParty;
+}
 
 export interface StepUpInput {
   userId: string;
@@ -351,7 +364,10 @@ export interface OrgRpc extends OidcRpc {
   resetTwoFactor(input: FactorChangeInput): Promise<Result<{ removedCredentials: string[] }, "not_found" | AccessFailure>>;
   stepUp(
     input: StepUpInput,
-  ): Promise<Result<null, CodeFailure | "invalid_credentials" | "account_deactivated" | "not_found" | "enforced_by_org">>;
+  ): Promise<
+    Result<null, CodeFailure | "invalid_challenge" | "invalid_credentials" | "account_deactivated" | "not_found" | "enforced_by_org">
+  >;
+  stepUpPasskeyOptions(input: StepUpOptionsInput): Promise<Result<PublicKeyCredentialRequestOptionsJSON, "not_found" | "not_enrolled">>;
   issuePairingLink(input: IssuePairingLinkInput): Promise<"sent" | "skipped">;
   pairingOwner(tokenHash: string): string | null;
   mailOutbox(limit?: number): OutboxEntry[];

@@ -7,7 +7,7 @@ import { requestEmailChange } from "../flows/email";
 import { sendPairingLink } from "../flows/pairing";
 import { changePassword } from "../flows/password";
 import { endOwnSessions } from "../flows/people";
-import { requireStepUp } from "../flows/step-up";
+import { requireStepUp, stepUpPasskeyOptions } from "../flows/step-up";
 import { confirmEnrollment, disableTwoFactor, regenerateRecoveryCodes, startEnrollment } from "../flows/two-factor";
 import { auditActor, effectiveRole, sessionOnly, signedIn } from "../http/actor";
 import { setSessionCookie } from "../http/cookies";
@@ -23,6 +23,8 @@ export const passwordBody = z.object({ currentPassword: z.string().max(4096), ne
 const sessionParam = z.object({ id: f.id });
 
 export const meRoutes = new Hono<AppEnv>()
+  // Options for a passkey step-up: the answer goes in the step-up action's body as `webauthn`.
+  .post("/step-up/passkey", async (c) => c.json(await stepUpPasskeyOptions(c.env, sessionOnly(c))))
   .get("/sessions", async (c) => {
     const actor = sessionOnly(c);
     const stub = orgStub(c.env, actor.route.slug, actor.route.jurisdiction);

@@ -21,34 +21,7 @@ import { json } from "../http/validate";
 import { orgStub } from "../org/stub";
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from "../webauthn";
 
-const b64url = z
-  .string()
-  .max(16_384)
-  .regex(/^[A-Za-z0-9_-]*$/, "must be base64url");
-
-/** A WebAuthn credential as @simplewebauthn/browser sends it; the library checks the rest. */
-const credential = <R extends z.ZodRawShape>(response: R) =>
-  z.object({
-    id: b64url.min(1).max(1024),
-    rawId: b64url.min(1).max(1024),
-    type: z.literal("public-key"),
-    response: z.object({ clientDataJSON: b64url, ...response }),
-    clientExtensionResults: z.record(z.string(), z.unknown()).default({}),
-    authenticatorAttachment: z.enum(["platform", "cross-platform"]).optional(),
-  });
-
-export const registrationResponse = credential({
-  attestationObject: b64url,
-  transports: z.array(z.string().max(32)).max(10).optional(),
-  publicKey: b64url.optional(),
-  publicKeyAlgorithm: z.number().int().optional(),
-  authenticatorData: b64url.optional(),
-});
-export const authenticationResponse = credential({
-  authenticatorData: b64url,
-  signature: b64url,
-  userHandle: b64url.optional(),
-});
+export const { registrationResponse, authenticationResponse } = f;
 
 export const passkeyName = z.string().trim().min(1).max(100);
 export const addPasskeyBody = z.object({ name: passkeyName, response: registrationResponse });
