@@ -60,7 +60,7 @@ export type AccessFailure = "forbidden" | "step_up_required";
 export interface Identity {
   user: UserInfo;
   org: OrgInfo;
-  twoFactor: { enabled: boolean; recoveryCodesRemaining: number; period: number | null };
+  twoFactor: { enabled: boolean; recoveryCodesRemaining: number; period: number | null; passkeys: number };
   /** The owner followed a link mailed to the address, or accepted an invite sent to it. */
   emailVerified: boolean;
   /** Set for a session: when it began, and when a factor was last checked for it (sign-in or step-up). */

@@ -7,7 +7,7 @@ import { addUser, BASE, call, createOrg, PASSWORD, signIn } from "../support/api
 import { SoftAuthenticator } from "../support/authenticator";
 import { useTestClock } from "../support/clock";
 import { enrolledTechnician, staleSession } from "../support/flows";
-import { passkeyTechnician } from "../support/passkeys";
+import { addPasskey, passkeyTechnician } from "../support/passkeys";
 
 useTestClock();
 
@@ -129,12 +129,41 @@ describe("the passkey pages", () => {
     expect(((await options.json()) as { error: { code: string } }).error.code).toBe("step_up_required");
     const removed = await b.post(`/account/passkeys/${u.passkeyId}/delete`, {});
     expect(removed.status).toBe(403);
-    // A passkey-only user has no code to give, and a password never steps up a passkey user: sign in again.
+    // A passkey-only user has no code to give, and a password never steps up a passkey user: "Use a passkey"
+    // (hidden until the script finds WebAuthn), with no code field to fill in.
     const html = await removed.text();
-    expect(html).toContain("sign out and sign in again with your passkey");
+    expect(html).toMatch(/<div data-passkey-only="true" hidden="">\s*<input type="hidden" name="webauthn"/);
+    expect(html).toContain('id="passkey-remove-0-passkey"');
+    expect(html).toContain("Use a passkey");
     expect(html).not.toContain('id="passkey-remove-0-code"');
+    expect(html).not.toContain('name="password"');
     const list = await call("/api/me/passkeys", { cookie: u.cookie });
     expect(((await list.json()) as { passkeys: unknown[] }).passkeys).toHaveLength(1);
+  });
+
+  it("step up with a passkey on a page: options for this session, the answer posted as 'webauthn'", async () => {
+    const u = await passkeyTechnician();
+    const b = await tab(u.cookie);
+    await b.get("/account");
+    staleSession();
+    const options = await b.post("/account/step-up/passkey", {});
+    expect(options.status).toBe(200);
+    const answer = await u.auth.assert((await options.json()) as { challenge: string });
+    const removed = await b.post(`/account/passkeys/${u.passkeyId}/delete`, { webauthn: JSON.stringify(answer) });
+    expect(removed.headers.get("location")).toBe("/account?m=passkey-removed");
+    // The same answer again proves nothing.
+    const again = await b.post("/account/passkeys/options", { webauthn: JSON.stringify(answer) });
+    expect(again.status).toBe(403);
+  });
+
+  it("offer a user with an authenticator app and a passkey both the code and the passkey at step-up", async () => {
+    const u = await enrolledTechnician();
+    await addPasskey(u.cookie);
+    const b = await tab(u.cookie);
+    staleSession();
+    const html = (await b.get("/account")).html;
+    expect(html).toContain('id="passkey-add-code"');
+    expect(html).toContain('id="passkey-add-passkey"');
   });
 
   it("rename and remove a passkey on a fresh session", async () => {

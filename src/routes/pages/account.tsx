@@ -47,7 +47,6 @@ export async function accountPage(
     available: relyingParty(c.env, c.req.url) !== null,
     passkeys: await orgStub(c.env, actor.route.slug, actor.route.jurisdiction).listPasskeys(actor.identity.user.id),
     stepUp: freshSession(c.env, actor) ? undefined : { withCode: actor.identity.twoFactor.enabled },
-    passkeyOnly: actor.identity.twoFactor.enabled && actor.identity.twoFactor.period === null,
     ...state.passkeys,
   };
   const full = { ...state, enableStepUp, recoveryTotal: RECOVERY_CODE_COUNT, sessions, passkeys };

@@ -15,7 +15,7 @@ import {
 } from "../../flows/passkeys";
 import { passwordlessOptions, signInWithPasskey } from "../../flows/passwordless";
 import { unwrap } from "../../flows/outcomes";
-import { requireStepUp } from "../../flows/step-up";
+import { requireStepUp, stepUpPasskeyOptions } from "../../flows/step-up";
 import { setSessionCookie } from "../../http/cookies";
 import { requestMeta } from "../../http/meta";
 import { orgStub } from "../../org/stub";
@@ -106,6 +106,8 @@ export const passkeyPages = new Hono<AppEnv>()
       async (ctx, error) => SecondStepPage({ ctx, error, passkey: await passkeyOffered(c) }),
     );
   })
+  // --- "Use a passkey" at any step-up prompt (ui/step-up.tsx): options bound to this session ---
+  .post("/account/step-up/passkey", page, needSession, csrf, (c) => optionsJson(c, () => stepUpPasskeyOptions(c.env, sessionOf(c))))
   // --- Account → Passkeys ---
   .post("/account/passkeys/options", page, needSession, csrf, async (c) => {
     const actor = sessionOf(c);

@@ -86,6 +86,11 @@ export const fr: Catalog = {
     password: "Votre mot de passe",
     wrongCode: "Ce code est incorrect ou a expiré. Attendez un nouveau code et réessayez.",
     wrongPassword: "Le mot de passe est incorrect.",
+    leadPasskey: "Cette action demande une vérification récente : confirmez avec votre clé d’accès.",
+    usePasskey: "Utiliser une clé d’accès",
+    wrongPasskey: "La clé d’accès n’a pas pu être vérifiée. Réessayez.",
+    passkeyNeedsScript:
+      "La confirmation par clé d’accès demande JavaScript dans ce navigateur ; sinon, déconnectez-vous puis reconnectez-vous.",
     needed: "Confirmez votre identité pour continuer.",
     noProofForAdmin:
       "Pour ajouter un administrateur, saisissez le code actuel de votre application d’authentification, ou déconnectez-vous puis reconnectez-vous.",
