@@ -286,6 +286,11 @@ export class OrgDurableObject extends DurableObject<Env> implements OrgRpc {
     return passkeys.listPasskeys(this.store, userId);
   }
 
+  /** The methods the second step offers this user (the pages show only those). */
+  secondStepMethods(userId: string) {
+    return signIn.secondStepMethods(this.store.sql, userId);
+  }
+
   renamePasskey(input: RenamePasskeyInput) {
     return passkeys.renamePasskey(this.store, input);
   }

@@ -4,7 +4,9 @@ import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../env";
 import {
+  enrollPasskeyAtSignIn,
   finishPasskeyRegistration,
+  passkeyEnrollmentOptions,
   passkeyStepOptions,
   removePasskey,
   signInWithPasskeyStep,
@@ -29,6 +31,7 @@ export const renamePasskeyBody = z.object({ name: passkeyName });
 export const passkeyStepBody = z.object({ challenge: f.challenge, response: authenticationResponse });
 export const passkeyOptionsBody = z.object({ challenge: f.challenge });
 export const passwordlessBody = z.object({ response: authenticationResponse });
+export const enrollPasskeyBody = z.object({ challenge: f.challenge, name: passkeyName, response: registrationResponse });
 
 export const mePasskeyRoutes = new Hono<AppEnv>()
   .get("/", async (c) => {
@@ -109,4 +112,24 @@ export const authPasskeyRoutes = new Hono<AppEnv>()
     );
     setSessionCookie(c, result.sessionToken);
     return c.json({ status: "authenticated" });
+  });
+
+/**
+ * Enrolling a passkey at sign-in (the org requires phishing-resistant sign-in and the member has none): POST
+ * /auth/login/enroll/passkey/options {challenge}, then POST /auth/login/enroll/passkey {challenge, name, response}.
+ */
+export const enrollPasskeyRoutes = new Hono<AppEnv>()
+  .post("/options", json(passkeyOptionsBody), async (c) =>
+    c.json(await passkeyEnrollmentOptions(c.env, c.req.valid("json").challenge, c.req.url)),
+  )
+  .post("/", json(enrollPasskeyBody), async (c) => {
+    const body = c.req.valid("json");
+    const result = await enrollPasskeyAtSignIn(
+      c.env,
+      { challenge: body.challenge, name: body.name, response: body.response as RegistrationResponseJSON },
+      c.req.url,
+      requestMeta(c),
+    );
+    setSessionCookie(c, result.sessionToken);
+    return c.json({ status: "authenticated", ...(result.recoveryCodes ? { recoveryCodes: result.recoveryCodes } : {}) });
   });

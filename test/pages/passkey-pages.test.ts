@@ -89,13 +89,19 @@ describe("the passkey pages", () => {
     const t = await tab();
     await t.get("/");
     await t.post("/login", { email: totpOnly.email, password: PASSWORD });
-    expect((await t.get("/login/2fa")).html).not.toContain('id="passkey-step"');
+    const totpPage = (await t.get("/login/2fa")).html;
+    expect(totpPage).not.toContain('id="passkey-step"');
+    expect(totpPage).toContain('id="code"');
 
     const u = await passkeyTechnician();
     const b = await tab();
     await b.get("/");
     expect((await b.post("/login", { email: u.email, password: PASSWORD })).headers.get("location")).toBe("/login/2fa");
-    expect((await b.get("/login/2fa")).html).toContain('id="passkey-step"');
+    const stepPage = (await b.get("/login/2fa")).html;
+    expect(stepPage).toContain('id="passkey-step"');
+    // No authenticator app: no code field it cannot use, but recovery codes still.
+    expect(stepPage).not.toContain('id="code"');
+    expect(stepPage).toContain('href="/login/recovery"');
     const options = await b.post("/login/2fa/passkey/options", {});
     expect(options.status).toBe(200);
     const res = await b.post("/login/2fa/passkey", { response: JSON.stringify(await u.auth.assert(await options.json())) });
@@ -176,5 +182,24 @@ describe("the passkey pages", () => {
     expect((await b.get("/account")).html).toContain('value="Phone"');
     expect((await b.post(`/account/passkeys/${u.passkeyId}/delete`, {})).headers.get("location")).toBe("/account?m=passkey-removed");
     expect((await b.get("/account")).html).toContain("You have no passkeys yet.");
+  });
+
+  it("show a passkey-only user the Account page it can use: no code fields, the passkey for recovery codes, add an app", async () => {
+    const u = await passkeyTechnician();
+    const b = await tab(u.cookie);
+    const html = (await b.get("/account")).html;
+    expect(html).not.toContain('id="regen-code"');
+    expect(html).not.toContain('id="disable-code"');
+    expect(html).toContain('id="regen-passkey"');
+    expect(html).toContain("Add an authenticator app");
+    // Regenerating with the passkey: the script's answer arrives as `webauthn`.
+    const options = await b.post("/account/step-up/passkey", {});
+    const answer = await u.auth.assert((await options.json()) as { challenge: string });
+    const codes = await b.post("/account/2fa/recovery-codes", { webauthn: JSON.stringify(answer) });
+    expect(codes.status).toBe(200);
+    expect((await codes.text()).match(/<li>/g)?.length ?? 0).toBeGreaterThanOrEqual(10);
+    // Setting up an app alongside starts (a fresh session: no step-up asked).
+    const setup = await b.post("/account/2fa/setup", {});
+    expect(await setup.text()).toContain('id="totp-key"');
   });
 });
