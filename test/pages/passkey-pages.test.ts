@@ -202,4 +202,38 @@ describe("the passkey pages", () => {
     const setup = await b.post("/account/2fa/setup", {});
     expect(await setup.text()).toContain('id="totp-key"');
   });
+
+  it("turn 'Require phishing-resistant sign-in' on in Settings after step-up, and list who has no passkey", async () => {
+    const u = await enrolledTechnician();
+    const admin = await tab(await signIn(u.org.admin.email));
+    const page = (await admin.get("/settings")).html;
+    expect(page).toContain('id="requirePhishingResistant"');
+    expect(page).toContain(u.email);
+    staleSession();
+    const refused = await admin.post("/settings", { require2fa: "off", totpPeriod: "30", requirePhishingResistant: "on" });
+    expect(refused.status).toBe(403);
+    expect(await refused.text()).toContain("Confirm it");
+    const fresh = await tab(await signIn(u.org.admin.email));
+    await fresh.get("/settings");
+    const saved = await fresh.post("/settings", { totpPeriod: "30", requirePhishingResistant: "on" });
+    expect(saved.headers.get("location")).toBe("/settings?m=saved");
+    expect((await fresh.get("/settings")).html).toMatch(/id="requirePhishingResistant"[^>]*checked/);
+
+    // The member's code now leads to the passkey enrollment page, which adds one and signs in.
+    const b = await tab();
+    await b.get("/");
+    await b.post("/login", { email: u.email, password: PASSWORD });
+    const { codeFor } = await import("../support/totp");
+    const step = await b.post("/login/2fa", { code: codeFor(u.enrollment.secret) });
+    expect(step.headers.get("location")).toBe("/login/enroll/passkey");
+    const enroll = await b.get("/login/enroll/passkey");
+    expect(enroll.html).toContain('id="passkey-enroll"');
+    const options = await b.post("/login/enroll/passkey/options", {});
+    expect(options.status).toBe(200);
+    const response = await new SoftAuthenticator().register((await options.json()) as never);
+    const done = await b.post("/login/enroll/passkey", { name: "Laptop", response: JSON.stringify(response) });
+    expect(done.status).toBe(303);
+    expect(done.headers.get("location")).toBe("/account");
+    expect((await b.get("/account")).res.status).toBe(200);
+  });
 });
