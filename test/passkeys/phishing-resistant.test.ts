@@ -102,6 +102,21 @@ describe("Require phishing-resistant sign-in", () => {
     expect(next.methods).toContain("webauthn");
   });
 
+  it("spends a recovery code of a member without a passkey on enrolling one, and audits it", async () => {
+    const u = await enrolledTechnician();
+    expect((await setPhishingResistant(await signIn(u.org.admin.email), true)).status).toBe(200);
+    const step = await passwordStep(u.email);
+    const r = await callJson<Body>("/auth/login/recovery", { body: { challenge: step.challenge, code: u.enrollment.recoveryCodes[0] } });
+    expect(r.body).toMatchObject({ status: "enrollment_required", methods: ["webauthn"] });
+    expect(sessionCookieFrom(r.res)).toBeUndefined();
+    expect(await auditTypes(u.org.slug)).toContain("2fa.recovery_code_used");
+    const again = await passwordStep(u.email);
+    const reused = await callJson<Body>("/auth/login/recovery", {
+      body: { challenge: again.challenge, code: u.enrollment.recoveryCodes[0] },
+    });
+    expect(reused.status).toBe(401);
+  });
+
   it("sends a member with no second factor to enroll a passkey, not an app", async () => {
     const org = await createOrg();
     const admin = await signIn(org.admin.email);

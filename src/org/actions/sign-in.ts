@@ -174,6 +174,8 @@ async function completeSecondStep<T>(
   input: ChallengeStepInput,
   factor: SecondFactor,
   started: (user: UserRow, now: number) => T,
+  /** Runs once the factor is spent, whether a session starts or (phishing-resistant) an enrollment does. */
+  spent: (user: UserRow, now: number) => void = () => {},
 ): Promise<Result<T | PasskeyEnrollmentStep, ChallengeFailure>> {
   const ready = await readyFactor(store, input.userId, factor, nowMs());
   if (!ready.ok) return ready;
@@ -193,6 +195,7 @@ async function completeSecondStep<T>(
     }
     // Burn the challenge before issuing the session: it cannot be used again.
     spendChallenge(store.sql, input.challengeId, now);
+    spent(user, now);
     if (phishingResistant) return ok({ status: "enrollment_required" as const, ...createChallenge(store.sql, user.id, "enroll", now) });
     return ok(started(user, now));
   });
@@ -212,17 +215,25 @@ export function completeRecoveryStep(
   input: ChallengeStepInput,
 ): Promise<Result<{ remaining: number } | PasskeyEnrollmentStep, ChallengeFailure>> {
   const { sql } = store;
-  return completeSecondStep(store, input, { kind: "recovery_code", codeHash: input.code }, (user, now) => {
-    const { remaining } = recoveryStatus(sql, user.id);
-    recordEvent(
-      sql,
-      { type: "2fa.recovery_code_used", actor: userActor(user), subject: subject(user), meta: input.meta, detail: { remaining } },
-      now,
-    );
-    notifyUser(sql, user, { type: "2fa.recovery_code_used", remaining }, now);
-    startSession(store, user, input.sessionTokenHash, input.meta, now, "recovery_code");
-    return { remaining };
-  });
+  return completeSecondStep(
+    store,
+    input,
+    { kind: "recovery_code", codeHash: input.code },
+    (user, now) => {
+      startSession(store, user, input.sessionTokenHash, input.meta, now, "recovery_code");
+      return { remaining: recoveryStatus(sql, user.id).remaining };
+    },
+    // A spent recovery code is told and audited even when it only leads to enrolling a passkey.
+    (user, now) => {
+      const { remaining } = recoveryStatus(sql, user.id);
+      recordEvent(
+        sql,
+        { type: "2fa.recovery_code_used", actor: userActor(user), subject: subject(user), meta: input.meta, detail: { remaining } },
+        now,
+      );
+      notifyUser(sql, user, { type: "2fa.recovery_code_used", remaining }, now);
+    },
+  );
 }
 
 /** Assertion options for the second step, bound to this sign-in's live challenge and to the user's passkeys. */
