@@ -31,8 +31,9 @@ export const newUserBody = z.object({
   password: f.password,
   name: f.personName.optional(),
   role: f.role,
-  // Step-up proof, needed by a session that makes someone an admin.
+  // Step-up proof, needed by a session that makes someone an admin ('password' is the new user's, never a proof).
   code: f.stepUp.code,
+  webauthn: f.stepUp.webauthn,
 });
 export const userPatchBody = z
   .strictObject({ role: f.role.optional(), name: f.personName.optional(), active: z.boolean().optional(), ...f.stepUp })
@@ -106,9 +107,9 @@ export const orgRoutes = new Hono<AppEnv>()
   })
   .post("/users", json(newUserBody), async (c) => {
     const actor = adminOnly(c);
-    const { code, ...input } = c.req.valid("json");
+    const { code, webauthn, ...input } = c.req.valid("json");
     const meta = requestMeta(c);
-    const caller = await callerOf(c.env, actor, { code }, meta);
+    const caller = await callerOf(c.env, actor, { code, webauthn }, meta);
     const user = await createUser(c.env, actor.route, input, caller, auditActor(actor), meta, new URL(c.req.url).origin);
     return c.json(user, 201);
   })

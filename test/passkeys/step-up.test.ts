@@ -1,7 +1,7 @@
 // A passkey as step-up proof: options bound to the user and the asking session, the assertion in the action's body
 // as `webauthn`, spent once; another user's passkey, another origin, a removed passkey or a reused answer refused.
 import { describe, expect, it } from "vitest";
-import { call, callJson, PASSWORD, sessionCookieFrom } from "../support/api";
+import { call, callJson, createOrg, PASSWORD, sessionCookieFrom, signIn } from "../support/api";
 import { auditTypes } from "../support/audit";
 import { SoftAuthenticator } from "../support/authenticator";
 import { useTestClock } from "../support/clock";
@@ -142,5 +142,18 @@ describe("step-up with a passkey", () => {
     const u = await enrolledTechnician();
     const r = await callJson<ErrorBody>("/api/me/step-up/passkey", { method: "POST", cookie: u.cookie });
     expect(r.body.error.code).toBe("not_enrolled");
+  });
+
+  it("lets a passkey-only admin add an admin with a passkey step-up (the body's password is the new user's)", async () => {
+    const org = await createOrg();
+    const admin = await signIn(org.admin.email);
+    const auth = new SoftAuthenticator();
+    await addPasskey(admin, auth);
+    staleSession();
+    const body = { email: `new-admin-${crypto.randomUUID()}@example.com`, password: PASSWORD, role: "admin" };
+    expect((await callJson("/api/org/users", { cookie: admin, body })).status).toBe(403);
+    const options = await stepUpOptions(admin);
+    const r = await callJson("/api/org/users", { cookie: admin, body: { ...body, webauthn: await auth.assert(options.body) } });
+    expect(r.status).toBe(201);
   });
 });

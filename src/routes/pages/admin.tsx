@@ -159,8 +159,9 @@ export const adminPages = new Hono<AppEnv>()
     };
     if (!email.success || !password.success || !name.success || !role.success) return usersPage(c, { values, errors }, 400);
     const actor = sessionOf(c);
-    // The form's password is the new user's: the step-up proof here is the code only.
-    const proof = { code: stepUpProofOf(form).code };
+    // The form's password is the new user's: only a code or a passkey steps up here.
+    const { code, webauthn } = stepUpProofOf(form);
+    const proof = { code, webauthn };
     return formAction(
       c,
       "/users",
