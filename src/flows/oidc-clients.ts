@@ -3,8 +3,7 @@
 // and registering is never done with an API key.
 import type { Env } from "../env";
 import { ApiError } from "../errors";
-import type { SignedIn } from "../http/actor";
-import { auditActor } from "../http/actor";
+import { auditActor, type SignedIn } from "../http/actor";
 import { type ClientRegistration, registerOrgClient } from "../oidc/clients";
 import type { RequestMeta } from "../org/results";
 import { orgStub } from "../org/stub";
