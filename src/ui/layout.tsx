@@ -19,14 +19,20 @@ export interface PageCtx {
 }
 
 // Bump with every change to APP_CSS or APP_JS: browsers keep the files for a day (assets.ts cache-control).
-export const ASSET_VERSION = "3";
+export const ASSET_VERSION = "4";
 
 function Nav({ ctx, current }: { ctx: PageCtx; current: string }) {
   const { t, viewer } = ctx;
   if (!viewer) return null;
   const links: [string, string][] = [["/account", t.nav.account]];
   if (viewer.isAdmin) {
-    links.push(["/users", t.nav.users], ["/settings", t.nav.settings], ["/api-keys", t.nav.apiKeys], ["/audit", t.nav.audit]);
+    links.push(
+      ["/users", t.nav.users],
+      ["/settings", t.nav.settings],
+      ["/api-keys", t.nav.apiKeys],
+      ["/applications", t.nav.applications],
+      ["/audit", t.nav.audit],
+    );
   }
   return (
     <nav aria-label={t.nav.label}>
