@@ -44,6 +44,12 @@ export const limitBody = bodyLimit({
 const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
 /** OAuth endpoints that read no cookie (the client authenticates itself), so a cross-site call carries no ambient authority. */
 const NO_AMBIENT_CREDENTIALS = new Set(["/oauth/token", "/oauth/revoke", "/oauth/userinfo"]);
+/**
+ * POST /oauth/authorize is a cross-site form post by nature (OIDC Core 3.1.2.1: an application's page posts the
+ * request). It reads no cookie and changes nothing: it checks the request and answers a 303 to the equal GET
+ * (oidc/authorize.ts), which any site may already link to.
+ */
+const CROSS_SITE_FORM_POST = "/oauth/authorize";
 
 /**
  * CSRF: a browser always sends Origin (and Sec-Fetch-Site) on a cross-site POST, whatever the content type,
@@ -51,7 +57,8 @@ const NO_AMBIENT_CREDENTIALS = new Set(["/oauth/token", "/oauth/revoke", "/oauth
  * forms only). Clients without ambient credentials (curl, scripts with API keys) send neither and pass.
  */
 export const sameOriginOnly: MiddlewareHandler<AppEnv> = async (c, next) => {
-  if (!SAFE.has(c.req.method) && !c.req.header("authorization") && !NO_AMBIENT_CREDENTIALS.has(c.req.path)) {
+  const crossSiteForm = c.req.method === "POST" && c.req.path === CROSS_SITE_FORM_POST;
+  if (!SAFE.has(c.req.method) && !c.req.header("authorization") && !NO_AMBIENT_CREDENTIALS.has(c.req.path) && !crossSiteForm) {
     const origin = c.req.header("origin");
     const site = c.req.header("sec-fetch-site");
     const self = new URL(c.req.url).origin;

@@ -1,16 +1,16 @@
 // Registering OpenID clients: the operator's platform clients (any org's users) and an org admin's own clients
-// (that org's users only; step-up, and never with an API key: a client is a lasting way in, like a key).
+// (that org's users only; flows/oidc-clients.ts, shared with the Applications page).
 import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../env";
 import { ApiError } from "../errors";
-import { unwrap } from "../flows/outcomes";
-import { requireStepUp } from "../flows/step-up";
-import { adminOnly, auditActor, requireOperator } from "../http/actor";
+import { registerApplication, revokeApplication } from "../flows/oidc-clients";
+import { adminOnly, requireOperator } from "../http/actor";
+import * as f from "../http/fields";
 import { requestMeta } from "../http/meta";
 import { json, validate } from "../http/validate";
 import { orgStub } from "../org/stub";
-import { findClient, registerOrgClient, registerPlatformClient, revokePlatformClient } from "./clients";
+import { findClient, registerPlatformClient, revokePlatformClient } from "./clients";
 import { clientBody } from "./registration";
 
 const idParam = z.object({ id: z.string().min(1).max(200) });
@@ -39,17 +39,12 @@ export const orgClientRoutes = new Hono<AppEnv>()
   })
   .post("/", json(clientBody), async (c) => {
     const actor = adminOnly(c);
-    if (actor.kind !== "session")
-      throw new ApiError("forbidden", "Applications are registered from a signed-in session, not with an API key.");
     const { name, type, redirectUris, postLogoutRedirectUris, ...proof } = c.req.valid("json");
-    const meta = requestMeta(c);
-    await requireStepUp(c.env, actor, proof, meta);
     const reg = { name, type, redirectUris, postLogoutRedirectUris };
-    return c.json(await registerOrgClient(c.env, actor.route, reg, actor.identity.user.id, auditActor(actor), meta), 201);
+    return c.json(await registerApplication(c.env, actor, reg, proof, requestMeta(c)), 201);
   })
-  .delete("/:id", validate("param", idParam), async (c) => {
+  .delete("/:id", validate("param", idParam), json(f.stepUpBody), async (c) => {
     const actor = adminOnly(c);
-    const stub = orgStub(c.env, actor.route.slug, actor.route.jurisdiction);
-    unwrap(await stub.revokeOidcClient({ id: c.req.valid("param").id, actor: auditActor(actor), meta: requestMeta(c) }));
+    await revokeApplication(c.env, actor, c.req.valid("param").id, c.req.valid("json"), requestMeta(c));
     return c.body(null, 204);
   });

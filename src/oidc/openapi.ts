@@ -1,6 +1,7 @@
 // The OpenID provider's JSON routes in /api/openapi.json (routes/openapi.ts). The /oauth/* endpoints speak
 // OAuth's own formats (form bodies, redirects) and are described by the discovery document instead.
 import type { Endpoint } from "../routes/openapi";
+import { stepUpBody } from "../http/fields";
 import { clientBody } from "./registration";
 
 export const OIDC_ENDPOINTS: Endpoint[] = [
@@ -56,8 +57,9 @@ export const OIDC_ENDPOINTS: Endpoint[] = [
   {
     method: "delete",
     path: "/api/org/oidc-clients/{id}",
-    summary: "Revoke one of the org's OpenID clients and every grant it holds",
+    summary: "Revoke one of the org's OpenID clients and every grant it holds (step-up from a session)",
     auth: "admin",
+    body: stepUpBody,
     ok: 204,
     errors: [401, 403, 404],
   },

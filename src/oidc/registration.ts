@@ -8,16 +8,27 @@ import { MAX_REDIRECT_URIS, MAX_URI_LENGTH } from "./constants";
 
 const LOOPBACK = new Set(["localhost", "127.0.0.1", "[::1]"]);
 
-function uriProblem(value: string, type: "confidential" | "public"): string | null {
-  if (!URL.canParse(value)) return "must be an absolute URL";
+/** Why a redirect URI is refused; the API says it in English (below), the Applications page in the viewer's language. */
+export type UriProblem = "not_absolute" | "fragment" | "credentials" | "loopback_confidential" | "not_https";
+
+export const URI_PROBLEM_WORDS = {
+  not_absolute: "must be an absolute URL",
+  fragment: "must not have a fragment",
+  credentials: "must not carry credentials",
+  loopback_confidential: "may use http://localhost or 127.0.0.1 only for a public client",
+  not_https: "must use https (or, for a public client, http on localhost or 127.0.0.1)",
+} as const satisfies Record<UriProblem, string>;
+
+export function uriProblem(value: string, type: "confidential" | "public"): UriProblem | null {
+  if (!URL.canParse(value)) return "not_absolute";
   const url = new URL(value);
-  if (value.includes("#")) return "must not have a fragment";
-  if (url.username || url.password) return "must not carry credentials";
+  if (value.includes("#")) return "fragment";
+  if (url.username || url.password) return "credentials";
   if (url.protocol === "https:") return null;
   if (url.protocol === "http:" && LOOPBACK.has(url.hostname)) {
-    return type === "public" ? null : "may use http://localhost or 127.0.0.1 only for a public client";
+    return type === "public" ? null : "loopback_confidential";
   }
-  return "must use https (or, for a public client, http on localhost or 127.0.0.1)";
+  return "not_https";
 }
 
 const uriList = z.array(z.string().min(1).max(MAX_URI_LENGTH)).max(MAX_REDIRECT_URIS);
@@ -35,7 +46,7 @@ export const clientBody = z
     for (const field of ["redirectUris", "postLogoutRedirectUris"] as const) {
       (body[field] ?? []).forEach((uri, i) => {
         const problem = uriProblem(uri, body.type);
-        if (problem) ctx.addIssue({ code: "custom", path: [field, i], message: problem });
+        if (problem) ctx.addIssue({ code: "custom", path: [field, i], message: URI_PROBLEM_WORDS[problem] });
       });
     }
   });

@@ -4,7 +4,7 @@
 import type { Sealed } from "../crypto/secret-box";
 import type { AuditEvent, AuditType } from "./audit";
 import type { ApiKeyInfo } from "./api-keys";
-import type { OidcRpc } from "./oidc-rpc";
+import type { OidcClientInfo, OidcRpc } from "./oidc-rpc";
 import type { DevMail, OutboxEntry } from "./outbox";
 import type { PeopleChange, SessionEntry } from "./actions/people";
 import type { RecoveryStatus } from "./recovery-codes";
@@ -25,6 +25,7 @@ import type {
 } from "../webauthn";
 
 export type {
+  OidcClientInfo,
   PasskeyInfo,
   ApiKeyInfo,
   AuditActor,

@@ -28,8 +28,8 @@ h3{font-size:1rem;margin:1.25rem 0 .5rem}
 .hint{font-size:.9rem;margin:.25rem 0 0}
 .field{margin:0 0 1rem}
 label{display:block;font-weight:600;margin:0 0 .3rem}
-input[type=text],input[type=email],input[type=password],select{width:100%;max-width:28rem;font:inherit;padding:.55rem .65rem;border:1px solid #8a94a3;border-radius:6px;background:#fff;color:var(--ink)}
-input[aria-invalid=true]{border-color:var(--bad);border-width:2px}
+input[type=text],input[type=email],input[type=password],select,textarea{width:100%;max-width:28rem;font:inherit;padding:.55rem .65rem;border:1px solid #8a94a3;border-radius:6px;background:#fff;color:var(--ink)}
+input[aria-invalid=true],textarea[aria-invalid=true]{border-color:var(--bad);border-width:2px}
 .check{display:flex;gap:.6rem;align-items:flex-start}
 .check input{width:1.2rem;height:1.2rem;margin-top:.2rem}
 .check label{margin:0}
@@ -70,6 +70,8 @@ dl.facts dd{margin:0}
 .inline-form .field{margin:0;flex:0 1 16rem}
 .inline-form .field+button{margin-top:1.8rem}
 code{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.9em}
+td code,.field-error code{overflow-wrap:anywhere}
+.uris{list-style:none;margin:0;padding:0}
 @media (max-width:40rem){.top{padding:.6rem .9rem}.tools{margin-left:0}.codes{grid-template-columns:1fr}.card{padding:1rem}
 .inline-form .field+button{margin-top:0}
 td,th{padding:.45rem .3rem}}

@@ -28,7 +28,13 @@ function Nav({ ctx, current }: { ctx: PageCtx; current: string }) {
   if (!viewer) return null;
   const links: [string, string][] = [["/account", t.nav.account]];
   if (viewer.isAdmin) {
-    links.push(["/users", t.nav.users], ["/settings", t.nav.settings], ["/api-keys", t.nav.apiKeys], ["/audit", t.nav.audit]);
+    links.push(
+      ["/users", t.nav.users],
+      ["/settings", t.nav.settings],
+      ["/api-keys", t.nav.apiKeys],
+      ["/applications", t.nav.applications],
+      ["/audit", t.nav.audit],
+    );
   }
   return (
     <nav aria-label={t.nav.label}>

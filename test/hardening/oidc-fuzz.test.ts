@@ -69,6 +69,53 @@ describe("OpenID endpoints under junk", () => {
     );
   });
 
+  it("authorize by POST: no 5xx, no redirect but the equal GET or the registered URI, never a code from the POST", async () => {
+    const org = await createOrg();
+    const admin = await signIn(org.admin.email);
+    const client = await orgClient(admin);
+    const { challenge } = await pkce();
+    const types = fc.constantFrom(
+      "application/x-www-form-urlencoded",
+      "application/x-www-form-urlencoded; charset=UTF-8",
+      "application/json",
+      "text/plain",
+      "multipart/form-data; boundary=zz",
+      "",
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.dictionary(fc.constantFrom(...KEYS), junk, { maxKeys: 5 }),
+        fc.boolean(),
+        types,
+        fc.option(fc.string({ maxLength: 40 }), { nil: undefined }),
+        async (overrides, signedIn, type, query) => {
+          const form = new URL(authorizeUrl(client, challenge), BASE).searchParams;
+          for (const [k, v] of Object.entries(overrides)) form.set(k, v);
+          const headers: Record<string, string> = { origin: "https://app.example.com", "sec-fetch-site": "cross-site" };
+          if (type) headers["content-type"] = type;
+          const path = query === undefined ? "/oauth/authorize" : `/oauth/authorize?${encodeURIComponent(query)}`;
+          const res = await call(path, { method: "POST", body: form.toString(), headers, ...(signedIn ? { cookie: admin } : {}) });
+          expect(res.status).toBeLessThan(500);
+          expect(res.headers.getSetCookie()).toEqual([]);
+          const location = res.headers.get("location");
+          if (location === null) return;
+          if (location.startsWith("/oauth/authorize?")) {
+            // Only a request that passed every check, sent as a form with nothing in the query (a bare "?" is nothing).
+            expect(query ?? "").toBe("");
+            expect(type.startsWith("application/x-www-form-urlencoded")).toBe(true);
+            expect(new URL(location, BASE).searchParams.toString()).toBe(form.toString());
+            return;
+          }
+          expect(location.startsWith(`${client.redirectUri}?`)).toBe(true);
+          const back = new URL(location).searchParams;
+          expect(back.get("code")).toBeNull();
+          expect(back.get("error")).toBeTruthy();
+        },
+      ),
+      { numRuns: RUNS },
+    );
+  });
+
   it("token, revoke, userinfo and logout: no 5xx, and no token for junk", async () => {
     const org = await createOrg();
     const admin = await signIn(org.admin.email);

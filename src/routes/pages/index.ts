@@ -6,6 +6,7 @@ import { APP_CSS, APP_JS } from "../../ui/assets";
 import { PASSKEYS_JS } from "../../ui/passkeys-script";
 import { accountPages } from "./account";
 import { adminPages } from "./admin";
+import { applicationPages } from "./applications";
 import { invitePages } from "./invites";
 import { passkeyPages } from "./passkeys";
 import { peoplePages } from "./people";
@@ -23,5 +24,6 @@ export const pageRoutes = new Hono<AppEnv>()
   .route("/", signInPages)
   .route("/", accountPages)
   .route("/", adminPages)
+  .route("/", applicationPages)
   .route("/", peoplePages)
   .route("/", invitePages);

@@ -1,13 +1,22 @@
 // English catalog: every word the pages show. Keys are shared with fr.ts (the type is derived from this file).
 import type { AuditType } from "../../org/rpc";
 import type { Reason } from "../../org/rpc";
+import type { UriProblem } from "../../oidc/registration";
 export const en = {
   lang: "en",
   product: "Gatehouse",
   skip: "Skip to main content",
   switchLang: "Français",
   switchLangCode: "fr",
-  nav: { label: "Main", account: "Account", users: "Users", settings: "Settings", apiKeys: "API keys", audit: "Audit log" },
+  nav: {
+    label: "Main",
+    account: "Account",
+    users: "Users",
+    settings: "Settings",
+    apiKeys: "API keys",
+    applications: "Applications",
+    audit: "Audit log",
+  },
   signOut: "Sign out",
   signedInAs: (email: string) => `Signed in as ${email}`,
   signIn: {
@@ -198,6 +207,43 @@ export const en = {
     expiresIn: "Expires after",
     days: (n: number) => `${n} days`,
     expiryHint: "A key stops working after this; create a new one before then.",
+  },
+  applications: {
+    title: "Applications",
+    lead: "Your own applications can let this organization's users sign in with Gatehouse (OpenID Connect), two-factor authentication included. Only your organization's users can sign in to them.",
+    none: "No applications yet.",
+    name: "Name",
+    clientId: "Client ID",
+    type: "Type",
+    types: { confidential: "Confidential (server)", public: "Public (browser, mobile or CLI: PKCE only)" },
+    typeShort: { confidential: "Confidential", public: "Public" },
+    redirectUris: "Redirect URIs",
+    postLogoutUris: "Post-logout redirect URIs (optional)",
+    urisHint: "One per line, matched exactly. https only; http://localhost or http://127.0.0.1 for a public application.",
+    created: "Created",
+    actions: "Actions",
+    revoke: "Revoke",
+    revoked: "Application revoked: its users are signed out of it.",
+    registerTitle: "Register an application",
+    register: "Register application",
+    newTitle: "Application registered",
+    newSecret: "Client secret",
+    newSecretWarning: "Copy the client secret now: it will not be shown again.",
+    newPublic: "A public application has no secret: it proves itself with PKCE.",
+    revokeTitle: "Revoke an application",
+    revokeConfirm: (name: string) =>
+      `Revoke ${name}? Nobody can sign in to it any more, and everyone signed in to it through Gatehouse is signed out of it.`,
+    cancel: "Cancel",
+    required: "Enter at least one redirect URI.",
+    tooMany: "At most 10 URIs.",
+    badUri: (uri: string, problem: string) => `${uri}: ${problem}`,
+    uriProblems: {
+      not_absolute: "not an absolute URL (https://…).",
+      fragment: "must not contain a fragment (#…).",
+      credentials: "must not contain a user name or password.",
+      loopback_confidential: "http://localhost is for public applications only.",
+      not_https: "must use https (http only on localhost or 127.0.0.1, for a public application).",
+    } satisfies Record<UriProblem, string>,
   },
   audit: {
     title: "Audit log",

@@ -1,0 +1,90 @@
+// POST /oauth/authorize in real Chromium: an application's page on another site posts the authorization request
+// as a form (OIDC Core 3.1.2.1). Gatehouse checks it, answers a 303 to the equal GET, and the signed-in person
+// (whose SameSite=Lax session cookie the browser sends on that top-level GET) comes back to the application with a
+// code that redeems. The application's site is played by Playwright's request routing.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { capture, createOrg, type Harness, newProfile, PASSWORD, startHarness } from "./support/harness";
+
+const run = crypto.randomUUID().slice(0, 6);
+const ADA = `ada-${run}@example.com`;
+const APP = "https://app.example.com";
+
+let h: Harness;
+
+beforeAll(async () => {
+  h = await startHarness("authorize-post");
+  await createOrg(h, `post-${run}`, ADA);
+  console.log(`screenshots: ${h.screenshots}`);
+});
+
+afterAll(async () => {
+  await h?.stop();
+});
+
+function b64url(bytes: Uint8Array): string {
+  return Buffer.from(bytes).toString("base64url");
+}
+
+describe("POST /oauth/authorize in Chromium", () => {
+  it("takes an application's cross-site form post and returns a code to the signed-in person", async () => {
+    const { context, page, cspErrors } = await newProfile(h, "en-US");
+    await page.goto("/");
+    await page.getByLabel("Email", { exact: true }).fill(ADA);
+    await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.waitForURL("**/account");
+
+    const registered = await page.request.post("/api/org/oidc-clients", {
+      data: { name: "Posting app", type: "confidential", redirectUris: [`${APP}/callback`] },
+    });
+    expect(registered.status()).toBe(201);
+    const { clientId, clientSecret } = (await registered.json()) as { clientId: string; clientSecret: string };
+
+    const verifier = b64url(crypto.getRandomValues(new Uint8Array(32)));
+    const challenge = b64url(new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(verifier))));
+    const fields = {
+      response_type: "code",
+      client_id: clientId,
+      redirect_uri: `${APP}/callback`,
+      scope: "openid email",
+      state: "st-post",
+      nonce: "n-post",
+      code_challenge: challenge,
+      code_challenge_method: "S256",
+    };
+    const inputs = Object.entries(fields)
+      .map(([k, v]) => `<input type="hidden" name="${k}" value="${v}">`)
+      .join("");
+    await context.route(`${APP}/**`, (route) => {
+      const url = new URL(route.request().url());
+      const body =
+        url.pathname === "/start"
+          ? `<!doctype html><title>App</title><form method="post" action="${h.url}/oauth/authorize">${inputs}<button>Sign in with Gatehouse</button></form>`
+          : "<!doctype html><title>Back in the app</title><p>callback</p>";
+      return route.fulfill({ status: 200, contentType: "text/html", body });
+    });
+
+    await page.goto(`${APP}/start`);
+    await page.getByRole("button", { name: "Sign in with Gatehouse" }).click();
+    await page.waitForURL(`${APP}/callback?**`);
+    const back = new URL(page.url()).searchParams;
+    expect(back.get("state")).toBe("st-post");
+    expect(back.get("iss")).toBe(h.url);
+    const code = back.get("code") ?? "";
+    expect(code).toMatch(/^oa\./);
+    await capture(page, "back-in-the-app");
+
+    const token = await fetch(`${h.url}/oauth/token`, {
+      method: "POST",
+      headers: {
+        authorization: `Basic ${btoa(`${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecret)}`)}`,
+        "content-type": "application/x-www-form-urlencoded",
+      },
+      body: new URLSearchParams({ grant_type: "authorization_code", code, redirect_uri: `${APP}/callback`, code_verifier: verifier }),
+    });
+    expect(token.status).toBe(200);
+    expect(((await token.json()) as { id_token?: string }).id_token).toBeTruthy();
+    expect(cspErrors).toEqual([]);
+    await context.close();
+  });
+});
