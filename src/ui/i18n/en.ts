@@ -98,6 +98,7 @@ export const en = {
   },
   account: {
     addApp: "Add an authenticator app",
+    addAppButton: "Set up the app",
     addAppLead: "Your passkey protects this account. An app gives you a second way in if the passkey's device is lost.",
     title: "Account",
     profile: "Profile",

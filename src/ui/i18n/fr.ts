@@ -99,6 +99,7 @@ export const fr: Catalog = {
   },
   account: {
     addApp: "Ajouter une application d’authentification",
+    addAppButton: "Configurer l’application",
     addAppLead:
       "Votre clé d’accès protège ce compte. Une application vous donne un second moyen d’entrer si l’appareil de la clé est perdu.",
     title: "Compte",

@@ -62,7 +62,7 @@ export function AccountPage({ ctx, identity, state }: { ctx: PageCtx; identity: 
             <p class={tf.enabled ? "hint" : "lead"}>{tf.enabled ? a.addAppLead : a.offLead}</p>
             {state.enableError ? <Alert kind="error">{state.enableError}</Alert> : null}
             {state.enableStepUp ? <StepUpFields ctx={ctx} ask={state.enableStepUp} id="enable" /> : null}
-            <button type="submit">{a.enable}</button>
+            <button type="submit">{tf.enabled ? a.addAppButton : a.enable}</button>
           </form>
         )}
         {tf.enabled ? (
