@@ -11,6 +11,7 @@ const STATUS = {
   forbidden: 403,
   step_up_required: 403,
   account_deactivated: 403,
+  passkey_required: 403,
   not_found: 404,
   method_not_allowed: 405,
   conflict: 409,
@@ -34,6 +35,8 @@ const DEFAULT_MESSAGE: Record<ErrorCode, string> = {
   forbidden: "You are not allowed to do this.",
   step_up_required: "Confirm it's you: send a current code from your authenticator app as 'code', or sign in again.",
   account_deactivated: "This account is deactivated. Ask an admin of your organization.",
+  passkey_required:
+    "Your organization requires phishing-resistant sign-in: finish signing in with your passkey (a code or a recovery code does not).",
   not_found: "Not found.",
   method_not_allowed: "This method is not allowed here.",
   conflict: "This conflicts with what already exists.",

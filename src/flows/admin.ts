@@ -13,14 +13,15 @@ const stubOf = (env: Env, route: Route) => orgStub(env, route.slug, route.jurisd
 export async function updateSettings(
   env: Env,
   route: Route,
-  input: { require2fa?: boolean | undefined; totpPeriod?: 30 | 60 | undefined },
+  input: { require2fa?: boolean | undefined; totpPeriod?: 30 | 60 | undefined; requirePhishingResistant?: boolean | undefined },
   actor: AuditActor,
   meta: RequestMeta,
 ) {
-  const { require2fa, totpPeriod } = input;
+  const { require2fa, totpPeriod, requirePhishingResistant } = input;
   return unwrap(
     await stubOf(env, route).updateSettings({
       ...(require2fa === undefined ? {} : { require2fa }),
+      ...(requirePhishingResistant === undefined ? {} : { requirePhishingResistant }),
       ...(totpPeriod === undefined ? {} : { totpPeriod }),
       actor,
       meta,

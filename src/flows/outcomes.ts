@@ -18,6 +18,7 @@ export function errorFor(reason: Reason, retryAfterSeconds?: number): ApiError {
     case "account_locked":
     case "account_deactivated":
     case "too_many_attempts":
+    case "passkey_required":
       return error(reason);
     case "own_account":
       return error("conflict", "You cannot do this to your own account: another admin must do it.");

@@ -5,6 +5,7 @@ import type { Env } from "../env";
 import { ApiError } from "../errors";
 import { issueCredential, type Route } from "../http/credentials";
 import type { RequestMeta } from "../org/results";
+import type { PasskeyInfo } from "../org/passkeys";
 import { orgStub } from "../org/stub";
 import type { AuthenticationResponseJSON, RegistrationResponseJSON, RelyingParty } from "../webauthn";
 import { credentialClaim } from "./directory";
@@ -46,10 +47,16 @@ export async function startPasskeyRegistration(env: Env, route: Route, userId: s
 export async function finishPasskeyRegistration(
   env: Env,
   route: Route,
-  input: { userId: string; name: string; response: RegistrationResponseJSON; keepSession: string },
+  input: {
+    userId: string;
+    name: string;
+    response: RegistrationResponseJSON;
+    keepSession: string;
+    via?: { challengeId: string; newSessionTokenHash: string };
+  },
   requestUrl: string,
   meta: RequestMeta,
-) {
+): Promise<{ passkey: PasskeyInfo; recoveryCodes?: string[] }> {
   const rp = relyingPartyOrThrow(env, requestUrl);
   const { codes, hashes } = await newRecoveryCodes(env.HASH_KEY);
   // Reserve the credential id in the directory, store the passkey, confirm (or release): like a new user's email,
@@ -117,4 +124,46 @@ export async function signInWithPasskeyStep(
     }),
   );
   return { status: "authenticated", sessionToken: session.token };
+}
+
+/**
+ * Enrolling a passkey at sign-in, where the org requires phishing-resistant sign-in: the "enroll" challenge (after
+ * the password, and the code a member had) stands where a session would; the options are bound to it.
+ */
+export async function passkeyEnrollmentOptions(env: Env, challenge: string, requestUrl: string) {
+  const rp = relyingPartyOrThrow(env, requestUrl);
+  const claims = await challengeOrThrow(env, challenge, "enroll");
+  return unwrap(
+    await orgStub(env, claims.slug, claims.jurisdiction).beginPasskeyRegistration({
+      userId: claims.userId,
+      rp,
+      enrollChallengeId: claims.challengeId,
+    }),
+  );
+}
+
+/** Stores the passkey that answers the enrollment options, spends the challenge and starts the session. */
+export async function enrollPasskeyAtSignIn(
+  env: Env,
+  input: { challenge: string; name: string; response: RegistrationResponseJSON },
+  requestUrl: string,
+  meta: RequestMeta,
+): Promise<{ sessionToken: string; recoveryCodes?: string[] }> {
+  const claims = await challengeOrThrow(env, input.challenge, "enroll");
+  const session = await issueCredential(env.HASH_KEY, "gs", claims);
+  const route = { slug: claims.slug, jurisdiction: claims.jurisdiction };
+  const result = await finishPasskeyRegistration(
+    env,
+    route,
+    {
+      userId: claims.userId,
+      name: input.name,
+      response: input.response,
+      keepSession: "",
+      via: { challengeId: claims.challengeId, newSessionTokenHash: session.hash },
+    },
+    requestUrl,
+    meta,
+  );
+  return { sessionToken: session.token, ...(result.recoveryCodes ? { recoveryCodes: result.recoveryCodes } : {}) };
 }

@@ -81,10 +81,28 @@ async function challengeOrThrow(env: Env, token: string, purpose: "2fa" | "enrol
   return claims;
 }
 
+/**
+ * Where the org requires phishing-resistant sign-in, a code finishes no sign-in for a member without a passkey: the
+ * org's object answers an enrollment challenge instead, signed here like the password step's (passkey only).
+ */
+async function passkeyEnrollment(
+  env: Env,
+  claims: { slug: string; jurisdiction: string | null; userId: string },
+  step: { challengeId: string; expiresAt: number },
+): Promise<SignInResult> {
+  const route = { slug: claims.slug, jurisdiction: claims.jurisdiction };
+  const challenge = await signChallenge(
+    env.CHALLENGE_KEY,
+    { ...route, userId: claims.userId, challengeId: step.challengeId, purpose: "enroll" },
+    step.expiresAt,
+  );
+  return { status: "enrollment_required", challenge, methods: ["webauthn"] };
+}
+
 export async function signInWithTotp(env: Env, input: { challenge: string; code: string }, meta: RequestMeta): Promise<SignInResult> {
   const claims = await challengeOrThrow(env, input.challenge, "2fa");
   const session = await issueCredential(env.HASH_KEY, "gs", claims);
-  unwrap(
+  const step = unwrap(
     await orgStub(env, claims.slug, claims.jurisdiction).completeTotpStep({
       challengeId: claims.challengeId,
       userId: claims.userId,
@@ -93,6 +111,7 @@ export async function signInWithTotp(env: Env, input: { challenge: string; code:
       meta,
     }),
   );
+  if (step) return passkeyEnrollment(env, claims, step);
   return { status: "authenticated", sessionToken: session.token };
 }
 
@@ -100,10 +119,10 @@ export async function signInWithRecoveryCode(
   env: Env,
   input: { challenge: string; code: string },
   meta: RequestMeta,
-): Promise<SignInResult & { status: "authenticated" }> {
+): Promise<SignInResult> {
   const claims = await challengeOrThrow(env, input.challenge, "2fa");
   const session = await issueCredential(env.HASH_KEY, "gs", claims);
-  const { remaining } = unwrap(
+  const step = unwrap(
     await orgStub(env, claims.slug, claims.jurisdiction).completeRecoveryStep({
       challengeId: claims.challengeId,
       userId: claims.userId,
@@ -112,7 +131,8 @@ export async function signInWithRecoveryCode(
       meta,
     }),
   );
-  return { status: "authenticated", sessionToken: session.token, recoveryCodesRemaining: remaining };
+  if ("status" in step) return passkeyEnrollment(env, claims, step);
+  return { status: "authenticated", sessionToken: session.token, recoveryCodesRemaining: step.remaining };
 }
 
 export { challengeOrThrow };

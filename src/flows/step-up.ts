@@ -1,7 +1,7 @@
 // Step-up ("sudo mode", docs/api.md), the one helper every sensitive action uses, API and pages alike: a session
-// whose factors were checked within the window passes; otherwise a proof given now (a current TOTP code, or the
-// password for someone without a second factor) is checked and spent in the org's object, and the session
-// becomes fresh. API keys never step up: the action's own rule decides whether a key may do it at all.
+// whose factors were checked within the window passes; otherwise a proof given now (a current TOTP code, a passkey
+// assertion, or the password for someone without a second factor) is checked and spent in the org's object, and the
+// session becomes fresh. API keys never step up: the action's own rule decides whether a key may do it at all.
 import { nowMs } from "../clock";
 import { config } from "../config";
 import { verifyPassword } from "../crypto/password";
@@ -10,10 +10,15 @@ import { ApiError } from "../errors";
 import type { Actor, SignedIn } from "../http/actor";
 import type { Caller, RequestMeta } from "../org/results";
 import { orgStub } from "../org/stub";
+import type { AuthenticationResponseJSON } from "../webauthn";
+import { unwrap } from "./outcomes";
+import { relyingPartyOrThrow } from "./passkeys";
 
 export interface StepUpProof {
   code?: string | undefined;
   password?: string | undefined;
+  /** A passkey assertion answering this session's step-up options (stepUpPasskeyOptions). */
+  webauthn?: AuthenticationResponseJSON | Record<string, unknown> | undefined;
 }
 
 /** True when the session's factors were checked within the window (STEP_UP_MINUTES, at most 15: config.ts). */
@@ -24,6 +29,7 @@ export function freshSession(env: Env, actor: Actor): boolean {
 
 const WRONG_CODE = "That code is incorrect or has expired: confirm with a current code from your authenticator app.";
 const WRONG_PASSWORD = "The password is incorrect.";
+const WRONG_PASSKEY = "The passkey could not be verified: ask for new options (POST /api/me/step-up/passkey) and try again.";
 
 /**
  * Whether the caller stepped up; a proof that is given is checked (and spent) even when the session is fresh.
@@ -38,24 +44,41 @@ export async function steppedUp(
   purpose: "enroll" | "act" = "act",
 ): Promise<boolean> {
   if (actor.kind !== "session") return false;
-  const given: { code: string } | { password: string } | null = proof.code
+  type Given = { code: string } | { webauthn: AuthenticationResponseJSON } | { password: string };
+  const given: Given | null = proof.code
     ? { code: proof.code }
-    : proof.password
-      ? { password: proof.password }
-      : null;
+    : proof.webauthn
+      ? { webauthn: proof.webauthn as AuthenticationResponseJSON }
+      : proof.password
+        ? { password: proof.password }
+        : null;
   const { identity } = actor;
   if (!given) return freshSession(env, actor);
   const stub = orgStub(env, actor.route.slug, actor.route.jurisdiction);
   const base = { userId: identity.user.id, sessionTokenHash: actor.tokenHash, purpose, meta };
-  if ("code" in given && !identity.twoFactor.enabled) {
-    throw new ApiError("step_up_required", "You have no authenticator app set up: confirm with your password ('password') instead.");
+  const hasApp = identity.twoFactor.period !== null;
+  if ("code" in given && !hasApp) {
+    throw new ApiError(
+      "step_up_required",
+      identity.twoFactor.enabled
+        ? "You have no authenticator app set up: confirm with your passkey ('webauthn') instead."
+        : "You have no authenticator app set up: confirm with your password ('password') instead.",
+    );
   }
   if ("password" in given && identity.twoFactor.enabled) {
-    throw new ApiError("step_up_required", "Confirm with a current code from your authenticator app ('code'), not your password.");
+    throw new ApiError(
+      "step_up_required",
+      hasApp
+        ? "Confirm with a current code from your authenticator app ('code') or a passkey ('webauthn'), not your password."
+        : "Confirm with your passkey ('webauthn'), not your password.",
+    );
   }
   let result: Awaited<ReturnType<typeof stub.stepUp>>;
   if ("code" in given) {
     result = await stub.stepUp({ ...base, proof: { code: given.code } });
+  } else if ("webauthn" in given) {
+    const rp = relyingPartyOrThrow(env, actor.requestUrl);
+    result = await stub.stepUp({ ...base, proof: { webauthn: given.webauthn, rp } });
   } else {
     // The KDF runs here at the edge, never in the org's object; the object settles the outcome.
     const stored = (await stub.passwordHashOf(identity.user.id)) ?? "";
@@ -66,7 +89,8 @@ export async function steppedUp(
   switch (result.reason) {
     case "invalid_code":
     case "not_enrolled":
-      throw new ApiError("step_up_required", WRONG_CODE);
+    case "invalid_challenge":
+      throw new ApiError("step_up_required", "webauthn" in given ? WRONG_PASSKEY : WRONG_CODE);
     case "invalid_credentials":
       throw new ApiError("step_up_required", WRONG_PASSWORD);
     case "not_found":
@@ -81,6 +105,15 @@ export async function steppedUp(
     case "unavailable":
       throw new ApiError("internal_error", "Two-factor verification is unavailable right now. Try again later.");
   }
+}
+
+/** Options for a passkey step-up: a single-use challenge (five minutes) bound to this user and this session. */
+export async function stepUpPasskeyOptions(env: Env, actor: Extract<Actor, { kind: "session" }>) {
+  const rp = relyingPartyOrThrow(env, actor.requestUrl);
+  const stub = orgStub(env, actor.route.slug, actor.route.jurisdiction);
+  const result = await stub.stepUpPasskeyOptions({ userId: actor.identity.user.id, sessionTokenHash: actor.tokenHash, rp });
+  if (!result.ok && result.reason === "not_enrolled") throw new ApiError("not_enrolled", "You have no passkey to confirm with.");
+  return unwrap(result);
 }
 
 /** For actions that always need it: passes, or 403 step_up_required and nothing changes. */

@@ -8,7 +8,8 @@ import { orgStub } from "../org/stub";
 import { enrollmentInfo, newTotpSecret, type EnrollmentInfo } from "../totp";
 import { challengeOrThrow } from "./sign-in";
 import { unwrap } from "./outcomes";
-import { forgetCredentials } from "./passkeys";
+import { forgetCredentials, relyingPartyOrThrow } from "./passkeys";
+import type { AuthenticationResponseJSON } from "../webauthn";
 import { newRecoveryCodes } from "./recovery-codes";
 
 async function sealedSecret(env: Env, userId: string) {
@@ -65,9 +66,30 @@ export async function confirmChallengeEnrollment(env: Env, challenge: string, co
   return { recoveryCodes: codes, sessionToken: session.token };
 }
 
-export async function regenerateRecoveryCodes(env: Env, route: Route, userId: string, code: string, meta: RequestMeta) {
+/**
+ * New recovery codes for a current TOTP code, or for a passkey user a passkey assertion answering this session's
+ * step-up options (POST /api/me/step-up/passkey); either is checked and spent in the same transaction.
+ */
+export async function regenerateRecoveryCodes(
+  env: Env,
+  session: { route: Route; userId: string; tokenHash: string; requestUrl: string },
+  proof: { code?: string | undefined; webauthn?: AuthenticationResponseJSON | undefined },
+  meta: RequestMeta,
+) {
   const { codes, hashes } = await newRecoveryCodes(env.HASH_KEY);
-  unwrap(await orgStub(env, route.slug, route.jurisdiction).regenerateRecoveryCodes({ userId, code, recoveryCodeHashes: hashes, meta }));
+  const { route, userId } = session;
+  const given = proof.webauthn
+    ? {
+        passkey: {
+          response: proof.webauthn,
+          rp: relyingPartyOrThrow(env, session.requestUrl),
+          sessionTokenHash: session.tokenHash,
+        },
+      }
+    : { code: proof.code ?? "" };
+  unwrap(
+    await orgStub(env, route.slug, route.jurisdiction).regenerateRecoveryCodes({ userId, ...given, recoveryCodeHashes: hashes, meta }),
+  );
   return codes;
 }
 

@@ -15,7 +15,7 @@ import { hashCredential, parseCredential, type Route } from "./credentials";
 export type Actor =
   | { kind: "anonymous" }
   | { kind: "operator" }
-  | { kind: "session"; route: Route; tokenHash: string; identity: Identity }
+  | { kind: "session"; route: Route; tokenHash: string; identity: Identity; requestUrl: string }
   | { kind: "api_key"; route: Route; identity: Identity };
 
 export type SignedIn = Extract<Actor, { kind: "session" | "api_key" }>;
@@ -52,7 +52,8 @@ export async function resolveActor(c: Context<AppEnv>): Promise<Actor> {
   if (cookie && route) {
     const tokenHash = await hashCredential(c.env.HASH_KEY, cookie);
     const identity = await orgStub(c.env, route.slug, route.jurisdiction).authenticateSession(tokenHash);
-    if (identity) return { kind: "session", route, tokenHash, identity };
+    // The request's URL names the WebAuthn relying party where none is configured (a passkey step-up).
+    if (identity) return { kind: "session", route, tokenHash, identity, requestUrl: c.req.url };
   }
   return { kind: "anonymous" };
 }

@@ -37,9 +37,43 @@ export const recoveryCode = z.string().max(64);
 export const challenge = z.string().min(1).max(2048);
 export const id = z.string().min(1).max(100);
 
+const b64url = z
+  .string()
+  .max(16_384)
+  .regex(/^[A-Za-z0-9_-]*$/, "must be base64url");
+
+/** A WebAuthn credential as @simplewebauthn/browser sends it; the library checks the rest. */
+export const webauthnCredential = <R extends z.ZodRawShape>(response: R) =>
+  z.object({
+    id: b64url.min(1).max(1024),
+    rawId: b64url.min(1).max(1024),
+    type: z.literal("public-key"),
+    response: z.object({ clientDataJSON: b64url, ...response }),
+    clientExtensionResults: z.record(z.string(), z.unknown()).default({}),
+    authenticatorAttachment: z.enum(["platform", "cross-platform"]).optional(),
+  });
+
+export const registrationResponse = webauthnCredential({
+  attestationObject: b64url,
+  transports: z.array(z.string().max(32)).max(10).optional(),
+  publicKey: b64url.optional(),
+  publicKeyAlgorithm: z.number().int().optional(),
+  authenticatorData: b64url.optional(),
+});
+export const authenticationResponse = webauthnCredential({
+  authenticatorData: b64url,
+  signature: b64url,
+  userHandle: b64url.optional(),
+});
+
 /**
- * Step-up proof of docs/api.md, accepted in the body of every step-up action: a current TOTP code, or (only for a
- * user without a second factor) the account's password.
+ * Step-up proof of docs/api.md, accepted in the body of every step-up action: a current TOTP code, a passkey
+ * assertion (`webauthn`, answering POST /api/me/step-up/passkey's options), or (only for a user without a second
+ * factor) the account's password.
  */
-export const stepUp = { code: totpCode.optional(), password: z.string().max(4096).optional() };
+export const stepUp = {
+  code: totpCode.optional(),
+  password: z.string().max(4096).optional(),
+  webauthn: authenticationResponse.optional(),
+};
 export const stepUpBody = z.object(stepUp);

@@ -28,6 +28,8 @@ export type AuditType =
   | "2fa.pairing_link_sent"
   | "org.require_2fa_enabled"
   | "org.require_2fa_disabled"
+  | "org.require_phishing_resistant_enabled"
+  | "org.require_phishing_resistant_disabled"
   | "org.totp_period_changed"
   | "api_key.created"
   | "api_key.revoked"

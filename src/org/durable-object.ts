@@ -66,6 +66,7 @@ import type {
   RegenerateInput,
   RevokeApiKeyInput,
   StepUpInput,
+  StepUpOptionsInput,
   UpdateSettingsInput,
 } from "./rpc";
 import { deleteExpiredSessions, sessionPolicy } from "./sessions";
@@ -261,9 +262,14 @@ export class OrgDurableObject extends DurableObject<Env> implements OrgRpc {
     return this.mailing(twoFactor.resetTwoFactor(this.store, input));
   }
 
-  /** Step-up: checks a current code (or, without 2FA, the password) for a live session, which becomes fresh. */
+  /** Step-up: checks a current code, a passkey (or, without 2FA, the password) for a live session, which becomes fresh. */
   stepUp(input: StepUpInput) {
     return this.mailing(stepUp.stepUp(this.store, input));
+  }
+
+  /** Options for a passkey step-up, bound to the user and the asking session. */
+  stepUpPasskeyOptions(input: StepUpOptionsInput) {
+    return stepUp.stepUpPasskeyOptions(this.store, input);
   }
 
   // --- passkeys ---
@@ -278,6 +284,11 @@ export class OrgDurableObject extends DurableObject<Env> implements OrgRpc {
 
   listPasskeys(userId: string) {
     return passkeys.listPasskeys(this.store, userId);
+  }
+
+  /** The methods the second step offers this user (the pages show only those). */
+  secondStepMethods(userId: string) {
+    return signIn.secondStepMethods(this.store.sql, userId);
   }
 
   renamePasskey(input: RenamePasskeyInput) {

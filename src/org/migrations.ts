@@ -111,4 +111,6 @@ export const ORG_MIGRATIONS: readonly string[] = [
   `ALTER TABLE users ADD COLUMN password_failed_at INTEGER NOT NULL DEFAULT 0;
    UPDATE users SET password_failed_at = CAST(strftime('%s', 'now') AS INTEGER) * 1000 WHERE failed_passwords > 0;
    CREATE INDEX users_by_created ON users (created_at, id);`,
+  // 11: the org setting "Require phishing-resistant sign-in" (off): members finish sign-in with a passkey.
+  `ALTER TABLE org ADD COLUMN require_phishing_resistant INTEGER NOT NULL DEFAULT 0;`,
 ];

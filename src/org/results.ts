@@ -27,6 +27,7 @@ export type Reason =
   | "invalid_period"
   | "invalid_link"
   | "already_invited"
+  | "passkey_required"
   | "unavailable";
 
 export type Result<T, R extends Reason = Reason> = { ok: true; value: T } | { ok: false; reason: R; retryAfterSeconds?: number };
@@ -67,6 +68,8 @@ export interface OrgInfo {
   name: string;
   jurisdiction: string | null;
   require2fa: boolean;
+  /** Members must finish sign-in with a passkey (NIST SP 800-63B r4 phishing resistance). */
+  requirePhishingResistant: boolean;
   totpPeriod: number;
 }
 

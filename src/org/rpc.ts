@@ -8,8 +8,9 @@ import type { OidcClientInfo, OidcRpc } from "./oidc-rpc";
 import type { DevMail, OutboxEntry } from "./outbox";
 import type { PeopleChange, SessionEntry } from "./actions/people";
 import type { RecoveryStatus } from "./recovery-codes";
+import type { OrgSettings } from "./settings";
 import type { PatchRefusal, PatchUserInput } from "./actions/user-patch";
-import type { AuditActor, Caller, LoginStep, OrgInfo, Reason, RequestMeta, Result, Role, UserInfo } from "./results";
+import type { AuditActor, Caller, LoginStep, OrgInfo, Reason, RequestMeta, Result, Role, SecondStepMethod, UserInfo } from "./results";
 import type { UserListEntry, UserPage, UserPageQuery } from "./users";
 import type { InviteInfo } from "./invites";
 import type { AcceptInviteInput, CreateInviteFailure, CreateInviteInput, ResendInviteInput } from "./actions/invites";
@@ -61,7 +62,7 @@ export type AccessFailure = "forbidden" | "step_up_required";
 export interface Identity {
   user: UserInfo;
   org: OrgInfo;
-  twoFactor: { enabled: boolean; recoveryCodesRemaining: number; period: number | null };
+  twoFactor: { enabled: boolean; recoveryCodesRemaining: number; period: number | null; passkeys: number };
   /** The owner followed a link mailed to the address, or accepted an invite sent to it. */
   emailVerified: boolean;
   /** Set for a session: when it began, and when a factor was last checked for it (sign-in or step-up). */
@@ -86,6 +87,8 @@ export interface Compliance {
   notEnrolled: { id: string; email: string; name: string; lastLoginAt: string | null }[];
   /** The cursor of notEnrolled's next page, or null. */
   nextCursor: string | null;
+  /** "Require phishing-resistant sign-in": whether it is on, and the active users without a passkey (first 100). */
+  phishingResistant: { required: boolean; withoutPasskey: { id: string; email: string; name: string }[]; withoutPasskeyCount: number };
 }
 
 /** Where an action comes from, for the audit log. */
@@ -197,7 +200,9 @@ export interface ConfirmEnrollmentInput {
 
 export interface RegenerateInput {
   userId: string;
-  code: string;
+  /** A current TOTP code, or (passkey) an assertion answering the session's step-up options. */
+  code?: string;
+  passkey?: { response: AuthenticationResponseJSON; rp: RelyingParty; sessionTokenHash: string };
   recoveryCodeHashes: string[];
   meta: RequestMeta;
 }
@@ -215,8 +220,21 @@ export interface FactorChangeInput extends Audited {
   caller: Caller;
 }
 
-/** Step-up proof: a current code, or (without 2FA) the password as checked at the edge. */
-export type StepUpProof = { code: string } | { checkedHash: string; passed: boolean };
+/**
+ * Step-up proof: a current code, a passkey assertion answering this session's step-up options (verified for `rp`),
+ * or (without 2FA) the password as checked at the edge.
+ */
+export type StepUpProof =
+  | { code: string }
+  | { webauthn: AuthenticationResponseJSON; rp: RelyingParty }
+  | { checkedHash: string; passed: boolean };
+
+/** Passkey step-up options: bound to the user and to the session that asks (its token's hash). */
+export interface StepUpOptionsInput {
+  userId: string;
+  sessionTokenHash: string;
+  rp: RelyingParty;
+}
 
 export interface StepUpInput {
   userId: string;
@@ -235,6 +253,7 @@ export interface IssuePairingLinkInput extends Audited {
 
 export interface UpdateSettingsInput extends Audited {
   require2fa?: boolean;
+  requirePhishingResistant?: boolean;
   totpPeriod?: number;
 }
 
@@ -255,6 +274,8 @@ export interface RevokeApiKeyInput extends Audited {
 export interface BeginPasskeyInput {
   userId: string;
   rp: RelyingParty;
+  /** Enrollment at sign-in (an org that requires phishing-resistant sign-in): the live "enroll" challenge. */
+  enrollChallengeId?: string;
 }
 
 export interface FinishPasskeyInput {
@@ -266,6 +287,8 @@ export interface FinishPasskeyInput {
   recoveryCodeHashes: string[];
   /** The session that added it, kept when the first factor signs the user's other sessions out. */
   keepSession: string;
+  /** Enrollment at sign-in: the "enroll" challenge it answers, spent with the insert, and the session it starts. */
+  via?: { challengeId: string; newSessionTokenHash: string };
   meta: RequestMeta;
 }
 
@@ -312,7 +335,9 @@ export type CodeFailure = "invalid_code" | "not_enrolled" | LockFailure | "unava
 type PasswordFailure = "invalid_credentials" | "account_deactivated" | LockFailure;
 /** Refusals of deactivation and removal (actions/people.ts). */
 export type PeopleFailure = "not_found" | "own_account" | "last_admin" | AccessFailure;
-type ChallengeFailure = "invalid_challenge" | "invalid_code" | LockFailure | "unavailable";
+type ChallengeFailure = "invalid_challenge" | "invalid_code" | LockFailure | "unavailable" | "passkey_required";
+/** Where the org requires phishing-resistant sign-in, a code leads a member without a passkey to enroll one. */
+export type PasskeyEnrollmentStep = { status: "enrollment_required"; challengeId: string; expiresAt: number };
 
 /** Every method the Worker may call on an org's object, with what it takes and gives. */
 export interface OrgRpc extends OidcRpc {
@@ -326,8 +351,8 @@ export interface OrgRpc extends OidcRpc {
   passwordHashOf(userId: string): string | null;
   attemptPassword(input: PasswordAttempt): Promise<Result<PasswordAttemptStep, PasswordFailure>>;
   completePasswordStep(input: PasswordOutcome): Promise<Result<LoginStep, PasswordFailure>>;
-  completeTotpStep(input: ChallengeStepInput): Promise<Result<null, ChallengeFailure>>;
-  completeRecoveryStep(input: ChallengeStepInput): Promise<Result<{ remaining: number }, ChallengeFailure>>;
+  completeTotpStep(input: ChallengeStepInput): Promise<Result<null | PasskeyEnrollmentStep, ChallengeFailure>>;
+  completeRecoveryStep(input: ChallengeStepInput): Promise<Result<{ remaining: number } | PasskeyEnrollmentStep, ChallengeFailure>>;
   authenticateSession(tokenHash: string): Identity | null;
   authenticateApiKey(keyHash: string): Identity | null;
   logout(tokenHash: string): void;
@@ -336,14 +361,24 @@ export interface OrgRpc extends OidcRpc {
     sealed: Sealed,
     via: BeginEnrollmentVia,
   ): Promise<
-    Result<{ email: string; period: number }, "already_enrolled" | "invalid_challenge" | "invalid_pairing" | "not_found" | PasswordFailure>
+    Result<
+      { email: string; period: number },
+      "already_enrolled" | "invalid_challenge" | "invalid_pairing" | "not_found" | "passkey_required" | PasswordFailure
+    >
   >;
   confirmEnrollment(
     input: ConfirmEnrollmentInput,
   ): Promise<
     Result<
       null,
-      "invalid_code" | "invalid_challenge" | "invalid_pairing" | "already_enrolled" | "not_pending" | LockFailure | "unavailable"
+      | "invalid_code"
+      | "invalid_challenge"
+      | "invalid_pairing"
+      | "already_enrolled"
+      | "not_pending"
+      | LockFailure
+      | "unavailable"
+      | "passkey_required"
     >
   >;
   recoveryCodesStatus(userId: string): RecoveryStatus;
@@ -352,12 +387,15 @@ export interface OrgRpc extends OidcRpc {
   resetTwoFactor(input: FactorChangeInput): Promise<Result<{ removedCredentials: string[] }, "not_found" | AccessFailure>>;
   stepUp(
     input: StepUpInput,
-  ): Promise<Result<null, CodeFailure | "invalid_credentials" | "account_deactivated" | "not_found" | "enforced_by_org">>;
+  ): Promise<
+    Result<null, CodeFailure | "invalid_challenge" | "invalid_credentials" | "account_deactivated" | "not_found" | "enforced_by_org">
+  >;
+  stepUpPasskeyOptions(input: StepUpOptionsInput): Promise<Result<PublicKeyCredentialRequestOptionsJSON, "not_found" | "not_enrolled">>;
   issuePairingLink(input: IssuePairingLinkInput): Promise<"sent" | "skipped">;
   pairingOwner(tokenHash: string): string | null;
   mailOutbox(limit?: number): OutboxEntry[];
   devOutbox(limit?: number): DevMail[];
-  updateSettings(input: UpdateSettingsInput): Promise<Result<{ require2fa: boolean; totpPeriod: number }, "not_found" | "invalid_period">>;
+  updateSettings(input: UpdateSettingsInput): Promise<Result<OrgSettings, "not_found" | "invalid_period">>;
   compliance(page?: Omit<UserPageQuery, "notEnrolled">): Compliance;
   userPage(query: UserPageQuery): UserPage;
   createApiKey(input: CreateApiKeyInput): Result<ApiKeyInfo, "not_found">;
@@ -386,13 +424,16 @@ export interface OrgRpc extends OidcRpc {
   holdsEmailKey(userId: string, key: string): Promise<boolean>;
   passkeyStepOptions(input: PasskeyOptionsInput): Promise<Result<PublicKeyCredentialRequestOptionsJSON, "invalid_challenge">>;
   completePasskeyStep(input: PasskeyStepInput): Promise<Result<null, ChallengeFailure>>;
-  beginPasskeyRegistration(input: BeginPasskeyInput): Promise<Result<PublicKeyCredentialCreationOptionsJSON, "not_found">>;
+  beginPasskeyRegistration(
+    input: BeginPasskeyInput,
+  ): Promise<Result<PublicKeyCredentialCreationOptionsJSON, "not_found" | "invalid_challenge">>;
   finishPasskeyRegistration(
     input: FinishPasskeyInput,
   ): Promise<
     Result<{ passkey: PasskeyInfo; firstFactor: boolean }, "invalid_code" | "invalid_challenge" | "already_enrolled" | "not_found">
   >;
   listPasskeys(userId: string): PasskeyInfo[];
+  secondStepMethods(userId: string): SecondStepMethod[];
   completePasswordlessSignIn(input: PasswordlessInput): Promise<Result<null, "invalid_credentials" | "account_deactivated" | LockFailure>>;
   renamePasskey(input: RenamePasskeyInput): Result<PasskeyInfo, "not_found">;
   removePasskey(input: PasskeyChangeInput): Promise<Result<{ credentialId: string }, "not_found" | "enforced_by_org">>;

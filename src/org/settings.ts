@@ -8,6 +8,7 @@ interface OrgRow extends Record<string, SqlStorageValue> {
   jurisdiction: string | null;
   require_2fa: number;
   totp_period: number;
+  require_phishing_resistant: number;
 }
 
 export function readOrg(sql: SqlStorage): OrgInfo | undefined {
@@ -18,6 +19,7 @@ export function readOrg(sql: SqlStorage): OrgInfo | undefined {
       name: row.name,
       jurisdiction: row.jurisdiction,
       require2fa: row.require_2fa === 1,
+      requirePhishingResistant: row.require_phishing_resistant === 1,
       totpPeriod: row.totp_period,
     }
   );
@@ -27,6 +29,17 @@ export function insertOrg(sql: SqlStorage, slug: string, name: string, jurisdict
   sql.exec("INSERT INTO org (k, slug, name, jurisdiction, created_at) VALUES (1, ?, ?, ?, ?)", slug, name, jurisdiction, now);
 }
 
-export function writeSettings(sql: SqlStorage, s: { require2fa: boolean; totpPeriod: number }): void {
-  sql.exec("UPDATE org SET require_2fa = ?, totp_period = ?", s.require2fa ? 1 : 0, s.totpPeriod);
+export function writeSettings(sql: SqlStorage, s: OrgSettings): void {
+  sql.exec(
+    "UPDATE org SET require_2fa = ?, totp_period = ?, require_phishing_resistant = ?",
+    s.require2fa ? 1 : 0,
+    s.totpPeriod,
+    s.requirePhishingResistant ? 1 : 0,
+  );
+}
+
+export interface OrgSettings {
+  require2fa: boolean;
+  totpPeriod: number;
+  requirePhishingResistant: boolean;
 }

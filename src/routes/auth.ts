@@ -33,11 +33,14 @@ export const authRoutes = new Hono<AppEnv>()
   })
   .post("/login/2fa", json(codeBody), async (c) => {
     const result = await signInWithTotp(c.env, c.req.valid("json"), requestMeta(c));
-    if (result.status === "authenticated") setSessionCookie(c, result.sessionToken);
+    // Phishing-resistant sign-in required and no passkey yet: the code leads to enrolling one (/auth/login/enroll/passkey).
+    if (result.status !== "authenticated") return c.json({ status: result.status, challenge: result.challenge, methods: result.methods });
+    setSessionCookie(c, result.sessionToken);
     return c.json({ status: "authenticated" });
   })
   .post("/login/recovery", json(recoveryBody), async (c) => {
     const result = await signInWithRecoveryCode(c.env, c.req.valid("json"), requestMeta(c));
+    if (result.status !== "authenticated") return c.json({ status: result.status, challenge: result.challenge, methods: result.methods });
     setSessionCookie(c, result.sessionToken);
     return c.json({ status: "authenticated", recoveryCodesRemaining: result.recoveryCodesRemaining });
   })

@@ -7,7 +7,7 @@ import { requestEmailChange } from "../flows/email";
 import { sendPairingLink } from "../flows/pairing";
 import { changePassword } from "../flows/password";
 import { endOwnSessions } from "../flows/people";
-import { requireStepUp } from "../flows/step-up";
+import { requireStepUp, stepUpPasskeyOptions } from "../flows/step-up";
 import { confirmEnrollment, disableTwoFactor, regenerateRecoveryCodes, startEnrollment } from "../flows/two-factor";
 import { auditActor, effectiveRole, sessionOnly, signedIn } from "../http/actor";
 import { setSessionCookie } from "../http/cookies";
@@ -15,14 +15,21 @@ import * as f from "../http/fields";
 import { requestMeta } from "../http/meta";
 import { json, validate } from "../http/validate";
 import { orgStub } from "../org/stub";
+import type { AuthenticationResponseJSON } from "../webauthn";
 
 export const currentCodeBody = z.object({ code: f.totpCode });
+/** A current code, or for a passkey user the answer to this session's step-up options (`webauthn`). */
+export const currentFactorBody = z
+  .object({ code: f.totpCode.optional(), webauthn: f.authenticationResponse.optional() })
+  .refine((b) => b.code !== undefined || b.webauthn !== undefined, { message: "give 'code' or 'webauthn'", path: ["code"] });
 export const emailChangeBody = z.object({ email: f.email, ...f.stepUp });
 export const passwordBody = z.object({ currentPassword: z.string().max(4096), newPassword: f.password });
 
 const sessionParam = z.object({ id: f.id });
 
 export const meRoutes = new Hono<AppEnv>()
+  // Options for a passkey step-up: the answer goes in the step-up action's body as `webauthn`.
+  .post("/step-up/passkey", async (c) => c.json(await stepUpPasskeyOptions(c.env, sessionOnly(c))))
   .get("/sessions", async (c) => {
     const actor = sessionOnly(c);
     const stub = orgStub(c.env, actor.route.slug, actor.route.jurisdiction);
@@ -82,7 +89,8 @@ export const meRoutes = new Hono<AppEnv>()
   })
   .post("/2fa/setup", json(f.stepUpBody), async (c) => {
     const actor = sessionOnly(c);
-    if (actor.identity.twoFactor.enabled) throw new ApiError("already_enrolled");
+    // A passkey user may add an authenticator app too (after a passkey step-up); a second app may not.
+    if (actor.identity.twoFactor.period !== null) throw new ApiError("already_enrolled");
     // Binding an authenticator needs prior authentication (NIST SP 800-63B 6.1.2.1): a stale session re-proves it.
     await requireStepUp(c.env, actor, c.req.valid("json"), requestMeta(c), "enroll");
     return c.json(await startEnrollment(c.env, actor.route, actor.identity.user.id));
@@ -114,9 +122,16 @@ export const meRoutes = new Hono<AppEnv>()
     const status = await orgStub(c.env, actor.route.slug, actor.route.jurisdiction).recoveryCodesStatus(actor.identity.user.id);
     return c.json(status);
   })
-  .post("/2fa/recovery-codes", json(currentCodeBody), async (c) => {
+  .post("/2fa/recovery-codes", json(currentFactorBody), async (c) => {
     const actor = sessionOnly(c);
-    const codes = await regenerateRecoveryCodes(c.env, actor.route, actor.identity.user.id, c.req.valid("json").code, requestMeta(c));
+    const session = { route: actor.route, userId: actor.identity.user.id, tokenHash: actor.tokenHash, requestUrl: actor.requestUrl };
+    const body = c.req.valid("json");
+    const codes = await regenerateRecoveryCodes(
+      c.env,
+      session,
+      { code: body.code, webauthn: body.webauthn as AuthenticationResponseJSON | undefined },
+      requestMeta(c),
+    );
     return c.json({ recoveryCodes: codes });
   })
   .post("/2fa/disable", json(currentCodeBody), async (c) => {

@@ -6,10 +6,10 @@ import type { AppEnv } from "../env";
 import * as f from "../http/fields";
 import { codeBody, enrollBody, loginBody, recoveryBody } from "./auth";
 import { acceptBody, emailLinkBody, inviteBody } from "./invites";
-import { currentCodeBody, emailChangeBody, passwordBody } from "./me";
+import { currentCodeBody, currentFactorBody, emailChangeBody, passwordBody } from "./me";
 import { apiKeyBody, newUserBody, settingsBody, userPatchBody } from "./org";
 import { pairConfirmBody, pairingLinkBody, pairSetupBody } from "./pairing";
-import { addPasskeyBody, passkeyOptionsBody, passkeyStepBody, passwordlessBody, renamePasskeyBody } from "./passkeys";
+import { addPasskeyBody, enrollPasskeyBody, passkeyOptionsBody, passkeyStepBody, passwordlessBody, renamePasskeyBody } from "./passkeys";
 import { createOrgBody } from "./platform";
 import { OIDC_ENDPOINTS } from "../oidc/openapi";
 
@@ -178,9 +178,9 @@ const ENDPOINTS: Endpoint[] = [
   {
     method: "post",
     path: "/api/me/2fa/recovery-codes",
-    summary: "New recovery codes for a current TOTP code",
+    summary: "New recovery codes for a current TOTP code, or a passkey assertion (webauthn) answering /api/me/step-up/passkey",
     auth: "session",
-    body: currentCodeBody,
+    body: currentFactorBody,
     ok: 200,
     errors: [400, 401, 429],
   },
@@ -194,6 +194,33 @@ const ENDPOINTS: Endpoint[] = [
     errors: [400, 401, 409, 429],
   },
   { method: "get", path: "/api/me/passkeys", summary: "The signed-in user's passkeys", auth: "session", ok: 200, errors: [401, 403] },
+  {
+    method: "post",
+    path: "/api/me/step-up/passkey",
+    summary:
+      "WebAuthn assertion options for a passkey step-up (single-use, bound to this session); the answer goes in a step-up action's body as webauthn",
+    auth: "session",
+    ok: 200,
+    errors: [400, 401, 403, 409],
+  },
+  {
+    method: "post",
+    path: "/auth/login/enroll/passkey/options",
+    summary: "Registration options for the passkey an enrollment_required challenge must add (org requires phishing-resistant sign-in)",
+    auth: "none",
+    body: passkeyOptionsBody,
+    ok: 200,
+    errors: [400, 401],
+  },
+  {
+    method: "post",
+    path: "/auth/login/enroll/passkey",
+    summary: "Add the passkey that answers the enrollment options and sign in; the first second factor brings recovery codes",
+    auth: "none",
+    body: enrollPasskeyBody,
+    ok: 200,
+    errors: [400, 401, 409],
+  },
   {
     method: "post",
     path: "/api/me/passkeys/options",

@@ -20,14 +20,20 @@ import { orgStub } from "../org/stub";
 import { parseUserCursor } from "../org/users";
 import type { SignedIn } from "../http/actor";
 
-export const settingsBody = z.strictObject({ require2fa: z.boolean().optional(), totpPeriod: f.totpPeriod.optional() });
+export const settingsBody = z.strictObject({
+  require2fa: z.boolean().optional(),
+  totpPeriod: f.totpPeriod.optional(),
+  requirePhishingResistant: z.boolean().optional(),
+  ...f.stepUp,
+});
 export const newUserBody = z.object({
   email: f.email,
   password: f.password,
   name: f.personName.optional(),
   role: f.role,
-  // Step-up proof, needed by a session that makes someone an admin.
+  // Step-up proof, needed by a session that makes someone an admin ('password' is the new user's, never a proof).
   code: f.stepUp.code,
+  webauthn: f.stepUp.webauthn,
 });
 export const userPatchBody = z
   .strictObject({ role: f.role.optional(), name: f.personName.optional(), active: z.boolean().optional(), ...f.stepUp })
@@ -63,11 +69,19 @@ function stubOf(c: { env: AppEnv["Bindings"] }, actor: SignedIn) {
 export const orgRoutes = new Hono<AppEnv>()
   .get("/settings", (c) => {
     const { identity } = adminOnly(c);
-    return c.json({ require2fa: identity.org.require2fa, totpPeriod: identity.org.totpPeriod });
+    const { require2fa, totpPeriod, requirePhishingResistant } = identity.org;
+    return c.json({ require2fa, totpPeriod, requirePhishingResistant });
   })
   .patch("/settings", json(settingsBody), async (c) => {
     const actor = adminOnly(c);
-    return c.json(await updateSettings(c.env, actor.route, c.req.valid("json"), auditActor(actor), requestMeta(c)));
+    const { code, password, webauthn, ...settings } = c.req.valid("json");
+    // Turning phishing resistance on or off changes how every member signs in: a recent second factor, never a key.
+    if (settings.requirePhishingResistant !== undefined) {
+      if (actor.kind !== "session")
+        throw new ApiError("forbidden", "This setting is changed from a signed-in browser, not with an API key.");
+      await requireStepUp(c.env, actor, { code, password, webauthn }, requestMeta(c));
+    }
+    return c.json(await updateSettings(c.env, actor.route, settings, auditActor(actor), requestMeta(c)));
   })
   .get("/compliance", validate("query", userPageQuery), async (c) => {
     const { cursor, limit, q } = c.req.valid("query");
@@ -93,9 +107,9 @@ export const orgRoutes = new Hono<AppEnv>()
   })
   .post("/users", json(newUserBody), async (c) => {
     const actor = adminOnly(c);
-    const { code, ...input } = c.req.valid("json");
+    const { code, webauthn, ...input } = c.req.valid("json");
     const meta = requestMeta(c);
-    const caller = await callerOf(c.env, actor, { code }, meta);
+    const caller = await callerOf(c.env, actor, { code, webauthn }, meta);
     const user = await createUser(c.env, actor.route, input, caller, auditActor(actor), meta, new URL(c.req.url).origin);
     return c.json(user, 201);
   })

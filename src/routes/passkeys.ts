@@ -4,7 +4,9 @@ import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../env";
 import {
+  enrollPasskeyAtSignIn,
   finishPasskeyRegistration,
+  passkeyEnrollmentOptions,
   passkeyStepOptions,
   removePasskey,
   signInWithPasskeyStep,
@@ -21,34 +23,7 @@ import { json } from "../http/validate";
 import { orgStub } from "../org/stub";
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from "../webauthn";
 
-const b64url = z
-  .string()
-  .max(16_384)
-  .regex(/^[A-Za-z0-9_-]*$/, "must be base64url");
-
-/** A WebAuthn credential as @simplewebauthn/browser sends it; the library checks the rest. */
-const credential = <R extends z.ZodRawShape>(response: R) =>
-  z.object({
-    id: b64url.min(1).max(1024),
-    rawId: b64url.min(1).max(1024),
-    type: z.literal("public-key"),
-    response: z.object({ clientDataJSON: b64url, ...response }),
-    clientExtensionResults: z.record(z.string(), z.unknown()).default({}),
-    authenticatorAttachment: z.enum(["platform", "cross-platform"]).optional(),
-  });
-
-export const registrationResponse = credential({
-  attestationObject: b64url,
-  transports: z.array(z.string().max(32)).max(10).optional(),
-  publicKey: b64url.optional(),
-  publicKeyAlgorithm: z.number().int().optional(),
-  authenticatorData: b64url.optional(),
-});
-export const authenticationResponse = credential({
-  authenticatorData: b64url,
-  signature: b64url,
-  userHandle: b64url.optional(),
-});
+export const { registrationResponse, authenticationResponse } = f;
 
 export const passkeyName = z.string().trim().min(1).max(100);
 export const addPasskeyBody = z.object({ name: passkeyName, response: registrationResponse });
@@ -56,6 +31,7 @@ export const renamePasskeyBody = z.object({ name: passkeyName });
 export const passkeyStepBody = z.object({ challenge: f.challenge, response: authenticationResponse });
 export const passkeyOptionsBody = z.object({ challenge: f.challenge });
 export const passwordlessBody = z.object({ response: authenticationResponse });
+export const enrollPasskeyBody = z.object({ challenge: f.challenge, name: passkeyName, response: registrationResponse });
 
 export const mePasskeyRoutes = new Hono<AppEnv>()
   .get("/", async (c) => {
@@ -136,4 +112,24 @@ export const authPasskeyRoutes = new Hono<AppEnv>()
     );
     setSessionCookie(c, result.sessionToken);
     return c.json({ status: "authenticated" });
+  });
+
+/**
+ * Enrolling a passkey at sign-in (the org requires phishing-resistant sign-in and the member has none): POST
+ * /auth/login/enroll/passkey/options {challenge}, then POST /auth/login/enroll/passkey {challenge, name, response}.
+ */
+export const enrollPasskeyRoutes = new Hono<AppEnv>()
+  .post("/options", json(passkeyOptionsBody), async (c) =>
+    c.json(await passkeyEnrollmentOptions(c.env, c.req.valid("json").challenge, c.req.url)),
+  )
+  .post("/", json(enrollPasskeyBody), async (c) => {
+    const body = c.req.valid("json");
+    const result = await enrollPasskeyAtSignIn(
+      c.env,
+      { challenge: body.challenge, name: body.name, response: body.response as RegistrationResponseJSON },
+      c.req.url,
+      requestMeta(c),
+    );
+    setSessionCookie(c, result.sessionToken);
+    return c.json({ status: "authenticated", ...(result.recoveryCodes ? { recoveryCodes: result.recoveryCodes } : {}) });
   });

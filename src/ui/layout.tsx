@@ -6,6 +6,8 @@ import type { Lang } from "./lang";
 export interface Viewer {
   email: string;
   isAdmin: boolean;
+  /** The viewer's second factors, for the step-up prompt: an authenticator app, a passkey usable at this address. */
+  factors?: { app: boolean; passkey: boolean };
 }
 
 /** What every page needs: words, language, the form token, who is signed in, where we are. */
@@ -19,7 +21,7 @@ export interface PageCtx {
 }
 
 // Bump with every change to APP_CSS or APP_JS: browsers keep the files for a day (assets.ts cache-control).
-export const ASSET_VERSION = "4";
+export const ASSET_VERSION = "5";
 
 function Nav({ ctx, current }: { ctx: PageCtx; current: string }) {
   const { t, viewer } = ctx;

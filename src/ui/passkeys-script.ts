@@ -9,6 +9,9 @@ const DRIVER = `"use strict";
   function ready() {
     if (!lib || !lib.browserSupportsWebAuthn()) return;
     document.querySelectorAll("[data-passkey-only]").forEach(function (el) { el.hidden = false; });
+    document.querySelectorAll("button[data-step-up-passkey]").forEach(function (button) {
+      button.addEventListener("click", function () { stepUp(button); });
+    });
     document.querySelectorAll("form[data-passkey]").forEach(function (form) {
       form.addEventListener("submit", function (event) {
         if (form.getAttribute("data-done") === "1") return;
@@ -22,6 +25,32 @@ const DRIVER = `"use strict";
     if (!slot) return;
     slot.textContent = message;
     slot.hidden = false;
+  }
+  // "Use a passkey" at a step-up prompt: options for this session, the assertion into the form's webauthn field in
+  // place of a code or password, then the form goes on as if submitted (a passkey form runs its own ceremony next).
+  function stepUp(button) {
+    var form = button.form;
+    var box = button.closest("[data-step-up]");
+    if (!form || !box) return;
+    button.disabled = true;
+    fetch(button.getAttribute("data-step-up-passkey"), {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams(new FormData(form)).toString(),
+    }).then(function (r) {
+      return r.json().then(function (body) {
+        if (!r.ok) throw { shown: (body && body.error && body.error.message) || button.getAttribute("data-failed") };
+        return lib.startAuthentication({ optionsJSON: body });
+      });
+    }).then(function (answer) {
+      box.querySelector("input[name=webauthn]").value = JSON.stringify(answer);
+      box.querySelectorAll("input[name=code], input[name=password]").forEach(function (el) { el.required = false; el.disabled = true; });
+      if (form.requestSubmit) form.requestSubmit(); else form.submit();
+    }, function (err) {
+      button.disabled = false;
+      show(box, (err && err.shown) || button.getAttribute("data-cancelled"));
+    });
   }
   function run(form) {
     var button = form.querySelector("button[type=submit]");

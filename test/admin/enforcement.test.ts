@@ -17,7 +17,7 @@ describe("requiring 2FA for the whole org", () => {
   it("is off by default", async () => {
     const org = await createOrg();
     const r = await callJson("/api/org/settings", { cookie: await signIn(org.admin.email) });
-    expect(r.body).toEqual({ require2fa: false, totpPeriod: 30 });
+    expect(r.body).toEqual({ require2fa: false, totpPeriod: 30, requirePhishingResistant: false });
   });
 
   it("makes a technician without 2FA enroll at sign-in before getting a session", async () => {
@@ -118,7 +118,7 @@ describe("the code period", () => {
   it("applies 60 seconds to new enrollments and keeps 30 for existing ones", async () => {
     const existing = await enrolledTechnician();
     const r = await callJson("/api/org/settings", { method: "PATCH", cookie: existing.adminCookie, body: { totpPeriod: 60 } });
-    expect(r.body).toEqual({ require2fa: false, totpPeriod: 60 });
+    expect(r.body).toEqual({ require2fa: false, totpPeriod: 60, requirePhishingResistant: false });
 
     const tech = await addUser(existing.adminCookie);
     const cookie = await signIn(tech.email);

@@ -8,6 +8,8 @@ import { capture, createOrg, type Harness, newProfile, PASSWORD, startHarness } 
 const run = crypto.randomUUID().slice(0, 6);
 const ANA = `ana-${run}@example.com`;
 const CHLOE = `chloe-${run}@example.com`;
+const DORA = `dora-${run}@example.com`;
+const MEMBER = `member-${run}@example.com`;
 
 let h: Harness;
 /** The same Worker at http://localhost: a domain name, so WebAuthn has a relying party ID. */
@@ -19,6 +21,7 @@ beforeAll(async () => {
   local = { ...h, url: h.url.replace("://127.0.0.1", "://localhost") };
   await createOrg(h, `pk-${run}`, ANA);
   await createOrg(h, `pkfr-${run}`, CHLOE);
+  await createOrg(h, `pkpr-${run}`, DORA);
   console.log(`screenshots: ${h.screenshots}`);
 });
 
@@ -149,6 +152,51 @@ describe("passkeys in Chromium", () => {
 
   it("the same in French", async () => {
     await wholeJourney("fr", CHLOE);
+  });
+
+  it("require phishing-resistant sign-in: a member without a passkey is sent to add one, then gets in", async () => {
+    // The admin turns the setting on (a fresh session: no step-up asked) and adds a member, through the API.
+    const json = { "content-type": "application/json", origin: h.url };
+    const login = await fetch(`${h.url}/auth/login`, {
+      method: "POST",
+      headers: json,
+      body: JSON.stringify({ email: DORA, password: PASSWORD }),
+    });
+    const cookie = (login.headers.getSetCookie()[0] ?? "").split(";")[0] ?? "";
+    const on = await fetch(`${h.url}/api/org/settings`, {
+      method: "PATCH",
+      headers: { ...json, cookie },
+      body: JSON.stringify({ requirePhishingResistant: true }),
+    });
+    expect(on.status).toBe(200);
+    const added = await fetch(`${h.url}/api/org/users`, {
+      method: "POST",
+      headers: { ...json, cookie },
+      body: JSON.stringify({ email: MEMBER, password: PASSWORD, role: "technician" }),
+    });
+    expect(added.status).toBe(201);
+
+    const { context, page, cspErrors } = await newProfile(local, "en-US");
+    const auth = await virtualAuthenticator(page);
+    await passwordStep(page, MEMBER, WORDS.en);
+    await page.waitForURL("**/login/enroll/passkey");
+    await page.getByLabel(WORDS.en.newName).fill("Chromium");
+    a11y.push(...(await capture(page, "en-phishing-resistant-enroll")));
+    await page.getByRole("button", { name: WORDS.en.add }).click();
+    await page.locator("#recovery-codes li").first().waitFor();
+    await page.getByRole("link", { name: WORDS.en.continue }).click();
+    await page.waitForURL("**/account");
+    expect(await credentials(auth)).toHaveLength(1);
+    // From now on the passkey finishes the sign-in: the second step offers no code field.
+    await signOut(page, WORDS.en);
+    await passwordStep(page, MEMBER, WORDS.en);
+    await page.waitForURL("**/login/2fa");
+    expect(await page.locator("#code").count()).toBe(0);
+    await page.getByRole("button", { name: WORDS.en.use }).click();
+    await page.waitForURL("**/account");
+    a11y.push(...(await capture(page, "en-phishing-resistant-signed-in")));
+    expect(cspErrors).toEqual([]);
+    await context.close();
   });
 
   it("hide the passkey buttons without JavaScript; the password still signs in", async () => {

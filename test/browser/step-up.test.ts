@@ -2,7 +2,7 @@
 // so every sensitive action asks again. Without 2FA the Enable form asks for the password; with 2FA, creating an
 // API key and adding an admin ask for a current code (oathtool). A wrong answer is shown at its field and nothing
 // changes; the right one goes through. English and French, with screenshots and axe on each prompt.
-import type { Page } from "playwright-core";
+import type { CDPSession, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { wrongCode } from "../support/codes";
 import { capture, createOrg, type Harness, newProfile, nextCode, nextCodeWaiting, PASSWORD, startHarness } from "./support/harness";
@@ -10,6 +10,7 @@ import { capture, createOrg, type Harness, newProfile, nextCode, nextCodeWaiting
 const run = crypto.randomUUID().slice(0, 6);
 const ADA = `ada-${run}@example.com`;
 const ELISE = `elise-${run}@example.com`;
+const PIA = `pia-${run}@example.com`;
 
 let h: Harness;
 const a11y: string[] = [];
@@ -18,6 +19,7 @@ beforeAll(async () => {
   h = await startHarness("step-up", { STEP_UP_MINUTES: "0" });
   await createOrg(h, `sudo-${run}`, ADA);
   await createOrg(h, `sudo-fr-${run}`, ELISE);
+  await createOrg(h, `sudo-pk-${run}`, PIA);
   console.log(`screenshots: ${h.screenshots}`);
 });
 
@@ -68,7 +70,7 @@ async function signIn(page: Page, email: string, t: typeof EN) {
   await page.goto("/");
   await page.getByLabel(t.email, { exact: true }).fill(email);
   await page.getByLabel(t.signInPassword, { exact: true }).fill(PASSWORD);
-  await page.getByRole("button", { name: t.signIn }).click();
+  await page.getByRole("button", { name: t.signIn, exact: true }).click();
   await page.waitForURL("**/account");
 }
 
@@ -132,7 +134,46 @@ async function createKeyWithCode(page: Page, t: typeof EN, secret: string, lastS
   return next.step;
 }
 
+/** Chromium's virtual platform authenticator (ctap2, internal, resident keys, user verification). */
+async function virtualAuthenticator(page: Page): Promise<{ cdp: CDPSession; authenticatorId: string }> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("WebAuthn.enable");
+  const { authenticatorId } = await cdp.send("WebAuthn.addVirtualAuthenticator", {
+    options: { protocol: "ctap2", transport: "internal", hasResidentKey: true, hasUserVerification: true, isUserVerified: true },
+  });
+  return { cdp, authenticatorId };
+}
+
 describe("step-up prompts in Chromium", () => {
+  it("lets a user whose only second factor is a passkey step up with it (Use a passkey), no code asked", async () => {
+    // WebAuthn needs a domain name: the same Worker at http://localhost.
+    const local = { ...h, url: h.url.replace("://127.0.0.1", "://localhost") };
+    const { context, page, cspErrors } = await newProfile(local, "en-US");
+    const auth = await virtualAuthenticator(page);
+    await signIn(page, PIA, EN);
+    // Adding the first passkey asks for the password (no second factor yet).
+    await page.getByLabel("Name of the new passkey").fill("Chromium");
+    await page.locator("#passkey-add-password").fill(PASSWORD);
+    await page.getByRole("button", { name: "Add a passkey" }).click();
+    await page.locator("#recovery-codes li").first().waitFor();
+    await page.getByRole("link", { name: EN.continue }).click();
+    await page.waitForURL("**/account?m=passkey-added");
+    // Every action asks again (STEP_UP_MINUTES=0): removing it offers the passkey, and no code or password field.
+    const prompt = page.locator("#passkey-remove-0-passkey");
+    await prompt.waitFor({ state: "visible" });
+    expect(await page.locator("#passkey-remove-0-code").count()).toBe(0);
+    expect(await page.locator("form[action$='/delete'] input[name=password]").count()).toBe(0);
+    a11y.push(...(await capture(page, "en-passkey-step-up-prompt")));
+    await prompt.click();
+    await page.waitForURL("**/account?m=passkey-removed");
+    expect(await page.getByText("Passkey removed.").isVisible()).toBe(true);
+    const used = (await auth.cdp.send("WebAuthn.getCredentials", { authenticatorId: auth.authenticatorId })).credentials;
+    expect(used[0]?.signCount).toBeGreaterThanOrEqual(1);
+    a11y.push(...(await capture(page, "en-passkey-step-up-done")));
+    expect(cspErrors).toEqual([]);
+    await context.close();
+  });
+
   it("asks for the password before 2FA setup, then for a code before an API key and a new admin (English)", async () => {
     const { context, page, cspErrors } = await newProfile(h, "en-US");
     await signIn(page, ADA, EN);

@@ -39,6 +39,6 @@ describe("page forms and the API's schemas", () => {
     expect(await page.text()).toContain("Check the highlighted fields.");
     expect((await call("/api/org/settings", { method: "PATCH", cookie, body: { totpPeriod: 45 } })).status).toBe(400);
     const settings = await callJson<{ require2fa: boolean; totpPeriod: number }>("/api/org/settings", { cookie });
-    expect(settings.body).toEqual({ require2fa: false, totpPeriod: 30 });
+    expect(settings.body).toEqual({ require2fa: false, totpPeriod: 30, requirePhishingResistant: false });
   });
 });

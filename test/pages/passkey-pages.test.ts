@@ -7,7 +7,7 @@ import { addUser, BASE, call, createOrg, PASSWORD, signIn } from "../support/api
 import { SoftAuthenticator } from "../support/authenticator";
 import { useTestClock } from "../support/clock";
 import { enrolledTechnician, staleSession } from "../support/flows";
-import { passkeyTechnician } from "../support/passkeys";
+import { addPasskey, passkeyTechnician } from "../support/passkeys";
 
 useTestClock();
 
@@ -89,13 +89,19 @@ describe("the passkey pages", () => {
     const t = await tab();
     await t.get("/");
     await t.post("/login", { email: totpOnly.email, password: PASSWORD });
-    expect((await t.get("/login/2fa")).html).not.toContain('id="passkey-step"');
+    const totpPage = (await t.get("/login/2fa")).html;
+    expect(totpPage).not.toContain('id="passkey-step"');
+    expect(totpPage).toContain('id="code"');
 
     const u = await passkeyTechnician();
     const b = await tab();
     await b.get("/");
     expect((await b.post("/login", { email: u.email, password: PASSWORD })).headers.get("location")).toBe("/login/2fa");
-    expect((await b.get("/login/2fa")).html).toContain('id="passkey-step"');
+    const stepPage = (await b.get("/login/2fa")).html;
+    expect(stepPage).toContain('id="passkey-step"');
+    // No authenticator app: no code field it cannot use, but recovery codes still.
+    expect(stepPage).not.toContain('id="code"');
+    expect(stepPage).toContain('href="/login/recovery"');
     const options = await b.post("/login/2fa/passkey/options", {});
     expect(options.status).toBe(200);
     const res = await b.post("/login/2fa/passkey", { response: JSON.stringify(await u.auth.assert(await options.json())) });
@@ -129,12 +135,41 @@ describe("the passkey pages", () => {
     expect(((await options.json()) as { error: { code: string } }).error.code).toBe("step_up_required");
     const removed = await b.post(`/account/passkeys/${u.passkeyId}/delete`, {});
     expect(removed.status).toBe(403);
-    // A passkey-only user has no code to give, and a password never steps up a passkey user: sign in again.
+    // A passkey-only user has no code to give, and a password never steps up a passkey user: "Use a passkey"
+    // (hidden until the script finds WebAuthn), with no code field to fill in.
     const html = await removed.text();
-    expect(html).toContain("sign out and sign in again with your passkey");
+    expect(html).toMatch(/<div data-passkey-only="true" hidden="">\s*<input type="hidden" name="webauthn"/);
+    expect(html).toContain('id="passkey-remove-0-passkey"');
+    expect(html).toContain("Use a passkey");
     expect(html).not.toContain('id="passkey-remove-0-code"');
+    expect(html).not.toContain('name="password"');
     const list = await call("/api/me/passkeys", { cookie: u.cookie });
     expect(((await list.json()) as { passkeys: unknown[] }).passkeys).toHaveLength(1);
+  });
+
+  it("step up with a passkey on a page: options for this session, the answer posted as 'webauthn'", async () => {
+    const u = await passkeyTechnician();
+    const b = await tab(u.cookie);
+    await b.get("/account");
+    staleSession();
+    const options = await b.post("/account/step-up/passkey", {});
+    expect(options.status).toBe(200);
+    const answer = await u.auth.assert((await options.json()) as { challenge: string });
+    const removed = await b.post(`/account/passkeys/${u.passkeyId}/delete`, { webauthn: JSON.stringify(answer) });
+    expect(removed.headers.get("location")).toBe("/account?m=passkey-removed");
+    // The same answer again proves nothing.
+    const again = await b.post("/account/passkeys/options", { webauthn: JSON.stringify(answer) });
+    expect(again.status).toBe(403);
+  });
+
+  it("offer a user with an authenticator app and a passkey both the code and the passkey at step-up", async () => {
+    const u = await enrolledTechnician();
+    await addPasskey(u.cookie);
+    const b = await tab(u.cookie);
+    staleSession();
+    const html = (await b.get("/account")).html;
+    expect(html).toContain('id="passkey-add-code"');
+    expect(html).toContain('id="passkey-add-passkey"');
   });
 
   it("rename and remove a passkey on a fresh session", async () => {
@@ -147,5 +182,58 @@ describe("the passkey pages", () => {
     expect((await b.get("/account")).html).toContain('value="Phone"');
     expect((await b.post(`/account/passkeys/${u.passkeyId}/delete`, {})).headers.get("location")).toBe("/account?m=passkey-removed");
     expect((await b.get("/account")).html).toContain("You have no passkeys yet.");
+  });
+
+  it("show a passkey-only user the Account page it can use: no code fields, the passkey for recovery codes, add an app", async () => {
+    const u = await passkeyTechnician();
+    const b = await tab(u.cookie);
+    const html = (await b.get("/account")).html;
+    expect(html).not.toContain('id="regen-code"');
+    expect(html).not.toContain('id="disable-code"');
+    expect(html).toContain('id="regen-passkey"');
+    expect(html).toContain("Add an authenticator app");
+    // Regenerating with the passkey: the script's answer arrives as `webauthn`.
+    const options = await b.post("/account/step-up/passkey", {});
+    const answer = await u.auth.assert((await options.json()) as { challenge: string });
+    const codes = await b.post("/account/2fa/recovery-codes", { webauthn: JSON.stringify(answer) });
+    expect(codes.status).toBe(200);
+    expect((await codes.text()).match(/<li>/g)?.length ?? 0).toBeGreaterThanOrEqual(10);
+    // Setting up an app alongside starts (a fresh session: no step-up asked).
+    const setup = await b.post("/account/2fa/setup", {});
+    expect(await setup.text()).toContain('id="totp-key"');
+  });
+
+  it("turn 'Require phishing-resistant sign-in' on in Settings after step-up, and list who has no passkey", async () => {
+    const u = await enrolledTechnician();
+    const admin = await tab(await signIn(u.org.admin.email));
+    const page = (await admin.get("/settings")).html;
+    expect(page).toContain('id="requirePhishingResistant"');
+    expect(page).toContain(u.email);
+    staleSession();
+    const refused = await admin.post("/settings", { require2fa: "off", totpPeriod: "30", requirePhishingResistant: "on" });
+    expect(refused.status).toBe(403);
+    expect(await refused.text()).toContain("Confirm it");
+    const fresh = await tab(await signIn(u.org.admin.email));
+    await fresh.get("/settings");
+    const saved = await fresh.post("/settings", { totpPeriod: "30", requirePhishingResistant: "on" });
+    expect(saved.headers.get("location")).toBe("/settings?m=saved");
+    expect((await fresh.get("/settings")).html).toMatch(/id="requirePhishingResistant"[^>]*checked/);
+
+    // The member's code now leads to the passkey enrollment page, which adds one and signs in.
+    const b = await tab();
+    await b.get("/");
+    await b.post("/login", { email: u.email, password: PASSWORD });
+    const { codeFor } = await import("../support/totp");
+    const step = await b.post("/login/2fa", { code: codeFor(u.enrollment.secret) });
+    expect(step.headers.get("location")).toBe("/login/enroll/passkey");
+    const enroll = await b.get("/login/enroll/passkey");
+    expect(enroll.html).toContain('id="passkey-enroll"');
+    const options = await b.post("/login/enroll/passkey/options", {});
+    expect(options.status).toBe(200);
+    const response = await new SoftAuthenticator().register((await options.json()) as never);
+    const done = await b.post("/login/enroll/passkey", { name: "Laptop", response: JSON.stringify(response) });
+    expect(done.status).toBe(303);
+    expect(done.headers.get("location")).toBe("/account");
+    expect((await b.get("/account")).res.status).toBe(200);
   });
 });

@@ -9,7 +9,7 @@ import { clearLock } from "../lockout";
 import { fail, ok, type Result, type UserInfo } from "../results";
 import type { ChangeRoleInput, Compliance, CreateUserInput, FactorChangeInput, InitializeOrgInput, UpdateSettingsInput } from "../rpc";
 import { carrySignIn, createSession, revokeUserSessions, sessionPolicy, sessionRow } from "../sessions";
-import { insertOrg, readOrg, writeSettings } from "../settings";
+import { insertOrg, type OrgSettings, readOrg, writeSettings } from "../settings";
 import type { Store } from "../store";
 import {
   countActiveAdmins,
@@ -144,16 +144,17 @@ export function unlockUser(store: Store, input: FactorChangeInput): Result<null,
   });
 }
 
-export function updateSettings(
-  store: Store,
-  input: UpdateSettingsInput,
-): Result<{ require2fa: boolean; totpPeriod: number }, "not_found" | "invalid_period"> {
+export function updateSettings(store: Store, input: UpdateSettingsInput): Result<OrgSettings, "not_found" | "invalid_period"> {
   const now = nowMs();
   const { sql } = store;
   return store.tx(() => {
     const org = readOrg(sql);
     if (!org) return fail("not_found");
-    const next = { require2fa: input.require2fa ?? org.require2fa, totpPeriod: input.totpPeriod ?? org.totpPeriod };
+    const next: OrgSettings = {
+      require2fa: input.require2fa ?? org.require2fa,
+      totpPeriod: input.totpPeriod ?? org.totpPeriod,
+      requirePhishingResistant: input.requirePhishingResistant ?? org.requirePhishingResistant,
+    };
     if (!(TOTP_PERIODS_SECONDS as readonly number[]).includes(next.totpPeriod)) return fail("invalid_period");
     writeSettings(sql, next);
     const event = { actor: input.actor, subject: { id: org.slug, label: org.name }, meta: input.meta };
@@ -161,6 +162,11 @@ export function updateSettings(
       // Existing sessions stay valid (seeds: enforcement does not log anyone out); the next sign-in enforces it.
       recordEvent(sql, { ...event, type: next.require2fa ? "org.require_2fa_enabled" : "org.require_2fa_disabled" }, now);
       notifyAdmins(sql, { type: "org.require_2fa_changed", enabled: next.require2fa, by: input.actor }, now);
+    }
+    if (next.requirePhishingResistant !== org.requirePhishingResistant) {
+      // As for require2fa, existing sessions stay; every sign-in from now on ends with a passkey.
+      const type = next.requirePhishingResistant ? "org.require_phishing_resistant_enabled" : "org.require_phishing_resistant_disabled";
+      recordEvent(sql, { ...event, type }, now);
     }
     if (next.totpPeriod !== org.totpPeriod) {
       recordEvent(sql, { ...event, type: "org.totp_period_changed", detail: { from: org.totpPeriod, to: next.totpPeriod } }, now);
@@ -179,5 +185,22 @@ export function compliance(store: Store, page: Omit<UserPageQuery, "notEnrolled"
     total,
     notEnrolled: list.users.map((u) => ({ id: u.id, email: u.email, name: u.name, lastLoginAt: u.lastLoginAt })),
     nextCursor: list.nextCursor,
+    phishingResistant: {
+      required: readOrg(store.sql)?.requirePhishingResistant ?? false,
+      ...usersWithoutPasskey(store.sql, WITHOUT_PASSKEY_LISTED),
+    },
   };
+}
+
+/** How many of the users without a passkey the compliance view names (the count covers them all). */
+const WITHOUT_PASSKEY_LISTED = 100;
+
+/** Active users with no passkey: who "Require phishing-resistant sign-in" will send to enroll one. */
+function usersWithoutPasskey(sql: SqlStorage, limit: number) {
+  const where = "FROM users u WHERE u.deactivated_at IS NULL AND NOT EXISTS (SELECT 1 FROM passkeys p WHERE p.user_id = u.id)";
+  const withoutPasskeyCount = sql.exec<{ n: number }>(`SELECT COUNT(*) AS n ${where}`).one().n;
+  const withoutPasskey = sql
+    .exec<{ id: string; email: string; name: string }>(`SELECT u.id, u.email, u.name ${where} ORDER BY u.created_at, u.id LIMIT ?`, limit)
+    .toArray();
+  return { withoutPasskey, withoutPasskeyCount };
 }

@@ -9,6 +9,7 @@ import { readOrg } from "../settings";
 import type { Store } from "../store";
 import { activeTotp } from "../totp-state";
 import { hasSecondFactor } from "../factors";
+import { countPasskeys } from "../passkeys";
 import { findActiveUser, findUser, publicUser } from "../users";
 
 function identityOf(store: Store, userId: string): Identity | null {
@@ -27,6 +28,7 @@ function identityOf(store: Store, userId: string): Identity | null {
       enabled,
       recoveryCodesRemaining: enabled ? recoveryStatus(store.sql, userId).remaining : 0,
       period: totp?.period ?? null,
+      passkeys: countPasskeys(store.sql, userId),
     },
   };
 }

@@ -198,7 +198,10 @@ export function acceptInvite(store: Store, input: AcceptInviteInput): Result<Log
       now,
     );
     // A new account has no second factor yet: where the org requires one, the invitee goes straight into enrollment.
-    if (readOrg(sql)?.require2fa) return ok({ status: "enrollment_required", ...createChallenge(sql, user.id, "enroll", now) });
+    const org = readOrg(sql);
+    if (org?.require2fa || org?.requirePhishingResistant) {
+      return ok({ status: "enrollment_required", ...createChallenge(sql, user.id, "enroll", now) });
+    }
     startSession(store, findUser(sql, user.id) as UserRow, input.sessionTokenHash, input.meta, now, "invite");
     return ok({ status: "authenticated" });
   });

@@ -24,7 +24,9 @@ import { revokeUserSessions } from "../sessions";
 import { readOrg } from "../settings";
 import type { Store } from "../store";
 import { activeTotp } from "../totp-state";
-import { findUser, type UserRow } from "../users";
+import { findActiveUser, findUser, type UserRow } from "../users";
+import { challengeAlive, spendChallenge } from "../challenges";
+import { startSession } from "./sign-in";
 import { liveWebauthnChallenge, saveWebauthnChallenge, spendWebauthnChallenge } from "../webauthn-challenges";
 import type { BeginPasskeyInput, FinishPasskeyInput, PasskeyChangeInput, RenamePasskeyInput } from "../rpc";
 
@@ -40,9 +42,14 @@ export function credentialRefs(sql: SqlStorage, userId: string): CredentialRef[]
 export async function beginPasskeyRegistration(store: Store, input: BeginPasskeyInput) {
   const user = findUser(store.sql, input.userId);
   if (!user) return fail("not_found");
+  const enrolling = input.enrollChallengeId;
+  // At sign-in, only for a live enrollment challenge of this (active) user; the options are bound to it.
+  if (enrolling && !(findActiveUser(store.sql, user.id) && challengeAlive(store.sql, enrolling, user.id, "enroll", nowMs()))) {
+    return fail("invalid_challenge");
+  }
   const options = await registrationOptions(input.rp, user, credentialRefs(store.sql, user.id));
   const now = nowMs();
-  store.tx(() => saveWebauthnChallenge(store.sql, options.challenge, "register", user.id, null, now));
+  store.tx(() => saveWebauthnChallenge(store.sql, options.challenge, "register", user.id, enrolling ?? null, now));
   return ok(options);
 }
 
@@ -65,7 +72,13 @@ export async function finishPasskeyRegistration(
   return store.tx(() => {
     const user = findUser(sql, input.userId);
     if (!user) return fail("not_found");
-    if (!challenge || !liveWebauthnChallenge(sql, challenge, "register", user.id, now)) return fail("invalid_challenge");
+    const live = challenge ? liveWebauthnChallenge(sql, challenge, "register", user.id, now) : undefined;
+    if (!challenge || !live) return fail("invalid_challenge");
+    // Registration options made for a session never serve a sign-in's enrollment, nor the other way round.
+    const via = input.via;
+    if ((live.sign_in_id ?? null) !== (via?.challengeId ?? null)) return fail("invalid_challenge");
+    if (via && !(findActiveUser(sql, user.id) && challengeAlive(sql, via.challengeId, user.id, "enroll", now)))
+      return fail("invalid_challenge");
     spendWebauthnChallenge(sql, challenge, now);
     if (!cred) return fail("invalid_code");
     if (passkeyByCredential(sql, cred.credentialId)) return fail("already_enrolled");
@@ -78,7 +91,8 @@ export async function finishPasskeyRegistration(
     );
     if (firstFactor) {
       replaceRecoveryCodes(sql, user.id, input.recoveryCodeHashes, now);
-      revokeUserSessions(sql, user.id, input.keepSession);
+      // Enrollment at sign-in keeps sessions from before enforcement, as forced TOTP enrollment does.
+      if (!via) revokeUserSessions(sql, user.id, input.keepSession);
       recordEvent(
         sql,
         {
@@ -91,6 +105,11 @@ export async function finishPasskeyRegistration(
         now,
       );
       notifyUser(sql, user, { type: "2fa.enabled" }, now);
+    }
+    if (via) {
+      // The sign-in's enrollment challenge is spent with the insert; the session starts with the passkey in place.
+      spendChallenge(sql, via.challengeId, now);
+      startSession(store, user, via.newSessionTokenHash, input.meta, now, "enrollment");
     }
     return ok({ passkey: passkeyInfo(row), firstFactor });
   });

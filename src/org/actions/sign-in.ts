@@ -31,10 +31,11 @@ import type {
   PasswordAttempt,
   PasswordAttemptStep,
   PasswordOutcome,
+  PasskeyEnrollmentStep,
 } from "../rpc";
 
 type SignInFailure = "invalid_credentials" | "account_deactivated" | LockFailure;
-type ChallengeFailure = "invalid_challenge" | "invalid_code" | LockFailure | "unavailable";
+type ChallengeFailure = "invalid_challenge" | "invalid_code" | LockFailure | "unavailable" | "passkey_required";
 
 function userActor(u: UserRow) {
   return { type: "user" as const, id: u.id, label: u.email };
@@ -55,18 +56,24 @@ function finishFirstStep(
 ): LoginStep {
   const { sql } = store;
   if (hasSecondFactor(sql, user.id)) {
-    // What the second step may use: a passkey (webauthn) when the user has one, TOTP when it is set up.
-    const methods: SecondStepMethod[] = [];
-    if (activeTotp(sql, user.id)) methods.push("totp");
-    if (countPasskeys(sql, user.id) > 0) methods.push("webauthn");
-    methods.push("recovery_code");
-    return { status: "2fa_required", ...createChallenge(sql, user.id, "2fa", now), methods };
+    return { status: "2fa_required", ...createChallenge(sql, user.id, "2fa", now), methods: secondStepMethods(sql, user.id) };
   }
-  // An application that asked for MFA (OpenID acr_values) enrolls a user without a second factor first.
-  if (readOrg(sql)?.require2fa || requireSecondFactor)
+  // An application that asked for MFA (OpenID acr_values) enrolls a user without a second factor first; so does an
+  // org that requires 2FA or phishing-resistant sign-in (whose enrollment is a passkey).
+  const org = readOrg(sql);
+  if (org?.require2fa || org?.requirePhishingResistant || requireSecondFactor)
     return { status: "enrollment_required", ...createChallenge(sql, user.id, "enroll", now) };
   startSession(store, user, sessionTokenHash, meta, now, "password");
   return { status: "authenticated" };
+}
+
+/** What the second step may use: TOTP when it is set up, a passkey (webauthn) when the user has one, a recovery code. */
+export function secondStepMethods(sql: SqlStorage, userId: string): SecondStepMethod[] {
+  const methods: SecondStepMethod[] = [];
+  if (activeTotp(sql, userId)) methods.push("totp");
+  if (countPasskeys(sql, userId) > 0) methods.push("webauthn");
+  methods.push("recovery_code");
+  return methods;
 }
 
 export function startSession(store: Store, user: UserRow, tokenHash: string, meta: RequestMeta, now: number, method: string) {
@@ -167,13 +174,20 @@ async function completeSecondStep<T>(
   input: ChallengeStepInput,
   factor: SecondFactor,
   started: (user: UserRow, now: number) => T,
-): Promise<Result<T, ChallengeFailure>> {
+  /** Runs once the factor is spent, whether a session starts or (phishing-resistant) an enrollment does. */
+  spent: (user: UserRow, now: number) => void = () => {},
+): Promise<Result<T | PasskeyEnrollmentStep, ChallengeFailure>> {
   const ready = await readyFactor(store, input.userId, factor, nowMs());
   if (!ready.ok) return ready;
   const now = nowMs();
   return store.tx(() => {
     const user = findActiveUser(store.sql, input.userId);
     if (!user || !challengeAlive(store.sql, input.challengeId, user.id, "2fa", now)) return fail("invalid_challenge");
+    // Phishing-resistant sign-in (org setting, NIST SP 800-63B r4 3.2.5): a code can be relayed by a proxy page, so
+    // it never finishes a member's sign-in. One with a passkey is told to use it, before the code is checked (nothing
+    // spent or counted); one without gets, after the code, an enrollment challenge for a passkey instead of a session.
+    const phishingResistant = factor.kind !== "webauthn" && readOrg(store.sql)?.requirePhishingResistant === true;
+    if (phishingResistant && countPasskeys(store.sql, user.id) > 0) return fail("passkey_required");
     const checked = verifyFactor(store, user, ready.value, input.meta, now, () => recordChallengeFailure(store.sql, input.challengeId));
     if (!checked.ok) {
       const { reason, retryAfterSeconds } = checked;
@@ -181,12 +195,14 @@ async function completeSecondStep<T>(
     }
     // Burn the challenge before issuing the session: it cannot be used again.
     spendChallenge(store.sql, input.challengeId, now);
+    spent(user, now);
+    if (phishingResistant) return ok({ status: "enrollment_required" as const, ...createChallenge(store.sql, user.id, "enroll", now) });
     return ok(started(user, now));
   });
 }
 
 /** The TOTP step: code valid, not replayed, challenge alive, counters: decided in one transaction. */
-export function completeTotpStep(store: Store, input: ChallengeStepInput): Promise<Result<null, ChallengeFailure>> {
+export function completeTotpStep(store: Store, input: ChallengeStepInput): Promise<Result<null | PasskeyEnrollmentStep, ChallengeFailure>> {
   return completeSecondStep(store, input, { kind: "totp", code: input.code, secret: "active" }, (user, now) => {
     startSession(store, user, input.sessionTokenHash, input.meta, now, "totp");
     return null;
@@ -194,19 +210,30 @@ export function completeTotpStep(store: Store, input: ChallengeStepInput): Promi
 }
 
 /** The recovery-code step; `code` is the keyed hash of the normalised code, computed at the edge. */
-export function completeRecoveryStep(store: Store, input: ChallengeStepInput): Promise<Result<{ remaining: number }, ChallengeFailure>> {
+export function completeRecoveryStep(
+  store: Store,
+  input: ChallengeStepInput,
+): Promise<Result<{ remaining: number } | PasskeyEnrollmentStep, ChallengeFailure>> {
   const { sql } = store;
-  return completeSecondStep(store, input, { kind: "recovery_code", codeHash: input.code }, (user, now) => {
-    const { remaining } = recoveryStatus(sql, user.id);
-    recordEvent(
-      sql,
-      { type: "2fa.recovery_code_used", actor: userActor(user), subject: subject(user), meta: input.meta, detail: { remaining } },
-      now,
-    );
-    notifyUser(sql, user, { type: "2fa.recovery_code_used", remaining }, now);
-    startSession(store, user, input.sessionTokenHash, input.meta, now, "recovery_code");
-    return { remaining };
-  });
+  return completeSecondStep(
+    store,
+    input,
+    { kind: "recovery_code", codeHash: input.code },
+    (user, now) => {
+      startSession(store, user, input.sessionTokenHash, input.meta, now, "recovery_code");
+      return { remaining: recoveryStatus(sql, user.id).remaining };
+    },
+    // A spent recovery code is told and audited even when it only leads to enrolling a passkey.
+    (user, now) => {
+      const { remaining } = recoveryStatus(sql, user.id);
+      recordEvent(
+        sql,
+        { type: "2fa.recovery_code_used", actor: userActor(user), subject: subject(user), meta: input.meta, detail: { remaining } },
+        now,
+      );
+      notifyUser(sql, user, { type: "2fa.recovery_code_used", remaining }, now);
+    },
+  );
 }
 
 /** Assertion options for the second step, bound to this sign-in's live challenge and to the user's passkeys. */
@@ -232,11 +259,12 @@ export function completePasskeyStep(store: Store, input: PasskeyStepInput): Prom
     purpose: "2fa" as const,
     signInId: input.challengeId,
   };
+  // A passkey is the phishing-resistant factor: completeSecondStep never turns it into an enrollment step.
   return completeSecondStep(store, { ...input, code: "" }, factor, (user, now) => {
     startSession(store, user, input.sessionTokenHash, input.meta, now, "webauthn");
     // The passkey was verified (and its counter moved) just before, in this transaction.
     const used = passkeyByCredential(store.sql, input.response.id);
     if (used) setSessionAmr(store.sql, input.sessionTokenHash, amrOf(used, "second_step"));
     return null;
-  });
+  }) as Promise<Result<null, ChallengeFailure>>;
 }

@@ -1,5 +1,6 @@
-// Step-up ("sudo mode", docs/api.md): a current second factor, or for a user without one the password, checked now
-// for a live session, which then counts as freshly verified. Wrong proofs count toward the same locks as sign-in.
+// Step-up ("sudo mode", docs/api.md): a current second factor (a TOTP code or a passkey), or for a user without one
+// the password, checked now for a live session, which then counts as freshly verified. Wrong proofs count toward the
+// same locks as sign-in.
 import { nowMs } from "../../clock";
 import { type Result, fail, ok } from "../results";
 import { findLiveSession, markSessionVerified, sessionPolicy } from "../sessions";
@@ -10,7 +11,11 @@ import { findUser } from "../users";
 import type { LockFailure } from "./failures";
 import { settlePasswordCheck } from "./sign-in";
 import { withCurrentCode } from "./two-factor";
-import type { StepUpInput } from "../rpc";
+import type { StepUpInput, StepUpOptionsInput } from "../rpc";
+import { authenticationOptions } from "../../webauthn";
+import { saveWebauthnChallenge } from "../webauthn-challenges";
+import { credentialRefs } from "./passkeys";
+import { readyFactor, verifyFactor } from "./verify-second-factor";
 
 type StepUpFailure =
   | "invalid_code"
@@ -18,6 +23,7 @@ type StepUpFailure =
   | "account_deactivated"
   | "not_enrolled"
   | "not_found"
+  | "invalid_challenge"
   | LockFailure
   | "unavailable";
 
@@ -34,6 +40,7 @@ export async function stepUp(store: Store, input: StepUpInput): Promise<Result<n
       () => (sessionAlive(nowMs()) ? null : "not_found"),
     );
   }
+  if ("webauthn" in proof) return passkeyStepUp(store, input, proof, sessionAlive);
   const now = nowMs();
   return store.tx(() => {
     const user = findUser(sql, input.userId);
@@ -49,5 +56,58 @@ export async function stepUp(store: Store, input: StepUpInput): Promise<Result<n
     // other step-up actions, which would otherwise follow without a factor where the org requires one.
     if (input.purpose !== "enroll") markSessionVerified(sql, input.sessionTokenHash, user.id, now);
     return ok(null);
+  });
+}
+
+/**
+ * A passkey as step-up proof: the assertion must answer a live step-up challenge of this user made for this very
+ * session (so an assertion phished or copied from another session, or replayed, proves nothing), and the passkey
+ * must still be the user's. A wrong one counts toward the same locks as a wrong code (verify-second-factor.ts).
+ */
+async function passkeyStepUp(
+  store: Store,
+  input: StepUpInput,
+  proof: Extract<StepUpInput["proof"], { webauthn: unknown }>,
+  sessionAlive: (now: number) => boolean,
+): Promise<Result<null, StepUpFailure>> {
+  const { sql } = store;
+  const factor = {
+    kind: "webauthn" as const,
+    response: proof.webauthn,
+    rp: proof.rp,
+    purpose: "step_up" as const,
+    signInId: input.sessionTokenHash,
+  };
+  const ready = await readyFactor(store, input.userId, factor, nowMs());
+  if (!ready.ok) return ready;
+  const now = nowMs();
+  return store.tx(() => {
+    const user = findUser(sql, input.userId);
+    if (!user || !sessionAlive(now)) return fail("not_found");
+    const checked = verifyFactor(store, user, ready.value, input.meta, now);
+    if (!checked.ok) {
+      const { reason, retryAfterSeconds } = checked;
+      return fail(reason === "not_pending" ? "not_enrolled" : reason, retryAfterSeconds);
+    }
+    // A factor was checked now, whatever the purpose: the session is fresh.
+    markSessionVerified(sql, input.sessionTokenHash, user.id, now);
+    return ok(null);
+  });
+}
+
+/** Assertion options for a passkey step-up: the user's own passkeys, a challenge bound to the asking session. */
+export async function stepUpPasskeyOptions(store: Store, input: StepUpOptionsInput) {
+  const { sql } = store;
+  const alive = (now: number) => findLiveSession(sql, input.sessionTokenHash, now, sessionPolicy(store.env))?.user_id === input.userId;
+  if (!alive(nowMs())) return fail("not_found");
+  const allow = credentialRefs(sql, input.userId);
+  if (allow.length === 0) return fail("not_enrolled");
+  const options = await authenticationOptions(input.rp, allow, "preferred");
+  const now = nowMs();
+  return store.tx(() => {
+    if (!alive(now)) return fail("not_found");
+    // The session's token hash stands where a sign-in's challenge id would: the answer is good for this session only.
+    saveWebauthnChallenge(sql, options.challenge, "step_up", input.userId, input.sessionTokenHash, now);
+    return ok(options);
   });
 }

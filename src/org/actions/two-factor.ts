@@ -18,7 +18,7 @@ import { deleteAllPasskeys } from "./passkeys";
 import { type AccessFailure, refuseFactorChange } from "./access";
 import type { LockFailure } from "./failures";
 import { settlePasswordCheck, startSession } from "./sign-in";
-import { readyFactor, verifyFactor } from "./verify-second-factor";
+import { readyFactor, type SecondFactor, verifyFactor } from "./verify-second-factor";
 import type { BeginEnrollmentVia, CodeFailure, ConfirmEnrollmentInput, DisableInput, FactorChangeInput, RegenerateInput } from "../rpc";
 
 function subjectOf(u: UserRow): AuditSubject {
@@ -38,7 +38,10 @@ export function beginEnrollment(
   userId: string,
   sealed: Sealed,
   via: BeginEnrollmentVia,
-): Result<{ email: string; period: number }, "already_enrolled" | "invalid_challenge" | "invalid_pairing" | "not_found" | PasswordRefusal> {
+): Result<
+  { email: string; period: number },
+  "already_enrolled" | "invalid_challenge" | "invalid_pairing" | "not_found" | "passkey_required" | PasswordRefusal
+> {
   const now = nowMs();
   const { sql } = store;
   return store.tx(() => {
@@ -46,6 +49,9 @@ export function beginEnrollment(
     const org = readOrg(sql);
     if (!user || !org) return fail("not_found");
     if ("challengeId" in via && !challengeAlive(sql, via.challengeId, userId, "enroll", now)) return fail("invalid_challenge");
+    // Where the org requires phishing-resistant sign-in, a sign-in's enrollment is a passkey: an app would finish it
+    // with a code, which is exactly what the setting refuses.
+    if ("challengeId" in via && org.requirePhishingResistant) return fail("passkey_required");
     if ("pairing" in via && !pairingAlive(sql, via.pairing, userId, now)) return fail("invalid_pairing");
     if (activeTotp(sql, userId)) return fail("already_enrolled");
     // A link or a sign-in's enrollment challenge adds a first factor only: with a passkey, TOTP is added from a
@@ -78,7 +84,17 @@ export async function confirmEnrollment(
   store: Store,
   input: ConfirmEnrollmentInput,
 ): Promise<
-  Result<null, "invalid_code" | "invalid_challenge" | "invalid_pairing" | "already_enrolled" | "not_pending" | LockFailure | "unavailable">
+  Result<
+    null,
+    | "invalid_code"
+    | "invalid_challenge"
+    | "invalid_pairing"
+    | "already_enrolled"
+    | "not_pending"
+    | LockFailure
+    | "unavailable"
+    | "passkey_required"
+  >
 > {
   const { sql } = store;
   const readied = await readyFactor(store, input.userId, { kind: "totp", code: input.code, secret: "pending" }, nowMs());
@@ -90,6 +106,7 @@ export async function confirmEnrollment(
     if (!user) return fail("invalid_challenge");
     const challengeId = "challengeId" in input.via ? input.via.challengeId : null;
     if (challengeId && !challengeAlive(sql, challengeId, user.id, "enroll", now)) return fail("invalid_challenge");
+    if (challengeId && readOrg(sql)?.requirePhishingResistant) return fail("passkey_required");
     const pairing = "pairing" in input.via ? input.via.pairing : null;
     if (pairing && !pairingAlive(sql, pairing, user.id, now)) return fail("invalid_pairing");
     if (activeTotp(sql, user.id)) return fail("already_enrolled");
@@ -138,13 +155,26 @@ export async function confirmEnrollment(
  * Runs `then` in one transaction once a current TOTP code of the user is accepted (verify-second-factor.ts:
  * replay refused, failures counted); `refuse` may turn the request down before any code is spent.
  */
-export async function withCurrentCode<F extends Reason>(
+export function withCurrentCode<F extends Reason>(
   store: Store,
   input: { userId: string; code: string; meta: RequestMeta },
   then: (user: UserRow, now: number) => void,
   refuse: () => F | null = () => null,
 ): Promise<Result<null, CodeFailure | "not_found" | F>> {
-  const ready = await readyFactor(store, input.userId, { kind: "totp", code: input.code, secret: "active" }, nowMs());
+  return withCurrentFactor(store, { ...input, factor: { kind: "totp", code: input.code, secret: "active" } }, then, refuse);
+}
+
+/**
+ * As withCurrentCode, for a current TOTP code or a passkey assertion answering the session's step-up options (a
+ * passkey user has no code to give). A passkey answer that meets no live challenge reads as a wrong one.
+ */
+export async function withCurrentFactor<F extends Reason>(
+  store: Store,
+  input: { userId: string; factor: SecondFactor; meta: RequestMeta },
+  then: (user: UserRow, now: number) => void,
+  refuse: () => F | null = () => null,
+): Promise<Result<null, CodeFailure | "not_found" | F>> {
+  const ready = await readyFactor(store, input.userId, input.factor, nowMs());
   if (!ready.ok) return ready; // fail closed: nobody passes an unreadable check
   const now = nowMs();
   return store.tx(() => {
@@ -155,17 +185,20 @@ export async function withCurrentCode<F extends Reason>(
     const checked = verifyFactor(store, user, ready.value, input.meta, now);
     if (!checked.ok) {
       const { reason, retryAfterSeconds } = checked;
-      // Only a TOTP code reaches here: a passkey's "invalid_challenge" cannot, and reads as no factor.
-      return fail(reason === "not_pending" || reason === "invalid_challenge" ? "not_enrolled" : reason, retryAfterSeconds);
+      if (reason === "invalid_challenge") return fail("invalid_code");
+      return fail(reason === "not_pending" ? "not_enrolled" : reason, retryAfterSeconds);
     }
     then(user, now);
     return ok(null);
   });
 }
 
-/** A new set of recovery codes for a current TOTP code; the old set dies in the same transaction. */
+/** A new set of recovery codes for a current TOTP code or passkey; the old set dies in the same transaction. */
 export function regenerateRecoveryCodes(store: Store, input: RegenerateInput): Promise<Result<null, CodeFailure | "not_found">> {
-  return withCurrentCode(store, input, (user, now) => {
+  const factor: SecondFactor = input.passkey
+    ? { kind: "webauthn", ...input.passkey, purpose: "step_up", signInId: input.passkey.sessionTokenHash }
+    : { kind: "totp", code: input.code ?? "", secret: "active" };
+  return withCurrentFactor(store, { ...input, factor }, (user, now) => {
     replaceRecoveryCodes(store.sql, user.id, input.recoveryCodeHashes, now);
     recordEvent(
       store.sql,

@@ -11,6 +11,7 @@ import { confirmEnrollment, disableTwoFactor, regenerateRecoveryCodes, startEnro
 import { setSessionCookie } from "../../http/cookies";
 import { requestMeta } from "../../http/meta";
 import { orgStub } from "../../org/stub";
+import type { AuthenticationResponseJSON } from "../../webauthn";
 import { parseOtpauthUri } from "../../ui/otpauth";
 import { AccountPage, type AccountState, EnablePage } from "../../ui/pages/account";
 import type { PasskeysForm } from "../../ui/pages/account-passkeys";
@@ -40,14 +41,14 @@ export async function accountPage(
 ) {
   const ctx = await pageCtx(c, "/account");
   const actor = sessionOf(c);
-  // A stale session asks for the password in place, inside the Enable form, before the click (step-up).
-  const enableStepUp = state.enableStepUp ?? (freshSession(c.env, actor) ? undefined : { withCode: false });
+  // A stale session asks for the password (or the passkey) in place, inside the Enable form, before the click.
+  // A passkey user adding an app confirms with the passkey (withCode: a second factor exists, never the password).
+  const enableStepUp = state.enableStepUp ?? (freshSession(c.env, actor) ? undefined : { withCode: actor.identity.twoFactor.enabled });
   const sessions = await orgStub(c.env, actor.route.slug, actor.route.jurisdiction).listSessions(actor.identity.user.id, actor.tokenHash);
   const passkeys = {
     available: relyingParty(c.env, c.req.url) !== null,
     passkeys: await orgStub(c.env, actor.route.slug, actor.route.jurisdiction).listPasskeys(actor.identity.user.id),
     stepUp: freshSession(c.env, actor) ? undefined : { withCode: actor.identity.twoFactor.enabled },
-    passkeyOnly: actor.identity.twoFactor.enabled && actor.identity.twoFactor.period === null,
     ...state.passkeys,
   };
   const full = { ...state, enableStepUp, recoveryTotal: RECOVERY_CODE_COUNT, sessions, passkeys };
@@ -79,7 +80,8 @@ export const accountPages = new Hono<AppEnv>()
       c,
       "/account",
       async () => {
-        if (actor.identity.twoFactor.enabled) throw new ApiError("already_enrolled");
+        // A passkey user may add an authenticator app too (after a passkey step-up); a second app may not.
+        if (actor.identity.twoFactor.period !== null) throw new ApiError("already_enrolled");
         await requireStepUp(c.env, actor, proof, requestMeta(c), "enroll");
         const info = await startEnrollment(c.env, actor.route, actor.identity.user.id);
         return render(c, EnablePage({ ctx, info, email: actor.identity.user.email }));
@@ -117,7 +119,12 @@ export const accountPages = new Hono<AppEnv>()
       c,
       "/account",
       async () => {
-        const codes = await regenerateRecoveryCodes(c.env, actor.route, actor.identity.user.id, codeOf(await formOf(c)), requestMeta(c));
+        const form = await formOf(c);
+        const session = { route: actor.route, userId: actor.identity.user.id, tokenHash: actor.tokenHash, requestUrl: actor.requestUrl };
+        // A passkey user confirms with "Use a passkey" (the step-up prompt's `webauthn`), an app user with a code.
+        const { webauthn } = stepUpProofOf(form);
+        const proof = webauthn ? { webauthn: webauthn as AuthenticationResponseJSON } : { code: codeOf(form) };
+        const codes = await regenerateRecoveryCodes(c.env, session, proof, requestMeta(c));
         return render(c, CodesPage({ ctx: await pageCtx(c, "/account"), codes, continueHref: "/account" }));
       },
       (_ctx, regenerateError, err) => accountPage(c, { regenerateError }, statusOf(err)),

@@ -159,8 +159,9 @@ export const adminPages = new Hono<AppEnv>()
     };
     if (!email.success || !password.success || !name.success || !role.success) return usersPage(c, { values, errors }, 400);
     const actor = sessionOf(c);
-    // The form's password is the new user's: the step-up proof here is the code only.
-    const proof = { code: stepUpProofOf(form).code };
+    // The form's password is the new user's: only a code or a passkey steps up here.
+    const { code, webauthn } = stepUpProofOf(form);
+    const proof = { code, webauthn };
     return formAction(
       c,
       "/users",
@@ -185,15 +186,41 @@ export const adminPages = new Hono<AppEnv>()
     const ctx = await pageCtx(c);
     const compliance = await stubOf(c.env, actor).compliance();
     const notice = c.req.query("m") === "saved" ? ctx.t.settings.saved : undefined;
-    const { require2fa, totpPeriod } = actor.identity.org;
-    return render(c, SettingsPage({ ctx, require2fa, totpPeriod, compliance, notice }));
+    const { require2fa, totpPeriod, requirePhishingResistant } = actor.identity.org;
+    return render(c, SettingsPage({ ctx, require2fa, totpPeriod, requirePhishingResistant, compliance, notice }));
   })
   .post("/settings", page, needAdmin, csrf, async (c) => {
     const actor = sessionOf(c);
     const form = await formOf(c);
-    // The API's own schema (routes/org.ts): an unknown period is refused, never quietly left as it was.
-    const settings = formField(settingsBody, { require2fa: form.require2fa === "on", totpPeriod: Number(form.totpPeriod) });
-    await updateSettings(c.env, actor.route, settings, auditActor(actor), requestMeta(c));
+    const org = actor.identity.org;
+    const phishingResistant = form.requirePhishingResistant === "on";
+    // The API's own schema (routes/org.ts): an unknown period is refused, never quietly left as it was. The
+    // phishing-resistance setting is sent only when it changes, since changing it needs step-up (as in the API).
+    const settings = formField(settingsBody, {
+      require2fa: form.require2fa === "on",
+      totpPeriod: Number(form.totpPeriod),
+      ...(phishingResistant !== org.requirePhishingResistant ? { requirePhishingResistant: phishingResistant } : {}),
+    });
+    if (settings.requirePhishingResistant !== undefined) {
+      const proof = stepUpProofOf(form);
+      try {
+        await requireStepUp(c.env, actor, proof, requestMeta(c));
+      } catch (err) {
+        const t = (await pageCtx(c)).t;
+        const stepUp = stepUpAskAfter(c, t, err, proof);
+        if (!stepUp) throw err;
+        const ctx = await pageCtx(c);
+        const compliance = await stubOf(c.env, actor).compliance();
+        const shown = { require2fa: settings.require2fa ?? org.require2fa, totpPeriod: settings.totpPeriod ?? org.totpPeriod };
+        return render(
+          c,
+          SettingsPage({ ctx, ...shown, requirePhishingResistant: phishingResistant, compliance, stepUp, error: stepUp.error }),
+          403,
+        );
+      }
+    }
+    const { code: _c, password: _p, webauthn: _w, ...values } = settings;
+    await updateSettings(c.env, actor.route, values, auditActor(actor), requestMeta(c));
     return c.redirect("/settings?m=saved", 303);
   })
   .get("/api-keys", page, needAdmin, (c) => apiKeysPage(c, {}))

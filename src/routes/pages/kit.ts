@@ -5,7 +5,8 @@ import type { JSX } from "hono/jsx/jsx-runtime";
 import { CHALLENGE_TTL_SECONDS } from "../../constants";
 import type { AppEnv } from "../../env";
 import { ApiError, toApiError } from "../../errors";
-import { totpCode } from "../../http/fields";
+import { authenticationResponse, totpCode } from "../../http/fields";
+import { relyingParty } from "../../flows/passkeys";
 import type { StepUpProof } from "../../flows/step-up";
 import { type Actor, effectiveRole, resolveActor } from "../../http/actor";
 import { csrfToken, csrfValid, CSRF_FIELD } from "../../ui/csrf";
@@ -90,7 +91,16 @@ export async function pageCtx(c: C, path?: string): Promise<PageCtx> {
     t: catalog(lang),
     lang,
     csrf: await csrfToken(c),
-    viewer: s ? { email: s.identity.user.email, isAdmin: effectiveRole(s.identity) === "admin" } : null,
+    viewer: s
+      ? {
+          email: s.identity.user.email,
+          isAdmin: effectiveRole(s.identity) === "admin",
+          factors: {
+            app: s.identity.twoFactor.period !== null,
+            passkey: s.identity.twoFactor.passkeys > 0 && relyingParty(c.env, c.req.url) !== null,
+          },
+        }
+      : null,
     path: path ?? (c.req.method === "GET" ? `${url.pathname}${search}` : "/"),
   };
 }
@@ -194,9 +204,20 @@ export function statusOf(err: unknown): 400 | 401 | 403 | 404 | 409 | 423 | 429 
   return s === 401 || s === 403 || s === 404 || s === 409 || s === 423 || s === 429 ? s : 400;
 }
 
-/** The step-up proof a page form carries, in the API's own field names (`code`, `password`). */
+/** The passkey answer the step-up prompt's script put in the form (`webauthn`), checked with the API's schema. */
+function webauthnOf(raw: string | undefined): StepUpProof["webauthn"] {
+  if (!raw) return undefined;
+  try {
+    const parsed = authenticationResponse.safeParse(JSON.parse(raw));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The step-up proof a page form carries, in the API's own field names (`code`, `password`, `webauthn`). */
 export function stepUpProofOf(form: Record<string, string>): StepUpProof {
-  return { code: form.code?.replace(/\s+/g, "") || undefined, password: form.password || undefined };
+  return { code: form.code?.replace(/\s+/g, "") || undefined, password: form.password || undefined, webauthn: webauthnOf(form.webauthn) };
 }
 
 /**
@@ -206,8 +227,14 @@ export function stepUpProofOf(form: Record<string, string>): StepUpProof {
 export function stepUpAskAfter(c: C, t: Catalog, err: unknown, proof: StepUpProof): StepUpAsk | undefined {
   if (!(err instanceof ApiError) || err.code !== "step_up_required") return undefined;
   const withCode = sessionOf(c).identity.twoFactor.enabled;
-  const tried = withCode ? !!proof.code : !!proof.password;
-  return { withCode, error: tried ? (withCode ? t.stepUp.wrongCode : t.stepUp.wrongPassword) : t.stepUp.needed };
+  const error = proof.webauthn
+    ? t.stepUp.wrongPasskey
+    : withCode && proof.code
+      ? t.stepUp.wrongCode
+      : !withCode && proof.password
+        ? t.stepUp.wrongPassword
+        : t.stepUp.needed;
+  return { withCode, error };
 }
 
 // The sign-in challenge between page steps: a signed, short-lived JWT (never a session), kept in a strict,

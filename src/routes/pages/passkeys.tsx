@@ -6,7 +6,9 @@ import type { AppEnv } from "../../env";
 import { ApiError } from "../../errors";
 import { type ChallengeClaims, verifyChallenge } from "../../flows/challenge-token";
 import {
+  enrollPasskeyAtSignIn,
   finishPasskeyRegistration,
+  passkeyEnrollmentOptions,
   passkeyStepOptions,
   relyingParty,
   removePasskey,
@@ -15,11 +17,12 @@ import {
 } from "../../flows/passkeys";
 import { passwordlessOptions, signInWithPasskey } from "../../flows/passwordless";
 import { unwrap } from "../../flows/outcomes";
-import { requireStepUp } from "../../flows/step-up";
+import { requireStepUp, stepUpPasskeyOptions } from "../../flows/step-up";
 import { setSessionCookie } from "../../http/cookies";
 import { requestMeta } from "../../http/meta";
 import { orgStub } from "../../org/stub";
-import { CodesPage, SecondStepPage, SignInPage } from "../../ui/pages/sign-in";
+import { CodesPage, ForcedPasskeyPage, SecondStepPage, SignInPage } from "../../ui/pages/sign-in";
+import { afterSignIn } from "../../oidc/pending";
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from "../../webauthn";
 import { authenticationResponse, passkeyName, registrationResponse } from "../passkeys";
 import { accountPage } from "./account";
@@ -35,6 +38,7 @@ import {
   pageCtx,
   pageError,
   readChallenge,
+  render,
   sessionOf,
   statusOf,
   stepUpAskAfter,
@@ -43,12 +47,15 @@ import {
 
 type C = Context<AppEnv>;
 
-/** "Use a passkey" at the second step: the user has one (the step's methods include "webauthn") and WebAuthn works here. */
-export async function passkeyOffered(c: C, known?: ChallengeClaims | null): Promise<boolean> {
-  if (!relyingParty(c.env, c.req.url)) return false;
+/**
+ * What the second step page offers: "Use a passkey" when the user has one (the step's methods include "webauthn")
+ * and WebAuthn works here; the code field only to a user with an authenticator app (a recovery code always).
+ */
+export async function secondStepOffer(c: C, known?: ChallengeClaims | null): Promise<{ passkey: boolean; code: boolean }> {
   const claims = known ?? (await verifyChallenge(c.env.CHALLENGE_KEY, readChallenge(c) ?? "", "2fa"));
-  if (!claims) return false;
-  return (await orgStub(c.env, claims.slug, claims.jurisdiction).listPasskeys(claims.userId)).length > 0;
+  if (!claims) return { passkey: false, code: true };
+  const methods = await orgStub(c.env, claims.slug, claims.jurisdiction).secondStepMethods(claims.userId);
+  return { passkey: methods.includes("webauthn") && relyingParty(c.env, c.req.url) !== null, code: methods.includes("totp") };
 }
 
 /** Options for the script: a refusal is JSON with the page's own words (the script shows them in the form). */
@@ -103,9 +110,44 @@ export const passkeyPages = new Hono<AppEnv>()
         clearChallenge(c);
         return c.redirect("/account", 303);
       },
-      async (ctx, error) => SecondStepPage({ ctx, error, passkey: await passkeyOffered(c) }),
+      async (ctx, error) => SecondStepPage({ ctx, error, ...(await secondStepOffer(c)) }),
     );
   })
+  // --- enrolling a passkey at sign-in (the org requires phishing-resistant sign-in; the challenge rides in its cookie) ---
+  .get("/login/enroll/passkey", page, async (c) => {
+    if (!(await verifyChallenge(c.env.CHALLENGE_KEY, readChallenge(c) ?? "", "enroll"))) return c.redirect("/?m=expired", 303);
+    return render(c, ForcedPasskeyPage({ ctx: await pageCtx(c), available: relyingParty(c.env, c.req.url) !== null }));
+  })
+  .post("/login/enroll/passkey/options", page, csrf, (c) =>
+    optionsJson(c, () => passkeyEnrollmentOptions(c.env, readChallenge(c) ?? "", c.req.url)),
+  )
+  .post("/login/enroll/passkey", page, csrf, async (c) => {
+    const form = await formOf(c);
+    return formAction(
+      c,
+      "/login/enroll/passkey",
+      async () => {
+        const result = await enrollPasskeyAtSignIn(
+          c.env,
+          {
+            challenge: readChallenge(c) ?? "",
+            name: formField(passkeyName, form.name ?? ""),
+            response: formField(registrationResponse, answerOf(form.response)) as RegistrationResponseJSON,
+          },
+          c.req.url,
+          requestMeta(c),
+        );
+        setSessionCookie(c, result.sessionToken);
+        clearChallenge(c);
+        const continueHref = await afterSignIn(c, c.env.CHALLENGE_KEY, "/account");
+        if (!result.recoveryCodes) return c.redirect(continueHref, 303);
+        return render(c, CodesPage({ ctx: await pageCtx(c, "/account"), codes: result.recoveryCodes, continueHref }));
+      },
+      (ctx, error) => ForcedPasskeyPage({ ctx, error, available: relyingParty(c.env, c.req.url) !== null }),
+    );
+  })
+  // --- "Use a passkey" at any step-up prompt (ui/step-up.tsx): options bound to this session ---
+  .post("/account/step-up/passkey", page, needSession, csrf, (c) => optionsJson(c, () => stepUpPasskeyOptions(c.env, sessionOf(c))))
   // --- Account → Passkeys ---
   .post("/account/passkeys/options", page, needSession, csrf, async (c) => {
     const actor = sessionOf(c);

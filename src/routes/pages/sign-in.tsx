@@ -1,6 +1,7 @@
 // The sign-in pages: password, then the second factor (code or recovery code), or forced enrollment; sign out.
 // Every action calls the same flow as the JSON API (src/flows/); this file only parses forms and renders.
 import { Hono } from "hono";
+import { ApiError } from "../../errors";
 import type { AppEnv } from "../../env";
 import { verifyChallenge } from "../../flows/challenge-token";
 import { relyingParty } from "../../flows/passkeys";
@@ -29,7 +30,7 @@ import {
   formAction,
   codeOf,
 } from "./kit";
-import { passkeyOffered } from "./passkeys";
+import { secondStepOffer } from "./passkeys";
 
 export const signInPages = new Hono<AppEnv>()
   .onError(pageError)
@@ -65,7 +66,7 @@ export const signInPages = new Hono<AppEnv>()
   .get("/login/2fa", page, async (c) => {
     const claims = await verifyChallenge(c.env.CHALLENGE_KEY, readChallenge(c) ?? "", "2fa");
     if (!claims) return c.redirect("/?m=expired", 303);
-    return render(c, SecondStepPage({ ctx: await pageCtx(c), passkey: await passkeyOffered(c, claims) }));
+    return render(c, SecondStepPage({ ctx: await pageCtx(c), ...(await secondStepOffer(c, claims)) }));
   })
   .post("/login/2fa", page, csrf, (c) =>
     formAction(
@@ -73,11 +74,16 @@ export const signInPages = new Hono<AppEnv>()
       "/login/2fa",
       async () => {
         const result = await signInWithTotp(c.env, { challenge: readChallenge(c) ?? "", code: codeOf(await formOf(c)) }, requestMeta(c));
-        if (result.status === "authenticated") setSessionCookie(c, result.sessionToken);
+        if (result.status !== "authenticated") {
+          // The org requires phishing-resistant sign-in: the code leads to enrolling a passkey, not into the account.
+          setChallenge(c, result.challenge);
+          return c.redirect("/login/enroll/passkey", 303);
+        }
+        setSessionCookie(c, result.sessionToken);
         clearChallenge(c);
         return c.redirect(await afterSignIn(c, c.env.CHALLENGE_KEY, "/account"), 303);
       },
-      async (ctx, error) => SecondStepPage({ ctx, error, passkey: await passkeyOffered(c) }),
+      async (ctx, error) => SecondStepPage({ ctx, error, ...(await secondStepOffer(c)) }),
     ),
   )
   .get("/login/recovery", page, async (c) => {
@@ -95,6 +101,10 @@ export const signInPages = new Hono<AppEnv>()
           { challenge: readChallenge(c) ?? "", code: formField(f.recoveryCode, form.code ?? "") },
           requestMeta(c),
         );
+        if (result.status !== "authenticated") {
+          setChallenge(c, result.challenge);
+          return c.redirect("/login/enroll/passkey", 303);
+        }
         setSessionCookie(c, result.sessionToken);
         clearChallenge(c);
         return c.redirect(await afterSignIn(c, c.env.CHALLENGE_KEY, "/account?m=recovery_used"), 303);
@@ -108,6 +118,8 @@ export const signInPages = new Hono<AppEnv>()
       const email = parseOtpauthUri(info.otpauthUri)?.email ?? "";
       return render(c, ForcedEnrollPage({ ctx: await pageCtx(c), info, email }));
     } catch (err) {
+      // Where the org requires phishing-resistant sign-in, the enrollment is a passkey.
+      if (err instanceof ApiError && err.code === "passkey_required") return c.redirect("/login/enroll/passkey", 303);
       messageFor((await pageCtx(c)).t, err);
       return c.redirect("/?m=expired", 303);
     }

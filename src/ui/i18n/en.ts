@@ -31,6 +31,7 @@ export const en = {
   secondStep: {
     title: "Two-factor authentication",
     lead: "Open your authenticator app and enter the 6-digit code for Gatehouse.",
+    leadPasskey: "Confirm it's you with your passkey, or use one of your recovery codes.",
     code: "Authentication code",
     submit: "Verify",
     useRecovery: "Use a recovery code",
@@ -88,10 +89,17 @@ export const en = {
     password: "Your password",
     wrongCode: "That code is incorrect or has expired. Wait for a new code and try again.",
     wrongPassword: "The password is incorrect.",
+    leadPasskey: "This action needs a recent check: confirm with your passkey.",
+    usePasskey: "Use a passkey",
+    wrongPasskey: "The passkey could not be verified. Try again.",
+    passkeyNeedsScript: "Confirming with a passkey needs JavaScript in this browser; or sign out and sign in again.",
     needed: "Confirm it's you to continue.",
     noProofForAdmin: "To add an admin, enter the current code from your authenticator app, or sign out and sign in again.",
   },
   account: {
+    addApp: "Add an authenticator app",
+    addAppButton: "Set up the app",
+    addAppLead: "Your passkey protects this account. An app gives you a second way in if the passkey's device is lost.",
     title: "Account",
     profile: "Profile",
     name: "Name",
@@ -157,6 +165,11 @@ export const en = {
     nextPage: "Next page",
   },
   settings: {
+    requirePhishingResistant: "Require phishing-resistant sign-in",
+    requirePhishingResistantHint:
+      "Members finish every sign-in with a passkey; an authenticator app or recovery code only leads them to add one. Sessions already open stay open. Changing it asks you to confirm it is you.",
+    withoutPasskey: (n: number) => `Without a passkey: ${n}`,
+    allHavePasskeys: "Everyone has a passkey.",
     title: "Settings",
     security: "Security",
     require: "Require two-factor authentication",
@@ -268,6 +281,8 @@ export const en = {
       "2fa.pairing_link_sent": "Setup link emailed",
       "org.require_2fa_enabled": "Two-factor required for everyone",
       "org.require_2fa_disabled": "Two-factor no longer required",
+      "org.require_phishing_resistant_enabled": "Phishing-resistant sign-in required",
+      "org.require_phishing_resistant_disabled": "Phishing-resistant sign-in no longer required",
       "org.totp_period_changed": "Code period changed",
       "api_key.created": "API key created",
       "api_key.revoked": "API key revoked",
@@ -411,9 +426,14 @@ export const en = {
     unavailable: "Two-factor verification is unavailable right now. Try again later.",
     invalid_link: "This link was used, revoked or has expired. Ask for a new one.",
     already_invited: "There is already a pending invite for this email: resend it or revoke it.",
+    passkey_required: "Your organization requires phishing-resistant sign-in: use your passkey to finish signing in.",
   } satisfies Record<Reason, string>,
   // Per-user actions on the Users page and the Account page's sessions (deactivate, remove, sign out).
   passkeys: {
+    forcedTitle: "Add a passkey to continue",
+    forcedLead:
+      "Your organization requires phishing-resistant sign-in: add a passkey (this device’s screen lock or a security key). From now on you sign in with it.",
+    forcedNeedsScript: "Adding a passkey needs JavaScript in this browser.",
     title: "Passkeys",
     lead: "A passkey signs you in with your device's screen lock or a security key, and cannot be phished. It counts as two-factor authentication.",
     none: "You have no passkeys yet.",

@@ -30,6 +30,7 @@ export const fr: Catalog = {
   secondStep: {
     title: "Authentification à deux facteurs",
     lead: "Ouvrez votre application d’authentification et saisissez le code à 6 chiffres de Gatehouse.",
+    leadPasskey: "Confirmez votre identité avec votre clé d’accès, ou utilisez l’un de vos codes de récupération.",
     code: "Code d’authentification",
     submit: "Vérifier",
     useRecovery: "Utiliser un code de récupération",
@@ -87,11 +88,20 @@ export const fr: Catalog = {
     password: "Votre mot de passe",
     wrongCode: "Ce code est incorrect ou a expiré. Attendez un nouveau code et réessayez.",
     wrongPassword: "Le mot de passe est incorrect.",
+    leadPasskey: "Cette action demande une vérification récente : confirmez avec votre clé d’accès.",
+    usePasskey: "Utiliser une clé d’accès",
+    wrongPasskey: "La clé d’accès n’a pas pu être vérifiée. Réessayez.",
+    passkeyNeedsScript:
+      "La confirmation par clé d’accès demande JavaScript dans ce navigateur ; sinon, déconnectez-vous puis reconnectez-vous.",
     needed: "Confirmez votre identité pour continuer.",
     noProofForAdmin:
       "Pour ajouter un administrateur, saisissez le code actuel de votre application d’authentification, ou déconnectez-vous puis reconnectez-vous.",
   },
   account: {
+    addApp: "Ajouter une application d’authentification",
+    addAppButton: "Configurer l’application",
+    addAppLead:
+      "Votre clé d’accès protège ce compte. Une application vous donne un second moyen d’entrer si l’appareil de la clé est perdu.",
     title: "Compte",
     profile: "Profil",
     name: "Nom",
@@ -157,6 +167,11 @@ export const fr: Catalog = {
     nextPage: "Page suivante",
   },
   settings: {
+    requirePhishingResistant: "Exiger une connexion résistante à l’hameçonnage",
+    requirePhishingResistantHint:
+      "Les membres terminent chaque connexion avec une clé d’accès ; une application d’authentification ou un code de récupération sert seulement à en ajouter une. Les sessions ouvertes le restent. La modification vous demande de confirmer votre identité.",
+    withoutPasskey: (n: number) => `Sans clé d’accès : ${n}`,
+    allHavePasskeys: "Tout le monde a une clé d’accès.",
     title: "Paramètres",
     security: "Sécurité",
     require: "Exiger l’authentification à deux facteurs",
@@ -267,6 +282,8 @@ export const fr: Catalog = {
       "2fa.pairing_link_sent": "Lien de configuration envoyé",
       "org.require_2fa_enabled": "2FA exigée pour tous",
       "org.require_2fa_disabled": "2FA n’est plus exigée",
+      "org.require_phishing_resistant_enabled": "Connexion résistante à l’hameçonnage exigée",
+      "org.require_phishing_resistant_disabled": "Connexion résistante à l’hameçonnage n’est plus exigée",
       "org.totp_period_changed": "Durée des codes modifiée",
       "api_key.created": "Clé d’API créée",
       "api_key.revoked": "Clé d’API révoquée",
@@ -414,9 +431,14 @@ export const fr: Catalog = {
     unavailable: "La vérification du second facteur est indisponible pour le moment. Réessayez plus tard.",
     invalid_link: "Ce lien a déjà servi, a été révoqué ou a expiré. Demandez-en un nouveau.",
     already_invited: "Une invitation est déjà en attente pour cet e-mail : renvoyez-la ou révoquez-la.",
+    passkey_required: "Votre organisation exige une connexion résistante à l’hameçonnage : terminez la connexion avec votre clé d’accès.",
   },
   // Per-user actions on the Users page and the Account page's sessions (deactivate, remove, sign out).
   passkeys: {
+    forcedTitle: "Ajoutez une clé d’accès pour continuer",
+    forcedLead:
+      "Votre organisation exige une connexion résistante à l’hameçonnage : ajoutez une clé d’accès (le verrouillage d’écran de cet appareil ou une clé de sécurité). Désormais, vous vous connecterez avec elle.",
+    forcedNeedsScript: "L’ajout d’une clé d’accès demande JavaScript dans ce navigateur.",
     title: "Clés d’accès",
     lead: "Une clé d’accès vous connecte avec le verrouillage d’écran de votre appareil ou une clé de sécurité, et ne peut pas être hameçonnée. Elle compte comme authentification à deux facteurs.",
     none: "Vous n’avez pas encore de clé d’accès.",

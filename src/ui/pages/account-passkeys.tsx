@@ -10,8 +10,6 @@ export interface PasskeysForm {
   passkeys: PasskeyInfo[];
   /** The session is stale: adding and removing ask for the step-up proof in place. */
   stepUp?: StepUpAsk | undefined;
-  /** No authenticator app and a password never steps up a passkey user: a fresh sign-in is the way to confirm. */
-  passkeyOnly?: boolean | undefined;
   error?: string | undefined;
 }
 
@@ -22,8 +20,7 @@ function when(iso: string | null, ctx: PageCtx): string {
 
 export function PasskeysSection({ ctx, form }: { ctx: PageCtx; form: PasskeysForm }) {
   const t = ctx.t.passkeys;
-  const ask = (id: string) =>
-    !form.stepUp ? null : form.passkeyOnly ? <p class="hint">{t.signInAgain}</p> : <StepUpFields ctx={ctx} ask={form.stepUp} id={id} />;
+  const ask = (id: string) => (form.stepUp ? <StepUpFields ctx={ctx} ask={form.stepUp} id={id} /> : null);
   return (
     <section class="card table-wrap" tabindex={0} aria-labelledby="passkeys-title">
       <h2 id="passkeys-title">{t.title}</h2>

@@ -55,13 +55,14 @@ export function AccountPage({ ctx, identity, state }: { ctx: PageCtx; identity: 
           {a.status}: <span class={`badge ${tf.enabled ? "on" : "off"}`}>{tf.enabled ? a.statusOn : a.statusOff}</span>
           {tf.enabled && tf.period ? ` ${a.periodInfo(tf.period)}` : null}
         </p>
-        {tf.enabled ? null : (
+        {tf.period !== null ? null : (
           <form method="post" action="/account/2fa/setup">
             <Csrf ctx={ctx} />
-            <p class="lead">{a.offLead}</p>
+            {tf.enabled ? <h3>{a.addApp}</h3> : null}
+            <p class={tf.enabled ? "hint" : "lead"}>{tf.enabled ? a.addAppLead : a.offLead}</p>
             {state.enableError ? <Alert kind="error">{state.enableError}</Alert> : null}
             {state.enableStepUp ? <StepUpFields ctx={ctx} ask={state.enableStepUp} id="enable" /> : null}
-            <button type="submit">{a.enable}</button>
+            <button type="submit">{tf.enabled ? a.addAppButton : a.enable}</button>
           </form>
         )}
         {tf.enabled ? (
@@ -72,11 +73,20 @@ export function AccountPage({ ctx, identity, state }: { ctx: PageCtx; identity: 
             {/* Named by their headings: both forms ask for the current code, and a name tells the two fields apart. */}
             <form method="post" action="/account/2fa/recovery-codes" class="inline-form" aria-labelledby="regen-title" novalidate>
               <Csrf ctx={ctx} />
-              <CodeField id="regen-code" label={a.currentCode} error={state.regenerateError} />
+              {tf.period !== null ? (
+                <CodeField id="regen-code" label={a.currentCode} error={state.regenerateError} />
+              ) : (
+                // No app: the passkey confirms it (the same prompt as step-up, always asked here).
+                <StepUpFields ctx={ctx} ask={{ withCode: true, error: state.regenerateError }} id="regen" />
+              )}
               <button type="submit" class="secondary">
                 {a.regenerate}
               </button>
             </form>
+          </>
+        ) : null}
+        {tf.period !== null ? (
+          <>
             <h3 id="disable-title">{a.disableTitle}</h3>
             {enforced ? (
               <p class="hint" id="disable-reason">

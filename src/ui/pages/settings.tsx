@@ -1,18 +1,24 @@
-// Settings → Security (admins): require 2FA, code period, and who is not enrolled yet.
+// Settings → Security (admins): require 2FA, require phishing-resistant sign-in (step-up), code period, and who is
+// not enrolled yet or has no passkey.
 import { Alert, Csrf } from "../components";
 import { Layout, type PageCtx } from "../layout";
+import { type StepUpAsk, StepUpFields } from "../step-up";
 
 export interface ComplianceView {
   enrolled: number;
   total: number;
   notEnrolled: { id: string; email: string; name: string }[];
+  phishingResistant?: { withoutPasskey: { id: string; email: string; name: string }[]; withoutPasskeyCount: number };
 }
 
 export function SettingsPage(p: {
   ctx: PageCtx;
   require2fa: boolean;
   totpPeriod: number;
+  requirePhishingResistant?: boolean;
   compliance: ComplianceView;
+  /** Changing "Require phishing-resistant sign-in" needs a recent second factor: asked in place. */
+  stepUp?: StepUpAsk | undefined;
   notice?: string | undefined;
   error?: string | undefined;
 }) {
@@ -37,6 +43,23 @@ export function SettingsPage(p: {
             </p>
           </div>
         </div>
+        <div class="field check">
+          <input
+            type="checkbox"
+            id="requirePhishingResistant"
+            name="requirePhishingResistant"
+            value="on"
+            checked={p.requirePhishingResistant === true}
+            aria-describedby="phishing-hint"
+          />
+          <div>
+            <label for="requirePhishingResistant">{s.requirePhishingResistant}</label>
+            <p class="hint" id="phishing-hint">
+              {s.requirePhishingResistantHint}
+            </p>
+          </div>
+        </div>
+        {p.stepUp ? <StepUpFields ctx={p.ctx} ask={p.stepUp} id="settings" /> : null}
         <fieldset aria-describedby="period-hint">
           <legend>{s.period}</legend>
           <div class="radios">
@@ -72,6 +95,22 @@ export function SettingsPage(p: {
             </ul>
           </>
         )}
+        {p.compliance.phishingResistant ? (
+          <>
+            <h3 id="without-passkey-title">{s.withoutPasskey(p.compliance.phishingResistant.withoutPasskeyCount)}</h3>
+            {p.compliance.phishingResistant.withoutPasskey.length === 0 ? (
+              <p>{s.allHavePasskeys}</p>
+            ) : (
+              <ul aria-labelledby="without-passkey-title">
+                {p.compliance.phishingResistant.withoutPasskey.map((u) => (
+                  <li>
+                    {u.name} ({u.email})
+                  </li>
+                ))}
+              </ul>
+            )}
+          </>
+        ) : null}
       </section>
     </Layout>
   );

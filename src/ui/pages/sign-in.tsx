@@ -62,13 +62,24 @@ export function SignInPage({ ctx, form }: { ctx: PageCtx; form: SignInForm }) {
 }
 
 /** `passkey`: the login step's methods include "webauthn" (the user has a passkey) and this address allows it. */
-export function SecondStepPage({ ctx, error, passkey }: { ctx: PageCtx; error?: string | undefined; passkey?: boolean | undefined }) {
+export function SecondStepPage({
+  ctx,
+  error,
+  passkey,
+  code = true,
+}: {
+  ctx: PageCtx;
+  error?: string | undefined;
+  passkey?: boolean | undefined;
+  /** The user has an authenticator app: a passkey-only user is not offered a code field it cannot use. */
+  code?: boolean | undefined;
+}) {
   const { t } = ctx;
   return (
     <Layout ctx={ctx} title={t.secondStep.title}>
       <div class="narrow">
         <h1>{t.secondStep.title}</h1>
-        <p class="lead">{t.secondStep.lead}</p>
+        <p class="lead">{code ? t.secondStep.lead : t.secondStep.leadPasskey}</p>
         {passkey ? (
           <div class="card">
             <PasskeyForm
@@ -83,14 +94,24 @@ export function SecondStepPage({ ctx, error, passkey }: { ctx: PageCtx; error?: 
             </PasskeyForm>
           </div>
         ) : null}
-        <form method="post" action="/login/2fa" class="card" novalidate>
-          <Csrf ctx={ctx} />
-          <CodeField id="code" label={t.secondStep.code} error={error} />
-          <div class="actions">
-            <button type="submit">{t.secondStep.submit}</button>
-            <a href="/login/recovery">{t.secondStep.useRecovery}</a>
+        {code ? (
+          <form method="post" action="/login/2fa" class="card" novalidate>
+            <Csrf ctx={ctx} />
+            <CodeField id="code" label={t.secondStep.code} error={error} />
+            <div class="actions">
+              <button type="submit">{t.secondStep.submit}</button>
+              <a href="/login/recovery">{t.secondStep.useRecovery}</a>
+            </div>
+          </form>
+        ) : (
+          <div class="card">
+            {error ? <Alert kind="error">{error}</Alert> : null}
+            {passkey ? null : <p class="alert warn">{t.passkeys.unavailable}</p>}
+            <p>
+              <a href="/login/recovery">{t.secondStep.useRecovery}</a>
+            </p>
           </div>
-        </form>
+        )}
         <p>
           <a href="/">{t.secondStep.startOver}</a>
         </p>
@@ -148,6 +169,42 @@ export function MessagePage({ ctx, title, message }: { ctx: PageCtx; title: stri
       <p>
         <a href="/">{ctx.t.backHome}</a>
       </p>
+    </Layout>
+  );
+}
+
+/**
+ * Enrolling a passkey at sign-in, where the org requires phishing-resistant sign-in and the member has none: the
+ * only thing this sign-in can do (the forced enrollment of require2fa, with a passkey instead of an app).
+ */
+export function ForcedPasskeyPage({ ctx, error, available }: { ctx: PageCtx; error?: string | undefined; available: boolean }) {
+  const { t } = ctx;
+  return (
+    <Layout ctx={ctx} title={t.passkeys.forcedTitle}>
+      <div class="narrow">
+        <h1>{t.passkeys.forcedTitle}</h1>
+        <p class="lead">{t.passkeys.forcedLead}</p>
+        {error ? <Alert kind="error">{error}</Alert> : null}
+        <div class="card">
+          {available ? (
+            <PasskeyForm
+              ctx={ctx}
+              kind="register"
+              id="passkey-enroll"
+              action="/login/enroll/passkey"
+              options="/login/enroll/passkey/options"
+              label={t.passkeys.add}
+            >
+              <Field id="passkey-new-name" name="name" label={t.passkeys.newName} hint={t.passkeys.newNameHint} required maxlength={100} />
+            </PasskeyForm>
+          ) : (
+            <PasskeysUnavailable ctx={ctx} />
+          )}
+          <noscript>
+            <p class="hint">{t.passkeys.forcedNeedsScript}</p>
+          </noscript>
+        </div>
+      </div>
     </Layout>
   );
 }
