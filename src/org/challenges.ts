@@ -6,7 +6,10 @@ import { CHALLENGE_MAX_ATTEMPTS, CHALLENGE_TTL_SECONDS } from "../constants";
 import { newId } from "../crypto/tokens";
 import { first } from "./store";
 
-export type ChallengePurpose = "2fa" | "enroll";
+// "enroll_passkey": enrolling a passkey after a second factor was checked (phishing-resistant sign-in), where a
+// plain "enroll" comes from the password alone and so may only set up a first factor. Both travel as an "enroll"
+// challenge token; the row says which.
+export type ChallengePurpose = "2fa" | "enroll" | "enroll_passkey";
 
 interface ChallengeRow extends Record<string, SqlStorageValue> {
   id: string;

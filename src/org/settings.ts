@@ -25,6 +25,15 @@ export function readOrg(sql: SqlStorage): OrgInfo | undefined {
   );
 }
 
+/**
+ * Whether every member must keep a second factor: the org requires 2FA, or phishing-resistant sign-in (a passkey
+ * is a second factor, so requiring one requires a factor). The rules that keep a factor in place read this.
+ */
+export function secondFactorRequired(sql: SqlStorage): boolean {
+  const org = readOrg(sql);
+  return !!org && (org.require2fa || org.requirePhishingResistant);
+}
+
 export function insertOrg(sql: SqlStorage, slug: string, name: string, jurisdiction: string | null, now: number): void {
   sql.exec("INSERT INTO org (k, slug, name, jurisdiction, created_at) VALUES (1, ?, ?, ?, ?)", slug, name, jurisdiction, now);
 }

@@ -21,11 +21,13 @@ import {
 import { deleteRecoveryCodes, replaceRecoveryCodes } from "../recovery-codes";
 import { fail, ok, type Result } from "../results";
 import { revokeUserSessions } from "../sessions";
-import { readOrg } from "../settings";
+import { setSessionAmr } from "../oidc-store";
+import { secondFactorRequired } from "../settings";
 import type { Store } from "../store";
 import { activeTotp } from "../totp-state";
 import { findActiveUser, findUser, type UserRow } from "../users";
 import { challengeAlive, spendChallenge } from "../challenges";
+import { amrOf } from "./session-amr";
 import { startSession } from "./sign-in";
 import { liveWebauthnChallenge, saveWebauthnChallenge, spendWebauthnChallenge } from "../webauthn-challenges";
 import type { BeginPasskeyInput, FinishPasskeyInput, PasskeyChangeInput, RenamePasskeyInput } from "../rpc";
@@ -38,15 +40,24 @@ export function credentialRefs(sql: SqlStorage, userId: string): CredentialRef[]
   return userPasskeys(sql, userId).map((p) => ({ credentialId: p.credential_id, transports: transportsOf(p) }));
 }
 
+/**
+ * Whether a sign-in's enrollment challenge may still add a passkey for this active user. One issued after a second
+ * factor was checked ("enroll_passkey") may; one issued after the password alone ("enroll") may only while the user
+ * has no factor: else a password holder could add their own passkey beside the factor they never gave.
+ */
+function enrollmentOpen(sql: SqlStorage, challengeId: string, userId: string, now: number): boolean {
+  if (!findActiveUser(sql, userId)) return false;
+  if (challengeAlive(sql, challengeId, userId, "enroll_passkey", now)) return true;
+  return challengeAlive(sql, challengeId, userId, "enroll", now) && !hasSecondFactor(sql, userId);
+}
+
 /** Options for adding a passkey (the caller checked step-up: adding a factor); the user's own are excluded. */
 export async function beginPasskeyRegistration(store: Store, input: BeginPasskeyInput) {
   const user = findUser(store.sql, input.userId);
   if (!user) return fail("not_found");
   const enrolling = input.enrollChallengeId;
   // At sign-in, only for a live enrollment challenge of this (active) user; the options are bound to it.
-  if (enrolling && !(findActiveUser(store.sql, user.id) && challengeAlive(store.sql, enrolling, user.id, "enroll", nowMs()))) {
-    return fail("invalid_challenge");
-  }
+  if (enrolling && !enrollmentOpen(store.sql, enrolling, user.id, nowMs())) return fail("invalid_challenge");
   const options = await registrationOptions(input.rp, user, credentialRefs(store.sql, user.id));
   const now = nowMs();
   store.tx(() => saveWebauthnChallenge(store.sql, options.challenge, "register", user.id, enrolling ?? null, now));
@@ -77,8 +88,7 @@ export async function finishPasskeyRegistration(
     // Registration options made for a session never serve a sign-in's enrollment, nor the other way round.
     const via = input.via;
     if ((live.sign_in_id ?? null) !== (via?.challengeId ?? null)) return fail("invalid_challenge");
-    if (via && !(findActiveUser(sql, user.id) && challengeAlive(sql, via.challengeId, user.id, "enroll", now)))
-      return fail("invalid_challenge");
+    if (via && !enrollmentOpen(sql, via.challengeId, user.id, now)) return fail("invalid_challenge");
     spendWebauthnChallenge(sql, challenge, now);
     if (!cred) return fail("invalid_code");
     if (passkeyByCredential(sql, cred.credentialId)) return fail("already_enrolled");
@@ -110,6 +120,8 @@ export async function finishPasskeyRegistration(
       // The sign-in's enrollment challenge is spent with the insert; the session starts with the passkey in place.
       spendChallenge(sql, via.challengeId, now);
       startSession(store, user, via.newSessionTokenHash, input.meta, now, "enrollment");
+      // The session's amr says what it was made with: the password and the passkey just registered, never "otp".
+      setSessionAmr(sql, via.newSessionTokenHash, amrOf(row, "second_step"));
     }
     return ok({ passkey: passkeyInfo(row), firstFactor });
   });
@@ -152,7 +164,7 @@ export function removePasskey(store: Store, input: PasskeyChangeInput): Result<{
     const row = user ? passkeyById(sql, user.id, input.id) : undefined;
     if (!user || !row) return fail("not_found");
     const last = !activeTotp(sql, user.id) && countPasskeys(sql, user.id) === 1;
-    if (last && readOrg(sql)?.require2fa) return fail("enforced_by_org");
+    if (last && secondFactorRequired(sql)) return fail("enforced_by_org");
     deletePasskey(sql, user.id, row.id);
     recordEvent(
       sql,

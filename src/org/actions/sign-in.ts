@@ -196,7 +196,8 @@ async function completeSecondStep<T>(
     // Burn the challenge before issuing the session: it cannot be used again.
     spendChallenge(store.sql, input.challengeId, now);
     spent(user, now);
-    if (phishingResistant) return ok({ status: "enrollment_required" as const, ...createChallenge(store.sql, user.id, "enroll", now) });
+    if (phishingResistant)
+      return ok({ status: "enrollment_required" as const, ...createChallenge(store.sql, user.id, "enroll_passkey", now) });
     return ok(started(user, now));
   });
 }

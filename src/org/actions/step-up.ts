@@ -5,7 +5,7 @@ import { nowMs } from "../../clock";
 import { type Result, fail, ok } from "../results";
 import { findLiveSession, markSessionVerified, sessionPolicy } from "../sessions";
 import type { Store } from "../store";
-import { readOrg } from "../settings";
+import { secondFactorRequired } from "../settings";
 import { hasSecondFactor } from "../factors";
 import { findUser } from "../users";
 import type { LockFailure } from "./failures";
@@ -49,7 +49,7 @@ export async function stepUp(store: Store, input: StepUpInput): Promise<Result<n
     if (hasSecondFactor(sql, user.id)) return fail("not_enrolled");
     // Where the org requires 2FA, a password-only session is one from before enforcement: it may set up its
     // factor, not mint a credential (a year-long key) that would never meet one.
-    if (input.purpose !== "enroll" && readOrg(sql)?.require2fa) return fail("enforced_by_org");
+    if (input.purpose !== "enroll" && secondFactorRequired(sql)) return fail("enforced_by_org");
     const checked = settlePasswordCheck(store, user, { ...proof, failure: "wrong_step_up_password", meta: input.meta }, now);
     if (!checked.ok) return checked;
     // A password that opens a first factor's setup is spent on that setup: it does not make the session fresh for

@@ -9,7 +9,7 @@ import { revokeUserPairings, markPairingSetup, pairingAlive, pairingSetupIs, rec
 import { deleteRecoveryCodes, replaceRecoveryCodes } from "../recovery-codes";
 import { type AuditActor, type Reason, type RequestMeta, type Result, fail, ok } from "../results";
 import { carrySignIn, createSession, revokeUserSessions, sessionPolicy, sessionRow } from "../sessions";
-import { readOrg } from "../settings";
+import { readOrg, secondFactorRequired } from "../settings";
 import type { Store } from "../store";
 import { activatePendingTotp, activeTotp, deleteTotp, putPendingTotp, type TotpRow } from "../totp-state";
 import { findActiveUser, findUser, type UserRow } from "../users";
@@ -223,7 +223,7 @@ export function disableTwoFactor(store: Store, input: DisableInput): Promise<Res
       recordEvent(sql, { type: "2fa.disabled", actor: selfActor(user), subject: subjectOf(user), meta: input.meta }, now);
       notifyUser(sql, user, { type: "2fa.disabled" }, now);
     },
-    () => (readOrg(sql)?.require2fa ? "enforced_by_org" : null),
+    () => (secondFactorRequired(sql) ? "enforced_by_org" : null),
   );
 }
 
