@@ -33,10 +33,12 @@ function enrollFinish(challenge: string, response: unknown) {
 }
 
 function lastAmr(slug: string, userId: string) {
-  return runInDurableObject(env.ORG.getByName(slug), (_o, state) =>
-    state.storage.sql
-      .exec<{ amr: string | null }>("SELECT amr FROM sessions WHERE user_id = ? ORDER BY created_at DESC LIMIT 1", userId)
-      .one().amr,
+  return runInDurableObject(
+    env.ORG.getByName(slug),
+    (_o, state) =>
+      state.storage.sql
+        .exec<{ amr: string | null }>("SELECT amr FROM sessions WHERE user_id = ? ORDER BY created_at DESC LIMIT 1", userId)
+        .one().amr,
   );
 }
 
@@ -60,8 +62,9 @@ describe("a sign-in's enrollment challenge", () => {
     expect(late.status).toBe(401);
     expect(sessionCookieFrom(late.res)).toBeUndefined();
     expect((await enrollOptions(stolen)).status).toBe(401);
-    const count = await runInDurableObject(env.ORG.getByName(org.slug), (_o, state) =>
-      state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM passkeys WHERE user_id = ?", victim.id).one().n,
+    const count = await runInDurableObject(
+      env.ORG.getByName(org.slug),
+      (_o, state) => state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM passkeys WHERE user_id = ?", victim.id).one().n,
     );
     expect(count).toBe(1);
   });
@@ -69,7 +72,9 @@ describe("a sign-in's enrollment challenge", () => {
   it("made after a code adds the passkey, and the session's amr names the passkey, not a code", async () => {
     const u = await enrolledTechnician();
     const admin = await signIn(u.org.admin.email);
-    expect((await callJson("/api/org/settings", { method: "PATCH", cookie: admin, body: { requirePhishingResistant: true } })).status).toBe(200);
+    expect((await callJson("/api/org/settings", { method: "PATCH", cookie: admin, body: { requirePhishingResistant: true } })).status).toBe(
+      200,
+    );
     const step = await passwordStep(u.email);
     const r = await callJson<Body>("/auth/login/2fa", { body: { challenge: step.challenge, code: codeFor(u.enrollment.secret) } });
     expect(r.body.status).toBe("enrollment_required");
@@ -93,7 +98,9 @@ describe("an org that requires phishing-resistant sign-in requires a second fact
   it("refuses to remove a member's last passkey", async () => {
     const u = await passkeyTechnician();
     const admin = await signIn(u.org.admin.email);
-    expect((await callJson("/api/org/settings", { method: "PATCH", cookie: admin, body: { requirePhishingResistant: true } })).status).toBe(200);
+    expect((await callJson("/api/org/settings", { method: "PATCH", cookie: admin, body: { requirePhishingResistant: true } })).status).toBe(
+      200,
+    );
     const r = await callJson<Body>(`/api/me/passkeys/${u.passkeyId}`, { method: "DELETE", cookie: u.cookie, body: {} });
     expect(r.status).toBe(409);
     expect(r.body.error?.code).toBe("enforced_by_org");

@@ -32,6 +32,12 @@ function selfActor(u: UserRow): AuditActor {
 /** Why settlePasswordCheck refuses, whatever reasons it gains: they reach the caller as they are. */
 type PasswordRefusal = Extract<ReturnType<typeof settlePasswordCheck>, { ok: false }>["reason"];
 
+/** Why a sign-in's enrollment challenge may not set up an app: dead, or one that only adds a passkey. */
+function refuseAppEnrollment(sql: SqlStorage, challengeId: string, userId: string, now: number) {
+  if (challengeAlive(sql, challengeId, userId, "enroll", now)) return null;
+  return challengeAlive(sql, challengeId, userId, "enroll_passkey", now) ? ("passkey_required" as const) : ("invalid_challenge" as const);
+}
+
 /** Stores a new pending secret (sealed at the edge); a second setup replaces the pending one. */
 export function beginEnrollment(
   store: Store,
@@ -48,7 +54,8 @@ export function beginEnrollment(
     const user = findActiveUser(sql, userId);
     const org = readOrg(sql);
     if (!user || !org) return fail("not_found");
-    if ("challengeId" in via && !challengeAlive(sql, via.challengeId, userId, "enroll", now)) return fail("invalid_challenge");
+    const refused = "challengeId" in via ? refuseAppEnrollment(sql, via.challengeId, userId, now) : null;
+    if (refused) return fail(refused);
     // Where the org requires phishing-resistant sign-in, a sign-in's enrollment is a passkey: an app would finish it
     // with a code, which is exactly what the setting refuses.
     if ("challengeId" in via && org.requirePhishingResistant) return fail("passkey_required");
@@ -105,7 +112,8 @@ export async function confirmEnrollment(
     const user = findActiveUser(sql, input.userId);
     if (!user) return fail("invalid_challenge");
     const challengeId = "challengeId" in input.via ? input.via.challengeId : null;
-    if (challengeId && !challengeAlive(sql, challengeId, user.id, "enroll", now)) return fail("invalid_challenge");
+    const refused = challengeId ? refuseAppEnrollment(sql, challengeId, user.id, now) : null;
+    if (refused) return fail(refused);
     if (challengeId && readOrg(sql)?.requirePhishingResistant) return fail("passkey_required");
     const pairing = "pairing" in input.via ? input.via.pairing : null;
     if (pairing && !pairingAlive(sql, pairing, user.id, now)) return fail("invalid_pairing");
