@@ -1,0 +1,128 @@
+// Where the code step's time goes, stage by stage, in workerd: each stage run N times in a loop (inside the org's
+// object where it runs there), timed with performance.now(), which advances in the local runtime. Bench-only:
+// `npm run bench:profile`; the stages are the production functions, called in the order completeTotpStep calls them.
+import { runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { it } from "vitest";
+import { config } from "../../src/config";
+import { issueCredential } from "../../src/http/credentials";
+import { verifyChallenge } from "../../src/flows/challenge-token";
+import { completeTotpStep, startSession } from "../../src/org/actions/sign-in";
+import { readyFactor } from "../../src/org/actions/verify-second-factor";
+import { challengeAlive, createChallenge, spendChallenge } from "../../src/org/challenges";
+import { nextMailAt } from "../../src/org/outbox";
+import type { Store } from "../../src/org/store";
+import { findActiveUser } from "../../src/org/users";
+import { codeAt, matchStep, timeStep } from "../../src/totp";
+import { addUser, call, createOrg, signIn } from "../../test/support/api";
+import { enroll } from "../../test/support/totp";
+import { PASSWORD } from "../../test/support/secrets";
+
+const N = 2000;
+const rows: [string, number][] = [];
+
+async function time(label: string, n: number, fn: (i: number) => unknown): Promise<number> {
+  for (let i = 0; i < Math.min(50, n); i++) await fn(i); // warm-up
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) await fn(i);
+  const us = ((performance.now() - t0) * 1000) / n;
+  rows.push([label, us]);
+  return us;
+}
+
+/** Times a stage inside the object (one call, n iterations), so no RPC is counted. */
+function inObject(stub: DurableObjectStub, label: string, n: number, fn: (store: Store, i: number) => unknown) {
+  return runInDurableObject(stub, async (_o, state) => {
+    const store: Store = { sql: state.storage.sql, env, tx: (f) => state.storage.transactionSync(f) };
+    await time(label, n, (i) => fn(store, i));
+  });
+}
+
+it("profiles the code step", async () => {
+  const org = await createOrg();
+  const admin = await signIn(org.admin.email);
+  const user = await addUser(admin);
+  const enrolled = await enroll(await signIn(user.email));
+  const stub = env.ORG.getByName(org.slug) as unknown as DurableObjectStub;
+  const route = { slug: org.slug, jurisdiction: null };
+  const meta = { ip: "203.0.113.9", userAgent: "profile", lang: "en" as const };
+
+  // The whole request, end to end: password step untimed, code step timed.
+  const M = Math.min(N, 200);
+  let total = 0;
+  for (let i = 0; i < M; i++) {
+    await runInDurableObject(stub, (_o, state) => state.storage.sql.exec("UPDATE totp SET last_step = 0 WHERE user_id = ?", user.id));
+    const pw = await (await call("/auth/login", { body: { email: user.email, password: PASSWORD } })).json<{ challenge: string }>();
+    const code = codeAt(enrolled.secret, timeStep(Date.now(), 30));
+    const t0 = performance.now();
+    const r = await call("/auth/login/2fa", { body: { challenge: pw.challenge, code } });
+    await r.text();
+    total += performance.now() - t0;
+    if (r.status !== 200) throw new Error(`code step ${r.status}`);
+  }
+  rows.push(["whole request: POST /auth/login/2fa (sequential)", (total * 1000) / M]);
+  await time("whole request: GET /healthz", 200, async () => (await call("/healthz")).text());
+  await time("whole request: GET /api/me (session check)", 200, async () => (await call("/api/me", { cookie: enrolled.cookie })).text());
+  await time("whole request: POST /auth/login/2fa, malformed challenge (400 at the edge)", 200, async () =>
+    (await call("/auth/login/2fa", { body: { challenge: "x.y.z", code: "123456" } })).text(),
+  );
+
+  // At the edge.
+  const pw = await (await call("/auth/login", { body: { email: user.email, password: PASSWORD } })).json<{ challenge: string }>();
+  await time("edge: verify the challenge JWT (jose, key imported per call)", N, () =>
+    verifyChallenge(env.CHALLENGE_KEY, pw.challenge, "2fa"),
+  );
+  await time("edge: new session token + keyed hash", N, () => issueCredential(env.HASH_KEY, "gs", route));
+  await time("edge: config(env), cached", N, () => config(env));
+  await time("edge: config(env), new env object (bench/tests: trip counting wraps env)", N, () => config({ ...env }));
+  await time("edge: RPC round trip, cheapest method (passwordHashOf)", N, () => stub.passwordHashOf(user.id));
+  await time("edge: runInDurableObject round trip, no work", 200, () => runInDurableObject(stub, () => null));
+  await time("edge: runInDurableObject, 1 UPDATE in transactionSync (B2-like)", 200, () =>
+    runInDurableObject(stub, (_o, s) => s.storage.transactionSync(() => s.storage.sql.exec("UPDATE org SET name = name"))),
+  );
+
+  // Inside the org's object.
+  const factor = { kind: "totp" as const, code: "000000", secret: "active" as const };
+  await inObject(stub, "object: readyFactor (SELECT totp + AES-GCM decrypt)", N, (store) =>
+    readyFactor(store, user.id, factor, Date.now()),
+  );
+  const { challengeId } = await runInDurableObject(stub, (_o, s) => createChallenge(s.storage.sql, user.id, "2fa", Date.now()));
+  await inObject(stub, "object: findActiveUser + challengeAlive", N, (store) => {
+    const u = findActiveUser(store.sql, user.id);
+    return u && challengeAlive(store.sql, challengeId, u.id, "2fa", Date.now());
+  });
+  await inObject(stub, "object: matchStep (3 HOTP via otpauth)", N, () => matchStep(enrolled.secret, "123456", Date.now(), 30, 0));
+  await inObject(stub, "object: nextMailAt (SELECT MIN over outbox)", N, (store) => nextMailAt(store.sql));
+  await inObject(stub, "object: writes (last step, counters, challenge, session, amr, login, audit) in one tx", N, (store, i) =>
+    store.tx(() => {
+      const u = findActiveUser(store.sql, user.id);
+      if (!u) throw new Error("no user");
+      store.sql.exec("UPDATE totp SET last_step = ? WHERE user_id = ?", 0, u.id);
+      store.sql.exec("UPDATE users SET failed_codes = 0, code_failure_streak = 0 WHERE id = ?", u.id);
+      spendChallenge(store.sql, challengeId, Date.now());
+      startSession(store, u, `profile-session-${i}-${Math.random()}`, meta, Date.now(), "totp");
+    }),
+  );
+  await inObject(stub, "object: completeTotpStep whole (fresh challenge + code each)", Math.min(N, 500), async (store) => {
+    store.sql.exec("UPDATE totp SET last_step = 0 WHERE user_id = ?", user.id);
+    const ch = createChallenge(store.sql, user.id, "2fa", Date.now());
+    const r = await completeTotpStep(store, {
+      challengeId: ch.challengeId,
+      userId: user.id,
+      code: codeAt(enrolled.secret, timeStep(Date.now(), 30)),
+      sessionTokenHash: `profile-${Math.random()}`,
+      meta,
+    });
+    if (!r.ok) throw new Error(r.reason);
+  });
+  const outbox = await runInDurableObject(stub, (_o, s) => ({
+    outbox: s.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM outbox").one().n,
+    plan: s.storage.sql
+      .exec<{ detail: string }>("EXPLAIN QUERY PLAN SELECT MIN(next_attempt_at) AS t FROM outbox")
+      .toArray()
+      .map((r) => r.detail)
+      .join("; "),
+  }));
+  console.log(`\nCode step profile (N=${N}, µs per run)\n${rows.map(([l, us]) => `${us.toFixed(1).padStart(9)}  ${l}`).join("\n")}`);
+  console.log(`outbox rows ${outbox.outbox}; nextMailAt plan: ${outbox.plan}`);
+});
