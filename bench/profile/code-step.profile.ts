@@ -81,6 +81,22 @@ it("profiles the code step", async () => {
     runInDurableObject(stub, (_o, s) => s.storage.transactionSync(() => s.storage.sql.exec("UPDATE org SET name = name"))),
   );
 
+  const { challengeId: spent } = await runInDurableObject(stub, (_o, s) => createChallenge(s.storage.sql, user.id, "2fa", Date.now()));
+  let k = 0;
+  await time("edge: runInDurableObject, the code step's writes in transactionSync (commit of ~10 pages)", 200, () =>
+    runInDurableObject(stub, (_o, s) => {
+      const store: Store = { sql: s.storage.sql, env, tx: (f) => s.storage.transactionSync(f) };
+      store.tx(() => {
+        const u = findActiveUser(store.sql, user.id);
+        if (!u) throw new Error("no user");
+        store.sql.exec("UPDATE totp SET last_step = ? WHERE user_id = ?", 0, u.id);
+        store.sql.exec("UPDATE users SET failed_codes = 0, code_failure_streak = 0 WHERE id = ?", u.id);
+        spendChallenge(store.sql, spent, Date.now());
+        startSession(store, u, `profile-commit-${k++}-${Math.random()}`, meta, Date.now(), "totp");
+      });
+    }),
+  );
+
   // Inside the org's object.
   const factor = { kind: "totp" as const, code: "000000", secret: "active" as const };
   await inObject(stub, "object: readyFactor (SELECT totp + AES-GCM decrypt)", N, (store) =>

@@ -212,8 +212,9 @@ export function setRole(sql: SqlStorage, id: string, role: Role): void {
   sql.exec("UPDATE users SET role = ? WHERE id = ?", role, id);
 }
 
-export function markLogin(sql: SqlStorage, id: string, now: number): void {
-  sql.exec("UPDATE users SET last_login_at = ? WHERE id = ?", now, id);
+/** A sign-in: when, and the language it was made in (the user's emails follow it) when the caller stated one. */
+export function markLogin(sql: SqlStorage, id: string, now: number, locale?: string): void {
+  sql.exec("UPDATE users SET last_login_at = ?, locale = COALESCE(?, locale) WHERE id = ?", now, locale ?? null, id);
 }
 
 /** Remembers the language of the user's last sign-in, for the emails sent to them later. */
