@@ -69,7 +69,7 @@ it("profiles the code step", async () => {
 
   // At the edge.
   const pw = await (await call("/auth/login", { body: { email: user.email, password: PASSWORD } })).json<{ challenge: string }>();
-  await time("edge: verify the challenge JWT (jose, key imported per call)", N, () =>
+  await time("edge: verify the challenge JWT (jose, key imported once per isolate)", N, () =>
     verifyChallenge(env.CHALLENGE_KEY, pw.challenge, "2fa"),
   );
   await time("edge: new session token + keyed hash", N, () => issueCredential(env.HASH_KEY, "gs", route));
