@@ -117,7 +117,7 @@ export function parseUserCursor(cursor: string): { createdAt: number; id: string
 }
 
 /**
- * Keyset paging on (created_at, id) (index users_by_created, step 10; users_without_2fa, step 11, for the compliance
+ * Keyset paging on (created_at, id) (index users_by_list, step 11; users_without_2fa, step 11, for the compliance
  * list), so page n costs what page 1 does. A search reads at most USER_SEARCH_SCAN_ROWS users in that order and
  * goes on from the last one read, so it never scans a whole big org in one request.
  */
@@ -137,12 +137,13 @@ export function pageUsers(sql: SqlStorage, query: UserPageQuery): UserPage {
     return { users: page.map(listEntry), nextCursor: rows.length > query.limit ? cursorOf(page[page.length - 1]) : null };
   }
   // instr, not LIKE: the query's % and _ are plain characters, and SQLite in Durable Objects caps a LIKE pattern
-  // at 50 bytes. lower() folds ASCII only, as LIKE would.
-  const scanned = `SELECT * FROM users ${filter} ORDER BY created_at, id LIMIT ${USER_SEARCH_SCAN_ROWS}`;
+  // at 50 bytes. lower() folds ASCII only, as LIKE would. The scan reads the index users_by_list only (step 11);
+  // the matches' rows are read after.
+  const scanned = `SELECT created_at, id, email, name FROM users ${filter} ORDER BY created_at, id LIMIT ${USER_SEARCH_SCAN_ROWS}`;
   const rows = all<UserRow>(
     sql,
-    `SELECT * FROM (${scanned}) WHERE instr(lower(email), lower(?)) > 0 OR instr(lower(name), lower(?)) > 0
-     ORDER BY created_at, id LIMIT ?`,
+    `SELECT u.* FROM (${scanned}) s JOIN users u ON u.id = s.id
+     WHERE instr(lower(s.email), lower(?)) > 0 OR instr(lower(s.name), lower(?)) > 0 ORDER BY s.created_at, s.id LIMIT ?`,
     ...args,
     query.q,
     query.q,
@@ -150,14 +151,13 @@ export function pageUsers(sql: SqlStorage, query: UserPageQuery): UserPage {
   );
   const page = rows.slice(0, query.limit);
   if (rows.length > query.limit) return { users: page.map(listEntry), nextCursor: cursorOf(page[page.length - 1]) };
-  // Fewer matches than asked: go on after the last user read, unless the read reached the end of the list.
-  const keys = `SELECT created_at, id FROM users ${filter} ORDER BY created_at, id LIMIT ${USER_SEARCH_SCAN_ROWS}`;
-  const end = first<{ created_at: number; id: string; n: number }>(
+  // Fewer matches than asked: go on after the last user read, unless the read did not fill its bound (the end).
+  const last = first<{ created_at: number; id: string }>(
     sql,
-    `SELECT created_at, id, COUNT(*) OVER () AS n FROM (${keys}) ORDER BY created_at DESC, id DESC LIMIT 1`,
+    `SELECT created_at, id FROM users ${filter} ORDER BY created_at, id LIMIT 1 OFFSET ${USER_SEARCH_SCAN_ROWS - 1}`,
     ...args,
   );
-  return { users: page.map(listEntry), nextCursor: end && end.n === USER_SEARCH_SCAN_ROWS ? cursorOf(end) : null };
+  return { users: page.map(listEntry), nextCursor: cursorOf(last) };
 }
 
 function cursorOf(u: { created_at: number; id: string } | undefined): string | null {
