@@ -1,6 +1,7 @@
 // npm run bench: Gatehouse in workerd (through Miniflare, not wrangler dev) beside same-run baselines and a
 // peer (Better Auth), driven by autocannon on 127.0.0.1 only; prints a table and ratios and saves them in
 // bench/results/<date>.json and .md. See bench/README.md for how to read the figures and for --compare.
+import { execFileSync } from "node:child_process";
 import { scryptSync } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -128,6 +129,7 @@ async function main() {
   const notes = [];
   const footprint = {};
   const edge = { delayMs: TRIP_DELAY_MS, samples: EDGE_SAMPLES };
+  let profile = null;
   const outDir = mkdtempSync(join(tmpdir(), "gatehouse-bench-"));
   const runtimes = [];
   const peers = [];
@@ -140,6 +142,9 @@ async function main() {
       limitPaidBytes: 10 * 2 ** 20,
       limitFreeBytes: 3 * 2 ** 20,
     };
+
+    log("profile: the code step's and the big org's stages (npm run bench:profile), before any load");
+    profile = runProfile();
 
     const fast = await startRuntime({ root: ROOT, bundle, passwordIterations: SETUP_ITERATIONS });
     runtimes.push(fast);
@@ -321,6 +326,7 @@ async function main() {
     figures,
     footprint,
     edge,
+    profile,
     notes,
     totalSeconds,
     config: {
@@ -342,6 +348,26 @@ async function main() {
   });
   if (previousResult && !compareAndReport(result, previousResult, [`this run (${result.date})`, cli.compare], cli.margin)) {
     process.exitCode = 1;
+  }
+}
+
+/**
+ * The stage timings of bench/profile (vitest in workerd, one process at a time): each file prints one PROFILE_JSON
+ * line; null (and a note) when the profile could not run.
+ */
+function runProfile() {
+  try {
+    const out = execFileSync("npx", ["vitest", "run", "--config", "bench/profile/vitest.config.ts", "code-step", "commit", "big-org"], {
+      cwd: ROOT,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, WRANGLER_SEND_METRICS: "false", FORCE_COLOR: "0", NO_COLOR: "1" },
+      maxBuffer: 64 * 2 ** 20,
+    });
+    return Object.assign({}, ...[...out.matchAll(/^PROFILE_JSON (.*)$/gm)].map((m) => JSON.parse(m[1])));
+  } catch (err) {
+    log(`profile failed: ${err.message}`);
+    return null;
   }
 }
 

@@ -19,6 +19,7 @@ async function perRequest(path: string, cookie: string): Promise<number> {
 
 it("profiles the users page, search and compliance in a big org", async () => {
   const out: string[] = [];
+  const json: { org: string; path: string; us: number }[] = [];
   const orgs: Record<string, { slug: string; admin: string }> = {};
   for (const name of ["small", "big"]) {
     const org = await createOrg();
@@ -36,7 +37,9 @@ it("profiles the users page, search and compliance in a big org", async () => {
       "/api/org/compliance",
       "/api/org/compliance?q=nobody-matches-this",
     ]) {
-      out.push(`${(await perRequest(path, org.admin)).toFixed(0).padStart(9)} µs  ${name}  GET ${path}`);
+      const us = await perRequest(path, org.admin);
+      json.push({ org: name, path, us: Math.round(us) });
+      out.push(`${us.toFixed(0).padStart(9)} µs  ${name}  GET ${path}`);
     }
   }
   const plans = await runInDurableObject(big, (_o, s) => {
@@ -59,5 +62,6 @@ it("profiles the users page, search and compliance in a big org", async () => {
       `full recount, as before step 11 ${timed("SELECT (SELECT COUNT(*) FROM users), (SELECT COUNT(*) FROM (SELECT user_id FROM totp UNION SELECT user_id FROM passkeys))")}`,
     ];
   });
+  console.log(`PROFILE_JSON ${JSON.stringify({ bigOrg: { users: USERS, requests: json, plans } })}`);
   console.log(`\nBig org (${USERS} seeded users), N=${N} sequential requests each\n${out.join("\n")}\n${plans.join("\n")}`);
 });

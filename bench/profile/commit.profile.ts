@@ -55,4 +55,7 @@ it("profiles the commit of each write", async () => {
   }
   const out = [...spent].map(([label, ms]) => `${((ms * 1000) / ROUNDS).toFixed(0).padStart(7)} µs  ${label}`);
   console.log(`\nCommit per call\n${out.join("\n")}`);
+  console.log(
+    `PROFILE_JSON ${JSON.stringify({ commit: [...spent].map(([write, ms]) => ({ write, us: Math.round((ms * 1000) / ROUNDS) })) })}`,
+  );
 });
