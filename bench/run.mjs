@@ -80,7 +80,7 @@ if (Number(process.versions.node.split(".")[0]) < 22) {
   console.error(`bench: Node ${process.version} is too old; run it as \`npm run bench\` (Node 22 from the devDependency).`);
   process.exit(1);
 }
-import { bundleWorker, orgStorageStats, startRuntime } from "./lib/workers.mjs";
+import { bundleWorker, orgStorageStats, startMailStandIn, startRuntime } from "./lib/workers.mjs";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const env = (name, fallback) => Number(process.env[name] ?? fallback);
@@ -130,6 +130,7 @@ async function main() {
   const footprint = {};
   const edge = { delayMs: TRIP_DELAY_MS, samples: EDGE_SAMPLES };
   let profile = null;
+  let mail = null;
   const outDir = mkdtempSync(join(tmpdir(), "gatehouse-bench-"));
   const runtimes = [];
   const peers = [];
@@ -146,15 +147,22 @@ async function main() {
     log("profile: the code step's and the big org's stages (npm run bench:profile), before any load");
     profile = runProfile();
 
-    const fast = await startRuntime({ root: ROOT, bundle, passwordIterations: SETUP_ITERATIONS });
+    mail = await startMailStandIn();
+    const fast = await startRuntime({ root: ROOT, bundle, passwordIterations: SETUP_ITERATIONS, mailApiUrl: mail.url });
     runtimes.push(fast);
-    const prod = await startRuntime({ root: ROOT, bundle, passwordIterations: PRODUCTION_ITERATIONS });
+    const prod = await startRuntime({ root: ROOT, bundle, passwordIterations: PRODUCTION_ITERATIONS, mailApiUrl: mail.url });
     runtimes.push(prod);
     const load = (opts) => measure({ seconds: SECONDS, connections: CONNECTIONS, ...opts });
 
     log(`edge: trips per action, then the same with every object call ${TRIP_DELAY_MS} ms away`);
     edge.local = await edgeActions(fast.gatehouse, "bench-trips", EDGE_SAMPLES);
-    const distant = await startRuntime({ root: ROOT, bundle, passwordIterations: SETUP_ITERATIONS, tripDelayMs: TRIP_DELAY_MS });
+    const distant = await startRuntime({
+      root: ROOT,
+      bundle,
+      passwordIterations: SETUP_ITERATIONS,
+      tripDelayMs: TRIP_DELAY_MS,
+      mailApiUrl: mail.url,
+    });
     runtimes.push(distant);
     edge.distant = await edgeActions(distant.gatehouse, "bench-far", EDGE_SAMPLES);
     log(`edge: ${RANDOM_SIGN_INS} sign-ins with random emails, and the storage they leave`);
@@ -319,6 +327,7 @@ async function main() {
   } finally {
     for (const p of peers) p.stop();
     for (const r of runtimes) await r.mf.dispose();
+    mail?.stop();
     rmSync(outDir, { recursive: true, force: true });
   }
   const totalSeconds = round((Date.now() - started) / 1000, 0);

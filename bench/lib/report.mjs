@@ -141,6 +141,13 @@ function findings({ figures: f, footprint, config }) {
 }
 
 /** Round trips per action (local) and the simulated-distance latencies beside the peer's, and attack storage. */
+/** What each big-org row measures (bench/lib/edge.mjs bigOrgFigures). */
+const BIG_ORG_LABELS = {
+  "users page": "users page (GET /api/org/users, 100 users)",
+  "users search": "users search, no match (?q=; at most 2,000 users read)",
+  compliance: "compliance summary (?limit=1: counts of the whole org, 1 user)",
+};
+
 function edgeTables(result) {
   const { edge } = result;
   if (!edge) return [];
@@ -180,7 +187,10 @@ function edgeTables(result) {
       "",
       "| Action | small req/s | big req/s | small p99 ms | big p99 ms | small/big |",
       "|---|---:|---:|---:|---:|---:|",
-      ...g.rows.map((r) => `| ${r.what} | ${r.smallRps} | ${r.bigRps} | ${r.smallP99} | ${r.bigP99} | ${fmt(r.smallOverBig)} |`),
+      ...g.rows.map(
+        (r) =>
+          `| ${BIG_ORG_LABELS[r.what] ?? r.what} | ${r.smallRps} | ${r.bigRps} | ${r.smallP99} | ${r.bigP99} | ${fmt(r.smallOverBig)} |`,
+      ),
     );
   }
   if (result.profile?.codeStep) {
