@@ -58,8 +58,35 @@ export function ratios(f, digits = 2) {
   ];
 }
 
-function findings({ figures: f, footprint, config }) {
+/** The code step's time by stage, in words, from the profile's rows (bench/profile/code-step.profile.ts). */
+function codeStepBreakdown(profile) {
+  const rows = profile?.codeStep;
+  if (!rows) return null;
+  const us = (start) => rows.find((r) => r.stage.startsWith(start))?.us;
+  const whole = us("whole request: POST /auth/login/2fa (sequential)");
+  const edgeOnly = us("whole request: POST /auth/login/2fa, malformed");
+  const writes = us("edge: runInDurableObject, the code step's writes");
+  const b2 = us("edge: runInDurableObject, 1 row changed");
+  const noop = us("edge: runInDurableObject round trip, no work");
+  const inObject = us("object: completeTotpStep whole");
+  if ([whole, edgeOnly, writes, b2, noop, inObject].some((v) => v === undefined)) return null;
+  return (
+    `Where a code step's ${whole} µs go (one request at a time, profile below): about ${edgeOnly} µs are the Worker's HTTP ` +
+    `stack (a request refused at the edge costs that much), ${us("edge: verify the challenge JWT")} µs the JWT check and ` +
+    `${us("edge: new session token")} µs the new session token; in the org's object the action itself takes ${inObject} µs ` +
+    `of CPU (secret decryption ${us("object: readyFactor")}, three HOTP candidates ${us("object: matchStep")}, reads ` +
+    `${us("object: findActiveUser")}, writes ${us("object: writes")}); the rest is the call into the object and its ` +
+    `commit: a call that commits the code step's writes takes ${writes} µs against ${b2} µs for one changed row (B2's ` +
+    `work) and ${noop} µs for a call that writes nothing. Most of a write call is its commit, whatever row it writes ` +
+    "(table below), and B2 pays it too; R2 adds the HTTP stack, the object's CPU and the commit of its further rows, " +
+    "each needed: the challenge spent, the step that refuses a replay, the session, the audit event."
+  );
+}
+
+function findings({ figures: f, footprint, config, profile }) {
   const out = [];
+  const breakdown = codeStepBreakdown(profile);
+  if (breakdown) out.push(breakdown);
   const scale = ratio(f["R4-100"]?.rps, f["R4-1"]?.rps);
   if (scale !== null && scale < 1.3) {
     out.push(
