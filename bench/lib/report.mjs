@@ -63,7 +63,7 @@ function codeStepBreakdown(profile) {
   const rows = profile?.codeStep;
   if (!rows) return null;
   const us = (start) => rows.find((r) => r.stage.startsWith(start))?.us;
-  const whole = us("whole request: POST /auth/login/2fa (sequential)");
+  const whole = us("whole request: POST /auth/login/2fa (back to back");
   const edgeOnly = us("whole request: POST /auth/login/2fa, malformed");
   const writes = us("edge: runInDurableObject, the code step's writes");
   const b2 = us("edge: runInDurableObject, 1 row changed");
@@ -78,8 +78,11 @@ function codeStepBreakdown(profile) {
     `${us("object: findActiveUser")}, writes ${us("object: writes")}); the rest is the call into the object and its ` +
     `commit: a call that commits the code step's writes takes ${writes} µs against ${b2} µs for one changed row (B2's ` +
     `work) and ${noop} µs for a call that writes nothing. Most of a write call is its commit, whatever row it writes ` +
-    "(table below), and B2 pays it too; R2 adds the HTTP stack, the object's CPU and the commit of its further rows, " +
-    "each needed: the challenge spent, the step that refuses a replay, the session, the audit event."
+    "(table below), and B2 pays it too. That leaves about " +
+    `${whole - edgeOnly - us("edge: verify the challenge JWT") - us("edge: new session token") - writes - inObject} µs ` +
+    "that no stage timed alone accounts for: the real call (JS RPC through the trip-counting proxy, its arguments and " +
+    "result), the alarm check after an action that may queue mail (mailing() in the object), the Worker's own response; " +
+    "the next place to look, with workerd's inspector, before anything else is changed."
   );
 }
 
