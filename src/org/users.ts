@@ -169,7 +169,8 @@ function cursorOf(u: { created_at: number; id: string } | undefined): string | n
  * (step 11) in the transaction of each change, so a 50,000-user org answers as fast as a small one.
  */
 export function countUsers(sql: SqlStorage): { total: number; enrolled: number } {
-  return sql.exec<{ total: number; enrolled: number }>("SELECT users AS total, enrolled FROM user_counts WHERE k = 1").one();
+  const row = first<{ total: number; enrolled: number }>(sql, "SELECT users AS total, enrolled FROM user_counts WHERE k = 1");
+  return row ?? { total: 0, enrolled: 0 };
 }
 
 /** Admins who can still sign in: the org must keep one (a deactivated admin administers nothing). */
