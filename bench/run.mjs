@@ -1,6 +1,7 @@
 // npm run bench: Gatehouse in workerd (through Miniflare, not wrangler dev) beside same-run baselines and a
 // peer (Better Auth), driven by autocannon on 127.0.0.1 only; prints a table and ratios and saves them in
 // bench/results/<date>.json and .md. See bench/README.md for how to read the figures and for --compare.
+import { execFileSync } from "node:child_process";
 import { scryptSync } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -79,7 +80,7 @@ if (Number(process.versions.node.split(".")[0]) < 22) {
   console.error(`bench: Node ${process.version} is too old; run it as \`npm run bench\` (Node 22 from the devDependency).`);
   process.exit(1);
 }
-import { bundleWorker, orgStorageStats, startRuntime } from "./lib/workers.mjs";
+import { bundleWorker, orgStorageStats, startMailStandIn, startRuntime } from "./lib/workers.mjs";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const env = (name, fallback) => Number(process.env[name] ?? fallback);
@@ -128,6 +129,8 @@ async function main() {
   const notes = [];
   const footprint = {};
   const edge = { delayMs: TRIP_DELAY_MS, samples: EDGE_SAMPLES };
+  let profile = null;
+  let mail = null;
   const outDir = mkdtempSync(join(tmpdir(), "gatehouse-bench-"));
   const runtimes = [];
   const peers = [];
@@ -141,15 +144,25 @@ async function main() {
       limitFreeBytes: 3 * 2 ** 20,
     };
 
-    const fast = await startRuntime({ root: ROOT, bundle, passwordIterations: SETUP_ITERATIONS });
+    log("profile: the code step's and the big org's stages (npm run bench:profile), before any load");
+    profile = runProfile();
+
+    mail = await startMailStandIn();
+    const fast = await startRuntime({ root: ROOT, bundle, passwordIterations: SETUP_ITERATIONS, mailApiUrl: mail.url });
     runtimes.push(fast);
-    const prod = await startRuntime({ root: ROOT, bundle, passwordIterations: PRODUCTION_ITERATIONS });
+    const prod = await startRuntime({ root: ROOT, bundle, passwordIterations: PRODUCTION_ITERATIONS, mailApiUrl: mail.url });
     runtimes.push(prod);
     const load = (opts) => measure({ seconds: SECONDS, connections: CONNECTIONS, ...opts });
 
     log(`edge: trips per action, then the same with every object call ${TRIP_DELAY_MS} ms away`);
     edge.local = await edgeActions(fast.gatehouse, "bench-trips", EDGE_SAMPLES);
-    const distant = await startRuntime({ root: ROOT, bundle, passwordIterations: SETUP_ITERATIONS, tripDelayMs: TRIP_DELAY_MS });
+    const distant = await startRuntime({
+      root: ROOT,
+      bundle,
+      passwordIterations: SETUP_ITERATIONS,
+      tripDelayMs: TRIP_DELAY_MS,
+      mailApiUrl: mail.url,
+    });
     runtimes.push(distant);
     edge.distant = await edgeActions(distant.gatehouse, "bench-far", EDGE_SAMPLES);
     log(`edge: ${RANDOM_SIGN_INS} sign-ins with random emails, and the storage they leave`);
@@ -314,6 +327,7 @@ async function main() {
   } finally {
     for (const p of peers) p.stop();
     for (const r of runtimes) await r.mf.dispose();
+    mail?.stop();
     rmSync(outDir, { recursive: true, force: true });
   }
   const totalSeconds = round((Date.now() - started) / 1000, 0);
@@ -321,6 +335,7 @@ async function main() {
     figures,
     footprint,
     edge,
+    profile,
     notes,
     totalSeconds,
     config: {
@@ -342,6 +357,26 @@ async function main() {
   });
   if (previousResult && !compareAndReport(result, previousResult, [`this run (${result.date})`, cli.compare], cli.margin)) {
     process.exitCode = 1;
+  }
+}
+
+/**
+ * The stage timings of bench/profile (vitest in workerd, one process at a time): each file prints one PROFILE_JSON
+ * line; null (and a note) when the profile could not run.
+ */
+function runProfile() {
+  try {
+    const out = execFileSync("npx", ["vitest", "run", "--config", "bench/profile/vitest.config.ts", "code-step", "commit", "big-org"], {
+      cwd: ROOT,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, WRANGLER_SEND_METRICS: "false", FORCE_COLOR: "0", NO_COLOR: "1" },
+      maxBuffer: 64 * 2 ** 20,
+    });
+    return Object.assign({}, ...[...out.matchAll(/^PROFILE_JSON (.*)$/gm)].map((m) => JSON.parse(m[1])));
+  } catch (err) {
+    log(`profile failed: ${err.message}`);
+    return null;
   }
 }
 

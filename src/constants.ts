@@ -77,6 +77,12 @@ export const PLATFORM_TOKEN_MIN_BYTES = 32;
 /** Users and compliance lists come in pages (GET /api/org/users, /api/org/compliance): this many by default, at most. */
 export const USER_PAGE_DEFAULT = 100;
 export const USER_PAGE_MAX = 500;
+/**
+ * A search (?q=) reads at most this many users per request, in list order, and its nextCursor goes on from the last
+ * one read: a search of a 50,000-user org costs what a page costs, and a page may hold fewer matches than `limit`
+ * (even none) while nextCursor is not null.
+ */
+export const USER_SEARCH_SCAN_ROWS = 2_000;
 
 /** A pending directory reservation older than this is re-checked against its org. */
 export const RESERVATION_STALE_SECONDS = 60;

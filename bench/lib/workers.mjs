@@ -75,7 +75,7 @@ const directSocket = { unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }] };
  * Starts one workerd (through Miniflare) running Gatehouse and the baseline Worker, each on its own direct
  * socket on 127.0.0.1, with SQLite-backed Durable Objects, in-memory storage and no local observability.
  */
-export async function startRuntime({ root, bundle, passwordIterations, tripDelayMs = 0 }) {
+export async function startRuntime({ root, bundle, passwordIterations, tripDelayMs = 0, mailApiUrl }) {
   const compat = readCompat(root);
   const before = workerdPids();
   const mf = new Miniflare({
@@ -92,6 +92,10 @@ export async function startRuntime({ root, bundle, passwordIterations, tripDelay
             ...text(TEST_SECRETS),
             // The footprint figures come through storageStats(), a test seam the object refuses elsewhere.
             ...text({ TEST_SEAMS: "true" }),
+            // A local stand-in mail API that accepts every message, as a deployment's provider would: without one,
+            // every mail (verification links for the users the bench adds) fails and is retried by the objects'
+            // alarms during the measurements.
+            ...(mailApiUrl ? text({ MAIL_API_KEY: "bench-mail-key", MAIL_API_URL: mailApiUrl }) : {}),
             // Simulated distance: every call from the Worker into an object waits this long (src/http/trips.ts).
             ...(tripDelayMs ? text({ TRIP_DELAY_MS: String(tripDelayMs) }) : {}),
             ...text({
@@ -125,6 +129,21 @@ export async function startRuntime({ root, bundle, passwordIterations, tripDelay
   const baseline = (await mf.unsafeGetDirectURL("baseline")).origin;
   const pid = [...workerdPids()].find((p) => !before.has(p)) ?? null;
   return { mf, gatehouse, baseline, pid, passwordIterations };
+}
+
+/** The stand-in mail API (127.0.0.1 only): answers 200 to every POST /emails, counting them; stop() closes it. */
+export async function startMailStandIn() {
+  const { createServer } = await import("node:http");
+  let accepted = 0;
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on("end", () => {
+      accepted++;
+      res.writeHead(200, { "content-type": "application/json" }).end('{"id":"bench"}');
+    });
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return { url: `http://127.0.0.1:${server.address().port}`, accepted: () => accepted, stop: () => server.close() };
 }
 
 /** Footprint of one org's object, through the read-only storageStats() RPC (no bench route in the Worker). */

@@ -8,6 +8,18 @@ import type { Route } from "../http/credentials";
 
 const AUDIENCE = "gatehouse:challenge";
 
+/** The HS256 key, imported once per isolate and key (jose imports a raw key again on every call). */
+const keys = new Map<string, Promise<CryptoKey>>();
+
+function hmacKey(key: string): Promise<CryptoKey> {
+  let imported = keys.get(key);
+  if (!imported) {
+    imported = crypto.subtle.importKey("raw", utf8(key), { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
+    keys.set(key, imported);
+  }
+  return imported;
+}
+
 export interface ChallengeClaims extends Route {
   challengeId: string;
   userId: string;
@@ -22,13 +34,13 @@ export async function signChallenge(key: string, claims: ChallengeClaims, expire
     .setAudience(AUDIENCE)
     .setIssuedAt(Math.floor(nowMs() / 1000))
     .setExpirationTime(Math.floor(expiresAtMs / 1000))
-    .sign(utf8(key));
+    .sign(await hmacKey(key));
 }
 
 /** The claims of a valid, unexpired challenge of this purpose, or null. */
 export async function verifyChallenge(key: string, token: string, purpose: ChallengePurpose): Promise<ChallengeClaims | null> {
   try {
-    const { payload } = await jwtVerify(token, utf8(key), {
+    const { payload } = await jwtVerify(token, await hmacKey(key), {
       algorithms: ["HS256"],
       audience: AUDIENCE,
       currentDate: new Date(nowMs()),

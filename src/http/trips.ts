@@ -4,6 +4,7 @@
 // sequential when no other call was in flight as it started (calls made together count once). Without the seam
 // the middleware only calls next(): production pays one string comparison.
 import type { MiddlewareHandler } from "hono";
+import { shareConfig } from "../config";
 import type { AppEnv, Env } from "../env";
 
 export const TRIPS_HEADER = "x-gatehouse-trips";
@@ -54,6 +55,7 @@ export const countTrips: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (c.env.TEST_SEAMS !== "true") return next();
   const tally: Tally = { calls: 0, sequential: 0, inFlight: 0, delayMs: Number(c.env.TRIP_DELAY_MS) || 0 };
   const env: Env = { ...c.env, ORG: wrapNamespace(c.env.ORG, tally), DIRECTORY: wrapNamespace(c.env.DIRECTORY, tally) };
+  shareConfig(env, c.env);
   c.env = env;
   await next();
   c.res.headers.set(TRIPS_HEADER, `${tally.calls} ${tally.sequential}`);

@@ -58,8 +58,13 @@ export function recordFailure(sql: SqlStorage, user: UserRow, kind: FailureKind,
 }
 
 export function recordSuccess(sql: SqlStorage, userId: string, kind: FailureKind): void {
-  if (kind === "password") sql.exec("UPDATE users SET failed_passwords = 0 WHERE id = ?", userId);
-  else sql.exec("UPDATE users SET failed_codes = 0, code_failure_streak = 0 WHERE id = ?", userId);
+  // Only when there is a count to clear: the usual success changes nothing and writes nothing.
+  if (kind === "password") sql.exec("UPDATE users SET failed_passwords = 0 WHERE id = ? AND failed_passwords <> 0", userId);
+  else
+    sql.exec(
+      "UPDATE users SET failed_codes = 0, code_failure_streak = 0 WHERE id = ? AND (failed_codes <> 0 OR code_failure_streak <> 0)",
+      userId,
+    );
 }
 
 /** Lifts every lock and counter: an admin's unlock, or a reset of the user's 2FA. */

@@ -113,4 +113,40 @@ export const ORG_MIGRATIONS: readonly string[] = [
    CREATE INDEX users_by_created ON users (created_at, id);`,
   // 11: the org setting "Require phishing-resistant sign-in" (off): members finish sign-in with a passkey.
   `ALTER TABLE org ADD COLUMN require_phishing_resistant INTEGER NOT NULL DEFAULT 0;`,
+  // 12: big orgs: whether each user has a second factor (a TOTP secret or a passkey, org/factors.ts) is kept on the
+  // user's row, and the org's user and enrolled counts in one row, both by triggers in the transaction of the change
+  // itself, so the compliance summary never counts 50,000 rows and its list of users without 2FA walks a partial
+  // index instead of every user. Existing rows are counted once here; the counts' row is written with the first user,
+  // so an org's object erased and laid again (org deletion) holds no row at all. The list's index (step 10) also carries email
+  // and name, so a search reads one index, not every row it passes over.
+  `DROP INDEX users_by_created;
+   CREATE INDEX users_by_list ON users (created_at, id, email, name);
+   ALTER TABLE users ADD COLUMN has_2fa INTEGER NOT NULL DEFAULT 0 CHECK (has_2fa IN (0, 1));
+   UPDATE users SET has_2fa = 1 WHERE id IN (SELECT user_id FROM totp UNION SELECT user_id FROM passkeys);
+   CREATE INDEX users_without_2fa ON users (created_at, id) WHERE has_2fa = 0;
+   CREATE TABLE user_counts (k INTEGER PRIMARY KEY CHECK (k = 1), users INTEGER NOT NULL, enrolled INTEGER NOT NULL) STRICT;
+   INSERT INTO user_counts (k, users, enrolled) SELECT 1, COUNT(*), COALESCE(SUM(has_2fa), 0) FROM users HAVING COUNT(*) > 0;
+   CREATE TRIGGER user_counts_insert AFTER INSERT ON users BEGIN
+     INSERT OR IGNORE INTO user_counts (k, users, enrolled) VALUES (1, 0, 0);
+     UPDATE user_counts SET users = users + 1, enrolled = enrolled + NEW.has_2fa WHERE k = 1;
+   END;
+   CREATE TRIGGER user_counts_delete AFTER DELETE ON users BEGIN
+     UPDATE user_counts SET users = users - 1, enrolled = enrolled - OLD.has_2fa WHERE k = 1;
+   END;
+   CREATE TRIGGER user_counts_2fa AFTER UPDATE OF has_2fa ON users WHEN NEW.has_2fa <> OLD.has_2fa BEGIN
+     UPDATE user_counts SET enrolled = enrolled + NEW.has_2fa - OLD.has_2fa WHERE k = 1;
+   END;
+   CREATE TRIGGER has_2fa_totp_insert AFTER INSERT ON totp BEGIN
+     UPDATE users SET has_2fa = 1 WHERE id = NEW.user_id AND has_2fa = 0;
+   END;
+   CREATE TRIGGER has_2fa_passkey_insert AFTER INSERT ON passkeys BEGIN
+     UPDATE users SET has_2fa = 1 WHERE id = NEW.user_id AND has_2fa = 0;
+   END;
+   CREATE TRIGGER has_2fa_totp_delete AFTER DELETE ON totp BEGIN
+     UPDATE users SET has_2fa = EXISTS (SELECT 1 FROM passkeys WHERE user_id = OLD.user_id) WHERE id = OLD.user_id;
+   END;
+   CREATE TRIGGER has_2fa_passkey_delete AFTER DELETE ON passkeys BEGIN
+     UPDATE users SET has_2fa = EXISTS (SELECT 1 FROM totp WHERE user_id = OLD.user_id)
+       OR EXISTS (SELECT 1 FROM passkeys WHERE user_id = OLD.user_id) WHERE id = OLD.user_id;
+   END;`,
 ];

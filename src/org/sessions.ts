@@ -37,10 +37,11 @@ export function createSession(
   policy: SessionPolicy,
   meta: RequestMeta,
   verifiedAt = now,
+  amr: readonly string[] | null = null,
 ): void {
   sql.exec(
-    `INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at, ip, user_agent, verified_at, public_id)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at, ip, user_agent, verified_at, public_id, amr)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     tokenHash,
     userId,
     now,
@@ -50,6 +51,7 @@ export function createSession(
     meta.userAgent ?? null,
     verifiedAt,
     newId("ses"),
+    amr ? JSON.stringify(amr) : null,
   );
 }
 

@@ -1,4 +1,5 @@
 // The users table: identity, role, password hash and the consecutive-failure counters.
+import { USER_SEARCH_SCAN_ROWS } from "../constants";
 import type { Role, UserInfo } from "./results";
 import { all, first } from "./store";
 
@@ -27,6 +28,11 @@ export interface UserRow extends Record<string, SqlStorageValue> {
   email_verified_at: number | null;
   /** When the last wrong password was counted (ms, 0: never); failed_passwords forgets a day later (step 10). */
   password_failed_at: number;
+  /**
+   * 1 while the user has a TOTP secret or a passkey, kept by triggers (step 12) for the lists and counts only:
+   * every decision about a factor reads the factor's own rows (factors.ts).
+   */
+  has_2fa: number;
 }
 
 export function findUser(sql: SqlStorage, id: string): UserRow | undefined {
@@ -74,20 +80,14 @@ export interface UserListEntry extends UserInfo {
   emailVerified: boolean;
 }
 
-/** Whether the user `u` (joined with their totp row `t`) has a second factor: TOTP or a passkey (org/factors.ts). */
-const ENABLED = "(t.user_id IS NOT NULL OR EXISTS (SELECT 1 FROM passkeys p WHERE p.user_id = u.id))";
-
 export function listUsers(sql: SqlStorage): UserListEntry[] {
-  return all<UserRow & { enabled: number }>(
-    sql,
-    `SELECT u.*, ${ENABLED} AS enabled FROM users u LEFT JOIN totp t ON t.user_id = u.id ORDER BY u.created_at, u.email`,
-  ).map(listEntry);
+  return all<UserRow>(sql, "SELECT * FROM users ORDER BY created_at, email").map(listEntry);
 }
 
-function listEntry(u: UserRow & { enabled: number }): UserListEntry {
+function listEntry(u: UserRow): UserListEntry {
   return {
     ...publicUser(u),
-    twoFactorEnabled: u.enabled === 1,
+    twoFactorEnabled: u.has_2fa === 1,
     lastLoginAt: u.last_login_at ? new Date(u.last_login_at).toISOString() : null,
     locked: u.lasting_lock_at !== null,
     active: u.deactivated_at === null,
@@ -116,45 +116,61 @@ export function parseUserCursor(cursor: string): { createdAt: number; id: string
   return m ? { createdAt: Number(m[1]), id: m[2] as string } : null;
 }
 
-/** Keyset paging on (created_at, id) (index users_by_created, step 10), so page n costs what page 1 does. */
+/**
+ * Keyset paging on (created_at, id) (index users_by_list, step 12; users_without_2fa, step 12, for the compliance
+ * list), so page n costs what page 1 does. A search reads at most USER_SEARCH_SCAN_ROWS users in that order and
+ * goes on from the last one read, so it never scans a whole big org in one request.
+ */
 export function pageUsers(sql: SqlStorage, query: UserPageQuery): UserPage {
   const where: string[] = [];
   const args: SqlStorageValue[] = [];
   const after = query.cursor ? parseUserCursor(query.cursor) : null;
   if (after) {
-    where.push("(u.created_at > ? OR (u.created_at = ? AND u.id > ?))");
+    where.push("(created_at > ? OR (created_at = ? AND id > ?))");
     args.push(after.createdAt, after.createdAt, after.id);
   }
-  if (query.q) {
-    // instr, not LIKE: the query's % and _ are plain characters, and SQLite in Durable Objects caps a LIKE pattern
-    // at 50 bytes. lower() folds ASCII only, as LIKE would.
-    where.push("(instr(lower(u.email), lower(?)) > 0 OR instr(lower(u.name), lower(?)) > 0)");
-    args.push(query.q, query.q);
+  if (query.notEnrolled) where.push("has_2fa = 0");
+  const filter = where.length ? `WHERE ${where.join(" AND ")}` : "";
+  if (!query.q) {
+    const rows = all<UserRow>(sql, `SELECT * FROM users ${filter} ORDER BY created_at, id LIMIT ?`, ...args, query.limit + 1);
+    const page = rows.slice(0, query.limit);
+    return { users: page.map(listEntry), nextCursor: rows.length > query.limit ? cursorOf(page[page.length - 1]) : null };
   }
-  if (query.notEnrolled) where.push(`NOT ${ENABLED}`);
-  const rows = all<UserRow & { enabled: number }>(
+  // instr, not LIKE: the query's % and _ are plain characters, and SQLite in Durable Objects caps a LIKE pattern
+  // at 50 bytes. lower() folds ASCII only, as LIKE would. The scan reads the index users_by_list only (step 12);
+  // the matches' rows are read after.
+  const scanned = `SELECT created_at, id, email, name FROM users ${filter} ORDER BY created_at, id LIMIT ${USER_SEARCH_SCAN_ROWS}`;
+  const rows = all<UserRow>(
     sql,
-    `SELECT u.*, ${ENABLED} AS enabled FROM users u LEFT JOIN totp t ON t.user_id = u.id
-     ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY u.created_at, u.id LIMIT ?`,
+    `SELECT u.* FROM (${scanned}) s JOIN users u ON u.id = s.id
+     WHERE instr(lower(s.email), lower(?)) > 0 OR instr(lower(s.name), lower(?)) > 0 ORDER BY s.created_at, s.id LIMIT ?`,
     ...args,
+    query.q,
+    query.q,
     query.limit + 1,
   );
   const page = rows.slice(0, query.limit);
-  const last = page[page.length - 1];
-  return { users: page.map(listEntry), nextCursor: rows.length > query.limit && last ? `${last.created_at}.${last.id}` : null };
+  if (rows.length > query.limit) return { users: page.map(listEntry), nextCursor: cursorOf(page[page.length - 1]) };
+  // Fewer matches than asked: go on after the last user read, unless the read did not fill its bound (the end).
+  const last = first<{ created_at: number; id: string }>(
+    sql,
+    `SELECT created_at, id FROM users ${filter} ORDER BY created_at, id LIMIT 1 OFFSET ${USER_SEARCH_SCAN_ROWS - 1}`,
+    ...args,
+  );
+  return { users: page.map(listEntry), nextCursor: cursorOf(last) };
+}
+
+function cursorOf(u: { created_at: number; id: string } | undefined): string | null {
+  return u ? `${u.created_at}.${u.id}` : null;
 }
 
 /**
- * How many users the org has, and how many of them have 2FA (a TOTP secret or a passkey, rows only ever a live
- * user's): counted over the second factors, not the users, so a 50,000-user org answers about as fast as a small one.
+ * How many users the org has, and how many of them have 2FA (a TOTP secret or a passkey): one row kept by triggers
+ * (step 12) in the transaction of each change, so a 50,000-user org answers as fast as a small one.
  */
 export function countUsers(sql: SqlStorage): { total: number; enrolled: number } {
-  return sql
-    .exec<{ total: number; enrolled: number }>(
-      `SELECT (SELECT COUNT(*) FROM users) AS total,
-        (SELECT COUNT(*) FROM (SELECT user_id FROM totp UNION SELECT user_id FROM passkeys)) AS enrolled`,
-    )
-    .one();
+  const row = first<{ total: number; enrolled: number }>(sql, "SELECT users AS total, enrolled FROM user_counts WHERE k = 1");
+  return row ?? { total: 0, enrolled: 0 };
 }
 
 /** Admins who can still sign in: the org must keep one (a deactivated admin administers nothing). */
@@ -197,8 +213,9 @@ export function setRole(sql: SqlStorage, id: string, role: Role): void {
   sql.exec("UPDATE users SET role = ? WHERE id = ?", role, id);
 }
 
-export function markLogin(sql: SqlStorage, id: string, now: number): void {
-  sql.exec("UPDATE users SET last_login_at = ? WHERE id = ?", now, id);
+/** A sign-in: when, and the language it was made in (the user's emails follow it) when the caller stated one. */
+export function markLogin(sql: SqlStorage, id: string, now: number, locale?: string): void {
+  sql.exec("UPDATE users SET last_login_at = ?, locale = COALESCE(?, locale) WHERE id = ?", now, locale ?? null, id);
 }
 
 /** Remembers the language of the user's last sign-in, for the emails sent to them later. */

@@ -21,7 +21,7 @@ import { amrOf } from "./session-amr";
 import { saveWebauthnChallenge } from "../webauthn-challenges";
 import { authenticationOptions } from "../../webauthn";
 import { credentialRefs } from "./passkeys";
-import { findActiveUser, findUser, markLogin, setLocale, setPasswordHash, type UserRow } from "../users";
+import { findActiveUser, findUser, markLogin, setPasswordHash, type UserRow } from "../users";
 import { countFailure, type LockFailure } from "./failures";
 import { readyFactor, type SecondFactor, verifyFactor } from "./verify-second-factor";
 import type {
@@ -77,10 +77,9 @@ export function secondStepMethods(sql: SqlStorage, userId: string): SecondStepMe
 }
 
 export function startSession(store: Store, user: UserRow, tokenHash: string, meta: RequestMeta, now: number, method: string) {
-  createSession(store.sql, tokenHash, user.id, now, sessionPolicy(store.env), meta);
-  setSessionAmr(store.sql, tokenHash, amrForSignIn(method));
-  markLogin(store.sql, user.id, now);
-  if (meta.lang) setLocale(store.sql, user.id, meta.lang);
+  // One write per row: the session with its amr, the user's last sign-in with the language of it.
+  createSession(store.sql, tokenHash, user.id, now, sessionPolicy(store.env), meta, now, amrForSignIn(method));
+  markLogin(store.sql, user.id, now, meta.lang);
   recordEvent(store.sql, { type: "login.succeeded", actor: userActor(user), subject: subject(user), meta, detail: { method } }, now);
 }
 

@@ -163,6 +163,7 @@ export const en = {
     search: "Search by email or name",
     searchButton: "Search",
     nextPage: "Next page",
+    searchGoesOn: "A search reads part of the list at a time: more users may match on the next page.",
   },
   settings: {
     requirePhishingResistant: "Require phishing-resistant sign-in",

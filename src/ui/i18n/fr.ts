@@ -165,6 +165,7 @@ export const fr: Catalog = {
     search: "Rechercher par adresse e-mail ou nom",
     searchButton: "Rechercher",
     nextPage: "Page suivante",
+    searchGoesOn: "Une recherche lit la liste par parties : d’autres personnes peuvent correspondre sur la page suivante.",
   },
   settings: {
     requirePhishingResistant: "Exiger une connexion résistante à l’hameçonnage",

@@ -99,6 +99,7 @@ export function UsersPage({
         </table>
         {paging?.nextHref ? (
           <p>
+            {paging.q ? <>{u.searchGoesOn} </> : null}
             <a href={paging.nextHref} rel="next">
               {u.nextPage}
             </a>
