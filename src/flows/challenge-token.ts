@@ -8,15 +8,19 @@ import type { Route } from "../http/credentials";
 
 const AUDIENCE = "gatehouse:challenge";
 
-/** The HS256 key, imported once per isolate and key (jose imports a raw key again on every call). */
-const keys = new Map<string, Promise<CryptoKey>>();
+/**
+ * The HS256 key, imported once per isolate and key (jose imports a raw key again on every call). Only keys that
+ * imported are kept (a failure is retried, never cached), and only the last few (a rotation adds one).
+ */
+const keys = new Map<string, CryptoKey>();
+const KEPT_KEYS = 4;
 
-function hmacKey(key: string): Promise<CryptoKey> {
-  let imported = keys.get(key);
-  if (!imported) {
-    imported = crypto.subtle.importKey("raw", utf8(key), { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
-    keys.set(key, imported);
-  }
+async function hmacKey(key: string): Promise<CryptoKey> {
+  const kept = keys.get(key);
+  if (kept) return kept;
+  const imported = await crypto.subtle.importKey("raw", utf8(key), { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
+  if (keys.size >= KEPT_KEYS) keys.delete(keys.keys().next().value as string);
+  keys.set(key, imported);
   return imported;
 }
 
