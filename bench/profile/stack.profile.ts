@@ -1,6 +1,6 @@
 // The Worker's HTTP stack, piece by piece, in workerd: N requests through the whole app (no Durable Object on these
 // paths) and through a bare Hono app with one middleware at a time, timed with performance.now(). Bench-only.
-import { env } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
 import { Hono, type MiddlewareHandler } from "hono";
 import { it } from "vitest";
 import app from "../../src";
@@ -62,6 +62,8 @@ it("times the HTTP stack", async () => {
     ["+ jsonBodiesOnly", bare(jsonBodiesOnly), "/api/me"],
     ["+ loadActor (no cookie)", bare(loadActor), "/api/me"],
     ["app GET /healthz", app, "/healthz"],
+    // The same request as the profiles' "whole request" rows send it: a subrequest into this Worker through the runtime.
+    ["exports.default.fetch GET /healthz", { fetch: (r) => exports.default.fetch(r) }, "/healthz"],
     ["app GET /api/me (401)", app, "/api/me"],
     ["app GET /nope (404)", app, "/nope"],
     ["app GET / (page)", app, "/"],
