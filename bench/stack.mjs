@@ -33,7 +33,7 @@ const out = mkdtempSync(join(tmpdir(), "stack-"));
 const rt = await startRuntime({ root: ROOT, bundle: bundleWorker(ROOT, out), passwordIterations: 1000 });
 try {
   const cases = [
-    ["baseline GET /", rt.baseline, "/", {}],
+    ["baseline GET /b0", rt.baseline, "/b0", {}],
     ["GET /healthz", rt.gatehouse, "/healthz", {}],
     ["GET /api/me (no cookie, 401)", rt.gatehouse, "/api/me", {}],
     ["GET /api/me (bad cookie, 401)", rt.gatehouse, "/api/me", { headers: { cookie: "__Host-gatehouse_session=gs_x_y" } }],
