@@ -54,7 +54,12 @@ function wrapNamespace<T extends object>(ns: T, tally: Tally): T {
 export const countTrips: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (c.env.TEST_SEAMS !== "true") return next();
   const tally: Tally = { calls: 0, sequential: 0, inFlight: 0, delayMs: Number(c.env.TRIP_DELAY_MS) || 0 };
-  const env: Env = { ...c.env, ORG: wrapNamespace(c.env.ORG, tally), DIRECTORY: wrapNamespace(c.env.DIRECTORY, tally) };
+  // The request's env inherits every other binding and var from the isolate's: copying them all (a spread) cost
+  // more than the rest of the stack together.
+  const env: Env = Object.create(c.env, {
+    ORG: { value: wrapNamespace(c.env.ORG, tally), enumerable: true },
+    DIRECTORY: { value: wrapNamespace(c.env.DIRECTORY, tally), enumerable: true },
+  });
   shareConfig(env, c.env);
   c.env = env;
   await next();

@@ -10,13 +10,32 @@ function pattern(path: string): RegExp {
   return new RegExp(`^${body.replace(/\*/g, ".*")}/?$`);
 }
 
+interface Route {
+  method: string;
+  pattern: RegExp;
+}
+
+// Compiled once per app and route count (the routes are all mounted before the first request), not on every 404.
+// biome-ignore lint/suspicious/noExplicitAny: any Hono app
+const compiled = new WeakMap<Hono<any>, { count: number; routes: Route[] }>();
+
+// biome-ignore lint/suspicious/noExplicitAny: any Hono app
+function routesOf(app: Hono<any>): Route[] {
+  const found = compiled.get(app);
+  if (found && found.count === app.routes.length) return found.routes;
+  const routes = app.routes
+    .filter((r) => r.method !== "ALL" && !r.path.includes("*"))
+    .map((r) => ({ method: r.method, pattern: pattern(r.path) }));
+  compiled.set(app, { count: app.routes.length, routes });
+  return routes;
+}
+
 // biome-ignore lint/suspicious/noExplicitAny: any Hono app
 export function methodNotAllowed(app: Hono<any>, c: Context): Response | null {
   const path = new URL(c.req.url).pathname;
   const allowed = new Set<string>();
-  for (const r of app.routes) {
-    if (r.method === "ALL" || r.path.includes("*")) continue;
-    if (pattern(r.path).test(path)) allowed.add(r.method);
+  for (const r of routesOf(app)) {
+    if (r.pattern.test(path)) allowed.add(r.method);
   }
   if (allowed.size === 0 || allowed.has(c.req.method)) return null;
   const res = errorResponse(new ApiError("method_not_allowed", `Use ${[...allowed].join(" or ")} here.`));
