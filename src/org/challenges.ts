@@ -27,17 +27,22 @@ export function createChallenge(sql: SqlStorage, userId: string, purpose: Challe
   return { challengeId: id, expiresAt };
 }
 
+/** The challenge's row when it exists for this user, is unspent, unexpired and under its attempt cap. */
+function liveRow(sql: SqlStorage, id: string, userId: string, now: number): ChallengeRow | undefined {
+  const row = first<ChallengeRow>(sql, "SELECT * FROM challenges WHERE id = ?", id);
+  const alive = !!row && row.user_id === userId && row.used_at === null && row.expires_at > now && row.attempts < CHALLENGE_MAX_ATTEMPTS;
+  return alive ? row : undefined;
+}
+
 /** True when the challenge exists for this user and purpose, is unspent, unexpired and under its attempt cap. */
 export function challengeAlive(sql: SqlStorage, id: string, userId: string, purpose: ChallengePurpose, now: number): boolean {
-  const row = first<ChallengeRow>(sql, "SELECT * FROM challenges WHERE id = ?", id);
-  return (
-    !!row &&
-    row.user_id === userId &&
-    row.purpose === purpose &&
-    row.used_at === null &&
-    row.expires_at > now &&
-    row.attempts < CHALLENGE_MAX_ATTEMPTS
-  );
+  return liveRow(sql, id, userId, now)?.purpose === purpose;
+}
+
+/** Which kind of sign-in enrollment a live challenge of this user is ("enroll" or "enroll_passkey"), or null. */
+export function liveEnrollment(sql: SqlStorage, id: string, userId: string, now: number): "enroll" | "enroll_passkey" | null {
+  const purpose = liveRow(sql, id, userId, now)?.purpose;
+  return purpose === "enroll" || purpose === "enroll_passkey" ? purpose : null;
 }
 
 /** Counts a wrong code against the challenge; at the cap it is dead. */

@@ -190,6 +190,17 @@ export type EnrollmentVia =
   | { challengeId: string; newSessionTokenHash: string }
   | { pairing: string };
 
+/** Why confirming an authenticator app's first code refused it. */
+export type ConfirmEnrollmentFailure =
+  | "invalid_code"
+  | "invalid_challenge"
+  | "invalid_pairing"
+  | "already_enrolled"
+  | "not_pending"
+  | LockFailure
+  | "unavailable"
+  | "passkey_required";
+
 export interface ConfirmEnrollmentInput {
   userId: string;
   code: string;
@@ -366,21 +377,7 @@ export interface OrgRpc extends OidcRpc {
       "already_enrolled" | "invalid_challenge" | "invalid_pairing" | "not_found" | "passkey_required" | PasswordFailure
     >
   >;
-  confirmEnrollment(
-    input: ConfirmEnrollmentInput,
-  ): Promise<
-    Result<
-      null,
-      | "invalid_code"
-      | "invalid_challenge"
-      | "invalid_pairing"
-      | "already_enrolled"
-      | "not_pending"
-      | LockFailure
-      | "unavailable"
-      | "passkey_required"
-    >
-  >;
+  confirmEnrollment(input: ConfirmEnrollmentInput): Promise<Result<null, ConfirmEnrollmentFailure>>;
   recoveryCodesStatus(userId: string): RecoveryStatus;
   regenerateRecoveryCodes(input: RegenerateInput): Promise<Result<null, CodeFailure | "not_found">>;
   disableTwoFactor(input: DisableInput): Promise<Result<null, CodeFailure | "enforced_by_org" | "not_found">>;

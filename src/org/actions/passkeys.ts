@@ -26,7 +26,7 @@ import { secondFactorRequired } from "../settings";
 import type { Store } from "../store";
 import { activeTotp } from "../totp-state";
 import { findActiveUser, findUser, type UserRow } from "../users";
-import { challengeAlive, spendChallenge } from "../challenges";
+import { liveEnrollment, spendChallenge } from "../challenges";
 import { amrOf } from "./session-amr";
 import { startSession } from "./sign-in";
 import { liveWebauthnChallenge, saveWebauthnChallenge, spendWebauthnChallenge } from "../webauthn-challenges";
@@ -47,8 +47,8 @@ export function credentialRefs(sql: SqlStorage, userId: string): CredentialRef[]
  */
 function enrollmentOpen(sql: SqlStorage, challengeId: string, userId: string, now: number): boolean {
   if (!findActiveUser(sql, userId)) return false;
-  if (challengeAlive(sql, challengeId, userId, "enroll_passkey", now)) return true;
-  return challengeAlive(sql, challengeId, userId, "enroll", now) && !hasSecondFactor(sql, userId);
+  const kind = liveEnrollment(sql, challengeId, userId, now);
+  return kind === "enroll_passkey" || (kind === "enroll" && !hasSecondFactor(sql, userId));
 }
 
 /** Options for adding a passkey (the caller checked step-up: adding a factor); the user's own are excluded. */

@@ -2,7 +2,7 @@
 import { nowMs } from "../../clock";
 import type { Sealed } from "../../crypto/secret-box";
 import { type AuditSubject, recordEvent } from "../audit";
-import { challengeAlive, revokeUserChallenges, recordChallengeFailure, spendChallenge } from "../challenges";
+import { liveEnrollment, revokeUserChallenges, recordChallengeFailure, spendChallenge } from "../challenges";
 import { clearLock } from "../lockout";
 import { notifyUser } from "../notify";
 import { revokeUserPairings, markPairingSetup, pairingAlive, pairingSetupIs, recordPairingFailure, spendPairing } from "../pairing";
@@ -16,10 +16,17 @@ import { findActiveUser, findUser, type UserRow } from "../users";
 import { hasSecondFactor } from "../factors";
 import { deleteAllPasskeys } from "./passkeys";
 import { type AccessFailure, refuseFactorChange } from "./access";
-import type { LockFailure } from "./failures";
 import { settlePasswordCheck, startSession } from "./sign-in";
 import { readyFactor, type SecondFactor, verifyFactor } from "./verify-second-factor";
-import type { BeginEnrollmentVia, CodeFailure, ConfirmEnrollmentInput, DisableInput, FactorChangeInput, RegenerateInput } from "../rpc";
+import type {
+  BeginEnrollmentVia,
+  CodeFailure,
+  ConfirmEnrollmentFailure,
+  ConfirmEnrollmentInput,
+  DisableInput,
+  FactorChangeInput,
+  RegenerateInput,
+} from "../rpc";
 
 function subjectOf(u: UserRow): AuditSubject {
   return { id: u.id, label: u.email };
@@ -34,8 +41,9 @@ type PasswordRefusal = Extract<ReturnType<typeof settlePasswordCheck>, { ok: fal
 
 /** Why a sign-in's enrollment challenge may not set up an app: dead, or one that only adds a passkey. */
 function refuseAppEnrollment(sql: SqlStorage, challengeId: string, userId: string, now: number) {
-  if (challengeAlive(sql, challengeId, userId, "enroll", now)) return null;
-  return challengeAlive(sql, challengeId, userId, "enroll_passkey", now) ? ("passkey_required" as const) : ("invalid_challenge" as const);
+  const kind = liveEnrollment(sql, challengeId, userId, now);
+  if (kind === "enroll") return null;
+  return kind === "enroll_passkey" ? ("passkey_required" as const) : ("invalid_challenge" as const);
 }
 
 /** Stores a new pending secret (sealed at the edge); a second setup replaces the pending one. */
@@ -87,22 +95,7 @@ export function beginEnrollment(
  * Confirms the pending secret with a code. The confirming code's step is stored as the last one accepted,
  * so the same code cannot then sign in. The first recovery codes (hashed at the edge) are stored with it.
  */
-export async function confirmEnrollment(
-  store: Store,
-  input: ConfirmEnrollmentInput,
-): Promise<
-  Result<
-    null,
-    | "invalid_code"
-    | "invalid_challenge"
-    | "invalid_pairing"
-    | "already_enrolled"
-    | "not_pending"
-    | LockFailure
-    | "unavailable"
-    | "passkey_required"
-  >
-> {
+export async function confirmEnrollment(store: Store, input: ConfirmEnrollmentInput): Promise<Result<null, ConfirmEnrollmentFailure>> {
   const { sql } = store;
   const readied = await readyFactor(store, input.userId, { kind: "totp", code: input.code, secret: "pending" }, nowMs());
   if (!readied.ok) return readied; // fail closed: nobody passes an unreadable check
