@@ -1,9 +1,10 @@
 // Passkeys in real headless Chromium with its virtual authenticator (CDP WebAuthn: ctap2, internal, resident keys,
 // user verification): add one on the Account page, sign out, sign in with password + passkey, with the passkey
 // alone, remove it; English and French; on http://localhost (WebAuthn refuses IP addresses, and says so there).
-import type { CDPSession, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { capture, createOrg, type Harness, newProfile, PASSWORD, startHarness } from "./support/harness";
+import { credentials, virtualAuthenticator } from "./support/virtual-authenticator";
 
 const run = crypto.randomUUID().slice(0, 6);
 const ANA = `ana-${run}@example.com`;
@@ -61,20 +62,6 @@ const WORDS = {
     removed: "Clé d’accès supprimée.",
   },
 };
-
-/** Chromium's virtual platform authenticator: a passkey on "this device" that verifies its user. */
-async function virtualAuthenticator(page: Page): Promise<{ cdp: CDPSession; authenticatorId: string }> {
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send("WebAuthn.enable");
-  const { authenticatorId } = await cdp.send("WebAuthn.addVirtualAuthenticator", {
-    options: { protocol: "ctap2", transport: "internal", hasResidentKey: true, hasUserVerification: true, isUserVerified: true },
-  });
-  return { cdp, authenticatorId };
-}
-
-async function credentials(a: { cdp: CDPSession; authenticatorId: string }) {
-  return (await a.cdp.send("WebAuthn.getCredentials", { authenticatorId: a.authenticatorId })).credentials;
-}
 
 async function passwordStep(page: Page, email: string, w: (typeof WORDS)["en"]) {
   await page.goto("/");

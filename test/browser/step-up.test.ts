@@ -2,10 +2,11 @@
 // so every sensitive action asks again. Without 2FA the Enable form asks for the password; with 2FA, creating an
 // API key and adding an admin ask for a current code (oathtool). A wrong answer is shown at its field and nothing
 // changes; the right one goes through. English and French, with screenshots and axe on each prompt.
-import type { CDPSession, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { wrongCode } from "../support/codes";
 import { capture, createOrg, type Harness, newProfile, nextCode, nextCodeWaiting, PASSWORD, startHarness } from "./support/harness";
+import { virtualAuthenticator } from "./support/virtual-authenticator";
 
 const run = crypto.randomUUID().slice(0, 6);
 const ADA = `ada-${run}@example.com`;
@@ -132,16 +133,6 @@ async function createKeyWithCode(page: Page, t: typeof EN, secret: string, lastS
   expect(days).toBeGreaterThan(29.9);
   expect(days).toBeLessThanOrEqual(30);
   return next.step;
-}
-
-/** Chromium's virtual platform authenticator (ctap2, internal, resident keys, user verification). */
-async function virtualAuthenticator(page: Page): Promise<{ cdp: CDPSession; authenticatorId: string }> {
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send("WebAuthn.enable");
-  const { authenticatorId } = await cdp.send("WebAuthn.addVirtualAuthenticator", {
-    options: { protocol: "ctap2", transport: "internal", hasResidentKey: true, hasUserVerification: true, isUserVerified: true },
-  });
-  return { cdp, authenticatorId };
 }
 
 describe("step-up prompts in Chromium", () => {
