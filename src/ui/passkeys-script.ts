@@ -26,6 +26,21 @@ const DRIVER = `"use strict";
     slot.textContent = message;
     slot.hidden = false;
   }
+  // A ceremony's options, from a page route given the form's own fields (the CSRF token, a step-up proof); a refusal
+  // rejects with the server's message, or the form's own words when there is none.
+  function optionsFrom(url, form, failed) {
+    return fetch(url, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams(new FormData(form)).toString(),
+    }).then(function (r) {
+      return r.json().then(function (body) {
+        if (!r.ok) throw { shown: (body && body.error && body.error.message) || failed };
+        return body;
+      });
+    });
+  }
   // "Use a passkey" at a step-up prompt: options for this session, the assertion into the form's webauthn field in
   // place of a code or password, then the form goes on as if submitted (a passkey form runs its own ceremony next).
   function stepUp(button) {
@@ -33,16 +48,8 @@ const DRIVER = `"use strict";
     var box = button.closest("[data-step-up]");
     if (!form || !box) return;
     button.disabled = true;
-    fetch(button.getAttribute("data-step-up-passkey"), {
-      method: "POST",
-      credentials: "same-origin",
-      headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams(new FormData(form)).toString(),
-    }).then(function (r) {
-      return r.json().then(function (body) {
-        if (!r.ok) throw { shown: (body && body.error && body.error.message) || button.getAttribute("data-failed") };
-        return lib.startAuthentication({ optionsJSON: body });
-      });
+    optionsFrom(button.getAttribute("data-step-up-passkey"), form, button.getAttribute("data-failed")).then(function (body) {
+      return lib.startAuthentication({ optionsJSON: body });
     }).then(function (answer) {
       box.querySelector("input[name=webauthn]").value = JSON.stringify(answer);
       box.querySelectorAll("input[name=code], input[name=password]").forEach(function (el) { el.required = false; el.disabled = true; });
@@ -56,19 +63,10 @@ const DRIVER = `"use strict";
     var button = form.querySelector("button[type=submit]");
     if (button) button.disabled = true;
     var done = function () { if (button) button.disabled = false; };
-    // The options come from a page route with the form's own fields (the CSRF token, a step-up proof).
-    fetch(form.getAttribute("data-options"), {
-      method: "POST",
-      credentials: "same-origin",
-      headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams(new FormData(form)).toString(),
-    }).then(function (r) {
-      return r.json().then(function (body) {
-        if (!r.ok) throw { shown: (body && body.error && body.error.message) || form.getAttribute("data-failed") };
-        return form.getAttribute("data-passkey") === "register"
-          ? lib.startRegistration({ optionsJSON: body })
-          : lib.startAuthentication({ optionsJSON: body });
-      });
+    optionsFrom(form.getAttribute("data-options"), form, form.getAttribute("data-failed")).then(function (body) {
+      return form.getAttribute("data-passkey") === "register"
+        ? lib.startRegistration({ optionsJSON: body })
+        : lib.startAuthentication({ optionsJSON: body });
     }).then(function (answer) {
       form.querySelector("input[name=response]").value = JSON.stringify(answer);
       form.setAttribute("data-done", "1");
