@@ -50,9 +50,12 @@ export function dueMail(sql: SqlStorage, now: number, limit: number): OutboxRow[
   return all<OutboxRow>(sql, "SELECT * FROM outbox WHERE next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?", now, limit);
 }
 
-/** When the alarm must next run for mail, or null when nothing waits. */
+/**
+ * When the alarm must next run for mail, or null when nothing waits. Runs after every action that may mail, so
+ * its WHERE matches the partial index outbox_due: one index probe, where a bare MIN() read every row kept.
+ */
 export function nextMailAt(sql: SqlStorage): number | null {
-  return sql.exec<{ t: number | null }>("SELECT MIN(next_attempt_at) AS t FROM outbox").one().t;
+  return sql.exec<{ t: number | null }>("SELECT MIN(next_attempt_at) AS t FROM outbox WHERE next_attempt_at IS NOT NULL").one().t;
 }
 
 const SCRUB = "text = NULL, html = NULL, link_key_id = NULL, link_ciphertext = NULL, next_attempt_at = NULL";
