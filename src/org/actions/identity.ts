@@ -2,14 +2,11 @@
 import { nowMs } from "../../clock";
 import { useApiKey } from "../api-keys";
 import { recordEvent } from "../audit";
-import { recoveryStatus } from "../recovery-codes";
 import type { Identity } from "../rpc";
 import { findLiveSession, revokeSession, sessionPolicy } from "../sessions";
 import { readOrg } from "../settings";
 import type { Store } from "../store";
-import { activeTotp } from "../totp-state";
-import { hasSecondFactor } from "../factors";
-import { countPasskeys } from "../passkeys";
+import { factorSummary } from "../factors";
 import { findActiveUser, findUser, publicUser } from "../users";
 
 function identityOf(store: Store, userId: string): Identity | null {
@@ -17,18 +14,17 @@ function identityOf(store: Store, userId: string): Identity | null {
   const user = findActiveUser(store.sql, userId);
   const org = readOrg(store.sql);
   if (!user || !org) return null;
-  const totp = activeTotp(store.sql, userId);
   // A passkey counts as two-factor authentication (docs/api.md), as TOTP does; `period` says whether TOTP is set up.
-  const enabled = hasSecondFactor(store.sql, userId);
+  const factors = factorSummary(store.sql, userId);
   return {
     user: publicUser(user),
     org,
     emailVerified: user.email_verified_at !== null,
     twoFactor: {
-      enabled,
-      recoveryCodesRemaining: enabled ? recoveryStatus(store.sql, userId).remaining : 0,
-      period: totp?.period ?? null,
-      passkeys: countPasskeys(store.sql, userId),
+      enabled: factors.enabled,
+      recoveryCodesRemaining: factors.enabled ? factors.recoveryCodesRemaining : 0,
+      period: factors.totpPeriod,
+      passkeys: factors.passkeys,
     },
   };
 }
