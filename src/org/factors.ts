@@ -1,19 +1,17 @@
 // Whether a user has a second factor: an active TOTP secret or a passkey. Every rule about "has 2FA" (the sign-in's
 // second step, require2fa, compliance, step-up by password, the last factor's removal) asks here.
-import { countPasskeys } from "./passkeys";
-import { activeTotp } from "./totp-state";
 
 export function hasSecondFactor(sql: SqlStorage, userId: string): boolean {
-  return !!activeTotp(sql, userId) || countPasskeys(sql, userId) > 0;
+  return factorSummary(sql, userId).enabled;
 }
 
-/** What identity reports of a user's factors, in one statement: it is read on every signed-in request. */
+/** A user's factors in one statement (identity reads it on every signed-in request). */
 export interface FactorSummary {
   /** The active TOTP secret's period, or null without one. */
   totpPeriod: number | null;
   passkeys: number;
   recoveryCodesRemaining: number;
-  /** The same rule as hasSecondFactor: an active TOTP secret or a passkey. */
+  /** The rule: an active TOTP secret or a passkey. */
   enabled: boolean;
 }
 
