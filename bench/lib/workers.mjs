@@ -75,13 +75,15 @@ const directSocket = { unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }] };
  * Starts one workerd (through Miniflare) running Gatehouse and the baseline Worker, each on its own direct
  * socket on 127.0.0.1, with SQLite-backed Durable Objects, in-memory storage and no local observability.
  */
-export async function startRuntime({ root, bundle, passwordIterations, tripDelayMs = 0, mailApiUrl }) {
+export async function startRuntime({ root, bundle, passwordIterations, tripDelayMs = 0, mailApiUrl, inspectorPort }) {
   const compat = readCompat(root);
   const before = workerdPids();
   const mf = new Miniflare({
     host: "127.0.0.1",
     port: 0,
     log: undefined,
+    // Only for CPU profiles (bench/cpu-profile.mjs): workerd's V8 inspector on 127.0.0.1.
+    ...(inspectorPort ? { inspectorPort, inspectorHost: "127.0.0.1" } : {}),
     workers: [
       {
         config: {

@@ -73,7 +73,7 @@ import { deleteExpiredSessions, sessionPolicy } from "./sessions";
 import { readOrg } from "./settings";
 import type { Store } from "./store";
 import { type PatchUserInput, patchUser } from "./actions/user-patch";
-import { findUser, listUsers, pageUsers, type UserPageQuery } from "./users";
+import { findUser, pageUsers, type UserPageQuery, usersById } from "./users";
 
 /** Housekeeping (audit retention, dead sessions and challenges) runs this often from the alarm. */
 const HOUSEKEEPING_INTERVAL_MS = 6 * 3_600_000;
@@ -182,8 +182,8 @@ export class OrgDurableObject extends DurableObject<Env> implements OrgRpc {
     return this.mailing(password.changePassword(this.store, input));
   }
 
-  listUsers() {
-    return listUsers(this.store.sql);
+  usersById(ids: string[]) {
+    return usersById(this.store.sql, ids);
   }
 
   /** What the edge needs to check a password: the stored hash only. */

@@ -358,7 +358,7 @@ export interface OrgRpc extends OidcRpc {
   createUser(input: CreateUserInput): Promise<Result<UserInfo, "email_taken" | "not_found" | AccessFailure>>;
   changePassword(input: ChangePasswordInput): Promise<Result<null, PasswordFailure | "not_found">>;
   patchUser(input: PatchUserInput): Promise<Result<{ user: UserInfo & { active: boolean }; rotated: boolean }, PatchRefusal>>;
-  listUsers(): UserListEntry[];
+  usersById(ids: string[]): UserListEntry[];
   passwordHashOf(userId: string): string | null;
   attemptPassword(input: PasswordAttempt): Promise<Result<PasswordAttemptStep, PasswordFailure>>;
   completePasswordStep(input: PasswordOutcome): Promise<Result<LoginStep, PasswordFailure>>;

@@ -80,8 +80,12 @@ export interface UserListEntry extends UserInfo {
   emailVerified: boolean;
 }
 
-export function listUsers(sql: SqlStorage): UserListEntry[] {
-  return all<UserRow>(sql, "SELECT * FROM users ORDER BY created_at, email").map(listEntry);
+/** The users with these ids (any order; unknown ids are left out): a page names a few people, never the whole org. */
+export function usersById(sql: SqlStorage, ids: readonly string[]): UserListEntry[] {
+  if (ids.length === 0) return [];
+  return all<UserRow>(sql, "SELECT * FROM users WHERE id IN (SELECT value FROM json_each(?))", JSON.stringify([...new Set(ids)])).map(
+    listEntry,
+  );
 }
 
 function listEntry(u: UserRow): UserListEntry {

@@ -81,7 +81,8 @@ async function apiKeysPage(
   const ctx = await pageCtx(c, "/api-keys");
   const actor = sessionOf(c);
   const stub = stubOf(c.env, actor);
-  const [keys, users] = await Promise.all([stub.listApiKeys(), stub.listUsers()]);
+  const keys = await stub.listApiKeys();
+  const users = await stub.usersById(keys.map((k) => k.createdBy));
   const notice = c.req.query("m") === "revoked" ? ctx.t.apiKeys.revoked : undefined;
   const people = Object.fromEntries(users.map((u) => [u.id, u.email]));
   // A stale session sees the step-up prompt in the create form before it submits (docs/api.md step-up).
@@ -94,8 +95,7 @@ async function apiKeysPage(
 
 /** Reset 2FA and Unlock: a confirmation page, then the action; both follow org/actions/access.ts. */
 function userActionPages(action: "reset-2fa" | "unlock") {
-  const target = async (c: Parameters<typeof pageCtx>[0]) =>
-    (await stubOf(c.env, sessionOf(c)).listUsers()).find((u) => u.id === c.req.param("id"));
+  const target = async (c: Parameters<typeof pageCtx>[0]) => (await stubOf(c.env, sessionOf(c)).usersById([c.req.param("id") ?? ""]))[0];
   const confirmPage = async (
     c: Parameters<typeof pageCtx>[0],
     stepUp: Parameters<typeof UserActionConfirmPage>[0]["stepUp"],

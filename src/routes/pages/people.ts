@@ -49,7 +49,7 @@ export function peopleNotices(t: Catalog): Record<string, string> {
 
 async function target(c: C) {
   const actor = sessionOf(c);
-  return (await orgStub(c.env, actor.route.slug, actor.route.jurisdiction).listUsers()).find((u) => u.id === c.req.param("id"));
+  return (await orgStub(c.env, actor.route.slug, actor.route.jurisdiction).usersById([c.req.param("id") ?? ""]))[0];
 }
 
 /** Deactivating, reactivating or removing an admin needs step-up (org/actions/people.ts); signing out does not. */
