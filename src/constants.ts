@@ -55,8 +55,11 @@ export const RECOVERY_CODE_CHARS = 16;
 /** Sessions: idle and absolute lifetime defaults (overridable by vars). */
 export const SESSION_IDLE_MINUTES_DEFAULT = 30;
 export const SESSION_ABSOLUTE_HOURS_DEFAULT = 12;
-/** Last-seen is written at most this often, so a page load is not a write. */
-export const SESSION_TOUCH_SECONDS = 60;
+/**
+ * Last-seen is written at most this often, and at most every tenth of the idle limit, so a page load is not a
+ * write. The idle clock of an active session may lag by that much: it ends up to a tenth early, never late.
+ */
+export const SESSION_TOUCH_SECONDS = 300;
 /**
  * Step-up ("sudo mode", docs/api.md): a sensitive action needs a session whose factors were checked this recently,
  * or a current code in the request. The STEP_UP_MINUTES var may shorten it (0 = always ask), never lengthen it.

@@ -76,7 +76,7 @@ export function findLiveSession(sql: SqlStorage, tokenHash: string, now: number,
     sql.exec("DELETE FROM sessions WHERE token_hash = ?", tokenHash);
     return undefined;
   }
-  if (now - row.last_seen_at >= SESSION_TOUCH_SECONDS * 1000) {
+  if (now - row.last_seen_at >= Math.min(SESSION_TOUCH_SECONDS * 1000, policy.idleMs / 10)) {
     sql.exec("UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?", now, tokenHash);
   }
   return row;

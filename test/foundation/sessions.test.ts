@@ -1,3 +1,5 @@
+import { runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { call, createOrg, signIn } from "../support/api";
 import { advance, useTestClock } from "../support/clock";
@@ -13,6 +15,28 @@ describe("sessions", () => {
     advance(29 * 60_000); // active a moment ago: still alive
     expect((await call("/api/me", { cookie })).status).toBe(200);
     advance(31 * 60_000);
+    expect((await call("/api/me", { cookie })).status).toBe(401);
+  });
+
+  it("move their idle clock at most every 3 minutes (a tenth of 30), so most session checks write nothing", async () => {
+    const org = await createOrg();
+    const cookie = await signIn(org.admin.email);
+    const lastSeen = () =>
+      runInDurableObject(
+        env.ORG.getByName(org.slug),
+        (_o, state) => state.storage.sql.exec<{ t: number }>("SELECT MAX(last_seen_at) AS t FROM sessions").one().t,
+      );
+    const signedInAt = await lastSeen();
+    advance(2 * 60_000);
+    expect((await call("/api/me", { cookie })).status).toBe(200);
+    expect(await lastSeen()).toBe(signedInAt);
+    advance(60_000);
+    expect((await call("/api/me", { cookie })).status).toBe(200);
+    expect(await lastSeen()).toBe(signedInAt + 3 * 60_000);
+    // Used 2 minutes after that touch, then left: it ends 30 minutes after the touch, early rather than late.
+    advance(2 * 60_000);
+    expect((await call("/api/me", { cookie })).status).toBe(200);
+    advance(28 * 60_000);
     expect((await call("/api/me", { cookie })).status).toBe(401);
   });
 
