@@ -197,7 +197,11 @@ async function main() {
     runtimes.push(distant);
     edge.distant = await edgeActions(distant.gatehouse, "bench-far", EDGE_SAMPLES);
     log(`edge: ${RANDOM_SIGN_INS} sign-ins with random emails, and the storage they leave`);
-    edge.attackStorage = await randomEmailStorage(fast, RANDOM_SIGN_INS, THROTTLE_WINDOW_SECONDS);
+    edge.attackStorage = await randomEmailStorage(
+      () => startRuntime({ root: ROOT, bundle, passwordIterations: SETUP_ITERATIONS, mailApiUrl: mail.url }),
+      RANDOM_SIGN_INS,
+      THROTTLE_WINDOW_SECONDS,
+    );
 
     log(`big org: ${BIG_ORG_USERS} users beside a small org of ${BIG_ORG_ENROLLED + 1}`);
     edge.bigOrg = await bigOrgFigures(fast, {

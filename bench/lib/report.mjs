@@ -80,9 +80,11 @@ function codeStepBreakdown(profile) {
     `work) and ${noop} µs for a call that writes nothing. Most of a write call is its commit, whatever row it writes ` +
     "(table below), and B2 pays it too. That leaves about " +
     `${whole - edgeOnly - us("edge: verify the challenge JWT") - us("edge: new session token") - writes - inObject} µs ` +
-    "that no stage timed alone accounts for: the real call (JS RPC through the trip-counting proxy, its arguments and " +
-    "result), the alarm check after an action that may queue mail (mailing() in the object), the Worker's own response; " +
-    "the next place to look, with workerd's inspector, before anything else is changed."
+    "that no stage timed alone accounts for. Under load, a V8 profile of the isolate (`node bench/cpu-profile.mjs r2`, " +
+    "bench/README.md) puts it in the runtime: the first statement of each call that follows a write runs ~100-400 µs " +
+    "(the previous call's commit lands there; in a read-only run it costs ~20 µs, and B2 pays it too), the RPC's " +
+    "delivery and the HTTP handling show as native time outside any JavaScript function, and no function of " +
+    "Gatehouse's own takes more than ~120 µs per answer (three HOTP candidates in otpauth's SHA-1)."
   );
 }
 
