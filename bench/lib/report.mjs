@@ -71,8 +71,9 @@ function codeStepBreakdown(profile) {
   const inObject = us("object: completeTotpStep whole");
   if ([whole, edgeOnly, writes, b2, noop, inObject].some((v) => v === undefined)) return null;
   return (
-    `Where a code step's ${whole} µs go (one request at a time, profile below): about ${edgeOnly} µs are the Worker's HTTP ` +
-    `stack (a request refused at the edge costs that much), ${us("edge: verify the challenge JWT")} µs the JWT check and ` +
+    `Where a code step's ${whole} µs go (one request at a time, profile below): about ${edgeOnly} µs are the HTTP request ` +
+    `as the local runtime carries it (a request refused at the edge costs that much; R0/B0 says how little of it is ` +
+    `Gatehouse's own middleware), ${us("edge: verify the challenge JWT")} µs the JWT check and ` +
     `${us("edge: new session token")} µs the new session token; in the org's object the action itself takes ${inObject} µs ` +
     `of CPU (secret decryption ${us("object: readyFactor")}, three HOTP candidates ${us("object: matchStep")}, reads ` +
     `${us("object: findActiveUser")}, writes ${us("object: writes")}); the rest is the call into the object and its ` +
@@ -106,8 +107,8 @@ function findings({ figures: f, footprint, config, profile }) {
     out.push(
       `R1/B1 = ${session}: workerd spends ${cpuUs(f.R1)} µs of CPU per session check against ${cpuUs(f.B1)} µs per B1 ` +
         "read (B1 measured right before and after R1). A session check is a keyed hash of the cookie at the edge, then " +
-        "in the org's object five statements (session, user, org settings, TOTP state with the passkey count, " +
-        "recovery-code count) and an identity returned over RPC, where B1 reads one row and returns a string; " +
+        "in the org's object four statements (session, user, org settings, and the user's factors: TOTP period, " +
+        "passkey and recovery-code counts in one) and an identity returned over RPC, where B1 reads one row and returns a string; " +
         "`node bench/cpu-profile.mjs r1` shows the split (bench/README.md, 'Where the CPU goes').",
     );
   }
