@@ -6,11 +6,10 @@ import type { AppEnv } from "../../env";
 import { ApiError } from "../../errors";
 import { relyingParty } from "../../flows/passkeys";
 import { changePassword } from "../../flows/password";
-import { freshSession, requireStepUp } from "../../flows/step-up";
+import { requireStepUp } from "../../flows/step-up";
 import { confirmEnrollment, disableTwoFactor, regenerateRecoveryCodes, startEnrollment } from "../../flows/two-factor";
 import { setSessionCookie } from "../../http/cookies";
 import { requestMeta } from "../../http/meta";
-import { orgStub } from "../../org/stub";
 import type { AuthenticationResponseJSON } from "../../webauthn";
 import { parseOtpauthUri } from "../../ui/otpauth";
 import { AccountPage, type AccountState, EnablePage } from "../../ui/pages/account";
@@ -31,6 +30,8 @@ import {
   pageError,
   formAction,
   codeOf,
+  orgOf,
+  staleAsk,
 } from "./kit";
 import { passwordBody } from "../me";
 
@@ -43,12 +44,12 @@ export async function accountPage(
   const actor = sessionOf(c);
   // A stale session asks for the password (or the passkey) in place, inside the Enable form, before the click.
   // A passkey user adding an app confirms with the passkey (withCode: a second factor exists, never the password).
-  const enableStepUp = state.enableStepUp ?? (freshSession(c.env, actor) ? undefined : { withCode: actor.identity.twoFactor.enabled });
-  const sessions = await orgStub(c.env, actor.route.slug, actor.route.jurisdiction).listSessions(actor.identity.user.id, actor.tokenHash);
+  const enableStepUp = state.enableStepUp ?? staleAsk(c, actor);
+  const sessions = await orgOf(c, actor).listSessions(actor.identity.user.id, actor.tokenHash);
   const passkeys = {
     available: relyingParty(c.env, c.req.url) !== null,
-    passkeys: await orgStub(c.env, actor.route.slug, actor.route.jurisdiction).listPasskeys(actor.identity.user.id),
-    stepUp: freshSession(c.env, actor) ? undefined : { withCode: actor.identity.twoFactor.enabled },
+    passkeys: await orgOf(c, actor).listPasskeys(actor.identity.user.id),
+    stepUp: staleAsk(c, actor),
     ...state.passkeys,
   };
   const full = { ...state, enableStepUp, recoveryTotal: RECOVERY_CODE_COUNT, sessions, passkeys };

@@ -8,12 +8,11 @@ import { nowMs } from "../../clock";
 import { revokeApiKey, unlockUser, updateSettings } from "../../flows/admin";
 import { createApiKey } from "../../flows/api-keys";
 import { createUser } from "../../flows/accounts";
-import { callerOf, freshSession, requireStepUp } from "../../flows/step-up";
+import { callerOf, requireStepUp } from "../../flows/step-up";
 import { resetTwoFactor } from "../../flows/two-factor";
 import { auditActor } from "../../http/actor";
 import * as f from "../../http/fields";
 import { requestMeta } from "../../http/meta";
-import { orgStub } from "../../org/stub";
 import { parseUserCursor } from "../../org/users";
 import { ApiKeysPage, type CreateKeyForm } from "../../ui/pages/api-keys";
 import { apiKeyBody, newUserBody, settingsBody } from "../org";
@@ -32,16 +31,16 @@ import {
   page,
   pageCtx,
   render,
-  type SessionActor,
   sessionOf,
   statusOf,
   stepUpAskAfter,
   stepUpProofOf,
   pageError,
   formAction,
+  orgOf,
+  staleAsk,
 } from "./kit";
 
-const stubOf = (env: AppEnv["Bindings"], actor: SessionActor) => orgStub(env, actor.route.slug, actor.route.jurisdiction);
 const inviteNotices = (t: Catalog) => ({ invited: t.people.invited, invite_resent: t.people.resent, invite_revoked: t.people.revoked });
 
 export async function usersPage(
@@ -63,9 +62,10 @@ export async function usersPage(
   const q = (c.req.query("q") ?? "").trim().slice(0, 100);
   const given = c.req.query("cursor") ?? "";
   const cursor = parseUserCursor(given) ? given : undefined;
+  const org = orgOf(c, actor);
   const [{ users, nextCursor }, pending] = await Promise.all([
-    stubOf(c.env, actor).userPage({ cursor, limit: USER_PAGE_DEFAULT, q: q || undefined }),
-    stubOf(c.env, actor).listInvites(),
+    org.userPage({ cursor, limit: USER_PAGE_DEFAULT, q: q || undefined }),
+    org.listInvites(),
   ]);
   const nextHref = nextCursor ? `/users?${new URLSearchParams({ ...(q ? { q } : {}), cursor: nextCursor })}` : null;
   const notice = notices[c.req.query("m") ?? ""];
@@ -80,7 +80,7 @@ async function apiKeysPage(
 ) {
   const ctx = await pageCtx(c, "/api-keys");
   const actor = sessionOf(c);
-  const stub = stubOf(c.env, actor);
+  const stub = orgOf(c, actor);
   const keys = await stub.listApiKeys();
   const users = await stub.usersById(keys.map((k) => k.createdBy));
   const notice = c.req.query("m") === "revoked" ? ctx.t.apiKeys.revoked : undefined;
@@ -88,14 +88,14 @@ async function apiKeysPage(
   // A stale session sees the step-up prompt in the create form before it submits (docs/api.md step-up).
   const form = extra.form ?? {
     values: {},
-    stepUp: freshSession(c.env, actor) ? undefined : { withCode: actor.identity.twoFactor.enabled },
+    stepUp: staleAsk(c, actor),
   };
   return render(c, ApiKeysPage({ ctx, keys, people, now: nowMs(), notice, newKey: extra.newKey, form }), status);
 }
 
 /** Reset 2FA and Unlock: a confirmation page, then the action; both follow org/actions/access.ts. */
 function userActionPages(action: "reset-2fa" | "unlock") {
-  const target = async (c: Parameters<typeof pageCtx>[0]) => (await stubOf(c.env, sessionOf(c)).usersById([c.req.param("id") ?? ""]))[0];
+  const target = async (c: Parameters<typeof pageCtx>[0]) => (await orgOf(c).usersById([c.req.param("id") ?? ""]))[0];
   const confirmPage = async (
     c: Parameters<typeof pageCtx>[0],
     stepUp: Parameters<typeof UserActionConfirmPage>[0]["stepUp"],
@@ -108,9 +108,7 @@ function userActionPages(action: "reset-2fa" | "unlock") {
       return render(c, MessagePage({ ctx, title: ctx.t.errorTitle, message: ctx.t.errors.forbiddenSelf }), 403);
     }
     // An admin's factors or lock change only with step-up: asked in place when the session is stale.
-    const ask =
-      stepUp ??
-      (user.role === "admin" && !freshSession(c.env, sessionOf(c)) ? { withCode: sessionOf(c).identity.twoFactor.enabled } : undefined);
+    const ask = stepUp ?? (user.role === "admin" ? staleAsk(c) : undefined);
     return render(c, UserActionConfirmPage({ ctx, user, action, stepUp: ask }), status);
   };
   return new Hono<AppEnv>()
@@ -184,7 +182,7 @@ export const adminPages = new Hono<AppEnv>()
   .get("/settings", page, needAdmin, async (c) => {
     const actor = sessionOf(c);
     const ctx = await pageCtx(c);
-    const compliance = await stubOf(c.env, actor).compliance();
+    const compliance = await orgOf(c, actor).compliance();
     const notice = c.req.query("m") === "saved" ? ctx.t.settings.saved : undefined;
     const { require2fa, totpPeriod, requirePhishingResistant } = actor.identity.org;
     return render(c, SettingsPage({ ctx, require2fa, totpPeriod, requirePhishingResistant, compliance, notice }));
@@ -210,7 +208,7 @@ export const adminPages = new Hono<AppEnv>()
         const stepUp = stepUpAskAfter(c, t, err, proof);
         if (!stepUp) throw err;
         const ctx = await pageCtx(c);
-        const compliance = await stubOf(c.env, actor).compliance();
+        const compliance = await orgOf(c, actor).compliance();
         const shown = { require2fa: settings.require2fa ?? org.require2fa, totpPeriod: settings.totpPeriod ?? org.totpPeriod };
         return render(
           c,
@@ -238,7 +236,7 @@ export const adminPages = new Hono<AppEnv>()
     const role = f.role.safeParse(form.role);
     const expiry = apiKeyBody.shape.expiresInDays.unwrap().safeParse(Number(form.expiresInDays));
     const values = { name: form.name ?? "", role: form.role, ...(expiry.success ? { expiresInDays: expiry.data } : {}) };
-    const stale = freshSession(c.env, actor) ? undefined : { withCode: actor.identity.twoFactor.enabled };
+    const stale = staleAsk(c, actor);
     if (!name.success || !role.success || !expiry.success) {
       const bad = { values, stepUp: stale, ...(name.success ? { formError: t.errors.invalid_request } : { nameError: t.errors.required }) };
       return apiKeysPage(c, { form: bad }, 400);
@@ -271,6 +269,6 @@ export const adminPages = new Hono<AppEnv>()
     return c.redirect("/api-keys?m=revoked", 303);
   })
   .get("/audit", page, needAdmin, async (c) => {
-    const events = await stubOf(c.env, sessionOf(c)).auditEvents(AUDIT_PAGE_DEFAULT);
+    const events = await orgOf(c).auditEvents(AUDIT_PAGE_DEFAULT);
     return render(c, AuditPage({ ctx: await pageCtx(c), events }));
   });

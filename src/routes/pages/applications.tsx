@@ -4,11 +4,9 @@ import { Hono } from "hono";
 import type { AppEnv } from "../../env";
 import { ApiError } from "../../errors";
 import { registerApplication, revokeApplication } from "../../flows/oidc-clients";
-import { freshSession } from "../../flows/step-up";
 import { requestMeta } from "../../http/meta";
 import { MAX_REDIRECT_URIS, MAX_URI_LENGTH } from "../../oidc/constants";
 import { clientBody, uriProblem } from "../../oidc/registration";
-import { orgStub } from "../../org/stub";
 import type { Catalog } from "../../ui/i18n/en";
 import { ApplicationsPage, type NewApp, type RegisterAppForm, RevokeApplicationPage } from "../../ui/pages/applications";
 import { MessagePage } from "../../ui/pages/sign-in";
@@ -22,28 +20,19 @@ import {
   pageCtx,
   pageError,
   render,
-  type SessionActor,
   sessionOf,
   statusOf,
   stepUpAskAfter,
   stepUpProofOf,
+  orgOf,
+  staleAsk,
 } from "./kit";
 
 type C = Parameters<typeof pageCtx>[0];
 
-const stubOf = (c: C) => {
-  const { route } = sessionOf(c);
-  return orgStub(c.env, route.slug, route.jurisdiction);
-};
-
-/** The step-up prompt a stale session sees before it submits (docs/api.md step-up). */
-function staleAsk(c: C, actor: SessionActor): StepUpAsk | undefined {
-  return freshSession(c.env, actor) ? undefined : { withCode: actor.identity.twoFactor.enabled };
-}
-
 async function applicationsPage(c: C, extra: { form?: RegisterAppForm; created?: NewApp }, status: Parameters<typeof render>[2] = 200) {
   const ctx = await pageCtx(c, "/applications");
-  const apps = await stubOf(c).listOidcClients();
+  const apps = await orgOf(c).listOidcClients();
   const notice = c.req.query("m") === "revoked" ? ctx.t.applications.revoked : undefined;
   const form = extra.form ?? { values: {}, errors: {}, stepUp: staleAsk(c, sessionOf(c)) };
   return render(c, ApplicationsPage({ ctx, apps, notice, form, ...(extra.created ? { created: extra.created } : {}) }), status);
@@ -152,7 +141,7 @@ export const applicationPages = new Hono<AppEnv>()
 async function revokePage(c: C, stepUp: StepUpAsk | undefined, status: 200 | 403 = 200) {
   const id = c.req.param("id") ?? "";
   const ctx = await pageCtx(c, `/applications/${encodeURIComponent(id)}/revoke`);
-  const app = (await stubOf(c).listOidcClients()).find((a) => a.id === id);
+  const app = (await orgOf(c).listOidcClients()).find((a) => a.id === id);
   if (!app) throw new ApiError("not_found");
   return render(c, RevokeApplicationPage({ ctx, app, stepUp: stepUp ?? staleAsk(c, sessionOf(c)) }), status);
 }

@@ -6,12 +6,11 @@ import type { AppEnv } from "../../env";
 import { ApiError } from "../../errors";
 import { followEmailLink, requestEmailChange } from "../../flows/email";
 import { acceptInvite, invitePreview, inviteUser, resendInvite, revokeInvite } from "../../flows/invites";
-import { callerOf, freshSession, requireStepUp } from "../../flows/step-up";
+import { callerOf, requireStepUp } from "../../flows/step-up";
 import { auditActor } from "../../http/actor";
 import { setSessionCookie } from "../../http/cookies";
 import * as f from "../../http/fields";
 import { requestMeta } from "../../http/meta";
-import { orgStub } from "../../org/stub";
 import { chooseLang } from "../../ui/lang";
 import { EmailLinkDonePage, EmailLinkPage } from "../../ui/pages/email-change";
 import { type AcceptForm, DeadLinkPage, InviteAcceptPage, InviteActionConfirmPage, type InviteForm } from "../../ui/pages/invites";
@@ -36,6 +35,8 @@ import {
   statusOf,
   stepUpAskAfter,
   stepUpProofOf,
+  orgOf,
+  staleAsk,
 } from "./kit";
 
 type C = Context<AppEnv>;
@@ -76,14 +77,10 @@ async function invitesConfirmPage(
   const actor = sessionOf(c);
   const id = c.req.param("id") ?? "";
   const ctx = await pageCtx(c, `/users/invites/${encodeURIComponent(id)}/${action}`);
-  const invite = (await orgStub(c.env, actor.route.slug, actor.route.jurisdiction).listInvites()).find((i) => i.id === id);
+  const invite = (await orgOf(c, actor).listInvites()).find((i) => i.id === id);
   if (!invite) return render(c, MessagePage({ ctx, title: ctx.t.errorTitle, message: ctx.t.errors.not_found }), 404);
   // Resending an admin invite renews a grant of admin: step-up, asked in place when the session is stale.
-  const ask =
-    stepUp ??
-    (action === "resend" && invite.role === "admin" && !freshSession(c.env, actor)
-      ? { withCode: actor.identity.twoFactor.enabled }
-      : undefined);
+  const ask = stepUp ?? (action === "resend" && invite.role === "admin" ? staleAsk(c, actor) : undefined);
   return render(c, InviteActionConfirmPage({ ctx, invite, action, stepUp: ask }), status);
 }
 

@@ -7,8 +7,9 @@ import type { AppEnv } from "../../env";
 import { ApiError, toApiError } from "../../errors";
 import { authenticationResponse, totpCode } from "../../http/fields";
 import { relyingParty } from "../../flows/passkeys";
-import type { StepUpProof } from "../../flows/step-up";
+import { freshSession, type StepUpProof } from "../../flows/step-up";
 import { type Actor, effectiveRole, resolveActor } from "../../http/actor";
+import { orgStub } from "../../org/stub";
 import { csrfToken, csrfValid, CSRF_FIELD } from "../../ui/csrf";
 import type { Catalog } from "../../ui/i18n/en";
 import { catalog, chooseLang } from "../../ui/lang";
@@ -70,6 +71,16 @@ export function sessionOf(c: C): SessionActor {
   const s = session(c);
   if (!s) throw new ApiError("unauthenticated");
   return s;
+}
+
+/** The signed-in person's org object. */
+export function orgOf(c: C, actor: SessionActor = sessionOf(c)) {
+  return orgStub(c.env, actor.route.slug, actor.route.jurisdiction);
+}
+
+/** The step-up prompt a stale session sees in place, before it submits (docs/api.md step-up); none when fresh. */
+export function staleAsk(c: C, actor: SessionActor = sessionOf(c)): StepUpAsk | undefined {
+  return freshSession(c.env, actor) ? undefined : { withCode: actor.identity.twoFactor.enabled };
 }
 
 /** Query parameters the pages themselves use (a flash message, audit paging). */

@@ -43,6 +43,7 @@ import {
   statusOf,
   stepUpAskAfter,
   stepUpProofOf,
+  orgOf,
 } from "./kit";
 
 type C = Context<AppEnv>;
@@ -193,7 +194,7 @@ export const passkeyPages = new Hono<AppEnv>()
       c,
       "/account",
       async () => {
-        const stub = orgStub(c.env, actor.route.slug, actor.route.jurisdiction);
+        const stub = orgOf(c, actor);
         unwrap(
           await stub.renamePasskey({
             userId: actor.identity.user.id,

@@ -3,11 +3,10 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../../env";
 import { endOwnSessions, removeUser, revokeSessionsOf, setUserActive } from "../../flows/people";
-import { callerOf, freshSession } from "../../flows/step-up";
+import { callerOf } from "../../flows/step-up";
 import { auditActor } from "../../http/actor";
 import * as f from "../../http/fields";
 import { requestMeta } from "../../http/meta";
-import { orgStub } from "../../org/stub";
 import type { Catalog } from "../../ui/i18n/en";
 import { MessagePage } from "../../ui/pages/sign-in";
 import { type PeopleAction, PeopleActionConfirmPage, PEOPLE_ACTIONS } from "../../ui/pages/user-actions";
@@ -26,6 +25,8 @@ import {
   sessionOf,
   stepUpAskAfter,
   stepUpProofOf,
+  orgOf,
+  staleAsk,
 } from "./kit";
 
 type C = Parameters<typeof pageCtx>[0];
@@ -49,7 +50,7 @@ export function peopleNotices(t: Catalog): Record<string, string> {
 
 async function target(c: C) {
   const actor = sessionOf(c);
-  return (await orgStub(c.env, actor.route.slug, actor.route.jurisdiction).usersById([c.req.param("id") ?? ""]))[0];
+  return (await orgOf(c, actor).usersById([c.req.param("id") ?? ""]))[0];
 }
 
 /** Deactivating, reactivating or removing an admin needs step-up (org/actions/people.ts); signing out does not. */
@@ -65,8 +66,7 @@ async function confirmPage(c: C, action: PeopleAction, stepUp: StepUpAsk | undef
   if (action !== "sign-out" && user.id === actor.identity.user.id) {
     return render(c, MessagePage({ ctx, title: ctx.t.errorTitle, message: ctx.t.reasons.own_account }), 409);
   }
-  const ask =
-    stepUp ?? (needsStepUp(action, user.role) && !freshSession(c.env, actor) ? { withCode: actor.identity.twoFactor.enabled } : undefined);
+  const ask = stepUp ?? (needsStepUp(action, user.role) ? staleAsk(c, actor) : undefined);
   return render(c, PeopleActionConfirmPage({ ctx, user, action, stepUp: ask }), status);
 }
 
