@@ -6,28 +6,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { nextMailAt } from "../../src/org/outbox";
 import { createOrg } from "../support/api";
-
-/** The SqlStorage seen through a counter of the rows each statement read (workerd's cursor.rowsRead). */
-function counting(sql: SqlStorage) {
-  const reads: number[] = [];
-  const proxy = new Proxy(sql, {
-    get(target, prop) {
-      if (prop !== "exec") return Reflect.get(target, prop);
-      return (query: string, ...params: SqlStorageValue[]) => {
-        const cursor = target.exec(query, ...params);
-        const one = cursor.one.bind(cursor);
-        return Object.assign(cursor, {
-          one: () => {
-            const row = one();
-            reads.push(cursor.rowsRead);
-            return row;
-          },
-        });
-      };
-    },
-  });
-  return { sql: proxy, reads };
-}
+import { watchSql } from "../support/grown-org";
 
 describe("the outbox's next due time", () => {
   it("is the earliest unsent message's, and reads no sent row however many there are", async () => {
@@ -42,17 +21,18 @@ describe("the outbox's next due time", () => {
         );
       sql.exec("DELETE FROM outbox");
       for (let i = 0; i < 2_000; i++) insert(null);
-      const empty = counting(sql);
+      const empty = watchSql(sql);
       expect(nextMailAt(empty.sql)).toBeNull();
       insert(5_000);
       insert(3_000);
-      const due = counting(sql);
+      const due = watchSql(sql);
       expect(nextMailAt(due.sql)).toBe(3_000);
       // One index probe each, not the 2,000 sent rows (a bare MIN() over the table read them all).
-      expect(empty.reads).toHaveLength(1);
-      expect(due.reads).toHaveLength(1);
-      expect(empty.reads[0]).toBeLessThanOrEqual(2);
-      expect(due.reads[0]).toBeLessThanOrEqual(2);
+      const reads = (w: ReturnType<typeof watchSql>) => w.seen.map((s) => s.cursor.rowsRead);
+      expect(reads(empty)).toHaveLength(1);
+      expect(reads(due)).toHaveLength(1);
+      expect(reads(empty)[0]).toBeLessThanOrEqual(2);
+      expect(reads(due)[0]).toBeLessThanOrEqual(2);
       // No mail for a user who does not exist is left for the org's alarm to try.
       sql.exec("DELETE FROM outbox");
     });

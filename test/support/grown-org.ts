@@ -59,15 +59,10 @@ export function grow(sql: SqlStorage, now: number): void {
   }
 }
 
-/**
- * Replaces the object's SqlStorage with one that keeps every statement's cursor, to read rowsRead after. (The test
- * clock starts years ahead, so no housekeeping alarm, whose clean-ups scan by design, runs while it watches.)
- */
-export function watch(object: unknown) {
-  const store = (object as { store: { sql: SqlStorage } }).store;
-  const real = store.sql;
+/** A SqlStorage that keeps every statement's cursor, so the rows each one read (rowsRead) can be asked after. */
+export function watchSql(real: SqlStorage) {
   const seen: { query: string; cursor: SqlStorageCursor<Record<string, SqlStorageValue>> }[] = [];
-  store.sql = new Proxy(real, {
+  const sql = new Proxy(real, {
     get(target, prop) {
       if (prop !== "exec") return Reflect.get(target, prop);
       return (query: string, ...params: SqlStorageValue[]) => {
@@ -77,6 +72,18 @@ export function watch(object: unknown) {
       };
     },
   });
+  return { sql, seen };
+}
+
+/**
+ * Replaces the object's SqlStorage with a watched one (watchSql) until restore(). (The test clock starts years
+ * ahead, so no housekeeping alarm, whose clean-ups scan by design, runs while it watches.)
+ */
+export function watch(object: unknown) {
+  const store = (object as { store: { sql: SqlStorage } }).store;
+  const real = store.sql;
+  const { sql, seen } = watchSql(real);
+  store.sql = sql;
   return {
     seen,
     restore: () => {
