@@ -7,7 +7,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { addUsers, challengesFor, correctCodeFeed, createOrg, enrollUsers, wrongCodeFeed } from "./lib/gatehouse-client.mjs";
 import { measure } from "./lib/load.mjs";
-import { bundleWorker, startMailStandIn, startRuntime } from "./lib/workers.mjs";
+import { bundleWorker, mailSettled, startMailStandIn, startRuntime } from "./lib/workers.mjs";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const [action = "r2", usersArg, secondsArg] = process.argv.slice(2);
@@ -61,10 +61,7 @@ try {
   const org = await createOrg(rt.gatehouse, "prof");
   const users = await enrollUsers(rt.gatehouse, await addUsers(rt.gatehouse, org, USERS, "prof"));
   // The enrollment mails go out first (the org's alarm sends them), so their sending is not in the profile.
-  for (let last = -1; last !== mail.accepted(); ) {
-    last = mail.accepted();
-    await new Promise((resolve) => setTimeout(resolve, 1500));
-  }
+  await mailSettled(mail);
   let run;
   let target = "core:user:gatehouse";
   if (action === "b2" || action === "b1") {

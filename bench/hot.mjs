@@ -2,13 +2,13 @@
 // runtime, each with workerd's CPU per answer (from /proc), so a change to the session check or the code step can
 // be judged in a minute instead of a whole `npm run bench`. Usage (Node 22: `npx node`):
 //   node bench/hot.mjs [users=300] [seconds=3] [rounds=2]
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { addUsers, challengesFor, correctCodeFeed, createOrg, enrollUsers } from "./lib/gatehouse-client.mjs";
-import { measure, round } from "./lib/load.mjs";
-import { bundleWorker, startMailStandIn, startRuntime } from "./lib/workers.mjs";
+import { cpuTimes, measure, round } from "./lib/load.mjs";
+import { bundleWorker, mailSettled, startMailStandIn, startRuntime } from "./lib/workers.mjs";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const [USERS = 300, SECONDS = 3, ROUNDS = 2] = process.argv.slice(2).map(Number);
@@ -19,16 +19,12 @@ const ONLY = process.env.HOT_ONLY;
 const out = mkdtempSync(join(tmpdir(), "hot-"));
 const mail = await startMailStandIn();
 const rt = await startRuntime({ root: ROOT, bundle: bundleWorker(ROOT, out), passwordIterations: 1000, mailApiUrl: mail.url });
-/** workerd's user and system CPU µs so far (/proc, 100 ticks per second). */
-function cpuSplit() {
-  const f = readFileSync(`/proc/${rt.pid}/stat`, "utf8").split(") ")[1].split(" ");
-  return { user: Number(f[11]) * 1e4, sys: Number(f[12]) * 1e4 };
-}
 const load = async (opts) => {
-  const before = cpuSplit();
+  const before = cpuTimes(rt.pid);
   const f = await measure({ seconds: SECONDS, connections: 20, cpuPid: rt.pid, ...opts });
-  const after = cpuSplit();
-  return { ...f, sysShare: round((after.sys - before.sys) / (after.sys - before.sys + after.user - before.user), 2) };
+  const after = cpuTimes(rt.pid);
+  const system = after.system - before.system;
+  return { ...f, sysShare: round(system / (system + after.user - before.user), 2) };
 };
 const show = (name, f) =>
   console.log(
@@ -39,10 +35,7 @@ try {
   const org = await createOrg(rt.gatehouse, "hot");
   const users = await enrollUsers(rt.gatehouse, await addUsers(rt.gatehouse, org, USERS, "hot"));
   // The enrollment mails go out first (the org's alarm sends them), so their sending is not measured as R2's.
-  for (let last = -1; last !== mail.accepted(); ) {
-    last = mail.accepted();
-    await new Promise((resolve) => setTimeout(resolve, 1500));
-  }
+  await mailSettled(mail);
   let row = 0;
   for (let r = 0; r < ROUNDS; r++) {
     let k = 0;

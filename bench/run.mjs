@@ -80,7 +80,7 @@ if (Number(process.versions.node.split(".")[0]) < 22) {
   console.error(`bench: Node ${process.version} is too old; run it as \`npm run bench\` (Node 22 from the devDependency).`);
   process.exit(1);
 }
-import { bundleWorker, orgStorageStats, startMailStandIn, startRuntime } from "./lib/workers.mjs";
+import { bundleWorker, mailSettled, orgStorageStats, startMailStandIn, startRuntime } from "./lib/workers.mjs";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const env = (name, fallback) => Number(process.env[name] ?? fallback);
@@ -123,15 +123,6 @@ const is = (status) => (s) => s === status;
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const setupSetting = `PBKDF2 ${SETUP_ITERATIONS} rounds (bench-only, for setup)`;
 const prodSetting = `PBKDF2-SHA256 ${PRODUCTION_ITERATIONS} rounds (production)`;
-
-/** Waits until the mail stand-in has accepted nothing new for 1.5 s (at most 3 minutes). */
-async function mailSettled(mail) {
-  const until = Date.now() + 180_000;
-  for (let last = -1; last !== mail.accepted() && Date.now() < until; ) {
-    last = mail.accepted();
-    await sleep(1500);
-  }
-}
 
 /**
  * A baseline run right before and right after a figure: the baseline is their mean (rate) and worst (latency),

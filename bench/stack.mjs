@@ -1,21 +1,16 @@
 // Edge cost per request of the Worker's HTTP stack: workerd CPU (utime+stime from /proc) per request over N
 // sequential-ish requests (8 in flight) for a few paths that stop before any Durable Object. Usage:
 //   node bench/stack.mjs [N]   (bundles into a temp dir; compare two commits by running it on each)
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
+import { cpuSeconds } from "./lib/load.mjs";
 import { bundleWorker, startRuntime } from "./lib/workers.mjs";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const N = Number(process.argv[2]) || 4000;
-const TICK_US = 1e6 / 100;
-
-function cpuUs(pid) {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return (Number(f[11]) + Number(f[12])) * TICK_US;
-}
+const cpuUs = (pid) => cpuSeconds(pid) * 1e6;
 
 async function drive(origin, path, init, n) {
   let next = 0;

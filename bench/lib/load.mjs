@@ -5,16 +5,22 @@ import autocannon from "autocannon";
 
 const CLOCK_TICKS_PER_SECOND = 100;
 
-/** User + system CPU seconds used so far by a process (Linux /proc/<pid>/stat, fields 14 and 15). */
-export function cpuSeconds(pid) {
+/** User and system CPU seconds used so far by a process (Linux /proc/<pid>/stat, fields 14 and 15), or null. */
+export function cpuTimes(pid) {
   if (!pid) return null;
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+    return { user: Number(fields[11]) / CLOCK_TICKS_PER_SECOND, system: Number(fields[12]) / CLOCK_TICKS_PER_SECOND };
   } catch {
     return null;
   }
+}
+
+/** User + system CPU seconds used so far by a process, or null. */
+export function cpuSeconds(pid) {
+  const t = cpuTimes(pid);
+  return t && t.user + t.system;
 }
 
 /**

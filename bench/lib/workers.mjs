@@ -148,6 +148,15 @@ export async function startMailStandIn() {
   return { url: `http://127.0.0.1:${server.address().port}`, accepted: () => accepted, stop: () => server.close() };
 }
 
+/** Waits until the mail stand-in has accepted nothing new for 1.5 s (at most `maxMs`): the orgs' alarms are done. */
+export async function mailSettled(mail, maxMs = 180_000) {
+  const until = Date.now() + maxMs;
+  for (let last = -1; last !== mail.accepted() && Date.now() < until; ) {
+    last = mail.accepted();
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+  }
+}
+
 /** Footprint of one org's object, through the read-only storageStats() RPC (no bench route in the Worker). */
 export async function orgStorageStats(runtime, slug) {
   const ns = await runtime.mf.getDurableObjectNamespace("ORG", "gatehouse");
