@@ -15,19 +15,32 @@ export interface FactorSummary {
   enabled: boolean;
 }
 
-export function factorSummary(sql: SqlStorage, userId: string): FactorSummary {
-  const row = sql
-    .exec<{ period: number | null; passkeys: number; remaining: number }>(
-      `SELECT (SELECT period FROM totp WHERE user_id = ?1) AS period,
-              (SELECT COUNT(*) FROM passkeys WHERE user_id = ?1) AS passkeys,
-              (SELECT COUNT(*) FROM recovery_codes WHERE user_id = ?1 AND used_at IS NULL) AS remaining`,
-      userId,
-    )
-    .one();
+/** The row of `factorColumns`: what a statement that reads a user's factors beside other things returns. */
+export interface FactorColumns extends Record<string, SqlStorageValue> {
+  f_period: number | null;
+  f_passkeys: number;
+  f_remaining: number;
+}
+
+/**
+ * A user's factors as columns of one statement, for the user `userId` names (an SQL expression: a parameter, or a
+ * joined column such as u.id), so the session check reads them with the session, user and org in one statement.
+ */
+export function factorColumns(userId: string): string {
+  return `(SELECT period FROM totp WHERE user_id = ${userId}) AS f_period,
+          (SELECT COUNT(*) FROM passkeys WHERE user_id = ${userId}) AS f_passkeys,
+          (SELECT COUNT(*) FROM recovery_codes WHERE user_id = ${userId} AND used_at IS NULL) AS f_remaining`;
+}
+
+export function summaryOf(row: FactorColumns): FactorSummary {
   return {
-    totpPeriod: row.period,
-    passkeys: row.passkeys,
-    recoveryCodesRemaining: row.remaining,
-    enabled: row.period !== null || row.passkeys > 0,
+    totpPeriod: row.f_period,
+    passkeys: row.f_passkeys,
+    recoveryCodesRemaining: row.f_remaining,
+    enabled: row.f_period !== null || row.f_passkeys > 0,
   };
+}
+
+export function factorSummary(sql: SqlStorage, userId: string): FactorSummary {
+  return summaryOf(sql.exec<FactorColumns>(`SELECT ${factorColumns("?1")}`, userId).one());
 }

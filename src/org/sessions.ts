@@ -71,15 +71,28 @@ export function sessionRow(sql: SqlStorage, tokenHash: string): SessionRow | und
 /** The live session for a token hash; an idle or expired one is deleted and not returned. */
 export function findLiveSession(sql: SqlStorage, tokenHash: string, now: number, policy: SessionPolicy) {
   const row = sessionRow(sql, tokenHash);
-  if (!row) return undefined;
-  if (row.expires_at <= now || row.last_seen_at + policy.idleMs <= now) {
+  return row && keepAlive(sql, tokenHash, row, now, policy) ? row : undefined;
+}
+
+/**
+ * Whether a session read by its token hash is live: an idle or expired one is deleted (false); a live one's idle
+ * clock moves at most every SESSION_TOUCH_SECONDS, or a tenth of the idle limit, so most checks write nothing.
+ */
+export function keepAlive(
+  sql: SqlStorage,
+  tokenHash: string,
+  times: { expires_at: number; last_seen_at: number },
+  now: number,
+  policy: SessionPolicy,
+): boolean {
+  if (times.expires_at <= now || times.last_seen_at + policy.idleMs <= now) {
     sql.exec("DELETE FROM sessions WHERE token_hash = ?", tokenHash);
-    return undefined;
+    return false;
   }
-  if (now - row.last_seen_at >= Math.min(SESSION_TOUCH_SECONDS * 1000, policy.idleMs / 10)) {
+  if (now - times.last_seen_at >= Math.min(SESSION_TOUCH_SECONDS * 1000, policy.idleMs / 10)) {
     sql.exec("UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?", now, tokenHash);
   }
-  return row;
+  return true;
 }
 
 /** Step-up: a factor was just checked for this live session of this user; false when there is no such session. */

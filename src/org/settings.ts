@@ -13,16 +13,30 @@ interface OrgRow extends Record<string, SqlStorageValue> {
 
 export function readOrg(sql: SqlStorage): OrgInfo | undefined {
   const row = first<OrgRow>(sql, "SELECT * FROM org");
-  return (
-    row && {
-      slug: row.slug,
-      name: row.name,
-      jurisdiction: row.jurisdiction,
-      require2fa: row.require_2fa === 1,
-      requirePhishingResistant: row.require_phishing_resistant === 1,
-      totpPeriod: row.totp_period,
-    }
-  );
+  return row && orgInfo(row);
+}
+
+function orgInfo(row: OrgRow): OrgInfo {
+  return {
+    slug: row.slug,
+    name: row.name,
+    jurisdiction: row.jurisdiction,
+    require2fa: row.require_2fa === 1,
+    requirePhishingResistant: row.require_phishing_resistant === 1,
+    totpPeriod: row.totp_period,
+  };
+}
+
+const ORG_FIELDS = ["slug", "name", "jurisdiction", "require_2fa", "totp_period", "require_phishing_resistant"] as const;
+
+/** The org row's columns for a statement that joins `org` as `alias`, each named org_<column> (users share names). */
+export function orgColumns(alias: string): string {
+  return ORG_FIELDS.map((f) => `${alias}.${f} AS org_${f}`).join(", ");
+}
+
+/** The org read through `orgColumns`. */
+export function orgOfColumns(row: Record<string, SqlStorageValue>): OrgInfo {
+  return orgInfo(Object.fromEntries(ORG_FIELDS.map((f) => [f, row[`org_${f}`] ?? null])) as OrgRow);
 }
 
 /**

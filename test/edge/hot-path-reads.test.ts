@@ -6,7 +6,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { call, callJson, PASSWORD } from "../support/api";
-import { nextStep, useTestClock } from "../support/clock";
+import { advance, nextStep, useTestClock } from "../support/clock";
 import { enrolledTechnician } from "../support/flows";
 import { grow, MAX_ROWS_PER_STATEMENT, watch } from "../support/grown-org";
 import { codeFor } from "../support/totp";
@@ -53,5 +53,28 @@ describe("rows read per statement on the hot paths, in a grown org", () => {
     expect(seen.length).toBeGreaterThan(20);
     const heavy = seen.map(({ query, cursor }) => ({ query, rows: cursor.rowsRead })).filter((s) => s.rows > MAX_ROWS_PER_STATEMENT);
     expect(heavy).toEqual([]);
+  });
+
+  it("checks a session in one statement, and writes only when the session's idle clock moves", async () => {
+    const t = await enrolledTechnician();
+    const stub = env.ORG.getByName(t.org.slug);
+    const statementsOf = async (path: string) => {
+      let watched: ReturnType<typeof watch> | undefined;
+      await runInDurableObject(stub, (o) => {
+        watched = watch(o);
+      });
+      try {
+        expect((await call(path, { cookie: t.cookie })).status).toBe(200);
+      } finally {
+        await runInDurableObject(stub, () => watched?.restore());
+      }
+      return (watched?.seen ?? []).map((s) => s.query.split(" ")[0]);
+    };
+    // Just signed in: the session, its user, the org and the user's factors in one read, nothing written.
+    expect(await statementsOf("/api/me")).toEqual(["SELECT"]);
+    // Ten minutes on, the idle clock moves: the same read, then one write.
+    advance(10 * 60_000);
+    expect(await statementsOf("/api/me")).toEqual(["SELECT", "UPDATE"]);
+    expect(await statementsOf("/api/me")).toEqual(["SELECT"]);
   });
 });

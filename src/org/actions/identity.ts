@@ -3,23 +3,40 @@ import { nowMs } from "../../clock";
 import { useApiKey } from "../api-keys";
 import { recordEvent } from "../audit";
 import type { Identity } from "../rpc";
-import { findLiveSession, revokeSession, sessionPolicy } from "../sessions";
-import { readOrg } from "../settings";
-import type { Store } from "../store";
-import { factorSummary } from "../factors";
-import { findActiveUser, findUser, publicUser } from "../users";
+import { findLiveSession, keepAlive, revokeSession, sessionPolicy } from "../sessions";
+import { orgColumns, orgOfColumns } from "../settings";
+import { first, type Store } from "../store";
+import { type FactorColumns, factorColumns, summaryOf } from "../factors";
+import { findUser, publicUser, type UserRow } from "../users";
 
-function identityOf(store: Store, userId: string): Identity | null {
+/**
+ * What every signed-in request needs, in one statement: the user, the org and the user's factors (and, for a
+ * session, the session's times), joined so the check costs one read. The columns of each part are named by its own
+ * module (users' own names, orgColumns, factorColumns).
+ */
+const IDENTITY_COLUMNS = `u.*, ${orgColumns("o")}, ${factorColumns("u.id")}`;
+const BY_SESSION = `SELECT s.created_at AS s_created_at, s.last_seen_at AS s_last_seen_at, s.expires_at AS s_expires_at,
+                           s.verified_at AS s_verified_at, ${IDENTITY_COLUMNS}
+                    FROM sessions s JOIN users u ON u.id = s.user_id CROSS JOIN org o WHERE s.token_hash = ?`;
+const BY_USER = `SELECT ${IDENTITY_COLUMNS} FROM users u CROSS JOIN org o WHERE u.id = ?`;
+
+type IdentityRow = UserRow & FactorColumns;
+interface SessionIdentityRow extends IdentityRow {
+  s_created_at: number;
+  s_last_seen_at: number;
+  s_expires_at: number;
+  s_verified_at: number;
+}
+
+function identityOf(row: IdentityRow): Identity | null {
   // A deactivated account's sessions and keys were deleted with the change; this refuses any that a race left.
-  const user = findActiveUser(store.sql, userId);
-  const org = readOrg(store.sql);
-  if (!user || !org) return null;
+  if (row.deactivated_at !== null) return null;
   // A passkey counts as two-factor authentication (docs/api.md), as TOTP does; `period` says whether TOTP is set up.
-  const factors = factorSummary(store.sql, userId);
+  const factors = summaryOf(row);
   return {
-    user: publicUser(user),
-    org,
-    emailVerified: user.email_verified_at !== null,
+    user: publicUser(row),
+    org: orgOfColumns(row),
+    emailVerified: row.email_verified_at !== null,
     twoFactor: {
       enabled: factors.enabled,
       recoveryCodesRemaining: factors.enabled ? factors.recoveryCodesRemaining : 0,
@@ -29,15 +46,20 @@ function identityOf(store: Store, userId: string): Identity | null {
   };
 }
 
+/**
+ * The session check of every signed-in request: one read, and a write only when the session ended (deleted) or its
+ * idle clock moves. No transactionSync: the call runs to its end without awaiting, so no other call interleaves,
+ * and each write is a single statement, so there is nothing to roll back.
+ */
 export function authenticateSession(store: Store, tokenHash: string): Identity | null {
   const now = nowMs();
-  return store.tx(() => {
-    const session = findLiveSession(store.sql, tokenHash, now, sessionPolicy(store.env));
-    if (!session) return null;
-    const id = identityOf(store, session.user_id);
-    if (!id) return null;
-    return { ...id, session: { createdAt: session.created_at, verifiedAt: session.verified_at } };
-  });
+  const row = first<SessionIdentityRow>(store.sql, BY_SESSION, tokenHash);
+  if (!row) return null;
+  const times = { expires_at: row.s_expires_at, last_seen_at: row.s_last_seen_at };
+  if (!keepAlive(store.sql, tokenHash, times, now, sessionPolicy(store.env))) return null;
+  const id = identityOf(row);
+  if (!id) return null;
+  return { ...id, session: { createdAt: row.s_created_at, verifiedAt: row.s_verified_at } };
 }
 
 export function authenticateApiKey(store: Store, keyHash: string): Identity | null {
@@ -45,7 +67,8 @@ export function authenticateApiKey(store: Store, keyHash: string): Identity | nu
   return store.tx(() => {
     const key = useApiKey(store.sql, keyHash, now);
     if (!key) return null;
-    const id = identityOf(store, key.createdBy);
+    const row = first<IdentityRow>(store.sql, BY_USER, key.createdBy);
+    const id = row && identityOf(row);
     if (!id) return null;
     return { ...id, apiKey: { id: key.id, name: key.name, role: key.role } };
   });
