@@ -98,6 +98,13 @@ export async function steppedUp(
       throw new ApiError("unauthenticated");
     case "enforced_by_org":
       throw new ApiError("step_up_required", "Your organization requires two-factor authentication: set it up, then confirm with a code.");
+    case "passkey_required":
+      throw new ApiError(
+        "passkey_required",
+        identity.twoFactor.passkeys > 0
+          ? "Your organization requires phishing-resistant sign-in: confirm with your passkey ('webauthn'), not a code."
+          : "Your organization requires phishing-resistant sign-in: add a passkey first (a current code confirms adding it).",
+      );
     case "too_many_attempts":
       throw new ApiError("too_many_attempts", undefined, result.retryAfterSeconds);
     case "account_locked":

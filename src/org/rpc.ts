@@ -379,13 +379,22 @@ export interface OrgRpc extends OidcRpc {
   >;
   confirmEnrollment(input: ConfirmEnrollmentInput): Promise<Result<null, ConfirmEnrollmentFailure>>;
   recoveryCodesStatus(userId: string): RecoveryStatus;
-  regenerateRecoveryCodes(input: RegenerateInput): Promise<Result<null, CodeFailure | "not_found">>;
+  regenerateRecoveryCodes(input: RegenerateInput): Promise<Result<null, CodeFailure | "not_found" | "passkey_required">>;
   disableTwoFactor(input: DisableInput): Promise<Result<null, CodeFailure | "enforced_by_org" | "not_found">>;
   resetTwoFactor(input: FactorChangeInput): Promise<Result<{ removedCredentials: string[] }, "not_found" | AccessFailure>>;
   stepUp(
     input: StepUpInput,
   ): Promise<
-    Result<null, CodeFailure | "invalid_challenge" | "invalid_credentials" | "account_deactivated" | "not_found" | "enforced_by_org">
+    Result<
+      null,
+      | CodeFailure
+      | "invalid_challenge"
+      | "invalid_credentials"
+      | "account_deactivated"
+      | "not_found"
+      | "enforced_by_org"
+      | "passkey_required"
+    >
   >;
   stepUpPasskeyOptions(input: StepUpOptionsInput): Promise<Result<PublicKeyCredentialRequestOptionsJSON, "not_found" | "not_enrolled">>;
   issuePairingLink(input: IssuePairingLinkInput): Promise<"sent" | "skipped">;

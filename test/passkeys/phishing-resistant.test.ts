@@ -1,12 +1,15 @@
 // The org setting "Require phishing-resistant sign-in" (NIST SP 800-63B r4 3.2.5): off by default; when on, a
 // member finishes sign-in with a passkey. A code or recovery code is refused to a member who has one, and only leads
 // a member without one to enroll one; passkey and passwordless sign-ins work; existing sessions and API keys stay.
+import { runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { addUser, call, callJson, createOrg, PASSWORD, sessionCookieFrom, signIn } from "../support/api";
 import { auditTypes } from "../support/audit";
 import { SoftAuthenticator } from "../support/authenticator";
-import { useTestClock } from "../support/clock";
+import { nextStep, useTestClock } from "../support/clock";
 import { enrolledTechnician, staleSession } from "../support/flows";
+
 import { addPasskey, passkeyTechnician, passwordStep, postPasskeyStep, stepOptions } from "../support/passkeys";
 import { codeFor } from "../support/totp";
 
@@ -156,5 +159,62 @@ describe("Require phishing-resistant sign-in", () => {
     expect(ids).toContain(other.id);
     expect(ids).not.toContain(u.id);
     expect(r.body.phishingResistant.withoutPasskeyCount).toBe(ids.length);
+  });
+
+  it("refuses a code as step-up or for new recovery codes to a member who has a passkey, without spending it", async () => {
+    const u = await enrolledTechnician();
+    const { auth } = await addPasskey(u.cookie);
+    expect((await setPhishingResistant(await signIn(u.org.admin.email), true)).status).toBe(200);
+    staleSession();
+    nextStep(u.enrollment.period);
+    const code = codeFor(u.enrollment.secret, Date.now(), u.enrollment.period);
+    const email = await callJson<Body>("/api/me/email", { cookie: u.cookie, body: { email: `new-${u.email}`, code } });
+    expect(email.status).toBe(403);
+    expect(email.body.error?.code).toBe("passkey_required");
+    expect(email.body.error?.message).toMatch(/passkey \('webauthn'\)/);
+    const codes = await callJson<Body>("/api/me/2fa/recovery-codes", { cookie: u.cookie, body: { code } });
+    expect(codes.body.error?.code).toBe("passkey_required");
+    // The passkey steps up.
+    const options = await callJson<{ challenge: string; user: { id: string } }>("/api/me/step-up/passkey", {
+      cookie: u.cookie,
+      method: "POST",
+    });
+    const webauthn = await auth.assert(options.body);
+    const withPasskey = await call("/api/me/email", { cookie: u.cookie, body: { email: `new-${u.email}`, webauthn } });
+    expect(withPasskey.status).toBe(202);
+    // Neither refusal spent the code (its time step is still unused) nor counted it.
+    const lastStep = await runInDurableObject(
+      env.ORG.getByName(u.org.slug),
+      (_o, state) => state.storage.sql.exec<{ last_step: number }>("SELECT last_step FROM totp WHERE user_id = ?", u.id).one().last_step,
+    );
+    expect(lastStep).toBeLessThan(Math.floor(Date.now() / 1000 / u.enrollment.period));
+    expect(await auditTypes(u.org.slug)).not.toContain("2fa.code_failed");
+  });
+
+  it("lets a member without a passkey use a code only to add one, and leaves the session stale for the rest", async () => {
+    const u = await enrolledTechnician();
+    expect((await setPhishingResistant(await signIn(u.org.admin.email), true)).status).toBe(200);
+    staleSession();
+    nextStep(u.enrollment.period);
+    const code = codeFor(u.enrollment.secret, Date.now(), u.enrollment.period);
+    const email = await callJson<Body>("/api/me/email", { cookie: u.cookie, body: { email: `new-${u.email}`, code } });
+    expect(email.status).toBe(403);
+    expect(email.body.error?.code).toBe("passkey_required");
+    expect(email.body.error?.message).toMatch(/add a passkey/);
+    // The same code, never spent by the refusal, opens the passkey's setup.
+    const options = await callJson<{ challenge: string; user: { id: string } }>("/api/me/passkeys/options", {
+      cookie: u.cookie,
+      body: { code },
+    });
+    expect(options.status).toBe(200);
+    // That code was spent on the setup: the session is no fresher for anything else.
+    const after = await callJson<Body>("/api/me/email", { cookie: u.cookie, body: { email: `new-${u.email}` } });
+    expect(after.status).toBe(403);
+    expect(after.body.error?.code).toBe("step_up_required");
+    const added = await callJson<{ passkey: { id: string } }>("/api/me/passkeys", {
+      cookie: u.cookie,
+      body: { name: "Laptop", response: await new SoftAuthenticator().register(options.body) },
+    });
+    expect(added.status).toBe(201);
   });
 });

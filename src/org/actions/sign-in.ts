@@ -24,6 +24,7 @@ import { credentialRefs } from "./passkeys";
 import { findActiveUser, findUser, markLogin, setPasswordHash, type UserRow } from "../users";
 import { countFailure, type LockFailure } from "./failures";
 import { readyFactor, type SecondFactor, verifyFactor } from "./verify-second-factor";
+import { codeUse } from "./phishing-resistant";
 import type {
   ChallengeStepInput,
   PasskeyOptionsInput,
@@ -185,8 +186,8 @@ async function completeSecondStep<T>(
     // Phishing-resistant sign-in (org setting, NIST SP 800-63B r4 3.2.5): a code can be relayed by a proxy page, so
     // it never finishes a member's sign-in. One with a passkey is told to use it, before the code is checked (nothing
     // spent or counted); one without gets, after the code, an enrollment challenge for a passkey instead of a session.
-    const phishingResistant = factor.kind !== "webauthn" && readOrg(store.sql)?.requirePhishingResistant === true;
-    if (phishingResistant && countPasskeys(store.sql, user.id) > 0) return fail("passkey_required");
+    const use = factor.kind === "webauthn" ? "any" : codeUse(store.sql, user.id);
+    if (use === "passkey_required") return fail("passkey_required");
     const checked = verifyFactor(store, user, ready.value, input.meta, now, () => recordChallengeFailure(store.sql, input.challengeId));
     if (!checked.ok) {
       const { reason, retryAfterSeconds } = checked;
@@ -195,7 +196,7 @@ async function completeSecondStep<T>(
     // Burn the challenge before issuing the session: it cannot be used again.
     spendChallenge(store.sql, input.challengeId, now);
     spent(user, now);
-    if (phishingResistant)
+    if (use === "enroll_only")
       return ok({ status: "enrollment_required" as const, ...createChallenge(store.sql, user.id, "enroll_passkey", now) });
     return ok(started(user, now));
   });

@@ -16,6 +16,7 @@ import { authenticationOptions } from "../../webauthn";
 import { saveWebauthnChallenge } from "../webauthn-challenges";
 import { credentialRefs } from "./passkeys";
 import { readyFactor, verifyFactor } from "./verify-second-factor";
+import { codeUse } from "./phishing-resistant";
 
 type StepUpFailure =
   | "invalid_code"
@@ -27,7 +28,10 @@ type StepUpFailure =
   | LockFailure
   | "unavailable";
 
-export async function stepUp(store: Store, input: StepUpInput): Promise<Result<null, StepUpFailure | "enforced_by_org">> {
+export async function stepUp(
+  store: Store,
+  input: StepUpInput,
+): Promise<Result<null, StepUpFailure | "enforced_by_org" | "passkey_required">> {
   const { sql } = store;
   const sessionAlive = (now: number) =>
     findLiveSession(sql, input.sessionTokenHash, now, sessionPolicy(store.env))?.user_id === input.userId;
@@ -36,8 +40,17 @@ export async function stepUp(store: Store, input: StepUpInput): Promise<Result<n
     return withCurrentCode(
       store,
       { userId: input.userId, code: proof.code, meta: input.meta },
-      (user, now) => markSessionVerified(sql, input.sessionTokenHash, user.id, now),
-      () => (sessionAlive(nowMs()) ? null : "not_found"),
+      // Where a code may only open a passkey's setup, it is spent on that setup and leaves the session as fresh as
+      // it was, as a password does for a first factor below.
+      (user, now) => {
+        if (codeUse(sql, user.id) === "any") markSessionVerified(sql, input.sessionTokenHash, user.id, now);
+      },
+      () => {
+        if (!sessionAlive(nowMs())) return "not_found";
+        // Refused before the code is checked: nothing spent or counted, as at sign-in.
+        const use = codeUse(sql, input.userId);
+        return use === "passkey_required" || (use === "enroll_only" && input.purpose !== "enroll") ? "passkey_required" : null;
+      },
     );
   }
   if ("webauthn" in proof) return passkeyStepUp(store, input, proof, sessionAlive);

@@ -18,6 +18,7 @@ import { deleteAllPasskeys } from "./passkeys";
 import { type AccessFailure, refuseFactorChange } from "./access";
 import { settlePasswordCheck, startSession } from "./sign-in";
 import { readyFactor, type SecondFactor, verifyFactor } from "./verify-second-factor";
+import { codeUse } from "./phishing-resistant";
 import type {
   BeginEnrollmentVia,
   CodeFailure,
@@ -195,19 +196,29 @@ export async function withCurrentFactor<F extends Reason>(
 }
 
 /** A new set of recovery codes for a current TOTP code or passkey; the old set dies in the same transaction. */
-export function regenerateRecoveryCodes(store: Store, input: RegenerateInput): Promise<Result<null, CodeFailure | "not_found">> {
+export function regenerateRecoveryCodes(
+  store: Store,
+  input: RegenerateInput,
+): Promise<Result<null, CodeFailure | "not_found" | "passkey_required">> {
   const factor: SecondFactor = input.passkey
     ? { kind: "webauthn", ...input.passkey, purpose: "step_up", signInId: input.passkey.sessionTokenHash }
     : { kind: "totp", code: input.code ?? "", secret: "active" };
-  return withCurrentFactor(store, { ...input, factor }, (user, now) => {
-    replaceRecoveryCodes(store.sql, user.id, input.recoveryCodeHashes, now);
-    recordEvent(
-      store.sql,
-      { type: "2fa.recovery_codes_regenerated", actor: selfActor(user), subject: subjectOf(user), meta: input.meta },
-      now,
-    );
-    notifyUser(store.sql, user, { type: "2fa.recovery_codes_regenerated" }, now);
-  });
+  // A code is refused before it is checked where the org requires phishing-resistant sign-in (phishing-resistant.ts).
+  const refuse = () => (factor.kind === "totp" && codeUse(store.sql, input.userId) !== "any" ? "passkey_required" : null);
+  return withCurrentFactor(
+    store,
+    { ...input, factor },
+    (user, now) => {
+      replaceRecoveryCodes(store.sql, user.id, input.recoveryCodeHashes, now);
+      recordEvent(
+        store.sql,
+        { type: "2fa.recovery_codes_regenerated", actor: selfActor(user), subject: subjectOf(user), meta: input.meta },
+        now,
+      );
+      notifyUser(store.sql, user, { type: "2fa.recovery_codes_regenerated" }, now);
+    },
+    refuse,
+  );
 }
 
 /** Turns 2FA off with a current code, unless the org requires it. */
