@@ -27,6 +27,8 @@ export interface FactorColumns extends Record<string, SqlStorageValue> {
  * joined column such as u.id), so the session check reads them with the session, user and org in one statement.
  */
 export function factorColumns(userId: string): string {
+  // Only ever a parameter or a column name, written in the code: never a value.
+  if (!/^(\?\d*|[a-z]+\.[a-z_]+)$/.test(userId)) throw new Error(`factorColumns: not a parameter or column: ${userId}`);
   return `(SELECT period FROM totp WHERE user_id = ${userId}) AS f_period,
           (SELECT COUNT(*) FROM passkeys WHERE user_id = ${userId}) AS f_passkeys,
           (SELECT COUNT(*) FROM recovery_codes WHERE user_id = ${userId} AND used_at IS NULL) AS f_remaining`;
@@ -41,6 +43,8 @@ export function summaryOf(row: FactorColumns): FactorSummary {
   };
 }
 
+const BY_USER = `SELECT ${factorColumns("?1")}`;
+
 export function factorSummary(sql: SqlStorage, userId: string): FactorSummary {
-  return summaryOf(sql.exec<FactorColumns>(`SELECT ${factorColumns("?1")}`, userId).one());
+  return summaryOf(sql.exec<FactorColumns>(BY_USER, userId).one());
 }

@@ -31,6 +31,7 @@ const ORG_FIELDS = ["slug", "name", "jurisdiction", "require_2fa", "totp_period"
 
 /** The org row's columns for a statement that joins `org` as `alias`, each named org_<column> (users share names). */
 export function orgColumns(alias: string): string {
+  if (!/^[a-z]+$/.test(alias)) throw new Error(`orgColumns: not a table alias: ${alias}`);
   return ORG_FIELDS.map((f) => `${alias}.${f} AS org_${f}`).join(", ");
 }
 

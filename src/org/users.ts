@@ -65,7 +65,7 @@ export function insertUser(
   );
 }
 
-export function publicUser(u: UserRow): UserInfo {
+export function publicUser(u: Pick<UserRow, "id" | "email" | "name" | "role">): UserInfo {
   return { id: u.id, email: u.email, name: u.name, role: u.role };
 }
 

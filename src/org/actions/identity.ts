@@ -11,16 +11,16 @@ import { findUser, publicUser, type UserRow } from "../users";
 
 /**
  * What every signed-in request needs, in one statement: the user, the org and the user's factors (and, for a
- * session, the session's times), joined so the check costs one read. The columns of each part are named by its own
- * module (users' own names, orgColumns, factorColumns).
+ * session, the session's times), joined so the check costs one read. Each part's columns have their own names (the
+ * user's few, org_* from orgColumns, f_* from factorColumns, s_* here), so none can shadow another.
  */
-const IDENTITY_COLUMNS = `u.*, ${orgColumns("o")}, ${factorColumns("u.id")}`;
+const IDENTITY_COLUMNS = `u.id, u.email, u.name, u.role, u.deactivated_at, u.email_verified_at, ${orgColumns("o")}, ${factorColumns("u.id")}`;
 const BY_SESSION = `SELECT s.created_at AS s_created_at, s.last_seen_at AS s_last_seen_at, s.expires_at AS s_expires_at,
                            s.verified_at AS s_verified_at, ${IDENTITY_COLUMNS}
                     FROM sessions s JOIN users u ON u.id = s.user_id CROSS JOIN org o WHERE s.token_hash = ?`;
 const BY_USER = `SELECT ${IDENTITY_COLUMNS} FROM users u CROSS JOIN org o WHERE u.id = ?`;
 
-type IdentityRow = UserRow & FactorColumns;
+type IdentityRow = Pick<UserRow, "id" | "email" | "name" | "role" | "deactivated_at" | "email_verified_at"> & FactorColumns;
 interface SessionIdentityRow extends IdentityRow {
   s_created_at: number;
   s_last_seen_at: number;
