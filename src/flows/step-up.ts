@@ -14,6 +14,8 @@ import type { AuthenticationResponseJSON } from "../webauthn";
 import { unwrap } from "./outcomes";
 import { relyingPartyOrThrow } from "./passkeys";
 
+export type StepUpPurpose = "enroll" | "enroll_passkey" | "act";
+
 export interface StepUpProof {
   code?: string | undefined;
   password?: string | undefined;
@@ -33,15 +35,15 @@ const WRONG_PASSKEY = "The passkey could not be verified: ask for new options (P
 
 /**
  * Whether the caller stepped up; a proof that is given is checked (and spent) even when the session is fresh.
- * `purpose` "enroll" is setting up a first factor, the only thing a password may step up to where the org
- * requires 2FA.
+ * `purpose` "enroll" (an app) or "enroll_passkey" is setting up a factor: the only thing a password may step up to where
+ * the org requires 2FA, and the passkey the only thing a code may step up to where it requires phishing-resistant sign-in.
  */
 export async function steppedUp(
   env: Env,
   actor: SignedIn,
   proof: StepUpProof,
   meta: RequestMeta,
-  purpose: "enroll" | "act" = "act",
+  purpose: StepUpPurpose = "act",
 ): Promise<boolean> {
   if (actor.kind !== "session") return false;
   type Given = { code: string } | { webauthn: AuthenticationResponseJSON } | { password: string };
@@ -129,7 +131,7 @@ export async function requireStepUp(
   actor: SignedIn,
   proof: StepUpProof,
   meta: RequestMeta,
-  purpose: "enroll" | "act" = "act",
+  purpose: StepUpPurpose = "act",
 ): Promise<void> {
   if (!(await steppedUp(env, actor, proof, meta, purpose))) throw new ApiError("step_up_required");
 }

@@ -1,6 +1,7 @@
 // Enrollment and code management, shared by the JSON API and the pages. Secrets are made and sealed here at
 // the edge; every decision (code valid, not replayed, state unchanged) is taken in the org's object.
 import type { Env } from "../env";
+import { ApiError } from "../errors";
 import { seal } from "../crypto/secret-box";
 import { issueCredential, type Route } from "../http/credentials";
 import type { AuditActor, Caller, RequestMeta } from "../org/results";
@@ -11,6 +12,9 @@ import { unwrap } from "./outcomes";
 import { forgetCredentials, relyingPartyOrThrow } from "./passkeys";
 import type { AuthenticationResponseJSON } from "../webauthn";
 import { newRecoveryCodes } from "./recovery-codes";
+
+const CODE_NOT_ENOUGH =
+  "Your organization requires phishing-resistant sign-in: confirm with your passkey ('webauthn'), not a code (add a passkey first if you have none).";
 
 async function sealedSecret(env: Env, userId: string) {
   const secret = newTotpSecret();
@@ -87,9 +91,14 @@ export async function regenerateRecoveryCodes(
         },
       }
     : { code: proof.code ?? "" };
-  unwrap(
-    await orgStub(env, route.slug, route.jurisdiction).regenerateRecoveryCodes({ userId, ...given, recoveryCodeHashes: hashes, meta }),
-  );
+  const result = await orgStub(env, route.slug, route.jurisdiction).regenerateRecoveryCodes({
+    userId,
+    ...given,
+    recoveryCodeHashes: hashes,
+    meta,
+  });
+  if (!result.ok && result.reason === "passkey_required") throw new ApiError("passkey_required", CODE_NOT_ENOUGH);
+  unwrap(result);
   return codes;
 }
 

@@ -252,7 +252,8 @@ export interface StepUpInput {
   sessionTokenHash: string;
   proof: StepUpProof;
   /** "enroll": setting up a first factor, the only step-up a password may give where the org requires 2FA. */
-  purpose: "enroll" | "act";
+  /** "enroll": setting up a first factor (TOTP); "enroll_passkey": adding a passkey; "act": anything else. */
+  purpose: "enroll" | "enroll_passkey" | "act";
   meta: RequestMeta;
 }
 

@@ -217,4 +217,33 @@ describe("Require phishing-resistant sign-in", () => {
     });
     expect(added.status).toBe(201);
   });
+
+  it("lets a member with no factor set up an app from an old session, which stays stale for anything but a passkey", async () => {
+    const org = await createOrg();
+    const admin = await signIn(org.admin.email);
+    const user = await addUser(admin);
+    const cookie = await signIn(user.email);
+    expect((await setPhishingResistant(admin, true)).status).toBe(200);
+    staleSession();
+    const setup = await callJson<{ secret: string; period: number }>("/api/me/2fa/setup", { cookie, body: { password: PASSWORD } });
+    expect(setup.status).toBe(200);
+    const confirm = await call("/api/me/2fa/confirm", {
+      cookie,
+      body: { code: codeFor(setup.body.secret, Date.now(), setup.body.period) },
+    });
+    expect(confirm.status).toBe(200);
+    const next = sessionCookieFrom(confirm) ?? "";
+    expect(next).not.toBe("");
+    // The app's code proved no passkey: the new session is as stale as the old one was.
+    const email = await callJson<Body>("/api/me/email", { cookie: next, body: { email: `new-${user.email}` } });
+    expect(email.status).toBe(403);
+    expect(email.body.error?.code).toBe("step_up_required");
+    // And a code from that app opens only the passkey's setup.
+    nextStep(setup.body.period);
+    const code = codeFor(setup.body.secret, Date.now(), setup.body.period);
+    expect((await callJson<Body>("/api/me/email", { cookie: next, body: { email: `new-${user.email}`, code } })).body.error?.code).toBe(
+      "passkey_required",
+    );
+    expect((await call("/api/me/passkeys/options", { cookie: next, body: { code } })).status).toBe(200);
+  });
 });

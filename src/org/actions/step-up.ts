@@ -49,7 +49,7 @@ export async function stepUp(
         if (!sessionAlive(nowMs())) return "not_found";
         // Refused before the code is checked: nothing spent or counted, as at sign-in.
         const use = codeUse(sql, input.userId);
-        return use === "passkey_required" || (use === "enroll_only" && input.purpose !== "enroll") ? "passkey_required" : null;
+        return use === "passkey_required" || (use === "enroll_only" && input.purpose !== "enroll_passkey") ? "passkey_required" : null;
       },
     );
   }
@@ -62,12 +62,12 @@ export async function stepUp(
     if (hasSecondFactor(sql, user.id)) return fail("not_enrolled");
     // Where the org requires 2FA, a password-only session is one from before enforcement: it may set up its
     // factor, not mint a credential (a year-long key) that would never meet one.
-    if (input.purpose !== "enroll" && secondFactorRequired(sql)) return fail("enforced_by_org");
+    if (input.purpose === "act" && secondFactorRequired(sql)) return fail("enforced_by_org");
     const checked = settlePasswordCheck(store, user, { ...proof, failure: "wrong_step_up_password", meta: input.meta }, now);
     if (!checked.ok) return checked;
     // A password that opens a first factor's setup is spent on that setup: it does not make the session fresh for
     // other step-up actions, which would otherwise follow without a factor where the org requires one.
-    if (input.purpose !== "enroll") markSessionVerified(sql, input.sessionTokenHash, user.id, now);
+    if (input.purpose === "act") markSessionVerified(sql, input.sessionTokenHash, user.id, now);
     return ok(null);
   });
 }

@@ -141,7 +141,9 @@ export async function confirmEnrollment(store: Store, input: ConfirmEnrollmentIn
       // token (docs/api.md), so a token that leaked before 2FA existed is worth nothing after.
       const before = sessionRow(sql, input.via.session);
       revokeUserSessions(sql, user.id);
-      createSession(sql, input.via.newSessionTokenHash, user.id, now, sessionPolicy(store.env), input.meta);
+      // Where only a passkey steps up (phishing-resistant.ts), this code makes the new session no fresher than the old.
+      const verifiedAt = codeUse(sql, user.id) === "any" ? now : (before?.verified_at ?? 0);
+      createSession(sql, input.via.newSessionTokenHash, user.id, now, sessionPolicy(store.env), input.meta, verifiedAt);
       carrySignIn(sql, before, input.via.newSessionTokenHash);
     } else {
       // Forced enrollment at sign-in keeps sessions from before enforcement (the seeds: enforcing 2FA does not

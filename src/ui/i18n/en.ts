@@ -427,7 +427,7 @@ export const en = {
     unavailable: "Two-factor verification is unavailable right now. Try again later.",
     invalid_link: "This link was used, revoked or has expired. Ask for a new one.",
     already_invited: "There is already a pending invite for this email: resend it or revoke it.",
-    passkey_required: "Your organization requires phishing-resistant sign-in: use your passkey to finish signing in.",
+    passkey_required: "Your organization requires phishing-resistant sign-in: use your passkey here, a code is not enough.",
   } satisfies Record<Reason, string>,
   // Per-user actions on the Users page and the Account page's sessions (deactivate, remove, sign out).
   passkeys: {

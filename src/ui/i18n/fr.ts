@@ -432,7 +432,8 @@ export const fr: Catalog = {
     unavailable: "La vérification du second facteur est indisponible pour le moment. Réessayez plus tard.",
     invalid_link: "Ce lien a déjà servi, a été révoqué ou a expiré. Demandez-en un nouveau.",
     already_invited: "Une invitation est déjà en attente pour cet e-mail : renvoyez-la ou révoquez-la.",
-    passkey_required: "Votre organisation exige une connexion résistante à l’hameçonnage : terminez la connexion avec votre clé d’accès.",
+    passkey_required:
+      "Votre organisation exige une connexion résistante à l’hameçonnage : utilisez ici votre clé d’accès, un code ne suffit pas.",
   },
   // Per-user actions on the Users page and the Account page's sessions (deactivate, remove, sign out).
   passkeys: {
