@@ -2,7 +2,8 @@
 // default HEAD) each run in a workerd of their own, side by side, and the session check (R1) or the code step (R2)
 // is measured on A and B in alternating turns, so what the host does to one turn it does to both. Prints each
 // turn's rate and workerd CPU per answer, then the medians and B's CPU as a share of A's.
-// Usage (Node 22: `npx node`): node bench/ab.mjs [r1|r2] [ref=HEAD] [users=500] [seconds=3] [rounds=5]
+// Usage (Node 22: `npx node`): node bench/ab.mjs [r1|r2] [ref=HEAD] [users=500] [seconds=3] [rounds=5]; for r2, `users` is
+// per turn (each spends two codes of each of its users) and should exceed half the answers of a turn.
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -37,7 +38,9 @@ try {
     });
     runtimes.push(side.rt);
     const org = await createOrg(side.rt.gatehouse, "ab-org");
-    side.users = await enrollUsers(side.rt.gatehouse, await addUsers(side.rt.gatehouse, org, Number(users), "ab"));
+    // R2 spends each user's next time steps, so every turn of it has users of its own (`users` per turn).
+    const count = Number(users) * (action === "r2" ? Number(rounds) : 1);
+    side.users = await enrollUsers(side.rt.gatehouse, await addUsers(side.rt.gatehouse, org, count, "ab"));
     side.turns = [];
   }
   await mailSettled(mail);
@@ -49,7 +52,11 @@ try {
       const opts =
         action === "r1"
           ? { next: () => ({ path: "/api/me", headers: { cookie: side.users[k++ % side.users.length].cookie } }) }
-          : { method: "POST", next: correctCodeFeed(await challengesFor(base, side.users, 2)), ok: (s) => s === 200 };
+          : {
+              method: "POST",
+              next: correctCodeFeed(await challengesFor(base, side.users.slice(r * Number(users), (r + 1) * Number(users)), 2)),
+              ok: (s) => s === 200,
+            };
       const f = await measure({ url: base, seconds: Number(seconds), connections: 20, cpuPid: side.rt.pid, ...opts });
       side.turns.push(f);
       console.log(`${action} ${side.name.padEnd(20)} ${String(f.rps).padStart(7)} req/s  ${round(f.cpuMsPerOp * 1000, 0)} µs CPU/answer`);
