@@ -1,4 +1,4 @@
-// The two hot-path ratios alone, quickly and repeatably: B1, R1, B2, R2 measured in turns (ROUNDS times) in one
+// The two hot-path ratios alone, quickly and repeatably: B1, R1, B2, B2w, R2 measured in turns (ROUNDS times) in one
 // runtime, each with workerd's CPU per answer (from /proc), so a change to the session check or the code step can
 // be judged in a minute instead of a whole `npm run bench`. Usage (Node 22: `npx node`):
 //   node bench/hot.mjs [users=300] [seconds=3] [rounds=2]
@@ -37,6 +37,7 @@ try {
   // The enrollment mails go out first (the org's alarm sends them), so their sending is not measured as R2's.
   await mailSettled(mail);
   let row = 0;
+  let top = ROWS;
   for (let r = 0; r < ROUNDS; r++) {
     let k = 0;
     const b1 = ONLY ? null : await load({ url: rt.baseline, next: () => ({ path: `/b1/${Math.floor(Math.random() * ROWS)}` }) });
@@ -44,6 +45,8 @@ try {
       ? null
       : await load({ url: rt.gatehouse, next: () => ({ path: "/api/me", headers: { cookie: users[k++ % users.length].cookie } }) });
     const b2 = await load({ url: rt.baseline, method: "POST", next: () => (row < ROWS ? { path: `/b2/${row++}` } : null) });
+    // B2w: only the writes a code step must make, one call (baseline-worker.js); rows from the top down.
+    const b2w = await load({ url: rt.baseline, method: "POST", next: () => (top > row ? { path: `/b2w/${--top}` } : null) });
     // Two sign-ins per user fit in the one-step drift window after the enrollment's code.
     const pairs = await challengesFor(rt.gatehouse, users, 2);
     const mailBefore = mail.accepted();
@@ -53,11 +56,13 @@ try {
       ["B1", b1],
       ["R1", r1],
       ["B2", b2],
+      ["B2w", b2w],
       ["R2", r2],
     ])
       if (f) show(name, f);
     console.log(
-      `R1/B1 ${b1 && r1 ? round(r1.rps / b1.rps, 2) : "-"}  R2/B2 ${round(r2.rps / b2.rps, 2)}  (mail sent during R2: ${mail.accepted() - mailBefore})`,
+      `R1/B1 ${b1 && r1 ? round(r1.rps / b1.rps, 2) : "-"}  R2/B2 ${round(r2.rps / b2.rps, 2)}  B2w/B2 ${round(b2w.rps / b2.rps, 2)}  ` +
+        `R2/B2w ${round(r2.rps / b2w.rps, 2)}  (mail sent during R2: ${mail.accepted() - mailBefore})`,
     );
   }
 } finally {
