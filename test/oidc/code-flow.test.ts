@@ -7,6 +7,7 @@ import { codeFor } from "../support/totp";
 import { enrolledTechnician } from "../support/flows";
 import { callJson } from "../support/api";
 import { BASE } from "../support/api";
+import { mailsTo, recordMail, tokenIn } from "../support/links";
 import { codeFlow, orgClient, tokenRequest, userinfo, verifyIdToken } from "./support";
 
 useTestClock();
@@ -103,5 +104,21 @@ describe("authorization code flow", () => {
     expect((await userinfo(tokens.access_token as string)).status).toBe(401);
     const refreshed = await tokenRequest(client, { grant_type: "refresh_token", refresh_token: tokens.refresh_token as string });
     expect(refreshed.body.error).toBe("invalid_grant");
+  });
+
+  it("says email_verified only once the person followed the link mailed to their address", async () => {
+    const org = await createOrg();
+    const admin = await signIn(org.admin.email);
+    const client = await orgClient(admin);
+    const mail = await recordMail(org.slug);
+    const user = await addUser(admin);
+    const [verify] = await mailsTo(org.slug, mail, user.email);
+    const before = await codeFlow(client, await signIn(user.email));
+    expect((await verifyIdToken(before.id_token as string, client.clientId)).email_verified).toBe(false);
+    const followed = await callJson("/api/email/confirm", { body: { token: tokenIn(verify as never, "/email-link/") } });
+    expect(followed.status).toBe(200);
+    const after = await codeFlow(client, await signIn(user.email));
+    expect(await verifyIdToken(after.id_token as string, client.clientId)).toMatchObject({ email: user.email, email_verified: true });
+    expect((await userinfo(after.access_token as string)).body).toMatchObject({ email: user.email, email_verified: true });
   });
 });

@@ -28,9 +28,9 @@ import { findActiveUser, type UserRow } from "../users";
 
 const refused = (error: "invalid_grant" | "login_required" | "mfa_required" | "access_denied") => ({ ok: false as const, error });
 
-/** The one place email_verified is read: false until Gatehouse verifies addresses. */
-export function emailVerified(_user: UserRow): boolean {
-  return false;
+/** The one place email_verified is read: the owner followed a link mailed to the address, or accepted an invite sent to it. */
+export function emailVerified(user: UserRow): boolean {
+  return user.email_verified_at !== null;
 }
 
 function claimsOf(store: Store, user: UserRow): UserClaims {
