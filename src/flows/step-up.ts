@@ -9,12 +9,11 @@ import type { Env } from "../env";
 import { ApiError } from "../errors";
 import type { Actor, SignedIn } from "../http/actor";
 import type { Caller, RequestMeta } from "../org/results";
+import type { StepUpPurpose } from "../org/rpc";
 import { orgStub } from "../org/stub";
 import type { AuthenticationResponseJSON } from "../webauthn";
 import { unwrap } from "./outcomes";
 import { relyingPartyOrThrow } from "./passkeys";
-
-export type StepUpPurpose = "enroll" | "enroll_passkey" | "act";
 
 export interface StepUpProof {
   code?: string | undefined;

@@ -247,13 +247,18 @@ export interface StepUpOptionsInput {
   rp: RelyingParty;
 }
 
+/**
+ * What a step-up is for. "enroll": setting up an app, "enroll_passkey": adding a passkey; either is all a password may
+ * step up to where the org requires 2FA, and only the passkey is what a code may where it requires phishing-resistant
+ * sign-in. "act": anything else.
+ */
+export type StepUpPurpose = "enroll" | "enroll_passkey" | "act";
+
 export interface StepUpInput {
   userId: string;
   sessionTokenHash: string;
   proof: StepUpProof;
-  /** "enroll": setting up a first factor, the only step-up a password may give where the org requires 2FA. */
-  /** "enroll": setting up a first factor (TOTP); "enroll_passkey": adding a passkey; "act": anything else. */
-  purpose: "enroll" | "enroll_passkey" | "act";
+  purpose: StepUpPurpose;
   meta: RequestMeta;
 }
 
