@@ -8,7 +8,7 @@ import { addUser, call, callJson, createOrg, PASSWORD, sessionCookieFrom, signIn
 import { auditTypes } from "../support/audit";
 import { SoftAuthenticator } from "../support/authenticator";
 import { nextStep, useTestClock } from "../support/clock";
-import { enrolledTechnician, staleSession } from "../support/flows";
+import { type EnrolledUser, enrolledTechnician, staleSession } from "../support/flows";
 
 import { addPasskey, passkeyTechnician, passwordStep, postPasskeyStep, stepOptions } from "../support/passkeys";
 import { codeFor } from "../support/totp";
@@ -23,6 +23,19 @@ function setPhishingResistant(adminCookie: string, on: boolean, proof: Record<st
     cookie: adminCookie,
     body: { requirePhishingResistant: on, ...proof },
   });
+}
+
+/** A step-up action any member may take: changing one's address (the proof, if any, goes with it). */
+function changeEmail(cookie: string, email: string, proof: Record<string, unknown> = {}) {
+  return callJson<Body>("/api/me/email", { cookie, body: { email: `new-${email}`, ...proof } });
+}
+
+/** Turns the setting on (a freshly signed-in admin), lets the member's session go stale, and gives a fresh code of their app. */
+async function enforcedWithFreshCode(u: EnrolledUser): Promise<string> {
+  expect((await setPhishingResistant(await signIn(u.org.admin.email), true)).status).toBe(200);
+  staleSession();
+  nextStep(u.enrollment.period);
+  return codeFor(u.enrollment.secret, Date.now(), u.enrollment.period);
 }
 
 describe("Require phishing-resistant sign-in", () => {
@@ -164,11 +177,8 @@ describe("Require phishing-resistant sign-in", () => {
   it("refuses a code as step-up or for new recovery codes to a member who has a passkey, without spending it", async () => {
     const u = await enrolledTechnician();
     const { auth } = await addPasskey(u.cookie);
-    expect((await setPhishingResistant(await signIn(u.org.admin.email), true)).status).toBe(200);
-    staleSession();
-    nextStep(u.enrollment.period);
-    const code = codeFor(u.enrollment.secret, Date.now(), u.enrollment.period);
-    const email = await callJson<Body>("/api/me/email", { cookie: u.cookie, body: { email: `new-${u.email}`, code } });
+    const code = await enforcedWithFreshCode(u);
+    const email = await changeEmail(u.cookie, u.email, { code });
     expect(email.status).toBe(403);
     expect(email.body.error?.code).toBe("passkey_required");
     expect(email.body.error?.message).toMatch(/passkey \('webauthn'\)/);
@@ -180,7 +190,7 @@ describe("Require phishing-resistant sign-in", () => {
       method: "POST",
     });
     const webauthn = await auth.assert(options.body);
-    const withPasskey = await call("/api/me/email", { cookie: u.cookie, body: { email: `new-${u.email}`, webauthn } });
+    const withPasskey = await changeEmail(u.cookie, u.email, { webauthn });
     expect(withPasskey.status).toBe(202);
     // Neither refusal spent the code (its time step is still unused) nor counted it.
     const lastStep = await runInDurableObject(
@@ -193,11 +203,8 @@ describe("Require phishing-resistant sign-in", () => {
 
   it("lets a member without a passkey use a code only to add one, and leaves the session stale for the rest", async () => {
     const u = await enrolledTechnician();
-    expect((await setPhishingResistant(await signIn(u.org.admin.email), true)).status).toBe(200);
-    staleSession();
-    nextStep(u.enrollment.period);
-    const code = codeFor(u.enrollment.secret, Date.now(), u.enrollment.period);
-    const email = await callJson<Body>("/api/me/email", { cookie: u.cookie, body: { email: `new-${u.email}`, code } });
+    const code = await enforcedWithFreshCode(u);
+    const email = await changeEmail(u.cookie, u.email, { code });
     expect(email.status).toBe(403);
     expect(email.body.error?.code).toBe("passkey_required");
     expect(email.body.error?.message).toMatch(/add a passkey/);
@@ -208,7 +215,7 @@ describe("Require phishing-resistant sign-in", () => {
     });
     expect(options.status).toBe(200);
     // That code was spent on the setup: the session is no fresher for anything else.
-    const after = await callJson<Body>("/api/me/email", { cookie: u.cookie, body: { email: `new-${u.email}` } });
+    const after = await changeEmail(u.cookie, u.email);
     expect(after.status).toBe(403);
     expect(after.body.error?.code).toBe("step_up_required");
     const added = await callJson<{ passkey: { id: string } }>("/api/me/passkeys", {
@@ -235,15 +242,13 @@ describe("Require phishing-resistant sign-in", () => {
     const next = sessionCookieFrom(confirm) ?? "";
     expect(next).not.toBe("");
     // The app's code proved no passkey: the new session is as stale as the old one was.
-    const email = await callJson<Body>("/api/me/email", { cookie: next, body: { email: `new-${user.email}` } });
+    const email = await changeEmail(next, user.email);
     expect(email.status).toBe(403);
     expect(email.body.error?.code).toBe("step_up_required");
     // And a code from that app opens only the passkey's setup.
     nextStep(setup.body.period);
     const code = codeFor(setup.body.secret, Date.now(), setup.body.period);
-    expect((await callJson<Body>("/api/me/email", { cookie: next, body: { email: `new-${user.email}`, code } })).body.error?.code).toBe(
-      "passkey_required",
-    );
+    expect((await changeEmail(next, user.email, { code })).body.error?.code).toBe("passkey_required");
     expect((await call("/api/me/passkeys/options", { cookie: next, body: { code } })).status).toBe(200);
   });
 });
