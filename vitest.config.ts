@@ -14,7 +14,7 @@ export default defineConfig({
           cloudflareTest({
             wrangler: { configPath: "./wrangler.toml" },
             // Outbound fetches land in a stand-in mail API (test/support/mail-provider.ts); other hosts pass through.
-            miniflare: { bindings: { ...TEST_SECRETS, TEST_SEAMS: "true" }, outboundService: mailStandIn },
+            miniflare: { bindings: { ...TEST_SECRETS, TEST_SEAMS: "true", TRIP_COUNTING: "true" }, outboundService: mailStandIn },
           }),
         ],
         // 30 s, not vitest's 5 s: on a shared 2-core machine a file's first test also pays for starting workerd.

@@ -23,7 +23,12 @@ export interface Env {
   DEV_MODE?: string;
   /** "true" only in tests and the benchmark: opens the org object's test seams (useMailTransport, storageStats). */
   TEST_SEAMS?: string;
-  /** Bench only, with TEST_SEAMS: milliseconds added to every call into an object (simulated distance, http/trips.ts). */
+  /**
+   * "true", with TEST_SEAMS, in tests and the bench's trip-counting runtimes: every call into an object is counted
+   * (http/trips.ts). Off where the bench measures the hot paths, so they run as deployed.
+   */
+  TRIP_COUNTING?: string;
+  /** Bench only, with TRIP_COUNTING: milliseconds added to every call into an object (simulated distance, http/trips.ts). */
   TRIP_DELAY_MS?: string;
   /** Cloudflare send_email binding for notifications and pairing links (absent: mail waits in the outbox). */
   MAILER?: SendEmail;

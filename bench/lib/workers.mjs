@@ -75,7 +75,7 @@ const directSocket = { unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }] };
  * Starts one workerd (through Miniflare) running Gatehouse and the baseline Worker, each on its own direct
  * socket on 127.0.0.1, with SQLite-backed Durable Objects, in-memory storage and no local observability.
  */
-export async function startRuntime({ root, bundle, passwordIterations, tripDelayMs = 0, mailApiUrl, inspectorPort }) {
+export async function startRuntime({ root, bundle, passwordIterations, countTrips = false, tripDelayMs = 0, mailApiUrl, inspectorPort }) {
   const compat = readCompat(root);
   const before = workerdPids();
   const mf = new Miniflare({
@@ -98,6 +98,9 @@ export async function startRuntime({ root, bundle, passwordIterations, tripDelay
             // every mail (verification links for the users the bench adds) fails and is retried by the objects'
             // alarms during the measurements.
             ...(mailApiUrl ? text({ MAIL_API_KEY: "bench-mail-key", MAIL_API_URL: mailApiUrl }) : {}),
+            // Trip counting (src/http/trips.ts) only where trips are the figure: it wraps every stub in a proxy, a
+            // cost the deployed Worker never pays, so the runtimes that measure the hot paths leave it off.
+            ...(countTrips || tripDelayMs ? text({ TRIP_COUNTING: "true" }) : {}),
             // Simulated distance: every call from the Worker into an object waits this long (src/http/trips.ts).
             ...(tripDelayMs ? text({ TRIP_DELAY_MS: String(tripDelayMs) }) : {}),
             ...text({

@@ -1,8 +1,9 @@
-// Round trips to Durable Objects, counted per request in tests and the benchmark only: with TEST_SEAMS=true the
-// request's ORG and DIRECTORY bindings are wrapped so every call is counted (and, for the simulated-distance
-// bench, delayed by TRIP_DELAY_MS), and the answer says "x-gatehouse-trips: <calls> <sequential>". A call is
-// sequential when no other call was in flight as it started (calls made together count once). Without the seam
-// the middleware only calls next(): production pays one string comparison.
+// Round trips to Durable Objects, counted per request in tests and the benchmark only: with TEST_SEAMS=true and
+// TRIP_COUNTING=true the request's ORG and DIRECTORY bindings are wrapped so every call is counted (and, for the
+// simulated-distance bench, delayed by TRIP_DELAY_MS), and the answer says "x-gatehouse-trips: <calls> <sequential>".
+// A call is sequential when no other call was in flight as it started (calls made together count once). Without
+// both switches the middleware only calls next(): production pays one string comparison. Counting has a switch of
+// its own because it costs (a proxy per stub, a new env per request), and the bench measures the hot paths without it.
 import type { MiddlewareHandler } from "hono";
 import { shareConfig } from "../config";
 import type { AppEnv, Env } from "../env";
@@ -52,7 +53,7 @@ function wrapNamespace<T extends object>(ns: T, tally: Tally): T {
 }
 
 export const countTrips: MiddlewareHandler<AppEnv> = async (c, next) => {
-  if (c.env.TEST_SEAMS !== "true") return next();
+  if (c.env.TEST_SEAMS !== "true" || c.env.TRIP_COUNTING !== "true") return next();
   const tally: Tally = { calls: 0, sequential: 0, inFlight: 0, delayMs: Number(c.env.TRIP_DELAY_MS) || 0 };
   // The request's env inherits every other binding and var from the isolate's: copying them all (a spread) cost
   // more than the rest of the stack together.

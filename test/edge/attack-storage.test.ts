@@ -126,11 +126,14 @@ describe("directory objects of attack traffic", () => {
     const cookie = await signIn(org.admin.email);
     const seamed = await call("/api/me", { headers: { cookie } });
     expect(seamed.headers.get("x-gatehouse-trips")).toBe("1 1");
-    const ctx = createExecutionContext();
-    const plain = await app.fetch(new Request(`${BASE}/api/me`, { headers: { cookie } }), { ...env, TEST_SEAMS: undefined }, ctx);
-    await waitOnExecutionContext(ctx);
-    expect(plain.status).toBe(200);
-    expect(plain.headers.get("x-gatehouse-trips")).toBeNull();
+    // Counting needs both switches: TEST_SEAMS alone (the bench's hot-path runtime) answers as deployed.
+    for (const off of [{ TEST_SEAMS: undefined }, { TRIP_COUNTING: undefined }]) {
+      const ctx = createExecutionContext();
+      const plain = await app.fetch(new Request(`${BASE}/api/me`, { headers: { cookie } }), { ...env, ...off }, ctx);
+      await waitOnExecutionContext(ctx);
+      expect(plain.status).toBe(200);
+      expect(plain.headers.get("x-gatehouse-trips")).toBeNull();
+    }
     const dir = await emailClaim(env, randomEmail("seam"));
     await runInDurableObject(dir, async (o) => {
       const held = o as unknown as { env: Record<string, unknown> };
