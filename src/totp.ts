@@ -44,21 +44,34 @@ export function timeStep(nowMs: number, period: number): number {
 
 /** The code of one time step (used by tests and the benchmark client too). */
 export function codeAt(secret: string, step: number): string {
-  return HOTP.generate({ secret: Secret.fromBase32(secret), algorithm: TOTP_ALGORITHM, digits: TOTP_DIGITS, counter: step });
+  return hotp(Secret.fromBase32(secret), step);
+}
+
+function hotp(key: Secret, step: number): string {
+  return HOTP.generate({ secret: key, algorithm: TOTP_ALGORITHM, digits: TOTP_DIGITS, counter: step });
 }
 
 /**
  * Finds the time step a code belongs to, within one step of drift, refusing steps at or before
- * `lastStep` (replay, RFC 6238 section 5.2). Every candidate is compared in constant time.
- * Returns the matched step or null.
+ * `lastStep` (replay, RFC 6238 section 5.2). Each candidate is compared in constant time. The current step is
+ * tried first and the search ends at an accepted match: a phone with the right time costs one HMAC instead of
+ * three, and the time saved tells only whoever already holds a valid code. A wrong or replayed code is compared
+ * with every candidate. Returns the matched step or null.
  */
 export function matchStep(secret: string, code: string, nowMs: number, period: number, lastStep: number): number | null {
   if (!/^\d{6}$/.test(code)) return null;
+  const key = Secret.fromBase32(secret);
   const current = timeStep(nowMs, period);
-  let matched: number | null = null;
-  for (let step = current - TOTP_WINDOW_STEPS; step <= current + TOTP_WINDOW_STEPS; step++) {
-    const equal = timingSafeEqual(codeAt(secret, step), code);
-    if (equal && step > lastStep && matched === null) matched = step;
+  for (const step of driftWindow(current)) {
+    if (timingSafeEqual(hotp(key, step), code) && step > lastStep) return step;
   }
-  return matched;
+  return null;
+}
+
+/** The current step, then the earlier ones, then the later ones, TOTP_WINDOW_STEPS either side. */
+function driftWindow(current: number): number[] {
+  const steps = [current];
+  for (let d = 1; d <= TOTP_WINDOW_STEPS; d++) steps.push(current - d);
+  for (let d = 1; d <= TOTP_WINDOW_STEPS; d++) steps.push(current + d);
+  return steps;
 }
