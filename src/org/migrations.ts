@@ -149,4 +149,32 @@ export const ORG_MIGRATIONS: readonly string[] = [
      UPDATE users SET has_2fa = EXISTS (SELECT 1 FROM totp WHERE user_id = OLD.user_id)
        OR EXISTS (SELECT 1 FROM passkeys WHERE user_id = OLD.user_id) WHERE id = OLD.user_id;
    END;`,
+  // 13: big orgs, phishing-resistant sign-in: the compliance view's "without a passkey" (active users with no
+  // passkey) counted and listed without a scan, as step 12 did for 2FA: has_passkey on the user's row, a partial
+  // index of the users it lists, and its count in user_counts, all kept by triggers. A user counts while
+  // has_passkey = 0 and deactivated_at IS NULL. The insert trigger makes the counts' row itself, since SQLite does
+  // not promise which of two triggers on one event runs first.
+  `ALTER TABLE users ADD COLUMN has_passkey INTEGER NOT NULL DEFAULT 0 CHECK (has_passkey IN (0, 1));
+   UPDATE users SET has_passkey = 1 WHERE id IN (SELECT user_id FROM passkeys);
+   CREATE INDEX users_without_passkey ON users (created_at, id) WHERE has_passkey = 0 AND deactivated_at IS NULL;
+   ALTER TABLE user_counts ADD COLUMN without_passkey INTEGER NOT NULL DEFAULT 0;
+   UPDATE user_counts SET without_passkey = (SELECT COUNT(*) FROM users WHERE has_passkey = 0 AND deactivated_at IS NULL);
+   CREATE TRIGGER without_passkey_insert AFTER INSERT ON users BEGIN
+     INSERT OR IGNORE INTO user_counts (k, users, enrolled) VALUES (1, 0, 0);
+     UPDATE user_counts SET without_passkey = without_passkey + (NEW.has_passkey = 0 AND NEW.deactivated_at IS NULL) WHERE k = 1;
+   END;
+   CREATE TRIGGER without_passkey_delete AFTER DELETE ON users BEGIN
+     UPDATE user_counts SET without_passkey = without_passkey - (OLD.has_passkey = 0 AND OLD.deactivated_at IS NULL) WHERE k = 1;
+   END;
+   CREATE TRIGGER without_passkey_update AFTER UPDATE OF has_passkey, deactivated_at ON users
+     WHEN (NEW.has_passkey = 0 AND NEW.deactivated_at IS NULL) <> (OLD.has_passkey = 0 AND OLD.deactivated_at IS NULL) BEGIN
+     UPDATE user_counts SET without_passkey = without_passkey + (NEW.has_passkey = 0 AND NEW.deactivated_at IS NULL)
+       - (OLD.has_passkey = 0 AND OLD.deactivated_at IS NULL) WHERE k = 1;
+   END;
+   CREATE TRIGGER has_passkey_insert AFTER INSERT ON passkeys BEGIN
+     UPDATE users SET has_passkey = 1 WHERE id = NEW.user_id AND has_passkey = 0;
+   END;
+   CREATE TRIGGER has_passkey_delete AFTER DELETE ON passkeys WHEN NOT EXISTS (SELECT 1 FROM passkeys WHERE user_id = OLD.user_id) BEGIN
+     UPDATE users SET has_passkey = 0 WHERE id = OLD.user_id AND has_passkey = 1;
+   END;`,
 ];

@@ -169,12 +169,16 @@ function cursorOf(u: { created_at: number; id: string } | undefined): string | n
 }
 
 /**
- * How many users the org has, and how many of them have 2FA (a TOTP secret or a passkey): one row kept by triggers
- * (step 12) in the transaction of each change, so a 50,000-user org answers as fast as a small one.
+ * How many users the org has, how many of them have 2FA (a TOTP secret or a passkey) and how many active ones have
+ * no passkey: one row kept by triggers (steps 12 and 13) in the transaction of each change, so a 50,000-user org
+ * answers as fast as a small one.
  */
-export function countUsers(sql: SqlStorage): { total: number; enrolled: number } {
-  const row = first<{ total: number; enrolled: number }>(sql, "SELECT users AS total, enrolled FROM user_counts WHERE k = 1");
-  return row ?? { total: 0, enrolled: 0 };
+export function countUsers(sql: SqlStorage): { total: number; enrolled: number; withoutPasskey: number } {
+  const row = first<{ total: number; enrolled: number; withoutPasskey: number }>(
+    sql,
+    "SELECT users AS total, enrolled, without_passkey AS withoutPasskey FROM user_counts WHERE k = 1",
+  );
+  return row ?? { total: 0, enrolled: 0, withoutPasskey: 0 };
 }
 
 /** Admins who can still sign in: the org must keep one (a deactivated admin administers nothing). */

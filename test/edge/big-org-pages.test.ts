@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { addUser, call, callJson } from "../support/api";
 import { useTestClock } from "../support/clock";
 import { enrolledAdmin } from "../support/flows";
-import { grow, MAX_ROWS_PER_STATEMENT, watch } from "../support/grown-org";
+import { GROWN, grow, MAX_ROWS_PER_STATEMENT, watch } from "../support/grown-org";
 
 useTestClock();
 
@@ -42,5 +42,30 @@ describe("admin pages in a grown org", () => {
     const heavy = seen.map(({ query, cursor }) => ({ query, rows: cursor.rowsRead })).filter((s) => s.rows > MAX_ROWS_PER_STATEMENT);
     expect(heavy).toEqual([]);
     expect(seen.some((s) => /FROM users WHERE id IN/.test(s.query))).toBe(true);
+  });
+
+  it("count and list compliance, 2FA and passkeys alike, without reading the whole org", async () => {
+    const { org, cookie } = await enrolledAdmin();
+    const stub = env.ORG.getByName(org.slug);
+    await runInDurableObject(stub, (_o, state) => grow(state.storage.sql, Date.now()));
+    let watched: ReturnType<typeof watch> | undefined;
+    await runInDurableObject(stub, (o) => {
+      watched = watch(o);
+    });
+    try {
+      const api = await callJson<{ total: number; phishingResistant: { withoutPasskeyCount: number } }>("/api/org/compliance", { cookie });
+      expect(api.status).toBe(200);
+      // Every grown user has a passkey; the admin has only TOTP.
+      expect([api.body.total, api.body.phishingResistant.withoutPasskeyCount]).toEqual([GROWN + 1, 1]);
+      const page = await call("/settings", { cookie });
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain(org.admin.email);
+    } finally {
+      await runInDurableObject(stub, () => watched?.restore());
+    }
+    const heavy = (watched?.seen ?? [])
+      .map(({ query, cursor }) => ({ query, rows: cursor.rowsRead }))
+      .filter((s) => s.rows > MAX_ROWS_PER_STATEMENT);
+    expect(heavy).toEqual([]);
   });
 });

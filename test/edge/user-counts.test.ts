@@ -1,5 +1,5 @@
-// Big orgs without full scans: the org's counts and each user's has_2fa are kept by triggers (org step 12), and
-// must always equal a full recount over the factors' own rows, whatever the order of the changes; the users and
+// Big orgs without full scans: the org's counts and each user's has_2fa and has_passkey are kept by triggers (org
+// steps 12 and 13), and must always equal a full recount over the factors' own rows, whatever the order of the changes; the users and
 // compliance lists, walked page by page, must equal the whole list filtered at once; a search reads a bounded
 // number of users per request and still finds every match across its pages.
 import { runInDurableObject } from "cloudflare:test";
@@ -10,12 +10,15 @@ import { USER_SEARCH_SCAN_ROWS } from "../../src/constants";
 import { hasSecondFactor } from "../../src/org/factors";
 import { deletePasskey, deleteUserPasskeys, insertPasskey, userPasskeys } from "../../src/org/passkeys";
 import { activatePendingTotp, deleteTotp } from "../../src/org/totp-state";
-import { countUsers, deleteUserAndCredentials, insertUser, pageUsers, type UserPageQuery } from "../../src/org/users";
+import { countUsers, deleteUserAndCredentials, insertUser, pageUsers, setDeactivated, type UserPageQuery } from "../../src/org/users";
 import { callJson, createOrg, signIn } from "../support/api";
 
 type Op =
   | { kind: "addUser"; tie: boolean }
-  | { kind: "enrollTotp" | "resetTotp" | "addPasskey" | "removePasskey" | "removeAllPasskeys" | "deleteUser"; who: number };
+  | {
+      kind: "enrollTotp" | "resetTotp" | "addPasskey" | "removePasskey" | "removeAllPasskeys" | "deleteUser" | "deactivate" | "reactivate";
+      who: number;
+    };
 
 const who = fc.nat({ max: 40 });
 const op: fc.Arbitrary<Op> = fc.oneof(
@@ -28,6 +31,8 @@ const op: fc.Arbitrary<Op> = fc.oneof(
       "removePasskey" as const,
       "removeAllPasskeys" as const,
       "deleteUser" as const,
+      "deactivate" as const,
+      "reactivate" as const,
     ),
     who,
   }),
@@ -70,6 +75,8 @@ function apply(sql: SqlStorage, ops: Op[]): void {
       const first = userPasskeys(sql, id)[0];
       if (first) deletePasskey(sql, id, first.id);
     } else if (o.kind === "removeAllPasskeys") deleteUserPasskeys(sql, id);
+    else if (o.kind === "deactivate") setDeactivated(sql, id, now);
+    else if (o.kind === "reactivate") setDeactivated(sql, id, null);
     else deleteUserAndCredentials(sql, id);
   }
 }
@@ -94,15 +101,24 @@ describe("counts and lists kept without full scans", () => {
     await fc.assert(
       fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 60 }), fc.integer({ min: 1, max: 7 }), async (ops, limit) => {
         const org = await createOrg();
-        await runInDurableObject(env.ORG.getByName(org.slug), (_o, state) => {
+        await runInDurableObject(env.ORG.getByName(org.slug), (o, state) => {
           const sql = state.storage.sql;
           state.storage.transactionSync(() => apply(sql, ops));
           const users = sql
-            .exec<{ id: string; has_2fa: number }>("SELECT id, has_2fa FROM users ORDER BY created_at, id")
+            .exec<{ id: string; has_2fa: number; has_passkey: number; deactivated_at: number | null }>(
+              "SELECT id, has_2fa, has_passkey, deactivated_at FROM users ORDER BY created_at, id",
+            )
             .toArray()
-            .map((u) => ({ ...u, factor: hasSecondFactor(sql, u.id) }));
-          for (const u of users) expect([u.id, u.has_2fa === 1]).toEqual([u.id, u.factor]);
-          expect(countUsers(sql)).toEqual({ total: users.length, enrolled: users.filter((u) => u.factor).length });
+            .map((u) => ({ ...u, factor: hasSecondFactor(sql, u.id), passkey: userPasskeys(sql, u.id).length > 0 }));
+          for (const u of users) expect([u.id, u.has_2fa === 1, u.has_passkey === 1]).toEqual([u.id, u.factor, u.passkey]);
+          const withoutPasskey = users.filter((u) => !u.passkey && u.deactivated_at === null).map((u) => u.id);
+          expect(countUsers(sql)).toEqual({
+            total: users.length,
+            enrolled: users.filter((u) => u.factor).length,
+            withoutPasskey: withoutPasskey.length,
+          });
+          const view = o.compliance({ limit }).phishingResistant;
+          expect([view.withoutPasskeyCount, view.withoutPasskey.map((u) => u.id)]).toEqual([withoutPasskey.length, withoutPasskey]);
           expect(walk(sql, { limit }).ids).toEqual(users.map((u) => u.id));
           expect(walk(sql, { limit, notEnrolled: true }).ids).toEqual(users.filter((u) => !u.factor).map((u) => u.id));
           expect(walk(sql, { limit, q: "P 1" }).ids).toEqual(

@@ -41,6 +41,50 @@ describe("schema migrations inside the org's object", () => {
     expect(settings).toMatchObject({ slug, name: "Old Org", require2fa: false, totpPeriod: 30 });
   });
 
+  it("counts the users without a passkey that an object held before step 13", async () => {
+    const stub = env.ORG.getByName(randomSlug("pk"));
+    await runInDurableObject(stub, (_o, state) => {
+      const sql = state.storage.sql;
+      for (const t of sql
+        .exec<{ name: string }>(
+          "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%'",
+        )
+        .toArray()) {
+        sql.exec(`DROP TABLE "${t.name}"`);
+      }
+      applyMigrations(state.storage, ORG_MIGRATIONS.slice(0, 12));
+      // Three users: one with a passkey, one without, one deactivated without.
+      for (const [id, deactivated] of [
+        ["usr_key", null],
+        ["usr_none", null],
+        ["usr_gone", 5],
+      ] as const) {
+        sql.exec(
+          "INSERT INTO users (id, email, name, role, password_hash, created_at, deactivated_at) VALUES (?, ?, 'U', 'technician', 'x', 1, ?)",
+          id,
+          `${id}@example.com`,
+          deactivated,
+        );
+      }
+      sql.exec(
+        `INSERT INTO passkeys (id, user_id, credential_id, public_key, sign_count, transports, device_type, backed_up, aaguid, name, created_at)
+         VALUES ('pk_1', 'usr_key', 'cred-1', 'x', 0, '[]', 'singleDevice', 0, 'x', 'x', 1)`,
+      );
+      expect(applyMigrations(state.storage, ORG_MIGRATIONS)).toBe(ORG_MIGRATIONS.length);
+      const flags = sql.exec<{ id: string; has_passkey: number }>("SELECT id, has_passkey FROM users ORDER BY id").toArray();
+      expect(flags).toEqual([
+        { id: "usr_gone", has_passkey: 0 },
+        { id: "usr_key", has_passkey: 1 },
+        { id: "usr_none", has_passkey: 0 },
+      ]);
+      expect(sql.exec("SELECT users, enrolled, without_passkey FROM user_counts").one()).toEqual({
+        users: 3,
+        enrolled: 1,
+        without_passkey: 1,
+      });
+    });
+  });
+
   it("applies nothing twice: a current object stays at the latest version", async () => {
     const stub = env.ORG.getByName(randomSlug("cur"));
     await runInDurableObject(stub, (_o, state) => {

@@ -10,7 +10,7 @@ import { fail, ok, type Result, type UserInfo } from "../results";
 import type { ChangeRoleInput, Compliance, CreateUserInput, FactorChangeInput, InitializeOrgInput, UpdateSettingsInput } from "../rpc";
 import { carrySignIn, createSession, revokeUserSessions, sessionPolicy, sessionRow } from "../sessions";
 import { insertOrg, type OrgSettings, readOrg, writeSettings } from "../settings";
-import type { Store } from "../store";
+import { all, type Store } from "../store";
 import {
   countActiveAdmins,
   countUsers,
@@ -177,17 +177,20 @@ export function updateSettings(store: Store, input: UpdateSettingsInput): Result
 
 /** Counts of the whole org; the users without 2FA one page at a time (a big org has thousands). */
 export function compliance(store: Store, page: Omit<UserPageQuery, "notEnrolled"> = { limit: USER_PAGE_DEFAULT }): Compliance {
-  const { total, enrolled } = countUsers(store.sql);
-  const list = pageUsers(store.sql, { ...page, notEnrolled: true });
+  const { sql } = store;
+  const { total, enrolled, withoutPasskey } = countUsers(sql);
+  const list = pageUsers(sql, { ...page, notEnrolled: true });
+  const org = readOrg(sql);
   return {
-    required: readOrg(store.sql)?.require2fa ?? false,
+    required: org?.require2fa ?? false,
     enrolled,
     total,
     notEnrolled: list.users.map((u) => ({ id: u.id, email: u.email, name: u.name, lastLoginAt: u.lastLoginAt })),
     nextCursor: list.nextCursor,
     phishingResistant: {
-      required: readOrg(store.sql)?.requirePhishingResistant ?? false,
-      ...usersWithoutPasskey(store.sql, WITHOUT_PASSKEY_LISTED),
+      required: org?.requirePhishingResistant ?? false,
+      withoutPasskey: usersWithoutPasskey(sql, WITHOUT_PASSKEY_LISTED),
+      withoutPasskeyCount: withoutPasskey,
     },
   };
 }
@@ -195,12 +198,15 @@ export function compliance(store: Store, page: Omit<UserPageQuery, "notEnrolled"
 /** How many of the users without a passkey the compliance view names (the count covers them all). */
 const WITHOUT_PASSKEY_LISTED = 100;
 
-/** Active users with no passkey: who "Require phishing-resistant sign-in" will send to enroll one. */
+/**
+ * The first active users with no passkey: who "Require phishing-resistant sign-in" will send to enroll one. The
+ * partial index users_without_passkey (org step 13) holds only them, so a big org is not scanned; their count is
+ * kept in user_counts.
+ */
 function usersWithoutPasskey(sql: SqlStorage, limit: number) {
-  const where = "FROM users u WHERE u.deactivated_at IS NULL AND NOT EXISTS (SELECT 1 FROM passkeys p WHERE p.user_id = u.id)";
-  const withoutPasskeyCount = sql.exec<{ n: number }>(`SELECT COUNT(*) AS n ${where}`).one().n;
-  const withoutPasskey = sql
-    .exec<{ id: string; email: string; name: string }>(`SELECT u.id, u.email, u.name ${where} ORDER BY u.created_at, u.id LIMIT ?`, limit)
-    .toArray();
-  return { withoutPasskey, withoutPasskeyCount };
+  return all<{ id: string; email: string; name: string }>(
+    sql,
+    "SELECT id, email, name FROM users WHERE has_passkey = 0 AND deactivated_at IS NULL ORDER BY created_at, id LIMIT ?",
+    limit,
+  );
 }
