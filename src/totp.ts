@@ -52,26 +52,21 @@ function hotp(key: Secret, step: number): string {
 }
 
 /**
- * Finds the time step a code belongs to, within one step of drift, refusing steps at or before
- * `lastStep` (replay, RFC 6238 section 5.2). Each candidate is compared in constant time. The current step is
- * tried first and the search ends at an accepted match: a phone with the right time costs one HMAC instead of
- * three, and the time saved tells only whoever already holds a valid code. A wrong or replayed code is compared
- * with every candidate. Returns the matched step or null.
+ * Finds the time step a code belongs to, within one step of drift, refusing steps at or before `lastStep` (replay,
+ * RFC 6238 section 5.2). Every candidate is computed and compared in constant time. Returns the latest step of the
+ * window whose code is these digits, or null: six digits repeat at a neighbouring step about once in a million, and
+ * burning only the first would let the same digits pass again there.
  */
 export function matchStep(secret: string, code: string, nowMs: number, period: number, lastStep: number): number | null {
   if (!/^\d{6}$/.test(code)) return null;
   const key = Secret.fromBase32(secret);
   const current = timeStep(nowMs, period);
-  for (const step of driftWindow(current)) {
-    if (timingSafeEqual(hotp(key, step), code) && step > lastStep) return step;
+  let usable = false;
+  let latest: number | null = null;
+  for (let step = current - TOTP_WINDOW_STEPS; step <= current + TOTP_WINDOW_STEPS; step++) {
+    if (!timingSafeEqual(hotp(key, step), code)) continue;
+    latest = step;
+    if (step > lastStep) usable = true;
   }
-  return null;
-}
-
-/** The current step, then the earlier ones, then the later ones, TOTP_WINDOW_STEPS either side. */
-function driftWindow(current: number): number[] {
-  const steps = [current];
-  for (let d = 1; d <= TOTP_WINDOW_STEPS; d++) steps.push(current - d);
-  for (let d = 1; d <= TOTP_WINDOW_STEPS; d++) steps.push(current + d);
-  return steps;
+  return usable ? latest : null;
 }

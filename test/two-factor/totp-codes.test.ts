@@ -35,6 +35,18 @@ describe("RFC 6238 TOTP", () => {
     expect(matchStep(SEED, codeAt(SEED, step + 1), now, 30, step)).toBe(step + 1);
   });
 
+  it("burns every step of the window where the digits repeat, so they cannot pass twice", () => {
+    // Found by search: with the RFC seed, steps 59061240 and 59061241 both give 963181 (about one pair in a million).
+    const step = 59_061_240;
+    const now = step * 30_000;
+    expect([codeAt(SEED, step), codeAt(SEED, step + 1)]).toEqual(["963181", "963181"]);
+    const accepted = matchStep(SEED, "963181", now, 30, -1);
+    expect(accepted).toBe(step + 1);
+    expect(matchStep(SEED, "963181", now, 30, accepted as number)).toBeNull();
+    // A step later the first of the two is the window's previous step: the later one is still the one burned.
+    expect(matchStep(SEED, "963181", now + 30_000, 30, -1)).toBe(step + 1);
+  });
+
   it("uses 60-second steps when the enrollment's period is 60", () => {
     const now = 1_700_000_000_000;
     const step60 = timeStep(now, 60);
