@@ -153,7 +153,8 @@ export const ORG_MIGRATIONS: readonly string[] = [
   // passkey) counted and listed without a scan, as step 12 did for 2FA: has_passkey on the user's row, a partial
   // index of the users it lists, and its count in user_counts, all kept by triggers. A user counts while
   // has_passkey = 0 and deactivated_at IS NULL. The insert trigger makes the counts' row itself, since SQLite does
-  // not promise which of two triggers on one event runs first.
+  // not promise which of two triggers on one event runs first. A factor never changes owner (nothing in Gatehouse
+  // does it, and the flags above follow inserts and deletes only), so two triggers refuse it.
   `ALTER TABLE users ADD COLUMN has_passkey INTEGER NOT NULL DEFAULT 0 CHECK (has_passkey IN (0, 1));
    UPDATE users SET has_passkey = 1 WHERE id IN (SELECT user_id FROM passkeys);
    CREATE INDEX users_without_passkey ON users (created_at, id) WHERE has_passkey = 0 AND deactivated_at IS NULL;
@@ -176,5 +177,11 @@ export const ORG_MIGRATIONS: readonly string[] = [
    END;
    CREATE TRIGGER has_passkey_delete AFTER DELETE ON passkeys WHEN NOT EXISTS (SELECT 1 FROM passkeys WHERE user_id = OLD.user_id) BEGIN
      UPDATE users SET has_passkey = 0 WHERE id = OLD.user_id AND has_passkey = 1;
+   END;
+   CREATE TRIGGER passkeys_keep_owner BEFORE UPDATE OF user_id ON passkeys WHEN NEW.user_id IS NOT OLD.user_id BEGIN
+     SELECT RAISE(ABORT, 'a passkey never changes owner');
+   END;
+   CREATE TRIGGER totp_keeps_owner BEFORE UPDATE OF user_id ON totp WHEN NEW.user_id IS NOT OLD.user_id BEGIN
+     SELECT RAISE(ABORT, 'a TOTP secret never changes owner');
    END;`,
 ];

@@ -133,6 +133,32 @@ describe("counts and lists kept without full scans", () => {
     );
   });
 
+  it("refuses to move a factor to another user, which the flags would not follow", async () => {
+    const org = await createOrg();
+    await runInDurableObject(env.ORG.getByName(org.slug), (_o, state) => {
+      const sql = state.storage.sql;
+      insertUser(sql, { id: "usr_other", email: "other@example.com", name: "Other", role: "technician", passwordHash: "x" }, 1);
+      const cred = {
+        credentialId: "cred-move",
+        publicKey: "pk",
+        signCount: 0,
+        transports: [],
+        deviceType: "singleDevice",
+        backedUp: false,
+        aaguid: "0",
+      };
+      insertPasskey(sql, org.admin.id, cred, "key", 1);
+      activatePendingTotp(sql, { user_id: org.admin.id, key_id: "k", ciphertext: "c", period: 30, last_step: -1 }, 0, 1);
+      expect(() => sql.exec("UPDATE passkeys SET user_id = 'usr_other'")).toThrow(/never changes owner/);
+      expect(() => sql.exec("UPDATE totp SET user_id = 'usr_other'")).toThrow(/never changes owner/);
+      const flags = (id: string) => sql.exec("SELECT has_passkey, has_2fa FROM users WHERE id = ?", id).one();
+      expect([flags(org.admin.id), flags("usr_other")]).toEqual([
+        { has_passkey: 1, has_2fa: 1 },
+        { has_passkey: 0, has_2fa: 0 },
+      ]);
+    });
+  });
+
   it("reads a bounded number of users per search request, and its pages still hold every match", async () => {
     const org = await createOrg();
     const admin = await signIn(org.admin.email);
