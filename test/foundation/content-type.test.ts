@@ -2,7 +2,7 @@
 // the body as {}; requests without a body, JSON with parameters and application/*+json keep working.
 import { describe, expect, it } from "vitest";
 import app from "../../src/index";
-import { BASE, call, callJson, createOrg, randomSlug, signIn } from "../support/api";
+import { addUser, BASE, call, callJson, createOrg, randomSlug, signIn } from "../support/api";
 import { TEST_SECRETS } from "../support/secrets";
 import { snapshot } from "../support/storage";
 import { exports } from "cloudflare:workers";
@@ -123,6 +123,25 @@ describe("JSON routes refuse other content types", () => {
       headers: { "content-type": "Application/JSON;charset=UTF-8" },
     });
     expect(created.status).toBe(201);
+  });
+
+  it("reads an empty body sent as JSON as {}, as without a content type (clients that always send the header)", async () => {
+    const { cookie } = await setup();
+    const asJson = { "content-type": "application/json" };
+    const setup2fa = await call("/api/me/2fa/setup", { method: "POST", cookie, headers: asJson });
+    expect(setup2fa.status).toBe(200);
+    const tech = await addUser(cookie);
+    const removed = await call(`/api/org/users/${tech.id}`, { method: "DELETE", cookie, headers: { ...asJson, "content-length": "0" } });
+    expect(removed.status).toBe(204);
+    expect((await callJson<{ users: { id: string }[] }>("/api/org/users", { cookie })).body.users.map((u) => u.id)).not.toContain(tech.id);
+    // A body that is there but not JSON is still refused, with the reason.
+    const broken = await callJson<{ error: { code: string } }>("/api/org/settings", {
+      method: "PATCH",
+      cookie,
+      body: "{",
+      headers: asJson,
+    });
+    expect([broken.status, broken.body.error.code]).toEqual([400, "invalid_request"]);
   });
 
   it("leaves the pages' form posts to the pages (they are not JSON routes)", async () => {
