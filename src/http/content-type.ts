@@ -23,7 +23,10 @@ export const jsonBodiesOnly: MiddlewareHandler = async (c, next) => {
     // every request, and JSON.parse("") would answer 400 to a request that asked for nothing wrong. Only a body
     // known to be empty: reading every body here would copy it once more on the hot paths.
     if (type !== undefined && (c.req.raw.body === null || c.req.header("content-length") === "0")) {
-      c.req.raw = new Request(c.req.raw, { body: "{}" });
+      // Without the old Content-Length, so the new request says what it carries if anything forwards it.
+      const headers = new Headers(c.req.raw.headers);
+      headers.delete("content-length");
+      c.req.raw = new Request(c.req.raw, { body: "{}", headers });
     }
   }
   await next();
