@@ -88,6 +88,14 @@ export function usersById(sql: SqlStorage, ids: readonly string[]): UserListEntr
   );
 }
 
+/**
+ * Whether the owner followed a link mailed to the address, or accepted an invite sent to it: what /api/me, the users
+ * list and OpenID's email_verified all say.
+ */
+export function emailVerified(user: Pick<UserRow, "email_verified_at">): boolean {
+  return user.email_verified_at !== null;
+}
+
 function listEntry(u: UserRow): UserListEntry {
   return {
     ...publicUser(u),
@@ -95,7 +103,7 @@ function listEntry(u: UserRow): UserListEntry {
     lastLoginAt: u.last_login_at ? new Date(u.last_login_at).toISOString() : null,
     locked: u.lasting_lock_at !== null,
     active: u.deactivated_at === null,
-    emailVerified: u.email_verified_at !== null,
+    emailVerified: emailVerified(u),
   };
 }
 

@@ -7,7 +7,7 @@ import { findLiveSession, keepAlive, revokeSession, sessionPolicy } from "../ses
 import { orgColumns, orgOfColumns } from "../settings";
 import { first, type Store } from "../store";
 import { type FactorColumns, factorColumns, summaryOf } from "../factors";
-import { findUser, publicUser, type UserRow } from "../users";
+import { emailVerified, findUser, publicUser, type UserRow } from "../users";
 
 /**
  * What every signed-in request needs, in one statement: the user, the org and the user's factors (and, for a
@@ -36,7 +36,7 @@ function identityOf(row: IdentityRow): Identity | null {
   return {
     user: publicUser(row),
     org: orgOfColumns(row),
-    emailVerified: row.email_verified_at !== null,
+    emailVerified: emailVerified(row),
     twoFactor: {
       enabled: factors.enabled,
       recoveryCodesRemaining: factors.enabled ? factors.recoveryCodesRemaining : 0,

@@ -24,14 +24,9 @@ import type { RequestMeta } from "../results";
 import { findLiveSession, revokeSession, sessionPolicy } from "../sessions";
 import { readOrg } from "../settings";
 import type { Store } from "../store";
-import { findActiveUser, type UserRow } from "../users";
+import { emailVerified, findActiveUser, type UserRow } from "../users";
 
 const refused = (error: "invalid_grant" | "login_required" | "mfa_required" | "access_denied") => ({ ok: false as const, error });
-
-/** The one place email_verified is read: the owner followed a link mailed to the address, or accepted an invite sent to it. */
-export function emailVerified(user: UserRow): boolean {
-  return user.email_verified_at !== null;
-}
 
 function claimsOf(store: Store, user: UserRow): UserClaims {
   return {
