@@ -38,6 +38,17 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   }),
 );
 
+/** A passkey row for the user, straight into the table (no ceremony: these tests are about the rows). */
+function addPasskey(sql: SqlStorage, userId: string, credentialId: string, now: number): void {
+  const cred = { credentialId, publicKey: "pk", signCount: 0, transports: [], deviceType: "singleDevice", backedUp: false, aaguid: "0" };
+  insertPasskey(sql, userId, cred, "key", now);
+}
+
+/** A confirmed TOTP row for the user, straight into the table. */
+function enrollTotp(sql: SqlStorage, userId: string, now: number): void {
+  activatePendingTotp(sql, { user_id: userId, key_id: "k", ciphertext: "c", period: 30, last_step: -1 }, 0, now);
+}
+
 function apply(sql: SqlStorage, ops: Op[]): void {
   let now = 1_900_000_000_000;
   let n = 0;
@@ -57,20 +68,10 @@ function apply(sql: SqlStorage, ops: Op[]): void {
     if (all.length === 0) continue;
     const id = all[o.who % all.length] as string;
     if (o.kind === "enrollTotp") {
-      if (sql.exec("SELECT 1 FROM totp WHERE user_id = ?", id).toArray().length === 0)
-        activatePendingTotp(sql, { user_id: id, key_id: "k", ciphertext: "c", period: 30, last_step: -1 }, 0, now);
+      if (sql.exec("SELECT 1 FROM totp WHERE user_id = ?", id).toArray().length === 0) enrollTotp(sql, id, now);
     } else if (o.kind === "resetTotp") deleteTotp(sql, id);
     else if (o.kind === "addPasskey") {
-      const cred = {
-        credentialId: crypto.randomUUID(),
-        publicKey: "pk",
-        signCount: 0,
-        transports: [],
-        deviceType: "singleDevice",
-        backedUp: false,
-        aaguid: "0",
-      };
-      insertPasskey(sql, id, cred, "key", now);
+      addPasskey(sql, id, crypto.randomUUID(), now);
     } else if (o.kind === "removePasskey") {
       const first = userPasskeys(sql, id)[0];
       if (first) deletePasskey(sql, id, first.id);
@@ -138,17 +139,8 @@ describe("counts and lists kept without full scans", () => {
     await runInDurableObject(env.ORG.getByName(org.slug), (_o, state) => {
       const sql = state.storage.sql;
       insertUser(sql, { id: "usr_other", email: "other@example.com", name: "Other", role: "technician", passwordHash: "x" }, 1);
-      const cred = {
-        credentialId: "cred-move",
-        publicKey: "pk",
-        signCount: 0,
-        transports: [],
-        deviceType: "singleDevice",
-        backedUp: false,
-        aaguid: "0",
-      };
-      insertPasskey(sql, org.admin.id, cred, "key", 1);
-      activatePendingTotp(sql, { user_id: org.admin.id, key_id: "k", ciphertext: "c", period: 30, last_step: -1 }, 0, 1);
+      addPasskey(sql, org.admin.id, "cred-move", 1);
+      enrollTotp(sql, org.admin.id, 1);
       expect(() => sql.exec("UPDATE passkeys SET user_id = 'usr_other'")).toThrow(/never changes owner/);
       expect(() => sql.exec("UPDATE totp SET user_id = 'usr_other'")).toThrow(/never changes owner/);
       const flags = (id: string) => sql.exec("SELECT has_passkey, has_2fa FROM users WHERE id = ?", id).one();

@@ -5,6 +5,16 @@ import { ORG_MIGRATIONS } from "../../src/org/migrations";
 import { appliedVersion, applyMigrations } from "../../src/storage/migrate";
 import { callJson, PASSWORD, randomSlug } from "../support/api";
 
+/** Empties an org's object of every table and lays only the first `steps` migrations, as that release left it. */
+function rebuildAt(storage: DurableObjectStorage, steps: number): void {
+  const sql = storage.sql;
+  const tables = sql
+    .exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%'")
+    .toArray();
+  for (const t of tables) sql.exec(`DROP TABLE "${t.name}"`);
+  applyMigrations(storage, ORG_MIGRATIONS.slice(0, steps));
+}
+
 describe("schema migrations inside the org's object", () => {
   it("brings an object written by release 1 up to date, keeping its rows", async () => {
     const slug = randomSlug("old");
@@ -14,14 +24,7 @@ describe("schema migrations inside the org's object", () => {
     const hash = await hashPassword(env.PASSWORD_PEPPER, PASSWORD, 100_000);
     await runInDurableObject(stub, (_o, state) => {
       const sql = state.storage.sql;
-      for (const t of sql
-        .exec<{ name: string }>(
-          "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%'",
-        )
-        .toArray()) {
-        sql.exec(`DROP TABLE "${t.name}"`);
-      }
-      applyMigrations(state.storage, ORG_MIGRATIONS.slice(0, 1));
+      rebuildAt(state.storage, 1);
       expect(appliedVersion(sql)).toBe(1);
       sql.exec("INSERT INTO org (k, slug, name, jurisdiction, created_at) VALUES (1, ?, 'Old Org', NULL, 1)", slug);
       sql.exec(
@@ -45,14 +48,7 @@ describe("schema migrations inside the org's object", () => {
     const stub = env.ORG.getByName(randomSlug("pk"));
     await runInDurableObject(stub, (_o, state) => {
       const sql = state.storage.sql;
-      for (const t of sql
-        .exec<{ name: string }>(
-          "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%'",
-        )
-        .toArray()) {
-        sql.exec(`DROP TABLE "${t.name}"`);
-      }
-      applyMigrations(state.storage, ORG_MIGRATIONS.slice(0, 12));
+      rebuildAt(state.storage, 12);
       // Three users: one with a passkey, one without, one deactivated without.
       for (const [id, deactivated] of [
         ["usr_key", null],
