@@ -4,10 +4,13 @@
 // turn's rate and workerd CPU per answer, then the medians and B's CPU as a share of A's.
 // Usage (Node 22: `npx node`): node bench/ab.mjs [r1|r2] [ref=HEAD] [users=500] [seconds=3] [rounds=5]; for r2, `users` is
 // per turn (each spends two codes of each of its users) and should exceed half the answers of a turn.
+// AB_SCRIPT=<entry>: B is the working tree bundled with that entry instead of wrangler.toml's main (a bench-only entry,
+// e.g. bench/ceiling/session-check.ts). AB_BASELINE=1: each round also measures the runtime's floor (B1 for r1, B2 for
+// r2, on A's runtime), and the medians are also given as shares of it.
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { addUsers, challengesFor, correctCodeFeed, createOrg, enrollUsers } from "./lib/gatehouse-client.mjs";
 import { measure, round } from "./lib/load.mjs";
@@ -20,6 +23,8 @@ if (action !== "r1" && action !== "r2") throw new Error("usage: node bench/ab.mj
 const out = mkdtempSync(join(tmpdir(), "ab-"));
 const tree = join(out, "a-tree");
 execFileSync("git", ["worktree", "add", "--detach", tree, ref], { cwd: ROOT, stdio: "ignore" });
+const script = process.env.AB_SCRIPT;
+const FLOOR_ROWS = 100_000;
 const median = (xs) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
 const mail = await startMailStandIn();
 const runtimes = [];
@@ -27,12 +32,12 @@ try {
   symlinkSync(join(ROOT, "node_modules"), join(tree, "node_modules"), "dir");
   const sides = [
     { name: `A (${ref})`, root: tree },
-    { name: "B (working tree)", root: ROOT },
+    { name: script ? `B (${basename(script)})` : "B (working tree)", root: ROOT, script },
   ];
   for (const side of sides) {
     side.rt = await startRuntime({
       root: side.root,
-      bundle: bundleWorker(side.root, mkdtempSync(join(out, "bundle-"))),
+      bundle: bundleWorker(side.root, mkdtempSync(join(out, "bundle-")), side.script),
       passwordIterations: 1000,
       mailApiUrl: mail.url,
     });
@@ -44,7 +49,19 @@ try {
     side.turns = [];
   }
   await mailSettled(mail);
+  const floor = { name: action === "r1" ? "B1" : "B2", turns: [] };
+  if (process.env.AB_BASELINE) await fetch(`${sides[0].rt.baseline}/seed/${FLOOR_ROWS}`);
+  let floorRow = 0;
   for (let r = 0; r < Number(rounds); r++) {
+    if (process.env.AB_BASELINE) {
+      const opts =
+        action === "r1"
+          ? { next: () => ({ path: `/b1/${Math.floor(Math.random() * FLOOR_ROWS)}` }) }
+          : { method: "POST", next: () => (floorRow < FLOOR_ROWS ? { path: `/b2/${floorRow++}` } : null) };
+      const f = await measure({ url: sides[0].rt.baseline, seconds: Number(seconds), connections: 20, cpuPid: sides[0].rt.pid, ...opts });
+      floor.turns.push(f);
+      console.log(`${floor.name.padEnd(23)} ${String(f.rps).padStart(7)} req/s  ${round(f.cpuMsPerOp * 1000, 0)} µs CPU/answer`);
+    }
     // Alternate which side goes first, so neither always follows the other's load.
     for (const side of r % 2 ? [...sides].reverse() : sides) {
       const base = side.rt.gatehouse;
@@ -69,6 +86,12 @@ try {
   console.log(
     `median: A ${a.rps} req/s ${round(a.cpu, 0)} µs, B ${b.rps} req/s ${round(b.cpu, 0)} µs; B/A rate ${round(b.rps / a.rps, 2)}, CPU ${round(b.cpu / a.cpu, 2)}`,
   );
+  if (floor.turns.length) {
+    const f = { rps: median(floor.turns.map((t) => t.rps)), cpu: median(floor.turns.map((t) => t.cpuMsPerOp * 1000)) };
+    console.log(
+      `${floor.name}: median ${f.rps} req/s ${round(f.cpu, 0)} µs; rate as a share of ${floor.name}: A ${round(a.rps / f.rps, 2)}, B ${round(b.rps / f.rps, 2)}`,
+    );
+  }
 } finally {
   for (const rt of runtimes) await rt.mf.dispose();
   mail.stop();

@@ -103,6 +103,9 @@ const SIGN_IN_USERS = 20;
 const PEER_CODE_USERS = 300;
 const PEER_CHALLENGES_PER_USER = 8;
 const BASELINE_ROWS = 150_000;
+/** R1c's users: the session check without the framework (bench/ceiling/session-check.ts), in a runtime of its own. */
+const CEILING_USERS = 500;
+const CEILING_ENTRY = "bench/ceiling/session-check.ts";
 /** O2's supply of refresh tokens (each spent once); more than 5 s can use at R2's rate. */
 const OIDC_GRANTS = env("BENCH_OIDC_GRANTS", 3000);
 /** Simulated distance: each call into an object (and each peer query) waits this long. */
@@ -277,6 +280,33 @@ async function main() {
         next: () => ({ path: "/api/me", headers: { cookie: usersOne[k++ % usersOne.length].cookie } }),
       });
     [figures.B1, figures.R1] = await bracket(b1, r1);
+
+    // The session check's ceiling: the same check answered by hand (no Hono, middleware or security headers), in a
+    // runtime of its own with its own B1 around it, right after R1, so how much of R1's distance to B1 the framework
+    // takes, and how much the check itself, is measured (bench/README.md, "The session check's ceiling").
+    log(`R1c GET /api/me without the framework (${CEILING_ENTRY}), between two runs of its runtime's B1`);
+    const bare = await startRuntime({
+      root: ROOT,
+      bundle: bundleWorker(ROOT, mkdtempSync(join(outDir, "ceiling-")), CEILING_ENTRY),
+      passwordIterations: SETUP_ITERATIONS,
+      mailApiUrl: mail.url,
+    });
+    runtimes.push(bare);
+    await fetch(`${bare.baseline}/seed/${BASELINE_ROWS}`);
+    const bareOrg = await createOrg(bare.gatehouse, "bench-ceiling");
+    const bareUsers = await enrollUsers(bare.gatehouse, await addUsers(bare.gatehouse, bareOrg, CEILING_USERS, "ceiling"));
+    await mailSettled(mail);
+    let kc = 0;
+    [figures.B1c, figures.R1c] = await bracket(
+      () => load({ url: bare.baseline, cpuPid: bare.pid, next: () => ({ path: `/b1/${Math.floor(Math.random() * BASELINE_ROWS)}` }) }),
+      () =>
+        load({
+          url: bare.gatehouse,
+          cpuPid: bare.pid,
+          next: () => ({ path: "/api/me", headers: { cookie: bareUsers[kc++ % bareUsers.length].cookie } }),
+          ok: is(200),
+        }),
+    );
 
     log("O1 GET /oauth/jwks");
     figures.O1 = await load({ url: fast.gatehouse, path: "/oauth/jwks" });

@@ -16,6 +16,12 @@ const ROWS = [
   ],
   ["R0", "GET /healthz", "setup"],
   ["R1", "GET /api/me (session check in the org's object)", "setup"],
+  ["B1c", "baseline: B1 in R1c's runtime (mean of the runs right before and after R1c)", "same workerd"],
+  [
+    "R1c",
+    "GET /api/me answered by hand, without Hono, middleware or security headers (bench/ceiling/session-check.ts): the session check's ceiling",
+    "setup",
+  ],
   ["R2", "POST /auth/login/2fa, correct never-used codes, 1 org (= R4 1 org)", "setup"],
   ["R2w", "POST /auth/login/2fa, wrong codes (rate of 401)", "setup"],
   ["R2x", "R2 again (same org, fresh challenges) while wrong codes hit another org at the same time", "setup"],
@@ -42,6 +48,7 @@ export function ratios(f, digits = 2) {
   return [
     ["R0/B0", "cheapest route vs trivial Worker (req/s)", ratio(f.R0?.rps, f.B0?.rps, digits), "higher"],
     ["R1/B1", "session check vs 1 DO read (req/s)", ratio(f.R1?.rps, f.B1?.rps, digits), "higher"],
+    ["R1c/B1c", "session check without the framework vs 1 DO read (req/s)", ratio(f.R1c?.rps, f.B1c?.rps, digits), "higher"],
     ["R2/B2", "code step vs 1 DO single-use spend (req/s)", ratio(f.R2?.rps, f.B2?.rps, digits), "higher"],
     ["R2/B2w", "code step vs its required writes alone (req/s)", ratio(f.R2?.rps, f.B2w?.rps, digits), "higher"],
     ["B2w/B2", "a code step's required writes vs 1 spend, in the runtime alone (req/s)", ratio(f.B2w?.rps, f.B2?.rps, digits), "higher"],
@@ -119,6 +126,21 @@ function findings({ figures: f, footprint, config, profile }) {
         "and returns a string; the Worker's own middleware and routing run before it; " +
         "`node bench/cpu-profile.mjs r1` shows the split (bench/README.md, 'Where the CPU goes').",
     );
+    const ceiling = ratio(f.R1c?.rps, f.B1c?.rps);
+    if (ceiling !== null) {
+      out.push(
+        `The session check's ceiling: answered by hand with no framework at all (R1c, bench/ceiling/session-check.ts: no ` +
+          "Hono, no middleware, no security headers; the same cookie parsing, keyed hash, object call and answer), it " +
+          `serves R1c/B1c = ${ceiling} of its runtime's B1 at ${cpuUs(f.R1c)} µs of CPU against ${cpuUs(f.B1c)} µs. So ` +
+          `about ${cpuUs(f.R1) - cpuUs(f.R1c)} µs of R1 are the Worker's framework and guards (routing, the middleware and ` +
+          `the security headers), and about ${cpuUs(f.R1c) - cpuUs(f.B1c)} µs the check's own work beyond B1's read (the ` +
+          "keyed hash, the joined statement, the identity over RPC, a larger answer). " +
+          (ceiling < 0.8
+            ? "Even with the framework gone, the check stays under 0.8 of B1: the target is out of reach of this runtime " +
+              "without removing a part of the check itself."
+            : "Without the framework the check reaches 0.8 of B1: what is left to win is in the framework and the guards."),
+      );
+    }
   }
   const code = ratio(f.R2?.rps, f.B2?.rps);
   if (code !== null && code < 0.7) {

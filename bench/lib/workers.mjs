@@ -14,9 +14,12 @@ const supportedCompatibilityDate = requireFromMiniflare("workerd").compatibility
 // The tests' fixed secrets (never deployed); Node 22 loads the .ts file by stripping its types.
 import { TEST_SECRETS } from "../../test/support/secrets.ts";
 
-/** Runs `wrangler deploy --dry-run` into outDir; returns the entry file and the bundle's raw and gzip sizes. */
-export function bundleWorker(root, outDir) {
-  execFileSync("npx", ["wrangler", "deploy", "--dry-run", "--outdir", outDir], {
+/**
+ * Runs `wrangler deploy --dry-run` into outDir; returns the entry file and the bundle's raw and gzip sizes. `script`
+ * replaces wrangler.toml's main (a bench-only entry such as bench/ceiling/session-check.ts); the rest of the config stays.
+ */
+export function bundleWorker(root, outDir, script) {
+  execFileSync("npx", ["wrangler", "deploy", ...(script ? [script] : []), "--dry-run", "--outdir", outDir], {
     cwd: root,
     stdio: ["ignore", "ignore", "pipe"],
     env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
@@ -24,7 +27,8 @@ export function bundleWorker(root, outDir) {
   const files = readdirSync(outDir).filter((f) => /\.(m?js|wasm|bin|txt|html)$/.test(f) && statSync(join(outDir, f)).isFile());
   const raw = files.reduce((n, f) => n + statSync(join(outDir, f)).size, 0);
   const gzip = files.reduce((n, f) => n + gzipSync(readFileSync(join(outDir, f)), { level: 9 }).length, 0);
-  return { entry: join(outDir, "index.js"), files, rawBytes: raw, gzipBytes: gzip };
+  const entry = `${script ? basename(script).replace(/\.[cm]?[jt]sx?$/, "") : "index"}.js`;
+  return { entry: join(outDir, entry), files, rawBytes: raw, gzipBytes: gzip };
 }
 
 /** compatibility_date and compatibility_flags from wrangler.toml (the only keys the runtime setup needs). */
