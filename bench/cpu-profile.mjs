@@ -55,7 +55,7 @@ function selfTimes(profile) {
 
 const out = mkdtempSync(join(tmpdir(), "cpu-profile-"));
 const mail = await startMailStandIn();
-const bundle = bundleWorker(ROOT, out);
+const bundle = bundleWorker(ROOT, out, process.env.PROFILE_SCRIPT);
 const rt = await startRuntime({ root: ROOT, bundle, passwordIterations: 1000, mailApiUrl: mail.url, inspectorPort: INSPECTOR_PORT });
 try {
   const org = await createOrg(rt.gatehouse, "prof");
