@@ -1,0 +1,107 @@
+// Passkeys: one's own, at sign-in (second step, enrollment) and passwordless.
+// Part of GET /api/openapi.json (./index.ts); the order of the entries is the document's.
+import type { Endpoint } from "./endpoint";
+import * as f from "../../http/fields";
+import { addPasskeyBody, enrollPasskeyBody, passkeyOptionsBody, passkeyStepBody, passwordlessBody, renamePasskeyBody } from "../passkeys";
+
+export const PASSKEY_ENDPOINTS: Endpoint[] = [
+  { method: "get", path: "/api/me/passkeys", summary: "The signed-in user's passkeys", auth: "session", ok: 200, errors: [401, 403] },
+  {
+    method: "post",
+    path: "/api/me/step-up/passkey",
+    summary:
+      "WebAuthn assertion options for a passkey step-up (single-use, bound to this session); the answer goes in a step-up action's body as webauthn",
+    auth: "session",
+    ok: 200,
+    errors: [400, 401, 403, 409],
+  },
+  {
+    method: "post",
+    path: "/auth/login/enroll/passkey/options",
+    summary: "Registration options for the passkey an enrollment_required challenge must add (org requires phishing-resistant sign-in)",
+    auth: "none",
+    body: passkeyOptionsBody,
+    ok: 200,
+    errors: [400, 401],
+  },
+  {
+    method: "post",
+    path: "/auth/login/enroll/passkey",
+    summary: "Add the passkey that answers the enrollment options and sign in; the first second factor brings recovery codes",
+    auth: "none",
+    body: enrollPasskeyBody,
+    ok: 200,
+    errors: [400, 401, 409],
+  },
+  {
+    method: "post",
+    path: "/api/me/passkeys/options",
+    summary: "WebAuthn registration options for a new passkey (step-up)",
+    auth: "session",
+    body: f.stepUpBody,
+    ok: 200,
+    errors: [400, 401, 403, 429],
+  },
+  {
+    method: "post",
+    path: "/api/me/passkeys",
+    summary: "Add the passkey that answers the registration options; the first second factor brings recovery codes",
+    auth: "session",
+    body: addPasskeyBody,
+    ok: 201,
+    errors: [400, 401, 403, 409],
+  },
+  {
+    method: "patch",
+    path: "/api/me/passkeys/{id}",
+    summary: "Rename one of one's passkeys",
+    auth: "session",
+    body: renamePasskeyBody,
+    ok: 200,
+    errors: [400, 401, 403, 404],
+  },
+  {
+    method: "delete",
+    path: "/api/me/passkeys/{id}",
+    summary: "Remove one of one's passkeys (step-up; not the last second factor while the org requires 2FA)",
+    auth: "session",
+    body: f.stepUpBody,
+    ok: 204,
+    errors: [400, 401, 403, 404, 409, 429],
+  },
+  {
+    method: "post",
+    path: "/auth/login/passkey/options",
+    summary: "WebAuthn assertion options for the passkey step of a 2fa_required challenge",
+    auth: "none",
+    body: passkeyOptionsBody,
+    ok: 200,
+    errors: [400, 401],
+  },
+  {
+    method: "post",
+    path: "/auth/login/passkey",
+    summary: "Passkey step of a 2fa_required challenge",
+    auth: "none",
+    body: passkeyStepBody,
+    ok: 200,
+    errors: [400, 401, 423, 429],
+  },
+  {
+    method: "post",
+    path: "/auth/passkey/options",
+    summary: "WebAuthn options for signing in with a passkey alone (discoverable, user verification required)",
+    auth: "none",
+    ok: 200,
+    errors: [400],
+  },
+  {
+    method: "post",
+    path: "/auth/passkey",
+    summary: "Sign in with a passkey alone",
+    auth: "none",
+    body: passwordlessBody,
+    ok: 200,
+    errors: [400, 401, 423, 429],
+  },
+];
