@@ -5,7 +5,7 @@
 // Usage (Node 22: `npx node`): node bench/ab.mjs [r1|r2] [ref=HEAD] [users=500] [seconds=3] [rounds=5]; for r2, `users` is
 // per turn (each spends two codes of each of its users) and should exceed half the answers of a turn.
 // AB_SCRIPT=<entry>: B is the working tree bundled with that entry instead of wrangler.toml's main (a bench-only entry,
-// e.g. bench/ceiling/session-check.ts). AB_BASELINE=1: each round also measures the runtime's floor (B1 for r1, B2 for
+// e.g. bench/ceiling/worker.ts). AB_BASELINE=1: each round also measures the runtime's floor (B1 for r1, B2 for
 // r2, on A's runtime), and the medians are also given as shares of it.
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, symlinkSync } from "node:fs";
@@ -26,9 +26,10 @@ execFileSync("git", ["worktree", "add", "--detach", tree, ref], { cwd: ROOT, std
 const script = process.env.AB_SCRIPT;
 const FLOOR_ROWS = 100_000;
 const median = (xs) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
-const mail = await startMailStandIn();
 const runtimes = [];
+let mail;
 try {
+  mail = await startMailStandIn();
   symlinkSync(join(ROOT, "node_modules"), join(tree, "node_modules"), "dir");
   const sides = [
     { name: `A (${ref})`, root: tree },
@@ -94,7 +95,7 @@ try {
   }
 } finally {
   for (const rt of runtimes) await rt.mf.dispose();
-  mail.stop();
+  mail?.stop();
   execFileSync("git", ["worktree", "remove", "--force", tree], { cwd: ROOT, stdio: "ignore" });
   rmSync(out, { recursive: true, force: true });
 }

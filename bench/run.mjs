@@ -103,9 +103,8 @@ const SIGN_IN_USERS = 20;
 const PEER_CODE_USERS = 300;
 const PEER_CHALLENGES_PER_USER = 8;
 const BASELINE_ROWS = 150_000;
-/** R1c's users: the session check without the framework (bench/ceiling/session-check.ts), in a runtime of its own. */
-const CEILING_USERS = 500;
-const CEILING_ENTRY = "bench/ceiling/session-check.ts";
+/** The hot paths without the framework (R1c, R2c: bench/ceiling/worker.ts), in a runtime of their own. */
+const CEILING_ENTRY = "bench/ceiling/worker.ts";
 /** O2's supply of refresh tokens (each spent once); more than 5 s can use at R2's rate. */
 const OIDC_GRANTS = env("BENCH_OIDC_GRANTS", 3000);
 /** Simulated distance: each call into an object (and each peer query) waits this long. */
@@ -281,9 +280,9 @@ async function main() {
       });
     [figures.B1, figures.R1] = await bracket(b1, r1);
 
-    // The session check's ceiling: the same check answered by hand (no Hono, middleware or security headers), in a
-    // runtime of its own with its own B1 around it, right after R1, so how much of R1's distance to B1 the framework
-    // takes, and how much the check itself, is measured (bench/README.md, "The session check's ceiling").
+    // The hot paths' ceiling: the same session check and code step answered by hand (no Hono, middleware or security
+    // headers), in a runtime of its own with its own B1 and B2 around them, so how much of R1's and R2's distance to
+    // their floor the framework takes, and how much the work itself, is measured (bench/README.md, "The ceiling").
     log(`R1c GET /api/me without the framework (${CEILING_ENTRY}), between two runs of its runtime's B1`);
     const bare = await startRuntime({
       root: ROOT,
@@ -294,7 +293,8 @@ async function main() {
     runtimes.push(bare);
     await fetch(`${bare.baseline}/seed/${BASELINE_ROWS}`);
     const bareOrg = await createOrg(bare.gatehouse, "bench-ceiling");
-    const bareUsers = await enrollUsers(bare.gatehouse, await addUsers(bare.gatehouse, bareOrg, CEILING_USERS, "ceiling"));
+    // As many users as R2's, so R2c's supply of codes lasts as long as R2's.
+    const bareUsers = await enrollUsers(bare.gatehouse, await addUsers(bare.gatehouse, bareOrg, USERS, "ceiling"));
     await mailSettled(mail);
     let kc = 0;
     [figures.B1c, figures.R1c] = await bracket(
@@ -319,6 +319,21 @@ async function main() {
     await mailSettled(mail);
     const r2 = () => load({ url: fast.gatehouse, method: "POST", cpuPid: fast.pid, next: correctCodeFeed(pairsOne), ok: is(200) });
     [figures.B2, figures.B2w, figures.R2] = await bracket([b2, b2w], r2);
+
+    log(`R2c code step without the framework (${CEILING_ENTRY}), between two runs of its runtime's B2`);
+    const pairsBare = await challengesFor(bare.gatehouse, bareUsers, CHALLENGES_PER_USER);
+    await mailSettled(mail);
+    let bareRow = 0;
+    [figures.B2c, figures.R2c] = await bracket(
+      () =>
+        load({
+          url: bare.baseline,
+          method: "POST",
+          cpuPid: bare.pid,
+          next: () => (bareRow < BASELINE_ROWS ? { path: `/b2/${bareRow++}` } : null),
+        }),
+      () => load({ url: bare.gatehouse, method: "POST", cpuPid: bare.pid, next: correctCodeFeed(pairsBare), ok: is(200) }),
+    );
     figures["R4-1"] = { ...figures.R2 };
 
     log(`R4 code step, users spread over ${ORGS} orgs`);

@@ -16,7 +16,7 @@ import { TEST_SECRETS } from "../../test/support/secrets.ts";
 
 /**
  * Runs `wrangler deploy --dry-run` into outDir; returns the entry file and the bundle's raw and gzip sizes. `script`
- * replaces wrangler.toml's main (a bench-only entry such as bench/ceiling/session-check.ts); the rest of the config stays.
+ * replaces wrangler.toml's main (a bench-only entry such as bench/ceiling/worker.ts); the rest of the config stays.
  */
 export function bundleWorker(root, outDir, script) {
   execFileSync("npx", ["wrangler", "deploy", ...(script ? [script] : []), "--dry-run", "--outdir", outDir], {

@@ -1,4 +1,4 @@
-// The OpenID provider's JSON routes in /api/openapi.json (routes/openapi.ts). The /oauth/* endpoints speak
+// The OpenID provider's JSON routes in /api/openapi.json (routes/openapi/index.ts). The /oauth/* endpoints speak
 // OAuth's own formats (form bodies, redirects) and are described by the discovery document instead.
 import type { Endpoint } from "../routes/openapi/endpoint";
 import { stepUpBody } from "../http/fields";

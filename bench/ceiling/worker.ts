@@ -1,0 +1,66 @@
+// Bench-only Worker entry (never deployed): the hot paths' ceiling. GET /api/me (the session check) and
+// POST /auth/login/2fa (the code step) are answered by hand, without Hono, middleware or security headers, with the
+// same work as the real routes: the same cookie parsing, keyed hash, body validation, flow, calls into the org's
+// object and JSON answers. Every other path goes to the real app. The bench measures them beside their runtime's
+// B1 and B2 (R1c, R2c), so the share of R1's and R2's cost that is the framework, and the share that is the work
+// itself, are figures and not guesses.
+import type { Env } from "../../src/env";
+import { errorResponse, toApiError } from "../../src/errors";
+import { signInWithTotp } from "../../src/flows/sign-in";
+import { effectiveRole } from "../../src/http/actor";
+import { hashCredential, parseCredential } from "../../src/http/credentials";
+import app from "../../src/index";
+import { orgStub } from "../../src/org/stub";
+import { codeBody } from "../../src/routes/auth";
+import { config } from "../../src/config";
+
+export { DirectoryDurableObject, OrgDurableObject } from "../../src/index";
+
+const SESSION_COOKIE = /(?:^|;\s*)session=([^;]+)/;
+
+async function sessionCheck(request: Request, env: Env): Promise<Response> {
+  const token = SESSION_COOKIE.exec(request.headers.get("cookie") ?? "")?.[1];
+  const route = parseCredential("gs", token);
+  const identity =
+    token && route
+      ? await orgStub(env, route.slug, route.jurisdiction).authenticateSession(await hashCredential(env.HASH_KEY, token))
+      : null;
+  if (!identity) return Response.json({ error: { code: "unauthenticated" } }, { status: 401 });
+  return Response.json({
+    user: { ...identity.user, role: effectiveRole(identity), emailVerified: identity.emailVerified },
+    org: { slug: identity.org.slug, name: identity.org.name, require2fa: identity.org.require2fa },
+    twoFactor: { enabled: identity.twoFactor.enabled, recoveryCodesRemaining: identity.twoFactor.recoveryCodesRemaining },
+  });
+}
+
+async function codeStep(request: Request, env: Env): Promise<Response> {
+  const body = codeBody.safeParse(await request.json().catch(() => null));
+  if (!body.success) return Response.json({ error: { code: "invalid_request" } }, { status: 400 });
+  try {
+    const meta = {
+      ip: request.headers.get("cf-connecting-ip") ?? undefined,
+      userAgent: request.headers.get("user-agent")?.slice(0, 512) ?? undefined,
+    };
+    const result = await signInWithTotp(env, body.data, meta);
+    if (result.status !== "authenticated") return Response.json({ status: result.status, challenge: result.challenge });
+    const maxAge = Math.floor(config(env).sessionPolicy.absoluteMs / 1000);
+    return Response.json(
+      { status: "authenticated" },
+      { headers: { "set-cookie": `session=${result.sessionToken}; Max-Age=${maxAge}; Path=/; HttpOnly; Secure; SameSite=Lax` } },
+    );
+  } catch (err) {
+    return errorResponse(toApiError(err));
+  }
+}
+
+export default {
+  fetch(request: Request, env: Env, ctx: ExecutionContext): Response | Promise<Response> {
+    // Deployed by mistake (`wrangler deploy bench/ceiling/worker.ts`), it is the real app: only the test runtimes that
+    // the bench starts set TEST_SEAMS, and only there do the hand-written paths, which skip every guard, answer.
+    if (env.TEST_SEAMS !== "true") return app.fetch(request, env, ctx);
+    const path = new URL(request.url).pathname;
+    if (request.method === "GET" && path === "/api/me") return sessionCheck(request, env);
+    if (request.method === "POST" && path === "/auth/login/2fa") return codeStep(request, env);
+    return app.fetch(request, env, ctx);
+  },
+};
