@@ -157,6 +157,12 @@ function inspect(env: Env): Inspection {
       `PLATFORM_TOKEN is too short: it must be at least ${PLATFORM_TOKEN_MIN_BYTES} bytes outside DEV_MODE (e.g. openssl rand -base64 32)`,
     );
   }
+  // TEST_SEAMS opens the objects' test seams (and the bench's hand-written paths, bench/ceiling). Tests and the bench
+  // run in local workerd, where jurisdictions are emulated; a deployment (native jurisdictions) that sets it refuses
+  // to serve rather than run with them open.
+  if (env.TEST_SEAMS === "true" && env.JURISDICTION_MODE !== "emulated") {
+    problems.push("TEST_SEAMS must not be set in a deployment (JURISDICTION_MODE is not \"emulated\"): it opens the objects' test seams");
+  }
   // An origin outside the RP ID's domain could never use its passkeys (WebAuthn refuses it): say so at start.
   if (parsed.success && parsed.data.RP_ORIGINS) {
     const rpId = parsed.data.RP_ID;

@@ -46,6 +46,18 @@ describe("health", () => {
     expect(r.body.problems).toEqual([expect.stringMatching(/^TEST_SEAMS: /)]);
   });
 
+  it("refuses to serve where the test seams are open in a deployment (native jurisdictions)", async () => {
+    const deployed = { MAILER: BOUND_MAILER, MAIL_FROM: "no-reply@example.com", TEST_SEAMS: "true", JURISDICTION_MODE: "native" };
+    const r = await health(deployed);
+    expect(r.status).toBe(503);
+    expect(r.body.problems).toEqual([expect.stringMatching(/^TEST_SEAMS must not be set in a deployment/)]);
+    const ctx = createExecutionContext();
+    const me = await app.fetch(new Request(`${BASE}/api/me`), { ...env, ...deployed }, ctx);
+    await waitOnExecutionContext(ctx);
+    expect(me.status).toBe(500);
+    expect(JSON.stringify(await me.json())).toContain("TEST_SEAMS must not be set");
+  });
+
   it("says when the sender's domain cannot send", async () => {
     const r = await health({ MAILER: BOUND_MAILER, MAIL_FROM: "no-reply@gatehouse.invalid" });
     expect(r.status).toBe(503);
