@@ -13,12 +13,21 @@ import app from "../../src/index";
 import { orgStub } from "../../src/org/stub";
 import { codeBody } from "../../src/routes/auth";
 import { config } from "../../src/config";
+import { fromAcceptLanguage } from "../../src/ui/lang";
 
 export { DirectoryDurableObject, OrgDurableObject } from "../../src/index";
 
 const SESSION_COOKIE = /(?:^|;\s*)session=([^;]+)/;
 
 async function sessionCheck(request: Request, env: Env): Promise<Response> {
+  try {
+    return await checkSession(request, env);
+  } catch (err) {
+    return errorResponse(toApiError(err));
+  }
+}
+
+async function checkSession(request: Request, env: Env): Promise<Response> {
   const token = SESSION_COOKIE.exec(request.headers.get("cookie") ?? "")?.[1];
   const route = parseCredential("gs", token);
   const identity =
@@ -37,12 +46,15 @@ async function codeStep(request: Request, env: Env): Promise<Response> {
   const body = codeBody.safeParse(await request.json().catch(() => null));
   if (!body.success) return Response.json({ error: { code: "invalid_request" } }, { status: 400 });
   try {
+    const language = request.headers.get("accept-language") ?? undefined;
     const meta = {
       ip: request.headers.get("cf-connecting-ip") ?? undefined,
       userAgent: request.headers.get("user-agent")?.slice(0, 512) ?? undefined,
+      lang: language ? fromAcceptLanguage(language) : undefined,
     };
     const result = await signInWithTotp(env, body.data, meta);
-    if (result.status !== "authenticated") return Response.json({ status: result.status, challenge: result.challenge });
+    if (result.status !== "authenticated")
+      return Response.json({ status: result.status, challenge: result.challenge, methods: result.methods });
     const maxAge = Math.floor(config(env).sessionPolicy.absoluteMs / 1000);
     return Response.json(
       { status: "authenticated" },

@@ -34,6 +34,8 @@ export async function measure({ url, method = "GET", path = "/", headers = {}, b
   let instance;
   let spent = false;
   let lastOkAt = null;
+  /** workerd's CPU at the last counted answer after the supply ran out: the 404s sent until stop() are not the figure's. */
+  let cpuAtLastOk = null;
   /** Once the supply is spent, the requests still sent until stop() lands go to a cheap 404, never counted. */
   const exhausted = { path: "/__bench/exhausted", body: undefined, headers: {} };
   const isOk = ok ?? ((s) => s >= 200 && s < 300);
@@ -49,6 +51,7 @@ export async function measure({ url, method = "GET", path = "/", headers = {}, b
             if (!item) {
               if (!spent) {
                 spent = true;
+                cpuAtLastOk = cpuSeconds(cpuPid);
                 setImmediate(() => instance?.stop());
               }
               item = exhausted;
@@ -73,13 +76,14 @@ export async function measure({ url, method = "GET", path = "/", headers = {}, b
       if (isOk(statusCode)) {
         counted++;
         lastOkAt = process.hrtime.bigint();
+        if (spent) cpuAtLastOk = cpuSeconds(cpuPid);
       }
     });
   });
-  // A run cut short by its supply is timed up to its last counted answer, not through the stop.
+  // A run cut short by its supply is timed, and its CPU taken, up to its last counted answer, not through the stop.
   const ended = spent && lastOkAt ? lastOkAt : process.hrtime.bigint();
   const elapsed = Number(ended - started) / 1e9;
-  const cpuAfter = cpuSeconds(cpuPid);
+  const cpuAfter = spent && cpuAtLastOk !== null ? cpuAtLastOk : cpuSeconds(cpuPid);
   const cpu = cpuBefore !== null && cpuAfter !== null ? cpuAfter - cpuBefore : null;
   return {
     requests: result.requests.total,
