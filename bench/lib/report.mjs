@@ -140,9 +140,9 @@ function findings({ figures: f, footprint, config, profile }) {
       out.push(
         `The session check's ceiling: answered by hand with no framework at all (R1c, bench/ceiling/worker.ts: no ` +
           "Hono, no middleware, no security headers; the same cookie parsing, keyed hash, object call and answer), it " +
-          `serves R1c/B1c = ${ceiling} of its runtime's B1 at ${cpuUs(f.R1c)} µs of CPU against ${cpuUs(f.B1c)} µs. So ` +
-          `${part(cpuUs(f.R1), cpuUs(f.R1c))} of R1 are the Worker's framework and guards (routing, the middleware and ` +
-          `the security headers), and ${part(cpuUs(f.R1c), cpuUs(f.B1c))} the check's own work beyond B1's read (the ` +
+          `serves R1c/B1c = ${ceiling} of its runtime's B1 at ${cpuUs(f.R1c)} µs of CPU against ${cpuUs(f.B1c)} µs. The Worker's ` +
+          `framework and guards (routing, the middleware and the security headers) account for ${part(cpuUs(f.R1), cpuUs(f.R1c))} ` +
+          `of R1, and the check's own work beyond B1's read for ${part(cpuUs(f.R1c), cpuUs(f.B1c))} (the ` +
           "keyed hash, the joined statement, the identity over RPC, a larger answer). " +
           (ceiling < 0.8
             ? "Even with no framework at all the check stays under 0.8 of B1, so the target needs both a lighter " +
@@ -172,9 +172,9 @@ function findings({ figures: f, footprint, config, profile }) {
       out.push(
         `The code step's ceiling: answered by hand with no framework (R2c, bench/ceiling/worker.ts: no Hono, no ` +
           "middleware, no security headers; the same body validation, flow, object call and answer), it serves " +
-          `R2c/B2c = ${ceiling} of its runtime's B2 at ${cpuUs(f.R2c)} µs of CPU against ${cpuUs(f.B2c)} µs. So ` +
-          `${part(cpuUs(f.R2), cpuUs(f.R2c))} of R2 are the Worker's framework and guards, and ` +
-          `${part(cpuUs(f.R2c), cpuUs(f.B2c))} the code step's own work beyond B2's spend (the JWT, the new session token, ` +
+          `R2c/B2c = ${ceiling} of its runtime's B2 at ${cpuUs(f.R2c)} µs of CPU against ${cpuUs(f.B2c)} µs. The Worker's ` +
+          `framework and guards account for ${part(cpuUs(f.R2), cpuUs(f.R2c))} of R2, and the code step's own work beyond ` +
+          `B2's spend for ${part(cpuUs(f.R2c), cpuUs(f.B2c))} (the JWT, the new session token, ` +
           "the decryption, HOTP, the reads and the four writes besides the spend). " +
           (ceiling < 0.7
             ? "Even with no framework at all the code step stays under 0.7 of B2."
