@@ -4,37 +4,31 @@
 // object and JSON answers. Every other path goes to the real app. The bench measures them beside their runtime's
 // B1 and B2 (R1c, R2c), so the share of R1's and R2's cost that is the framework, and the share that is the work
 // itself, are figures and not guesses.
+import { parse, serialize } from "hono/utils/cookie";
 import type { Env } from "../../src/env";
-import { errorResponse, toApiError } from "../../src/errors";
+import { ApiError, errorResponse, toApiError } from "../../src/errors";
 import { signInWithTotp } from "../../src/flows/sign-in";
 import { effectiveRole } from "../../src/http/actor";
+import { sessionCookieOptions } from "../../src/http/cookies";
 import { hashCredential, parseCredential } from "../../src/http/credentials";
+import { metaOf } from "../../src/http/meta";
 import app from "../../src/index";
 import { orgStub } from "../../src/org/stub";
 import { codeBody } from "../../src/routes/auth";
-import { config } from "../../src/config";
-import { fromAcceptLanguage } from "../../src/ui/lang";
 
 export { DirectoryDurableObject, OrgDurableObject } from "../../src/index";
 
-const SESSION_COOKIE = /(?:^|;\s*)session=([^;]+)/;
+/** The cookie's name on plain http, where the bench runs (http/cookies.ts). */
+const SESSION_COOKIE = "session";
 
 async function sessionCheck(request: Request, env: Env): Promise<Response> {
-  try {
-    return await checkSession(request, env);
-  } catch (err) {
-    return errorResponse(toApiError(err));
-  }
-}
-
-async function checkSession(request: Request, env: Env): Promise<Response> {
-  const token = SESSION_COOKIE.exec(request.headers.get("cookie") ?? "")?.[1];
+  const token = parse(request.headers.get("cookie") ?? "", SESSION_COOKIE)[SESSION_COOKIE];
   const route = parseCredential("gs", token);
   const identity =
     token && route
       ? await orgStub(env, route.slug, route.jurisdiction).authenticateSession(await hashCredential(env.HASH_KEY, token))
       : null;
-  if (!identity) return Response.json({ error: { code: "unauthenticated" } }, { status: 401 });
+  if (!identity) throw new ApiError("unauthenticated");
   return Response.json({
     user: { ...identity.user, role: effectiveRole(identity), emailVerified: identity.emailVerified },
     org: { slug: identity.org.slug, name: identity.org.name, require2fa: identity.org.require2fa },
@@ -44,22 +38,24 @@ async function checkSession(request: Request, env: Env): Promise<Response> {
 
 async function codeStep(request: Request, env: Env): Promise<Response> {
   const body = codeBody.safeParse(await request.json().catch(() => null));
-  if (!body.success) return Response.json({ error: { code: "invalid_request" } }, { status: 400 });
+  if (!body.success) throw new ApiError("invalid_request");
+  const result = await signInWithTotp(
+    env,
+    body.data,
+    metaOf((name) => request.headers.get(name) ?? undefined),
+  );
+  if (result.status !== "authenticated")
+    return Response.json({ status: result.status, challenge: result.challenge, methods: result.methods });
+  return Response.json(
+    { status: "authenticated" },
+    { headers: { "set-cookie": serialize(SESSION_COOKIE, result.sessionToken, sessionCookieOptions(env)) } },
+  );
+}
+
+/** Errors become the app's error answer (errors.ts), as onError makes them. */
+async function answered(work: Promise<Response>): Promise<Response> {
   try {
-    const language = request.headers.get("accept-language") ?? undefined;
-    const meta = {
-      ip: request.headers.get("cf-connecting-ip") ?? undefined,
-      userAgent: request.headers.get("user-agent")?.slice(0, 512) ?? undefined,
-      lang: language ? fromAcceptLanguage(language) : undefined,
-    };
-    const result = await signInWithTotp(env, body.data, meta);
-    if (result.status !== "authenticated")
-      return Response.json({ status: result.status, challenge: result.challenge, methods: result.methods });
-    const maxAge = Math.floor(config(env).sessionPolicy.absoluteMs / 1000);
-    return Response.json(
-      { status: "authenticated" },
-      { headers: { "set-cookie": `session=${result.sessionToken}; Max-Age=${maxAge}; Path=/; HttpOnly; Secure; SameSite=Lax` } },
-    );
+    return await work;
   } catch (err) {
     return errorResponse(toApiError(err));
   }
@@ -71,8 +67,8 @@ export default {
     // the bench starts set TEST_SEAMS, and only there do the hand-written paths, which skip every guard, answer.
     if (env.TEST_SEAMS !== "true") return app.fetch(request, env, ctx);
     const path = new URL(request.url).pathname;
-    if (request.method === "GET" && path === "/api/me") return sessionCheck(request, env);
-    if (request.method === "POST" && path === "/auth/login/2fa") return codeStep(request, env);
+    if (request.method === "GET" && path === "/api/me") return answered(sessionCheck(request, env));
+    if (request.method === "POST" && path === "/auth/login/2fa") return answered(codeStep(request, env));
     return app.fetch(request, env, ctx);
   },
 };

@@ -3,7 +3,8 @@
 import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { config } from "../config";
-import type { AppEnv } from "../env";
+import type { AppEnv, Env } from "../env";
+import type { CookieOptions } from "hono/utils/cookie";
 
 export function sessionCookieName(c: Context): string {
   return new URL(c.req.url).protocol === "https:" ? "__Host-session" : "session";
@@ -13,14 +14,13 @@ export function readSessionCookie(c: Context): string | undefined {
   return getCookie(c, sessionCookieName(c));
 }
 
+/** The session cookie's attributes: it lives as long as the session may (SESSION_ABSOLUTE_HOURS). */
+export function sessionCookieOptions(env: Env): CookieOptions {
+  return { httpOnly: true, secure: true, sameSite: "Lax", path: "/", maxAge: Math.floor(config(env).sessionPolicy.absoluteMs / 1000) };
+}
+
 export function setSessionCookie(c: Context<AppEnv>, token: string): void {
-  setCookie(c, sessionCookieName(c), token, {
-    httpOnly: true,
-    secure: true,
-    sameSite: "Lax",
-    path: "/",
-    maxAge: Math.floor(config(c.env).sessionPolicy.absoluteMs / 1000),
-  });
+  setCookie(c, sessionCookieName(c), token, sessionCookieOptions(c.env));
 }
 
 export function clearSessionCookie(c: Context): void {

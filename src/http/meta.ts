@@ -9,10 +9,15 @@ function acceptLanguage(header: string | undefined): RequestMeta["lang"] {
 }
 
 export function requestMeta(c: Context): RequestMeta {
+  // The page language switch (c.var.lang) wins over the browser's Accept-Language; it names the user's emails.
+  return metaOf((name) => c.req.header(name), c.get("lang") as RequestMeta["lang"]);
+}
+
+/** The same from the request's headers alone (`header` reads one by name), with the page's language if it chose one. */
+export function metaOf(header: (name: string) => string | undefined, pageLang?: RequestMeta["lang"]): RequestMeta {
   return {
-    ip: c.req.header("cf-connecting-ip") ?? undefined,
-    userAgent: c.req.header("user-agent")?.slice(0, 512) ?? undefined,
-    // The page language switch (c.var.lang) wins over the browser's Accept-Language; it names the user's emails.
-    lang: (c.get("lang") as RequestMeta["lang"]) ?? acceptLanguage(c.req.header("accept-language")),
+    ip: header("cf-connecting-ip") ?? undefined,
+    userAgent: header("user-agent")?.slice(0, 512) ?? undefined,
+    lang: pageLang ?? acceptLanguage(header("accept-language")),
   };
 }
