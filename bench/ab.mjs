@@ -12,9 +12,9 @@ import { mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { addUsers, challengesFor, correctCodeFeed, createOrg, enrollUsers } from "./lib/gatehouse-client.mjs";
+import { addUsers, challengesFor, correctCodeFeed, createOrg, enrollUsers, sessionCheckFeed } from "./lib/gatehouse-client.mjs";
 import { measure, round } from "./lib/load.mjs";
-import { bundleWorker, mailSettled, startMailStandIn, startRuntime } from "./lib/workers.mjs";
+import { baselineFeeds, bundleWorker, mailSettled, startMailStandIn, startRuntime } from "./lib/workers.mjs";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const [action = "r1", ref = "HEAD", users = "500", seconds = "3", rounds = "5"] = process.argv.slice(2);
@@ -51,14 +51,10 @@ try {
   }
   await mailSettled(mail);
   const floor = { name: action === "r1" ? "B1" : "B2", turns: [] };
-  if (process.env.AB_BASELINE) await fetch(`${sides[0].rt.baseline}/seed/${FLOOR_ROWS}`);
-  let floorRow = 0;
+  const feeds = process.env.AB_BASELINE ? await baselineFeeds(sides[0].rt, FLOOR_ROWS) : null;
   for (let r = 0; r < Number(rounds); r++) {
-    if (process.env.AB_BASELINE) {
-      const opts =
-        action === "r1"
-          ? { next: () => ({ path: `/b1/${Math.floor(Math.random() * FLOOR_ROWS)}` }) }
-          : { method: "POST", next: () => (floorRow < FLOOR_ROWS ? { path: `/b2/${floorRow++}` } : null) };
+    if (feeds) {
+      const opts = action === "r1" ? { next: feeds.b1 } : { method: "POST", next: feeds.b2 };
       const f = await measure({ url: sides[0].rt.baseline, seconds: Number(seconds), connections: 20, cpuPid: sides[0].rt.pid, ...opts });
       floor.turns.push(f);
       console.log(`${floor.name.padEnd(23)} ${String(f.rps).padStart(7)} req/s  ${round(f.cpuMsPerOp * 1000, 0)} µs CPU/answer`);
@@ -66,10 +62,9 @@ try {
     // Alternate which side goes first, so neither always follows the other's load.
     for (const side of r % 2 ? [...sides].reverse() : sides) {
       const base = side.rt.gatehouse;
-      let k = 0;
       const opts =
         action === "r1"
-          ? { next: () => ({ path: "/api/me", headers: { cookie: side.users[k++ % side.users.length].cookie } }) }
+          ? { next: sessionCheckFeed(side.users) }
           : {
               method: "POST",
               next: correctCodeFeed(await challengesFor(base, side.users.slice(r * Number(users), (r + 1) * Number(users)), 2)),

@@ -5,9 +5,17 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { addUsers, challengesFor, correctCodeFeed, createOrg, enrollUsers, wrongCodeFeed } from "./lib/gatehouse-client.mjs";
+import {
+  addUsers,
+  challengesFor,
+  correctCodeFeed,
+  createOrg,
+  enrollUsers,
+  sessionCheckFeed,
+  wrongCodeFeed,
+} from "./lib/gatehouse-client.mjs";
 import { measure } from "./lib/load.mjs";
-import { bundleWorker, mailSettled, startMailStandIn, startRuntime } from "./lib/workers.mjs";
+import { baselineFeeds, bundleWorker, mailSettled, startMailStandIn, startRuntime } from "./lib/workers.mjs";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const [action = "r2", usersArg, secondsArg] = process.argv.slice(2);
@@ -67,27 +75,11 @@ try {
   if (action === "b2" || action === "b1") {
     // The baseline Worker's isolate under B1 or B2, for comparison (same rows as the bench's).
     target = "core:user:baseline";
-    await fetch(`${rt.baseline}/seed/100000`);
-    let row = 0;
-    run =
-      action === "b1"
-        ? () =>
-            measure({
-              url: rt.baseline,
-              seconds: SECONDS,
-              connections: 20,
-              next: () => ({ path: `/b1/${Math.floor(Math.random() * 100000)}` }),
-            })
-        : () => measure({ url: rt.baseline, method: "POST", seconds: SECONDS, connections: 20, next: () => ({ path: `/b2/${row++}` }) });
-  } else if (action === "r1") {
-    let k = 0;
+    const floor = await baselineFeeds(rt, 100_000);
     run = () =>
-      measure({
-        url: rt.gatehouse,
-        seconds: SECONDS,
-        connections: 20,
-        next: () => ({ path: "/api/me", headers: { cookie: users[k++ % users.length].cookie } }),
-      });
+      measure({ url: rt.baseline, method: action === "b1" ? "GET" : "POST", seconds: SECONDS, connections: 20, next: floor[action] });
+  } else if (action === "r1") {
+    run = () => measure({ url: rt.gatehouse, seconds: SECONDS, connections: 20, next: sessionCheckFeed(users) });
   } else {
     const pairs = await challengesFor(rt.gatehouse, users, 2);
     const feed = action === "r2w" ? wrongCodeFeed(pairs, 4) : correctCodeFeed(pairs);

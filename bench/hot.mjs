@@ -6,9 +6,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { addUsers, challengesFor, correctCodeFeed, createOrg, enrollUsers } from "./lib/gatehouse-client.mjs";
+import { addUsers, challengesFor, correctCodeFeed, createOrg, enrollUsers, sessionCheckFeed } from "./lib/gatehouse-client.mjs";
 import { cpuTimes, measure, round } from "./lib/load.mjs";
-import { bundleWorker, mailSettled, startMailStandIn, startRuntime } from "./lib/workers.mjs";
+import { baselineFeeds, bundleWorker, mailSettled, startMailStandIn, startRuntime } from "./lib/workers.mjs";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const [USERS = 300, SECONDS = 3, ROUNDS = 2] = process.argv.slice(2).map(Number);
@@ -31,22 +31,17 @@ const show = (name, f) =>
     `${name.padEnd(3)} ${String(f.rps).padStart(7)} req/s  ${String(f.cpuMsPerOp * 1000).padStart(6)} µs CPU/answer (system ${Math.round(f.sysShare * 100)}%)  p99 ${f.p99} ms`,
   );
 try {
-  await fetch(`${rt.baseline}/seed/${ROWS}`);
+  const floor = await baselineFeeds(rt, ROWS);
   const org = await createOrg(rt.gatehouse, "hot");
   const users = await enrollUsers(rt.gatehouse, await addUsers(rt.gatehouse, org, USERS, "hot"));
   // The enrollment mails go out first (the org's alarm sends them), so their sending is not measured as R2's.
   await mailSettled(mail);
-  let row = 0;
-  let top = ROWS;
   for (let r = 0; r < ROUNDS; r++) {
-    let k = 0;
-    const b1 = ONLY ? null : await load({ url: rt.baseline, next: () => ({ path: `/b1/${Math.floor(Math.random() * ROWS)}` }) });
-    const r1 = ONLY
-      ? null
-      : await load({ url: rt.gatehouse, next: () => ({ path: "/api/me", headers: { cookie: users[k++ % users.length].cookie } }) });
-    const b2 = await load({ url: rt.baseline, method: "POST", next: () => (row < ROWS ? { path: `/b2/${row++}` } : null) });
+    const b1 = ONLY ? null : await load({ url: rt.baseline, next: floor.b1 });
+    const r1 = ONLY ? null : await load({ url: rt.gatehouse, next: sessionCheckFeed(users) });
+    const b2 = await load({ url: rt.baseline, method: "POST", next: floor.b2 });
     // B2w: only the writes a code step must make, one call (baseline-worker.js); rows from the top down.
-    const b2w = await load({ url: rt.baseline, method: "POST", next: () => (top > row ? { path: `/b2w/${--top}` } : null) });
+    const b2w = await load({ url: rt.baseline, method: "POST", next: floor.b2w });
     // Two sign-ins per user fit in the one-step drift window after the enrollment's code.
     const pairs = await challengesFor(rt.gatehouse, users, 2);
     const mailBefore = mail.accepted();

@@ -18,6 +18,7 @@ import {
   PASSWORD,
   refreshFeed,
   refreshTokensFor,
+  sessionCheckFeed,
   wrongCodeFeed,
 } from "./lib/gatehouse-client.mjs";
 import { measure, pool, round } from "./lib/load.mjs";
@@ -80,7 +81,7 @@ if (Number(process.versions.node.split(".")[0]) < 22) {
   console.error(`bench: Node ${process.version} is too old; run it as \`npm run bench\` (Node 22 from the devDependency).`);
   process.exit(1);
 }
-import { bundleWorker, mailSettled, orgStorageStats, startMailStandIn, startRuntime } from "./lib/workers.mjs";
+import { baselineFeeds, bundleWorker, mailSettled, orgStorageStats, startMailStandIn, startRuntime } from "./lib/workers.mjs";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const env = (name, fallback) => Number(process.env[name] ?? fallback);
@@ -184,6 +185,15 @@ async function main() {
     const prod = await startRuntime({ root: ROOT, bundle, passwordIterations: PRODUCTION_ITERATIONS, mailApiUrl: mail.url });
     runtimes.push(prod);
     const load = (opts) => measure({ seconds: SECONDS, connections: CONNECTIONS, ...opts });
+    /** A runtime's floor figures (B1, B2, B2w) over its baseline Worker's seeded rows, with workerd's CPU per answer. */
+    const floorLoads = async (rt) => {
+      const feeds = await baselineFeeds(rt, BASELINE_ROWS);
+      const at =
+        (next, method = "GET") =>
+        () =>
+          load({ url: rt.baseline, method, cpuPid: rt.pid, next });
+      return { b1: at(feeds.b1), b2: at(feeds.b2, "POST"), b2w: at(feeds.b2w, "POST") };
+    };
 
     log(`edge: trips per action, then the same with every object call ${TRIP_DELAY_MS} ms away`);
     // Trips are counted in runtimes of their own: the counter's proxies are a cost the deployed Worker never pays,
@@ -228,19 +238,10 @@ async function main() {
     });
 
     log("baseline B0 (B1 and B2 are measured around R1 and R2)");
-    await fetch(`${fast.baseline}/seed/${BASELINE_ROWS}`);
-    figures.B0 = await load({ url: fast.baseline, path: "/b0" });
     // B1 and B2 run right before and right after the figure they are the floor of, in the same runtime, with
     // workerd's CPU per answer: a ratio of two rates taken minutes apart on a shared machine measured the machine.
-    const b1 = () =>
-      load({ url: fast.baseline, cpuPid: fast.pid, next: () => ({ path: `/b1/${Math.floor(Math.random() * BASELINE_ROWS)}` }) });
-    let row = 0;
-    const b2 = () =>
-      load({ url: fast.baseline, method: "POST", cpuPid: fast.pid, next: () => (row < BASELINE_ROWS ? { path: `/b2/${row++}` } : null) });
-    // B2w spends rows from the top down, B2 from the bottom up: neither meets a row the other spent.
-    let top = BASELINE_ROWS;
-    const b2w = () =>
-      load({ url: fast.baseline, method: "POST", cpuPid: fast.pid, next: () => (top > row ? { path: `/b2w/${--top}` } : null) });
+    const { b1, b2, b2w } = await floorLoads(fast);
+    figures.B0 = await load({ url: fast.baseline, path: "/b0" });
     // The bench runs outside DEV_MODE without a MAILER binding, so healthz answers 503 naming it: same work.
     figures.R0 = await load({ url: fast.gatehouse, path: "/healthz", ok: is(503) });
 
@@ -271,13 +272,7 @@ async function main() {
     await mailSettled(mail);
 
     log("R1 GET /api/me, between two runs of B1");
-    let k = 0;
-    const r1 = () =>
-      load({
-        url: fast.gatehouse,
-        cpuPid: fast.pid,
-        next: () => ({ path: "/api/me", headers: { cookie: usersOne[k++ % usersOne.length].cookie } }),
-      });
+    const r1 = () => load({ url: fast.gatehouse, cpuPid: fast.pid, next: sessionCheckFeed(usersOne) });
     [figures.B1, figures.R1] = await bracket(b1, r1);
 
     // The hot paths' ceiling: the same session check and code step answered by hand (no Hono, middleware or security
@@ -291,21 +286,13 @@ async function main() {
       mailApiUrl: mail.url,
     });
     runtimes.push(bare);
-    await fetch(`${bare.baseline}/seed/${BASELINE_ROWS}`);
+    const bareFloor = await floorLoads(bare);
     const bareOrg = await createOrg(bare.gatehouse, "bench-ceiling");
     // As many users as R2's, so R2c's supply of codes lasts as long as R2's.
     const bareUsers = await enrollUsers(bare.gatehouse, await addUsers(bare.gatehouse, bareOrg, USERS, "ceiling"));
     await mailSettled(mail);
-    let kc = 0;
-    [figures.B1c, figures.R1c] = await bracket(
-      () => load({ url: bare.baseline, cpuPid: bare.pid, next: () => ({ path: `/b1/${Math.floor(Math.random() * BASELINE_ROWS)}` }) }),
-      () =>
-        load({
-          url: bare.gatehouse,
-          cpuPid: bare.pid,
-          next: () => ({ path: "/api/me", headers: { cookie: bareUsers[kc++ % bareUsers.length].cookie } }),
-          ok: is(200),
-        }),
+    [figures.B1c, figures.R1c] = await bracket(bareFloor.b1, () =>
+      load({ url: bare.gatehouse, cpuPid: bare.pid, next: sessionCheckFeed(bareUsers), ok: is(200) }),
     );
 
     log("O1 GET /oauth/jwks");
@@ -323,16 +310,8 @@ async function main() {
     log(`R2c code step without the framework (${CEILING_ENTRY}), between two runs of its runtime's B2`);
     const pairsBare = await challengesFor(bare.gatehouse, bareUsers, CHALLENGES_PER_USER);
     await mailSettled(mail);
-    let bareRow = 0;
-    [figures.B2c, figures.R2c] = await bracket(
-      () =>
-        load({
-          url: bare.baseline,
-          method: "POST",
-          cpuPid: bare.pid,
-          next: () => (bareRow < BASELINE_ROWS ? { path: `/b2/${bareRow++}` } : null),
-        }),
-      () => load({ url: bare.gatehouse, method: "POST", cpuPid: bare.pid, next: correctCodeFeed(pairsBare), ok: is(200) }),
+    [figures.B2c, figures.R2c] = await bracket(bareFloor.b2, () =>
+      load({ url: bare.gatehouse, method: "POST", cpuPid: bare.pid, next: correctCodeFeed(pairsBare), ok: is(200) }),
     );
     figures["R4-1"] = { ...figures.R2 };
 

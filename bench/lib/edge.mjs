@@ -3,7 +3,7 @@
 import { createHmac } from "node:crypto";
 import { Secret } from "otpauth";
 import { PASSWORD, TEST_SECRETS } from "../../test/support/secrets.ts";
-import { codeAt, timeStep } from "./gatehouse-client.mjs";
+import { codeAt, sessionCheckFeed, timeStep } from "./gatehouse-client.mjs";
 import { pool, round } from "./load.mjs";
 
 async function req(base, path, { body, cookie, method } = {}) {
@@ -227,21 +227,12 @@ export async function bigOrgFigures(
   const after = await orgStorageStats(runtime, big.slug);
   const figures = {};
   // Unmeasured warm-up, so the first figure (the small org's) does not also pay for the runtime warming up.
-  let w = 0;
-  await load({
-    url: runtime.gatehouse,
-    seconds: 1,
-    next: () => ({ path: "/api/me", headers: { cookie: smallUsers[w++ % smallUsers.length].cookie } }),
-  });
+  await load({ url: runtime.gatehouse, seconds: 1, next: sessionCheckFeed(smallUsers) });
   for (const [name, org, users] of [
     ["small", small, smallUsers],
     ["big", big, bigUsers],
   ]) {
-    let k = 0;
-    figures[`session check (${name})`] = await load({
-      url: runtime.gatehouse,
-      next: () => ({ path: "/api/me", headers: { cookie: users[k++ % users.length].cookie } }),
-    });
+    figures[`session check (${name})`] = await load({ url: runtime.gatehouse, next: sessionCheckFeed(users) });
     figures[`users page (${name})`] = await load({ url: runtime.gatehouse, path: "/api/org/users", headers: { cookie: org.adminCookie } });
     figures[`users search (${name})`] = await load({
       url: runtime.gatehouse,

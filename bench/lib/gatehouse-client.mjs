@@ -108,6 +108,12 @@ export async function challengesFor(base, users, perUser) {
   });
 }
 
+/** Feeds session checks (GET /api/me): the users' session cookies, round-robin. */
+export function sessionCheckFeed(users) {
+  let k = 0;
+  return () => ({ path: "/api/me", headers: { cookie: users[k++ % users.length].cookie } });
+}
+
 /**
  * Feeds the code step: each call returns a distinct (challenge, code) pair whose code is correct and never
  * used (the next step after the user's last accepted one, within the one-step drift window), or null.

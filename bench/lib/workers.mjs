@@ -140,6 +140,22 @@ export async function startRuntime({ root, bundle, passwordIterations, countTrip
   return { mf, gatehouse, baseline, pid, passwordIterations };
 }
 
+/**
+ * Seeds the baseline Worker of `runtime` with `rows` unspent rows and returns its request feeds: B1 reads a random
+ * row; B2 spends rows from the bottom up and B2w from the top down, so neither meets a row the other spent; each
+ * spending feed returns null once its rows are spent.
+ */
+export async function baselineFeeds(runtime, rows) {
+  await fetch(`${runtime.baseline}/seed/${rows}`);
+  let low = 0;
+  let top = rows;
+  return {
+    b1: () => ({ path: `/b1/${Math.floor(Math.random() * rows)}` }),
+    b2: () => (low < rows ? { path: `/b2/${low++}` } : null),
+    b2w: () => (top > low ? { path: `/b2w/${--top}` } : null),
+  };
+}
+
 /** The stand-in mail API (127.0.0.1 only): answers 200 to every POST /emails, counting them; stop() closes it. */
 export async function startMailStandIn() {
   const { createServer } = await import("node:http");
