@@ -110,6 +110,36 @@ function codeStepBreakdown(profile) {
   );
 }
 
+const cpuUs = (fig) => (fig?.cpuMsPerOp ? Math.round(fig.cpuMsPerOp * 1000) : null);
+/** "about N µs", or plainly nothing when noise put the part at or below zero in this run. */
+const part = (whole, rest) => (whole - rest > 0 ? `about ${whole - rest} µs` : `nothing measurable (${whole} against ${rest} µs)`);
+
+/**
+ * What a hot path answered by hand (bench/ceiling/worker.ts, figure `${real}c` beside its runtime's `${floor}c`) says:
+ * its share of the floor, and how the real route's distance to the floor splits into the framework's part and the
+ * work's own; null when the run did not measure it.
+ */
+function ceilingFinding(f, { real, floor, name, short, same, floorWork, own, target }) {
+  const hand = f[`${real}c`];
+  const base = f[`${floor}c`];
+  const ceiling = ratio(hand?.rps, base?.rps);
+  if (ceiling === null) return null;
+  const framework = cpuUs(f[real]) - cpuUs(hand);
+  return (
+    `The ${name}'s ceiling: answered by hand with no framework at all (${real}c, bench/ceiling/worker.ts: no Hono, no ` +
+    `middleware, no security headers; the same ${same}), it serves ${real}c/${floor}c = ${ceiling} of its runtime's ` +
+    `${floor} at ${cpuUs(hand)} µs of CPU against ${cpuUs(base)} µs. The Worker's framework and guards (routing, the ` +
+    `middleware and the security headers) account for ${part(cpuUs(f[real]), cpuUs(hand))} of ${real}, and the ${short}'s ` +
+    `own work beyond ${floor}'s ${floorWork} for ${part(cpuUs(hand), cpuUs(base))} (${own}). ` +
+    (ceiling >= target
+      ? `Without the framework the ${short} reaches ${target} of ${floor}: what is left to win is in the framework and the guards.`
+      : framework > 0
+        ? `Even with no framework at all the ${short} stays under ${target} of ${floor}, so the target needs both a lighter ` +
+          `framework and a lighter ${short}.`
+        : `Even with no framework at all the ${short} stays under ${target} of ${floor}: the framework is not where its time goes.`)
+  );
+}
+
 function findings({ figures: f, footprint, config, profile }) {
   const out = [];
   const breakdown = codeStepBreakdown(profile);
@@ -123,9 +153,6 @@ function findings({ figures: f, footprint, config, profile }) {
     );
   }
   const session = ratio(f.R1?.rps, f.B1?.rps);
-  const cpuUs = (fig) => (fig?.cpuMsPerOp ? Math.round(fig.cpuMsPerOp * 1000) : null);
-  /** "about N µs", or plainly nothing when noise put the part at or below zero in this run. */
-  const part = (whole, rest) => (whole - rest > 0 ? `about ${whole - rest} µs` : `nothing measurable (${whole} against ${rest} µs)`);
   if (session !== null && session < 0.8) {
     out.push(
       `R1/B1 = ${session}: workerd spends ${cpuUs(f.R1)} µs of CPU per session check against ${cpuUs(f.B1)} µs per B1 ` +
@@ -135,21 +162,17 @@ function findings({ figures: f, footprint, config, profile }) {
         "and returns a string; the Worker's own middleware and routing run before it; " +
         "`node bench/cpu-profile.mjs r1` shows the split (bench/README.md, 'Where the CPU goes').",
     );
-    const ceiling = ratio(f.R1c?.rps, f.B1c?.rps);
-    if (ceiling !== null) {
-      out.push(
-        `The session check's ceiling: answered by hand with no framework at all (R1c, bench/ceiling/worker.ts: no ` +
-          "Hono, no middleware, no security headers; the same cookie parsing, keyed hash, object call and answer), it " +
-          `serves R1c/B1c = ${ceiling} of its runtime's B1 at ${cpuUs(f.R1c)} µs of CPU against ${cpuUs(f.B1c)} µs. The Worker's ` +
-          `framework and guards (routing, the middleware and the security headers) account for ${part(cpuUs(f.R1), cpuUs(f.R1c))} ` +
-          `of R1, and the check's own work beyond B1's read for ${part(cpuUs(f.R1c), cpuUs(f.B1c))} (the ` +
-          "keyed hash, the joined statement, the identity over RPC, a larger answer). " +
-          (ceiling < 0.8
-            ? "Even with no framework at all the check stays under 0.8 of B1, so the target needs both a lighter " +
-              "framework and a lighter check."
-            : "Without the framework the check reaches 0.8 of B1: what is left to win is in the framework and the guards."),
-      );
-    }
+    const ceiling = ceilingFinding(f, {
+      real: "R1",
+      floor: "B1",
+      name: "session check",
+      short: "check",
+      same: "cookie parsing, keyed hash, object call and answer",
+      floorWork: "read",
+      own: "the keyed hash, the joined statement, the identity over RPC, a larger answer",
+      target: 0.8,
+    });
+    if (ceiling) out.push(ceiling);
   }
   const code = ratio(f.R2?.rps, f.B2?.rps);
   if (code !== null && code < 0.7) {
@@ -167,20 +190,17 @@ function findings({ figures: f, footprint, config, profile }) {
             `work, and R2/B2w = ${ratio(f.R2.rps, f.B2w.rps)} is how close the code step gets to that floor.`
           : ""),
     );
-    const ceiling = ratio(f.R2c?.rps, f.B2c?.rps);
-    if (ceiling !== null) {
-      out.push(
-        `The code step's ceiling: answered by hand with no framework (R2c, bench/ceiling/worker.ts: no Hono, no ` +
-          "middleware, no security headers; the same body validation, flow, object call and answer), it serves " +
-          `R2c/B2c = ${ceiling} of its runtime's B2 at ${cpuUs(f.R2c)} µs of CPU against ${cpuUs(f.B2c)} µs. The Worker's ` +
-          `framework and guards account for ${part(cpuUs(f.R2), cpuUs(f.R2c))} of R2, and the code step's own work beyond ` +
-          `B2's spend for ${part(cpuUs(f.R2c), cpuUs(f.B2c))} (the JWT, the new session token, ` +
-          "the decryption, HOTP, the reads and the four writes besides the spend). " +
-          (ceiling < 0.7
-            ? "Even with no framework at all the code step stays under 0.7 of B2."
-            : "Without the framework the code step reaches 0.7 of B2: what is left to win is in the framework and the guards."),
-      );
-    }
+    const ceiling = ceilingFinding(f, {
+      real: "R2",
+      floor: "B2",
+      name: "code step",
+      short: "code step",
+      same: "body validation, flow, object call and answer",
+      floorWork: "spend",
+      own: "the JWT, the new session token, the decryption, HOTP, the reads and the four writes besides the spend",
+      target: 0.7,
+    });
+    if (ceiling) out.push(ceiling);
   }
   const underAttack = ratio(f.R2x?.rps, f.R2?.rps);
   if (underAttack !== null && f["R2x-w"]) {
