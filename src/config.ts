@@ -161,7 +161,7 @@ function inspect(env: Env): Inspection {
   // run in local workerd, where jurisdictions are emulated; a deployment (native jurisdictions) that sets it refuses
   // to serve rather than run with them open.
   if (env.TEST_SEAMS === "true" && env.JURISDICTION_MODE !== "emulated") {
-    problems.push("TEST_SEAMS must not be set in a deployment (JURISDICTION_MODE is not \"emulated\"): it opens the objects' test seams");
+    problems.push('TEST_SEAMS must not be set in a deployment (JURISDICTION_MODE is not "emulated"): it opens the objects\' test seams');
   }
   // An origin outside the RP ID's domain could never use its passkeys (WebAuthn refuses it): say so at start.
   if (parsed.success && parsed.data.RP_ORIGINS) {
