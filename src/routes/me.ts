@@ -21,7 +21,7 @@ export const currentCodeBody = z.object({ code: f.totpCode });
 /** A current code, or for a passkey user the answer to this session's step-up options (`webauthn`). */
 export const currentFactorBody = z
   .object({ code: f.totpCode.optional(), webauthn: f.authenticationResponse.optional() })
-  .refine((b) => b.code !== undefined || b.webauthn !== undefined, { message: "give 'code' or 'webauthn'", path: ["code"] });
+  .refine((b) => b.code !== undefined || b.webauthn !== undefined, { message: "is required (or 'webauthn' instead)", path: ["code"] });
 export const emailChangeBody = z.object({ email: f.email, ...f.stepUp });
 export const passwordBody = z.object({ currentPassword: z.string().max(4096), newPassword: f.password });
 

@@ -38,7 +38,8 @@ export const newUserBody = z.object({
 export const userPatchBody = z
   .strictObject({ role: f.role.optional(), name: f.personName.optional(), active: z.boolean().optional(), ...f.stepUp })
   .refine((b) => b.role !== undefined || b.name !== undefined || b.active !== undefined, {
-    message: "needs at least one of 'role', 'name' or 'active'.",
+    // "Field 'body' needs ...": the message follows the field's name (http/validate.ts).
+    message: "needs at least one of 'role', 'name' or 'active'",
   });
 export const apiKeyBody = z.object({
   name: z.string().trim().min(1).max(100),
@@ -52,7 +53,7 @@ export const userPageQuery = z.object({
   cursor: z
     .string()
     .max(100)
-    .refine((v) => parseUserCursor(v) !== null, "Not a cursor from this list's nextCursor.")
+    .refine((v) => parseUserCursor(v) !== null, "must be the nextCursor of an earlier answer of this list")
     .optional(),
   limit: z.coerce.number().int().min(1).max(USER_PAGE_MAX).optional(),
   q: z.string().trim().max(100).optional(),

@@ -20,6 +20,46 @@ describe("errors follow docs/api.md's shape", () => {
     expect(missing.body.error.message).toContain("password");
   });
 
+  it("says what a refused field must be, in words, not the validator's", async () => {
+    const org = await createOrg();
+    const cookie = await signIn(org.admin.email);
+    const cases: [string, { method?: string; body: unknown }, string][] = [
+      ["/auth/login", { body: { email: 42, password: "x" } }, "Field 'email' must be a string."],
+      ["/auth/login", { body: { email: "a@b.co" } }, "Field 'password' is required."],
+      ["/auth/login", { body: { email: "a@b.co", password: null } }, "Field 'password' must be a string."],
+      ["/auth/login", { body: [] }, "Field 'body' must be an object."],
+      ["/api/org/settings", { method: "PATCH", body: { require2fa: "true" } }, "Field 'require2fa' must be true or false."],
+      ["/api/org/settings", { method: "PATCH", body: { totpPeriod: 45 } }, "Field 'totpPeriod' must be one of 30, 60."],
+      [
+        "/api/org/users",
+        { body: { email: "new@b.co", password: "long enough password", role: "boss" } },
+        `Field 'role' must be one of "technician", "admin".`,
+      ],
+      [
+        "/api/org/users",
+        { body: { email: "not-an-email", password: "long enough password", role: "admin" } },
+        "Field 'email' must be an email address.",
+      ],
+      ["/api/org/api-keys", { body: { name: "", role: "admin" } }, "Field 'name' must not be empty."],
+      ["/api/org/api-keys", { body: { name: "n".repeat(101), role: "admin" } }, "Field 'name' must be at most 100 characters long."],
+      ["/api/org/api-keys", { body: { name: "k", role: "admin", expiresInDays: "5" } }, "Field 'expiresInDays' must be a number."],
+      ["/api/org/api-keys", { body: { name: "k", role: "admin", expiresInDays: 0 } }, "Field 'expiresInDays' must be at least 1."],
+      ["/api/org/api-keys", { body: { name: "k", role: "admin", expiresInDays: 1.5 } }, "Field 'expiresInDays' must be a whole number."],
+      ["/api/me/2fa/recovery-codes", { body: {} }, "Field 'code' is required (or 'webauthn' instead)."],
+      ["/api/org/users/x", { method: "PATCH", body: {} }, "Field 'body' needs at least one of 'role', 'name' or 'active'."],
+    ];
+    for (const [path, opts, message] of cases) {
+      const r = await callJson<Err>(path, { cookie, ...opts });
+      expect([r.status, r.body.error.code, r.body.error.message], `${path} ${JSON.stringify(opts.body)}`).toEqual([
+        400,
+        "invalid_request",
+        message,
+      ]);
+    }
+    const cursor = await callJson<Err>("/api/org/users?cursor=nope", { cookie });
+    expect(cursor.body.error.message).toBe("Field 'cursor' must be the nextCursor of an earlier answer of this list.");
+  });
+
   it("answers an unknown route with a JSON 404", async () => {
     const r = await callJson<Err>("/api/nothing-here");
     expect(r.status).toBe(404);
