@@ -23,7 +23,8 @@ export type SignedIn = Extract<Actor, { kind: "session" | "api_key" }>;
 function bearer(c: Context): string | null {
   const header = c.req.header("authorization");
   if (header === undefined) return null;
-  const m = /^Bearer ([\x21-\x7e]{1,512})$/.exec(header.trim());
+  // The scheme's name is case-insensitive (RFC 9110 11.1).
+  const m = /^Bearer +([\x21-\x7e]{1,512})$/i.exec(header.trim());
   if (!m) throw new ApiError("unauthenticated", "The Authorization header must be 'Bearer <key>'.");
   return m[1] as string;
 }

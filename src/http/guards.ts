@@ -45,11 +45,11 @@ const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
 /** OAuth endpoints that read no cookie (the client authenticates itself), so a cross-site call carries no ambient authority. */
 const NO_AMBIENT_CREDENTIALS = new Set(["/oauth/token", "/oauth/revoke", "/oauth/userinfo"]);
 /**
- * POST /oauth/authorize is a cross-site form post by nature (OIDC Core 3.1.2.1: an application's page posts the
- * request). It reads no cookie and changes nothing: it checks the request and answers a 303 to the equal GET
- * (oidc/authorize.ts), which any site may already link to.
+ * POST /oauth/authorize and POST /oauth/logout are cross-site form posts by nature (OIDC Core 3.1.2.1, RP-Initiated
+ * Logout 1.0 section 2: an application's page posts the request). Neither reads a cookie or changes anything: each
+ * answers a 303 to the equal GET (oidc/authorize.ts, oidc/logout.ts), which any site may already link to.
  */
-const CROSS_SITE_FORM_POST = "/oauth/authorize";
+const CROSS_SITE_FORM_POSTS = new Set(["/oauth/authorize", "/oauth/logout"]);
 
 /**
  * CSRF: a browser always sends Origin (and Sec-Fetch-Site) on a cross-site POST, whatever the content type,
@@ -57,7 +57,7 @@ const CROSS_SITE_FORM_POST = "/oauth/authorize";
  * forms only). Clients without ambient credentials (curl, scripts with API keys) send neither and pass.
  */
 export const sameOriginOnly: MiddlewareHandler<AppEnv> = async (c, next) => {
-  const crossSiteForm = c.req.method === "POST" && c.req.path === CROSS_SITE_FORM_POST;
+  const crossSiteForm = c.req.method === "POST" && CROSS_SITE_FORM_POSTS.has(c.req.path);
   if (!SAFE.has(c.req.method) && !c.req.header("authorization") && !NO_AMBIENT_CREDENTIALS.has(c.req.path) && !crossSiteForm) {
     const origin = c.req.header("origin");
     const site = c.req.header("sec-fetch-site");

@@ -17,6 +17,7 @@ import { issuerOf } from "./issuer";
 import { leavePage } from "./leave-page";
 import { sidOf } from "./jwt";
 import { CONTINUE_PATH, clearPending, type Pending, readPending, savePending } from "./pending";
+import { redirectAllowed } from "./redirect";
 
 const SINGLE = [
   "client_id",
@@ -64,8 +65,8 @@ async function checkRequest(c: C, params: URLSearchParams, pending: Pending | nu
     return stop(errorPage(c, "The request is malformed."));
   const client = clientId.length <= 200 ? await findClient(env, clientId) : null;
   if (!client) return stop(errorPage(c, "This application is not registered with Gatehouse (unknown client_id)."));
-  // Exact string match, no normalisation or wildcards (RFC 9700 2.1, 4.1.3).
-  if (!client.redirectUris.includes(redirectUri))
+  // Exact string match, no normalisation or wildcards (RFC 9700 2.1, 4.1.3); a native app's loopback port aside (redirect.ts).
+  if (!redirectAllowed(client.redirectUris, redirectUri))
     return stop(errorPage(c, "This application asked to return to an address it has not registered."));
 
   const issuer = issuerOf(c);
@@ -89,6 +90,8 @@ async function checkRequest(c: C, params: URLSearchParams, pending: Pending | nu
   if (params.toString().length > MAX_REQUEST_LENGTH) return stop(fail("invalid_request", "The request is too long."));
   if (params.has("request")) return stop(fail("request_not_supported", "Request objects are not supported."));
   if (params.has("request_uri")) return stop(fail("request_uri_not_supported", "request_uri is not supported."));
+  // RFC 6749 4.1.2.1: a required parameter missing is invalid_request; unsupported_response_type is for another value.
+  if (!params.get("response_type")) return stop(fail("invalid_request", "response_type is required."));
   if (params.get("response_type") !== "code") return stop(fail("unsupported_response_type", "Only response_type=code is supported."));
   const mode = params.get("response_mode");
   if (mode !== null && mode !== "query") return stop(fail("invalid_request", "Only response_mode=query is supported."));

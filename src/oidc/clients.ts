@@ -110,15 +110,19 @@ export class ClientAuthError extends Error {
 
 /**
  * RFC 6749 2.3.1 / OIDC Core 9: client_secret_basic (form-urlencoded id and secret in Basic) for confidential
- * clients; `none` (client_id in the body, no secret) for public ones. Anything else is invalid_client.
+ * clients; `none` (client_id in the body, no secret) for public ones. Anything else is invalid_client: a secret in
+ * the body (client_secret_post, which discovery does not offer), also beside Basic (RFC 6749 2.3: one method per
+ * request) or from a public client, which has none to send.
  */
 export async function authenticateClient(
   env: Env,
   authorization: string | undefined,
-  bodyClientId: string | undefined,
+  body: { clientId: string | undefined; hasSecret: boolean },
 ): Promise<OidcClient> {
+  const bodyClientId = body.clientId;
+  if (body.hasSecret) throw new ClientAuthError(authorization !== undefined);
   if (authorization !== undefined) {
-    const m = /^Basic ([A-Za-z0-9+/=]{1,1000})$/.exec(authorization.trim());
+    const m = /^Basic +([A-Za-z0-9+/=]{1,1000})$/i.exec(authorization.trim());
     let id: string | undefined;
     let secret: string | undefined;
     try {

@@ -8,12 +8,21 @@ import { verifyAccessToken } from "./jwt";
 
 function invalidToken(c: Context<AppEnv>) {
   // RFC 6750 3.1
-  c.header("WWW-Authenticate", 'Bearer error="invalid_token"');
+  c.header("WWW-Authenticate", 'Bearer realm="gatehouse", error="invalid_token"');
   return c.json({ error: "invalid_token", error_description: "The access token is invalid, expired or revoked." }, 401);
 }
 
+/** No token at all: RFC 6750 3.1 says the answer then names no error, in the challenge or the body. */
+function tokenMissing(c: Context<AppEnv>) {
+  c.header("WWW-Authenticate", 'Bearer realm="gatehouse"');
+  return c.json({ error_description: "Send the access token as Authorization: Bearer <token>." }, 401);
+}
+
 async function userinfo(c: Context<AppEnv>) {
-  const m = /^Bearer ([A-Za-z0-9_.-]{1,4096})$/.exec((c.req.header("authorization") ?? "").trim());
+  const header = c.req.header("authorization")?.trim();
+  if (!header) return tokenMissing(c);
+  // The scheme's name is case-insensitive (RFC 9110 11.1).
+  const m = /^Bearer +([A-Za-z0-9_.-]{1,4096})$/i.exec(header);
   if (!m) return invalidToken(c);
   const access = await verifyAccessToken(c.env, issuerOf(c), m[1] as string);
   if (!access) return invalidToken(c);

@@ -56,6 +56,10 @@ describe("API keys", () => {
     expect(me.body.apiKey.id).toBe(key.id);
     const list = await callJson<{ apiKeys: { lastUsedAt: string | null }[] }>("/api/org/api-keys", { cookie });
     expect(list.body.apiKeys[0]?.lastUsedAt).not.toBeNull();
+    // The scheme's name is case-insensitive (RFC 9110 11.1): scripts that write "bearer" are not refused.
+    for (const scheme of ["bearer", "BEARER"]) {
+      expect((await call("/api/me", { headers: { authorization: `${scheme} ${key.key}` } })).status, scheme).toBe(200);
+    }
   });
 
   it("of role technician get 403 on admin endpoints", async () => {

@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { BASE, call, createOrg, signIn } from "../support/api";
 import { advance, useTestClock } from "../support/clock";
-import { authorize, authorizeUrl, orgClient, pkce, platformClient } from "./support";
+import { authorize, authorizeUrl, orgClient, pkce, platformClient, redeem } from "./support";
 
 useTestClock();
 
@@ -57,6 +57,46 @@ describe("/oauth/authorize", () => {
     noPkce.searchParams.delete("code_challenge_method");
     const r = await call(`${noPkce.pathname}${noPkce.search}`, { cookie: admin });
     expect(new URL(r.headers.get("location") as string).searchParams.get("error")).toBe("invalid_request");
+    // A required parameter missing is invalid_request (RFC 6749 4.1.2.1), not an unsupported value.
+    const noType = new URL(authorizeUrl(client, challenge), BASE);
+    noType.searchParams.delete("response_type");
+    const t = await call(`${noType.pathname}${noType.search}`, { cookie: admin });
+    const back = new URL(t.headers.get("location") as string).searchParams;
+    expect([back.get("error"), back.get("code")]).toEqual(["invalid_request", null]);
+  });
+
+  it("lets a native app's loopback IP redirect registered without a port name any port (RFC 8252 7.3), and nothing else vary", async () => {
+    const { admin } = await setup();
+    const registered = ["http://127.0.0.1/cb", "http://[::1]/cb", "http://localhost/cb", "http://127.0.0.1:5000/fixed"];
+    const client = await orgClient(admin, { type: "public", redirectUris: registered });
+    const { verifier, challenge } = await pkce();
+    const { res, params } = await authorize({ ...client, redirectUri: "http://127.0.0.1:6123/cb" }, admin, challenge);
+    expect(res.headers.get("location")?.startsWith("http://127.0.0.1:6123/cb?")).toBe(true);
+    const code = params.get("code") as string;
+    expect(code).toMatch(/^oa\./);
+    // The code stays bound to the URI of its request: the registered one does not redeem it.
+    expect((await redeem({ ...client, redirectUri: "http://127.0.0.1/cb" }, code, verifier)).body.error).toBe("invalid_grant");
+    expect((await authorize({ ...client, redirectUri: "http://[::1]:4444/cb" }, admin, challenge)).params.get("code")).toMatch(/^oa\./);
+    for (const uri of [
+      "http://127.0.0.1:6123/cb2",
+      "http://127.0.0.1:6123/cb?x=1",
+      "http://127.0.0.1:6123/cb/",
+      "http://127.0.0.1:6123",
+      "http://127.0.0.1:06123/cb",
+      "http://127.0.0.2:5000/cb",
+      "https://127.0.0.1:6123/cb",
+      "http://127.0.0.1:6123@evil.example/cb",
+      "http://127.0.0.1:99999/cb",
+      "http://[::1]:4444/cb#x",
+      // "localhost" is a name, not a loopback IP (RFC 8252 8.3): matched exactly.
+      "http://localhost:6123/cb",
+      // Registered with a port: that port only.
+      "http://127.0.0.1:5001/fixed",
+    ]) {
+      const refused = await authorize({ ...client, redirectUri: uri }, admin, challenge);
+      expect(refused.res.status, uri).toBe(400);
+      expect(refused.res.headers.get("location"), uri).toBeNull();
+    }
   });
 
   it("returns a code with state and iss (RFC 9207) for a signed-in person", async () => {

@@ -1,7 +1,7 @@
 // RFC 7009 revocation (a client revokes only its own tokens; the answer is 200 either way) and RP-initiated
 // logout (ends the session only for its own id_token_hint; returns only to a registered URI).
 import { describe, expect, it } from "vitest";
-import { call, callJson, createOrg, signIn } from "../support/api";
+import { BASE, call, callJson, createOrg, signIn } from "../support/api";
 import { useTestClock } from "../support/clock";
 import { basic, codeFlow, orgClient, tokenRequest, userinfo } from "./support";
 
@@ -73,5 +73,40 @@ describe("revocation and logout", () => {
     expect((await call("/api/me", { cookie: otherSession })).status).toBe(200);
     expect((await call("/oauth/logout", { cookie: otherSession })).headers.get("location")).toBe("/");
     expect((await call("/api/me", { cookie: otherSession })).status).toBe(200);
+  });
+
+  it("takes the request as a cross-site form POST too (RP-Initiated Logout 1.0 section 2): a 303 to the equal GET, which logs out", async () => {
+    const org = await createOrg();
+    const admin = await signIn(org.admin.email);
+    const client = await orgClient(admin);
+    const tokens = await codeFlow(client, admin);
+    const form = new URLSearchParams({
+      id_token_hint: tokens.id_token as string,
+      post_logout_redirect_uri: "https://app.example.com/bye",
+      state: "s2",
+    });
+    const crossSite = { origin: "https://app.example.com", "sec-fetch-site": "cross-site", "sec-fetch-mode": "navigate" };
+    const post = (body: string, type = "application/x-www-form-urlencoded", query = "") =>
+      call(`/oauth/logout${query}`, { body, headers: { ...crossSite, "content-type": type }, cookie: admin });
+    const res = await post(form.toString());
+    expect(res.status).toBe(303);
+    const location = res.headers.get("location") ?? "";
+    expect([...new URL(location, BASE).searchParams].sort()).toEqual([...form].sort());
+    // The POST itself ends nothing and touches no cookie, though the session cookie came with it.
+    expect(res.headers.getSetCookie()).toEqual([]);
+    expect((await call("/api/me", { cookie: admin })).status).toBe(200);
+    // Not a form, the query and a form at once, a parameter twice or a hint too long for the GET: a page, and nothing happens.
+    for (const refused of [
+      await post(JSON.stringify({ state: "x" }), "application/json"),
+      await post(form.toString(), undefined, "?state=q"),
+      await post(`${form}&state=again`),
+      await post(new URLSearchParams({ id_token_hint: "x".repeat(8192) }).toString()),
+    ]) {
+      expect(refused.status).toBeGreaterThanOrEqual(400);
+      expect(refused.headers.get("location")).toBeNull();
+    }
+    const followed = await call(location, { cookie: admin });
+    expect(followed.headers.get("location")).toBe("https://app.example.com/bye?state=s2");
+    expect((await call("/api/me", { cookie: admin })).status).toBe(401);
   });
 });

@@ -93,6 +93,34 @@ describe("/oauth/token", () => {
     expect((await tokenRequest(client, { grant_type: "password", username: "x", password: "y" })).body.error).toBe(
       "unsupported_grant_type",
     );
+    // A required parameter missing is invalid_request (RFC 6749 5.2), not an unsupported grant type.
+    const noGrant = await tokenRequest(client, { code, redirect_uri: client.redirectUri, code_verifier: verifier });
+    expect([noGrant.status, noGrant.body.error]).toEqual([400, "invalid_request"]);
     expect((await redeem(client, code, verifier)).status).toBe(200);
+  });
+
+  it("refuses a client secret in the body: from a public client, as client_secret_post, or beside Basic; the code stays usable", async () => {
+    const pub = await codeFor({}, { type: "public", redirectUris: ["http://127.0.0.1:7777/cb"] });
+    const fields = { grant_type: "authorization_code", code: pub.code, redirect_uri: pub.client.redirectUri, code_verifier: pub.verifier };
+    const withSecret = await tokenRequest(pub.client, { ...fields, client_secret: "anything" });
+    expect([withSecret.status, withSecret.body.error, withSecret.body.access_token]).toEqual([401, "invalid_client", undefined]);
+    // RFC 6749 3.2: a parameter without a value is as if omitted.
+    expect((await tokenRequest(pub.client, { ...fields, client_secret: "" })).status).toBe(200);
+
+    const conf = await codeFor();
+    const confFields = {
+      grant_type: "authorization_code",
+      code: conf.code,
+      redirect_uri: conf.client.redirectUri,
+      code_verifier: conf.verifier,
+    };
+    const secret = conf.client.clientSecret as string;
+    const post = await tokenRequest(conf.client, { ...confFields, client_id: conf.client.clientId, client_secret: secret }, false);
+    expect([post.status, post.body.error]).toEqual([401, "invalid_client"]);
+    // Two methods in one request (RFC 6749 2.3): Basic, and the secret again in the body.
+    const both = await tokenRequest(conf.client, { ...confFields, client_secret: secret });
+    expect([both.status, both.body.error]).toEqual([401, "invalid_client"]);
+    expect(both.headers.get("www-authenticate")).toMatch(/^Basic/);
+    expect((await redeem(conf.client, conf.code, conf.verifier)).status).toBe(200);
   });
 });
