@@ -1,7 +1,8 @@
-// POST /oauth/authorize in real Chromium: an application's page on another site posts the authorization request
-// as a form (OIDC Core 3.1.2.1). Gatehouse checks it, answers a 303 to the equal GET, and the signed-in person
-// (whose SameSite=Lax session cookie the browser sends on that top-level GET) comes back to the application with a
-// code that redeems. The application's site is played by Playwright's request routing.
+// POST /oauth/authorize and POST /oauth/logout in real Chromium: an application's page on another site posts the
+// authorization request (OIDC Core 3.1.2.1), then the sign-out request (RP-Initiated Logout 1.0 section 2), as forms.
+// Gatehouse answers each with a 303 to the equal GET, where the browser sends the SameSite=Lax session cookie (a
+// top-level GET): the person comes back to the application with a code that redeems, then signed out. The
+// application's site is played by Playwright's request routing.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { capture, createOrg, type Harness, newProfile, PASSWORD, startHarness } from "./support/harness";
 
@@ -26,7 +27,7 @@ function b64url(bytes: Uint8Array): string {
 }
 
 describe("POST /oauth/authorize in Chromium", () => {
-  it("takes an application's cross-site form post and returns a code to the signed-in person", async () => {
+  it("takes an application's cross-site form posts: a code for the signed-in person, then a sign-out", async () => {
     const { context, page, cspErrors } = await newProfile(h, "en-US");
     await page.goto("/");
     await page.getByLabel("Email", { exact: true }).fill(ADA);
@@ -35,7 +36,7 @@ describe("POST /oauth/authorize in Chromium", () => {
     await page.waitForURL("**/account");
 
     const registered = await page.request.post("/api/org/oidc-clients", {
-      data: { name: "Posting app", type: "confidential", redirectUris: [`${APP}/callback`] },
+      data: { name: "Posting app", type: "confidential", redirectUris: [`${APP}/callback`], postLogoutRedirectUris: [`${APP}/bye`] },
     });
     expect(registered.status()).toBe(201);
     const { clientId, clientSecret } = (await registered.json()) as { clientId: string; clientSecret: string };
@@ -52,15 +53,21 @@ describe("POST /oauth/authorize in Chromium", () => {
       code_challenge: challenge,
       code_challenge_method: "S256",
     };
-    const inputs = Object.entries(fields)
-      .map(([k, v]) => `<input type="hidden" name="${k}" value="${v}">`)
-      .join("");
+    const hidden = (values: Record<string, string>) =>
+      Object.entries(values)
+        .map(([k, v]) => `<input type="hidden" name="${k}" value="${v}">`)
+        .join("");
+    const inputs = hidden(fields);
+    /** The sign-out form, once the application holds an ID token. */
+    let logoutInputs = "";
     await context.route(`${APP}/**`, (route) => {
       const url = new URL(route.request().url());
       const body =
         url.pathname === "/start"
           ? `<!doctype html><title>App</title><form method="post" action="${h.url}/oauth/authorize">${inputs}<button>Sign in with Gatehouse</button></form>`
-          : "<!doctype html><title>Back in the app</title><p>callback</p>";
+          : url.pathname === "/leave"
+            ? `<!doctype html><title>App</title><form method="post" action="${h.url}/oauth/logout">${logoutInputs}<button>Sign out</button></form>`
+            : "<!doctype html><title>Back in the app</title><p>callback</p>";
       return route.fulfill({ status: 200, contentType: "text/html", body });
     });
 
@@ -83,7 +90,17 @@ describe("POST /oauth/authorize in Chromium", () => {
       body: new URLSearchParams({ grant_type: "authorization_code", code, redirect_uri: `${APP}/callback`, code_verifier: verifier }),
     });
     expect(token.status).toBe(200);
-    expect(((await token.json()) as { id_token?: string }).id_token).toBeTruthy();
+    const idToken = ((await token.json()) as { id_token?: string }).id_token ?? "";
+    expect(idToken).toBeTruthy();
+    expect((await page.request.get("/api/me")).status()).toBe(200);
+
+    logoutInputs = hidden({ id_token_hint: idToken, post_logout_redirect_uri: `${APP}/bye`, state: "st-bye" });
+    await page.goto(`${APP}/leave`);
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.waitForURL(`${APP}/bye?**`);
+    expect(new URL(page.url()).searchParams.get("state")).toBe("st-bye");
+    // Signed out of Gatehouse: the session the browser held is dead.
+    expect((await page.request.get("/api/me")).status()).toBe(401);
     expect(cspErrors).toEqual([]);
     await context.close();
   });
