@@ -4,7 +4,7 @@
 import type { Context } from "hono";
 import { html } from "hono/html";
 
-export function errorPage(c: Context, message: string, status: 400 | 404 | 415 = 400) {
+export function errorPage(c: Context, message: string, status: 400 | 403 | 404 | 415 = 400) {
   return c.html(
     html`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">

@@ -5,13 +5,13 @@
 import type { Context } from "hono";
 import { html } from "hono/html";
 
-export function leavePage(c: Context, url: string) {
+export function leavePage(c: Context, url: string, heading: "Signed in" | "Signed out" = "Signed in") {
   c.header("cache-control", "no-store");
   return c.html(
     html`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="refresh" content="0; url=${url}">
 <title>Back to the application · Gatehouse</title><link rel="stylesheet" href="/static/app.css"></head>
-<body><main class="card"><h1>Signed in</h1><p><a href="${url}">Continue to the application</a></p></main></body></html>`,
+<body><main class="card"><h1>${heading}</h1><p><a href="${url}">Continue to the application</a></p></main></body></html>`,
   );
 }

@@ -1,33 +1,48 @@
-// GET and POST /oauth/logout (OpenID Connect RP-Initiated Logout 1.0, section 2: both methods): ends the browser
-// session only on an id_token_hint of that very session (so a link on another site cannot sign anyone out), and
-// returns only to a post_logout_redirect_uri the client registered, exactly (never an open redirect).
+// GET and POST /oauth/logout (OpenID Connect RP-Initiated Logout 1.0, section 2: both methods). The browser session
+// ends at once only on an id_token_hint of that very session; any other request from a signed-in browser asks first
+// (logout-page.ts), so a link on another site cannot sign anyone out. It returns only to a post_logout_redirect_uri
+// the client registered, exactly (never an open redirect).
 import { type Context, Hono } from "hono";
+import { timingSafeEqual } from "../crypto/compare";
 import type { AppEnv } from "../env";
 import { clearSessionCookie, readSessionCookie } from "../http/cookies";
 import { hashCredential, parseCredential } from "../http/credentials";
 import { requestMeta } from "../http/meta";
 import { orgStub } from "../org/stub";
+import { CSRF_FIELD, sessionCsrfToken } from "../ui/csrf";
 import { findClient } from "./clients";
 import { MAX_STATE_LENGTH } from "./constants";
 import { errorPage } from "./error-page";
 import { issuerOf } from "./issuer";
 import { sidOf, verifyIdTokenHint } from "./jwt";
+import { leavePage } from "./leave-page";
+import { logoutQuestionPage } from "./logout-page";
+
+type C = Context<AppEnv>;
 
 const FORM_TYPE = "application/x-www-form-urlencoded";
 const MAX_HINT_LENGTH = 8192;
 const MAX_LOGOUT_REQUEST_LENGTH = 12_288;
 
-async function logout(c: Context<AppEnv>) {
-  const q = new URL(c.req.url).searchParams;
+/** A checked request: who asked (the client, when named), where to return, and the hint when one came. */
+interface Checked {
+  hint: Awaited<ReturnType<typeof verifyIdTokenHint>>;
+  clientId: string | null;
+  clientName: string | null;
+  back: URL | null;
+}
+
+/** The checks every sign-out request passes before anything happens; an answer (an error page) when it fails one. */
+async function check(c: C, q: URLSearchParams): Promise<Checked | Response> {
   const hintToken = q.get("id_token_hint");
   const hint = hintToken && hintToken.length < MAX_HINT_LENGTH ? await verifyIdTokenHint(c.env, issuerOf(c), hintToken) : null;
   if (hintToken && !hint) return errorPage(c, "The sign-out request is not valid (id_token_hint).");
   const clientId = q.get("client_id") ?? hint?.aud ?? null;
   if (hint && clientId !== hint.aud) return errorPage(c, "The sign-out request is not valid (client_id).");
+  const client = clientId && clientId.length <= 200 ? await findClient(c.env, clientId) : null;
   const target = q.get("post_logout_redirect_uri");
   let back: URL | null = null;
   if (target !== null) {
-    const client = clientId ? await findClient(c.env, clientId) : null;
     if (!client?.postLogoutRedirectUris.includes(target)) {
       return errorPage(c, "This application asked to return to an address it has not registered.");
     }
@@ -35,25 +50,50 @@ async function logout(c: Context<AppEnv>) {
     const state = q.get("state");
     if (state !== null && state.length <= MAX_STATE_LENGTH) back.searchParams.append("state", state);
   }
-  const cookie = readSessionCookie(c);
-  const route = parseCredential("gs", cookie);
-  if (hint && cookie && route && route.slug === hint.org) {
-    const sessionHash = await hashCredential(c.env.HASH_KEY, cookie);
-    if ((await sidOf(sessionHash)) === hint.sid) {
-      await orgStub(c.env, route.slug, route.jurisdiction).endOidcSession({ sessionHash, meta: requestMeta(c) });
-      clearSessionCookie(c);
-    }
-  }
-  if (back) return c.redirect(back.toString(), 302);
-  return c.redirect("/", 302);
+  return { hint, clientId: client ? clientId : null, clientName: client?.name ?? null, back };
 }
 
-/**
- * POST: the same parameters as a form, from the application's page, so a cross-site form post (guards.ts lets it
- * through). The session cookie is SameSite=Lax and does not come with it; nor is it read: the answer is a 303 to the
- * equal GET, a top-level navigation that carries the cookie and where every rule above applies, as for a link.
- */
-async function logoutPost(c: Context<AppEnv>) {
+/** The browser's session, when it sends one. */
+async function browserSession(c: C) {
+  const cookie = readSessionCookie(c);
+  const route = parseCredential("gs", cookie);
+  return cookie && route ? { route, sessionHash: await hashCredential(c.env.HASH_KEY, cookie) } : null;
+}
+
+async function endSession(c: C, s: NonNullable<Awaited<ReturnType<typeof browserSession>>>) {
+  await orgStub(c.env, s.route.slug, s.route.jurisdiction).endOidcSession({ sessionHash: s.sessionHash, meta: requestMeta(c) });
+  clearSessionCookie(c);
+}
+
+async function logout(c: C) {
+  const q = new URL(c.req.url).searchParams;
+  const checked = await check(c, q);
+  if (checked instanceof Response) return checked;
+  const { hint, back } = checked;
+  const s = await browserSession(c);
+  if (!s) return c.redirect(back?.toString() ?? "/", 302);
+  if (hint && s.route.slug === hint.org && (await sidOf(s.sessionHash)) === hint.sid) {
+    await endSession(c, s);
+    return c.redirect(back?.toString() ?? "/", 302);
+  }
+  // Not shown to be this session's: ask. The form posts the request's parameters again (never the hint: an ID
+  // token has no place in a page), and they are checked again there.
+  const fields: Record<string, string> = {};
+  if (checked.clientId) fields.client_id = checked.clientId;
+  for (const name of ["post_logout_redirect_uri", "state"]) {
+    const value = q.get(name);
+    if (value !== null && back) fields[name] = value;
+  }
+  return logoutQuestionPage(c, {
+    clientName: checked.clientName,
+    fields,
+    csrf: await sessionCsrfToken(c, s.sessionHash),
+    stay: back?.toString() ?? "/",
+  });
+}
+
+/** The form of a sign-out request: one of each parameter, none in the query too, not too long; an error page else. */
+async function formParams(c: C): Promise<URLSearchParams | Response> {
   const type = (c.req.header("content-type") ?? "").split(";")[0]?.trim().toLowerCase();
   if (type !== FORM_TYPE) return errorPage(c, `Send the sign-out request as a form (${FORM_TYPE}) or with GET.`, 415);
   // One place for the parameters: the query and the form together would leave it unclear which one counts.
@@ -63,7 +103,41 @@ async function logoutPost(c: Context<AppEnv>) {
   // Refused here rather than sent on as a long URL: the GET takes an id_token_hint under 8 KiB.
   if ((params.get("id_token_hint")?.length ?? 0) >= MAX_HINT_LENGTH || params.toString().length > MAX_LOGOUT_REQUEST_LENGTH)
     return errorPage(c, "The sign-out request is too long.");
+  return params;
+}
+
+/**
+ * POST: the same parameters as a form, from the application's page, so a cross-site form post (guards.ts lets it
+ * through). The session cookie is SameSite=Lax and does not come with it; nor is it read: the answer is a 303 to the
+ * equal GET, a top-level navigation that carries the cookie and where every rule above applies, as for a link.
+ */
+async function logoutPost(c: C) {
+  const params = await formParams(c);
+  if (params instanceof Response) return params;
   return c.redirect(`/oauth/logout${params.size ? `?${params}` : ""}`, 303);
 }
 
-export const logoutRoutes = new Hono<AppEnv>().get("/logout", logout).post("/logout", logoutPost);
+/**
+ * The person's answer to the question: a same-origin form post (guards.ts refuses a cross-site one) with the
+ * session's form token. The request is checked again, then the session ends and the person goes back.
+ */
+async function confirm(c: C) {
+  const params = await formParams(c);
+  if (params instanceof Response) return params;
+  const token = params.get(CSRF_FIELD) ?? "";
+  params.delete(CSRF_FIELD);
+  params.delete("id_token_hint");
+  const checked = await check(c, params);
+  if (checked instanceof Response) return checked;
+  const s = await browserSession(c);
+  if (s) {
+    if (!timingSafeEqual(token, await sessionCsrfToken(c, s.sessionHash))) {
+      return errorPage(c, "This sign-out form has expired. Go back to the application and sign out again.", 403);
+    }
+    await endSession(c, s);
+  }
+  // A document, not a redirect: the pages' CSP (form-action 'self') would stop a form's redirect to another site.
+  return checked.back ? leavePage(c, checked.back.toString(), "Signed out") : c.redirect("/", 303);
+}
+
+export const logoutRoutes = new Hono<AppEnv>().get("/logout", logout).post("/logout", logoutPost).post("/logout/confirm", confirm);

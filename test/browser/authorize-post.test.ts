@@ -104,4 +104,42 @@ describe("POST /oauth/authorize in Chromium", () => {
     expect(cspErrors).toEqual([]);
     await context.close();
   });
+
+  it("asks before a sign-out link without an ID token ends the session, and the answer returns to the application", async () => {
+    const { context, page, cspErrors } = await newProfile(h, "en-US");
+    await page.goto("/");
+    await page.getByLabel("Email", { exact: true }).fill(ADA);
+    await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.waitForURL("**/account");
+    const registered = await page.request.post("/api/org/oidc-clients", {
+      data: { name: "Linking app", type: "confidential", redirectUris: [`${APP}/callback`], postLogoutRedirectUris: [`${APP}/bye`] },
+    });
+    const { clientId } = (await registered.json()) as { clientId: string };
+    const link = `${h.url}/oauth/logout?${new URLSearchParams({ client_id: clientId, post_logout_redirect_uri: `${APP}/bye`, state: "st-ask" })}`;
+    await context.route(`${APP}/**`, (route) =>
+      route.fulfill({
+        status: 200,
+        contentType: "text/html",
+        body:
+          new URL(route.request().url()).pathname === "/leave"
+            ? `<!doctype html><title>App</title><a href="${link}">Sign out</a>`
+            : "<!doctype html><title>Bye</title>",
+      }),
+    );
+
+    await page.goto(`${APP}/leave`);
+    await page.getByRole("link", { name: "Sign out" }).click();
+    await page.getByRole("heading", { name: "Sign out of Gatehouse?" }).waitFor();
+    await page.getByText("Linking app asked to sign you out of Gatehouse.").waitFor();
+    await capture(page, "sign-out-question");
+    // Nothing has ended yet.
+    expect((await page.request.get("/api/me")).status()).toBe(200);
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.waitForURL(`${APP}/bye?**`);
+    expect(new URL(page.url()).searchParams.get("state")).toBe("st-ask");
+    expect((await page.request.get("/api/me")).status()).toBe(401);
+    expect(cspErrors).toEqual([]);
+    await context.close();
+  });
 });

@@ -58,7 +58,7 @@ describe("revocation and logout", () => {
     expect((await userinfo(tokens.access_token as string)).status).toBe(401);
   });
 
-  it("refuses an unregistered post_logout_redirect_uri with a page, and a hint of another session logs nobody out", async () => {
+  it("refuses an unregistered post_logout_redirect_uri with a page, and a hint of another session logs nobody out unasked", async () => {
     const org = await createOrg();
     const admin = await signIn(org.admin.email);
     const client = await orgClient(admin);
@@ -69,10 +69,59 @@ describe("revocation and logout", () => {
     expect(refused.headers.get("location")).toBeNull();
     const otherSession = await signIn(org.admin.email);
     const hint = new URLSearchParams({ id_token_hint: tokens.id_token as string });
-    await call(`/oauth/logout?${hint}`, { cookie: otherSession });
-    expect((await call("/api/me", { cookie: otherSession })).status).toBe(200);
-    expect((await call("/oauth/logout", { cookie: otherSession })).headers.get("location")).toBe("/");
-    expect((await call("/api/me", { cookie: otherSession })).status).toBe(200);
+    // Another session's hint, or none: the person is asked (a page), and nothing ends until they answer.
+    for (const q of [`?${hint}`, ""]) {
+      const asked = await call(`/oauth/logout${q}`, { cookie: otherSession });
+      expect([asked.status, asked.headers.get("location")]).toEqual([200, null]);
+      expect(await asked.text()).toContain("Sign out of Gatehouse?");
+      expect((await call("/api/me", { cookie: otherSession })).status).toBe(200);
+    }
+    // A browser without a session has nothing to end or be asked.
+    expect((await call("/oauth/logout")).headers.get("location")).toBe("/");
+  });
+
+  it("asks a signed-in person when the request does not show it is their session's, and signs out only on their answer", async () => {
+    const org = await createOrg();
+    const admin = await signIn(org.admin.email);
+    const client = await orgClient(admin, { name: "Ask & Co" });
+    const tokens = await codeFlow(client, admin, { scope: "openid offline_access" });
+    const q = new URLSearchParams({ client_id: client.clientId, post_logout_redirect_uri: "https://app.example.com/bye", state: "s3" });
+    const asked = await call(`/oauth/logout?${q}`, { cookie: admin });
+    expect(asked.status).toBe(200);
+    const page = await asked.text();
+    expect(page).toContain("Ask &amp; Co asked to sign you out");
+    expect(page).toContain('href="https://app.example.com/bye?state=s3"');
+    expect(page).not.toContain(tokens.id_token as string);
+    const fields = new URLSearchParams(
+      [...page.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m) => [m[1] as string, m[2] as string]),
+    );
+    expect([...fields.keys()].sort()).toEqual(["_csrf", "client_id", "post_logout_redirect_uri", "state"]);
+    const confirm = (body: URLSearchParams, headers: Record<string, string> = {}) =>
+      call("/oauth/logout/confirm", {
+        cookie: admin,
+        body: body.toString(),
+        headers: { "content-type": "application/x-www-form-urlencoded", ...headers },
+      });
+
+    // Refused, and nothing ends: a cross-site post, a wrong form token, a return address the client did not register.
+    const crossSite = await confirm(fields, { origin: "https://evil.example", "sec-fetch-site": "cross-site" });
+    expect(crossSite.status).toBe(403);
+    const wrongToken = new URLSearchParams(fields);
+    wrongToken.set("_csrf", "x".repeat(43));
+    expect((await confirm(wrongToken)).status).toBe(403);
+    const elsewhere = new URLSearchParams(fields);
+    elsewhere.set("post_logout_redirect_uri", "https://evil.example/");
+    expect((await confirm(elsewhere)).status).toBe(400);
+    expect((await call("/api/me", { cookie: admin })).status).toBe(200);
+    expect((await userinfo(tokens.access_token as string)).status).toBe(200);
+
+    // The answer: signed out (the session and its applications' grants), then back to the application with its state.
+    const done = await confirm(fields, { origin: BASE, "sec-fetch-site": "same-origin" });
+    expect(done.status).toBe(200);
+    expect(await done.text()).toContain('content="0; url=https://app.example.com/bye?state=s3"');
+    expect(done.headers.getSetCookie().some((c) => /session=;/.test(c))).toBe(true);
+    expect((await call("/api/me", { cookie: admin })).status).toBe(401);
+    expect((await userinfo(tokens.access_token as string)).status).toBe(401);
   });
 
   it("takes the request as a cross-site form POST too (RP-Initiated Logout 1.0 section 2): a 303 to the equal GET, which logs out", async () => {
