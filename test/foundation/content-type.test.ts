@@ -116,7 +116,11 @@ describe("JSON routes refuse other content types", () => {
     });
     expect(merge.status).toBe(200);
     expect(merge.body.totpPeriod).toBe(30);
-    expect((await call("/auth/logout", { method: "POST", cookie })).status).toBe(204);
+    // An empty body of another type asks for nothing wrong either (`curl -d ''` sends the form type).
+    const emptyForm = { "content-type": "application/x-www-form-urlencoded" };
+    const nothing = await callJson<{ error: { message: string } }>("/api/org/users", { cookie, body: "", headers: emptyForm });
+    expect([nothing.status, nothing.body.error.message]).toEqual([400, "Field 'email' is required."]);
+    expect((await call("/auth/logout", { method: "POST", cookie, body: "", headers: emptyForm })).status).toBe(204);
     const created = await call("/api/platform/orgs", {
       bearer: TEST_SECRETS.PLATFORM_TOKEN,
       body: { slug: randomSlug(), name: "Charset", admin: { email: `a-${randomSlug()}@example.com`, password: "long enough password" } },
