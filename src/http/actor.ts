@@ -76,10 +76,11 @@ export function signedIn(c: Context<AppEnv>): SignedIn {
   throw new ApiError("unauthenticated");
 }
 
+/** A person's own account (two-factor, passkeys, sessions, password, email, step-up): their session, never a key. */
 export function sessionOnly(c: Context<AppEnv>): Extract<Actor, { kind: "session" }> {
   const actor = signedIn(c);
   if (actor.kind !== "session")
-    throw new ApiError("forbidden", "Two-factor settings are changed from a signed-in browser, not with an API key.");
+    throw new ApiError("forbidden", "This is done from the account's own signed-in session (a browser), not with an API key.");
   return actor;
 }
 

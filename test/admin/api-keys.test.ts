@@ -1,7 +1,7 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { addUser, call, callJson, createOrg, signIn } from "../support/api";
+import { addUser, call, callJson, createOrg, PASSWORD, signIn } from "../support/api";
 import { useTestClock } from "../support/clock";
 import { enrolledTechnician } from "../support/flows";
 import { enroll } from "../support/totp";
@@ -59,6 +59,22 @@ describe("API keys", () => {
     // The scheme's name is case-insensitive (RFC 9110 11.1): scripts that write "bearer" are not refused.
     for (const scheme of ["bearer", "BEARER"]) {
       expect((await call("/api/me", { headers: { authorization: `${scheme} ${key.key}` } })).status, scheme).toBe(200);
+    }
+  });
+
+  it("are refused, saying why, where a person acts on their own account (sessions, two-factor, password)", async () => {
+    const org = await createOrg();
+    const key = await newKey(await signIn(org.admin.email), "admin");
+    const calls: [string, string, unknown][] = [
+      ["GET", "/api/me/sessions", undefined],
+      ["POST", "/api/me/2fa/setup", undefined],
+      ["GET", "/api/me/2fa/recovery-codes", undefined],
+      ["POST", "/api/me/password", { currentPassword: PASSWORD, newPassword: "another long password" }],
+    ];
+    for (const [method, path, body] of calls) {
+      const r = await callJson<{ error: { code: string; message: string } }>(path, { method, body, bearer: key.key });
+      expect([r.status, r.body.error.code], path).toEqual([403, "forbidden"]);
+      expect(r.body.error.message).toBe("This is done from the account's own signed-in session (a browser), not with an API key.");
     }
   });
 
