@@ -10,7 +10,7 @@ export interface LogoutQuestion {
   clientName: string | null;
   fields: Record<string, string>;
   csrf: string;
-  /** Where "Stay signed in" goes: the application's registered address, or Gatehouse's own page. */
+  /** Where "Stay signed in" goes: Gatehouse, not the application (which would take it for a sign-out). */
   stay: string;
 }
 

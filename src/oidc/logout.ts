@@ -9,8 +9,9 @@ import { clearSessionCookie, readSessionCookie } from "../http/cookies";
 import { hashCredential, parseCredential } from "../http/credentials";
 import { requestMeta } from "../http/meta";
 import { orgStub } from "../org/stub";
-import { CSRF_FIELD, sessionCsrfToken } from "../ui/csrf";
-import { findClient } from "./clients";
+import { keyedHash } from "../crypto/tokens";
+import { CSRF_FIELD } from "../ui/csrf";
+import { clientAdmits, findClient } from "./clients";
 import { MAX_STATE_LENGTH } from "./constants";
 import { errorPage } from "./error-page";
 import { issuerOf } from "./issuer";
@@ -27,8 +28,7 @@ const MAX_LOGOUT_REQUEST_LENGTH = 12_288;
 /** A checked request: who asked (the client, when named), where to return, and the hint when one came. */
 interface Checked {
   hint: Awaited<ReturnType<typeof verifyIdTokenHint>>;
-  clientId: string | null;
-  clientName: string | null;
+  client: Awaited<ReturnType<typeof findClient>>;
   back: URL | null;
 }
 
@@ -50,7 +50,7 @@ async function check(c: C, q: URLSearchParams): Promise<Checked | Response> {
     const state = q.get("state");
     if (state !== null && state.length <= MAX_STATE_LENGTH) back.searchParams.append("state", state);
   }
-  return { hint, clientId: client ? clientId : null, clientName: client?.name ?? null, back };
+  return { hint, client, back };
 }
 
 /** The browser's session, when it sends one. */
@@ -60,7 +60,25 @@ async function browserSession(c: C) {
   return cookie && route ? { route, sessionHash: await hashCredential(c.env.HASH_KEY, cookie) } : null;
 }
 
-async function endSession(c: C, s: NonNullable<Awaited<ReturnType<typeof browserSession>>>) {
+type BrowserSession = NonNullable<Awaited<ReturnType<typeof browserSession>>>;
+
+/**
+ * The question's form token: bound to the session and to this form only, so the page (which any site can make a
+ * browser open) holds nothing the account pages' forms would take.
+ */
+function questionToken(c: C, s: BrowserSession): Promise<string> {
+  return keyedHash(c.env.HASH_KEY, `logout-question:${s.sessionHash}`);
+}
+
+/**
+ * The client when it may speak to this person: an org's client only to its own org's people. Another org's client
+ * (any admin can register one, named as they like) neither names itself on the question nor gets them back.
+ */
+function askingClient(checked: Checked, s: BrowserSession): { client: Checked["client"]; back: URL | null } {
+  return checked.client && !clientAdmits(checked.client, s.route.slug) ? { client: null, back: null } : checked;
+}
+
+async function endSession(c: C, s: BrowserSession) {
   await orgStub(c.env, s.route.slug, s.route.jurisdiction).endOidcSession({ sessionHash: s.sessionHash, meta: requestMeta(c) });
   clearSessionCookie(c);
 }
@@ -78,18 +96,16 @@ async function logout(c: C) {
   }
   // Not shown to be this session's: ask. The form posts the request's parameters again (never the hint: an ID
   // token has no place in a page), and they are checked again there.
+  const asking = askingClient(checked, s);
   const fields: Record<string, string> = {};
-  if (checked.clientId) fields.client_id = checked.clientId;
+  if (asking.client) fields.client_id = asking.client.id;
   for (const name of ["post_logout_redirect_uri", "state"]) {
     const value = q.get(name);
-    if (value !== null && back) fields[name] = value;
+    if (value !== null && asking.back) fields[name] = value;
   }
-  return logoutQuestionPage(c, {
-    clientName: checked.clientName,
-    fields,
-    csrf: await sessionCsrfToken(c, s.sessionHash),
-    stay: back?.toString() ?? "/",
-  });
+  // "Stay signed in" goes to Gatehouse, never back with the request's state: the application would take that
+  // return for a sign-out that did not happen.
+  return logoutQuestionPage(c, { clientName: asking.client?.name ?? null, fields, csrf: await questionToken(c, s), stay: "/" });
 }
 
 /** The form of a sign-out request: one of each parameter, none in the query too, not too long; an error page else. */
@@ -130,14 +146,16 @@ async function confirm(c: C) {
   const checked = await check(c, params);
   if (checked instanceof Response) return checked;
   const s = await browserSession(c);
+  let back = checked.back;
   if (s) {
-    if (!timingSafeEqual(token, await sessionCsrfToken(c, s.sessionHash))) {
+    if (!timingSafeEqual(token, await questionToken(c, s))) {
       return errorPage(c, "This sign-out form has expired. Go back to the application and sign out again.", 403);
     }
+    back = askingClient(checked, s).back;
     await endSession(c, s);
   }
   // A document, not a redirect: the pages' CSP (form-action 'self') would stop a form's redirect to another site.
-  return checked.back ? leavePage(c, checked.back.toString(), "Signed out") : c.redirect("/", 303);
+  return back ? leavePage(c, back.toString(), "Signed out") : c.redirect("/", 303);
 }
 
 export const logoutRoutes = new Hono<AppEnv>().get("/logout", logout).post("/logout", logoutPost).post("/logout/confirm", confirm);

@@ -24,18 +24,13 @@ function preSessionSeed(c: Context<AppEnv>): string {
   return `a:${value}`;
 }
 
-/** The token of a session's forms, from the session's hash: what csrfToken gives a signed-in page. */
-export function sessionCsrfToken(c: Context<AppEnv>, sessionHash: string): Promise<string> {
-  return keyedHash(c.env.HASH_KEY, `csrf:s:${sessionHash}`);
-}
-
 /** The token for forms on this response (sets the pre-session cookie when needed). */
 export async function csrfToken(c: Context<AppEnv>): Promise<string> {
   const known = c.get("csrfToken");
   if (known) return known;
   const actor = c.get("actor");
-  const token =
-    actor.kind === "session" ? await sessionCsrfToken(c, actor.tokenHash) : await keyedHash(c.env.HASH_KEY, `csrf:${preSessionSeed(c)}`);
+  const seed = actor.kind === "session" ? `s:${actor.tokenHash}` : preSessionSeed(c);
+  const token = await keyedHash(c.env.HASH_KEY, `csrf:${seed}`);
   c.set("csrfToken", token);
   return token;
 }

@@ -90,7 +90,9 @@ describe("revocation and logout", () => {
     expect(asked.status).toBe(200);
     const page = await asked.text();
     expect(page).toContain("Ask &amp; Co asked to sign you out");
-    expect(page).toContain('href="https://app.example.com/bye?state=s3"');
+    // Staying goes to Gatehouse: back at the application with its state would read as signed out.
+    expect(page).toContain('<a href="/">Stay signed in</a>');
+    expect(page).not.toContain("state=s3");
     expect(page).not.toContain(tokens.id_token as string);
     const fields = new URLSearchParams(
       [...page.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m) => [m[1] as string, m[2] as string]),
@@ -156,6 +158,32 @@ describe("revocation and logout", () => {
     }
     const followed = await call(location, { cookie: admin });
     expect(followed.headers.get("location")).toBe("https://app.example.com/bye?state=s2");
+    expect((await call("/api/me", { cookie: admin })).status).toBe(401);
+  });
+
+  it("lets another org's client neither name itself on the question nor take the person back to it", async () => {
+    const org = await createOrg();
+    const admin = await signIn(org.admin.email);
+    const other = await createOrg();
+    const theirs = await orgClient(await signIn(other.admin.email), { name: "Gatehouse Security" });
+    const q = new URLSearchParams({ client_id: theirs.clientId, post_logout_redirect_uri: "https://app.example.com/bye", state: "s4" });
+    const asked = await call(`/oauth/logout?${q}`, { cookie: admin });
+    const page = await asked.text();
+    expect(asked.status).toBe(200);
+    expect(page).toContain("An application asked to sign you out");
+    expect(page).not.toContain("Gatehouse Security");
+    expect(page).not.toContain("app.example.com");
+    const fields = new URLSearchParams(
+      [...page.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m) => [m[1] as string, m[2] as string]),
+    );
+    // Even posted with the client's parameters, the answer signs out and stays on Gatehouse.
+    for (const [k, v] of q) fields.set(k, v);
+    const done = await call("/oauth/logout/confirm", {
+      cookie: admin,
+      body: fields.toString(),
+      headers: { "content-type": "application/x-www-form-urlencoded", origin: BASE, "sec-fetch-site": "same-origin" },
+    });
+    expect([done.status, done.headers.get("location")]).toEqual([303, "/"]);
     expect((await call("/api/me", { cookie: admin })).status).toBe(401);
   });
 });
