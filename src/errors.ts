@@ -33,7 +33,9 @@ const DEFAULT_MESSAGE: Record<ErrorCode, string> = {
   invalid_credentials: "The email or password is incorrect.",
   invalid_code: "The code is incorrect or has expired.",
   forbidden: "You are not allowed to do this.",
-  step_up_required: "Confirm it's you: send a current code from your authenticator app as 'code', or sign in again.",
+  // Every way to step up, for every kind of user (docs/api.md): the answer does not know which one the caller has.
+  step_up_required:
+    "Confirm it's you: send a current code from your authenticator app as 'code', or your passkey's answer to POST /api/me/step-up/passkey as 'webauthn', or, without a second factor, your password as 'password'; or sign in again.",
   account_deactivated: "This account is deactivated. Ask an admin of your organization.",
   passkey_required:
     "Your organization requires phishing-resistant sign-in: finish signing in with your passkey (a code or a recovery code does not).",

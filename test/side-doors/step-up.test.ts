@@ -32,6 +32,17 @@ describe("step-up", () => {
     expect(await keyCount(cookie)).toBe(0);
   });
 
+  it("tells a stale session without a second factor how it steps up too (its password), not only the code it lacks", async () => {
+    const org = await createOrg();
+    const cookie = await signIn(org.admin.email);
+    staleSession();
+    const r = await callJson<{ error: { code: string; message: string } }>("/api/org/api-keys", { cookie, body: KEY });
+    expect([r.status, r.body.error.code]).toEqual([403, "step_up_required"]);
+    expect(r.body.error.message).toContain("your password as 'password'");
+    expect(r.body.error.message).toContain("'webauthn'");
+    expect(await keyCount(cookie)).toBe(0);
+  });
+
   it("refuses a wrong code with step_up_required and counts it like any wrong second factor", async () => {
     const { org, cookie, enrollment } = await enrolledAdmin();
     staleSession();
