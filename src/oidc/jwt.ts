@@ -28,6 +28,8 @@ export async function signIdToken(env: Env, issuer: string, clientId: string, gr
   return new SignJWT({
     ...grant.claims,
     amr: grant.amr,
+    // The one level discovery offers (acr_values_supported), said when the sign-in reached it; never claimed otherwise.
+    ...(grant.amr.includes("mfa") ? { acr: "mfa" } : {}),
     auth_time: grant.authTime,
     sid: grant.sid,
     azp: clientId,

@@ -33,13 +33,15 @@ describe("authorization code flow", () => {
       nonce: "n-456",
     });
     expect(typeof id.sid).toBe("string");
+    // A password alone is not the level discovery's acr_values_supported names: no acr claim.
+    expect(id.acr).toBeUndefined();
     expect(id.auth_time).toBeLessThanOrEqual(Math.floor(Date.now() / 1000));
     const info = await userinfo(tokens.access_token as string);
     expect(info.status).toBe(200);
     expect(info.body).toMatchObject({ sub: org.admin.id, email: org.admin.email, org: org.slug, role: "admin", amr: ["pwd"], sid: id.sid });
   });
 
-  it("says otp and mfa after a TOTP sign-in", async () => {
+  it("says otp and mfa after a TOTP sign-in, and acr mfa (the value discovery offers)", async () => {
     const user = await enrolledTechnician();
     const client = await orgClient(user.adminCookie);
     const login = await callJson<{ challenge: string }>("/auth/login", {
@@ -50,6 +52,7 @@ describe("authorization code flow", () => {
     const tokens = await codeFlow(client, cookie);
     const id = await verifyIdToken(tokens.id_token as string, client.clientId);
     expect(id.amr).toEqual(["pwd", "otp", "mfa"]);
+    expect(id.acr).toBe("mfa");
     expect(id.role).toBe("technician");
   });
 
