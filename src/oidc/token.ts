@@ -50,7 +50,10 @@ export async function clientOf(c: C, body: URLSearchParams): Promise<OidcClient 
 }
 
 async function tokens(c: C, client: OidcClient, route: Route, result: OidcResult<TokenGrant>, refreshToken: string) {
-  if (!result.ok) return oauthError(c, "invalid_grant", "The code or refresh token is invalid, expired, spent or not this client's.");
+  if (!result.ok) {
+    if (result.error === "invalid_scope") return oauthError(c, "invalid_scope", "The request asks for a scope the grant does not hold.");
+    return oauthError(c, "invalid_grant", "The code or refresh token is invalid, expired, spent or not this client's.");
+  }
   const grant = result.value;
   const issuer = issuerOf(c);
   c.header("Pragma", "no-cache");
@@ -98,10 +101,13 @@ export const tokenRoutes = new Hono<AppEnv>()
       const route = parseRouted("or", presented);
       if (!route || !clientAdmits(client, route.slug)) return oauthError(c, "invalid_grant", "The refresh token is invalid.");
       const next = await newSecret(c.env.HASH_KEY, "or", route);
+      // RFC 6749 3.2: a parameter without a value is as if omitted.
+      const scope = body.get("scope")?.split(" ").filter(Boolean);
       const result = await orgStub(c.env, route.slug, route.jurisdiction).refreshGrant({
         refreshHash: await keyedHash(c.env.HASH_KEY, presented),
         clientId: client.id,
         newRefreshHash: next.hash,
+        scope: scope?.length ? scope : null,
         meta: requestMeta(c),
       });
       return tokens(c, client, route, result, next.token);

@@ -35,7 +35,7 @@ export interface NewOidcClient {
 }
 
 /** RFC 6749 5.2 / OIDC Core 3.1.2.6 codes the org object can decide. */
-export type OidcFailure = "invalid_grant" | "login_required" | "mfa_required" | "access_denied";
+export type OidcFailure = "invalid_grant" | "invalid_scope" | "login_required" | "mfa_required" | "access_denied";
 export type OidcResult<T> = { ok: true; value: T } | { ok: false; error: OidcFailure };
 
 /** The person, as the ID token and userinfo describe them. */
@@ -100,6 +100,8 @@ export interface RefreshInput {
   refreshHash: string;
   clientId: string;
   newRefreshHash: string;
+  /** The scopes the refresh asks for (RFC 6749 6), or null when it names none: then the grant's own. */
+  scope: string[] | null;
   meta: RequestMeta;
 }
 

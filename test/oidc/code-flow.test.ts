@@ -1,5 +1,6 @@
 // The authorization code flow end to end inside workerd: a signed-in person, an org client, code + PKCE,
 // tokens verified against the JWKS, userinfo, refresh rotation, and what each token says about the sign-in.
+import { decodeJwt } from "jose";
 import { describe, expect, it } from "vitest";
 import { addUser, createOrg, signIn } from "../support/api";
 import { useTestClock } from "../support/clock";
@@ -54,6 +55,26 @@ describe("authorization code flow", () => {
     expect(id.amr).toEqual(["pwd", "otp", "mfa"]);
     expect(id.acr).toBe("mfa");
     expect(id.role).toBe("technician");
+  });
+
+  it("refreshes with a narrower scope for this answer only, and refuses a broader one without spending the token (RFC 6749 6)", async () => {
+    const org = await createOrg();
+    const admin = await signIn(org.admin.email);
+    const client = await orgClient(admin);
+    const first = await codeFlow(client, admin, { scope: "openid email offline_access" });
+    const refresh = (token: unknown, scope?: string) =>
+      tokenRequest(client, { grant_type: "refresh_token", refresh_token: token as string, ...(scope === undefined ? {} : { scope }) });
+    for (const broader of ["openid email profile offline_access", "openid unknown"]) {
+      const r = await refresh(first.refresh_token, broader);
+      expect([r.status, r.body.error, r.body.access_token], broader).toEqual([400, "invalid_scope", undefined]);
+    }
+    const narrow = await refresh(first.refresh_token, "offline_access openid");
+    expect([narrow.status, narrow.body.scope]).toEqual([200, "openid offline_access"]);
+    const claims = decodeJwt(narrow.body.access_token as string);
+    expect(claims.scope).toBe("openid offline_access");
+    // The new refresh token keeps the grant's scope: without one asked, the whole scope comes back.
+    const whole = await refresh(narrow.body.refresh_token, "");
+    expect([whole.status, whole.body.scope]).toEqual([200, "openid email offline_access"]);
   });
 
   it("rotates the refresh token at every use, and a reused one kills the whole family", async () => {

@@ -6,7 +6,16 @@ import { timingSafeEqual } from "../../crypto/compare";
 import { ACCESS_TOKEN_TTL_SECONDS, AUTH_CODE_TTL_SECONDS, REFRESH_GRANT_MAX_DAYS } from "../../oidc/constants";
 import { recordEvent } from "../audit";
 import { isMultiFactor, parseAmr } from "../oidc-amr";
-import type { AuthorizeInput, GrantClaims, OidcResult, RedeemCodeInput, RefreshInput, TokenGrant, UserClaims } from "../oidc-rpc";
+import type {
+  AuthorizeInput,
+  GrantClaims,
+  OidcFailure,
+  OidcResult,
+  RedeemCodeInput,
+  RefreshInput,
+  TokenGrant,
+  UserClaims,
+} from "../oidc-rpc";
 import {
   findCode,
   findGrant,
@@ -26,7 +35,7 @@ import { readOrg } from "../settings";
 import type { Store } from "../store";
 import { emailVerified, findActiveUser, type UserRow } from "../users";
 
-const refused = (error: "invalid_grant" | "login_required" | "mfa_required" | "access_denied") => ({ ok: false as const, error });
+const refused = (error: OidcFailure) => ({ ok: false as const, error });
 
 function claimsOf(store: Store, user: UserRow): UserClaims {
   return {
@@ -175,9 +184,14 @@ export function refreshGrant(store: Store, input: RefreshInput): OidcResult<Toke
     const user = findActiveUser(store.sql, grant.user_id);
     if (grant.client_id !== input.clientId || grant.revoked_at !== null || grant.expires_at <= now || !user)
       return refused("invalid_grant");
+    // RFC 6749 6: no scope the grant does not hold, refused before the token is spent; a narrower one goes into this
+    // answer's tokens only (the new refresh token keeps the grant's scope).
+    const granted = grant.scope.split(" ");
+    if (input.scope?.some((s) => !granted.includes(s))) return refused("invalid_scope");
     rotateRefresh(store.sql, grant, input.newRefreshHash, now);
     audit(store, "oidc.tokens_refreshed", grant, input.meta, now);
-    return { ok: true, value: tokenGrant(store, grant, user, null, true) };
+    const issued = tokenGrant(store, grant, user, null, true);
+    return { ok: true, value: input.scope ? { ...issued, scope: granted.filter((s) => input.scope?.includes(s)).join(" ") } : issued };
   });
 }
 
