@@ -25,7 +25,8 @@ export const jsonBodiesOnly: MiddlewareHandler = async (c, next) => {
     // An empty body sent as JSON reads as {}, as one sent without a type does: many HTTP clients set the header on
     // every request, and JSON.parse("") would answer 400 to a request that asked for nothing wrong. Only a body
     // known to be empty: reading every body here would copy it once more on the hot paths.
-    if (type !== undefined && (c.req.raw.body === null || c.req.header("content-length") === "0")) {
+    // (An empty body of another type needs nothing: the validator reads any type but JSON as {}.)
+    if (json && (c.req.raw.body === null || c.req.header("content-length") === "0")) {
       // Without the old Content-Length, so the new request says what it carries if anything forwards it.
       const headers = new Headers(c.req.raw.headers);
       headers.delete("content-length");

@@ -103,6 +103,8 @@ export const tokenRoutes = new Hono<AppEnv>()
       const next = await newSecret(c.env.HASH_KEY, "or", route);
       // RFC 6749 3.2: a parameter without a value is as if omitted.
       const scope = body.get("scope")?.split(" ").filter(Boolean);
+      // Narrower, but still OpenID: the answer carries an ID token, and userinfo is what its access token is for.
+      if (scope?.length && !scope.includes("openid")) return oauthError(c, "invalid_scope", "The openid scope is required.");
       const result = await orgStub(c.env, route.slug, route.jurisdiction).refreshGrant({
         refreshHash: await keyedHash(c.env.HASH_KEY, presented),
         clientId: client.id,

@@ -120,6 +120,15 @@ describe("JSON routes refuse other content types", () => {
     const emptyForm = { "content-type": "application/x-www-form-urlencoded" };
     const nothing = await callJson<{ error: { message: string } }>("/api/org/users", { cookie, body: "", headers: emptyForm });
     expect([nothing.status, nothing.body.error.message]).toEqual([400, "Field 'email' is required."]);
+    // Still not across sites: the same-origin guard refuses it before anything reads it.
+    const crossSite = await call("/auth/logout", {
+      method: "POST",
+      cookie,
+      body: "",
+      headers: { ...emptyForm, origin: "https://evil.example" },
+    });
+    expect(crossSite.status).toBe(403);
+    expect((await call("/api/me", { cookie })).status).toBe(200);
     expect((await call("/auth/logout", { method: "POST", cookie, body: "", headers: emptyForm })).status).toBe(204);
     const created = await call("/api/platform/orgs", {
       bearer: TEST_SECRETS.PLATFORM_TOKEN,

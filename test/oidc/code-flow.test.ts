@@ -64,7 +64,7 @@ describe("authorization code flow", () => {
     const first = await codeFlow(client, admin, { scope: "openid email offline_access" });
     const refresh = (token: unknown, scope?: string) =>
       tokenRequest(client, { grant_type: "refresh_token", refresh_token: token as string, ...(scope === undefined ? {} : { scope }) });
-    for (const broader of ["openid email profile offline_access", "openid unknown"]) {
+    for (const broader of ["openid email profile offline_access", "openid unknown", "offline_access"]) {
       const r = await refresh(first.refresh_token, broader);
       expect([r.status, r.body.error, r.body.access_token], broader).toEqual([400, "invalid_scope", undefined]);
     }
