@@ -135,7 +135,7 @@ async function logoutPost(c: C) {
 
 /**
  * The person's answer to the question: a same-origin form post (guards.ts refuses a cross-site one) with the
- * session's form token. The request is checked again, then the session ends and the person goes back.
+ * question's token (questionToken). The request is checked again, then the session ends and the person goes back.
  */
 async function confirm(c: C) {
   const params = await formParams(c);

@@ -1,7 +1,8 @@
 // The registration body (docs/api.md, OpenID section), shared by the operator's and the admin's routes.
-// Redirect URIs are matched exactly later (RFC 9700 2.1; a loopback IP's port aside, redirect.ts), so they are checked strictly here: absolute, no
-// fragment (RFC 6749 3.1.2), https; plain http only on a loopback host and only for public clients (RFC 8252
-// 7.3: a native app's local listener; a confidential client never redirects to an address anyone can bind).
+// Redirect URIs are matched exactly later (RFC 9700 2.1; a loopback IP's port aside, redirect.ts), so they are
+// checked strictly here: absolute, no fragment (RFC 6749 3.1.2), https; plain http only on a loopback host and only
+// for public clients (RFC 8252 7.3: a native app's local listener; a confidential client never redirects to an
+// address anyone can bind).
 import { z } from "zod";
 import * as f from "../http/fields";
 import { MAX_REDIRECT_URIS, MAX_URI_LENGTH } from "./constants";
