@@ -12,6 +12,7 @@ import { clientAdmits, findClient } from "./clients";
 import { MAX_REQUEST_LENGTH, MAX_STATE_LENGTH, PKCE_CHALLENGE } from "./constants";
 import { SCOPES } from "./discovery";
 import { errorPage } from "./error-page";
+import { pageForm } from "./form";
 import { newSecret } from "./ids";
 import { issuerOf } from "./issuer";
 import { leavePage } from "./leave-page";
@@ -167,8 +168,6 @@ async function authorize(c: C, params: URLSearchParams, pending: Pending | null)
   return signIn(true);
 }
 
-const FORM_TYPE = "application/x-www-form-urlencoded";
-
 /**
  * POST (OIDC Core 3.1.2.1: the authorization endpoint supports GET and POST): the same parameters as a form. It is
  * a cross-site form post by nature (guards.ts lets it through), so it never reads the session: it checks the
@@ -176,11 +175,8 @@ const FORM_TYPE = "application/x-www-form-urlencoded";
  * where the session, the sign-in pages and every rule of issuing a code apply as for any link.
  */
 async function authorizePost(c: C) {
-  const type = (c.req.header("content-type") ?? "").split(";")[0]?.trim().toLowerCase();
-  if (type !== FORM_TYPE) return errorPage(c, `Send the authorization request as a form (${FORM_TYPE}) or with GET.`, 415);
-  // One place for the parameters: the query and the form together would leave it unclear which one counts.
-  if (new URL(c.req.url).search !== "") return errorPage(c, "Send the parameters either in the query or in the form, not both.");
-  const params = new URLSearchParams(new TextDecoder().decode(await c.req.arrayBuffer()));
+  const params = await pageForm(c, "authorization");
+  if (params instanceof Response) return params;
   const result = await checkRequest(c, params, null);
   if ("answer" in result) return result.answer;
   return c.redirect(`/oauth/authorize?${params}`, 303);

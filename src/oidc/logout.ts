@@ -14,6 +14,7 @@ import { CSRF_FIELD } from "../ui/csrf";
 import { clientAdmits, findClient } from "./clients";
 import { MAX_STATE_LENGTH } from "./constants";
 import { errorPage } from "./error-page";
+import { hasRepeats, pageForm } from "./form";
 import { issuerOf } from "./issuer";
 import { sidOf, verifyIdTokenHint } from "./jwt";
 import { leavePage } from "./leave-page";
@@ -21,7 +22,6 @@ import { logoutQuestionPage } from "./logout-page";
 
 type C = Context<AppEnv>;
 
-const FORM_TYPE = "application/x-www-form-urlencoded";
 const MAX_HINT_LENGTH = 8192;
 const MAX_LOGOUT_REQUEST_LENGTH = 12_288;
 
@@ -110,12 +110,9 @@ async function logout(c: C) {
 
 /** The form of a sign-out request: one of each parameter, none in the query too, not too long; an error page else. */
 async function formParams(c: C): Promise<URLSearchParams | Response> {
-  const type = (c.req.header("content-type") ?? "").split(";")[0]?.trim().toLowerCase();
-  if (type !== FORM_TYPE) return errorPage(c, `Send the sign-out request as a form (${FORM_TYPE}) or with GET.`, 415);
-  // One place for the parameters: the query and the form together would leave it unclear which one counts.
-  if (new URL(c.req.url).search !== "") return errorPage(c, "Send the parameters either in the query or in the form, not both.");
-  const params = new URLSearchParams(new TextDecoder().decode(await c.req.arrayBuffer()));
-  if ([...new Set(params.keys())].some((k) => params.getAll(k).length > 1)) return errorPage(c, "A parameter was sent more than once.");
+  const params = await pageForm(c, "sign-out");
+  if (params instanceof Response) return params;
+  if (hasRepeats(params)) return errorPage(c, "A parameter was sent more than once.");
   // Refused here rather than sent on as a long URL: the GET takes an id_token_hint under 8 KiB.
   if ((params.get("id_token_hint")?.length ?? 0) >= MAX_HINT_LENGTH || params.toString().length > MAX_LOGOUT_REQUEST_LENGTH)
     return errorPage(c, "The sign-out request is too long.");

@@ -11,6 +11,7 @@ import type { OidcClient, OidcResult, TokenGrant } from "../org/oidc-rpc";
 import { orgStub } from "../org/stub";
 import { authenticateClient, ClientAuthError, clientAdmits } from "./clients";
 import { ACCESS_TOKEN_TTL_SECONDS, PKCE_VERIFIER } from "./constants";
+import { decodeForm, hasRepeats, isForm } from "./form";
 import { newSecret, parseRouted } from "./ids";
 import { issuerOf } from "./issuer";
 import { signAccessToken, signIdToken, verifyAccessToken } from "./jwt";
@@ -26,13 +27,10 @@ export function oauthError(c: C, error: string, description: string, status: 400
 
 /** The form body (RFC 6749 3.2: application/x-www-form-urlencoded), or null when it is not one. */
 export async function formBody(c: C): Promise<URLSearchParams | null> {
-  const type = (c.req.header("content-type") ?? "").split(";")[0]?.trim().toLowerCase();
-  if (type !== "application/x-www-form-urlencoded") return null;
-  // Decoded from the bytes: workerd warns in the log on .text() of a form-typed body, once per token request.
-  const body = new URLSearchParams(new TextDecoder().decode(await c.req.arrayBuffer()));
+  if (!isForm(c)) return null;
+  const body = await decodeForm(c);
   // RFC 6749 3.2: parameters sent without a value are as if omitted; none may be repeated.
-  for (const key of new Set(body.keys())) if (body.getAll(key).length > 1) return null;
-  return body;
+  return hasRepeats(body) ? null : body;
 }
 
 /** The client, or the invalid_client answer (401; with WWW-Authenticate when Basic was tried). */
