@@ -26,20 +26,25 @@ function b64url(bytes: Uint8Array): string {
   return Buffer.from(bytes).toString("base64url");
 }
 
+/** Ada signed in on Gatehouse's page in a new browser profile, and an application of her org registered. */
+async function signedInWithClient(name: string) {
+  const profile = await newProfile(h, "en-US");
+  const { page } = profile;
+  await page.goto("/");
+  await page.getByLabel("Email", { exact: true }).fill(ADA);
+  await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL("**/account");
+  const registered = await page.request.post("/api/org/oidc-clients", {
+    data: { name, type: "confidential", redirectUris: [`${APP}/callback`], postLogoutRedirectUris: [`${APP}/bye`] },
+  });
+  expect(registered.status()).toBe(201);
+  return { ...profile, ...((await registered.json()) as { clientId: string; clientSecret: string }) };
+}
+
 describe("POST /oauth/authorize in Chromium", () => {
   it("takes an application's cross-site form posts: a code for the signed-in person, then a sign-out", async () => {
-    const { context, page, cspErrors } = await newProfile(h, "en-US");
-    await page.goto("/");
-    await page.getByLabel("Email", { exact: true }).fill(ADA);
-    await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await page.waitForURL("**/account");
-
-    const registered = await page.request.post("/api/org/oidc-clients", {
-      data: { name: "Posting app", type: "confidential", redirectUris: [`${APP}/callback`], postLogoutRedirectUris: [`${APP}/bye`] },
-    });
-    expect(registered.status()).toBe(201);
-    const { clientId, clientSecret } = (await registered.json()) as { clientId: string; clientSecret: string };
+    const { context, page, cspErrors, clientId, clientSecret } = await signedInWithClient("Posting app");
 
     const verifier = b64url(crypto.getRandomValues(new Uint8Array(32)));
     const challenge = b64url(new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(verifier))));
@@ -106,16 +111,7 @@ describe("POST /oauth/authorize in Chromium", () => {
   });
 
   it("asks before a sign-out link without an ID token ends the session, and the answer returns to the application", async () => {
-    const { context, page, cspErrors } = await newProfile(h, "en-US");
-    await page.goto("/");
-    await page.getByLabel("Email", { exact: true }).fill(ADA);
-    await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await page.waitForURL("**/account");
-    const registered = await page.request.post("/api/org/oidc-clients", {
-      data: { name: "Linking app", type: "confidential", redirectUris: [`${APP}/callback`], postLogoutRedirectUris: [`${APP}/bye`] },
-    });
-    const { clientId } = (await registered.json()) as { clientId: string };
+    const { context, page, cspErrors, clientId } = await signedInWithClient("Linking app");
     const link = `${h.url}/oauth/logout?${new URLSearchParams({ client_id: clientId, post_logout_redirect_uri: `${APP}/bye`, state: "st-ask" })}`;
     await context.route(`${APP}/**`, (route) =>
       route.fulfill({

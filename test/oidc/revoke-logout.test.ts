@@ -14,6 +14,21 @@ async function revoke(client: { clientId: string; clientSecret?: string; redirec
   });
 }
 
+/** An admin's browser session, signed in to an org client of theirs through the code flow. */
+async function signedInToClient(clientBody: Record<string, unknown> = {}, flow: Record<string, string> = {}) {
+  const org = await createOrg();
+  const admin = await signIn(org.admin.email);
+  const client = await orgClient(admin, clientBody);
+  return { org, admin, client, tokens: await codeFlow(client, admin, flow) };
+}
+
+/** The hidden fields of the sign-out question's form, as it would post them. */
+function hiddenFields(page: string): URLSearchParams {
+  return new URLSearchParams(
+    [...page.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m) => [m[1] as string, m[2] as string]),
+  );
+}
+
 describe("revocation and logout", () => {
   it("revokes a refresh token's grant for its own client, and answers 200 without effect for another client", async () => {
     const org = await createOrg();
@@ -34,19 +49,13 @@ describe("revocation and logout", () => {
   });
 
   it("revokes an access token's grant", async () => {
-    const org = await createOrg();
-    const admin = await signIn(org.admin.email);
-    const client = await orgClient(admin);
-    const tokens = await codeFlow(client, admin);
+    const { client, tokens } = await signedInToClient();
     expect((await revoke(client, tokens.access_token as string)).status).toBe(200);
     expect((await userinfo(tokens.access_token as string)).status).toBe(401);
   });
 
   it("logs out the session of its id_token_hint and returns to a registered URI with state", async () => {
-    const org = await createOrg();
-    const admin = await signIn(org.admin.email);
-    const client = await orgClient(admin);
-    const tokens = await codeFlow(client, admin, { scope: "openid offline_access" });
+    const { admin, tokens } = await signedInToClient({}, { scope: "openid offline_access" });
     const q = new URLSearchParams({
       id_token_hint: tokens.id_token as string,
       post_logout_redirect_uri: "https://app.example.com/bye",
@@ -59,10 +68,7 @@ describe("revocation and logout", () => {
   });
 
   it("refuses an unregistered post_logout_redirect_uri with a page, and a hint of another session logs nobody out unasked", async () => {
-    const org = await createOrg();
-    const admin = await signIn(org.admin.email);
-    const client = await orgClient(admin);
-    const tokens = await codeFlow(client, admin);
+    const { org, admin, tokens } = await signedInToClient();
     const evil = new URLSearchParams({ id_token_hint: tokens.id_token as string, post_logout_redirect_uri: "https://evil.example/" });
     const refused = await call(`/oauth/logout?${evil}`, { cookie: admin });
     expect(refused.status).toBe(400);
@@ -81,10 +87,7 @@ describe("revocation and logout", () => {
   });
 
   it("asks a signed-in person when the request does not show it is their session's, and signs out only on their answer", async () => {
-    const org = await createOrg();
-    const admin = await signIn(org.admin.email);
-    const client = await orgClient(admin, { name: "Ask & Co" });
-    const tokens = await codeFlow(client, admin, { scope: "openid offline_access" });
+    const { admin, client, tokens } = await signedInToClient({ name: "Ask & Co" }, { scope: "openid offline_access" });
     const q = new URLSearchParams({ client_id: client.clientId, post_logout_redirect_uri: "https://app.example.com/bye", state: "s3" });
     const asked = await call(`/oauth/logout?${q}`, { cookie: admin });
     expect(asked.status).toBe(200);
@@ -94,9 +97,7 @@ describe("revocation and logout", () => {
     expect(page).toContain('<a href="/">Stay signed in</a>');
     expect(page).not.toContain("state=s3");
     expect(page).not.toContain(tokens.id_token as string);
-    const fields = new URLSearchParams(
-      [...page.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m) => [m[1] as string, m[2] as string]),
-    );
+    const fields = hiddenFields(page);
     expect([...fields.keys()].sort()).toEqual(["_csrf", "client_id", "post_logout_redirect_uri", "state"]);
     const confirm = (body: URLSearchParams, headers: Record<string, string> = {}) =>
       call("/oauth/logout/confirm", {
@@ -127,10 +128,7 @@ describe("revocation and logout", () => {
   });
 
   it("takes the request as a cross-site form POST too (RP-Initiated Logout 1.0 section 2): a 303 to the equal GET, which logs out", async () => {
-    const org = await createOrg();
-    const admin = await signIn(org.admin.email);
-    const client = await orgClient(admin);
-    const tokens = await codeFlow(client, admin);
+    const { admin, tokens } = await signedInToClient();
     const form = new URLSearchParams({
       id_token_hint: tokens.id_token as string,
       post_logout_redirect_uri: "https://app.example.com/bye",
@@ -173,9 +171,7 @@ describe("revocation and logout", () => {
     expect(page).toContain("An application asked to sign you out");
     expect(page).not.toContain("Gatehouse Security");
     expect(page).not.toContain("app.example.com");
-    const fields = new URLSearchParams(
-      [...page.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m) => [m[1] as string, m[2] as string]),
-    );
+    const fields = hiddenFields(page);
     // Even posted with the client's parameters, the answer signs out and stays on Gatehouse.
     for (const [k, v] of q) fields.set(k, v);
     const done = await call("/oauth/logout/confirm", {
