@@ -62,13 +62,11 @@ async function checkRequest(c: C, params: URLSearchParams, pending: Pending | nu
   const stop = async (answer: Response | Promise<Response>) => ({ answer: await answer });
   const clientId = params.get("client_id") ?? "";
   const redirectUri = params.get("redirect_uri") ?? "";
-  if (params.getAll("client_id").length > 1 || params.getAll("redirect_uri").length > 1)
-    return stop(errorPage(c, "The request is malformed."));
+  if (params.getAll("client_id").length > 1 || params.getAll("redirect_uri").length > 1) return stop(errorPage(c, (e) => e.malformed));
   const client = clientId.length <= 200 ? await findClient(env, clientId) : null;
-  if (!client) return stop(errorPage(c, "This application is not registered with Gatehouse (unknown client_id)."));
+  if (!client) return stop(errorPage(c, (e) => e.unknownClient));
   // Exact string match, no normalisation or wildcards (RFC 9700 2.1, 4.1.3); a native app's loopback port aside (redirect.ts).
-  if (!redirectAllowed(client.redirectUris, redirectUri))
-    return stop(errorPage(c, "This application asked to return to an address it has not registered."));
+  if (!redirectAllowed(client.redirectUris, redirectUri)) return stop(errorPage(c, (e) => e.unregisteredReturn));
 
   const issuer = issuerOf(c);
   const stateParam = params.get("state");
@@ -188,6 +186,6 @@ export const authorizeRoutes = new Hono<AppEnv>()
   .get(CONTINUE_PATH.replace("/oauth", ""), async (c) => {
     const pending = await readPending(c, c.env.CHALLENGE_KEY);
     clearPending(c);
-    if (!pending) return errorPage(c, "This sign-in request has expired or was already completed.");
+    if (!pending) return errorPage(c, (e) => e.expired);
     return authorize(c, new URLSearchParams(pending.query), pending);
   });

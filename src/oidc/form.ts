@@ -19,12 +19,12 @@ export function hasRepeats(params: URLSearchParams): boolean {
 }
 
 /**
- * A browser's form post of a request the GET takes in its query (`what`: "authorization", "sign-out"): the
+ * A browser's form post of a request the GET takes in its query (`what`: "authorization", "signOut"): the
  * parameters, or an error page (415 for another content type, 400 for parameters in the query too).
  */
-export async function pageForm(c: Context, what: string): Promise<URLSearchParams | Response> {
-  if (!isForm(c)) return errorPage(c, `Send the ${what} request as a form (${FORM_TYPE}) or with GET.`, 415);
+export async function pageForm(c: Context, what: "authorization" | "signOut"): Promise<URLSearchParams | Response> {
+  if (!isForm(c)) return errorPage(c, (e) => e.notForm[what], 415);
   // One place for the parameters: the query and the form together would leave it unclear which one counts.
-  if (new URL(c.req.url).search !== "") return errorPage(c, "Send the parameters either in the query or in the form, not both.");
+  if (new URL(c.req.url).search !== "") return errorPage(c, (e) => e.bothPlaces);
   return decodeForm(c);
 }

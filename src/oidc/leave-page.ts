@@ -4,14 +4,17 @@
 // a document ends the form's chain, and its refresh is a new navigation.
 import type { Context } from "hono";
 import { html } from "hono/html";
+import { catalog, savedLang } from "../ui/lang";
 
-export function leavePage(c: Context, url: string, heading: "Signed in" | "Signed out" = "Signed in") {
+export function leavePage(c: Context, url: string, heading: "signedIn" | "signedOut" = "signedIn") {
+  const lang = savedLang(c);
+  const t = catalog(lang).oidc;
   c.header("cache-control", "no-store");
   return c.html(
     html`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="refresh" content="0; url=${url}">
-<title>Back to the application · Gatehouse</title><link rel="stylesheet" href="/static/app.css"></head>
-<body><main class="card"><h1>${heading}</h1><p><a href="${url}">Continue to the application</a></p></main></body></html>`,
+<title>${t.backTitle} · Gatehouse</title><link rel="stylesheet" href="/static/app.css"></head>
+<body><main class="card"><h1>${t[heading]}</h1><p><a href="${url}">${t.continue}</a></p></main></body></html>`,
   );
 }

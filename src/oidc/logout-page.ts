@@ -4,6 +4,7 @@
 import type { Context } from "hono";
 import { html } from "hono/html";
 import { CSRF_FIELD } from "../ui/csrf";
+import { catalog, savedLang } from "../ui/lang";
 
 /** What the confirming form posts again: the request's own parameters (checked again there) and the page's token. */
 export interface LogoutQuestion {
@@ -15,19 +16,20 @@ export interface LogoutQuestion {
 }
 
 export function logoutQuestionPage(c: Context, q: LogoutQuestion) {
+  const lang = savedLang(c);
+  const t = catalog(lang).oidc;
   c.header("cache-control", "no-store");
-  const asker = q.clientName ?? "An application";
+  const asker = q.clientName ?? t.anApplication;
   const hidden = Object.entries({ ...q.fields, [CSRF_FIELD]: q.csrf }).map(
     ([name, value]) => html`<input type="hidden" name="${name}" value="${value}">`,
   );
   return c.html(
     html`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Sign out? · Gatehouse</title><link rel="stylesheet" href="/static/app.css"></head>
-<body><main class="card"><h1>Sign out of Gatehouse?</h1>
-<p>${asker} asked to sign you out of Gatehouse. Signing out ends your Gatehouse session in this browser, and the
-access it gave applications.</p>
-<form method="post" action="/oauth/logout/confirm">${hidden}<button type="submit">Sign out</button></form>
-<p><a href="${q.stay}">Stay signed in</a></p></main></body></html>`,
+<html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${t.logoutTitle} · Gatehouse</title><link rel="stylesheet" href="/static/app.css"></head>
+<body><main class="card"><h1>${t.logoutHeading}</h1>
+<p>${t.logoutLead(asker)}</p>
+<form method="post" action="/oauth/logout/confirm">${hidden}<button type="submit">${t.logoutSubmit}</button></form>
+<p><a href="${q.stay}">${t.stay}</a></p></main></body></html>`,
   );
 }

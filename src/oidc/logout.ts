@@ -36,15 +36,15 @@ interface Checked {
 async function check(c: C, q: URLSearchParams): Promise<Checked | Response> {
   const hintToken = q.get("id_token_hint");
   const hint = hintToken && hintToken.length < MAX_HINT_LENGTH ? await verifyIdTokenHint(c.env, issuerOf(c), hintToken) : null;
-  if (hintToken && !hint) return errorPage(c, "The sign-out request is not valid (id_token_hint).");
+  if (hintToken && !hint) return errorPage(c, (e) => e.badHint);
   const clientId = q.get("client_id") ?? hint?.aud ?? null;
-  if (hint && clientId !== hint.aud) return errorPage(c, "The sign-out request is not valid (client_id).");
+  if (hint && clientId !== hint.aud) return errorPage(c, (e) => e.badClient);
   const client = clientId && clientId.length <= 200 ? await findClient(c.env, clientId) : null;
   const target = q.get("post_logout_redirect_uri");
   let back: URL | null = null;
   if (target !== null) {
     if (!client?.postLogoutRedirectUris.includes(target)) {
-      return errorPage(c, "This application asked to return to an address it has not registered.");
+      return errorPage(c, (e) => e.unregisteredReturn);
     }
     back = new URL(target);
     const state = q.get("state");
@@ -110,12 +110,12 @@ async function logout(c: C) {
 
 /** The form of a sign-out request: one of each parameter, none in the query too, not too long; an error page else. */
 async function formParams(c: C): Promise<URLSearchParams | Response> {
-  const params = await pageForm(c, "sign-out");
+  const params = await pageForm(c, "signOut");
   if (params instanceof Response) return params;
-  if (hasRepeats(params)) return errorPage(c, "A parameter was sent more than once.");
+  if (hasRepeats(params)) return errorPage(c, (e) => e.repeated);
   // Refused here rather than sent on as a long URL: the GET takes an id_token_hint under 8 KiB.
   if ((params.get("id_token_hint")?.length ?? 0) >= MAX_HINT_LENGTH || params.toString().length > MAX_LOGOUT_REQUEST_LENGTH)
-    return errorPage(c, "The sign-out request is too long.");
+    return errorPage(c, (e) => e.tooLong);
   return params;
 }
 
@@ -146,13 +146,13 @@ async function confirm(c: C) {
   let back = checked.back;
   if (s) {
     if (!timingSafeEqual(token, await questionToken(c, s))) {
-      return errorPage(c, "This sign-out form has expired. Go back to the application and sign out again.", 403);
+      return errorPage(c, (e) => e.formExpired, 403);
     }
     back = askingClient(checked, s).back;
     await endSession(c, s);
   }
   // A document, not a redirect: the pages' CSP (form-action 'self') would stop a form's redirect to another site.
-  return back ? leavePage(c, back.toString(), "Signed out") : c.redirect("/", 303);
+  return back ? leavePage(c, back.toString(), "signedOut") : c.redirect("/", 303);
 }
 
 export const logoutRoutes = new Hono<AppEnv>().get("/logout", logout).post("/logout", logoutPost).post("/logout/confirm", confirm);

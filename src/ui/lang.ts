@@ -34,6 +34,11 @@ export function chooseLang(c: Context<AppEnv>): Lang {
     setCookie(c, LANG_COOKIE, asked, { path: "/", sameSite: "Lax", maxAge: ONE_YEAR_SECONDS, httpOnly: true, secure: true });
     return asked;
   }
+  return savedLang(c);
+}
+
+/** The language already chosen (cookie, then Accept-Language), for pages whose query is another protocol's (OAuth). */
+export function savedLang(c: Context): Lang {
   const saved = getCookie(c, LANG_COOKIE);
   return isLang(saved) ? saved : fromAcceptLanguage(c.req.header("accept-language"));
 }

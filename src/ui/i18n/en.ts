@@ -462,6 +462,39 @@ export const en = {
     unavailable:
       "Passkeys are unavailable at this address: they need a domain name, not an IP address. Open this site at http://localhost instead.",
   },
+  /** The OpenID provider's own pages (src/oidc): an application's request that cannot go on, the way back, sign-out. */
+  oidc: {
+    errorTitle: "Sign-in error",
+    errorHeading: "This sign-in cannot continue",
+    errorNext: "Go back to the application and try again. If this keeps happening, tell its administrator.",
+    errors: {
+      malformed: "The request is malformed.",
+      unknownClient: "This application is not registered with Gatehouse (unknown client_id).",
+      unregisteredReturn: "This application asked to return to an address it has not registered.",
+      expired: "This sign-in request has expired or was already completed.",
+      notForm: {
+        authorization: "Send the authorization request as a form (application/x-www-form-urlencoded) or with GET.",
+        signOut: "Send the sign-out request as a form (application/x-www-form-urlencoded) or with GET.",
+      },
+      bothPlaces: "Send the parameters either in the query or in the form, not both.",
+      repeated: "A parameter was sent more than once.",
+      badHint: "The sign-out request is not valid (id_token_hint).",
+      badClient: "The sign-out request is not valid (client_id).",
+      tooLong: "The sign-out request is too long.",
+      formExpired: "This sign-out form has expired. Go back to the application and sign out again.",
+    },
+    backTitle: "Back to the application",
+    signedIn: "Signed in",
+    signedOut: "Signed out",
+    continue: "Continue to the application",
+    logoutTitle: "Sign out?",
+    logoutHeading: "Sign out of Gatehouse?",
+    anApplication: "An application",
+    logoutLead: (asker: string) =>
+      `${asker} asked to sign you out of Gatehouse. Signing out ends your Gatehouse session in this browser, and the access it gave applications.`,
+    logoutSubmit: "Sign out",
+    stay: "Stay signed in",
+  },
   errorTitle: "Something went wrong",
   backHome: "Back",
 };

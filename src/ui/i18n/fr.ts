@@ -468,6 +468,38 @@ export const fr: Catalog = {
     unavailable:
       "Les clés d’accès sont indisponibles à cette adresse : elles demandent un nom de domaine, pas une adresse IP. Ouvrez plutôt ce site sur http://localhost.",
   },
+  oidc: {
+    errorTitle: "Erreur de connexion",
+    errorHeading: "Cette connexion ne peut pas continuer",
+    errorNext: "Revenez à l’application et réessayez. Si cela se reproduit, prévenez son administrateur.",
+    errors: {
+      malformed: "La demande est mal formée.",
+      unknownClient: "Cette application n’est pas enregistrée auprès de Gatehouse (client_id inconnu).",
+      unregisteredReturn: "Cette application a demandé à revenir à une adresse qu’elle n’a pas enregistrée.",
+      expired: "Cette demande de connexion a expiré ou a déjà abouti.",
+      notForm: {
+        authorization: "Envoyez la demande d’autorisation comme formulaire (application/x-www-form-urlencoded) ou en GET.",
+        signOut: "Envoyez la demande de déconnexion comme formulaire (application/x-www-form-urlencoded) ou en GET.",
+      },
+      bothPlaces: "Envoyez les paramètres soit dans l’adresse, soit dans le formulaire, pas les deux.",
+      repeated: "Un paramètre a été envoyé plusieurs fois.",
+      badHint: "La demande de déconnexion n’est pas valide (id_token_hint).",
+      badClient: "La demande de déconnexion n’est pas valide (client_id).",
+      tooLong: "La demande de déconnexion est trop longue.",
+      formExpired: "Ce formulaire de déconnexion a expiré. Revenez à l’application et déconnectez-vous à nouveau.",
+    },
+    backTitle: "Retour à l’application",
+    signedIn: "Connecté",
+    signedOut: "Déconnecté",
+    continue: "Continuer vers l’application",
+    logoutTitle: "Se déconnecter ?",
+    logoutHeading: "Se déconnecter de Gatehouse ?",
+    anApplication: "Une application",
+    logoutLead: (asker: string) =>
+      `${asker} demande à vous déconnecter de Gatehouse. La déconnexion met fin à votre session Gatehouse dans ce navigateur, et aux accès qu’elle a donnés aux applications.`,
+    logoutSubmit: "Se déconnecter",
+    stay: "Rester connecté",
+  },
   errorTitle: "Une erreur est survenue",
   backHome: "Retour",
 };
