@@ -1,29 +1,43 @@
 // Org administration writes, shared by the JSON API and the pages so a rule cannot differ between a form and a
 // JSON call: settings, roles, unlocking, revoking keys. Each is one call to the org's object, which decides.
 import type { Env } from "../env";
+import { ApiError } from "../errors";
 import type { SignedIn } from "../http/actor";
 import { issueCredential, type Route } from "../http/credentials";
 import type { AuditActor, Caller, RequestMeta, Role, UserInfo } from "../org/rpc";
 import { orgStub } from "../org/stub";
 import { unwrap } from "./outcomes";
-import { callerOf, type StepUpProof } from "./step-up";
+import { callerOf, requireStepUp, type StepUpProof } from "./step-up";
 
 const stubOf = (env: Env, route: Route) => orgStub(env, route.slug, route.jurisdiction);
 
+/**
+ * PATCH /api/org/settings. Settings that take a protection away from every member need a recent second factor from a
+ * session (a stale or stolen cookie must not strip them): turning 2FA enforcement off, and phishing resistance on or
+ * off (it changes how everyone signs in, so never with an API key either). Turning enforcement on, or the period,
+ * takes nothing away.
+ */
 export async function updateSettings(
   env: Env,
-  route: Route,
+  actor: SignedIn,
   input: { require2fa?: boolean | undefined; totpPeriod?: 30 | 60 | undefined; requirePhishingResistant?: boolean | undefined },
-  actor: AuditActor,
+  proof: StepUpProof,
+  auditAs: AuditActor,
   meta: RequestMeta,
 ) {
   const { require2fa, totpPeriod, requirePhishingResistant } = input;
+  if (requirePhishingResistant !== undefined) {
+    if (actor.kind !== "session") throw new ApiError("forbidden", "This setting is changed from a signed-in browser, not with an API key.");
+    await requireStepUp(env, actor, proof, meta);
+  } else if (require2fa === false && actor.identity.org.require2fa && actor.kind === "session") {
+    await requireStepUp(env, actor, proof, meta);
+  }
   return unwrap(
-    await stubOf(env, route).updateSettings({
+    await stubOf(env, actor.route).updateSettings({
       ...(require2fa === undefined ? {} : { require2fa }),
       ...(requirePhishingResistant === undefined ? {} : { requirePhishingResistant }),
       ...(totpPeriod === undefined ? {} : { totpPeriod }),
-      actor,
+      actor: auditAs,
       meta,
     }),
   );

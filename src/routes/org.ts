@@ -76,13 +76,7 @@ export const orgRoutes = new Hono<AppEnv>()
   .patch("/settings", json(settingsBody), async (c) => {
     const actor = adminOnly(c);
     const { code, password, webauthn, ...settings } = c.req.valid("json");
-    // Turning phishing resistance on or off changes how every member signs in: a recent second factor, never a key.
-    if (settings.requirePhishingResistant !== undefined) {
-      if (actor.kind !== "session")
-        throw new ApiError("forbidden", "This setting is changed from a signed-in browser, not with an API key.");
-      await requireStepUp(c.env, actor, { code, password, webauthn }, requestMeta(c));
-    }
-    return c.json(await updateSettings(c.env, actor.route, settings, auditActor(actor), requestMeta(c)));
+    return c.json(await updateSettings(c.env, actor, settings, { code, password, webauthn }, auditActor(actor), requestMeta(c)));
   })
   .get("/compliance", validate("query", userPageQuery), async (c) => {
     const { cursor, limit, q } = c.req.valid("query");

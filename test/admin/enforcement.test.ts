@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { addUser, call, callJson, createOrg, PASSWORD, sessionCookieFrom, signIn } from "../support/api";
 import { nextStep, useTestClock } from "../support/clock";
 import { wrongCode } from "../support/codes";
-import { challengeFor, enrolledTechnician } from "../support/flows";
+import { challengeFor, enrolledAdmin, enrolledTechnician, staleSession } from "../support/flows";
 import { codeFor } from "../support/totp";
 
 useTestClock();
@@ -83,6 +83,31 @@ describe("requiring 2FA for the whole org", () => {
     await requireTwoFactor(u.adminCookie, false);
     const login = await callJson<{ status: string }>("/auth/login", { body: { email: u.email, password: PASSWORD } });
     expect(login.body.status).toBe("2fa_required");
+  });
+
+  it("is turned off only with step-up from a session (a stale cookie cannot strip it); turned on without", async () => {
+    const { cookie, enrollment } = await enrolledAdmin();
+    staleSession();
+    await requireTwoFactor(cookie, true);
+    const refused = await callJson<{ error: { code: string } }>("/api/org/settings", {
+      method: "PATCH",
+      cookie,
+      body: { require2fa: false },
+    });
+    expect([refused.status, refused.body.error.code]).toEqual([403, "step_up_required"]);
+    expect((await callJson("/api/org/settings", { cookie })).body).toMatchObject({ require2fa: true });
+    // Sending the value it already has takes nothing away, and the period changes freely.
+    expect((await call("/api/org/settings", { method: "PATCH", cookie, body: { require2fa: true, totpPeriod: 60 } })).status).toBe(200);
+    const done = await callJson("/api/org/settings", {
+      method: "PATCH",
+      cookie,
+      body: { require2fa: false, code: codeFor(enrollment.secret) },
+    });
+    expect([done.status, done.body.require2fa]).toEqual([200, false]);
+    // The API never asks a key for a second factor (docs/api.md): a script may still switch it.
+    await requireTwoFactor(cookie, true);
+    const key = (await callJson<{ key: string }>("/api/org/api-keys", { cookie, body: { name: "ops", role: "admin" } })).body.key;
+    expect((await call("/api/org/settings", { method: "PATCH", bearer: key, body: { require2fa: false } })).status).toBe(200);
   });
 
   it("after a reset, the user must enroll again at the next sign-in", async () => {

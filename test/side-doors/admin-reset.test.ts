@@ -1,5 +1,6 @@
-// An admin removing a second factor or a lock: never their own, another admin's only with step-up, never with an
-// API key; support may do either for anyone (docs/api.md, closing side doors). Granting admin needs step-up too.
+// An admin removing a second factor or a lock: never their own; anyone's factors, and another admin's lock, only
+// with step-up; an admin's never with an API key; support may do either for anyone (docs/api.md, closing side
+// doors). Granting admin needs step-up too.
 import { describe, expect, it } from "vitest";
 import { TEST_SECRETS } from "../support/secrets";
 import { addUser, call, callJson, createOrg, sessionCookieFrom, signIn } from "../support/api";
@@ -46,10 +47,19 @@ describe("resetting 2FA", () => {
     expect(await twoFactorOf(a.cookie, b.id)).toBe(false);
   });
 
-  it("of a technician needs no step-up (the technician still needs their password)", async () => {
+  it("of a technician needs step-up from a session too: the admin may know the password they set at Add user", async () => {
     const u = await enrolledTechnician();
     staleSession();
-    expect((await call(`/api/org/users/${u.id}/2fa/reset`, { method: "POST", cookie: u.adminCookie })).status).toBe(204);
+    const refused = await callJson<{ error: { code: string } }>(`/api/org/users/${u.id}/2fa/reset`, {
+      method: "POST",
+      cookie: u.adminCookie,
+    });
+    expect([refused.status, refused.body.error.code]).toEqual([403, "step_up_required"]);
+    expect(await twoFactorOf(u.adminCookie, u.id)).toBe(true);
+    // The admin has no second factor: their password steps up.
+    const done = await call(`/api/org/users/${u.id}/2fa/reset`, { cookie: u.adminCookie, body: { password: u.org.admin.password } });
+    expect(done.status).toBe(204);
+    expect(await twoFactorOf(u.adminCookie, u.id)).toBe(false);
   });
 
   it("by API key: a technician's yes, an admin's never, the key's maker's never", async () => {

@@ -18,6 +18,17 @@ export function refuseFactorChange(caller: Caller, target: UserRow) {
 }
 
 /**
+ * Resetting someone's 2FA removes every factor that protects their account: refuseFactorChange's rules, and from a
+ * session a recent second factor whoever the target is, so a stale or stolen admin cookie cannot strip a technician's
+ * factors (with a password the admin knows, it would be a way in). An API key may still reset a technician (docs/api.md).
+ */
+export function refuseFactorRemoval(caller: Caller, target: UserRow) {
+  const refused = refuseFactorChange(caller, target);
+  if (refused) return refused;
+  return caller.kind === "session" && !caller.steppedUp ? fail("step_up_required" as const) : null;
+}
+
+/**
  * Making someone an admin, or taking it away, changes who they are: a person who stepped up, or support. Never an
  * API key: a key that could make an admin person would get, through that person, every power keys are denied.
  */

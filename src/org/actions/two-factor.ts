@@ -15,7 +15,7 @@ import { activatePendingTotp, activeTotp, deleteTotp, putPendingTotp, type TotpR
 import { findActiveUser, findUser, type UserRow } from "../users";
 import { hasSecondFactor } from "../factors";
 import { deleteAllPasskeys } from "./passkeys";
-import { type AccessFailure, refuseFactorChange } from "./access";
+import { type AccessFailure, refuseFactorRemoval } from "./access";
 import { settlePasswordCheck, startSession } from "./sign-in";
 import { readyFactor, type SecondFactor, verifyFactor } from "./verify-second-factor";
 import { codeUse } from "./phishing-resistant";
@@ -254,7 +254,7 @@ export function resetTwoFactor(
   return store.tx(() => {
     const user = findUser(sql, input.userId);
     if (!user) return fail("not_found");
-    const refused = refuseFactorChange(input.caller, user);
+    const refused = refuseFactorRemoval(input.caller, user);
     if (refused) return refused;
     const had = hasSecondFactor(sql, user.id);
     deleteTotp(sql, user.id);

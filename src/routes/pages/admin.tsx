@@ -107,8 +107,9 @@ function userActionPages(action: "reset-2fa" | "unlock") {
     if (user.id === sessionOf(c).identity.user.id) {
       return render(c, MessagePage({ ctx, title: ctx.t.errorTitle, message: ctx.t.errors.forbiddenSelf }), 403);
     }
-    // An admin's factors or lock change only with step-up: asked in place when the session is stale.
-    const ask = stepUp ?? (user.role === "admin" ? staleAsk(c) : undefined);
+    // Anyone's factors, and an admin's lock, change only with step-up (org/actions/access.ts): asked in place when
+    // the session is stale.
+    const ask = stepUp ?? (action === "reset-2fa" || user.role === "admin" ? staleAsk(c) : undefined);
     return render(c, UserActionConfirmPage({ ctx, user, action, stepUp: ask }), status);
   };
   return new Hono<AppEnv>()
@@ -193,32 +194,29 @@ export const adminPages = new Hono<AppEnv>()
     const org = actor.identity.org;
     const phishingResistant = form.requirePhishingResistant === "on";
     // The API's own schema (routes/org.ts): an unknown period is refused, never quietly left as it was. The
-    // phishing-resistance setting is sent only when it changes, since changing it needs step-up (as in the API).
+    // phishing-resistance setting is sent only when it changes, since changing it needs step-up (flows/admin.ts).
     const settings = formField(settingsBody, {
       require2fa: form.require2fa === "on",
       totpPeriod: Number(form.totpPeriod),
       ...(phishingResistant !== org.requirePhishingResistant ? { requirePhishingResistant: phishingResistant } : {}),
     });
-    if (settings.requirePhishingResistant !== undefined) {
-      const proof = stepUpProofOf(form);
-      try {
-        await requireStepUp(c.env, actor, proof, requestMeta(c));
-      } catch (err) {
-        const t = (await pageCtx(c)).t;
-        const stepUp = stepUpAskAfter(c, t, err, proof);
-        if (!stepUp) throw err;
-        const ctx = await pageCtx(c);
-        const compliance = await orgOf(c, actor).compliance();
-        const shown = { require2fa: settings.require2fa ?? org.require2fa, totpPeriod: settings.totpPeriod ?? org.totpPeriod };
-        return render(
-          c,
-          SettingsPage({ ctx, ...shown, requirePhishingResistant: phishingResistant, compliance, stepUp, error: stepUp.error }),
-          403,
-        );
-      }
-    }
+    const proof = stepUpProofOf(form);
     const { code: _c, password: _p, webauthn: _w, ...values } = settings;
-    await updateSettings(c.env, actor.route, values, auditActor(actor), requestMeta(c));
+    try {
+      await updateSettings(c.env, actor, values, proof, auditActor(actor), requestMeta(c));
+    } catch (err) {
+      const t = (await pageCtx(c)).t;
+      const stepUp = stepUpAskAfter(c, t, err, proof);
+      if (!stepUp) throw err;
+      const ctx = await pageCtx(c);
+      const compliance = await orgOf(c, actor).compliance();
+      const shown = { require2fa: settings.require2fa ?? org.require2fa, totpPeriod: settings.totpPeriod ?? org.totpPeriod };
+      return render(
+        c,
+        SettingsPage({ ctx, ...shown, requirePhishingResistant: phishingResistant, compliance, stepUp, error: stepUp.error }),
+        403,
+      );
+    }
     return c.redirect("/settings?m=saved", 303);
   })
   .get("/api-keys", page, needAdmin, (c) => apiKeysPage(c, {}))
