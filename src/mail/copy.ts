@@ -7,9 +7,14 @@ export interface MailCopy {
   greeting: (name: string) => string;
   notYou: string;
   footer: (org: string) => string;
-  enabled: { subject: string; body: string };
+  enabled: { subject: string; body: string; bodyPasskey: string };
   disabled: { subject: string; body: string };
-  reset: { subject: string; body: (by: string) => string };
+  /** The authenticator app removed while a passkey still protects the account: two-factor stays on. */
+  appRemoved: { subject: string; body: string };
+  reset: { subject: string; body: (by: string) => string; unexpected: string };
+  passkeyAdded: { subject: string; body: (name: string) => string };
+  passkeyRemoved: { subject: string; body: (name: string) => string };
+  passwordChanged: { subject: string; body: string };
   recoveryUsed: { subject: string; body: (remaining: number) => string; low: string };
   regenerated: { subject: string; body: string };
   enforcement: { subject: (on: boolean) => string; body: (on: boolean, by: string, org: string) => string };
@@ -44,15 +49,35 @@ export const COPY: Record<MailLocale, MailCopy> = {
     enabled: {
       subject: "Two-factor authentication is on",
       body: "Two-factor authentication was turned on for your account. From now on, signing in asks for a code from your authenticator app.",
+      bodyPasskey:
+        "Two-factor authentication was turned on for your account with a passkey. From now on, signing in asks for your passkey.",
     },
     disabled: {
       subject: "Two-factor authentication was turned off",
       body: "Two-factor authentication was turned off for your account. Signing in now needs only your password.",
     },
+    appRemoved: {
+      subject: "Your authenticator app was removed",
+      body: "The authenticator app was removed from your account's two-factor authentication: its codes no longer work. Two-factor authentication stays on with your passkeys and recovery codes.",
+    },
     reset: {
       subject: "Your two-factor authentication was reset",
       body: (by) =>
-        `Two-factor authentication for your account was reset by ${by}. Your authenticator app and recovery codes no longer work, and you were signed out everywhere. Set up two-factor authentication again at your next sign-in.`,
+        `Two-factor authentication for your account was reset by ${by}. Your authenticator app, passkeys and recovery codes no longer work, and you were signed out everywhere. Set up two-factor authentication again at your next sign-in.`,
+      unexpected:
+        "If you did not ask for this, tell your organization's administrator now: someone may be trying to take over your account.",
+    },
+    passkeyAdded: {
+      subject: "A passkey was added to your account",
+      body: (name) => `A passkey named "${name}" was added to your account. It can sign you in without your password.`,
+    },
+    passkeyRemoved: {
+      subject: "A passkey was removed from your account",
+      body: (name) => `The passkey named "${name}" was removed from your account: it no longer signs you in.`,
+    },
+    passwordChanged: {
+      subject: "Your password was changed",
+      body: "The password of your account was changed, and every other browser signed in to it was signed out.",
     },
     recoveryUsed: {
       subject: "A recovery code was used to sign in",
@@ -148,15 +173,35 @@ export const COPY: Record<MailLocale, MailCopy> = {
     enabled: {
       subject: "La double authentification est activée",
       body: "La double authentification a été activée sur votre compte. Désormais, la connexion demande un code de votre application d'authentification.",
+      bodyPasskey:
+        "La double authentification a été activée sur votre compte avec une clé d'accès. Désormais, la connexion demande votre clé d'accès.",
     },
     disabled: {
       subject: "La double authentification a été désactivée",
       body: "La double authentification a été désactivée sur votre compte. La connexion ne demande plus que votre mot de passe.",
     },
+    appRemoved: {
+      subject: "Votre application d'authentification a été retirée",
+      body: "L'application d'authentification a été retirée de la double authentification de votre compte : ses codes ne fonctionnent plus. La double authentification reste active avec vos clés d'accès et vos codes de secours.",
+    },
     reset: {
       subject: "Votre double authentification a été réinitialisée",
       body: (by) =>
-        `La double authentification de votre compte a été réinitialisée par ${by}. Votre application d'authentification et vos codes de secours ne fonctionnent plus, et vous avez été déconnecté partout. Configurez-la à nouveau lors de votre prochaine connexion.`,
+        `La double authentification de votre compte a été réinitialisée par ${by}. Votre application d'authentification, vos clés d'accès et vos codes de secours ne fonctionnent plus, et vous avez été déconnecté partout. Configurez-la à nouveau lors de votre prochaine connexion.`,
+      unexpected:
+        "Si vous ne l'avez pas demandé, prévenez sans attendre l'administrateur de votre organisation : quelqu'un essaie peut-être de prendre le contrôle de votre compte.",
+    },
+    passkeyAdded: {
+      subject: "Une clé d'accès a été ajoutée à votre compte",
+      body: (name) => `Une clé d'accès nommée « ${name} » a été ajoutée à votre compte. Elle peut vous connecter sans votre mot de passe.`,
+    },
+    passkeyRemoved: {
+      subject: "Une clé d'accès a été retirée de votre compte",
+      body: (name) => `La clé d'accès nommée « ${name} » a été retirée de votre compte : elle ne vous connecte plus.`,
+    },
+    passwordChanged: {
+      subject: "Votre mot de passe a été modifié",
+      body: "Le mot de passe de votre compte a été modifié, et tous les autres navigateurs connectés à ce compte ont été déconnectés.",
     },
     recoveryUsed: {
       subject: "Un code de secours a servi à vous connecter",

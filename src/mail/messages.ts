@@ -24,8 +24,12 @@ export interface Recipient {
 }
 
 export type MailEvent =
-  | { type: "2fa.enabled" }
+  | { type: "2fa.enabled"; method?: "app" | "passkey" }
   | { type: "2fa.disabled" }
+  | { type: "2fa.app_removed" }
+  | { type: "passkey.added"; name: string }
+  | { type: "passkey.removed"; name: string }
+  | { type: "password.changed" }
   | { type: "2fa.reset"; by: AuditActor }
   | { type: "2fa.recovery_code_used"; remaining: number }
   | { type: "2fa.recovery_codes_regenerated" }
@@ -70,11 +74,20 @@ interface Parts {
 function partsOf(t: MailCopy, event: MailEvent, org: string): Parts {
   switch (event.type) {
     case "2fa.enabled":
-      return { subject: t.enabled.subject, paragraphs: [t.enabled.body, t.notYou] };
+      return { subject: t.enabled.subject, paragraphs: [event.method === "passkey" ? t.enabled.bodyPasskey : t.enabled.body, t.notYou] };
     case "2fa.disabled":
       return { subject: t.disabled.subject, paragraphs: [t.disabled.body, t.notYou] };
+    case "2fa.app_removed":
+      return { subject: t.appRemoved.subject, paragraphs: [t.appRemoved.body, t.notYou] };
     case "2fa.reset":
-      return { subject: t.reset.subject, paragraphs: [t.reset.body(actorName(t, event.by)), t.notYou] };
+      // Done by an admin or support, not by the person: "if this was not you" would not fit.
+      return { subject: t.reset.subject, paragraphs: [t.reset.body(actorName(t, event.by)), t.reset.unexpected] };
+    case "passkey.added":
+      return { subject: t.passkeyAdded.subject, paragraphs: [t.passkeyAdded.body(event.name), t.notYou] };
+    case "passkey.removed":
+      return { subject: t.passkeyRemoved.subject, paragraphs: [t.passkeyRemoved.body(event.name), t.notYou] };
+    case "password.changed":
+      return { subject: t.passwordChanged.subject, paragraphs: [t.passwordChanged.body, t.notYou] };
     case "2fa.recovery_code_used": {
       const low = event.remaining <= 3 ? [t.recoveryUsed.low] : [];
       return { subject: t.recoveryUsed.subject, paragraphs: [t.recoveryUsed.body(event.remaining), ...low, t.notYou] };

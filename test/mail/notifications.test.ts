@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { addUser, call, callJson, createOrg, signIn } from "../support/api";
+import { addUser, call, callJson, createOrg, PASSWORD, signIn } from "../support/api";
+import { addPasskey, passkeyTechnician } from "../support/passkeys";
 import { nextStep, useTestClock } from "../support/clock";
 import { challengeFor, enrolledTechnician } from "../support/flows";
 import { outbox } from "../support/mail";
@@ -54,6 +55,9 @@ describe("security notifications land in the outbox with the change", () => {
     const byAdmin = (await mailTo(u.org.slug, u.email))[0];
     expect(byAdmin?.kind).toBe("2fa.reset");
     expect(byAdmin?.text).toContain(`reset by an administrator (${u.org.admin.email})`);
+    // Not "if this was not you": an admin did it; the person is told whom to ask.
+    expect(byAdmin?.text).toContain("If you did not ask for this, tell your organization's administrator now");
+    expect(byAdmin?.text).not.toContain("If this was not you");
 
     const v = await enrolledTechnician();
     const r = await call(`/api/platform/orgs/${v.org.slug}/users/${v.id}/2fa/reset`, {
@@ -114,5 +118,39 @@ describe("security notifications land in the outbox with the change", () => {
     const r = await call("/api/me/2fa/disable", { cookie: u.cookie, body: { code: "000000" } });
     expect(r.status).toBe(401);
     expect((await mailTo(u.org.slug, u.email)).length).toBe(before);
+  });
+
+  it("tells the user of every passkey added or removed, and of a password change", async () => {
+    const u = await passkeyTechnician();
+    const first = (await mailTo(u.org.slug, u.email)).find((m) => m.kind === "2fa.enabled");
+    expect(first?.text).toContain("turned on for your account with a passkey");
+    const second = await addPasskey(u.cookie, undefined, "Desk key");
+    const added = (await mailTo(u.org.slug, u.email))[0];
+    expect([added?.kind, added?.subject]).toEqual(["passkey.added", "A passkey was added to your account"]);
+    expect(added?.text).toContain('A passkey named "Desk key" was added');
+    expect((await call(`/api/me/passkeys/${second.passkey.id}`, { method: "DELETE", cookie: u.cookie })).status).toBe(204);
+    const removed = (await mailTo(u.org.slug, u.email))[0];
+    expect([removed?.kind, removed?.subject]).toEqual(["passkey.removed", "A passkey was removed from your account"]);
+    expect(removed?.text).toContain('The passkey named "Desk key" was removed');
+
+    const changed = await call("/api/me/password", {
+      cookie: u.cookie,
+      body: { currentPassword: PASSWORD, newPassword: "a brand new passphrase" },
+    });
+    expect(changed.status).toBe(204);
+    const mail = (await mailTo(u.org.slug, u.email))[0];
+    expect([mail?.kind, mail?.subject]).toEqual(["password.changed", "Your password was changed"]);
+  });
+
+  it("says the app was removed, not that 2FA is off, when a passkey still protects the account", async () => {
+    const u = await enrolledTechnician();
+    await addPasskey(u.cookie);
+    const off = await call("/api/me/2fa/disable", { cookie: u.cookie, body: { code: codeFor(u.enrollment.secret) } });
+    expect(off.status).toBe(204);
+    const mail = (await mailTo(u.org.slug, u.email))[0];
+    expect([mail?.kind, mail?.subject]).toEqual(["2fa.app_removed", "Your authenticator app was removed"]);
+    expect(mail?.text).toContain("Two-factor authentication stays on");
+    const me = await callJson<{ twoFactor: { enabled: boolean } }>("/api/me", { cookie: u.cookie });
+    expect(me.body.twoFactor.enabled).toBe(true);
   });
 });

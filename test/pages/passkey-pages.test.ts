@@ -8,6 +8,7 @@ import { SoftAuthenticator } from "../support/authenticator";
 import { useTestClock } from "../support/clock";
 import { enrolledTechnician, staleSession } from "../support/flows";
 import { addPasskey, passkeyTechnician } from "../support/passkeys";
+import { codeFor } from "../support/totp";
 
 useTestClock();
 
@@ -182,6 +183,21 @@ describe("the passkey pages", () => {
     expect((await b.get("/account")).html).toContain('value="Phone"');
     expect((await b.post(`/account/passkeys/${u.passkeyId}/delete`, {})).headers.get("location")).toBe("/account?m=passkey-removed");
     expect((await b.get("/account")).html).toContain("You have no passkeys yet.");
+  });
+
+  it("offer a user with an app and a passkey to remove the app, and say 2FA stays on when it is gone", async () => {
+    const u = await enrolledTechnician();
+    await addPasskey(u.cookie);
+    const t = await tab(u.cookie);
+    const { html } = await t.get("/account");
+    expect(html).toContain("Remove the authenticator app");
+    expect(html).toContain(">Remove app</button>");
+    expect(html).not.toContain("Turn off two-factor authentication");
+    const res = await t.post("/account/2fa/disable", { code: codeFor(u.enrollment.secret) });
+    expect([res.status, res.headers.get("location")]).toEqual([303, "/account?m=app-removed"]);
+    const after = await t.get("/account?m=app-removed");
+    expect(after.html).toContain("The authenticator app was removed. Two-factor authentication stays on with your passkeys.");
+    expect(after.html).not.toContain("Two-factor authentication is off.");
   });
 
   it("show a passkey-only user the Account page it can use: no code fields, the passkey for recovery codes, add an app", async () => {

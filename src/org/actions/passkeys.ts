@@ -114,7 +114,10 @@ export async function finishPasskeyRegistration(
         },
         now,
       );
-      notifyUser(sql, user, { type: "2fa.enabled" }, now);
+      notifyUser(sql, user, { type: "2fa.enabled", method: "passkey" }, now);
+    } else {
+      // A passkey is a whole sign-in: its owner hears of every one added, as of a new factor.
+      notifyUser(sql, user, { type: "passkey.added", name: row.name }, now);
     }
     if (via) {
       // The sign-in's enrollment challenge is spent with the insert; the session starts with the passkey in place.
@@ -185,6 +188,8 @@ export function removePasskey(store: Store, input: PasskeyChangeInput): Result<{
         now,
       );
       notifyUser(sql, user, { type: "2fa.disabled" }, now);
+    } else {
+      notifyUser(sql, user, { type: "passkey.removed", name: row.name }, now);
     }
     return ok({ credentialId: row.credential_id });
   });

@@ -2,6 +2,7 @@
 // the outcome is decided here, counted toward the lockout like a sign-in, and every other session is revoked.
 import { nowMs } from "../../clock";
 import { recordEvent } from "../audit";
+import { notifyUser } from "../notify";
 import { revokeUserChallenges } from "../challenges";
 import { revokeUserPairings } from "../pairing";
 import { type Result, fail, ok } from "../results";
@@ -36,6 +37,7 @@ export function changePassword(
     revokeUserPairings(sql, user.id, now);
     const actor = { type: "user" as const, id: user.id, label: user.email };
     recordEvent(sql, { type: "user.password_changed", actor, subject: { id: user.id, label: user.email }, meta: input.meta }, now);
+    notifyUser(sql, user, { type: "password.changed" }, now);
     return ok(null);
   });
 }

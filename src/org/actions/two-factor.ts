@@ -231,11 +231,12 @@ export function disableTwoFactor(store: Store, input: DisableInput): Promise<Res
     input,
     (user, now) => {
       deleteTotp(sql, user.id);
-      // Recovery codes stand in for the second factor: they stay while a passkey remains.
-      if (!hasSecondFactor(sql, user.id)) deleteRecoveryCodes(sql, user.id);
+      // Recovery codes stand in for the second factor: they stay while a passkey remains, and so does 2FA.
+      const passkeyRemains = hasSecondFactor(sql, user.id);
+      if (!passkeyRemains) deleteRecoveryCodes(sql, user.id);
       revokeUserSessions(sql, user.id, input.keepSession);
       recordEvent(sql, { type: "2fa.disabled", actor: selfActor(user), subject: subjectOf(user), meta: input.meta }, now);
-      notifyUser(sql, user, { type: "2fa.disabled" }, now);
+      notifyUser(sql, user, { type: passkeyRemains ? "2fa.app_removed" : "2fa.disabled" }, now);
     },
     () => (secondFactorRequired(sql) ? "enforced_by_org" : null),
   );

@@ -64,6 +64,7 @@ export const accountPages = new Hono<AppEnv>()
     const notices: Record<string, string> = {
       enabled: t.account.enabledDone,
       disabled: t.account.disabledDone,
+      "app-removed": t.account.appRemovedDone,
       password: t.account.passwordChanged,
       "session-ended": t.people.sessionEnded,
       "others-ended": t.people.othersEnded,
@@ -138,7 +139,7 @@ export const accountPages = new Hono<AppEnv>()
       "/account",
       async () => {
         await disableTwoFactor(c.env, actor.route, actor.identity.user.id, codeOf(await formOf(c)), actor.tokenHash, requestMeta(c));
-        return c.redirect("/account?m=disabled", 303);
+        return c.redirect(`/account?m=${actor.identity.twoFactor.passkeys > 0 ? "app-removed" : "disabled"}`, 303);
       },
       (_ctx, disableError, err) => accountPage(c, { disableError }, statusOf(err)),
     );

@@ -125,6 +125,11 @@ export const fr: Catalog = {
     disable: "Désactiver la 2FA",
     enforced: "Votre organisation exige l’authentification à deux facteurs : vous ne pouvez pas la désactiver.",
     disabledDone: "L’authentification à deux facteurs est désactivée.",
+    removeAppTitle: "Retirer l’application d’authentification",
+    removeApp: "Retirer l’application",
+    removeAppLead: "L’authentification à deux facteurs reste active avec vos clés d’accès et vos codes de secours.",
+    appRemovedDone:
+      "L’application d’authentification a été retirée. L’authentification à deux facteurs reste active avec vos clés d’accès.",
     enabledDone: "L’authentification à deux facteurs est activée.",
     roles: { admin: "Administrateur", technician: "Technicien" },
     passwordTitle: "Mot de passe",

@@ -87,7 +87,9 @@ export function AccountPage({ ctx, identity, state }: { ctx: PageCtx; identity: 
         ) : null}
         {tf.period !== null ? (
           <>
-            <h3 id="disable-title">{a.disableTitle}</h3>
+            {/* With a passkey left, this removes the app only: two-factor stays on, and the words say so. */}
+            <h3 id="disable-title">{tf.passkeys > 0 ? a.removeAppTitle : a.disableTitle}</h3>
+            {tf.passkeys > 0 ? <p class="hint">{a.removeAppLead}</p> : null}
             {enforced ? (
               <p class="hint" id="disable-reason">
                 {a.enforced}
@@ -97,7 +99,7 @@ export function AccountPage({ ctx, identity, state }: { ctx: PageCtx; identity: 
               <Csrf ctx={ctx} />
               {enforced ? null : <CodeField id="disable-code" label={a.currentCode} error={state.disableError} />}
               <button type="submit" class="danger" disabled={enforced} aria-describedby={enforced ? "disable-reason" : undefined}>
-                {a.disable}
+                {tf.passkeys > 0 ? a.removeApp : a.disable}
               </button>
             </form>
           </>
