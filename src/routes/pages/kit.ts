@@ -179,9 +179,18 @@ export function formField<T>(schema: { safeParse(v: unknown): { success: true; d
   return r.data;
 }
 
-/** The TOTP code a form posts, parsed with the API's own field (spaces tolerated); bad input is a shown 400. */
+/** What codeOf throws for a code that is not 6 digits: messageFor gives it its own words. */
+const CODE_FORMAT = "The code must be 6 digits.";
+
+/**
+ * The TOTP code a form posts, parsed with the API's own field (spaces tolerated). Anything but 6 digits (an empty
+ * field sent with a stray Enter, a recovery code in the wrong box) is a shown 400 and never reaches the org's
+ * object, so it spends no attempt and writes no failure to the audit log.
+ */
 export function codeOf(form: Record<string, string>): string {
-  return formField(totpCode, form.code ?? "");
+  const code = formField(totpCode, form.code ?? "");
+  if (!/^\d{6}$/.test(code)) throw new ApiError("invalid_request", CODE_FORMAT);
+  return code;
 }
 
 /** The words for a flow's error; anything that is not an ApiError is a bug and goes to onError. */
@@ -190,6 +199,7 @@ export function messageFor(t: Catalog, err: unknown): string {
   if (err.code === "too_many_attempts") return t.errors.too_many_attempts(Math.max(1, Math.ceil((err.retryAfterSeconds ?? 60) / 60)));
   // A refusal of the org's object keeps its reason: its words say exactly what happened.
   if (err.reason) return t.reasons[err.reason];
+  if (err.code === "invalid_request" && err.message === CODE_FORMAT) return t.errors.codeFormat;
   switch (err.code) {
     case "account_locked":
       return t.errors.account_locked;

@@ -1,0 +1,33 @@
+// A browser tab for page tests inside workerd: keeps its cookies and the latest page's form token, and posts forms
+// from our own origin as a browser would.
+import { BASE, call } from "./api";
+
+const FORM = { "content-type": "application/x-www-form-urlencoded", origin: BASE, accept: "text/html" };
+
+export function cookiesOf(res: Response, previous = ""): string {
+  const jar = new Map(previous ? previous.split("; ").map((c) => c.split("=", 2) as [string, string]) : []);
+  for (const c of res.headers.getSetCookie()) {
+    const [pair] = c.split(";");
+    const [name, value] = (pair ?? "").split("=", 2) as [string, string];
+    if (/Max-Age=0/i.test(c)) jar.delete(name);
+    else jar.set(name, value);
+  }
+  return [...jar].map(([k, v]) => `${k}=${v}`).join("; ");
+}
+
+export async function tab(cookie = "") {
+  const s = { cookie, csrf: "" };
+  const get = async (path: string) => {
+    const res = await call(path, { cookie: s.cookie, headers: { accept: "text/html" } });
+    s.cookie = cookiesOf(res, s.cookie);
+    const html = await res.text();
+    s.csrf = /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? s.csrf;
+    return { res, html };
+  };
+  const post = async (path: string, fields: Record<string, string>) => {
+    const res = await call(path, { cookie: s.cookie, headers: FORM, body: new URLSearchParams({ _csrf: s.csrf, ...fields }).toString() });
+    s.cookie = cookiesOf(res, s.cookie);
+    return res;
+  };
+  return { s, get, post };
+}
