@@ -68,6 +68,24 @@ describe("deactivating a user", () => {
     expect(setup.status).toBeLessThan(500);
   });
 
+  it("answers a forced enrollment's dead challenge as dead at every step (401 invalid_code), not as an unknown user", async () => {
+    const org = await createOrg();
+    const admin = await signIn(org.admin.email);
+    const tech = await addUser(admin);
+    expect((await call("/api/org/settings", { method: "PATCH", cookie: admin, body: { require2fa: true } })).status).toBe(200);
+    const started = await login(tech.email);
+    expect(started.body.status).toBe("enrollment_required");
+    const { challenge } = started.body as unknown as { challenge: string };
+    await patch(admin, tech.id, { active: false });
+    for (const [path, body] of [
+      ["/auth/login/enroll", { challenge }],
+      ["/auth/login/enroll/confirm", { challenge, code: "123456" }],
+    ] as const) {
+      const r = await callJson<Err>(path, { body });
+      expect([path, r.status, r.body.error.code]).toEqual([path, 401, "invalid_code"]);
+    }
+  });
+
   it("keeps a session started by a racing sign-in out: it cannot authenticate once the user is deactivated", async () => {
     const org = await createOrg();
     const adminCookie = await signIn(org.admin.email);

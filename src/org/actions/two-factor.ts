@@ -62,7 +62,8 @@ export function beginEnrollment(
   return store.tx(() => {
     const user = findActiveUser(sql, userId);
     const org = readOrg(sql);
-    if (!user || !org) return fail("not_found");
+    // A sign-in's challenge whose user was deactivated or removed meanwhile is a dead challenge, as at confirm.
+    if (!user || !org) return fail("challengeId" in via ? "invalid_challenge" : "not_found");
     const refused = "challengeId" in via ? refuseAppEnrollment(sql, via.challengeId, userId, now) : null;
     if (refused) return fail(refused);
     // Where the org requires phishing-resistant sign-in, a sign-in's enrollment is a passkey: an app would finish it
