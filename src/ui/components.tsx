@@ -107,7 +107,12 @@ export interface SetupPageProps {
   error?: string | undefined;
 }
 
-/** QR code, the key to type by hand, and the code that confirms enrollment. */
+/** The period the key URI carries (the org's setting when the secret was made); RFC 6238's 30 s when absent. */
+function periodOf(otpauthUri: string): number {
+  return Number(/[?&]period=(\d+)/.exec(otpauthUri)?.[1] ?? 30);
+}
+
+/** QR code, the key to type by hand (with the settings an app asks for then), and the code that confirms enrollment. */
 export function QrSetup(p: SetupPageProps & { action: string; cancelHref?: string }) {
   const { t } = p.ctx;
   return (
@@ -124,6 +129,7 @@ export function QrSetup(p: SetupPageProps & { action: string; cancelHref?: strin
               {p.info.secret.replace(/(.{4})/g, "$1 ").trim()}
             </code>
           </p>
+          <p class="hint">{t.enroll.manualSettings(periodOf(p.info.otpauthUri))}</p>
         </div>
       </div>
       <CodeField id="code" label={t.enroll.code} error={p.error} hint={t.enroll.codeHint} />

@@ -50,6 +50,8 @@ export const en = {
     scan: "Scan this QR code with your authenticator app (Google Authenticator, Microsoft Authenticator, 1Password…).",
     qrAlt: (email: string) => `QR code to add Gatehouse (${email}) to an authenticator app`,
     manual: "Can't scan it? Type this key by hand:",
+    /** Apps that take a typed key assume 30 seconds: a 60-second org must be said, or every code fails. */
+    manualSettings: (period: number) => `Then choose: time-based, 6 digits, every ${period} seconds.`,
     code: "Authentication code",
     codeHint: "The 6-digit code your app shows now.",
     submit: "Verify",

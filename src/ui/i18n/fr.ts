@@ -50,6 +50,7 @@ export const fr: Catalog = {
     scan: "Scannez ce code QR avec votre application d’authentification (Google Authenticator, Microsoft Authenticator, 1Password…).",
     qrAlt: (email) => `Code QR pour ajouter Gatehouse (${email}) à une application d’authentification`,
     manual: "Impossible de scanner ? Saisissez cette clé à la main :",
+    manualSettings: (period) => `Puis choisissez : basé sur le temps, 6 chiffres, toutes les ${period} secondes.`,
     code: "Code d’authentification",
     codeHint: "Le code à 6 chiffres affiché par votre application.",
     submit: "Vérifier",
