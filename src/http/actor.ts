@@ -29,6 +29,9 @@ function bearer(c: Context): string | null {
   return m[1] as string;
 }
 
+const PLATFORM_PREFIX = "/api/platform/";
+const PLATFORM_TOKEN_WRONG = "The platform token is missing or wrong.";
+
 /** Resolves the caller; a bad bearer is 401 (never silently anonymous), a bad cookie is just signed out. */
 export async function resolveActor(c: Context<AppEnv>): Promise<Actor> {
   const token = bearer(c);
@@ -46,7 +49,8 @@ export async function resolveActor(c: Context<AppEnv>): Promise<Actor> {
         throw new ApiError("too_many_attempts", "Too many wrong platform tokens from this network. Try again later.", lockedFor);
       if (correct) return { kind: "operator" };
     }
-    throw new ApiError("unauthenticated", "The API key is not valid.");
+    // Named for what the endpoint takes: the operator's routes take the platform token, every other one a key.
+    throw new ApiError("unauthenticated", c.req.path.startsWith(PLATFORM_PREFIX) ? PLATFORM_TOKEN_WRONG : "The API key is not valid.");
   }
   const cookie = readSessionCookie(c);
   const route = parseCredential("gs", cookie);
@@ -91,7 +95,7 @@ export function adminOnly(c: Context<AppEnv>): SignedIn {
 }
 
 export const requireOperator: MiddlewareHandler<AppEnv> = async (c, next) => {
-  if (c.get("actor").kind !== "operator") throw new ApiError("unauthenticated", "The platform token is missing or wrong.");
+  if (c.get("actor").kind !== "operator") throw new ApiError("unauthenticated", PLATFORM_TOKEN_WRONG);
   await next();
 };
 

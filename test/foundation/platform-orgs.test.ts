@@ -21,11 +21,16 @@ describe("POST /api/platform/orgs", () => {
 
   it("refuses a missing or wrong platform token with 401", async () => {
     const body = { slug: randomSlug(), name: "X", admin: { email: randomEmail(), password: PASSWORD } };
-    const none = await callJson<{ error: { code: string } }>("/api/platform/orgs", { body });
+    const none = await callJson<{ error: { code: string; message: string } }>("/api/platform/orgs", { body });
     expect(none.status).toBe(401);
     expect(none.body.error.code).toBe("unauthenticated");
-    const wrong = await callJson("/api/platform/orgs", { body, bearer: `${token}x` });
+    const wrong = await callJson<{ error: { code: string; message: string } }>("/api/platform/orgs", { body, bearer: `${token}x` });
     expect(wrong.status).toBe(401);
+    // Both say what the endpoint takes: the platform token, not an API key.
+    expect([none.body.error.message, wrong.body.error.message]).toEqual([
+      "The platform token is missing or wrong.",
+      "The platform token is missing or wrong.",
+    ]);
   });
 
   it("answers 409 when the slug is taken", async () => {
