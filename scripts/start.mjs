@@ -9,6 +9,9 @@ import { oidcSigningKeys } from "./oidc-key.mjs";
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 
 const PORT = Number(process.env.PORT ?? 8787);
+// wrangler's debugger port (9229) is one per machine: a second copy on another PORT takes one of its own, or it
+// fails with "Address already in use". INSPECTOR_PORT sets it.
+const INSPECTOR_PORT = Number(process.env.INSPECTOR_PORT ?? (PORT === 8787 ? 9229 : (PORT % 10000) + 50000));
 const URL_BASE = `http://127.0.0.1:${PORT}`;
 // What people open: passkeys (WebAuthn) refuse an IP address as the site, so the printed URL is localhost's.
 const SHOWN_URL = `http://localhost:${PORT}`;
@@ -88,10 +91,14 @@ async function seed() {
 }
 
 ensureDevVars();
-const child = spawn("npx", ["wrangler", "dev", "--ip", "127.0.0.1", "--port", String(PORT), "--persist-to", ".state"], {
-  stdio: "inherit",
-  env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
-});
+const child = spawn(
+  "npx",
+  ["wrangler", "dev", "--ip", "127.0.0.1", "--port", String(PORT), "--inspector-port", String(INSPECTOR_PORT), "--persist-to", ".state"],
+  {
+    stdio: "inherit",
+    env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
+  },
+);
 for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => child.kill(sig));
 child.on("exit", (code) => process.exit(code ?? 0));
 
