@@ -24,7 +24,8 @@ import { authPasskeyRoutes, enrollPasskeyRoutes, mePasskeyRoutes, passwordlessRo
 import { pairPageRoutes } from "./routes/pages/pairing";
 import { pairingRoutes } from "./routes/pairing";
 import { platformRoutes } from "./routes/platform";
-import { methodNotAllowed } from "./routes/not-found";
+import { methodNotAllowed, wantsPage } from "./routes/not-found";
+import { pageError } from "./routes/pages/kit";
 import { openApiRoutes } from "./routes/openapi";
 import { pageRoutes } from "./routes/pages/index";
 
@@ -65,7 +66,11 @@ app.route("/pair", pairPageRoutes);
 app.route("/api", openApiRoutes);
 app.route("/", pageRoutes);
 
-app.notFound((c) => methodNotAllowed(app, c) ?? errorResponse(new ApiError("not_found", "No such endpoint.")));
+app.notFound(
+  (c) =>
+    methodNotAllowed(app, c) ??
+    (wantsPage(c) ? pageError(new ApiError("not_found"), c) : errorResponse(new ApiError("not_found", "No such endpoint."))),
+);
 app.onError(onError);
 
 export default app;

@@ -42,3 +42,14 @@ export function methodNotAllowed(app: Hono<any>, c: Context): Response | null {
   res.headers.set("allow", [...allowed].join(", "));
   return res;
 }
+
+/** JSON answers under these prefixes (docs/api.md); anything else a browser opens is a page. */
+const JSON_PREFIXES = ["/api/", "/auth/", "/oauth/", "/dev/"];
+
+/** A browser navigating to an address with no page: it reads an HTML page in its language, not a JSON error. */
+export function wantsPage(c: Context): boolean {
+  if (c.req.method !== "GET" && c.req.method !== "HEAD") return false;
+  if (!(c.req.header("accept") ?? "").includes("text/html")) return false;
+  const path = new URL(c.req.url).pathname;
+  return !JSON_PREFIXES.some((p) => path.startsWith(p) || path === p.slice(0, -1));
+}

@@ -67,6 +67,21 @@ describe("errors follow docs/api.md's shape", () => {
     expect(r.headers.get("content-type")).toContain("application/json");
   });
 
+  it("shows a browser an HTML page, in its language, for an address with no page; JSON paths stay JSON", async () => {
+    const html = { accept: "text/html,application/xhtml+xml", "accept-language": "fr-FR" };
+    const page = await call("/no-such-page", { headers: html });
+    expect(page.status).toBe(404);
+    expect(page.headers.get("content-type")).toContain("text/html");
+    const text = await page.text();
+    expect(text).toContain('<html lang="fr">');
+    expect(text).toContain("Page introuvable.");
+    for (const path of ["/api/nothing-here", "/auth/nothing", "/oauth/nothing"]) {
+      const r = await call(path, { headers: html });
+      expect([path, r.status, r.headers.get("content-type")?.split(";")[0]]).toEqual([path, 404, "application/json"]);
+    }
+    expect((await call("/no-such-page")).headers.get("content-type")).toMatch(/^application\/json/);
+  });
+
   it("answers a wrong method with 405 and Allow", async () => {
     const r = await callJson<Err>("/auth/login", { method: "GET" });
     expect(r.status).toBe(405);
