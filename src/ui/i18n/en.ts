@@ -401,7 +401,8 @@ export const en = {
     forbiddenSelf: "You cannot do this to your own account: another admin or support must do it.",
     account_locked: "This account is locked after too many wrong codes. Ask an admin of your organization to unlock it.",
     invalid_request: "Check the highlighted fields.",
-    csrf: "This form has expired. Reload the page and try again.",
+    // Also what reloading a page that answered a form says (the browser sends the form again): not "reload".
+    csrf: "This form was already sent or has expired: nothing was done this time. Open the page again from the menu and retry.",
     not_found: "Not found.",
     generic: "Something went wrong. Try again.",
     email: "Enter an email address.",
