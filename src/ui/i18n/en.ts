@@ -255,6 +255,10 @@ export const en = {
     subject: "Subject",
     ip: "IP address",
     none: "No events yet.",
+    noneOlder: "No older events.",
+    older: "Older events",
+    newest: "Newest events",
+    badCursor: "This link to older events is not valid. Start again from the newest events.",
     // Failures anyone can cause are one row per user and hour: how many, and the last one.
     repeated: (count: number, last: string) => `×${count}, last ${last}`,
     // Every AuditType needs words (satisfies): a new event type cannot reach the page as a bare identifier.

@@ -258,6 +258,10 @@ export const fr: Catalog = {
     subject: "Concerne",
     ip: "Adresse IP",
     none: "Aucun événement.",
+    noneOlder: "Aucun événement plus ancien.",
+    older: "Événements plus anciens",
+    newest: "Événements les plus récents",
+    badCursor: "Ce lien vers des événements plus anciens n’est pas valide. Reprenez depuis les événements les plus récents.",
     repeated: (count: number, last: string) => `${count} fois, la dernière le ${last}`,
     types: {
       "org.created": "Organisation créée",

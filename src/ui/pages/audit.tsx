@@ -1,19 +1,32 @@
 // Audit log (admins): newest first. Each event reads in words from the catalog, with its raw type beneath in
 // small monospace: admins search and filter by the type (API, exports), so it must stay visible. Aggregated
-// failures show how many times and when the last one was.
+// failures show how many times and when the last one was. Older events are a page away (the API's cursor).
+import { Alert } from "../components";
 import { Layout, type PageCtx } from "../layout";
 import type { AuditEvent } from "../../org/rpc";
 import { when } from "./api-keys";
 
-export function AuditPage({ ctx, events }: { ctx: PageCtx; events: AuditEvent[] }) {
+export function AuditPage({
+  ctx,
+  events,
+  paging,
+  error,
+}: {
+  ctx: PageCtx;
+  events: AuditEvent[];
+  /** `paged`: this is not the newest page; `nextBefore`: the cursor of the next, older page, when there may be one. */
+  paging: { paged: boolean; nextBefore?: number | undefined };
+  error?: string | undefined;
+}) {
   const a = ctx.t.audit;
   return (
     <Layout ctx={ctx} title={a.title}>
       <h1>{a.title}</h1>
+      {error ? <Alert kind="error">{error}</Alert> : null}
       {/* Focusable: on a phone the table scrolls sideways, and a keyboard user must be able to scroll it too. */}
       <section class="card table-wrap" aria-label={a.title} tabindex={0}>
-        {events.length === 0 ? (
-          <p>{a.none}</p>
+        {error ? null : events.length === 0 ? (
+          <p>{paging.paged ? a.noneOlder : a.none}</p>
         ) : (
           <table>
             <thead>
@@ -53,6 +66,16 @@ export function AuditPage({ ctx, events }: { ctx: PageCtx; events: AuditEvent[] 
             </tbody>
           </table>
         )}
+        {paging.paged || paging.nextBefore !== undefined ? (
+          <p class="actions">
+            {paging.paged ? <a href="/audit">{a.newest}</a> : null}
+            {paging.nextBefore !== undefined ? (
+              <a href={`/audit?before=${paging.nextBefore}`} rel="next">
+                {a.older}
+              </a>
+            ) : null}
+          </p>
+        ) : null}
       </section>
     </Layout>
   );
