@@ -83,3 +83,20 @@ describe("the Audit page's paging", () => {
     expect((await call("/audit?before=5", { headers: { accept: "text/html" } })).status).toBe(303);
   });
 });
+
+describe("the Audit page's words", () => {
+  it("names an API key as a key, not as a bare name that reads like a person, in English and French", async () => {
+    const { cookie } = await orgWithEvents(0);
+    const key = await callJson<{ key: string }>("/api/org/api-keys", { cookie, body: { name: "ci-admin", role: "admin" } });
+    expect(key.status).toBe(201);
+    expect((await call("/api/org/settings", { method: "PATCH", bearer: key.body.key, body: { require2fa: true } })).status).toBe(200);
+    // The key's own creation names it as its subject; the settings change is the key's act.
+    const byKey = (html: string) => /<tr>(?:(?!<\/tr>).)*<code>org\.require_2fa_enabled<\/code>(?:(?!<\/tr>).)*<\/tr>/s.exec(html)?.[0];
+    const en = await page("/audit?lang=en", cookie);
+    expect(byKey(en.html)).toContain("<td>API key “ci-admin”</td>");
+    expect(en.html).toContain("When (UTC)");
+    const fr = await page("/audit?lang=fr", cookie);
+    expect(byKey(fr.html)).toContain("<td>Clé d’API «\u00a0ci-admin\u00a0»</td>");
+    expect(fr.html).toContain("Date (UTC)");
+  });
+});

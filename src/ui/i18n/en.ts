@@ -249,9 +249,11 @@ export const en = {
   },
   audit: {
     title: "Audit log",
-    at: "When",
+    // Times are shown in UTC (ui/pages/api-keys.tsx `when`), so the column says so.
+    at: "When (UTC)",
     event: "Event",
     actor: "By",
+    apiKeyActor: (name: string) => (name ? `API key “${name}”` : "An API key"),
     subject: "Subject",
     ip: "IP address",
     none: "No events yet.",

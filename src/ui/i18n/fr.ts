@@ -252,9 +252,10 @@ export const fr: Catalog = {
   },
   audit: {
     title: "Journal d’audit",
-    at: "Date",
+    at: "Date (UTC)",
     event: "Événement",
     actor: "Par",
+    apiKeyActor: (name) => (name ? `Clé d’API « ${name} »` : "Une clé d’API"),
     subject: "Concerne",
     ip: "Adresse IP",
     none: "Aucun événement.",

@@ -3,8 +3,15 @@
 // failures show how many times and when the last one was. Older events are a page away (the API's cursor).
 import { Alert } from "../components";
 import { Layout, type PageCtx } from "../layout";
-import type { AuditEvent } from "../../org/rpc";
+import type { AuditActor, AuditEvent } from "../../org/rpc";
+import type { Catalog } from "../i18n/en";
 import { when } from "./api-keys";
+
+/** Who acted: a key's name alone would read as a person's, so a key is named as one. */
+function actorWords(a: Catalog["audit"], actor: AuditActor): string {
+  if (actor.type === "api_key") return a.apiKeyActor(actor.label ?? actor.id ?? "");
+  return actor.label ?? actor.type;
+}
 
 export function AuditPage({
   ctx,
@@ -58,7 +65,7 @@ export function AuditPage({
                       <code>{e.type}</code>
                     </small>
                   </td>
-                  <td>{e.actor.label ?? e.actor.type}</td>
+                  <td>{actorWords(a, e.actor)}</td>
                   <td>{e.subject?.label ?? e.subject?.id ?? ""}</td>
                   <td>{e.ip ? <code>{e.ip}</code> : ""}</td>
                 </tr>
