@@ -64,14 +64,20 @@ export async function usersPage(
   const given = c.req.query("cursor") ?? "";
   const cursor = parseUserCursor(given) ? given : undefined;
   const org = orgOf(c, actor);
-  const [{ users, nextCursor }, pending] = await Promise.all([
+  const [{ users, nextCursor, total }, pending] = await Promise.all([
     org.userPage({ cursor, limit: USER_PAGE_DEFAULT, q: q || undefined }),
     org.listInvites(),
   ]);
   const nextHref = nextCursor ? `/users?${new URLSearchParams({ ...(q ? { q } : {}), cursor: nextCursor })}` : null;
+  // Back to the start of the same list (the search kept) from any later page.
+  const firstHref = cursor ? `/users${q ? `?${new URLSearchParams({ q })}` : ""}` : null;
   const notice = notices[c.req.query("m") ?? ""];
   const invites = InvitesSection({ ctx, invites: pending, form: inviteForm });
-  return render(c, UsersPage({ ctx, users, selfId: actor.identity.user.id, form, notice, invites, paging: { q, nextHref } }), status);
+  return render(
+    c,
+    UsersPage({ ctx, users, selfId: actor.identity.user.id, form, notice, invites, paging: { q, nextHref, firstHref, total } }),
+    status,
+  );
 }
 
 async function apiKeysPage(

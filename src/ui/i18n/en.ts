@@ -163,6 +163,8 @@ export const en = {
     search: "Search by email or name",
     searchButton: "Search",
     nextPage: "Next page",
+    firstPage: "First page",
+    noMatch: (q: string) => `No users match “${q}”.`,
     searchGoesOn: "A search reads part of the list at a time: more users may match on the next page.",
   },
   settings: {

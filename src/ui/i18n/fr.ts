@@ -165,6 +165,8 @@ export const fr: Catalog = {
     search: "Rechercher par adresse e-mail ou nom",
     searchButton: "Rechercher",
     nextPage: "Page suivante",
+    firstPage: "Première page",
+    noMatch: (q) => `Aucun utilisateur ne correspond à « ${q} ».`,
     searchGoesOn: "Une recherche lit la liste par parties : d’autres personnes peuvent correspondre sur la page suivante.",
   },
   settings: {
