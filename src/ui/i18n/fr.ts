@@ -1,6 +1,9 @@
 // Catalogue français : les mêmes clés que en.ts (le type Catalog l'impose).
 import type { Catalog } from "./en";
 
+/** French counts: 0 and 1 take the singular (« 1 utilisateur », « 0 code »), 2 and more the plural. */
+const plural = (n: number) => n >= 2;
+
 export const fr: Catalog = {
   lang: "fr",
   product: "Gatehouse",
@@ -116,7 +119,8 @@ export const fr: Catalog = {
     offLead: "Protégez votre compte avec un code d’application d’authentification en plus de votre mot de passe.",
     enable: "Activer la 2FA",
     setupTitle: "Activer l’authentification à deux facteurs",
-    remaining: (n, total) => `${n} codes de récupération restants sur ${total}`,
+    remaining: (n, total) =>
+      plural(n) ? `${n} codes de récupération restants sur ${total}` : `${n} code de récupération restant sur ${total}`,
     regenerateTitle: "Codes de récupération",
     regenerateLead: "Régénérer remplace tous les codes de récupération d’un coup : les anciens cessent de fonctionner.",
     regenerate: "Régénérer les codes de récupération",
@@ -187,7 +191,8 @@ export const fr: Catalog = {
     save: "Enregistrer",
     saved: "Paramètres enregistrés.",
     compliance: "Conformité",
-    enrolled: (n, total) => `${n} utilisateurs sur ${total} ont activé la 2FA`,
+    enrolled: (n, total) =>
+      plural(n) ? `${n} utilisateurs sur ${total} ont activé la 2FA` : `${n} utilisateur sur ${total} a activé la 2FA`,
     notEnrolledList: "Pas encore activée",
     allEnrolled: "Tout le monde a activé la 2FA.",
   },
