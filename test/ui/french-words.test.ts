@@ -1,10 +1,12 @@
-// French as French is written: counts agree with their number (0 and 1 singular), as the pages show them.
+// French as French is written: counts agree with their number (0 and 1 singular), and : ; ? ! « » hold to their
+// word with a no-break space (U+00A0, as fr.ts does throughout), so a line never begins with one.
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { fr } from "../../src/ui/i18n/fr";
-import { call, createOrg, signIn } from "../support/api";
+import { call, callJson, createOrg, randomEmail, signIn } from "../support/api";
 import { useTestClock } from "../support/clock";
+import { mailsTo, recordMail, tokenIn } from "../support/links";
 
 useTestClock();
 
@@ -31,5 +33,37 @@ describe("French counts", () => {
     expect(await figure()).toBe("1 utilisateur sur 2 a activé la 2FA");
     await runInDurableObject(env.ORG.getByName(org.slug), (o) => o.seedUsers(1, "b"));
     expect(await figure()).toBe("2 utilisateurs sur 3 ont activé la 2FA");
+  });
+});
+
+/** Every text of the catalog, its functions called with sample words and numbers. */
+function texts(node: unknown, path = "fr"): [string, string][] {
+  if (typeof node === "string") return [[path, node]];
+  if (typeof node === "function") return [[path, (node as (...a: unknown[]) => string)("x", 2)]];
+  if (node && typeof node === "object") return Object.entries(node).flatMap(([k, v]) => texts(v, `${path}.${k}`));
+  return [];
+}
+
+describe("French punctuation", () => {
+  it("puts a no-break space, never a breaking one or none, before : ; ? ! and inside « »", () => {
+    const wrong = texts(fr).filter(
+      ([, text]) =>
+        / [:;?!»]|« /.test(text) || // a space a line may break at
+        /[^\s\u00a0][;?!]/.test(text) || // glued to its word
+        /\p{L}: /u.test(text) || // "E-mail: x" (a colon in a URL has no space after it)
+        /\u202f/.test(text), // one kind of space throughout
+    );
+    expect(wrong).toEqual([]);
+  });
+
+  it("says the invitee's address with a no-break space before the colon on the French invite page", async () => {
+    const org = await createOrg();
+    const cookie = await signIn(org.admin.email);
+    const mail = await recordMail(org.slug);
+    const email = randomEmail("invitee");
+    expect((await callJson("/api/org/invites", { cookie, body: { email, role: "technician", locale: "fr" } })).status).toBe(201);
+    const token = tokenIn((await mailsTo(org.slug, mail, email))[0] as never, "/invite/");
+    const page = await (await call(`/invite/${token}?lang=fr`, { headers: { accept: "text/html" } })).text();
+    expect(page).toContain(`E-mail\u00a0: <strong>${email}</strong>`);
   });
 });

@@ -340,6 +340,7 @@ export const en = {
     resent: "Invite sent again.",
     revoked: "Invite revoked.",
     acceptTitle: "Join your organization",
+    inviteeEmail: "Email:",
     acceptLead: (org: string, role: string) => `You are invited to ${org} as ${role}. Choose your name and password.`,
     yourName: "Your name",
     newPassword: "Choose a password",

@@ -165,7 +165,7 @@ export function InviteAcceptPage({
         <p>{p.acceptLead(invite.org, t.account.roles[invite.role])}</p>
         {form.errors.form ? <Alert kind="error">{form.errors.form}</Alert> : null}
         <p>
-          {t.users.email}: <strong>{invite.email}</strong>
+          {p.inviteeEmail} <strong>{invite.email}</strong>
         </p>
         {/* Lets a password manager file the password under the right account; the server takes the address from the invite. */}
         <input type="email" name="username" autocomplete="username" value={invite.email} hidden readonly />
