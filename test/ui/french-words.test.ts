@@ -1,5 +1,6 @@
 // French as French is written: counts agree with their number (0 and 1 singular), and : ; ? ! « » hold to their
-// word with a no-break space (U+00A0, as fr.ts does throughout), so a line never begins with one.
+// word with a no-break space (U+00A0, as fr.ts does throughout), so a line never begins with one; a role named
+// inside a sentence is in lower case.
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
@@ -57,13 +58,25 @@ describe("French punctuation", () => {
   });
 
   it("says the invitee's address with a no-break space before the colon on the French invite page", async () => {
-    const org = await createOrg();
-    const cookie = await signIn(org.admin.email);
-    const mail = await recordMail(org.slug);
-    const email = randomEmail("invitee");
-    expect((await callJson("/api/org/invites", { cookie, body: { email, role: "technician", locale: "fr" } })).status).toBe(201);
-    const token = tokenIn((await mailsTo(org.slug, mail, email))[0] as never, "/invite/");
-    const page = await (await call(`/invite/${token}?lang=fr`, { headers: { accept: "text/html" } })).text();
+    const { email, page } = await frenchInvitePage("technician");
     expect(page).toContain(`E-mail\u00a0: <strong>${email}</strong>`);
+  });
+});
+
+/** The page an invite's link opens, in French. */
+async function frenchInvitePage(role: "technician" | "admin") {
+  const org = await createOrg();
+  const cookie = await signIn(org.admin.email);
+  const mail = await recordMail(org.slug);
+  const email = randomEmail("invitee");
+  expect((await callJson("/api/org/invites", { cookie, body: { email, role, locale: "fr" } })).status).toBe(201);
+  const token = tokenIn((await mailsTo(org.slug, mail, email))[0] as never, "/invite/");
+  return { email, page: await (await call(`/invite/${token}?lang=fr`, { headers: { accept: "text/html" } })).text() };
+}
+
+describe("French role names inside a sentence", () => {
+  it("are in lower case on the invite page (and elided before a vowel)", async () => {
+    expect((await frenchInvitePage("technician")).page).toContain("en tant que technicien.");
+    expect((await frenchInvitePage("admin")).page).toContain("en tant qu’administrateur.");
   });
 });

@@ -1,6 +1,6 @@
 // English catalog: every word the pages show. Keys are shared with fr.ts (the type is derived from this file).
 import type { AuditType } from "../../org/rpc";
-import type { Reason } from "../../org/rpc";
+import type { Reason, Role } from "../../org/rpc";
 import type { UriProblem } from "../../oidc/registration";
 export const en = {
   lang: "en",
@@ -341,7 +341,9 @@ export const en = {
     revoked: "Invite revoked.",
     acceptTitle: "Join your organization",
     inviteeEmail: "Email:",
-    acceptLead: (org: string, role: string) => `You are invited to ${org} as ${role}. Choose your name and password.`,
+    // The role inside a sentence: each language words it (French writes it in lower case), as the invite mail does.
+    acceptLead: (org: string, role: Role) =>
+      `You are invited to ${org} as ${role === "admin" ? "an admin" : "a technician"}. Choose your name and password.`,
     yourName: "Your name",
     newPassword: "Choose a password",
     accept: "Create my account",

@@ -347,8 +347,8 @@ export const fr: Catalog = {
     revoked: "Invitation révoquée.",
     acceptTitle: "Rejoindre votre organisation",
     inviteeEmail: "E-mail :",
-    acceptLead: (org: string, role: string) =>
-      `Vous êtes invité à rejoindre ${org} en tant que ${role}. Choisissez votre nom et votre mot de passe.`,
+    acceptLead: (org, role) =>
+      `Vous êtes invité à rejoindre ${org} en tant ${role === "admin" ? "qu’administrateur" : "que technicien"}. Choisissez votre nom et votre mot de passe.`,
     yourName: "Votre nom",
     newPassword: "Choisissez un mot de passe",
     accept: "Créer mon compte",

@@ -162,7 +162,7 @@ export function InviteAcceptPage({
       <h1>{p.acceptTitle}</h1>
       <form method="post" action={`/invite/${encodeURIComponent(token)}`} class="card" novalidate>
         <Csrf ctx={ctx} />
-        <p>{p.acceptLead(invite.org, t.account.roles[invite.role])}</p>
+        <p>{p.acceptLead(invite.org, invite.role)}</p>
         {form.errors.form ? <Alert kind="error">{form.errors.form}</Alert> : null}
         <p>
           {p.inviteeEmail} <strong>{invite.email}</strong>
