@@ -73,7 +73,7 @@ import { deleteExpiredSessions, sessionPolicy } from "./sessions";
 import { readOrg } from "./settings";
 import type { Store } from "./store";
 import { type PatchUserInput, patchUser } from "./actions/user-patch";
-import { findUser, pageUsers, type UserPageQuery, usersById } from "./users";
+import { countUsers, findUser, pageUsers, type UserPageQuery, usersById } from "./users";
 
 /** Housekeeping (audit retention, dead sessions and challenges) runs this often from the alarm. */
 const HOUSEKEEPING_INTERVAL_MS = 6 * 3_600_000;
@@ -331,8 +331,9 @@ export class OrgDurableObject extends DurableObject<Env> implements OrgRpc {
     return admin.compliance(this.store, page);
   }
 
+  /** A page of users, and how many the org has (one counter row, so the Users page can say it at no cost). */
   userPage(query: UserPageQuery) {
-    return pageUsers(this.store.sql, query);
+    return { ...pageUsers(this.store.sql, query), total: countUsers(this.store.sql).total };
   }
 
   createApiKey(input: CreateApiKeyInput) {

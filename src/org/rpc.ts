@@ -409,7 +409,8 @@ export interface OrgRpc extends OidcRpc {
   devOutbox(limit?: number): DevMail[];
   updateSettings(input: UpdateSettingsInput): Promise<Result<OrgSettings, "not_found" | "invalid_period">>;
   compliance(page?: Omit<UserPageQuery, "notEnrolled">): Compliance;
-  userPage(query: UserPageQuery): UserPage;
+  /** `total`: every user of the org, whatever the page or search. */
+  userPage(query: UserPageQuery): UserPage & { total: number };
   createApiKey(input: CreateApiKeyInput): Result<ApiKeyInfo, "not_found">;
   listApiKeys(): ApiKeyInfo[];
   revokeApiKey(input: RevokeApiKeyInput): Result<null, "not_found">;

@@ -1,12 +1,13 @@
 // Org administration (docs/api.md, fourth table): an admin's session or an admin API key; technicians get 403.
 import { Hono } from "hono";
 import { z } from "zod";
-import { API_KEY_DEFAULT_DAYS, API_KEY_MAX_DAYS, AUDIT_PAGE_DEFAULT, AUDIT_PAGE_MAX, USER_PAGE_DEFAULT, USER_PAGE_MAX } from "../constants";
+import { API_KEY_DEFAULT_DAYS, API_KEY_MAX_DAYS, AUDIT_PAGE_MAX, USER_PAGE_DEFAULT, USER_PAGE_MAX } from "../constants";
 import type { AppEnv } from "../env";
 import { ApiError } from "../errors";
 import { createUser } from "../flows/accounts";
 import { patchUser, revokeApiKey, unlockUser, updateSettings } from "../flows/admin";
 import { createApiKey } from "../flows/api-keys";
+import { readAuditPage } from "../flows/audit";
 import { sendPairingLink } from "../flows/pairing";
 import { removeUser, revokeSessionsOf } from "../flows/people";
 import { callerOf, requireStepUp } from "../flows/step-up";
@@ -58,7 +59,8 @@ export const userPageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(USER_PAGE_MAX).optional(),
   q: z.string().trim().max(100).optional(),
 });
-const auditQuery = z.object({
+/** The audit log's pages (also the Audit page's cursor): `before` is the last answer's nextBefore. */
+export const auditQuery = z.object({
   limit: z.coerce.number().int().min(1).max(AUDIT_PAGE_MAX).optional(),
   before: z.coerce.number().int().min(1).optional(),
 });
@@ -181,10 +183,7 @@ export const orgRoutes = new Hono<AppEnv>()
   })
   .get("/audit", validate("query", auditQuery), async (c) => {
     const actor = adminOnly(c);
-    const q = c.req.valid("query");
-    const events = await stubOf(c, actor).auditEvents(q.limit ?? AUDIT_PAGE_DEFAULT, q.before);
-    const last = events.at(-1);
-    return c.json({ events, ...(last && events.length === (q.limit ?? AUDIT_PAGE_DEFAULT) ? { nextBefore: last.id } : {}) });
+    return c.json(await readAuditPage(c.env, actor.route, c.req.valid("query")));
   })
   .get("/mail", async (c) => {
     // What the org's mail became (sent, queued with its last error, failed): no bodies, no links.

@@ -170,7 +170,7 @@ describe("pairing link in Chromium", () => {
     await page.getByLabel("Votre mot de passe").fill("pas le bon mot de passe");
     await page.getByRole("button", { name: "Commencer" }).click();
     expect(await page.locator("#password-error").textContent()).toBe(
-      "Ce mot de passe est incorrect. Ce lien fonctionne toujours : réessayez.",
+      "Ce mot de passe est incorrect. Ce lien fonctionne toujours\u00a0: réessayez.",
     );
     a11y.push(...(await capture(page, "phone-fr-pair-wrong-password")));
     await page.getByLabel("Votre mot de passe").fill(PASSWORD);

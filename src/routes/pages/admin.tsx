@@ -1,12 +1,13 @@
 // Admin pages: Users, Settings → Security, API keys, Audit log. Same org-object methods and flows as routes/org.ts.
 import { Hono } from "hono";
 import { z } from "zod";
-import { AUDIT_PAGE_DEFAULT, USER_PAGE_DEFAULT } from "../../constants";
+import { USER_PAGE_DEFAULT } from "../../constants";
 import type { AppEnv } from "../../env";
 import { ApiError } from "../../errors";
 import { nowMs } from "../../clock";
 import { revokeApiKey, unlockUser, updateSettings } from "../../flows/admin";
 import { createApiKey } from "../../flows/api-keys";
+import { readAuditPage } from "../../flows/audit";
 import { createUser } from "../../flows/accounts";
 import { callerOf, requireStepUp } from "../../flows/step-up";
 import { resetTwoFactor } from "../../flows/two-factor";
@@ -15,7 +16,7 @@ import * as f from "../../http/fields";
 import { requestMeta } from "../../http/meta";
 import { parseUserCursor } from "../../org/users";
 import { ApiKeysPage, type CreateKeyForm } from "../../ui/pages/api-keys";
-import { apiKeyBody, newUserBody, settingsBody } from "../org";
+import { apiKeyBody, auditQuery, newUserBody, settingsBody } from "../org";
 import { AuditPage } from "../../ui/pages/audit";
 import { SettingsPage } from "../../ui/pages/settings";
 import { MessagePage } from "../../ui/pages/sign-in";
@@ -63,14 +64,20 @@ export async function usersPage(
   const given = c.req.query("cursor") ?? "";
   const cursor = parseUserCursor(given) ? given : undefined;
   const org = orgOf(c, actor);
-  const [{ users, nextCursor }, pending] = await Promise.all([
+  const [{ users, nextCursor, total }, pending] = await Promise.all([
     org.userPage({ cursor, limit: USER_PAGE_DEFAULT, q: q || undefined }),
     org.listInvites(),
   ]);
   const nextHref = nextCursor ? `/users?${new URLSearchParams({ ...(q ? { q } : {}), cursor: nextCursor })}` : null;
+  // Back to the start of the same list (the search kept) from any later page.
+  const firstHref = cursor ? `/users${q ? `?${new URLSearchParams({ q })}` : ""}` : null;
   const notice = notices[c.req.query("m") ?? ""];
   const invites = InvitesSection({ ctx, invites: pending, form: inviteForm });
-  return render(c, UsersPage({ ctx, users, selfId: actor.identity.user.id, form, notice, invites, paging: { q, nextHref } }), status);
+  return render(
+    c,
+    UsersPage({ ctx, users, selfId: actor.identity.user.id, form, notice, invites, paging: { q, nextHref, firstHref, total } }),
+    status,
+  );
 }
 
 async function apiKeysPage(
@@ -267,6 +274,11 @@ export const adminPages = new Hono<AppEnv>()
     return c.redirect("/api-keys?m=revoked", 303);
   })
   .get("/audit", page, needAdmin, async (c) => {
-    const events = await orgOf(c).auditEvents(AUDIT_PAGE_DEFAULT);
-    return render(c, AuditPage({ ctx: await pageCtx(c), events }));
+    const ctx = await pageCtx(c);
+    // The API's own cursor (routes/org.ts auditQuery) and paging (flows/audit.ts): a cursor it would refuse is
+    // refused here too, in words, rather than quietly showing the newest events as if they were older ones.
+    const query = auditQuery.safeParse({ before: c.req.query("before") });
+    if (!query.success) return render(c, AuditPage({ ctx, events: [], paging: { paged: true }, error: ctx.t.audit.badCursor }), 400);
+    const { events, nextBefore } = await readAuditPage(c.env, sessionOf(c).route, query.data);
+    return render(c, AuditPage({ ctx, events, paging: { paged: query.data.before !== undefined, nextBefore } }));
   });

@@ -1,6 +1,6 @@
 // English catalog: every word the pages show. Keys are shared with fr.ts (the type is derived from this file).
 import type { AuditType } from "../../org/rpc";
-import type { Reason } from "../../org/rpc";
+import type { Reason, Role } from "../../org/rpc";
 import type { UriProblem } from "../../oidc/registration";
 export const en = {
   lang: "en",
@@ -169,6 +169,8 @@ export const en = {
     search: "Search by email or name",
     searchButton: "Search",
     nextPage: "Next page",
+    firstPage: "First page",
+    noMatch: (q: string) => `No users match “${q}”.`,
     searchGoesOn: "A search reads part of the list at a time: more users may match on the next page.",
   },
   settings: {
@@ -255,12 +257,18 @@ export const en = {
   },
   audit: {
     title: "Audit log",
-    at: "When",
+    // Times are shown in UTC (ui/pages/api-keys.tsx `when`), so the column says so.
+    at: "When (UTC)",
     event: "Event",
     actor: "By",
+    apiKeyActor: (name: string) => (name ? `API key “${name}”` : "An API key"),
     subject: "Subject",
     ip: "IP address",
     none: "No events yet.",
+    noneOlder: "No older events.",
+    older: "Older events",
+    newest: "Newest events",
+    badCursor: "This link to older events is not valid. Start again from the newest events.",
     // Failures anyone can cause are one row per user and hour: how many, and the last one.
     repeated: (count: number, last: string) => `×${count}, last ${last}`,
     // Every AuditType needs words (satisfies): a new event type cannot reach the page as a bare identifier.
@@ -338,7 +346,10 @@ export const en = {
     resent: "Invite sent again.",
     revoked: "Invite revoked.",
     acceptTitle: "Join your organization",
-    acceptLead: (org: string, role: string) => `You are invited to ${org} as ${role}. Choose your name and password.`,
+    inviteeEmail: "Email:",
+    // The role inside a sentence: each language words it (French writes it in lower case), as the invite mail does.
+    acceptLead: (org: string, role: Role) =>
+      `You are invited to ${org} as ${role === "admin" ? "an admin" : "a technician"}. Choose your name and password.`,
     yourName: "Your name",
     newPassword: "Choose a password",
     accept: "Create my account",

@@ -1,19 +1,39 @@
 // Audit log (admins): newest first. Each event reads in words from the catalog, with its raw type beneath in
 // small monospace: admins search and filter by the type (API, exports), so it must stay visible. Aggregated
-// failures show how many times and when the last one was.
+// failures show how many times and when the last one was. Older events are a page away (the API's cursor).
+import { Alert } from "../components";
 import { Layout, type PageCtx } from "../layout";
-import type { AuditEvent } from "../../org/rpc";
+import type { AuditActor, AuditEvent } from "../../org/rpc";
+import type { Catalog } from "../i18n/en";
 import { when } from "./api-keys";
 
-export function AuditPage({ ctx, events }: { ctx: PageCtx; events: AuditEvent[] }) {
+/** Who acted: a key's name alone would read as a person's, so a key is named as one. */
+function actorWords(a: Catalog["audit"], actor: AuditActor): string {
+  if (actor.type === "api_key") return a.apiKeyActor(actor.label ?? actor.id ?? "");
+  return actor.label ?? actor.type;
+}
+
+export function AuditPage({
+  ctx,
+  events,
+  paging,
+  error,
+}: {
+  ctx: PageCtx;
+  events: AuditEvent[];
+  /** `paged`: this is not the newest page; `nextBefore`: the cursor of the next, older page, when there may be one. */
+  paging: { paged: boolean; nextBefore?: number | undefined };
+  error?: string | undefined;
+}) {
   const a = ctx.t.audit;
   return (
     <Layout ctx={ctx} title={a.title}>
       <h1>{a.title}</h1>
+      {error ? <Alert kind="error">{error}</Alert> : null}
       {/* Focusable: on a phone the table scrolls sideways, and a keyboard user must be able to scroll it too. */}
       <section class="card table-wrap" aria-label={a.title} tabindex={0}>
-        {events.length === 0 ? (
-          <p>{a.none}</p>
+        {error ? null : events.length === 0 ? (
+          <p>{paging.paged ? a.noneOlder : a.none}</p>
         ) : (
           <table>
             <thead>
@@ -45,7 +65,7 @@ export function AuditPage({ ctx, events }: { ctx: PageCtx; events: AuditEvent[] 
                       <code>{e.type}</code>
                     </small>
                   </td>
-                  <td>{e.actor.label ?? e.actor.type}</td>
+                  <td>{actorWords(a, e.actor)}</td>
                   <td>{e.subject?.label ?? e.subject?.id ?? ""}</td>
                   <td>{e.ip ? <code>{e.ip}</code> : ""}</td>
                 </tr>
@@ -53,6 +73,16 @@ export function AuditPage({ ctx, events }: { ctx: PageCtx; events: AuditEvent[] 
             </tbody>
           </table>
         )}
+        {paging.paged || paging.nextBefore !== undefined ? (
+          <p class="actions">
+            {paging.paged ? <a href="/audit">{a.newest}</a> : null}
+            {paging.nextBefore !== undefined ? (
+              <a href={`/audit?before=${paging.nextBefore}`} rel="next">
+                {a.older}
+              </a>
+            ) : null}
+          </p>
+        ) : null}
       </section>
     </Layout>
   );

@@ -162,10 +162,10 @@ export function InviteAcceptPage({
       <h1>{p.acceptTitle}</h1>
       <form method="post" action={`/invite/${encodeURIComponent(token)}`} class="card" novalidate>
         <Csrf ctx={ctx} />
-        <p>{p.acceptLead(invite.org, t.account.roles[invite.role])}</p>
+        <p>{p.acceptLead(invite.org, invite.role)}</p>
         {form.errors.form ? <Alert kind="error">{form.errors.form}</Alert> : null}
         <p>
-          {t.users.email}: <strong>{invite.email}</strong>
+          {p.inviteeEmail} <strong>{invite.email}</strong>
         </p>
         {/* Lets a password manager file the password under the right account; the server takes the address from the invite. */}
         <input type="email" name="username" autocomplete="username" value={invite.email} hidden readonly />

@@ -1,5 +1,5 @@
 // Settings → Security (admins): require 2FA, require phishing-resistant sign-in (step-up), code period, and who is
-// not enrolled yet or has no passkey.
+// not enrolled yet or (while the org requires passkeys) has no passkey.
 import { Alert, Csrf } from "../components";
 import { Layout, type PageCtx } from "../layout";
 import { type StepUpAsk, StepUpFields } from "../step-up";
@@ -8,7 +8,8 @@ export interface ComplianceView {
   enrolled: number;
   total: number;
   notEnrolled: { id: string; email: string; name: string }[];
-  phishingResistant?: { withoutPasskey: { id: string; email: string; name: string }[]; withoutPasskeyCount: number };
+  /** `required`: the org's saved setting (not the form's), which alone makes the list of who lacks a passkey matter. */
+  phishingResistant?: { required: boolean; withoutPasskey: { id: string; email: string; name: string }[]; withoutPasskeyCount: number };
 }
 
 export function SettingsPage(p: {
@@ -95,7 +96,8 @@ export function SettingsPage(p: {
             </ul>
           </>
         )}
-        {p.compliance.phishingResistant ? (
+        {/* Only while passkeys are required: otherwise nobody is short of one, and the list would read as a failing. */}
+        {p.compliance.phishingResistant?.required ? (
           <>
             <h3 id="without-passkey-title">{s.withoutPasskey(p.compliance.phishingResistant.withoutPasskeyCount)}</h3>
             {p.compliance.phishingResistant.withoutPasskey.length === 0 ? (

@@ -30,8 +30,11 @@ export function UsersPage({
   notice?: string | undefined;
   /** The invite form and pending invites (ui/pages/invites.tsx). */
   invites?: Child;
-  /** Big orgs: the search in force and the link to the next page (null on the last one). */
-  paging?: { q: string; nextHref: string | null } | undefined;
+  /**
+   * Big orgs: the search in force, the links to the next page (null on the last one) and back to the first (null
+   * on the first), and how many users the org has in all (the heading's count: never the page's).
+   */
+  paging?: { q: string; nextHref: string | null; firstHref: string | null; total: number } | undefined;
 }) {
   const { t } = ctx;
   const u = t.users;
@@ -40,9 +43,7 @@ export function UsersPage({
       <h1>{u.title}</h1>
       {notice ? <Alert kind="ok">{notice}</Alert> : null}
       <section class="card table-wrap" aria-labelledby="users-title">
-        <h2 id="users-title">
-          {u.title} ({users.length})
-        </h2>
+        <h2 id="users-title">{paging ? `${u.title} (${paging.total})` : u.title}</h2>
         {paging ? (
           <form method="get" action="/users">
             <label>
@@ -51,58 +52,67 @@ export function UsersPage({
             <button type="submit">{u.searchButton}</button>
           </form>
         ) : null}
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">{u.email}</th>
-              <th scope="col">{u.name}</th>
-              <th scope="col">{u.role}</th>
-              <th scope="col">{u.twoFactor}</th>
-              <th scope="col">{u.actions}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {users.map((user) => (
+        {users.length === 0 && paging?.q ? (
+          <p>{u.noMatch(paging.q)}</p>
+        ) : (
+          <table>
+            <thead>
               <tr>
-                <td id={`user-${user.id}-email`}>
-                  {user.email}
-                  {user.id === selfId ? ` (${u.you})` : ""}
-                  {user.emailVerified ? null : <span class="badge off">{t.people.unverified}</span>}
-                </td>
-                <td>{user.name}</td>
-                <td>{t.account.roles[user.role]}</td>
-                <td>
-                  <span class={`badge ${user.twoFactorEnabled ? "on" : "off"}`}>{user.twoFactorEnabled ? u.enabled : u.notEnrolled}</span>
-                  {user.locked ? <span class="badge locked">{u.locked}</span> : null}
-                  <UserStateBadge ctx={ctx} user={user} />
-                </td>
-                <td>
-                  {/* Not on oneself: another admin or support resets or unlocks you (docs/api.md). */}
-                  {user.id !== selfId && user.twoFactorEnabled ? (
-                    <a href={`/users/${encodeURIComponent(user.id)}/reset-2fa`} aria-label={`${u.reset}: ${user.email}`}>
-                      {u.reset}
-                    </a>
-                  ) : null}
-                  {user.id !== selfId && user.locked ? (
-                    <>
-                      {" "}
-                      <a href={`/users/${encodeURIComponent(user.id)}/unlock`} aria-label={`${u.unlock}: ${user.email}`}>
-                        {u.unlock}
-                      </a>
-                    </>
-                  ) : null}
-                  <UserActions ctx={ctx} user={user} selfId={selfId} />
-                </td>
+                <th scope="col">{u.email}</th>
+                <th scope="col">{u.name}</th>
+                <th scope="col">{u.role}</th>
+                <th scope="col">{u.twoFactor}</th>
+                <th scope="col">{u.actions}</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {users.map((user) => (
+                <tr>
+                  <td id={`user-${user.id}-email`}>
+                    {user.email}
+                    {user.id === selfId ? ` (${u.you})` : ""}
+                    {user.emailVerified ? null : <span class="badge off">{t.people.unverified}</span>}
+                  </td>
+                  <td>{user.name}</td>
+                  <td>{t.account.roles[user.role]}</td>
+                  <td>
+                    <span class={`badge ${user.twoFactorEnabled ? "on" : "off"}`}>{user.twoFactorEnabled ? u.enabled : u.notEnrolled}</span>
+                    {user.locked ? <span class="badge locked">{u.locked}</span> : null}
+                    <UserStateBadge ctx={ctx} user={user} />
+                  </td>
+                  <td>
+                    {/* Not on oneself: another admin or support resets or unlocks you (docs/api.md). */}
+                    {user.id !== selfId && user.twoFactorEnabled ? (
+                      <a href={`/users/${encodeURIComponent(user.id)}/reset-2fa`} aria-label={`${u.reset}: ${user.email}`}>
+                        {u.reset}
+                      </a>
+                    ) : null}
+                    {user.id !== selfId && user.locked ? (
+                      <>
+                        {" "}
+                        <a href={`/users/${encodeURIComponent(user.id)}/unlock`} aria-label={`${u.unlock}: ${user.email}`}>
+                          {u.unlock}
+                        </a>
+                      </>
+                    ) : null}
+                    <UserActions ctx={ctx} user={user} selfId={selfId} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
         {paging?.nextHref ? (
           <p>
             {paging.q ? <>{u.searchGoesOn} </> : null}
             <a href={paging.nextHref} rel="next">
               {u.nextPage}
             </a>
+          </p>
+        ) : null}
+        {paging?.firstHref ? (
+          <p>
+            <a href={paging.firstHref}>{u.firstPage}</a>
           </p>
         ) : null}
       </section>
