@@ -8,6 +8,7 @@ import type { OidcClientInfo, OidcRpc } from "./oidc-rpc";
 import type { DevMail, OutboxEntry } from "./outbox";
 import type { PeopleChange, SessionEntry } from "./actions/people";
 import type { RecoveryStatus } from "./recovery-codes";
+import type { FormIdRefusal } from "./form-ids";
 import type { OrgSettings } from "./settings";
 import type { PatchRefusal, PatchUserInput } from "./actions/user-patch";
 import type { AuditActor, Caller, LoginStep, OrgInfo, Reason, RequestMeta, Result, Role, SecondStepMethod, UserInfo } from "./results";
@@ -281,6 +282,8 @@ export interface CreateApiKeyInput extends Audited {
   role: Role;
   createdBy: string;
   expiresInDays: number;
+  /** The page form's single-use id (form-ids.ts), spent with the key; the JSON API sends none. */
+  formId?: string;
 }
 
 export interface RevokeApiKeyInput extends Audited {
@@ -410,7 +413,9 @@ export interface OrgRpc extends OidcRpc {
   updateSettings(input: UpdateSettingsInput): Promise<Result<OrgSettings, "not_found" | "invalid_period">>;
   compliance(page?: Omit<UserPageQuery, "notEnrolled">): Compliance;
   userPage(query: UserPageQuery): UserPage;
-  createApiKey(input: CreateApiKeyInput): Result<ApiKeyInfo, "not_found">;
+  createApiKey(input: CreateApiKeyInput): Result<ApiKeyInfo, "not_found" | FormIdRefusal>;
+  /** Whether a page form may still make its secret (form-ids.ts); read before its step-up. */
+  checkFormId(formId: string): Result<null, FormIdRefusal>;
   listApiKeys(): ApiKeyInfo[];
   revokeApiKey(input: RevokeApiKeyInput): Result<null, "not_found">;
   unlockUser(input: FactorChangeInput): Result<null, "not_found" | AccessFailure>;

@@ -7,6 +7,8 @@ import { ApiError } from "../../errors";
 import { nowMs } from "../../clock";
 import { revokeApiKey, unlockUser, updateSettings } from "../../flows/admin";
 import { createApiKey } from "../../flows/api-keys";
+import { checkFormId } from "../../flows/form-ids";
+import { newFormId } from "../../org/form-ids";
 import { createUser } from "../../flows/accounts";
 import { callerOf, requireStepUp } from "../../flows/step-up";
 import { resetTwoFactor } from "../../flows/two-factor";
@@ -90,7 +92,8 @@ async function apiKeysPage(
     values: {},
     stepUp: staleAsk(c, actor),
   };
-  return render(c, ApiKeysPage({ ctx, keys, people, now: nowMs(), notice, newKey: extra.newKey, form }), status);
+  const formId = newFormId(nowMs());
+  return render(c, ApiKeysPage({ ctx, keys, people, now: nowMs(), notice, newKey: extra.newKey, form, formId }), status);
 }
 
 /** Reset 2FA and Unlock: a confirmation page, then the action; both follow org/actions/access.ts. */
@@ -242,17 +245,25 @@ export const adminPages = new Hono<AppEnv>()
       return apiKeysPage(c, { form: bad }, 400);
     }
     const proof = stepUpProofOf(form);
+    const formId = form.formId ?? "";
     return formAction(
       c,
       "/api-keys",
       async () => {
         const meta = requestMeta(c);
+        // The form's id first: a reload of the page that showed the key re-posts a code already spent, which must
+        // be told what happened, not counted as a wrong code. The key's creation spends the id (org/form-ids.ts).
+        await checkFormId(c.env, actor.route, formId);
         await requireStepUp(c.env, actor, proof, meta);
-        const input = { name: name.data, role: role.data, createdBy: actor.identity.user.id, expiresInDays: expiry.data };
+        const input = { name: name.data, role: role.data, createdBy: actor.identity.user.id, expiresInDays: expiry.data, formId };
         const created = await createApiKey(c.env, actor.route, input, auditActor(actor), meta);
         return apiKeysPage(c, { newKey: created.key, form: { values: {} } });
       },
-      (_ctx, formError, err) => {
+      (ctx, formError, err) => {
+        if (err.reason === "already_submitted") {
+          const back = { href: "/api-keys", label: ctx.t.apiKeys.backToList };
+          return render(c, MessagePage({ ctx, title: ctx.t.apiKeys.alreadyTitle, message: ctx.t.apiKeys.alreadyCreated, back }), 409);
+        }
         const stepUp = stepUpAskAfter(c, t, err, proof);
         return apiKeysPage(c, { form: stepUp ? { values, stepUp } : { values, stepUp: stale, formError } }, stepUp ? 403 : statusOf(err));
       },

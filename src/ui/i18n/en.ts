@@ -209,6 +209,10 @@ export const en = {
     expiresIn: "Expires after",
     days: (n: number) => `${n} days`,
     expiryHint: "A key stops working after this; create a new one before then.",
+    alreadyTitle: "This API key was already created",
+    alreadyCreated:
+      "This form was already sent, and the key was created then. Its secret was shown once, in the answer to that first sending, and cannot be shown again. If you did not copy it, revoke that key and create a new one.",
+    backToList: "Back to API keys",
   },
   applications: {
     title: "Applications",
@@ -428,6 +432,8 @@ export const en = {
     invalid_link: "This link was used, revoked or has expired. Ask for a new one.",
     already_invited: "There is already a pending invite for this email: resend it or revoke it.",
     passkey_required: "Your organization requires phishing-resistant sign-in: use your passkey here, a code is not enough.",
+    already_submitted: "This form was already sent: what it made was shown once, in the answer to that first sending.",
+    form_expired: "This form was open too long and was not sent: nothing was made. Fill it in again.",
   } satisfies Record<Reason, string>,
   // Per-user actions on the Users page and the Account page's sessions (deactivate, remove, sign out).
   passkeys: {

@@ -211,6 +211,10 @@ export const fr: Catalog = {
     expiresIn: "Expire après",
     days: (n) => `${n} jours`,
     expiryHint: "Passé ce délai, la clé ne fonctionne plus : créez-en une nouvelle avant.",
+    alreadyTitle: "Cette clé d’API a déjà été créée",
+    alreadyCreated:
+      "Ce formulaire a déjà été envoyé, et la clé a été créée à ce moment-là. Son secret n’a été affiché qu’une fois, en réponse à ce premier envoi, et ne peut plus l’être. Si vous ne l’avez pas copié, révoquez cette clé et créez-en une nouvelle.",
+    backToList: "Retour aux clés d’API",
   },
   applications: {
     title: "Applications",
@@ -434,6 +438,8 @@ export const fr: Catalog = {
     already_invited: "Une invitation est déjà en attente pour cet e-mail : renvoyez-la ou révoquez-la.",
     passkey_required:
       "Votre organisation exige une connexion résistante à l’hameçonnage : utilisez ici votre clé d’accès, un code ne suffit pas.",
+    already_submitted: "Ce formulaire a déjà été envoyé : ce qu’il a créé n’a été affiché qu’une fois, en réponse à ce premier envoi.",
+    form_expired: "Ce formulaire est resté ouvert trop longtemps et n’a pas été envoyé : rien n’a été créé. Remplissez-le à nouveau.",
   },
   // Per-user actions on the Users page and the Account page's sessions (deactivate, remove, sign out).
   passkeys: {

@@ -1,7 +1,7 @@
 // API keys (admins): the new key shown once, the list (who made each, last use, expiry), revoke, and create
 // with an expiry, asking for step-up in place when the session is stale.
 import { API_KEY_DEFAULT_DAYS, API_KEY_MAX_DAYS } from "../../constants";
-import { Alert, Csrf, Field } from "../components";
+import { Alert, Csrf, Field, FormId } from "../components";
 import { Layout, type PageCtx } from "../layout";
 import { type StepUpAsk, StepUpFields } from "../step-up";
 import type { ApiKeyInfo } from "../../org/rpc";
@@ -30,6 +30,8 @@ export function ApiKeysPage(p: {
   newKey?: string | undefined;
   notice?: string | undefined;
   form: CreateKeyForm;
+  /** The create form's single-use id: a reload of the answer that shows the key makes no second one. */
+  formId: string;
 }) {
   const { t } = p.ctx;
   const k = t.apiKeys;
@@ -101,6 +103,7 @@ export function ApiKeysPage(p: {
         {p.form.formError ? <Alert kind="error">{p.form.formError}</Alert> : null}
         <form method="post" action="/api-keys" novalidate>
           <Csrf ctx={p.ctx} />
+          <FormId id={p.formId} />
           <Field
             id="key-name"
             name="name"
