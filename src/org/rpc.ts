@@ -216,6 +216,8 @@ export interface RegenerateInput {
   code?: string;
   passkey?: { response: AuthenticationResponseJSON; rp: RelyingParty; sessionTokenHash: string };
   recoveryCodeHashes: string[];
+  /** The Account page form's single-use id (form-ids.ts), spent with the new set; the JSON API sends none. */
+  formId?: string;
   meta: RequestMeta;
 }
 
@@ -388,7 +390,7 @@ export interface OrgRpc extends OidcRpc {
   >;
   confirmEnrollment(input: ConfirmEnrollmentInput): Promise<Result<null, ConfirmEnrollmentFailure>>;
   recoveryCodesStatus(userId: string): RecoveryStatus;
-  regenerateRecoveryCodes(input: RegenerateInput): Promise<Result<null, CodeFailure | "not_found" | "passkey_required">>;
+  regenerateRecoveryCodes(input: RegenerateInput): Promise<Result<null, CodeFailure | "not_found" | "passkey_required" | FormIdRefusal>>;
   disableTwoFactor(input: DisableInput): Promise<Result<null, CodeFailure | "enforced_by_org" | "not_found">>;
   resetTwoFactor(input: FactorChangeInput): Promise<Result<{ removedCredentials: string[] }, "not_found" | AccessFailure>>;
   stepUp(

@@ -1,13 +1,14 @@
 // A page form whose answer shows a secret once makes that secret once: the same post sent again (a reload of the
 // answer, the back button, a double click) makes nothing more and says what happened, without the secret; a form
-// without its single-use id, or too old, makes nothing. The JSON API is untouched (test/admin/api-keys.test.ts).
+// without its single-use id, or too old, makes nothing. So on /api-keys, on /applications and for the Account page's
+// recovery codes. The JSON API is untouched (test/admin/api-keys.test.ts, test/oidc/, test/two-factor/).
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { BASE, call, callJson, createOrg, signIn } from "../support/api";
 import { auditTypes } from "../support/audit";
 import { useTestClock } from "../support/clock";
-import { enrolledAdmin, staleSession } from "../support/flows";
+import { challengeFor, enrolledAdmin, enrolledTechnician, staleSession } from "../support/flows";
 import { codeFor } from "../support/totp";
 
 useTestClock();
@@ -106,5 +107,99 @@ describe("the API keys page", () => {
       expect(html).toMatch(/name="formId" value="[^"]+"/);
     }
     expect(await keysOf(admin)).toEqual([]);
+  });
+});
+
+describe("the Applications page", () => {
+  const app = { name: "Dispatch", type: "confidential", redirectUris: "https://dispatch.example.com/cb", postLogoutRedirectUris: "" };
+  const listed = async (cookie: string) =>
+    (await callJson<{ clients: { name: string }[] }>("/api/org/oidc-clients", { cookie })).body.clients;
+
+  it("registers one application for one form: sent again, it says so and shows no secret", async () => {
+    const org = await createOrg();
+    const admin = await signIn(org.admin.email);
+    const form = await pageOf("/applications", admin);
+    const fields = { ...app, formId: form.formId };
+    const first = await post("/applications", form, fields);
+    expect(first.status).toBe(200);
+    const secret = /id="new-client-secret">([^<]+)</.exec(await first.text())?.[1] as string;
+    expect(secret).toBeDefined();
+    const again = await post("/applications", form, fields);
+    expect(again.status).toBe(409);
+    const html = await again.text();
+    expect(html).toContain("This application was already registered");
+    expect(html).toContain('href="/applications"');
+    expect(html).not.toContain(secret);
+    expect(html).not.toContain("new-client-id");
+    expect((await listed(admin)).map((a) => a.name)).toEqual(["Dispatch"]);
+  });
+
+  it("tells a reload after a step-up with a code that the application exists, without counting the code as wrong", async () => {
+    const { org, cookie, enrollment } = await enrolledAdmin();
+    staleSession();
+    const form = await pageOf("/applications", cookie);
+    const fields = { ...app, formId: form.formId, code: codeFor(enrollment.secret, Date.now(), enrollment.period) };
+    expect((await post("/applications", form, fields)).status).toBe(200);
+    expect((await post("/applications", form, fields)).status).toBe(409);
+    expect(await codeFailures(org.slug, org.admin.id)).toBe(0);
+    expect(await listed(cookie)).toHaveLength(1);
+  });
+
+  it("registers nothing from a form without its id", async () => {
+    const org = await createOrg();
+    const admin = await signIn(org.admin.email);
+    const r = await post("/applications", await pageOf("/applications", admin), app);
+    expect(r.status).toBe(400);
+    expect(await r.text()).toContain("This form was open too long");
+    expect(await listed(admin)).toEqual([]);
+  });
+});
+
+describe("the Account page's recovery codes", () => {
+  const codesIn = (html: string) =>
+    [...(/<ul class="codes" id="recovery-codes"[^>]*>(.*?)<\/ul>/.exec(html)?.[1] ?? "").matchAll(/<li>([^<]+)<\/li>/g)].map(
+      (m) => m[1] as string,
+    );
+
+  it("makes one new set for one form: sent again, it says so, shows no codes and the set shown stays the live one", async () => {
+    const u = await enrolledTechnician();
+    const form = await pageOf("/account", u.cookie);
+    expect(form.formId).not.toBe("");
+    const fields = { code: codeFor(u.enrollment.secret, Date.now(), u.enrollment.period), formId: form.formId };
+    const first = await post("/account/2fa/recovery-codes", form, fields);
+    expect(first.status).toBe(200);
+    const codes = codesIn(await first.text());
+    expect(codes).toHaveLength(10);
+    const again = await post("/account/2fa/recovery-codes", form, fields);
+    expect(again.status).toBe(409);
+    const html = await again.text();
+    expect(html).toContain("These recovery codes were already made");
+    expect(html).toContain('href="/account"');
+    expect(codesIn(html)).toEqual([]);
+    for (const code of codes) expect(html).not.toContain(code);
+    // Not counted as a wrong code, and only one new set was made: the one that was shown signs in.
+    expect(await codeFailures(u.org.slug, u.id)).toBe(0);
+    expect((await auditTypes(u.org.slug)).filter((t) => t === "2fa.recovery_codes_regenerated")).toHaveLength(1);
+    const challenge = await challengeFor(u.email);
+    const signedIn = await callJson("/auth/login/recovery", { body: { challenge, code: codes[0] } });
+    expect(signedIn.status).toBe(200);
+  });
+
+  it("makes no new set from a form without its id, and checks no code", async () => {
+    const u = await enrolledTechnician();
+    const form = await pageOf("/account", u.cookie);
+    const r = await post("/account/2fa/recovery-codes", form, { code: codeFor(u.enrollment.secret, Date.now(), u.enrollment.period) });
+    expect(r.status).toBe(400);
+    expect(await r.text()).toContain("This form was open too long");
+    expect(await auditTypes(u.org.slug)).not.toContain("2fa.recovery_codes_regenerated");
+    // The code was not spent: it still regenerates from the page's form.
+    expect(
+      (
+        await post("/account/2fa/recovery-codes", form, {
+          code: codeFor(u.enrollment.secret, Date.now(), u.enrollment.period),
+          formId: form.formId,
+        })
+      ).status,
+    ).toBe(200);
   });
 });

@@ -65,6 +65,10 @@ export const en = {
     warning: "These codes will not be shown again.",
     continue: "Continue",
     fileHeader: "Gatehouse recovery codes. Each code works once.",
+    alreadyTitle: "These recovery codes were already made",
+    alreadyMade:
+      "This form was already sent, and a new set of recovery codes was made then. It was shown once, in the answer to that first sending, and cannot be shown again. If you did not save those codes, regenerate a new set.",
+    backToAccount: "Back to your account",
   },
   // The emailed pairing link's pages: no one is signed in there, so nothing may read as if someone were.
   pair: {
@@ -236,6 +240,10 @@ export const en = {
     newSecret: "Client secret",
     newSecretWarning: "Copy the client secret now: it will not be shown again.",
     newPublic: "A public application has no secret: it proves itself with PKCE.",
+    alreadyTitle: "This application was already registered",
+    alreadyRegistered:
+      "This form was already sent, and the application was registered then. Its client secret was shown once, in the answer to that first sending, and cannot be shown again. If you did not copy it, revoke that application and register it again.",
+    backToList: "Back to applications",
     revokeTitle: "Revoke an application",
     revokeConfirm: (name: string) =>
       `Revoke ${name}? Nobody can sign in to it any more, and everyone signed in to it through Gatehouse is signed out of it.`,

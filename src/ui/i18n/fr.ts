@@ -65,6 +65,10 @@ export const fr: Catalog = {
     warning: "Ces codes ne seront plus affichés.",
     continue: "Continuer",
     fileHeader: "Codes de récupération Gatehouse. Chaque code ne sert qu’une fois.",
+    alreadyTitle: "Ces codes de récupération ont déjà été créés",
+    alreadyMade:
+      "Ce formulaire a déjà été envoyé, et une nouvelle série de codes de récupération a été créée à ce moment-là. Elle n’a été affichée qu’une fois, en réponse à ce premier envoi, et ne peut plus l’être. Si vous n’avez pas enregistré ces codes, régénérez-en une nouvelle série.",
+    backToAccount: "Retour à votre compte",
   },
   pair: {
     title: "Activer l’authentification à deux facteurs",
@@ -239,6 +243,10 @@ export const fr: Catalog = {
     newSecret: "Secret client",
     newSecretWarning: "Copiez le secret client maintenant : il ne sera plus affiché.",
     newPublic: "Une application publique n’a pas de secret : elle prouve son identité avec PKCE.",
+    alreadyTitle: "Cette application a déjà été enregistrée",
+    alreadyRegistered:
+      "Ce formulaire a déjà été envoyé, et l’application a été enregistrée à ce moment-là. Son secret client n’a été affiché qu’une fois, en réponse à ce premier envoi, et ne peut plus l’être. Si vous ne l’avez pas copié, révoquez cette application et enregistrez-la à nouveau.",
+    backToList: "Retour aux applications",
     revokeTitle: "Révoquer une application",
     revokeConfirm: (name) =>
       `Révoquer ${name} ? Plus personne ne pourra s’y connecter, et tous ceux qui y sont connectés par Gatehouse en seront déconnectés.`,
