@@ -3,7 +3,6 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { AUDIT_PAGE_DEFAULT, USER_PAGE_DEFAULT } from "../../constants";
 import type { AppEnv } from "../../env";
-import { ApiError } from "../../errors";
 import { nowMs } from "../../clock";
 import { revokeApiKey, unlockUser, updateSettings } from "../../flows/admin";
 import { createApiKey } from "../../flows/api-keys";
@@ -271,13 +270,19 @@ export const adminPages = new Hono<AppEnv>()
   })
   .post("/api-keys/:id/revoke", page, needAdmin, csrf, async (c) => {
     const actor = sessionOf(c);
-    try {
-      await revokeApiKey(c.env, actor.route, formField(f.id, c.req.param("id")), auditActor(actor), requestMeta(c));
-    } catch (err) {
-      // Already revoked (e.g. a double click): the list below shows the truth. Any other failure is shown as one.
-      if (!(err instanceof ApiError && err.code === "not_found")) throw err;
-    }
-    return c.redirect("/api-keys?m=revoked", 303);
+    return formAction(
+      c,
+      "/api-keys",
+      async () => {
+        await revokeApiKey(c.env, actor.route, formField(f.id, c.req.param("id")), auditActor(actor), requestMeta(c));
+        return c.redirect("/api-keys?m=revoked", 303);
+      },
+      // Unknown, already revoked or another org's: nothing was revoked, and the page says so (404, as the API).
+      (ctx, message, err) => {
+        const back = { href: "/api-keys", label: ctx.t.apiKeys.backToList };
+        return MessagePage({ ctx, title: ctx.t.errorTitle, message: err.code === "not_found" ? ctx.t.apiKeys.notFound : message, back });
+      },
+    );
   })
   .get("/audit", page, needAdmin, async (c) => {
     const events = await orgOf(c).auditEvents(AUDIT_PAGE_DEFAULT);

@@ -217,6 +217,7 @@ export const en = {
     alreadyCreated:
       "This form was already sent, and the key was created then. Its secret was shown once, in the answer to that first sending, and cannot be shown again. If you did not copy it, revoke that key and create a new one.",
     backToList: "Back to API keys",
+    notFound: "This API key was not found: it was already revoked, or it is not one of this organization's. Nothing was revoked.",
   },
   applications: {
     title: "Applications",
