@@ -15,7 +15,7 @@ import { auditActor } from "../../http/actor";
 import * as f from "../../http/fields";
 import { requestMeta } from "../../http/meta";
 import { parseUserCursor } from "../../org/users";
-import { ApiKeysPage, type CreateKeyForm } from "../../ui/pages/api-keys";
+import { ApiKeysPage, type CreateKeyForm, RevokeApiKeyPage } from "../../ui/pages/api-keys";
 import { apiKeyBody, newUserBody, settingsBody } from "../org";
 import { AuditPage } from "../../ui/pages/audit";
 import { SettingsPage } from "../../ui/pages/settings";
@@ -24,6 +24,7 @@ import { type AddUserForm, UserActionConfirmPage, UsersPage } from "../../ui/pag
 import { peopleNotices } from "./people";
 import { type InviteForm, InvitesSection } from "../../ui/pages/invites";
 import type { Catalog } from "../../ui/i18n/en";
+import type { PageCtx } from "../../ui/layout";
 import {
   csrf,
   formField,
@@ -93,6 +94,11 @@ async function apiKeysPage(
   };
   const formId = newFormId(nowMs());
   return render(c, ApiKeysPage({ ctx, keys, people, now: nowMs(), notice, newKey: extra.newKey, form, formId }), status);
+}
+
+/** A refusal about one API key, with the way back to the list. */
+function keyMessage(ctx: PageCtx, message: string) {
+  return MessagePage({ ctx, title: ctx.t.errorTitle, message, back: { href: "/api-keys", label: ctx.t.apiKeys.backToList } });
 }
 
 /** Reset 2FA and Unlock: a confirmation page, then the action; both follow org/actions/access.ts. */
@@ -268,6 +274,13 @@ export const adminPages = new Hono<AppEnv>()
       },
     );
   })
+  // Revoke asks first (the GET changes nothing); the confirmation page's button posts below.
+  .get("/api-keys/:id/revoke", page, needAdmin, async (c) => {
+    const id = c.req.param("id");
+    const ctx = await pageCtx(c, `/api-keys/${encodeURIComponent(id)}/revoke`);
+    const apiKey = (await orgOf(c).listApiKeys()).find((k) => k.id === id);
+    return apiKey ? render(c, RevokeApiKeyPage({ ctx, apiKey })) : render(c, keyMessage(ctx, ctx.t.apiKeys.notFound), 404);
+  })
   .post("/api-keys/:id/revoke", page, needAdmin, csrf, async (c) => {
     const actor = sessionOf(c);
     return formAction(
@@ -278,10 +291,7 @@ export const adminPages = new Hono<AppEnv>()
         return c.redirect("/api-keys?m=revoked", 303);
       },
       // Unknown, already revoked or another org's: nothing was revoked, and the page says so (404, as the API).
-      (ctx, message, err) => {
-        const back = { href: "/api-keys", label: ctx.t.apiKeys.backToList };
-        return MessagePage({ ctx, title: ctx.t.errorTitle, message: err.code === "not_found" ? ctx.t.apiKeys.notFound : message, back });
-      },
+      (ctx, message, err) => keyMessage(ctx, err.code === "not_found" ? ctx.t.apiKeys.notFound : message),
     );
   })
   .get("/audit", page, needAdmin, async (c) => {

@@ -217,6 +217,9 @@ export const en = {
     alreadyCreated:
       "This form was already sent, and the key was created then. Its secret was shown once, in the answer to that first sending, and cannot be shown again. If you did not copy it, revoke that key and create a new one.",
     backToList: "Back to API keys",
+    revokeTitle: "Revoke an API key",
+    revokeConfirm: (name: string) => `Revoke ${name}? Every script that uses it is refused from now on. This cannot be undone.`,
+    cancel: "Cancel",
     notFound: "This API key was not found: it was already revoked, or it is not one of this organization's. Nothing was revoked.",
   },
   applications: {

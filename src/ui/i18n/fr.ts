@@ -219,6 +219,9 @@ export const fr: Catalog = {
     alreadyCreated:
       "Ce formulaire a déjà été envoyé, et la clé a été créée à ce moment-là. Son secret n’a été affiché qu’une fois, en réponse à ce premier envoi, et ne peut plus l’être. Si vous ne l’avez pas copié, révoquez cette clé et créez-en une nouvelle.",
     backToList: "Retour aux clés d’API",
+    revokeTitle: "Révoquer une clé d’API",
+    revokeConfirm: (name) => `Révoquer ${name} ? Tous les scripts qui l’utilisent seront refusés dès maintenant. C’est définitif.`,
+    cancel: "Annuler",
     notFound: "Cette clé d’API est introuvable : elle a déjà été révoquée, ou n’appartient pas à cette organisation. Rien n’a été révoqué.",
   },
   applications: {

@@ -1,5 +1,5 @@
-// API keys (admins): the new key shown once, the list (who made each, last use, expiry), revoke, and create
-// with an expiry, asking for step-up in place when the session is stale.
+// API keys (admins): the new key shown once, the list (who made each, last use, expiry), revoke behind a
+// confirmation page, and create with an expiry, asking for step-up in place when the session is stale.
 import { API_KEY_DEFAULT_DAYS, API_KEY_MAX_DAYS } from "../../constants";
 import { Alert, Csrf, Field, FormId } from "../components";
 import { Layout, type PageCtx } from "../layout";
@@ -85,12 +85,9 @@ export function ApiKeysPage(p: {
                     )}
                   </td>
                   <td>
-                    <form method="post" action={`/api-keys/${encodeURIComponent(key.id)}/revoke`}>
-                      <Csrf ctx={p.ctx} />
-                      <button type="submit" class="danger" aria-label={`${k.revoke}: ${key.name}`}>
-                        {k.revoke}
-                      </button>
-                    </form>
+                    <a href={`/api-keys/${encodeURIComponent(key.id)}/revoke`} aria-label={`${k.revoke}: ${key.name}`}>
+                      {k.revoke}
+                    </a>
                   </td>
                 </tr>
               ))}
@@ -140,6 +137,28 @@ export function ApiKeysPage(p: {
           <button type="submit">{k.create}</button>
         </form>
       </section>
+    </Layout>
+  );
+}
+
+/** Revoke asks first, on a page of its own (a plain form: no script needed); the key dies on its button. */
+export function RevokeApiKeyPage({ ctx, apiKey }: { ctx: PageCtx; apiKey: ApiKeyInfo }) {
+  const k = ctx.t.apiKeys;
+  return (
+    <Layout ctx={ctx} title={k.revokeTitle}>
+      <h1>{k.revokeTitle}</h1>
+      <form method="post" action={`/api-keys/${encodeURIComponent(apiKey.id)}/revoke`} class="card" novalidate>
+        <Csrf ctx={ctx} />
+        <p id="action-consequence">{k.revokeConfirm(`${apiKey.name} (${ctx.t.account.roles[apiKey.role]})`)}</p>
+        <div class="actions">
+          <button type="submit" class="danger" aria-describedby="action-consequence">
+            {k.revoke}
+          </button>
+          <a href="/api-keys" class="button secondary">
+            {k.cancel}
+          </a>
+        </div>
+      </form>
     </Layout>
   );
 }
