@@ -72,6 +72,7 @@ export const accountPages = new Hono<AppEnv>()
       "passkey-added": t.passkeys.added,
       "passkey-renamed": t.passkeys.renamed,
       "passkey-removed": t.passkeys.removed,
+      "role-changed": t.people.ownRoleChanged,
     };
     return accountPage(c, { notice: notices[c.req.query("m") ?? ""] });
   })

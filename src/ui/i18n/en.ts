@@ -366,6 +366,16 @@ export const en = {
     change: "Change email",
     changeSent: (email: string) => `We sent a link to ${email}. Follow it to confirm the change.`,
     deactivated: "Deactivated",
+    makeAdmin: "Make admin",
+    makeTechnician: "Make technician",
+    makeAdminConfirm: (who: string) =>
+      `Make ${who} an admin? They can then manage the organization's users, settings, API keys and applications. They are signed out everywhere and sign in again.`,
+    makeTechnicianConfirm: (who: string) =>
+      `Make ${who} a technician? They lose the admin pages, and the admin API keys they made stop working. They are signed out everywhere and sign in again.`,
+    makeSelfTechnicianConfirm: () =>
+      "Make yourself a technician? You lose the admin pages at once, and the admin API keys you made stop working. Your other sessions end; this one goes on. Only another admin can make you an admin again.",
+    roleChanged: "Role changed. They were signed out everywhere.",
+    ownRoleChanged: "Your role was changed. Your other sessions were ended.",
     deactivate: "Deactivate",
     reactivate: "Reactivate",
     remove: "Remove",

@@ -369,6 +369,16 @@ export const fr: Catalog = {
     change: "Changer d’adresse",
     changeSent: (email: string) => `Nous avons envoyé un lien à ${email}. Suivez-le pour confirmer le changement.`,
     deactivated: "Désactivé",
+    makeAdmin: "Nommer administrateur",
+    makeTechnician: "Rendre technicien",
+    makeAdminConfirm: (who: string) =>
+      `Nommer ${who} administrateur ? Cette personne pourra gérer les utilisateurs, les réglages, les clés d’API et les applications de l’organisation. Elle est déconnectée partout et se reconnecte.`,
+    makeTechnicianConfirm: (who: string) =>
+      `Rendre ${who} technicien ? Cette personne perd l’accès aux pages d’administration, et les clés d’API administrateur qu’elle a créées cessent de fonctionner. Elle est déconnectée partout et se reconnecte.`,
+    makeSelfTechnicianConfirm: () =>
+      "Devenir technicien ? Vous perdez aussitôt l’accès aux pages d’administration, et les clés d’API administrateur que vous avez créées cessent de fonctionner. Vos autres sessions prennent fin ; celle-ci continue. Seul un autre administrateur pourra vous nommer à nouveau administrateur.",
+    roleChanged: "Rôle modifié. La personne a été déconnectée partout.",
+    ownRoleChanged: "Votre rôle a été modifié. Vos autres sessions ont pris fin.",
     deactivate: "Désactiver",
     reactivate: "Réactiver",
     remove: "Supprimer",
