@@ -74,6 +74,16 @@ export const API_KEY_BYTES = 24;
 export const API_KEY_DEFAULT_DAYS = 90;
 export const API_KEY_MAX_DAYS = 365;
 
+/**
+ * A page form whose answer shows a secret once (a new API key, an application's secret, recovery codes) carries a
+ * single-use id (org/form-ids.ts): it makes something only within this long of the page that held it, and its use
+ * is remembered as long, so the same post sent again (a reload, the back button) never makes a second one. The
+ * default absolute session lifetime: a form older than that is filled in again.
+ */
+export const FORM_ID_TTL_SECONDS = 12 * 3600;
+/** How far ahead of the object's clock a form id's issue time may be (the edge's clock made it). */
+export const FORM_ID_CLOCK_SKEW_SECONDS = 300;
+
 /** The operator's bearer token (PLATFORM_TOKEN): shorter than this is refused outside DEV_MODE. */
 export const PLATFORM_TOKEN_MIN_BYTES = 32;
 

@@ -11,7 +11,7 @@ import { unwrap } from "./outcomes";
 export async function createApiKey(
   env: Env,
   route: Route,
-  input: { name: string; role: Role; createdBy: string; expiresInDays: number },
+  input: { name: string; role: Role; createdBy: string; expiresInDays: number; formId?: string | undefined },
   actor: AuditActor,
   meta: RequestMeta,
 ) {
@@ -24,6 +24,7 @@ export async function createApiKey(
       role: input.role,
       createdBy: input.createdBy,
       expiresInDays: input.expiresInDays,
+      ...(input.formId !== undefined ? { formId: input.formId } : {}),
       actor,
       meta,
     }),

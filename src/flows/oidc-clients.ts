@@ -7,15 +7,27 @@ import { auditActor, type SignedIn } from "../http/actor";
 import { type ClientRegistration, registerOrgClient } from "../oidc/clients";
 import type { RequestMeta } from "../org/results";
 import { orgStub } from "../org/stub";
+import { checkFormId } from "./form-ids";
 import { unwrap } from "./outcomes";
 import { requireStepUp, type StepUpProof } from "./step-up";
 
-/** Registers an org client; the answer holds the secret, this once. */
-export async function registerApplication(env: Env, actor: SignedIn, reg: ClientRegistration, proof: StepUpProof, meta: RequestMeta) {
+/**
+ * Registers an org client; the answer holds the secret, this once. The Applications page gives its form's
+ * single-use id, read before the step-up (a reload's spent code is not counted) and spent with the client.
+ */
+export async function registerApplication(
+  env: Env,
+  actor: SignedIn,
+  reg: ClientRegistration,
+  proof: StepUpProof,
+  meta: RequestMeta,
+  formId?: string,
+) {
   if (actor.kind !== "session")
     throw new ApiError("forbidden", "Applications are registered from a signed-in session, not with an API key.");
+  if (formId !== undefined) await checkFormId(env, actor.route, formId);
   await requireStepUp(env, actor, proof, meta);
-  return registerOrgClient(env, actor.route, reg, actor.identity.user.id, auditActor(actor), meta);
+  return registerOrgClient(env, actor.route, reg, actor.identity.user.id, auditActor(actor), meta, formId);
 }
 
 /**

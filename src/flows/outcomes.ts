@@ -44,6 +44,11 @@ export function errorFor(reason: Reason, retryAfterSeconds?: number): ApiError {
       return error("invalid_code", "This link is not valid: it was used, revoked or has expired. Ask for a new one.");
     case "already_invited":
       return error("conflict", "There is already a pending invite for this email: resend it or revoke it.");
+    case "already_submitted":
+      // A page form sent again (a reload): what it made was shown in the answer to its first sending only.
+      return error("conflict", "This form was already sent: what it made was shown once, in the answer to that first sending.");
+    case "form_expired":
+      return error("invalid_request", "This form is too old to be sent: open the page again and fill it in.");
     case "invalid_period":
       return error("invalid_request", "Field 'totpPeriod' must be 30 or 60.");
     case "unavailable":

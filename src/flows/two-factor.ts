@@ -79,6 +79,8 @@ export async function regenerateRecoveryCodes(
   session: { route: Route; userId: string; tokenHash: string; requestUrl: string },
   proof: { code?: string | undefined; webauthn?: AuthenticationResponseJSON | undefined },
   meta: RequestMeta,
+  /** The Account page form's single-use id: the same form sent again makes no new set (org/form-ids.ts). */
+  formId?: string,
 ) {
   const { codes, hashes } = await newRecoveryCodes(env.HASH_KEY);
   const { route, userId } = session;
@@ -95,6 +97,7 @@ export async function regenerateRecoveryCodes(
     userId,
     ...given,
     recoveryCodeHashes: hashes,
+    ...(formId !== undefined ? { formId } : {}),
     meta,
   });
   if (!result.ok && result.reason === "passkey_required") throw new ApiError("passkey_required", CODE_NOT_ENOUGH);

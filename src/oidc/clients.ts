@@ -9,6 +9,7 @@ import type { Route } from "../http/credentials";
 import type { AuditActor, RequestMeta } from "../org/results";
 import type { ClientType, OidcClient } from "../org/oidc-rpc";
 import { orgStub } from "../org/stub";
+import { unwrap } from "../flows/outcomes";
 import { CLIENT_SECRET_BYTES } from "./constants";
 import { isPlatformClientId, newOrgClientId, newPlatformClientId, parseRouted } from "./ids";
 
@@ -66,9 +67,10 @@ export async function registerOrgClient(
   createdBy: string,
   actor: AuditActor,
   meta: RequestMeta,
+  formId?: string,
 ) {
   const { secret, hash } = await secretFor(env, reg.type);
-  const info = await orgStub(env, route.slug, route.jurisdiction).registerOidcClient({
+  const registered = await orgStub(env, route.slug, route.jurisdiction).registerOidcClient({
     id: newOrgClientId(route),
     name: reg.name,
     type: reg.type,
@@ -76,10 +78,11 @@ export async function registerOrgClient(
     redirectUris: reg.redirectUris,
     postLogoutRedirectUris: reg.postLogoutRedirectUris ?? [],
     createdBy,
+    ...(formId !== undefined ? { formId } : {}),
     actor,
     meta,
   });
-  return answer(info, secret);
+  return answer(unwrap(registered), secret);
 }
 
 /** The live client with this id, or null: one trip, to its org's object or its own directory object. */

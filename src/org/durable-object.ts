@@ -26,6 +26,7 @@ import * as twoFactor from "./actions/two-factor";
 import { listEvents, trimEvents } from "./audit";
 import { deleteOldChallenges } from "./challenges";
 import { eraseInterrupted, eraseOrg } from "./erase";
+import { checkFormId, deleteOldFormIds } from "./form-ids";
 import { deleteOldWebauthnChallenges } from "./webauthn-challenges";
 import { deleteOldPendingTotp } from "./totp-state";
 import type { AuthorizeInput, NewOidcClient, RedeemCodeInput, RefreshInput } from "./oidc-rpc";
@@ -117,6 +118,7 @@ export class OrgDurableObject extends DurableObject<Env> implements OrgRpc {
         deleteOldEmailLinks(this.store.sql, now);
         trimOutbox(this.store.sql, now);
         deleteOldOidcRows(this.store.sql, now);
+        deleteOldFormIds(this.store.sql, now);
       });
       housekeepingAt = now + HOUSEKEEPING_INTERVAL_MS;
       await this.ctx.storage.put(HOUSEKEEPING_AT_KEY, housekeepingAt);
@@ -338,6 +340,10 @@ export class OrgDurableObject extends DurableObject<Env> implements OrgRpc {
 
   createApiKey(input: CreateApiKeyInput) {
     return apiKeys.createApiKey(this.store, input);
+  }
+
+  checkFormId(formId: string) {
+    return checkFormId(this.store.sql, formId, nowMs());
   }
 
   listApiKeys() {

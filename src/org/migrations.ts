@@ -184,4 +184,8 @@ export const ORG_MIGRATIONS: readonly string[] = [
    CREATE TRIGGER totp_keeps_owner BEFORE UPDATE OF user_id ON totp WHEN NEW.user_id IS NOT OLD.user_id BEGIN
      SELECT RAISE(ABORT, 'a TOTP secret never changes owner');
    END;`,
+  // 14: single-use form ids (org/form-ids.ts): a page form whose answer shows a secret once (an API key, an
+  // application's secret, recovery codes) records its id with what it made, so the same post sent again makes
+  // nothing more. Kept until the id is too old to be accepted anyway.
+  `CREATE TABLE form_ids (id TEXT PRIMARY KEY, used_at INTEGER NOT NULL, expires_at INTEGER NOT NULL) STRICT;`,
 ];

@@ -1,6 +1,7 @@
 // The org object's OpenID provider methods (actions/oidc-clients.ts, actions/oidc-tokens.ts): what each takes
 // and gives. Failures are OAuth's own error codes, not docs/api.md reasons: the /oauth/* endpoints answer in
 // RFC 6749's format, and the client-registration API maps the one reason it needs ("not_found").
+import type { FormIdRefusal } from "./form-ids";
 import type { AuditActor, RequestMeta, Result, Role } from "./results";
 
 export type ClientType = "confidential" | "public";
@@ -30,6 +31,8 @@ export interface NewOidcClient {
   redirectUris: string[];
   postLogoutRedirectUris: string[];
   createdBy: string;
+  /** The Applications page form's single-use id (form-ids.ts), spent with the client; the JSON API sends none. */
+  formId?: string;
   actor: AuditActor;
   meta: RequestMeta;
 }
@@ -106,7 +109,7 @@ export interface RefreshInput {
 }
 
 export interface OidcRpc {
-  registerOidcClient(input: NewOidcClient): OidcClientInfo;
+  registerOidcClient(input: NewOidcClient): Result<OidcClientInfo, FormIdRefusal>;
   listOidcClients(): OidcClientInfo[];
   revokeOidcClient(input: { id: string; actor: AuditActor; meta: RequestMeta }): Result<null, "not_found">;
   oidcClient(id: string): OidcClient | null;

@@ -28,6 +28,8 @@ export type Reason =
   | "invalid_link"
   | "already_invited"
   | "passkey_required"
+  | "already_submitted"
+  | "form_expired"
   | "unavailable";
 
 export type Result<T, R extends Reason = Reason> = { ok: true; value: T } | { ok: false; reason: R; retryAfterSeconds?: number };

@@ -8,6 +8,7 @@ import type { OidcClientInfo, OidcRpc } from "./oidc-rpc";
 import type { DevMail, OutboxEntry } from "./outbox";
 import type { PeopleChange, SessionEntry } from "./actions/people";
 import type { RecoveryStatus } from "./recovery-codes";
+import type { FormIdRefusal } from "./form-ids";
 import type { OrgSettings } from "./settings";
 import type { PatchRefusal, PatchUserInput } from "./actions/user-patch";
 import type { AuditActor, Caller, LoginStep, OrgInfo, Reason, RequestMeta, Result, Role, SecondStepMethod, UserInfo } from "./results";
@@ -215,6 +216,8 @@ export interface RegenerateInput {
   code?: string;
   passkey?: { response: AuthenticationResponseJSON; rp: RelyingParty; sessionTokenHash: string };
   recoveryCodeHashes: string[];
+  /** The Account page form's single-use id (form-ids.ts), spent with the new set; the JSON API sends none. */
+  formId?: string;
   meta: RequestMeta;
 }
 
@@ -281,6 +284,8 @@ export interface CreateApiKeyInput extends Audited {
   role: Role;
   createdBy: string;
   expiresInDays: number;
+  /** The page form's single-use id (form-ids.ts), spent with the key; the JSON API sends none. */
+  formId?: string;
 }
 
 export interface RevokeApiKeyInput extends Audited {
@@ -385,7 +390,7 @@ export interface OrgRpc extends OidcRpc {
   >;
   confirmEnrollment(input: ConfirmEnrollmentInput): Promise<Result<null, ConfirmEnrollmentFailure>>;
   recoveryCodesStatus(userId: string): RecoveryStatus;
-  regenerateRecoveryCodes(input: RegenerateInput): Promise<Result<null, CodeFailure | "not_found" | "passkey_required">>;
+  regenerateRecoveryCodes(input: RegenerateInput): Promise<Result<null, CodeFailure | "not_found" | "passkey_required" | FormIdRefusal>>;
   disableTwoFactor(input: DisableInput): Promise<Result<null, CodeFailure | "enforced_by_org" | "not_found">>;
   resetTwoFactor(input: FactorChangeInput): Promise<Result<{ removedCredentials: string[] }, "not_found" | AccessFailure>>;
   stepUp(
@@ -411,7 +416,9 @@ export interface OrgRpc extends OidcRpc {
   compliance(page?: Omit<UserPageQuery, "notEnrolled">): Compliance;
   /** `total`: every user of the org, whatever the page or search. */
   userPage(query: UserPageQuery): UserPage & { total: number };
-  createApiKey(input: CreateApiKeyInput): Result<ApiKeyInfo, "not_found">;
+  createApiKey(input: CreateApiKeyInput): Result<ApiKeyInfo, "not_found" | FormIdRefusal>;
+  /** Whether a page form may still make its secret (form-ids.ts); read before its step-up. */
+  checkFormId(formId: string): Result<null, FormIdRefusal>;
   listApiKeys(): ApiKeyInfo[];
   revokeApiKey(input: RevokeApiKeyInput): Result<null, "not_found">;
   unlockUser(input: FactorChangeInput): Result<null, "not_found" | AccessFailure>;

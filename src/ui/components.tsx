@@ -9,6 +9,11 @@ export function Csrf({ ctx }: { ctx: PageCtx }) {
   return <input type="hidden" name="_csrf" value={ctx.csrf} />;
 }
 
+/** A form's single-use id (org/form-ids.ts): the same post sent again makes nothing more. */
+export function FormId({ id }: { id: string }) {
+  return <input type="hidden" name="formId" value={id} />;
+}
+
 export function Alert({ kind, children }: { kind: "error" | "ok" | "warn"; children: Child }) {
   return (
     <div class={`alert ${kind}`} role={kind === "error" ? "alert" : "status"}>

@@ -179,7 +179,7 @@ describe("web pages in Chromium", () => {
     await context.close();
   });
 
-  it("an admin creates and revokes an API key; the key is shown once", async () => {
+  it("an admin creates and revokes an API key (after a confirmation page); the key is shown once", async () => {
     const { context, page } = await newProfile(h, "en-US");
     await signIn(page, ADMIN);
     await page.getByRole("link", { name: "API keys" }).click();
@@ -190,7 +190,12 @@ describe("web pages in Chromium", () => {
     a11y.push(...(await capture(page, "api-key-created")));
     const me = await fetch(`${h.url}/api/me`, { headers: { authorization: `Bearer ${key}` } });
     expect(me.status).toBe(200);
-    await page.getByRole("button", { name: "Revoke: backup script" }).click();
+    await page.getByRole("link", { name: "Revoke: backup script" }).click();
+    await page.getByRole("heading", { name: "Revoke an API key" }).waitFor({ state: "visible", timeout: 10_000 });
+    a11y.push(...(await capture(page, "api-key-revoke-confirm")));
+    // Asking revoked nothing: the key still works until the button is pressed.
+    expect((await fetch(`${h.url}/api/me`, { headers: { authorization: `Bearer ${key}` } })).status).toBe(200);
+    await page.getByRole("button", { name: "Revoke", exact: true }).click();
     await page.waitForURL("**/api-keys?m=revoked");
     expect((await fetch(`${h.url}/api/me`, { headers: { authorization: `Bearer ${key}` } })).status).toBe(401);
     a11y.push(...(await capture(page, "api-keys")));

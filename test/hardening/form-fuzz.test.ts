@@ -30,6 +30,8 @@ const FORMS: [string, "user" | "admin" | "none"][] = [
   ["/users/{id}/reactivate", "admin"],
   ["/users/{id}/remove", "admin"],
   ["/users/{id}/sign-out", "admin"],
+  ["/users/{id}/make-admin", "admin"],
+  ["/users/{id}/make-technician", "admin"],
   ["/account/sessions/{id}/revoke", "user"],
   ["/account/sessions/revoke-others", "user"],
   ["/settings", "admin"],

@@ -14,17 +14,19 @@ async function pageOf(path: string, cookie: string) {
   const res = await call(path, { cookie, headers: { accept: "text/html" } });
   const html = await res.text();
   const token = /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? "";
-  return { res, html, token, cookie };
+  // The register form's single-use id, sent back as the browser sends it (test/pages/form-sent-again.test.ts).
+  const formId = /name="formId" value="([^"]+)"/.exec(html)?.[1];
+  return { res, html, token, cookie, formId };
 }
 
 async function post(
   path: string,
-  from: { token: string; cookie: string },
+  from: { token: string; cookie: string; formId?: string | undefined },
   fields: Record<string, string>,
   headers: Record<string, string> = {},
 ) {
   return call(path, {
-    body: new URLSearchParams({ ...fields, _csrf: from.token }).toString(),
+    body: new URLSearchParams({ ...(from.formId ? { formId: from.formId } : {}), ...fields, _csrf: from.token }).toString(),
     cookie: from.cookie,
     headers: { "content-type": "application/x-www-form-urlencoded", origin: BASE, ...headers },
   });

@@ -181,7 +181,8 @@ describe("the passkey pages", () => {
     // Regenerating with the passkey: the script's answer arrives as `webauthn`.
     const options = await b.post("/account/step-up/passkey", {});
     const answer = await u.auth.assert((await options.json()) as { challenge: string });
-    const codes = await b.post("/account/2fa/recovery-codes", { webauthn: JSON.stringify(answer) });
+    const formId = /name="formId" value="([^"]+)"/.exec(html)?.[1] ?? "";
+    const codes = await b.post("/account/2fa/recovery-codes", { webauthn: JSON.stringify(answer), formId });
     expect(codes.status).toBe(200);
     expect((await codes.text()).match(/<li>/g)?.length ?? 0).toBeGreaterThanOrEqual(10);
     // Setting up an app alongside starts (a fresh session: no step-up asked).

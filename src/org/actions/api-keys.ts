@@ -3,17 +3,23 @@
 import { nowMs } from "../../clock";
 import { type ApiKeyInfo, deleteApiKey, findApiKeyById, insertApiKey, listApiKeys } from "../api-keys";
 import { recordEvent } from "../audit";
+import { type FormIdRefusal, useFormId } from "../form-ids";
 import { fail, ok, type Result } from "../results";
 import type { CreateApiKeyInput, RevokeApiKeyInput } from "../rpc";
 import type { Store } from "../store";
 import { findUser } from "../users";
 
-export function createApiKey(store: Store, input: CreateApiKeyInput): Result<ApiKeyInfo, "not_found"> {
+export function createApiKey(store: Store, input: CreateApiKeyInput): Result<ApiKeyInfo, "not_found" | FormIdRefusal> {
   const now = nowMs();
   const { sql } = store;
   return store.tx(() => {
     // A key acts for the person who made it: no person, no key.
     if (!findUser(sql, input.createdBy)) return fail("not_found");
+    // A page form makes one key: the same post sent again (a reload of the page that showed it) makes none.
+    if (input.formId !== undefined) {
+      const used = useFormId(sql, input.formId, now);
+      if (!used.ok) return used;
+    }
     const expiresAt = now + input.expiresInDays * 86_400_000;
     insertApiKey(
       sql,

@@ -2,6 +2,7 @@
 // step-up), listed, revoked. Revoking a client ends every grant it holds at once.
 import { nowMs } from "../../clock";
 import { recordEvent } from "../audit";
+import { type FormIdRefusal, useFormId } from "../form-ids";
 import type { NewOidcClient, OidcClient, OidcClientInfo } from "../oidc-rpc";
 import { findClient, insertClient, listClients, markClientRevoked, type OidcClientRow, revokeClientGrants } from "../oidc-store";
 import { type AuditActor, fail, ok, type RequestMeta, type Result } from "../results";
@@ -26,9 +27,15 @@ export function info({ secretHash: _, ...rest }: OidcClient): OidcClientInfo {
   return rest;
 }
 
-export function registerClient(store: Store, input: NewOidcClient): OidcClientInfo {
+export function registerClient(store: Store, input: NewOidcClient): Result<OidcClientInfo, FormIdRefusal> {
   const now = nowMs();
   return store.tx(() => {
+    // A page form registers one client: the same post sent again (a reload of the page that showed the secret)
+    // registers none.
+    if (input.formId !== undefined) {
+      const used = useFormId(store.sql, input.formId, now);
+      if (!used.ok) return used;
+    }
     const row = {
       id: input.id,
       name: input.name,
@@ -46,7 +53,7 @@ export function registerClient(store: Store, input: NewOidcClient): OidcClientIn
       { type: "oidc.client_created", actor: input.actor, subject: { id: input.id, label: input.name }, meta: input.meta, detail },
       now,
     );
-    return info(toClient({ ...row, revoked_at: null }, readOrg(store.sql)?.slug ?? ""));
+    return ok(info(toClient({ ...row, revoked_at: null }, readOrg(store.sql)?.slug ?? "")));
   });
 }
 

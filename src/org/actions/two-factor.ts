@@ -14,6 +14,7 @@ import type { Store } from "../store";
 import { activatePendingTotp, activeTotp, deleteTotp, putPendingTotp, type TotpRow } from "../totp-state";
 import { findActiveUser, findUser, type UserRow } from "../users";
 import { hasSecondFactor } from "../factors";
+import { checkFormId, type FormIdRefusal, spendFormId } from "../form-ids";
 import { deleteAllPasskeys } from "./passkeys";
 import { type AccessFailure, refuseFactorRemoval } from "./access";
 import { settlePasswordCheck, startSession } from "./sign-in";
@@ -202,16 +203,24 @@ export async function withCurrentFactor<F extends Reason>(
 export function regenerateRecoveryCodes(
   store: Store,
   input: RegenerateInput,
-): Promise<Result<null, CodeFailure | "not_found" | "passkey_required">> {
+): Promise<Result<null, CodeFailure | "not_found" | "passkey_required" | FormIdRefusal>> {
   const factor: SecondFactor = input.passkey
     ? { kind: "webauthn", ...input.passkey, purpose: "step_up", signInId: input.passkey.sessionTokenHash }
     : { kind: "totp", code: input.code ?? "", secret: "active" };
-  // A code is refused before it is checked where the org requires phishing-resistant sign-in (phishing-resistant.ts).
-  const refuse = () => (factor.kind === "totp" && codeUse(store.sql, input.userId) !== "any" ? "passkey_required" : null);
+  const { formId } = input;
+  const refuse = () => {
+    // The Account page's form sent again (a reload of the page that showed the codes) makes no new set, and is
+    // refused before its spent code is checked, so the reload is not counted as a wrong code.
+    const form = formId === undefined ? null : checkFormId(store.sql, formId, nowMs());
+    if (form && !form.ok) return form.reason;
+    // A code is refused before it is checked where the org requires phishing-resistant sign-in (phishing-resistant.ts).
+    return factor.kind === "totp" && codeUse(store.sql, input.userId) !== "any" ? "passkey_required" : null;
+  };
   return withCurrentFactor(
     store,
     { ...input, factor },
     (user, now) => {
+      if (formId !== undefined) spendFormId(store.sql, formId, now);
       replaceRecoveryCodes(store.sql, user.id, input.recoveryCodeHashes, now);
       recordEvent(
         store.sql,

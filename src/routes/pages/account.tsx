@@ -2,7 +2,9 @@
 // action calls the same flow as the JSON API (src/flows/); this file only parses forms and renders.
 import { type Context, Hono } from "hono";
 import { RECOVERY_CODE_COUNT } from "../../constants";
+import { nowMs } from "../../clock";
 import type { AppEnv } from "../../env";
+import { newFormId } from "../../org/form-ids";
 import { ApiError } from "../../errors";
 import { relyingParty } from "../../flows/passkeys";
 import { changePassword } from "../../flows/password";
@@ -15,7 +17,7 @@ import { parseOtpauthUri } from "../../ui/otpauth";
 import { AccountPage, type AccountState, EnablePage } from "../../ui/pages/account";
 import type { PasskeysForm } from "../../ui/pages/account-passkeys";
 import type { PasswordForm } from "../../ui/pages/account-password";
-import { CodesPage } from "../../ui/pages/sign-in";
+import { CodesPage, MessagePage } from "../../ui/pages/sign-in";
 import {
   csrf,
   formOf,
@@ -37,7 +39,7 @@ import { passwordBody } from "../me";
 
 export async function accountPage(
   c: Context<AppEnv>,
-  state: Omit<AccountState, "recoveryTotal" | "passkeys"> & { passkeys?: Partial<PasskeysForm> },
+  state: Omit<AccountState, "recoveryTotal" | "regenerateFormId" | "passkeys"> & { passkeys?: Partial<PasskeysForm> },
   status: Parameters<typeof render>[2] = 200,
 ) {
   const ctx = await pageCtx(c, "/account");
@@ -52,7 +54,7 @@ export async function accountPage(
     stepUp: staleAsk(c, actor),
     ...state.passkeys,
   };
-  const full = { ...state, enableStepUp, recoveryTotal: RECOVERY_CODE_COUNT, sessions, passkeys };
+  const full = { ...state, enableStepUp, recoveryTotal: RECOVERY_CODE_COUNT, regenerateFormId: newFormId(nowMs()), sessions, passkeys };
   return render(c, AccountPage({ ctx, identity: actor.identity, state: full }), status);
 }
 
@@ -71,6 +73,7 @@ export const accountPages = new Hono<AppEnv>()
       "passkey-added": t.passkeys.added,
       "passkey-renamed": t.passkeys.renamed,
       "passkey-removed": t.passkeys.removed,
+      "role-changed": t.people.ownRoleChanged,
     };
     return accountPage(c, { notice: notices[c.req.query("m") ?? ""] });
   })
@@ -126,10 +129,14 @@ export const accountPages = new Hono<AppEnv>()
         // A passkey user confirms with "Use a passkey" (the step-up prompt's `webauthn`), an app user with a code.
         const { webauthn } = stepUpProofOf(form);
         const proof = webauthn ? { webauthn: webauthn as AuthenticationResponseJSON } : { code: codeOf(form) };
-        const codes = await regenerateRecoveryCodes(c.env, session, proof, requestMeta(c));
+        const codes = await regenerateRecoveryCodes(c.env, session, proof, requestMeta(c), form.formId ?? "");
         return render(c, CodesPage({ ctx: await pageCtx(c, "/account"), codes, continueHref: "/account" }));
       },
-      (_ctx, regenerateError, err) => accountPage(c, { regenerateError }, statusOf(err)),
+      (ctx, regenerateError, err) => {
+        if (err.reason !== "already_submitted") return accountPage(c, { regenerateError }, statusOf(err));
+        const back = { href: "/account", label: ctx.t.codes.backToAccount };
+        return render(c, MessagePage({ ctx, title: ctx.t.codes.alreadyTitle, message: ctx.t.codes.alreadyMade, back }), 409);
+      },
     );
   })
   .post("/account/2fa/disable", page, needSession, csrf, async (c) => {

@@ -3,11 +3,12 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { USER_PAGE_DEFAULT } from "../../constants";
 import type { AppEnv } from "../../env";
-import { ApiError } from "../../errors";
 import { nowMs } from "../../clock";
 import { revokeApiKey, unlockUser, updateSettings } from "../../flows/admin";
 import { createApiKey } from "../../flows/api-keys";
 import { readAuditPage } from "../../flows/audit";
+import { checkFormId } from "../../flows/form-ids";
+import { newFormId } from "../../org/form-ids";
 import { createUser } from "../../flows/accounts";
 import { callerOf, requireStepUp } from "../../flows/step-up";
 import { resetTwoFactor } from "../../flows/two-factor";
@@ -15,7 +16,7 @@ import { auditActor } from "../../http/actor";
 import * as f from "../../http/fields";
 import { requestMeta } from "../../http/meta";
 import { parseUserCursor } from "../../org/users";
-import { ApiKeysPage, type CreateKeyForm } from "../../ui/pages/api-keys";
+import { ApiKeysPage, type CreateKeyForm, RevokeApiKeyPage } from "../../ui/pages/api-keys";
 import { apiKeyBody, auditQuery, newUserBody, settingsBody } from "../org";
 import { AuditPage } from "../../ui/pages/audit";
 import { SettingsPage } from "../../ui/pages/settings";
@@ -24,6 +25,7 @@ import { type AddUserForm, UserActionConfirmPage, UsersPage } from "../../ui/pag
 import { peopleNotices } from "./people";
 import { type InviteForm, InvitesSection } from "../../ui/pages/invites";
 import type { Catalog } from "../../ui/i18n/en";
+import type { PageCtx } from "../../ui/layout";
 import {
   csrf,
   formField,
@@ -97,7 +99,13 @@ async function apiKeysPage(
     values: {},
     stepUp: staleAsk(c, actor),
   };
-  return render(c, ApiKeysPage({ ctx, keys, people, now: nowMs(), notice, newKey: extra.newKey, form }), status);
+  const formId = newFormId(nowMs());
+  return render(c, ApiKeysPage({ ctx, keys, people, now: nowMs(), notice, newKey: extra.newKey, form, formId }), status);
+}
+
+/** A refusal about one API key, with the way back to the list. */
+function keyMessage(ctx: PageCtx, message: string) {
+  return MessagePage({ ctx, title: ctx.t.errorTitle, message, back: { href: "/api-keys", label: ctx.t.apiKeys.backToList } });
 }
 
 /** Reset 2FA and Unlock: a confirmation page, then the action; both follow org/actions/access.ts. */
@@ -247,31 +255,49 @@ export const adminPages = new Hono<AppEnv>()
       return apiKeysPage(c, { form: bad }, 400);
     }
     const proof = stepUpProofOf(form);
+    const formId = form.formId ?? "";
     return formAction(
       c,
       "/api-keys",
       async () => {
         const meta = requestMeta(c);
+        // The form's id first: a reload of the page that showed the key re-posts a code already spent, which must
+        // be told what happened, not counted as a wrong code. The key's creation spends the id (org/form-ids.ts).
+        await checkFormId(c.env, actor.route, formId);
         await requireStepUp(c.env, actor, proof, meta);
-        const input = { name: name.data, role: role.data, createdBy: actor.identity.user.id, expiresInDays: expiry.data };
+        const input = { name: name.data, role: role.data, createdBy: actor.identity.user.id, expiresInDays: expiry.data, formId };
         const created = await createApiKey(c.env, actor.route, input, auditActor(actor), meta);
         return apiKeysPage(c, { newKey: created.key, form: { values: {} } });
       },
-      (_ctx, formError, err) => {
+      (ctx, formError, err) => {
+        if (err.reason === "already_submitted") {
+          const back = { href: "/api-keys", label: ctx.t.apiKeys.backToList };
+          return render(c, MessagePage({ ctx, title: ctx.t.apiKeys.alreadyTitle, message: ctx.t.apiKeys.alreadyCreated, back }), 409);
+        }
         const stepUp = stepUpAskAfter(c, t, err, proof);
         return apiKeysPage(c, { form: stepUp ? { values, stepUp } : { values, stepUp: stale, formError } }, stepUp ? 403 : statusOf(err));
       },
     );
   })
+  // Revoke asks first (the GET changes nothing); the confirmation page's button posts below.
+  .get("/api-keys/:id/revoke", page, needAdmin, async (c) => {
+    const id = c.req.param("id");
+    const ctx = await pageCtx(c, `/api-keys/${encodeURIComponent(id)}/revoke`);
+    const apiKey = (await orgOf(c).listApiKeys()).find((k) => k.id === id);
+    return apiKey ? render(c, RevokeApiKeyPage({ ctx, apiKey })) : render(c, keyMessage(ctx, ctx.t.apiKeys.notFound), 404);
+  })
   .post("/api-keys/:id/revoke", page, needAdmin, csrf, async (c) => {
     const actor = sessionOf(c);
-    try {
-      await revokeApiKey(c.env, actor.route, formField(f.id, c.req.param("id")), auditActor(actor), requestMeta(c));
-    } catch (err) {
-      // Already revoked (e.g. a double click): the list below shows the truth. Any other failure is shown as one.
-      if (!(err instanceof ApiError && err.code === "not_found")) throw err;
-    }
-    return c.redirect("/api-keys?m=revoked", 303);
+    return formAction(
+      c,
+      "/api-keys",
+      async () => {
+        await revokeApiKey(c.env, actor.route, formField(f.id, c.req.param("id")), auditActor(actor), requestMeta(c));
+        return c.redirect("/api-keys?m=revoked", 303);
+      },
+      // Unknown, already revoked or another org's: nothing was revoked, and the page says so (404, as the API).
+      (ctx, message, err) => keyMessage(ctx, err.code === "not_found" ? ctx.t.apiKeys.notFound : message),
+    );
   })
   .get("/audit", page, needAdmin, async (c) => {
     const ctx = await pageCtx(c);

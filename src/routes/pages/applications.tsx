@@ -1,11 +1,13 @@
 // The Applications page (admins): the org's OpenID clients, register one, revoke one. The API's own schema
 // (oidc/registration.ts clientBody) and flows (flows/oidc-clients.ts), so a form and a JSON call obey one rule.
 import { Hono } from "hono";
+import { nowMs } from "../../clock";
 import type { AppEnv } from "../../env";
 import { ApiError } from "../../errors";
 import { registerApplication, revokeApplication } from "../../flows/oidc-clients";
 import { requestMeta } from "../../http/meta";
 import { MAX_REDIRECT_URIS, MAX_URI_LENGTH } from "../../oidc/constants";
+import { newFormId } from "../../org/form-ids";
 import { clientBody, uriProblem } from "../../oidc/registration";
 import type { Catalog } from "../../ui/i18n/en";
 import { ApplicationsPage, type NewApp, type RegisterAppForm, RevokeApplicationPage } from "../../ui/pages/applications";
@@ -35,7 +37,8 @@ async function applicationsPage(c: C, extra: { form?: RegisterAppForm; created?:
   const apps = await orgOf(c).listOidcClients();
   const notice = c.req.query("m") === "revoked" ? ctx.t.applications.revoked : undefined;
   const form = extra.form ?? { values: {}, errors: {}, stepUp: staleAsk(c, sessionOf(c)) };
-  return render(c, ApplicationsPage({ ctx, apps, notice, form, ...(extra.created ? { created: extra.created } : {}) }), status);
+  const formId = newFormId(nowMs());
+  return render(c, ApplicationsPage({ ctx, apps, notice, form, formId, ...(extra.created ? { created: extra.created } : {}) }), status);
 }
 
 /** One URI a line; blank lines and surrounding spaces ignored. */
@@ -108,11 +111,16 @@ export const applicationPages = new Hono<AppEnv>()
       "/applications",
       async () => {
         const reg = { name, type, redirectUris: parsed.data.redirectUris, postLogoutRedirectUris };
-        const created = await registerApplication(c.env, actor, reg, proof, requestMeta(c));
+        const created = await registerApplication(c.env, actor, reg, proof, requestMeta(c), form.formId ?? "");
         // The secret is in this answer only (no-store, never a redirect to a page that could show it again).
         return applicationsPage(c, { created: { name: created.name, clientId: created.clientId, clientSecret: created.clientSecret } });
       },
-      (_ctx, message, err) => {
+      (ctx, message, err) => {
+        if (err.reason === "already_submitted") {
+          const back = { href: "/applications", label: ctx.t.applications.backToList };
+          const words = { title: ctx.t.applications.alreadyTitle, message: ctx.t.applications.alreadyRegistered };
+          return render(c, MessagePage({ ctx, ...words, back }), 409);
+        }
         const stepUp = stepUpAskAfter(c, t, err, proof);
         const form = stepUp ? { values, errors: {}, stepUp } : { values, errors: { form: message }, stepUp: staleAsk(c, actor) };
         return applicationsPage(c, { form }, stepUp ? 403 : statusOf(err));

@@ -67,6 +67,10 @@ export const en = {
     warning: "These codes will not be shown again.",
     continue: "Continue",
     fileHeader: "Gatehouse recovery codes. Each code works once.",
+    alreadyTitle: "These recovery codes were already made",
+    alreadyMade:
+      "This form was already sent, and a new set of recovery codes was made then. It was shown once, in the answer to that first sending, and cannot be shown again. If you did not save those codes, regenerate a new set.",
+    backToAccount: "Back to your account",
   },
   // The emailed pairing link's pages: no one is signed in there, so nothing may read as if someone were.
   pair: {
@@ -217,6 +221,14 @@ export const en = {
     expiresIn: "Expires after",
     days: (n: number) => `${n} days`,
     expiryHint: "A key stops working after this; create a new one before then.",
+    alreadyTitle: "This API key was already created",
+    alreadyCreated:
+      "This form was already sent, and the key was created then. Its secret was shown once, in the answer to that first sending, and cannot be shown again. If you did not copy it, revoke that key and create a new one.",
+    backToList: "Back to API keys",
+    revokeTitle: "Revoke an API key",
+    revokeConfirm: (name: string) => `Revoke ${name}? Every script that uses it is refused from now on. This cannot be undone.`,
+    cancel: "Cancel",
+    notFound: "This API key was not found: it was already revoked, or it is not one of this organization's. Nothing was revoked.",
   },
   applications: {
     title: "Applications",
@@ -240,6 +252,10 @@ export const en = {
     newSecret: "Client secret",
     newSecretWarning: "Copy the client secret now: it will not be shown again.",
     newPublic: "A public application has no secret: it proves itself with PKCE.",
+    alreadyTitle: "This application was already registered",
+    alreadyRegistered:
+      "This form was already sent, and the application was registered then. Its client secret was shown once, in the answer to that first sending, and cannot be shown again. If you did not copy it, revoke that application and register it again.",
+    backToList: "Back to applications",
     revokeTitle: "Revoke an application",
     revokeConfirm: (name: string) =>
       `Revoke ${name}? Nobody can sign in to it any more, and everyone signed in to it through Gatehouse is signed out of it.`,
@@ -367,6 +383,16 @@ export const en = {
     change: "Change email",
     changeSent: (email: string) => `We sent a link to ${email}. Follow it to confirm the change.`,
     deactivated: "Deactivated",
+    makeAdmin: "Make admin",
+    makeTechnician: "Make technician",
+    makeAdminConfirm: (who: string) =>
+      `Make ${who} an admin? They can then manage the organization's users, settings, API keys and applications. They are signed out everywhere and sign in again.`,
+    makeTechnicianConfirm: (who: string) =>
+      `Make ${who} a technician? They lose the admin pages, and the admin API keys they made stop working. They are signed out everywhere and sign in again.`,
+    makeSelfTechnicianConfirm: () =>
+      "Make yourself a technician? You lose the admin pages at once, and the admin API keys you made stop working. Your other sessions end; this one goes on. Only another admin can make you an admin again.",
+    roleChanged: "Role changed. They were signed out everywhere.",
+    ownRoleChanged: "Your role was changed. Your other sessions were ended.",
     deactivate: "Deactivate",
     reactivate: "Reactivate",
     remove: "Remove",
@@ -446,6 +472,8 @@ export const en = {
     invalid_link: "This link was used, revoked or has expired. Ask for a new one.",
     already_invited: "There is already a pending invite for this email: resend it or revoke it.",
     passkey_required: "Your organization requires phishing-resistant sign-in: use your passkey here, a code is not enough.",
+    already_submitted: "This form was already sent: what it made was shown once, in the answer to that first sending.",
+    form_expired: "This form was open too long and was not sent: nothing was made. Fill it in again.",
   } satisfies Record<Reason, string>,
   // Per-user actions on the Users page and the Account page's sessions (deactivate, remove, sign out).
   passkeys: {

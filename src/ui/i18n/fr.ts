@@ -70,6 +70,10 @@ export const fr: Catalog = {
     warning: "Ces codes ne seront plus affichés.",
     continue: "Continuer",
     fileHeader: "Codes de récupération Gatehouse. Chaque code ne sert qu’une fois.",
+    alreadyTitle: "Ces codes de récupération ont déjà été créés",
+    alreadyMade:
+      "Ce formulaire a déjà été envoyé, et une nouvelle série de codes de récupération a été créée à ce moment-là. Elle n’a été affichée qu’une fois, en réponse à ce premier envoi, et ne peut plus l’être. Si vous n’avez pas enregistré ces codes, régénérez-en une nouvelle série.",
+    backToAccount: "Retour à votre compte",
   },
   pair: {
     title: "Activer l’authentification à deux facteurs",
@@ -225,6 +229,14 @@ export const fr: Catalog = {
     expiresIn: "Expire après",
     days: (n) => `${n} jours`,
     expiryHint: "Passé ce délai, la clé ne fonctionne plus : créez-en une nouvelle avant.",
+    alreadyTitle: "Cette clé d’API a déjà été créée",
+    alreadyCreated:
+      "Ce formulaire a déjà été envoyé, et la clé a été créée à ce moment-là. Son secret n’a été affiché qu’une fois, en réponse à ce premier envoi, et ne peut plus l’être. Si vous ne l’avez pas copié, révoquez cette clé et créez-en une nouvelle.",
+    backToList: "Retour aux clés d’API",
+    revokeTitle: "Révoquer une clé d’API",
+    revokeConfirm: (name) => `Révoquer ${name} ? Tous les scripts qui l’utilisent seront refusés dès maintenant. C’est définitif.`,
+    cancel: "Annuler",
+    notFound: "Cette clé d’API est introuvable : elle a déjà été révoquée, ou n’appartient pas à cette organisation. Rien n’a été révoqué.",
   },
   applications: {
     title: "Applications",
@@ -249,6 +261,10 @@ export const fr: Catalog = {
     newSecret: "Secret client",
     newSecretWarning: "Copiez le secret client maintenant : il ne sera plus affiché.",
     newPublic: "Une application publique n’a pas de secret : elle prouve son identité avec PKCE.",
+    alreadyTitle: "Cette application a déjà été enregistrée",
+    alreadyRegistered:
+      "Ce formulaire a déjà été envoyé, et l’application a été enregistrée à ce moment-là. Son secret client n’a été affiché qu’une fois, en réponse à ce premier envoi, et ne peut plus l’être. Si vous ne l’avez pas copié, révoquez cette application et enregistrez-la à nouveau.",
+    backToList: "Retour aux applications",
     revokeTitle: "Révoquer une application",
     revokeConfirm: (name) =>
       `Révoquer ${name} ? Plus personne ne pourra s’y connecter, et tous ceux qui y sont connectés par Gatehouse en seront déconnectés.`,
@@ -373,6 +389,16 @@ export const fr: Catalog = {
     change: "Changer d’adresse",
     changeSent: (email: string) => `Nous avons envoyé un lien à ${email}. Suivez-le pour confirmer le changement.`,
     deactivated: "Désactivé",
+    makeAdmin: "Nommer administrateur",
+    makeTechnician: "Rendre technicien",
+    makeAdminConfirm: (who: string) =>
+      `Nommer ${who} administrateur ? Cette personne pourra gérer les utilisateurs, les réglages, les clés d’API et les applications de l’organisation. Elle est déconnectée partout et se reconnecte.`,
+    makeTechnicianConfirm: (who: string) =>
+      `Rendre ${who} technicien ? Cette personne perd l’accès aux pages d’administration, et les clés d’API administrateur qu’elle a créées cessent de fonctionner. Elle est déconnectée partout et se reconnecte.`,
+    makeSelfTechnicianConfirm: () =>
+      "Devenir technicien ? Vous perdez aussitôt l’accès aux pages d’administration, et les clés d’API administrateur que vous avez créées cessent de fonctionner. Vos autres sessions prennent fin ; celle-ci continue. Seul un autre administrateur pourra vous nommer à nouveau administrateur.",
+    roleChanged: "Rôle modifié. La personne a été déconnectée partout.",
+    ownRoleChanged: "Votre rôle a été modifié. Vos autres sessions ont pris fin.",
     deactivate: "Désactiver",
     reactivate: "Réactiver",
     remove: "Supprimer",
@@ -454,6 +480,8 @@ export const fr: Catalog = {
     already_invited: "Une invitation est déjà en attente pour cet e-mail : renvoyez-la ou révoquez-la.",
     passkey_required:
       "Votre organisation exige une connexion résistante à l’hameçonnage : utilisez ici votre clé d’accès, un code ne suffit pas.",
+    already_submitted: "Ce formulaire a déjà été envoyé : ce qu’il a créé n’a été affiché qu’une fois, en réponse à ce premier envoi.",
+    form_expired: "Ce formulaire est resté ouvert trop longtemps et n’a pas été envoyé : rien n’a été créé. Remplissez-le à nouveau.",
   },
   // Per-user actions on the Users page and the Account page's sessions (deactivate, remove, sign out).
   passkeys: {

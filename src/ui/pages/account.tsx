@@ -1,5 +1,5 @@
 // Account: profile facts, the two-factor section (enable, recovery codes, disable) and the password form.
-import { Alert, CodeField, Csrf, QrSetup, type SetupPageProps } from "../components";
+import { Alert, CodeField, Csrf, FormId, QrSetup, type SetupPageProps } from "../components";
 import { Layout, type PageCtx } from "../layout";
 import { type StepUpAsk, StepUpFields } from "../step-up";
 import { type PasswordForm, PasswordSection } from "./account-password";
@@ -19,6 +19,8 @@ export interface AccountState {
   /** The change-of-address form (ui/pages/email-change.tsx). */
   email?: EmailChangeForm | undefined;
   recoveryTotal: number;
+  /** The Regenerate form's single-use id: a reload of the page that shows the new codes makes no other set. */
+  regenerateFormId: string;
   /** The user's sessions (Account → Sessions). */
   sessions?: SessionEntry[] | undefined;
   /** Account → Passkeys (ui/pages/account-passkeys.tsx). */
@@ -73,6 +75,7 @@ export function AccountPage({ ctx, identity, state }: { ctx: PageCtx; identity: 
             {/* Named by their headings: both forms ask for the current code, and a name tells the two fields apart. */}
             <form method="post" action="/account/2fa/recovery-codes" class="inline-form" aria-labelledby="regen-title" novalidate>
               <Csrf ctx={ctx} />
+              <FormId id={state.regenerateFormId} />
               {tf.period !== null ? (
                 <CodeField id="regen-code" label={a.currentCode} error={state.regenerateError} />
               ) : (

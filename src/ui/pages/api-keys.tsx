@@ -1,7 +1,7 @@
-// API keys (admins): the new key shown once, the list (who made each, last use, expiry), revoke, and create
-// with an expiry, asking for step-up in place when the session is stale.
+// API keys (admins): the new key shown once, the list (who made each, last use, expiry), revoke behind a
+// confirmation page, and create with an expiry, asking for step-up in place when the session is stale.
 import { API_KEY_DEFAULT_DAYS, API_KEY_MAX_DAYS } from "../../constants";
-import { Alert, Csrf, Field } from "../components";
+import { Alert, Csrf, Field, FormId } from "../components";
 import { Layout, type PageCtx } from "../layout";
 import { type StepUpAsk, StepUpFields } from "../step-up";
 import type { ApiKeyInfo } from "../../org/rpc";
@@ -30,6 +30,8 @@ export function ApiKeysPage(p: {
   newKey?: string | undefined;
   notice?: string | undefined;
   form: CreateKeyForm;
+  /** The create form's single-use id: a reload of the answer that shows the key makes no second one. */
+  formId: string;
 }) {
   const { t } = p.ctx;
   const k = t.apiKeys;
@@ -83,12 +85,9 @@ export function ApiKeysPage(p: {
                     )}
                   </td>
                   <td>
-                    <form method="post" action={`/api-keys/${encodeURIComponent(key.id)}/revoke`}>
-                      <Csrf ctx={p.ctx} />
-                      <button type="submit" class="danger" aria-label={`${k.revoke}: ${key.name}`}>
-                        {k.revoke}
-                      </button>
-                    </form>
+                    <a href={`/api-keys/${encodeURIComponent(key.id)}/revoke`} aria-label={`${k.revoke}: ${key.name}`}>
+                      {k.revoke}
+                    </a>
                   </td>
                 </tr>
               ))}
@@ -101,6 +100,7 @@ export function ApiKeysPage(p: {
         {p.form.formError ? <Alert kind="error">{p.form.formError}</Alert> : null}
         <form method="post" action="/api-keys" novalidate>
           <Csrf ctx={p.ctx} />
+          <FormId id={p.formId} />
           <Field
             id="key-name"
             name="name"
@@ -137,6 +137,28 @@ export function ApiKeysPage(p: {
           <button type="submit">{k.create}</button>
         </form>
       </section>
+    </Layout>
+  );
+}
+
+/** Revoke asks first, on a page of its own (a plain form: no script needed); the key dies on its button. */
+export function RevokeApiKeyPage({ ctx, apiKey }: { ctx: PageCtx; apiKey: ApiKeyInfo }) {
+  const k = ctx.t.apiKeys;
+  return (
+    <Layout ctx={ctx} title={k.revokeTitle}>
+      <h1>{k.revokeTitle}</h1>
+      <form method="post" action={`/api-keys/${encodeURIComponent(apiKey.id)}/revoke`} class="card" novalidate>
+        <Csrf ctx={ctx} />
+        <p id="action-consequence">{k.revokeConfirm(`${apiKey.name} (${ctx.t.account.roles[apiKey.role]})`)}</p>
+        <div class="actions">
+          <button type="submit" class="danger" aria-describedby="action-consequence">
+            {k.revoke}
+          </button>
+          <a href="/api-keys" class="button secondary">
+            {k.cancel}
+          </a>
+        </div>
+      </form>
     </Layout>
   );
 }

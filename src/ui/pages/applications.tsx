@@ -2,7 +2,7 @@
 // Revoke behind a confirmation page, and the register form; a new client's secret is shown once, on the answer
 // to the form's post, and never again.
 import type { OidcClientInfo } from "../../org/rpc";
-import { Alert, Csrf, Field } from "../components";
+import { Alert, Csrf, Field, FormId } from "../components";
 import { Layout, type PageCtx } from "../layout";
 import { type StepUpAsk, StepUpFields } from "../step-up";
 import { when } from "./api-keys";
@@ -68,6 +68,8 @@ export function ApplicationsPage(p: {
   notice?: string | undefined;
   created?: NewApp;
   form: RegisterAppForm;
+  /** The register form's single-use id: a reload of the answer that shows the secret registers nothing more. */
+  formId: string;
 }) {
   const { t, lang } = p.ctx;
   const a = t.applications;
@@ -147,6 +149,7 @@ export function ApplicationsPage(p: {
         {p.form.errors.form ? <Alert kind="error">{p.form.errors.form}</Alert> : null}
         <form method="post" action="/applications" novalidate>
           <Csrf ctx={p.ctx} />
+          <FormId id={p.formId} />
           <Field
             id="app-name"
             name="name"

@@ -161,13 +161,24 @@ export function CodesPage({ ctx, codes, continueHref }: { ctx: PageCtx; codes: r
   );
 }
 
-export function MessagePage({ ctx, title, message }: { ctx: PageCtx; title: string; message: string }) {
+/** A page that says one thing; `back` names where to go next (the home page by default). */
+export function MessagePage({
+  ctx,
+  title,
+  message,
+  back,
+}: {
+  ctx: PageCtx;
+  title: string;
+  message: string;
+  back?: { href: string; label: string } | undefined;
+}) {
   return (
     <Layout ctx={ctx} title={title}>
       <h1>{title}</h1>
       <Alert kind="error">{message}</Alert>
       <p>
-        <a href="/">{ctx.t.backHome}</a>
+        <a href={back?.href ?? "/"}>{back?.label ?? ctx.t.backHome}</a>
       </p>
     </Layout>
   );

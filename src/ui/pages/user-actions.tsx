@@ -1,24 +1,42 @@
-// The Users page's per-user actions that change an account's life (Deactivate/Reactivate, Remove, Sign out
-// everywhere), each behind a confirmation page that works without JS and asks for step-up in place when the
-// target is an admin.
+// The Users page's per-user actions that change an account's life (Make admin/Make technician, Deactivate/
+// Reactivate, Remove, Sign out everywhere), each behind a confirmation page that works without JS and asks for
+// step-up in place when the change needs it.
 import { Csrf } from "../components";
 import { Layout, type PageCtx } from "../layout";
 import { type StepUpAsk, StepUpFields } from "../step-up";
-import type { UserListEntry } from "../../org/rpc";
+import type { Role, UserListEntry } from "../../org/rpc";
 
-export type PeopleAction = "deactivate" | "reactivate" | "remove" | "sign-out";
+export type PeopleAction = "make-admin" | "make-technician" | "deactivate" | "reactivate" | "remove" | "sign-out";
 
-export const PEOPLE_ACTIONS: readonly PeopleAction[] = ["deactivate", "reactivate", "remove", "sign-out"];
+export const PEOPLE_ACTIONS: readonly PeopleAction[] = ["make-admin", "make-technician", "deactivate", "reactivate", "remove", "sign-out"];
 
-/** The actions offered for a user: never on oneself (another admin must do it), except signing out everywhere. */
-export function actionsFor(user: UserListEntry, selfId: string): PeopleAction[] {
-  if (user.id === selfId) return [];
-  return [user.active ? "deactivate" : "reactivate", ...(user.active ? (["sign-out"] as const) : []), "remove"];
+/** The role a role action gives (PATCH /api/org/users/{id} `role`), or null for the other actions. */
+export function roleOf(action: PeopleAction): Role | null {
+  return action === "make-admin" ? "admin" : action === "make-technician" ? "technician" : null;
 }
 
-function words(ctx: PageCtx, action: PeopleAction) {
+/**
+ * The actions offered for a user: the other role first, then the account's life. On oneself, only stepping down
+ * (the API allows it while another active admin remains); the rest another admin must do.
+ */
+export function actionsFor(user: UserListEntry, selfId: string): PeopleAction[] {
+  const role: PeopleAction = user.role === "admin" ? "make-technician" : "make-admin";
+  if (user.id === selfId) return user.role === "admin" ? [role] : [];
+  return [role, user.active ? "deactivate" : "reactivate", ...(user.active ? (["sign-out"] as const) : []), "remove"];
+}
+
+function words(ctx: PageCtx, action: PeopleAction, self: boolean) {
   const p = ctx.t.people;
   switch (action) {
+    case "make-admin":
+      return { label: p.makeAdmin, title: p.makeAdmin, confirm: p.makeAdminConfirm, danger: false };
+    case "make-technician":
+      return {
+        label: p.makeTechnician,
+        title: p.makeTechnician,
+        confirm: self ? p.makeSelfTechnicianConfirm : p.makeTechnicianConfirm,
+        danger: true,
+      };
     case "deactivate":
       return { label: p.deactivate, title: p.deactivateTitle, confirm: p.deactivateConfirm, danger: true };
     case "reactivate":
@@ -48,7 +66,7 @@ export function UserActions({ ctx, user, selfId }: { ctx: PageCtx; user: UserLis
   return (
     <>
       {actionsFor(user, selfId).map((action) => {
-        const { label } = words(ctx, action);
+        const { label } = words(ctx, action, user.id === selfId);
         return (
           <>
             {" "}
@@ -66,14 +84,17 @@ export function PeopleActionConfirmPage({
   ctx,
   user,
   action,
+  self,
   stepUp,
 }: {
   ctx: PageCtx;
   user: { id: string; email: string; name: string };
   action: PeopleAction;
+  /** The signed-in admin's own account (stepping down). */
+  self: boolean;
   stepUp?: StepUpAsk | undefined;
 }) {
-  const w = words(ctx, action);
+  const w = words(ctx, action, self);
   return (
     <Layout ctx={ctx} title={w.title}>
       <h1>{w.title}</h1>
