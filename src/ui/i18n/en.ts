@@ -124,6 +124,11 @@ export const en = {
     enforced: "Your organization requires two-factor authentication, so you cannot disable it.",
     disabledDone: "Two-factor authentication is off.",
     enabledDone: "Two-factor authentication is on.",
+    // After POST /login/recovery (m=recovery_used): the count tells whether it is time to regenerate.
+    recoveryUsed: (left: number) =>
+      left === 0
+        ? "You signed in with your last recovery code. No codes are left: regenerate them now."
+        : `You signed in with a recovery code. ${left} code${left === 1 ? "" : "s"} left: regenerate them if you are running low.`,
     roles: { admin: "Admin", technician: "Technician" },
     passwordTitle: "Password",
     currentPassword: "Current password",

@@ -10,6 +10,8 @@ import { type PasskeysForm, PasskeysSection } from "./account-passkeys";
 
 export interface AccountState {
   notice?: string | undefined;
+  /** A notice that asks for attention (a recovery code was just used). */
+  warning?: string | undefined;
   regenerateError?: string | undefined;
   disableError?: string | undefined;
   enableError?: string | undefined;
@@ -34,6 +36,7 @@ export function AccountPage({ ctx, identity, state }: { ctx: PageCtx; identity: 
     <Layout ctx={ctx} title={a.title}>
       <h1>{a.title}</h1>
       {state.notice ? <Alert kind="ok">{state.notice}</Alert> : null}
+      {state.warning ? <Alert kind="warn">{state.warning}</Alert> : null}
       <section class="card" aria-labelledby="profile-title">
         <h2 id="profile-title">{a.profile}</h2>
         <dl class="facts">
