@@ -1,9 +1,9 @@
 // The recovery-code step of the sign-in pages: its own words for a wrong code, the typed code kept, and the Account
 // page's notice afterwards (how many codes are left), as GitHub shows it.
 import { describe, expect, it } from "vitest";
-import { PASSWORD } from "../support/api";
+import { call, PASSWORD } from "../support/api";
 import { useTestClock } from "../support/clock";
-import { enrolledTechnician } from "../support/flows";
+import { challengeFor, enrolledTechnician } from "../support/flows";
 import { tab } from "../support/pages";
 
 useTestClock();
@@ -28,5 +28,31 @@ describe("the recovery-code step", () => {
     expect((await b.get("/account?m=recovery_used&lang=fr")).html).toContain(
       "Un code de récupération a servi à cette connexion. Il vous en reste 9 : régénérez-les s’il vous en reste peu.",
     );
+  });
+
+  it("says a wrong or spent recovery code is wrong, without the code's 'wait for a new code', and keeps what was typed", async () => {
+    const u = await enrolledTechnician();
+    const first = await atRecoveryStep(u.email);
+    const madeUp = "abcd-efgh-ijkl";
+    const wrong = await first.post("/login/recovery", { code: madeUp });
+    expect(wrong.status).toBe(401);
+    const html = await wrong.text();
+    expect(html).toContain("That recovery code is incorrect or was already used.");
+    expect(html).not.toContain("Wait for a new code");
+    expect(html).toMatch(new RegExp(`<input id="code" name="code" type="text" value="${madeUp}"[^>]*aria-invalid="true"`));
+    const code = u.enrollment.recoveryCodes[0] ?? "";
+    expect((await first.post("/login/recovery", { code })).headers.get("location")).toBe("/account?m=recovery_used");
+
+    const again = await atRecoveryStep(u.email);
+    await again.get("/login/recovery?lang=fr");
+    const spent = await again.post("/login/recovery", { code });
+    expect(spent.status).toBe(401);
+    const fr = await spent.text();
+    expect(fr).toContain("Ce code de récupération est incorrect ou a déjà servi.");
+    expect(fr).toContain(`value="${code}"`);
+    // The JSON API keeps its code and words.
+    const api = await call("/auth/login/recovery", { body: { challenge: await challengeFor(u.email), code } });
+    expect(api.status).toBe(401);
+    expect(await api.json()).toEqual({ error: { code: "invalid_code", message: "The code is incorrect or has expired." } });
   });
 });

@@ -43,6 +43,8 @@ export const en = {
     code: "Recovery code",
     submit: "Verify",
     useApp: "Use your authenticator app instead",
+    // Not the TOTP words: a recovery code never expires, and there is no new one to wait for.
+    wrongCode: "That recovery code is incorrect or was already used.",
   },
   enroll: {
     forcedTitle: "Set up two-factor authentication",

@@ -42,6 +42,7 @@ export const fr: Catalog = {
     code: "Code de récupération",
     submit: "Vérifier",
     useApp: "Utiliser plutôt l’application d’authentification",
+    wrongCode: "Ce code de récupération est incorrect ou a déjà servi.",
   },
   enroll: {
     forcedTitle: "Activer l’authentification à deux facteurs",

@@ -120,7 +120,7 @@ export function SecondStepPage({
   );
 }
 
-export function RecoveryStepPage({ ctx, error }: { ctx: PageCtx; error?: string | undefined }) {
+export function RecoveryStepPage({ ctx, error, code }: { ctx: PageCtx; error?: string | undefined; code?: string | undefined }) {
   const { t } = ctx;
   return (
     <Layout ctx={ctx} title={t.recoveryStep.title}>
@@ -129,7 +129,7 @@ export function RecoveryStepPage({ ctx, error }: { ctx: PageCtx; error?: string 
         <p class="lead">{t.recoveryStep.lead}</p>
         <form method="post" action="/login/recovery" class="card" novalidate>
           <Csrf ctx={ctx} />
-          <Field id="code" name="code" label={t.recoveryStep.code} autocomplete="off" required error={error} maxlength={64} />
+          <Field id="code" name="code" label={t.recoveryStep.code} value={code} autocomplete="off" required error={error} maxlength={64} />
           <div class="actions">
             <button type="submit">{t.recoveryStep.submit}</button>
             <a href="/login/2fa">{t.recoveryStep.useApp}</a>
