@@ -51,7 +51,22 @@ describe("the passkey pages", () => {
     const options = await (await b.post("/login/passkey/options", {})).json();
     const res = await b.post("/login/passkey", { response: JSON.stringify(await new SoftAuthenticator().assert(options as never)) });
     expect(res.status).toBe(401);
-    expect(await res.text()).toContain('id="passkey-signin"');
+    const html = await res.text();
+    expect(html).toContain('id="passkey-signin"');
+    expect(html).toContain("This passkey is not recognized. Sign in with your email and password.");
+  });
+
+  it("say a removed passkey is not recognized, not that an email, password or operator code is wrong", async () => {
+    const u = await passkeyTechnician();
+    expect((await call(`/api/me/passkeys/${u.passkeyId}`, { method: "DELETE", cookie: u.cookie, body: {} })).status).toBe(204);
+    const b = await tab();
+    await b.get("/?lang=fr");
+    const options = await (await b.post("/login/passkey/options", {})).json();
+    const res = await b.post("/login/passkey", { response: JSON.stringify(await u.auth.assert(options as never)) });
+    expect(res.status).toBe(401);
+    const html = await res.text();
+    expect(html).toContain("Cette clé d’accès n’est pas reconnue. Connectez-vous avec votre e-mail et votre mot de passe.");
+    expect(html).not.toContain("code opérateur");
   });
 
   it("offer 'Use a passkey' at the second step only to a user who has one, and sign in with it", async () => {

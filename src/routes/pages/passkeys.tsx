@@ -94,7 +94,14 @@ export const passkeyPages = new Hono<AppEnv>()
         setSessionCookie(c, sessionToken);
         return c.redirect("/account", 303);
       },
-      (ctx, error) => SignInPage({ ctx, form: { error, passkeys: relyingParty(c.env, c.req.url) !== null } }),
+      (ctx, error, err) =>
+        SignInPage({
+          ctx,
+          form: {
+            error: err.code === "invalid_credentials" ? ctx.t.passkeys.notRecognized : error,
+            passkeys: relyingParty(c.env, c.req.url) !== null,
+          },
+        }),
     );
   })
   // --- the second step's "Use a passkey" (the sign-in's challenge rides in its cookie) ---

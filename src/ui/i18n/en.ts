@@ -464,6 +464,8 @@ export const en = {
     useLead: "Or confirm with a passkey on this device or a security key.",
     signIn: "Sign in with a passkey",
     signInLead: "No password needed: use a passkey saved for this site.",
+    // Any refusal of "Sign in with a passkey": nobody typed an email, password or operator code there.
+    notRecognized: "This passkey is not recognized. Sign in with your email and password.",
     cancelled: "The passkey was not used (cancelled or timed out). Try again.",
     failed: "Passkeys could not be started. Try again.",
     unavailable:

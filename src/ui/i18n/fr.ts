@@ -468,6 +468,7 @@ export const fr: Catalog = {
     useLead: "Ou confirmez avec une clé d’accès de cet appareil ou une clé de sécurité.",
     signIn: "Se connecter avec une clé d’accès",
     signInLead: "Sans mot de passe : utilisez une clé d’accès enregistrée pour ce site.",
+    notRecognized: "Cette clé d’accès n’est pas reconnue. Connectez-vous avec votre e-mail et votre mot de passe.",
     cancelled: "La clé d’accès n’a pas été utilisée (annulation ou délai dépassé). Réessayez.",
     failed: "Les clés d’accès n’ont pas pu démarrer. Réessayez.",
     unavailable:
