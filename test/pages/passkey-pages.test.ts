@@ -169,6 +169,20 @@ describe("the passkey pages", () => {
     expect((await b.get("/account")).html).toContain("You have no passkeys yet.");
   });
 
+  it("refuse a blank new name next to the passkey's field, keeping what was typed, and rename nothing", async () => {
+    const u = await passkeyTechnician();
+    const b = await tab(u.cookie);
+    await b.get("/account");
+    const res = await b.post(`/account/passkeys/${u.passkeyId}/rename`, { name: "   " });
+    expect(res.status).toBe(400);
+    const html = await res.text();
+    expect(html).toMatch(/<input id="passkey-name-0" name="name" type="text" value=" {3}"[^>]*autofocus=""[^>]*aria-invalid="true"/);
+    expect(html).toContain('<p class="field-error" id="passkey-name-0-error">This field is required.</p>');
+    expect(html).not.toContain("Check the highlighted fields.");
+    const list = await call("/api/me/passkeys", { cookie: u.cookie });
+    expect(((await list.json()) as { passkeys: { name: string }[] }).passkeys.map((k) => k.name)).toEqual(["Laptop"]);
+  });
+
   it("show a passkey-only user the Account page it can use: no code fields, the passkey for recovery codes, add an app", async () => {
     const u = await passkeyTechnician();
     const b = await tab(u.cookie);

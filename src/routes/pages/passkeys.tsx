@@ -197,6 +197,13 @@ export const passkeyPages = new Hono<AppEnv>()
   .post("/account/passkeys/:id/rename", page, needSession, csrf, async (c) => {
     const actor = sessionOf(c);
     const form = await formOf(c);
+    const id = c.req.param("id");
+    const name = passkeyName.safeParse(form.name ?? "");
+    // The API's own rule (a name after trimming), shown next to the field with what was typed, as other forms do.
+    if (!name.success) {
+      const error = (await pageCtx(c)).t.errors.required;
+      return accountPage(c, { passkeys: { rename: { id, value: form.name ?? "", error } } }, 400);
+    }
     return formAction(
       c,
       "/account",
@@ -205,8 +212,8 @@ export const passkeyPages = new Hono<AppEnv>()
         unwrap(
           await stub.renamePasskey({
             userId: actor.identity.user.id,
-            id: c.req.param("id"),
-            name: formField(passkeyName, form.name ?? ""),
+            id,
+            name: name.data,
             meta: requestMeta(c),
           }),
         );
