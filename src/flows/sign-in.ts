@@ -5,6 +5,7 @@ import type { Env } from "../env";
 import { config } from "../config";
 import { dummyHash, hashPassword, shouldUpgrade, verifyPassword } from "../crypto/password";
 import { issueCredential, type Route } from "../http/credentials";
+import { normalizeOperatorCode } from "../http/fields";
 import type { RequestMeta, SecondStepMethod } from "../org/results";
 import { orgStub } from "../org/stub";
 import { signChallenge, verifyChallenge } from "./challenge-token";
@@ -35,7 +36,8 @@ export async function signInWithPassword(
     return unknownEmail(directory);
   }
   const stub = orgStub(env, claim.orgSlug, claim.jurisdiction);
-  const orgOk = input.org === undefined || input.org === "" || input.org === claim.orgSlug;
+  const org = normalizeOperatorCode(input.org ?? "");
+  const orgOk = org === "" || org === claim.orgSlug;
   const route: Route = { slug: claim.orgSlug, jurisdiction: claim.jurisdiction };
   const session = await issueCredential(env.HASH_KEY, "gs", route);
   const candidate = await hashPassword(env.PASSWORD_PEPPER, input.password, iterations, claim.userId);
