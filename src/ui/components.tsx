@@ -67,17 +67,22 @@ export function Field(p: FieldProps) {
   );
 }
 
-/** The 6-digit code field: numeric keyboard on phones, filled by the OS from an authenticator or SMS. */
+/**
+ * The 6-digit code field: numeric keyboard on phones, filled by the OS from an authenticator or SMS. `autofocus`
+ * where the code is what the page is for, and after a wrong one, so the next code is typed at once.
+ */
 export function CodeField({
   id,
   label,
   error,
   hint,
+  autofocus = false,
 }: {
   id: string;
   label: string;
   error?: string | undefined;
   hint?: string | undefined;
+  autofocus?: boolean;
 }) {
   return (
     <Field
@@ -89,6 +94,7 @@ export function CodeField({
       pattern="[0-9 ]*"
       maxlength={8}
       required
+      autofocus={autofocus}
       error={error}
       hint={hint}
     />
@@ -126,7 +132,7 @@ export function QrSetup(p: SetupPageProps & { action: string; cancelHref?: strin
           </p>
         </div>
       </div>
-      <CodeField id="code" label={t.enroll.code} error={p.error} hint={t.enroll.codeHint} />
+      <CodeField id="code" label={t.enroll.code} error={p.error} hint={t.enroll.codeHint} autofocus />
       <div class="actions">
         <button type="submit">{t.enroll.submit}</button>
         {p.cancelHref ? (

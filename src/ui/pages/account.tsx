@@ -77,7 +77,7 @@ export function AccountPage({ ctx, identity, state }: { ctx: PageCtx; identity: 
             <form method="post" action="/account/2fa/recovery-codes" class="inline-form" aria-labelledby="regen-title" novalidate>
               <Csrf ctx={ctx} />
               {tf.period !== null ? (
-                <CodeField id="regen-code" label={a.currentCode} error={state.regenerateError} />
+                <CodeField id="regen-code" label={a.currentCode} error={state.regenerateError} autofocus={Boolean(state.regenerateError)} />
               ) : (
                 // No app: the passkey confirms it (the same prompt as step-up, always asked here).
                 <StepUpFields ctx={ctx} ask={{ withCode: true, error: state.regenerateError }} id="regen" />
@@ -98,7 +98,9 @@ export function AccountPage({ ctx, identity, state }: { ctx: PageCtx; identity: 
             ) : null}
             <form method="post" action="/account/2fa/disable" class="inline-form" aria-labelledby="disable-title" novalidate>
               <Csrf ctx={ctx} />
-              {enforced ? null : <CodeField id="disable-code" label={a.currentCode} error={state.disableError} />}
+              {enforced ? null : (
+                <CodeField id="disable-code" label={a.currentCode} error={state.disableError} autofocus={Boolean(state.disableError)} />
+              )}
               <button type="submit" class="danger" disabled={enforced} aria-describedby={enforced ? "disable-reason" : undefined}>
                 {a.disable}
               </button>

@@ -35,9 +35,18 @@ export function SignInPage({ ctx, form }: { ctx: PageCtx; form: SignInForm }) {
             value={form.email}
             autocomplete="username"
             required
-            autofocus
+            autofocus={!form.email}
           />
-          <Field id="password" name="password" type="password" label={t.signIn.password} autocomplete="current-password" required />
+          {/* After a refusal the email is kept: the password is what to type again. */}
+          <Field
+            id="password"
+            name="password"
+            type="password"
+            label={t.signIn.password}
+            autocomplete="current-password"
+            required
+            autofocus={Boolean(form.email)}
+          />
           <Field id="org" name="org" label={t.signIn.org} value={form.org} hint={t.signIn.orgHint} autocomplete="organization" />
           <button type="submit">{t.signIn.submit}</button>
         </form>
@@ -97,7 +106,7 @@ export function SecondStepPage({
         {code ? (
           <form method="post" action="/login/2fa" class="card" novalidate>
             <Csrf ctx={ctx} />
-            <CodeField id="code" label={t.secondStep.code} error={error} />
+            <CodeField id="code" label={t.secondStep.code} error={error} autofocus />
             <div class="actions">
               <button type="submit">{t.secondStep.submit}</button>
               <a href="/login/recovery">{t.secondStep.useRecovery}</a>
@@ -129,7 +138,17 @@ export function RecoveryStepPage({ ctx, error, code }: { ctx: PageCtx; error?: s
         <p class="lead">{t.recoveryStep.lead}</p>
         <form method="post" action="/login/recovery" class="card" novalidate>
           <Csrf ctx={ctx} />
-          <Field id="code" name="code" label={t.recoveryStep.code} value={code} autocomplete="off" required error={error} maxlength={64} />
+          <Field
+            id="code"
+            name="code"
+            label={t.recoveryStep.code}
+            value={code}
+            autocomplete="off"
+            required
+            autofocus
+            error={error}
+            maxlength={64}
+          />
           <div class="actions">
             <button type="submit">{t.recoveryStep.submit}</button>
             <a href="/login/2fa">{t.recoveryStep.useApp}</a>
