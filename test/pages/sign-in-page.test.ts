@@ -5,6 +5,12 @@ import { createOrg, PASSWORD } from "../support/api";
 import { tab } from "../support/pages";
 
 describe("the sign-in page", () => {
+  it("asks the browser not to fill the operator code with a company name", async () => {
+    const html = (await (await tab()).get("/")).html;
+    expect(html).toMatch(/<input id="org" name="org" type="text" value=""[^>]*autocomplete="off"/);
+    expect(html).not.toContain('autocomplete="organization"');
+  });
+
   it("takes the operator code in any case, and refuses another org's code in any case with the usual words", async () => {
     const org = await createOrg();
     const other = await createOrg();

@@ -47,7 +47,8 @@ export function SignInPage({ ctx, form }: { ctx: PageCtx; form: SignInForm }) {
             required
             autofocus={Boolean(form.email)}
           />
-          <Field id="org" name="org" label={t.signIn.org} value={form.org} hint={t.signIn.orgHint} autocomplete="organization" />
+          {/* No autofill token names an org's code ("organization" is a company name): nothing to fill in here. */}
+          <Field id="org" name="org" label={t.signIn.org} value={form.org} hint={t.signIn.orgHint} autocomplete="off" />
           <button type="submit">{t.signIn.submit}</button>
         </form>
         {form.passkeys === false ? (
