@@ -111,7 +111,8 @@ export const en = {
     twoFactor: "Two-factor authentication",
     statusOn: "Enabled",
     statusOff: "Not enrolled",
-    status: "Status",
+    // The label with its colon: French puts a no-break space before it.
+    status: "Status:",
     periodInfo: (p: number) => `Codes change every ${p} seconds.`,
     offLead: "Protect your account with a code from an authenticator app in addition to your password.",
     enable: "Enable 2FA",
@@ -393,7 +394,7 @@ export const en = {
     invalid_credentials: "The email, password or operator code is incorrect.",
     invalid_code: "That code is incorrect or has expired. Wait for a new code and try again.",
     challenge_expired: "This sign-in attempt has expired. Sign in again.",
-    too_many_attempts: (minutes: number) => `Too many attempts, try again in ${minutes} minute${minutes === 1 ? "" : "s"}`,
+    too_many_attempts: (minutes: number) => `Too many attempts, try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`,
     conflict: "This email is already in use.",
     enforced_by_org: "Your organization requires two-factor authentication, so it cannot be disabled.",
     already_enrolled: "Two-factor authentication is already enabled.",
@@ -462,6 +463,8 @@ export const en = {
     signInAgain: "To confirm it is you, sign out and sign in again with your passkey, then try again.",
     use: "Use a passkey",
     useLead: "Or confirm with a passkey on this device or a security key.",
+    // The second step of a user without an authenticator app: the passkey is the first choice, not an alternative.
+    useLeadOnly: "Use a passkey on this device or a security key.",
     signIn: "Sign in with a passkey",
     signInLead: "No password needed: use a passkey saved for this site.",
     // Any refusal of "Sign in with a passkey": nobody typed an email, password or operator code there.

@@ -55,7 +55,7 @@ export function AccountPage({ ctx, identity, state }: { ctx: PageCtx; identity: 
       <section class="card" aria-labelledby="tfa-title">
         <h2 id="tfa-title">{a.twoFactor}</h2>
         <p>
-          {a.status}: <span class={`badge ${tf.enabled ? "on" : "off"}`}>{tf.enabled ? a.statusOn : a.statusOff}</span>
+          {a.status} <span class={`badge ${tf.enabled ? "on" : "off"}`}>{tf.enabled ? a.statusOn : a.statusOff}</span>
           {tf.enabled && tf.period ? ` ${a.periodInfo(tf.period)}` : null}
         </p>
         {tf.period !== null ? null : (

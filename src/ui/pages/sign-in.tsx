@@ -100,7 +100,7 @@ export function SecondStepPage({
               options="/login/2fa/passkey/options"
               label={t.passkeys.use}
             >
-              <p class="hint">{t.passkeys.useLead}</p>
+              <p class="hint">{code ? t.passkeys.useLead : t.passkeys.useLeadOnly}</p>
             </PasskeyForm>
           </div>
         ) : null}
