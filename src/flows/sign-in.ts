@@ -10,7 +10,7 @@ import type { RequestMeta, SecondStepMethod } from "../org/results";
 import { orgStub } from "../org/stub";
 import { signChallenge, verifyChallenge } from "./challenge-token";
 import { emailClaim } from "./directory";
-import { unwrap } from "./outcomes";
+import { errorFor, unwrap } from "./outcomes";
 import { hashRecoveryCode } from "./recovery-codes";
 
 export type SignInResult =
@@ -79,7 +79,9 @@ async function unknownEmail(directory: Awaited<ReturnType<typeof emailClaim>>): 
 
 async function challengeOrThrow(env: Env, token: string, purpose: "2fa" | "enroll") {
   const claims = await verifyChallenge(env.CHALLENGE_KEY, token, purpose);
-  if (!claims) throw new ApiError("invalid_code", "This sign-in attempt is no longer valid. Sign in again.");
+  // The org's own reason for a dead challenge (the same code and message): the pages then say the attempt
+  // expired, not that a code was wrong.
+  if (!claims) throw errorFor("invalid_challenge");
   return claims;
 }
 

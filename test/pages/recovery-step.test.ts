@@ -2,7 +2,7 @@
 // page's notice afterwards (how many codes are left), as GitHub shows it.
 import { describe, expect, it } from "vitest";
 import { call, PASSWORD } from "../support/api";
-import { useTestClock } from "../support/clock";
+import { advance, useTestClock } from "../support/clock";
 import { challengeFor, enrolledTechnician } from "../support/flows";
 import { tab } from "../support/pages";
 
@@ -54,5 +54,21 @@ describe("the recovery-code step", () => {
     const api = await call("/auth/login/recovery", { body: { challenge: await challengeFor(u.email), code } });
     expect(api.status).toBe(401);
     expect(await api.json()).toEqual({ error: { code: "invalid_code", message: "The code is incorrect or has expired." } });
+  });
+
+  it("says the sign-in attempt expired, not that the code is wrong, once its challenge is past its 10 minutes", async () => {
+    const u = await enrolledTechnician();
+    const b = await atRecoveryStep(u.email);
+    advance(11 * 60_000);
+    const late = await b.post("/login/recovery", { code: u.enrollment.recoveryCodes[0] ?? "" });
+    expect(late.status).toBe(401);
+    const html = await late.text();
+    expect(html).toContain("This sign-in attempt has expired. Sign in again.");
+    expect(html).not.toContain("incorrect");
+    // The JSON API answers as before.
+    const api = await call("/auth/login/recovery", { body: { challenge: "not.a.challenge", code: "abcd" } });
+    expect(await api.json()).toEqual({
+      error: { code: "invalid_code", message: "This sign-in attempt is no longer valid. Sign in again." },
+    });
   });
 });
