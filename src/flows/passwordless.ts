@@ -17,6 +17,12 @@ import { credentialClaim } from "./directory";
 import { unwrap } from "./outcomes";
 import { relyingPartyOrThrow } from "./passkeys";
 
+/**
+ * The words of every refusal of the passkey itself (unknown here, removed, or failing its check in the org): one
+ * sentence, so the message does not tell which credentials exist any more than the code does.
+ */
+const NOT_RECOGNIZED = "This passkey is not recognized. Sign in with your email and password.";
+
 function mac(env: Env, body: string): Promise<string> {
   return keyedHash(env.CHALLENGE_KEY, `passkey-sign-in:${body}`);
 }
@@ -57,19 +63,20 @@ export async function signInWithPasskey(env: Env, response: AuthenticationRespon
   const expiresAt = challenge ? await openChallenge(env, challenge) : null;
   if (!challenge || !expiresAt) throw new ApiError("invalid_credentials", "This passkey sign-in is not valid. Try again.");
   const claim = await (await credentialClaim(env, response.id)).lookup();
-  if (!claim) throw new ApiError("invalid_credentials", "This passkey is not registered here.");
+  if (!claim) throw new ApiError("invalid_credentials", NOT_RECOGNIZED);
   const route = { slug: claim.orgSlug, jurisdiction: claim.jurisdiction };
   const session = await issueCredential(env.HASH_KEY, "gs", route);
-  unwrap(
-    await orgStub(env, route.slug, route.jurisdiction).completePasswordlessSignIn({
-      userId: claim.userId,
-      rp,
-      response,
-      challenge,
-      expiresAt,
-      sessionTokenHash: session.hash,
-      meta,
-    }),
-  );
+  const result = await orgStub(env, route.slug, route.jurisdiction).completePasswordlessSignIn({
+    userId: claim.userId,
+    rp,
+    response,
+    challenge,
+    expiresAt,
+    sessionTokenHash: session.hash,
+    meta,
+  });
+  // The org's invalid_credentials would read "The email or password is incorrect.", though neither was sent.
+  if (!result.ok && result.reason === "invalid_credentials") throw new ApiError("invalid_credentials", NOT_RECOGNIZED);
+  unwrap(result);
   return { sessionToken: session.token };
 }

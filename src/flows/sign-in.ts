@@ -5,11 +5,12 @@ import type { Env } from "../env";
 import { config } from "../config";
 import { dummyHash, hashPassword, shouldUpgrade, verifyPassword } from "../crypto/password";
 import { issueCredential, type Route } from "../http/credentials";
+import { normalizeOperatorCode } from "../http/fields";
 import type { RequestMeta, SecondStepMethod } from "../org/results";
 import { orgStub } from "../org/stub";
 import { signChallenge, verifyChallenge } from "./challenge-token";
 import { emailClaim } from "./directory";
-import { unwrap } from "./outcomes";
+import { errorFor, unwrap } from "./outcomes";
 import { hashRecoveryCode } from "./recovery-codes";
 
 export type SignInResult =
@@ -35,7 +36,8 @@ export async function signInWithPassword(
     return unknownEmail(directory);
   }
   const stub = orgStub(env, claim.orgSlug, claim.jurisdiction);
-  const orgOk = input.org === undefined || input.org === "" || input.org === claim.orgSlug;
+  const org = normalizeOperatorCode(input.org ?? "");
+  const orgOk = org === "" || org === claim.orgSlug;
   const route: Route = { slug: claim.orgSlug, jurisdiction: claim.jurisdiction };
   const session = await issueCredential(env.HASH_KEY, "gs", route);
   const candidate = await hashPassword(env.PASSWORD_PEPPER, input.password, iterations, claim.userId);
@@ -77,7 +79,9 @@ async function unknownEmail(directory: Awaited<ReturnType<typeof emailClaim>>): 
 
 async function challengeOrThrow(env: Env, token: string, purpose: "2fa" | "enroll") {
   const claims = await verifyChallenge(env.CHALLENGE_KEY, token, purpose);
-  if (!claims) throw new ApiError("invalid_code", "This sign-in attempt is no longer valid. Sign in again.");
+  // The org's own reason for a dead challenge (the same code and message): the pages then say the attempt
+  // expired, not that a code was wrong.
+  if (!claims) throw errorFor("invalid_challenge");
   return claims;
 }
 

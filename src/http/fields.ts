@@ -12,6 +12,14 @@ export function normalizeEmail(value: string): string {
   return value.trim().toLowerCase();
 }
 
+/**
+ * The operator code typed at sign-in (`org` of POST /auth/login and the sign-in page) is a slug, and slugs are
+ * lowercase: "Acme " names the org "acme", as an email is compared in any case.
+ */
+export function normalizeOperatorCode(value: string): string {
+  return value.trim().toLowerCase();
+}
+
 /** NIST SP 800-63B 5.1.1.2: any Unicode, normalised (NFKC), counted in characters. */
 export const password = z.string().refine(
   (p) => {

@@ -72,17 +72,22 @@ export function Field(p: FieldProps) {
   );
 }
 
-/** The 6-digit code field: numeric keyboard on phones, filled by the OS from an authenticator or SMS. */
+/**
+ * The 6-digit code field: numeric keyboard on phones, filled by the OS from an authenticator or SMS. `autofocus`
+ * where the code is what the page is for, and after a wrong one, so the next code is typed at once.
+ */
 export function CodeField({
   id,
   label,
   error,
   hint,
+  autofocus = false,
 }: {
   id: string;
   label: string;
   error?: string | undefined;
   hint?: string | undefined;
+  autofocus?: boolean;
 }) {
   return (
     <Field
@@ -94,6 +99,7 @@ export function CodeField({
       pattern="[0-9 ]*"
       maxlength={8}
       required
+      autofocus={autofocus}
       error={error}
       hint={hint}
     />
@@ -137,7 +143,7 @@ export function QrSetup(p: SetupPageProps & { action: string; cancelHref?: strin
           <p class="hint">{t.enroll.manualSettings(periodOf(p.info.otpauthUri))}</p>
         </div>
       </div>
-      <CodeField id="code" label={t.enroll.code} error={p.error} hint={t.enroll.codeHint} />
+      <CodeField id="code" label={t.enroll.code} error={p.error} hint={t.enroll.codeHint} autofocus />
       <div class="actions">
         <button type="submit">{t.enroll.submit}</button>
         {p.cancelHref ? (

@@ -127,13 +127,13 @@ describe("Account page in Chromium", () => {
     }
     // The 11th attempt is refused even with the right password: a correct password does not lift the lock.
     await signIn(page, LOU);
-    expect(await page.getByRole("alert").textContent()).toBe("Too many attempts, try again in 15 minutes");
+    expect(await page.getByRole("alert").textContent()).toBe("Too many attempts, try again in 15 minutes.");
     a11y.push(...(await capture(page, "sign-in-locked")));
     await context.close();
 
     const fr = await newProfile(h, "fr-FR");
     await signIn(fr.page, LOU, PASSWORD, FR);
-    expect(await fr.page.getByRole("alert").textContent()).toBe("Trop de tentatives, réessayez dans 15 minutes");
+    expect(await fr.page.getByRole("alert").textContent()).toBe("Trop de tentatives, réessayez dans 15 minutes.");
     a11y.push(...(await capture(fr.page, "fr-sign-in-locked")));
     await fr.context.close();
 
@@ -141,7 +141,7 @@ describe("Account page in Chromium", () => {
     await before.page.getByLabel("New password", { exact: true }).fill(NEW_PASSWORD);
     await before.page.getByRole("button", { name: "Change password" }).click();
     const form = before.page.getByRole("region", { name: "Password" });
-    expect(await form.getByRole("alert").textContent()).toBe("Too many attempts, try again in 15 minutes");
+    expect(await form.getByRole("alert").textContent()).toBe("Too many attempts, try again in 15 minutes.");
     a11y.push(...(await capture(before.page, "password-locked")));
     await before.context.close();
   });

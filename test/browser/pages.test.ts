@@ -31,6 +31,11 @@ async function signIn(page: Page, email: string, labels = { email: "Email", pass
   await page.getByRole("button", { name: labels.submit }).click();
 }
 
+/** The id of the element that has the keyboard focus ("" for none). A string: the test's tsconfig has no DOM types. */
+function focusedId(page: Page): Promise<string> {
+  return page.evaluate<string>(`document.activeElement ? document.activeElement.id : ""`);
+}
+
 async function enrollFromQr(page: Page, name: string) {
   const uri = await readQr(page.getByRole("img", { name: /QR code/ }), name);
   expect(uri).toMatch(/^otpauth:\/\/totp\/Gatehouse:.+\?secret=[A-Z2-7]+&issuer=Gatehouse&algorithm=SHA1&digits=6&period=30$/);
@@ -59,6 +64,8 @@ describe("web pages in Chromium", () => {
     await page.getByLabel("Password", { exact: true }).fill("not the password");
     await page.getByRole("button", { name: "Sign in" }).click();
     expect(await page.getByRole("alert").textContent()).toBe("The email, password or operator code is incorrect.");
+    // The email is kept: the focus waits in the password field.
+    await expect.poll(() => focusedId(page)).toBe("password");
     a11y.push(...(await capture(page, "sign-in-error")));
     await page.setViewportSize({ width: 390, height: 844 });
     a11y.push(...(await capture(page, "phone-sign-in-error")));
@@ -107,6 +114,7 @@ describe("web pages in Chromium", () => {
     expect(await page.getByText("Not enrolled").isVisible()).toBe(true);
     a11y.push(...(await capture(page, "tech-account-off")));
     await page.getByRole("button", { name: "Enable 2FA" }).click();
+    await expect.poll(() => focusedId(page)).toBe("code");
     a11y.push(...(await capture(page, "enable-2fa")));
     const enrolled = await enrollFromQr(page, "enable-2fa");
     Object.assign(tech, { secret: enrolled.secret, lastStep: enrolled.step, recoveryCodes: enrolled.codes });
@@ -130,10 +138,12 @@ describe("web pages in Chromium", () => {
     const field = page.getByLabel("Authentication code");
     expect(await field.getAttribute("inputmode")).toBe("numeric");
     expect(await field.getAttribute("autocomplete")).toBe("one-time-code");
+    await expect.poll(() => focusedId(page)).toBe("code");
     a11y.push(...(await capture(page, "second-step")));
     await field.fill("000000");
     await page.getByRole("button", { name: "Verify" }).click();
     expect(await page.getByLabel("Authentication code").getAttribute("aria-invalid")).toBe("true");
+    await expect.poll(() => focusedId(page)).toBe("code");
     a11y.push(...(await capture(page, "second-step-error")));
     const { code, step } = nextCode(tech.secret, tech.lastStep);
     tech.lastStep = step;
@@ -144,6 +154,8 @@ describe("web pages in Chromium", () => {
 
     await signIn(page, TECH);
     await page.getByRole("link", { name: "Use a recovery code" }).click();
+    await page.waitForURL("**/login/recovery");
+    await expect.poll(() => focusedId(page)).toBe("code");
     a11y.push(...(await capture(page, "recovery-step")));
     await page.getByLabel("Recovery code").fill(tech.recoveryCodes[0] ?? "");
     await page.getByRole("button", { name: "Verify" }).click();

@@ -33,6 +33,17 @@ describe("POST /auth/login with a password", () => {
     await signIn(org.admin.email.toUpperCase());
   });
 
+  it("accepts the operator code in any case and with spaces around it, as the slug it names", async () => {
+    const org = await createOrg();
+    const other = await createOrg();
+    for (const code of [org.slug.toUpperCase(), ` ${org.slug} `]) {
+      const res = await call("/auth/login", { body: { email: org.admin.email, password: PASSWORD, org: code } });
+      expect(res.status).toBe(200);
+    }
+    const wrongOrg = await callJson("/auth/login", { body: { email: org.admin.email, password: PASSWORD, org: other.slug.toUpperCase() } });
+    expect(wrongOrg.status).toBe(401);
+  });
+
   it("answers the same 401 body for a wrong password and an unknown email", async () => {
     const org = await createOrg();
     const wrong = await callJson("/auth/login", { body: { email: org.admin.email, password: "wrong password" } });

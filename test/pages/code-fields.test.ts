@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { callJson, PASSWORD } from "../support/api";
 import { auditTypes } from "../support/audit";
 import { enrolledTechnician } from "../support/flows";
-import { tab } from "../support/page-tab";
+import { tab } from "../support/pages";
 import { codeFor } from "../support/totp";
 
 describe("the pages' code fields", () => {

@@ -7,7 +7,7 @@ import { addUser, call, createOrg, PASSWORD, signIn } from "../support/api";
 import { SoftAuthenticator } from "../support/authenticator";
 import { useTestClock } from "../support/clock";
 import { enrolledTechnician, staleSession } from "../support/flows";
-import { tab } from "../support/page-tab";
+import { tab } from "../support/pages";
 import { addPasskey, passkeyTechnician } from "../support/passkeys";
 import { codeFor } from "../support/totp";
 
@@ -52,7 +52,22 @@ describe("the passkey pages", () => {
     const options = await (await b.post("/login/passkey/options", {})).json();
     const res = await b.post("/login/passkey", { response: JSON.stringify(await new SoftAuthenticator().assert(options as never)) });
     expect(res.status).toBe(401);
-    expect(await res.text()).toContain('id="passkey-signin"');
+    const html = await res.text();
+    expect(html).toContain('id="passkey-signin"');
+    expect(html).toContain("This passkey is not recognized. Sign in with your email and password.");
+  });
+
+  it("say a removed passkey is not recognized, not that an email, password or operator code is wrong", async () => {
+    const u = await passkeyTechnician();
+    expect((await call(`/api/me/passkeys/${u.passkeyId}`, { method: "DELETE", cookie: u.cookie, body: {} })).status).toBe(204);
+    const b = await tab();
+    await b.get("/?lang=fr");
+    const options = await (await b.post("/login/passkey/options", {})).json();
+    const res = await b.post("/login/passkey", { response: JSON.stringify(await u.auth.assert(options as never)) });
+    expect(res.status).toBe(401);
+    const html = await res.text();
+    expect(html).toContain("Cette clé d’accès n’est pas reconnue. Connectez-vous avec votre e-mail et votre mot de passe.");
+    expect(html).not.toContain("code opérateur");
   });
 
   it("offer 'Use a passkey' at the second step only to a user who has one, and sign in with it", async () => {
@@ -168,6 +183,20 @@ describe("the passkey pages", () => {
     const after = await t.get("/account?m=app-removed");
     expect(after.html).toContain("The authenticator app was removed. Two-factor authentication stays on with your passkeys.");
     expect(after.html).not.toContain("Two-factor authentication is off.");
+  });
+
+  it("refuse a blank new name next to the passkey's field, keeping what was typed, and rename nothing", async () => {
+    const u = await passkeyTechnician();
+    const b = await tab(u.cookie);
+    await b.get("/account");
+    const res = await b.post(`/account/passkeys/${u.passkeyId}/rename`, { name: "   " });
+    expect(res.status).toBe(400);
+    const html = await res.text();
+    expect(html).toMatch(/<input id="passkey-name-0" name="name" type="text" value=" {3}"[^>]*autofocus=""[^>]*aria-invalid="true"/);
+    expect(html).toContain('<p class="field-error" id="passkey-name-0-error">This field is required.</p>');
+    expect(html).not.toContain("Check the highlighted fields.");
+    const list = await call("/api/me/passkeys", { cookie: u.cookie });
+    expect(((await list.json()) as { passkeys: { name: string }[] }).passkeys.map((k) => k.name)).toEqual(["Laptop"]);
   });
 
   it("show a passkey-only user the Account page it can use: no code fields, the passkey for recovery codes, add an app", async () => {

@@ -2,7 +2,7 @@
 // 30-second codes, so an org on 60 seconds must say so or every code typed from such an app fails.
 import { describe, expect, it } from "vitest";
 import { addUser, call, createOrg, signIn } from "../support/api";
-import { tab } from "../support/page-tab";
+import { tab } from "../support/pages";
 
 describe("the setup page's typed-key settings", () => {
   it("name the org's period beside the key: 60 seconds where the org chose it, 30 by default", async () => {

@@ -79,6 +79,18 @@ describe("signing in with a passkey alone", () => {
     expect((await signInWith(await new SoftAuthenticator().assert(await options()))).status).toBe(401);
   });
 
+  it("words every refused passkey alike, naming no email or password that was never sent", async () => {
+    const u = await passkeyTechnician();
+    const unknown = await callJson("/auth/passkey", { body: { response: await new SoftAuthenticator().assert(await options()) } });
+    // Known here, refused by the org (no user verification): the same answer as a passkey nobody holds.
+    const refused = await callJson("/auth/passkey", { body: { response: await u.auth.assert(await options(), { userVerified: false }) } });
+    const words = {
+      error: { code: "invalid_credentials", message: "This passkey is not recognized. Sign in with your email and password." },
+    };
+    expect([unknown.status, unknown.body]).toEqual([401, words]);
+    expect([refused.status, refused.body]).toEqual([401, words]);
+  });
+
   it("lets exactly one of 20 simultaneous uses of one assertion in, and refuses it afterwards", async () => {
     const u = await passkeyTechnician();
     const before = (await sessions(u.org.slug, u.id)).length;

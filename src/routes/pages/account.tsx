@@ -63,6 +63,10 @@ export const accountPages = new Hono<AppEnv>()
   // --- Account → two-factor authentication ---
   .get("/account", page, needSession, async (c) => {
     const t = (await pageCtx(c)).t;
+    const m = c.req.query("m") ?? "";
+    // POST /login/recovery lands here: say how many codes are left, as the count may call for new ones.
+    if (m === "recovery_used")
+      return accountPage(c, { warning: t.account.recoveryUsed(sessionOf(c).identity.twoFactor.recoveryCodesRemaining) });
     const notices: Record<string, string> = {
       enabled: t.account.enabledDone,
       disabled: t.account.disabledDone,
@@ -75,7 +79,7 @@ export const accountPages = new Hono<AppEnv>()
       "passkey-removed": t.passkeys.removed,
       "role-changed": t.people.ownRoleChanged,
     };
-    return accountPage(c, { notice: notices[c.req.query("m") ?? ""] });
+    return accountPage(c, { notice: notices[m] });
   })
   .post("/account/2fa/setup", page, needSession, csrf, async (c) => {
     const actor = sessionOf(c);

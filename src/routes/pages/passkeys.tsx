@@ -94,7 +94,14 @@ export const passkeyPages = new Hono<AppEnv>()
         setSessionCookie(c, sessionToken);
         return c.redirect("/account", 303);
       },
-      (ctx, error) => SignInPage({ ctx, form: { error, passkeys: relyingParty(c.env, c.req.url) !== null } }),
+      (ctx, error, err) =>
+        SignInPage({
+          ctx,
+          form: {
+            error: err.code === "invalid_credentials" ? ctx.t.passkeys.notRecognized : error,
+            passkeys: relyingParty(c.env, c.req.url) !== null,
+          },
+        }),
     );
   })
   // --- the second step's "Use a passkey" (the sign-in's challenge rides in its cookie) ---
@@ -190,6 +197,13 @@ export const passkeyPages = new Hono<AppEnv>()
   .post("/account/passkeys/:id/rename", page, needSession, csrf, async (c) => {
     const actor = sessionOf(c);
     const form = await formOf(c);
+    const id = c.req.param("id");
+    const name = passkeyName.safeParse(form.name ?? "");
+    // The API's own rule (a name after trimming), shown next to the field with what was typed, as other forms do.
+    if (!name.success) {
+      const error = (await pageCtx(c)).t.errors.required;
+      return accountPage(c, { passkeys: { rename: { id, value: form.name ?? "", error } } }, 400);
+    }
     return formAction(
       c,
       "/account",
@@ -198,8 +212,8 @@ export const passkeyPages = new Hono<AppEnv>()
         unwrap(
           await stub.renamePasskey({
             userId: actor.identity.user.id,
-            id: c.req.param("id"),
-            name: formField(passkeyName, form.name ?? ""),
+            id,
+            name: name.data,
             meta: requestMeta(c),
           }),
         );

@@ -109,7 +109,9 @@ export const signInPages = new Hono<AppEnv>()
         clearChallenge(c);
         return c.redirect(await afterSignIn(c, c.env.CHALLENGE_KEY, "/account?m=recovery_used"), 303);
       },
-      (ctx, error) => RecoveryStepPage({ ctx, error }),
+      // The typed code stays in the field (a typo is fixed, not typed again); a wrong or spent code has its own words.
+      (ctx, error, err) =>
+        RecoveryStepPage({ ctx, code: form.code ?? "", error: err.reason === "invalid_code" ? ctx.t.recoveryStep.wrongCode : error }),
     );
   })
   .get("/login/enroll", page, async (c) => {

@@ -43,6 +43,8 @@ export const en = {
     code: "Recovery code",
     submit: "Verify",
     useApp: "Use your authenticator app instead",
+    // Not the TOTP words: a recovery code never expires, and there is no new one to wait for.
+    wrongCode: "That recovery code is incorrect or was already used.",
   },
   enroll: {
     forcedTitle: "Set up two-factor authentication",
@@ -115,7 +117,8 @@ export const en = {
     twoFactor: "Two-factor authentication",
     statusOn: "Enabled",
     statusOff: "Not enrolled",
-    status: "Status",
+    // The label with its colon: French puts a no-break space before it.
+    status: "Status:",
     periodInfo: (p: number) => `Codes change every ${p} seconds.`,
     offLead: "Protect your account with a code from an authenticator app in addition to your password.",
     enable: "Enable 2FA",
@@ -134,6 +137,11 @@ export const en = {
     removeAppLead: "Two-factor authentication stays on with your passkeys and recovery codes.",
     appRemovedDone: "The authenticator app was removed. Two-factor authentication stays on with your passkeys.",
     enabledDone: "Two-factor authentication is on.",
+    // After POST /login/recovery (m=recovery_used): the count tells whether it is time to regenerate.
+    recoveryUsed: (left: number) =>
+      left === 0
+        ? "You signed in with your last recovery code. No codes are left: regenerate them now."
+        : `You signed in with a recovery code. ${left} code${left === 1 ? "" : "s"} left: regenerate them if you are running low.`,
     roles: { admin: "Admin", technician: "Technician" },
     passwordTitle: "Password",
     currentPassword: "Current password",
@@ -429,7 +437,7 @@ export const en = {
     invalid_credentials: "The email, password or operator code is incorrect.",
     invalid_code: "That code is incorrect or has expired. Wait for a new code and try again.",
     challenge_expired: "This sign-in attempt has expired. Sign in again.",
-    too_many_attempts: (minutes: number) => `Too many attempts, try again in ${minutes} minute${minutes === 1 ? "" : "s"}`,
+    too_many_attempts: (minutes: number) => `Too many attempts, try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`,
     conflict: "This email is already in use.",
     enforced_by_org: "Your organization requires two-factor authentication, so it cannot be disabled.",
     already_enrolled: "Two-factor authentication is already enabled.",
@@ -501,8 +509,12 @@ export const en = {
     signInAgain: "To confirm it is you, sign out and sign in again with your passkey, then try again.",
     use: "Use a passkey",
     useLead: "Or confirm with a passkey on this device or a security key.",
+    // The second step of a user without an authenticator app: the passkey is the first choice, not an alternative.
+    useLeadOnly: "Use a passkey on this device or a security key.",
     signIn: "Sign in with a passkey",
     signInLead: "No password needed: use a passkey saved for this site.",
+    // Any refusal of "Sign in with a passkey": nobody typed an email, password or operator code there.
+    notRecognized: "This passkey is not recognized. Sign in with your email and password.",
     cancelled: "The passkey was not used (cancelled or timed out). Try again.",
     failed: "Passkeys could not be started. Try again.",
     unavailable:

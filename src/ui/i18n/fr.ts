@@ -46,6 +46,7 @@ export const fr: Catalog = {
     code: "Code de récupération",
     submit: "Vérifier",
     useApp: "Utiliser plutôt l’application d’authentification",
+    wrongCode: "Ce code de récupération est incorrect ou a déjà servi.",
   },
   enroll: {
     forcedTitle: "Activer l’authentification à deux facteurs",
@@ -120,7 +121,7 @@ export const fr: Catalog = {
     twoFactor: "Authentification à deux facteurs",
     statusOn: "Activée",
     statusOff: "Non activée",
-    status: "État",
+    status: "État\u00a0:",
     periodInfo: (p) => `Les codes changent toutes les ${p} secondes.`,
     offLead: "Protégez votre compte avec un code d’application d’authentification en plus de votre mot de passe.",
     enable: "Activer la 2FA",
@@ -141,6 +142,10 @@ export const fr: Catalog = {
     appRemovedDone:
       "L’application d’authentification a été retirée. L’authentification à deux facteurs reste active avec vos clés d’accès.",
     enabledDone: "L’authentification à deux facteurs est activée.",
+    recoveryUsed: (left) =>
+      left === 0
+        ? "Votre dernier code de récupération a servi à cette connexion. Il ne vous en reste aucun : régénérez-les maintenant."
+        : `Un code de récupération a servi à cette connexion. Il vous en reste ${left} : régénérez-les s’il vous en reste peu.`,
     roles: { admin: "Administrateur", technician: "Technicien" },
     passwordTitle: "Mot de passe",
     currentPassword: "Mot de passe actuel",
@@ -345,7 +350,7 @@ export const fr: Catalog = {
     },
   },
   people: {
-    unverified: "Non vérifié",
+    unverified: "Non vérifiée",
     inviteEmail: "Adresse e-mail",
     inviteRole: "Inviter en tant que",
     inviteName: "Son nom (facultatif)",
@@ -436,7 +441,7 @@ export const fr: Catalog = {
     invalid_credentials: "L’e-mail, le mot de passe ou le code opérateur est incorrect.",
     invalid_code: "Ce code est incorrect ou a expiré. Attendez un nouveau code et réessayez.",
     challenge_expired: "Cette tentative de connexion a expiré. Reconnectez-vous.",
-    too_many_attempts: (minutes) => `Trop de tentatives, réessayez dans ${minutes} minute${minutes === 1 ? "" : "s"}`,
+    too_many_attempts: (minutes) => `Trop de tentatives, réessayez dans ${minutes} minute${minutes === 1 ? "" : "s"}.`,
     conflict: "Cet e-mail est déjà utilisé.",
     enforced_by_org: "Votre organisation exige l’authentification à deux facteurs : elle ne peut pas être désactivée.",
     already_enrolled: "L’authentification à deux facteurs est déjà activée.",
@@ -509,8 +514,10 @@ export const fr: Catalog = {
     signInAgain: "Pour confirmer que c’est bien vous, déconnectez-vous puis reconnectez-vous avec votre clé d’accès, et réessayez.",
     use: "Utiliser une clé d’accès",
     useLead: "Ou confirmez avec une clé d’accès de cet appareil ou une clé de sécurité.",
+    useLeadOnly: "Utilisez une clé d’accès de cet appareil ou une clé de sécurité.",
     signIn: "Se connecter avec une clé d’accès",
     signInLead: "Sans mot de passe : utilisez une clé d’accès enregistrée pour ce site.",
+    notRecognized: "Cette clé d’accès n’est pas reconnue. Connectez-vous avec votre e-mail et votre mot de passe.",
     cancelled: "La clé d’accès n’a pas été utilisée (annulation ou délai dépassé). Réessayez.",
     failed: "Les clés d’accès n’ont pas pu démarrer. Réessayez.",
     unavailable:

@@ -11,6 +11,8 @@ export interface PasskeysForm {
   /** The session is stale: adding and removing ask for the step-up proof in place. */
   stepUp?: StepUpAsk | undefined;
   error?: string | undefined;
+  /** A refused rename: what was typed and why, shown in that passkey's field. */
+  rename?: { id: string; value: string; error: string } | undefined;
 }
 
 function when(iso: string | null, ctx: PageCtx): string {
@@ -21,6 +23,7 @@ function when(iso: string | null, ctx: PageCtx): string {
 export function PasskeysSection({ ctx, form }: { ctx: PageCtx; form: PasskeysForm }) {
   const t = ctx.t.passkeys;
   const ask = (id: string) => (form.stepUp ? <StepUpFields ctx={ctx} ask={form.stepUp} id={id} /> : null);
+  const refused = (id: string) => (form.rename?.id === id ? form.rename : undefined);
   return (
     <section class="card table-wrap" tabindex={0} aria-labelledby="passkeys-title">
       <h2 id="passkeys-title">{t.title}</h2>
@@ -47,7 +50,16 @@ export function PasskeysSection({ ctx, form }: { ctx: PageCtx; form: PasskeysFor
                 <td>
                   <form method="post" action={`/account/passkeys/${encodeURIComponent(k.id)}/rename`} class="inline-form">
                     <Csrf ctx={ctx} />
-                    <Field id={`passkey-name-${i}`} name="name" label={t.renameLabel(k.name)} value={k.name} required maxlength={100} />
+                    <Field
+                      id={`passkey-name-${i}`}
+                      name="name"
+                      label={t.renameLabel(k.name)}
+                      value={refused(k.id)?.value ?? k.name}
+                      error={refused(k.id)?.error}
+                      autofocus={refused(k.id) !== undefined}
+                      required
+                      maxlength={100}
+                    />
                     <button type="submit" class="secondary">
                       {t.rename}
                     </button>

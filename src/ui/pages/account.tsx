@@ -10,6 +10,8 @@ import { type PasskeysForm, PasskeysSection } from "./account-passkeys";
 
 export interface AccountState {
   notice?: string | undefined;
+  /** A notice that asks for attention (a recovery code was just used). */
+  warning?: string | undefined;
   regenerateError?: string | undefined;
   disableError?: string | undefined;
   enableError?: string | undefined;
@@ -36,6 +38,7 @@ export function AccountPage({ ctx, identity, state }: { ctx: PageCtx; identity: 
     <Layout ctx={ctx} title={a.title}>
       <h1>{a.title}</h1>
       {state.notice ? <Alert kind="ok">{state.notice}</Alert> : null}
+      {state.warning ? <Alert kind="warn">{state.warning}</Alert> : null}
       <section class="card" aria-labelledby="profile-title">
         <h2 id="profile-title">{a.profile}</h2>
         <dl class="facts">
@@ -54,7 +57,7 @@ export function AccountPage({ ctx, identity, state }: { ctx: PageCtx; identity: 
       <section class="card" aria-labelledby="tfa-title">
         <h2 id="tfa-title">{a.twoFactor}</h2>
         <p>
-          {a.status}: <span class={`badge ${tf.enabled ? "on" : "off"}`}>{tf.enabled ? a.statusOn : a.statusOff}</span>
+          {a.status} <span class={`badge ${tf.enabled ? "on" : "off"}`}>{tf.enabled ? a.statusOn : a.statusOff}</span>
           {tf.enabled && tf.period ? ` ${a.periodInfo(tf.period)}` : null}
         </p>
         {tf.period !== null ? null : (
@@ -77,7 +80,7 @@ export function AccountPage({ ctx, identity, state }: { ctx: PageCtx; identity: 
               <Csrf ctx={ctx} />
               <FormId id={state.regenerateFormId} />
               {tf.period !== null ? (
-                <CodeField id="regen-code" label={a.currentCode} error={state.regenerateError} />
+                <CodeField id="regen-code" label={a.currentCode} error={state.regenerateError} autofocus={Boolean(state.regenerateError)} />
               ) : (
                 // No app: the passkey confirms it (the same prompt as step-up, always asked here).
                 <StepUpFields ctx={ctx} ask={{ withCode: true, error: state.regenerateError }} id="regen" />
@@ -100,7 +103,9 @@ export function AccountPage({ ctx, identity, state }: { ctx: PageCtx; identity: 
             ) : null}
             <form method="post" action="/account/2fa/disable" class="inline-form" aria-labelledby="disable-title" novalidate>
               <Csrf ctx={ctx} />
-              {enforced ? null : <CodeField id="disable-code" label={a.currentCode} error={state.disableError} />}
+              {enforced ? null : (
+                <CodeField id="disable-code" label={a.currentCode} error={state.disableError} autofocus={Boolean(state.disableError)} />
+              )}
               <button type="submit" class="danger" disabled={enforced} aria-describedby={enforced ? "disable-reason" : undefined}>
                 {tf.passkeys > 0 ? a.removeApp : a.disable}
               </button>

@@ -35,10 +35,20 @@ export function SignInPage({ ctx, form }: { ctx: PageCtx; form: SignInForm }) {
             value={form.email}
             autocomplete="username"
             required
-            autofocus
+            autofocus={!form.email}
           />
-          <Field id="password" name="password" type="password" label={t.signIn.password} autocomplete="current-password" required />
-          <Field id="org" name="org" label={t.signIn.org} value={form.org} hint={t.signIn.orgHint} autocomplete="organization" />
+          {/* After a refusal the email is kept: the password is what to type again. */}
+          <Field
+            id="password"
+            name="password"
+            type="password"
+            label={t.signIn.password}
+            autocomplete="current-password"
+            required
+            autofocus={Boolean(form.email)}
+          />
+          {/* No autofill token names an org's code ("organization" is a company name): nothing to fill in here. */}
+          <Field id="org" name="org" label={t.signIn.org} value={form.org} hint={t.signIn.orgHint} autocomplete="off" />
           <button type="submit">{t.signIn.submit}</button>
         </form>
         {form.passkeys === false ? (
@@ -90,14 +100,14 @@ export function SecondStepPage({
               options="/login/2fa/passkey/options"
               label={t.passkeys.use}
             >
-              <p class="hint">{t.passkeys.useLead}</p>
+              <p class="hint">{code ? t.passkeys.useLead : t.passkeys.useLeadOnly}</p>
             </PasskeyForm>
           </div>
         ) : null}
         {code ? (
           <form method="post" action="/login/2fa" class="card" novalidate>
             <Csrf ctx={ctx} />
-            <CodeField id="code" label={t.secondStep.code} error={error} />
+            <CodeField id="code" label={t.secondStep.code} error={error} autofocus />
             <div class="actions">
               <button type="submit">{t.secondStep.submit}</button>
               <a href="/login/recovery">{t.secondStep.useRecovery}</a>
@@ -120,7 +130,7 @@ export function SecondStepPage({
   );
 }
 
-export function RecoveryStepPage({ ctx, error }: { ctx: PageCtx; error?: string | undefined }) {
+export function RecoveryStepPage({ ctx, error, code }: { ctx: PageCtx; error?: string | undefined; code?: string | undefined }) {
   const { t } = ctx;
   return (
     <Layout ctx={ctx} title={t.recoveryStep.title}>
@@ -129,7 +139,17 @@ export function RecoveryStepPage({ ctx, error }: { ctx: PageCtx; error?: string 
         <p class="lead">{t.recoveryStep.lead}</p>
         <form method="post" action="/login/recovery" class="card" novalidate>
           <Csrf ctx={ctx} />
-          <Field id="code" name="code" label={t.recoveryStep.code} autocomplete="off" required error={error} maxlength={64} />
+          <Field
+            id="code"
+            name="code"
+            label={t.recoveryStep.code}
+            value={code}
+            autocomplete="off"
+            required
+            autofocus
+            error={error}
+            maxlength={64}
+          />
           <div class="actions">
             <button type="submit">{t.recoveryStep.submit}</button>
             <a href="/login/2fa">{t.recoveryStep.useApp}</a>

@@ -1,10 +1,10 @@
-// A browser tab for page tests inside workerd: keeps its cookies and the latest page's form token, and posts forms
-// from our own origin as a browser would.
+// A browser tab for workerd page tests: keeps its cookies (session, sign-in challenge, language) and posts forms
+// with the latest page's form token, as a browser would.
 import { BASE, call } from "./api";
 
 const FORM = { "content-type": "application/x-www-form-urlencoded", origin: BASE, accept: "text/html" };
 
-export function cookiesOf(res: Response, previous = ""): string {
+function cookiesOf(res: Response, previous = ""): string {
   const jar = new Map(previous ? previous.split("; ").map((c) => c.split("=", 2) as [string, string]) : []);
   for (const c of res.headers.getSetCookie()) {
     const [pair] = c.split(";");
@@ -15,6 +15,7 @@ export function cookiesOf(res: Response, previous = ""): string {
   return [...jar].map(([k, v]) => `${k}=${v}`).join("; ");
 }
 
+/** A browser tab: keeps cookies and reads the latest page's form token. */
 export async function tab(cookie = "") {
   const s = { cookie, csrf: "" };
   const get = async (path: string) => {

@@ -1,0 +1,56 @@
+// Words of the technician's pages that an audit found wrong: the lock message is a sentence, French typography
+// and agreement on the Account page, and the second step offers a passkey without "Or" when it is the only way.
+import { describe, expect, it } from "vitest";
+import { call, createOrg, PASSWORD, signIn } from "../support/api";
+import { useTestClock } from "../support/clock";
+import { enrolledTechnician } from "../support/flows";
+import { tab } from "../support/pages";
+import { addPasskey, passkeyTechnician } from "../support/passkeys";
+
+useTestClock();
+
+describe("the pages' words", () => {
+  it("end the lock message with a full stop, in English and French", async () => {
+    const org = await createOrg();
+    for (let i = 0; i < 10; i++) {
+      await call("/auth/login", { body: { email: org.admin.email, password: `wrong password ${i}` } });
+    }
+    for (const [lang, words] of [
+      ["en", "Too many attempts, try again in 15 minutes.</"],
+      ["fr", "Trop de tentatives, réessayez dans 15 minutes.</"],
+    ]) {
+      const b = await tab();
+      await b.get(`/?lang=${lang}`);
+      const locked = await b.post("/login", { email: org.admin.email, password: PASSWORD });
+      expect(locked.status).toBe(429);
+      expect(await locked.text()).toContain(words);
+    }
+  });
+
+  it("put a no-break space before the French colon, and agree 'non vérifiée' with 'adresse'", async () => {
+    const org = await createOrg();
+    const b = await tab(await signIn(org.admin.email));
+    const html = (await b.get("/account?lang=fr")).html;
+    expect(html).toContain("État\u00a0: <span");
+    // The first admin's address was typed by the operator: not verified yet.
+    expect(html).toContain(">Non vérifiée</span>");
+    expect((await b.get("/account?lang=en")).html).toContain("Status: <span");
+  });
+
+  it("offer the passkey without 'Or' at a second step that has no code field", async () => {
+    const only = await passkeyTechnician();
+    const b = await tab();
+    await b.get("/");
+    await b.post("/login", { email: only.email, password: PASSWORD });
+    const step = (await b.get("/login/2fa")).html;
+    expect(step).toContain("Use a passkey on this device or a security key.");
+    expect(step).not.toContain("Or confirm with a passkey");
+
+    const both = await enrolledTechnician();
+    await addPasskey(both.cookie);
+    const t = await tab();
+    await t.get("/");
+    await t.post("/login", { email: both.email, password: PASSWORD });
+    expect((await t.get("/login/2fa")).html).toContain("Or confirm with a passkey on this device or a security key.");
+  });
+});
