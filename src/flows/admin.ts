@@ -7,7 +7,7 @@ import { issueCredential, type Route } from "../http/credentials";
 import type { AuditActor, Caller, RequestMeta, Role, UserInfo } from "../org/rpc";
 import { orgStub } from "../org/stub";
 import { unwrap } from "./outcomes";
-import { callerOf, requireStepUp, type StepUpProof } from "./step-up";
+import { callerOf, type StepUpProof } from "./step-up";
 
 const stubOf = (env: Env, route: Route) => orgStub(env, route.slug, route.jurisdiction);
 
@@ -26,17 +26,16 @@ export async function updateSettings(
   meta: RequestMeta,
 ) {
   const { require2fa, totpPeriod, requirePhishingResistant } = input;
-  if (requirePhishingResistant !== undefined) {
-    if (actor.kind !== "session") throw new ApiError("forbidden", "This setting is changed from a signed-in browser, not with an API key.");
-    await requireStepUp(env, actor, proof, meta);
-  } else if (require2fa === false && actor.identity.org.require2fa && actor.kind === "session") {
-    await requireStepUp(env, actor, proof, meta);
-  }
+  if (requirePhishingResistant !== undefined && actor.kind !== "session")
+    throw new ApiError("forbidden", "This setting is changed from a signed-in browser, not with an API key.");
+  // The org's object decides whether step-up was needed (org/actions/access.ts refuseSettingsChange).
+  const caller = await callerOf(env, actor, proof, meta);
   return unwrap(
     await stubOf(env, actor.route).updateSettings({
       ...(require2fa === undefined ? {} : { require2fa }),
       ...(requirePhishingResistant === undefined ? {} : { requirePhishingResistant }),
       ...(totpPeriod === undefined ? {} : { totpPeriod }),
+      caller,
       actor: auditAs,
       meta,
     }),

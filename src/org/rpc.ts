@@ -272,6 +272,7 @@ export interface IssuePairingLinkInput extends Audited {
 }
 
 export interface UpdateSettingsInput extends Audited {
+  caller: Caller;
   require2fa?: boolean;
   requirePhishingResistant?: boolean;
   totpPeriod?: number;
@@ -412,7 +413,7 @@ export interface OrgRpc extends OidcRpc {
   pairingOwner(tokenHash: string): string | null;
   mailOutbox(limit?: number): OutboxEntry[];
   devOutbox(limit?: number): DevMail[];
-  updateSettings(input: UpdateSettingsInput): Promise<Result<OrgSettings, "not_found" | "invalid_period">>;
+  updateSettings(input: UpdateSettingsInput): Promise<Result<OrgSettings, "not_found" | "invalid_period" | AccessFailure>>;
   compliance(page?: Omit<UserPageQuery, "notEnrolled">): Compliance;
   /** `total`: every user of the org, whatever the page or search. */
   userPage(query: UserPageQuery): UserPage & { total: number };

@@ -1,3 +1,4 @@
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { addUser, call, callJson, createOrg, PASSWORD, sessionCookieFrom, signIn } from "../support/api";
 import { nextStep, useTestClock } from "../support/clock";
@@ -108,6 +109,24 @@ describe("requiring 2FA for the whole org", () => {
     await requireTwoFactor(cookie, true);
     const key = (await callJson<{ key: string }>("/api/org/api-keys", { cookie, body: { name: "ops", role: "admin" } })).body.key;
     expect((await call("/api/org/settings", { method: "PATCH", bearer: key, body: { require2fa: false } })).status).toBe(200);
+  });
+
+  it("is decided against the stored setting, in the org's object: a stale caller cannot turn off what is on", async () => {
+    const org = await createOrg();
+    const admin = await signIn(org.admin.email);
+    await requireTwoFactor(admin, true);
+    const stub = env.ORG.getByName(org.slug);
+    const base = { actor: { type: "user" as const, id: org.admin.id }, meta: {} };
+    const stale = { kind: "session" as const, userId: org.admin.id, steppedUp: false };
+    expect(await stub.updateSettings({ ...base, caller: stale, require2fa: false })).toEqual({ ok: false, reason: "step_up_required" });
+    // Nothing to take away: the value it already has, and the period.
+    expect((await stub.updateSettings({ ...base, caller: stale, require2fa: true, totpPeriod: 60 })).ok).toBe(true);
+    expect(await stub.updateSettings({ ...base, caller: stale, requirePhishingResistant: false })).toEqual({
+      ok: false,
+      reason: "step_up_required",
+    });
+    expect((await callJson("/api/org/settings", { cookie: admin })).body).toMatchObject({ require2fa: true, totpPeriod: 60 });
+    expect((await stub.updateSettings({ ...base, caller: { ...stale, steppedUp: true }, require2fa: false })).ok).toBe(true);
   });
 
   it("after a reset, the user must enroll again at the next sign-in", async () => {

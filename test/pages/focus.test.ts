@@ -69,8 +69,10 @@ describe("the focus on the pages", () => {
   it("is on the Account page's code field that refused a code, and nowhere before", async () => {
     const u = await enrolledTechnician();
     const b = await tab(u.cookie);
-    expect(autofocused((await b.get("/account")).html)).toEqual([]);
-    const regen = await b.post("/account/2fa/recovery-codes", { code: "000000" });
+    const account = (await b.get("/account")).html;
+    expect(autofocused(account)).toEqual([]);
+    const formId = /name="formId" value="([^"]+)"/.exec(account)?.[1] ?? "";
+    const regen = await b.post("/account/2fa/recovery-codes", { code: "000000", formId });
     expect(regen.status).toBe(401);
     expect(autofocused(await regen.text())).toEqual(["regen-code"]);
     const disable = await b.post("/account/2fa/disable", { code: "000000" });

@@ -68,6 +68,18 @@ describe("removing a user", () => {
     expect((await create(await signIn(other.admin.email), tech.email)).status).toBe(201);
   });
 
+  it("refuses a stale session on a technician too (the freed email could be added again with a known password)", async () => {
+    const org = await createOrg();
+    const cookie = await signIn(org.admin.email);
+    const tech = await addUser(cookie);
+    staleSession();
+    const stale = await remove(cookie, tech.id);
+    expect([stale.status, stale.body.error.code]).toEqual([403, "step_up_required"]);
+    await signIn(tech.email);
+    const done = await callJson<Err>(`/api/org/users/${tech.id}`, { method: "DELETE", cookie, body: { password: org.admin.password } });
+    expect(done.status).toBe(204);
+  });
+
   it("refuses oneself and a stale session on an admin; unknown ids change nothing", async () => {
     const org = await createOrg();
     const cookie = await signIn(org.admin.email);

@@ -154,6 +154,19 @@ describe("the lasting lock", () => {
     });
     expect(tech.status).toBe(403);
   });
+
+  it("is lifted from a stale session only with step-up, a technician's included (each unlock gives a guesser more codes)", async () => {
+    const u = await enrolledTechnician();
+    await wrongCodesOverTime(u, 100);
+    const admin = await signIn(u.org.admin.email);
+    advance(16 * 60_000);
+    const stale = await callJson<{ error: { code: string } }>(`/api/org/users/${u.id}/unlock`, { method: "POST", cookie: admin });
+    expect([stale.status, stale.body.error.code]).toEqual([403, "step_up_required"]);
+    const users = await callJson<{ users: { id: string; locked: boolean }[] }>("/api/org/users", { cookie: admin });
+    expect(users.body.users.find((x) => x.id === u.id)?.locked).toBe(true);
+    const done = await call(`/api/org/users/${u.id}/unlock`, { cookie: admin, body: { password: PASSWORD } });
+    expect(done.status).toBe(204);
+  });
 });
 
 describe("the lock mail", () => {

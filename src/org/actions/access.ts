@@ -18,14 +18,27 @@ export function refuseFactorChange(caller: Caller, target: UserRow) {
 }
 
 /**
- * Resetting someone's 2FA removes every factor that protects their account: refuseFactorChange's rules, and from a
- * session a recent second factor whoever the target is, so a stale or stolen admin cookie cannot strip a technician's
- * factors (with a password the admin knows, it would be a way in). An API key may still reset a technician (docs/api.md).
+ * The steps that open a way into someone's account, from a session only with a recent second factor whoever the
+ * target is: resetting their 2FA, lifting their lock, removing them (the email is then free to add again with a
+ * password the admin picks). Else a stale or stolen admin cookie, with the password the admin set at Add user, is a
+ * way in. refuseFactorChange's rules come first; an API key may still do these to a technician (docs/api.md).
  */
-export function refuseFactorRemoval(caller: Caller, target: UserRow) {
+export function refuseUnlessSteppedUp(caller: Caller, target: UserRow) {
   const refused = refuseFactorChange(caller, target);
   if (refused) return refused;
   return caller.kind === "session" && !caller.steppedUp ? fail("step_up_required" as const) : null;
+}
+
+/** Settings that take a protection from every member: turning 2FA enforcement off, and phishing resistance either way. */
+export function refuseSettingsChange(
+  caller: Caller,
+  org: { require2fa: boolean },
+  input: { require2fa?: boolean; requirePhishingResistant?: boolean },
+) {
+  const weakens = input.requirePhishingResistant !== undefined || (input.require2fa === false && org.require2fa);
+  if (!weakens || caller.kind === "operator") return null;
+  if (caller.kind === "api_key") return input.requirePhishingResistant !== undefined ? fail("forbidden" as const) : null;
+  return caller.steppedUp ? null : fail("step_up_required" as const);
 }
 
 /**

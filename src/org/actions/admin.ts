@@ -24,7 +24,7 @@ import {
   type UserRow,
 } from "../users";
 import { queueVerificationLink } from "./email";
-import { type AccessFailure, refuseAdminChange, refuseFactorChange } from "./access";
+import { type AccessFailure, refuseAdminChange, refuseSettingsChange, refuseUnlessSteppedUp } from "./access";
 
 export function initializeOrg(store: Store, input: InitializeOrgInput): Result<null, "org_exists"> {
   const now = nowMs();
@@ -136,7 +136,7 @@ export function unlockUser(store: Store, input: FactorChangeInput): Result<null,
   return store.tx(() => {
     const user = findUser(sql, input.userId);
     if (!user) return fail("not_found");
-    const refused = refuseFactorChange(input.caller, user);
+    const refused = refuseUnlessSteppedUp(input.caller, user);
     if (refused) return refused;
     clearLock(sql, user.id);
     recordEvent(sql, { type: "account.unlocked", actor: input.actor, subject: { id: user.id, label: user.email }, meta: input.meta }, now);
@@ -144,12 +144,19 @@ export function unlockUser(store: Store, input: FactorChangeInput): Result<null,
   });
 }
 
-export function updateSettings(store: Store, input: UpdateSettingsInput): Result<OrgSettings, "not_found" | "invalid_period"> {
+export function updateSettings(
+  store: Store,
+  input: UpdateSettingsInput,
+): Result<OrgSettings, "not_found" | "invalid_period" | AccessFailure> {
   const now = nowMs();
   const { sql } = store;
   return store.tx(() => {
     const org = readOrg(sql);
     if (!org) return fail("not_found");
+    // Decided against the stored settings, in the transaction that writes them: a stale request cannot turn off what
+    // another admin turned on meanwhile.
+    const refused = refuseSettingsChange(input.caller, org, input);
+    if (refused) return refused;
     const next: OrgSettings = {
       require2fa: input.require2fa ?? org.require2fa,
       totpPeriod: input.totpPeriod ?? org.totpPeriod,

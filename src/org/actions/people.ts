@@ -11,7 +11,7 @@ import { listUserSessions, revokeSessionByPublicId, revokeUserSessions, sessionP
 import type { Store } from "../store";
 import { countActiveAdmins, deleteUserAndCredentials, findUser, publicUser, setDeactivated, setName, type UserRow } from "../users";
 import { all } from "../store";
-import { type AccessFailure, refuseFactorChange } from "./access";
+import { type AccessFailure, refuseFactorChange, refuseUnlessSteppedUp } from "./access";
 
 export interface PeopleChange {
   userId: string;
@@ -102,7 +102,7 @@ export function removeUser(store: Store, input: PeopleChange): Result<{ email: s
   return store.tx(() => {
     const user = findUser(sql, input.userId);
     if (!user) return fail("not_found");
-    const refused = refusal(sql, input.caller, user, true);
+    const refused = refusal(sql, input.caller, user, true) ?? refuseUnlessSteppedUp(input.caller, user);
     if (refused) return refused;
     revokeAccess(store, user, input, "removed", now);
     notifyUser(sql, user, { type: "account.removed", by: input.actor }, now);

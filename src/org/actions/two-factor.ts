@@ -16,7 +16,7 @@ import { findActiveUser, findUser, type UserRow } from "../users";
 import { hasSecondFactor } from "../factors";
 import { checkFormId, type FormIdRefusal, spendFormId } from "../form-ids";
 import { deleteAllPasskeys } from "./passkeys";
-import { type AccessFailure, refuseFactorRemoval } from "./access";
+import { type AccessFailure, refuseUnlessSteppedUp } from "./access";
 import { settlePasswordCheck, startSession } from "./sign-in";
 import { readyFactor, type SecondFactor, verifyFactor } from "./verify-second-factor";
 import { codeUse } from "./phishing-resistant";
@@ -265,7 +265,7 @@ export function resetTwoFactor(
   return store.tx(() => {
     const user = findUser(sql, input.userId);
     if (!user) return fail("not_found");
-    const refused = refuseFactorRemoval(input.caller, user);
+    const refused = refuseUnlessSteppedUp(input.caller, user);
     if (refused) return refused;
     const had = hasSecondFactor(sql, user.id);
     deleteTotp(sql, user.id);

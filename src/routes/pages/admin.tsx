@@ -122,9 +122,8 @@ function userActionPages(action: "reset-2fa" | "unlock") {
     if (user.id === sessionOf(c).identity.user.id) {
       return render(c, MessagePage({ ctx, title: ctx.t.errorTitle, message: ctx.t.errors.forbiddenSelf }), 403);
     }
-    // Anyone's factors, and an admin's lock, change only with step-up (org/actions/access.ts): asked in place when
-    // the session is stale.
-    const ask = stepUp ?? (action === "reset-2fa" || user.role === "admin" ? staleAsk(c) : undefined);
+    // Anyone's factors or lock change only with step-up (org/actions/access.ts): asked in place when the session is stale.
+    const ask = stepUp ?? staleAsk(c);
     return render(c, UserActionConfirmPage({ ctx, user, action, stepUp: ask }), status);
   };
   return new Hono<AppEnv>()

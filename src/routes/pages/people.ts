@@ -60,12 +60,12 @@ async function target(c: C) {
 }
 
 /**
- * Whether to ask a stale session for step-up before the click: a role change is always to or from admin, and
- * deactivating, reactivating or removing an admin needs it (org/actions/access.ts, people.ts decide); signing out
+ * Whether to ask a stale session for step-up before the click: a role change is always to or from admin, removing
+ * anyone needs it, and deactivating or reactivating an admin (org/actions/access.ts, people.ts decide); signing out
  * does not. Only the prompt's timing: the org's object refuses without step-up whatever this says.
  */
 function needsStepUp(action: PeopleAction, role: string): boolean {
-  return roleOf(action) !== null || (action !== "sign-out" && role === "admin");
+  return roleOf(action) !== null || action === "remove" || (action !== "sign-out" && role === "admin");
 }
 
 async function confirmPage(c: C, action: PeopleAction, stepUp: StepUpAsk | undefined, status: 200 | 403 = 200) {
