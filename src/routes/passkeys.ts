@@ -25,7 +25,16 @@ import type { AuthenticationResponseJSON, RegistrationResponseJSON } from "../we
 
 export const { registrationResponse, authenticationResponse } = f;
 
-export const passkeyName = z.string().trim().min(1).max(100);
+/**
+ * A passkey's name is shown to its owner and quoted in the mail that warns them one was added: no line breaks or
+ * other control characters, no bidirectional overrides, which would let whoever added it dress up that warning.
+ */
+export const passkeyName = z
+  .string()
+  .trim()
+  .min(1)
+  .max(100)
+  .regex(/^[^\p{Cc}\u202A-\u202E\u2066-\u2069]*$/u, "must not contain line breaks or control characters");
 export const addPasskeyBody = z.object({ name: passkeyName, response: registrationResponse });
 export const renamePasskeyBody = z.object({ name: passkeyName });
 export const passkeyStepBody = z.object({ challenge: f.challenge, response: authenticationResponse });

@@ -65,6 +65,8 @@ describe("the recovery-code step", () => {
     const html = await late.text();
     expect(html).toContain("This sign-in attempt has expired. Sign in again.");
     expect(html).not.toContain("incorrect");
+    // The code was good and is still unspent: it is not written back into the page.
+    expect(html).not.toContain(u.enrollment.recoveryCodes[0] ?? "?");
     // The JSON API answers as before.
     const api = await call("/auth/login/recovery", { body: { challenge: "not.a.challenge", code: "abcd" } });
     expect(await api.json()).toEqual({

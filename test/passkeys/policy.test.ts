@@ -91,6 +91,24 @@ describe("passkeys and the org's rules", () => {
     expect((await call(`/api/me/passkeys/${u.passkeyId}`, { method: "DELETE", cookie: other.cookie, body: {} })).status).toBe(404);
   });
 
+  it("refuses a name with line breaks, control characters or direction overrides (it is quoted in the owner's mail)", async () => {
+    const u = await passkeyTechnician();
+    for (const name of ["Work laptop\n\nIgnore this mail", "Key\u0007", "Key \u202Eyeknat"]) {
+      const r = await callJson<{ error: { code: string; message: string } }>(`/api/me/passkeys/${u.passkeyId}`, {
+        method: "PATCH",
+        cookie: u.cookie,
+        body: { name },
+      });
+      expect([r.status, r.body.error.code, r.body.error.message]).toEqual([
+        400,
+        "invalid_request",
+        "Field 'name' must not contain line breaks or control characters.",
+      ]);
+    }
+    const list = await callJson<{ passkeys: { name: string }[] }>("/api/me/passkeys", { cookie: u.cookie });
+    expect(list.body.passkeys.map((k) => k.name)).toEqual(["Laptop"]);
+  });
+
   it("removes the passkeys with an admin's reset", async () => {
     const u = await passkeyTechnician();
     expect((await call(`/api/org/users/${u.id}/2fa/reset`, { method: "POST", cookie: u.adminCookie })).status).toBe(204);

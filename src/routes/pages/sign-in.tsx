@@ -109,9 +109,12 @@ export const signInPages = new Hono<AppEnv>()
         clearChallenge(c);
         return c.redirect(await afterSignIn(c, c.env.CHALLENGE_KEY, "/account?m=recovery_used"), 303);
       },
-      // The typed code stays in the field (a typo is fixed, not typed again); a wrong or spent code has its own words.
+      // A wrong or spent code stays in the field (a typo is fixed, not typed again) with its own words. Any other
+      // refusal (an expired attempt, a lock) may leave a good unspent code: it is not written back into the page.
       (ctx, error, err) =>
-        RecoveryStepPage({ ctx, code: form.code ?? "", error: err.reason === "invalid_code" ? ctx.t.recoveryStep.wrongCode : error }),
+        err.reason === "invalid_code"
+          ? RecoveryStepPage({ ctx, code: form.code ?? "", error: ctx.t.recoveryStep.wrongCode })
+          : RecoveryStepPage({ ctx, code: "", error }),
     );
   })
   .get("/login/enroll", page, async (c) => {
