@@ -144,8 +144,8 @@ export const fr: Catalog = {
     enabledDone: "L’authentification à deux facteurs est activée.",
     recoveryUsed: (left) =>
       left === 0
-        ? "Votre dernier code de récupération a servi à cette connexion. Il ne vous en reste aucun : régénérez-les maintenant."
-        : `Un code de récupération a servi à cette connexion. Il vous en reste ${left} : régénérez-les s’il vous en reste peu.`,
+        ? "Votre dernier code de récupération a servi à cette connexion. Il ne vous en reste aucun : régénérez-les maintenant."
+        : `Un code de récupération a servi à cette connexion. Il vous en reste ${left} : régénérez-les s’il vous en reste peu.`,
     roles: { admin: "Administrateur", technician: "Technicien" },
     passwordTitle: "Mot de passe",
     currentPassword: "Mot de passe actuel",
