@@ -26,7 +26,7 @@ describe("the recovery-code step", () => {
     const html = (await b.get("/account?m=recovery_used")).html;
     expect(html).toContain("You signed in with a recovery code. 9 codes left: regenerate them if you are running low.");
     expect((await b.get("/account?m=recovery_used&lang=fr")).html).toContain(
-      "Un code de récupération a servi à cette connexion. Il vous en reste 9 : régénérez-les s’il vous en reste peu.",
+      "Un code de récupération a servi à cette connexion. Il vous en reste 9 : régénérez-les s’il vous en reste peu.",
     );
   });
 
