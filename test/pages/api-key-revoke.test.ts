@@ -2,25 +2,11 @@
 // nothing), and says what happened: a key revoked is told so and stops working; a key that is not there (unknown,
 // already revoked, another org's) revokes nothing and is told "not found" (404, as the API). Admins only.
 import { describe, expect, it } from "vitest";
-import { addUser, BASE, call, callJson, createOrg, signIn } from "../support/api";
+import { addUser, call, callJson, createOrg, signIn } from "../support/api";
 import { useTestClock } from "../support/clock";
+import { pageOf, postForm } from "../support/pages";
 
 useTestClock();
-
-async function pageOf(path: string, cookie: string) {
-  const res = await call(path, { cookie, headers: { accept: "text/html" } });
-  const html = await res.text();
-  const token = /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? "";
-  return { res, html, token, cookie };
-}
-
-function post(path: string, from: { token: string; cookie: string }, fields: Record<string, string> = {}) {
-  return call(path, {
-    body: new URLSearchParams({ ...fields, _csrf: from.token }).toString(),
-    cookie: from.cookie,
-    headers: { "content-type": "application/x-www-form-urlencoded", origin: BASE },
-  });
-}
 
 async function newKey(cookie: string, name = "ci") {
   const r = await callJson<{ id: string; key: string }>("/api/org/api-keys", { cookie, body: { name, role: "technician" } });
@@ -50,9 +36,9 @@ describe("revoking an API key from its page", () => {
     expect((await pageOf(`${path}?lang=fr`, admin)).html).toContain("Révoquer une clé d’API");
     expect(await works(key.key)).toBe(true);
     // The form token holds on the confirmation's post.
-    expect((await post(path, { ...confirm, token: "" })).status).toBe(403);
+    expect((await postForm(path, { ...confirm, token: "" })).status).toBe(403);
     expect(await works(key.key)).toBe(true);
-    const done = await post(path, confirm);
+    const done = await postForm(path, confirm);
     expect([done.status, done.headers.get("location")]).toEqual([303, "/api-keys?m=revoked"]);
     expect(await works(key.key)).toBe(false);
     expect((await pageOf("/api-keys", admin)).html).not.toContain("nightly backup");
@@ -87,7 +73,7 @@ describe("revoking an API key from its page", () => {
     const theirs = await newKey(adminB);
     const from = await pageOf("/api-keys", adminA);
     for (const id of ["key_nobody", theirs.id]) {
-      const r = await post(`/api-keys/${encodeURIComponent(id)}/revoke`, from);
+      const r = await postForm(`/api-keys/${encodeURIComponent(id)}/revoke`, from);
       expect(r.status).toBe(404);
       const html = await r.text();
       expect(html).toContain("This API key was not found");
@@ -103,10 +89,10 @@ describe("revoking an API key from its page", () => {
     const admin = await signIn(org.admin.email);
     const key = await newKey(admin);
     const from = await pageOf("/api-keys", admin);
-    const done = await post(`/api-keys/${key.id}/revoke`, from);
+    const done = await postForm(`/api-keys/${key.id}/revoke`, from);
     expect([done.status, done.headers.get("location")]).toEqual([303, "/api-keys?m=revoked"]);
     expect(await works(key.key)).toBe(false);
-    const again = await post(`/api-keys/${key.id}/revoke`, from);
+    const again = await postForm(`/api-keys/${key.id}/revoke`, from);
     expect(again.status).toBe(404);
     expect(await again.text()).toContain("This API key was not found");
   });

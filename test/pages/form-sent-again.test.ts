@@ -5,30 +5,14 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { BASE, call, callJson, createOrg, signIn } from "../support/api";
+import { callJson, createOrg, signIn } from "../support/api";
 import { auditTypes } from "../support/audit";
 import { useTestClock } from "../support/clock";
 import { challengeFor, enrolledAdmin, enrolledTechnician, staleSession } from "../support/flows";
 import { codeFor } from "../support/totp";
+import { pageOf, postForm } from "../support/pages";
 
 useTestClock();
-
-async function pageOf(path: string, cookie: string) {
-  const res = await call(path, { cookie, headers: { accept: "text/html" } });
-  const html = await res.text();
-  const token = /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? "";
-  const formId = /name="formId" value="([^"]+)"/.exec(html)?.[1] ?? "";
-  return { res, html, token, formId, cookie };
-}
-
-/** The browser's post of a form, as a reload sends it again: the very same body. */
-function post(path: string, from: { token: string; cookie: string }, fields: Record<string, string>) {
-  return call(path, {
-    body: new URLSearchParams({ ...fields, _csrf: from.token }).toString(),
-    cookie: from.cookie,
-    headers: { "content-type": "application/x-www-form-urlencoded", origin: BASE },
-  });
-}
 
 const keysOf = async (cookie: string) => (await callJson<{ apiKeys: { name: string }[] }>("/api/org/api-keys", { cookie })).body.apiKeys;
 const newKeyIn = (html: string) => /id="new-api-key">([^<]+)</.exec(html)?.[1];
@@ -49,12 +33,12 @@ describe("the API keys page", () => {
     const form = await pageOf("/api-keys", admin);
     expect(form.formId).not.toBe("");
     const fields = { name: "deploy", role: "technician", expiresInDays: "90", formId: form.formId };
-    const first = await post("/api-keys", form, fields);
+    const first = await postForm("/api-keys", form, fields);
     expect(first.status).toBe(200);
     const key = newKeyIn(await first.text());
     expect(key).toBeDefined();
     // The answer's own create form is a new form, with a new id.
-    const again = await post("/api-keys", form, fields);
+    const again = await postForm("/api-keys", form, fields);
     expect(again.status).toBe(409);
     expect(again.headers.get("cache-control")).toBe("no-store");
     const html = await again.text();
@@ -71,7 +55,7 @@ describe("the API keys page", () => {
     const admin = await signIn(org.admin.email);
     const form = await pageOf("/api-keys", admin);
     const fields = { name: "twice", role: "admin", expiresInDays: "30", formId: form.formId };
-    const answers = await Promise.all([post("/api-keys", form, fields), post("/api-keys", form, fields)]);
+    const answers = await Promise.all([postForm("/api-keys", form, fields), postForm("/api-keys", form, fields)]);
     expect(answers.map((r) => r.status).sort()).toEqual([200, 409]);
     expect(await keysOf(admin)).toHaveLength(1);
   });
@@ -83,8 +67,8 @@ describe("the API keys page", () => {
     expect(form.html).toContain('name="code"');
     const code = codeFor(enrollment.secret, Date.now(), enrollment.period);
     const fields = { name: "ci", role: "technician", expiresInDays: "90", formId: form.formId, code };
-    expect((await post("/api-keys", form, fields)).status).toBe(200);
-    const again = await post("/api-keys", form, fields);
+    expect((await postForm("/api-keys", form, fields)).status).toBe(200);
+    const again = await postForm("/api-keys", form, fields);
     expect(again.status).toBe(409);
     expect(await again.text()).toContain("This API key was already created");
     expect(await codeFailures(org.slug, org.admin.id)).toBe(0);
@@ -100,7 +84,7 @@ describe("the API keys page", () => {
     const old = `${(Date.now() - 13 * 3_600_000).toString(36)}.${random}`;
     const ahead = `${(Date.now() + 3_600_000).toString(36)}.${random}`;
     for (const formId of [undefined, "", "not-one-of-ours", old, ahead]) {
-      const r = await post("/api-keys", form, formId === undefined ? fields : { ...fields, formId });
+      const r = await postForm("/api-keys", form, formId === undefined ? fields : { ...fields, formId });
       expect(r.status).toBe(400);
       const html = await r.text();
       expect(html).toContain("This form was open too long");
@@ -120,11 +104,11 @@ describe("the Applications page", () => {
     const admin = await signIn(org.admin.email);
     const form = await pageOf("/applications", admin);
     const fields = { ...app, formId: form.formId };
-    const first = await post("/applications", form, fields);
+    const first = await postForm("/applications", form, fields);
     expect(first.status).toBe(200);
     const secret = /id="new-client-secret">([^<]+)</.exec(await first.text())?.[1] as string;
     expect(secret).toBeDefined();
-    const again = await post("/applications", form, fields);
+    const again = await postForm("/applications", form, fields);
     expect(again.status).toBe(409);
     const html = await again.text();
     expect(html).toContain("This application was already registered");
@@ -139,8 +123,8 @@ describe("the Applications page", () => {
     staleSession();
     const form = await pageOf("/applications", cookie);
     const fields = { ...app, formId: form.formId, code: codeFor(enrollment.secret, Date.now(), enrollment.period) };
-    expect((await post("/applications", form, fields)).status).toBe(200);
-    expect((await post("/applications", form, fields)).status).toBe(409);
+    expect((await postForm("/applications", form, fields)).status).toBe(200);
+    expect((await postForm("/applications", form, fields)).status).toBe(409);
     expect(await codeFailures(org.slug, org.admin.id)).toBe(0);
     expect(await listed(cookie)).toHaveLength(1);
   });
@@ -148,7 +132,7 @@ describe("the Applications page", () => {
   it("registers nothing from a form without its id", async () => {
     const org = await createOrg();
     const admin = await signIn(org.admin.email);
-    const r = await post("/applications", await pageOf("/applications", admin), app);
+    const r = await postForm("/applications", await pageOf("/applications", admin), app);
     expect(r.status).toBe(400);
     expect(await r.text()).toContain("This form was open too long");
     expect(await listed(admin)).toEqual([]);
@@ -166,11 +150,11 @@ describe("the Account page's recovery codes", () => {
     const form = await pageOf("/account", u.cookie);
     expect(form.formId).not.toBe("");
     const fields = { code: codeFor(u.enrollment.secret, Date.now(), u.enrollment.period), formId: form.formId };
-    const first = await post("/account/2fa/recovery-codes", form, fields);
+    const first = await postForm("/account/2fa/recovery-codes", form, fields);
     expect(first.status).toBe(200);
     const codes = codesIn(await first.text());
     expect(codes).toHaveLength(10);
-    const again = await post("/account/2fa/recovery-codes", form, fields);
+    const again = await postForm("/account/2fa/recovery-codes", form, fields);
     expect(again.status).toBe(409);
     const html = await again.text();
     expect(html).toContain("These recovery codes were already made");
@@ -188,14 +172,14 @@ describe("the Account page's recovery codes", () => {
   it("makes no new set from a form without its id, and checks no code", async () => {
     const u = await enrolledTechnician();
     const form = await pageOf("/account", u.cookie);
-    const r = await post("/account/2fa/recovery-codes", form, { code: codeFor(u.enrollment.secret, Date.now(), u.enrollment.period) });
+    const r = await postForm("/account/2fa/recovery-codes", form, { code: codeFor(u.enrollment.secret, Date.now(), u.enrollment.period) });
     expect(r.status).toBe(400);
     expect(await r.text()).toContain("This form was open too long");
     expect(await auditTypes(u.org.slug)).not.toContain("2fa.recovery_codes_regenerated");
     // The code was not spent: it still regenerates from the page's form.
     expect(
       (
-        await post("/account/2fa/recovery-codes", form, {
+        await postForm("/account/2fa/recovery-codes", form, {
           code: codeFor(u.enrollment.secret, Date.now(), u.enrollment.period),
           formId: form.formId,
         })

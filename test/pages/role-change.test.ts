@@ -2,28 +2,14 @@
 // token, no JS), and its button goes through PATCH /api/org/users/{id}'s own flow: step-up asked in place on a
 // stale session, the user's sessions ended, the last active admin kept, one's own session renewed when stepping down.
 import { describe, expect, it } from "vitest";
-import { addUser, BASE, call, callJson, createOrg, sessionCookieFrom, signIn } from "../support/api";
+import { addUser, call, callJson, createOrg, sessionCookieFrom, signIn } from "../support/api";
 import { auditTypes } from "../support/audit";
 import { useTestClock } from "../support/clock";
 import { enrolledAdmin, staleSession } from "../support/flows";
 import { codeFor } from "../support/totp";
+import { pageOf, postForm } from "../support/pages";
 
 useTestClock();
-
-async function pageOf(path: string, cookie: string) {
-  const res = await call(path, { cookie, headers: { accept: "text/html" } });
-  const html = await res.text();
-  const token = /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? "";
-  return { res, html, token, cookie };
-}
-
-function post(path: string, from: { token: string; cookie: string }, fields: Record<string, string> = {}) {
-  return call(path, {
-    body: new URLSearchParams({ ...fields, _csrf: from.token }).toString(),
-    cookie: from.cookie,
-    headers: { "content-type": "application/x-www-form-urlencoded", origin: BASE },
-  });
-}
 
 async function roleOf(cookie: string, id: string) {
   const users = await callJson<{ users: { id: string; role: string }[] }>("/api/org/users", { cookie });
@@ -49,10 +35,10 @@ describe("the Users page's role control", () => {
     // Asking changes nothing; a fresh session needs no prompt.
     expect(confirm.html).not.toContain("data-step-up");
     expect(await roleOf(admin, tech.id)).toBe("technician");
-    expect((await post(`/users/${tech.id}/make-admin`, { ...confirm, token: "" })).status).toBe(403);
+    expect((await postForm(`/users/${tech.id}/make-admin`, { ...confirm, token: "" })).status).toBe(403);
     expect(await roleOf(admin, tech.id)).toBe("technician");
 
-    const made = await post(`/users/${tech.id}/make-admin`, confirm);
+    const made = await postForm(`/users/${tech.id}/make-admin`, confirm);
     expect([made.status, made.headers.get("location")]).toEqual([303, "/users?m=role-changed"]);
     expect(await roleOf(admin, tech.id)).toBe("admin");
     expect((await call("/api/me", { cookie: techCookie })).status).toBe(401);
@@ -60,7 +46,7 @@ describe("the Users page's role control", () => {
 
     const back = await pageOf(`/users/${tech.id}/make-technician`, admin);
     expect(back.html).toContain("a technician?");
-    const demoted = await post(`/users/${tech.id}/make-technician`, back);
+    const demoted = await postForm(`/users/${tech.id}/make-technician`, back);
     expect(demoted.headers.get("location")).toBe("/users?m=role-changed");
     expect(await roleOf(admin, tech.id)).toBe("technician");
     expect((await auditTypes(org.slug)).filter((t) => t === "user.role_changed")).toHaveLength(2);
@@ -74,15 +60,17 @@ describe("the Users page's role control", () => {
     staleSession();
     const confirm = await pageOf(`/users/${tech.id}/make-admin`, cookie);
     expect(confirm.html).toContain('name="code"');
-    const wrong = await post(`/users/${tech.id}/make-admin`, confirm, { code: "000000" });
+    const wrong = await postForm(`/users/${tech.id}/make-admin`, confirm, { code: "000000" });
     expect(wrong.status).toBe(403);
     const wrongHtml = await wrong.text();
     expect(wrongHtml).toContain('name="code"');
     expect(wrongHtml).toContain('aria-invalid="true"');
-    const none = await post(`/users/${tech.id}/make-admin`, confirm);
+    const none = await postForm(`/users/${tech.id}/make-admin`, confirm);
     expect(none.status).toBe(403);
     expect(await roleOf(cookie, tech.id)).toBe("technician");
-    const done = await post(`/users/${tech.id}/make-admin`, confirm, { code: codeFor(enrollment.secret, Date.now(), enrollment.period) });
+    const done = await postForm(`/users/${tech.id}/make-admin`, confirm, {
+      code: codeFor(enrollment.secret, Date.now(), enrollment.period),
+    });
     expect(done.headers.get("location")).toBe("/users?m=role-changed");
     expect(await roleOf(cookie, tech.id)).toBe("admin");
     expect(org.slug).toBeTruthy();
@@ -96,13 +84,16 @@ describe("the Users page's role control", () => {
     expect(list.html).toContain(`href="/users/${org.admin.id}/make-technician"`);
     const alone = await pageOf(`/users/${org.admin.id}/make-technician`, admin);
     expect(alone.html).toContain("Make yourself a technician?");
-    const refused = await post(`/users/${org.admin.id}/make-technician`, alone);
+    const refused = await postForm(`/users/${org.admin.id}/make-technician`, alone);
     expect(refused.status).toBe(409);
     expect(await refused.text()).toContain("An organization must keep at least one admin.");
     expect(await roleOf(admin, org.admin.id)).toBe("admin");
 
     const other = await addUser(admin, "admin");
-    const stepDown = await post(`/users/${org.admin.id}/make-technician`, await pageOf(`/users/${org.admin.id}/make-technician`, admin));
+    const stepDown = await postForm(
+      `/users/${org.admin.id}/make-technician`,
+      await pageOf(`/users/${org.admin.id}/make-technician`, admin),
+    );
     expect([stepDown.status, stepDown.headers.get("location")]).toEqual([303, "/account?m=role-changed"]);
     const renewed = sessionCookieFrom(stepDown) as string;
     expect(renewed).toBeDefined();
@@ -122,9 +113,9 @@ describe("the Users page's role control", () => {
     const asTech = await pageOf(`/users/${tech.id}/make-admin`, techCookie);
     expect(asTech.res.status).toBe(403);
     const form = await pageOf(`/users/${tech.id}/make-admin`, admin);
-    expect((await post(`/users/${tech.id}/make-admin`, { token: form.token, cookie: techCookie })).status).toBe(403);
+    expect((await postForm(`/users/${tech.id}/make-admin`, { token: form.token, cookie: techCookie })).status).toBe(403);
     expect(await roleOf(admin, tech.id)).toBe("technician");
     expect((await pageOf("/users/usr_nobody/make-admin", admin)).res.status).toBe(404);
-    expect((await post("/users/usr_nobody/make-admin", form)).status).toBe(404);
+    expect((await postForm("/users/usr_nobody/make-admin", form)).status).toBe(404);
   });
 });

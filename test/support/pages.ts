@@ -32,3 +32,21 @@ export async function tab(cookie = "") {
   };
   return { s, get, post };
 }
+
+/** One page fetched with a session cookie: its HTML, its form token and its single-use form id (empty when none). */
+export async function pageOf(path: string, cookie: string) {
+  const res = await call(path, { cookie, headers: { accept: "text/html" } });
+  const html = await res.text();
+  const token = /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? "";
+  const formId = /name="formId" value="([^"]+)"/.exec(html)?.[1] ?? "";
+  return { res, html, token, formId, cookie };
+}
+
+/** A form post from that page, from our own origin, with its form token. */
+export function postForm(path: string, from: { token: string; cookie: string }, fields: Record<string, string> = {}) {
+  return call(path, {
+    body: new URLSearchParams({ ...fields, _csrf: from.token }).toString(),
+    cookie: from.cookie,
+    headers: { "content-type": "application/x-www-form-urlencoded", origin: BASE },
+  });
+}
