@@ -168,7 +168,7 @@ export const COPY: Record<MailLocale, MailCopy> = {
   fr: {
     greeting: (name) => `Bonjour ${name},`,
     notYou:
-      "Si ce n'était pas vous, connectez-vous et changez votre mot de passe sans attendre, puis prévenez l'administrateur de votre organisation : quelqu'un a peut-être accès à votre compte.",
+      "Si ce n'était pas vous, connectez-vous et changez votre mot de passe sans attendre, puis prévenez l'administrateur de votre organisation : quelqu'un a peut-être accès à votre compte.",
     footer: (org) => `Ceci est un message de sécurité automatique de Gatehouse pour ${org}.`,
     enabled: {
       subject: "La double authentification est activée",
@@ -182,22 +182,22 @@ export const COPY: Record<MailLocale, MailCopy> = {
     },
     appRemoved: {
       subject: "Votre application d'authentification a été retirée",
-      body: "L'application d'authentification a été retirée de la double authentification de votre compte : ses codes ne fonctionnent plus. La double authentification reste active avec vos clés d'accès et vos codes de secours.",
+      body: "L'application d'authentification a été retirée de la double authentification de votre compte : ses codes ne fonctionnent plus. La double authentification reste active avec vos clés d'accès et vos codes de secours.",
     },
     reset: {
       subject: "Votre double authentification a été réinitialisée",
       body: (by) =>
         `La double authentification de votre compte a été réinitialisée par ${by}. Votre application d'authentification, vos clés d'accès et vos codes de secours ne fonctionnent plus, et vous avez été déconnecté partout. Configurez-la à nouveau lors de votre prochaine connexion.`,
       unexpected:
-        "Si vous ne l'avez pas demandé, prévenez sans attendre l'administrateur de votre organisation : quelqu'un essaie peut-être de prendre le contrôle de votre compte.",
+        "Si vous ne l'avez pas demandé, prévenez sans attendre l'administrateur de votre organisation : quelqu'un essaie peut-être de prendre le contrôle de votre compte.",
     },
     passkeyAdded: {
       subject: "Une clé d'accès a été ajoutée à votre compte",
-      body: (name) => `Une clé d'accès nommée « ${name} » a été ajoutée à votre compte. Elle peut vous connecter sans votre mot de passe.`,
+      body: (name) => `Une clé d'accès nommée « ${name} » a été ajoutée à votre compte. Elle peut vous connecter sans votre mot de passe.`,
     },
     passkeyRemoved: {
       subject: "Une clé d'accès a été retirée de votre compte",
-      body: (name) => `La clé d'accès nommée « ${name} » a été retirée de votre compte : elle ne vous connecte plus.`,
+      body: (name) => `La clé d'accès nommée « ${name} » a été retirée de votre compte : elle ne vous connecte plus.`,
     },
     passwordChanged: {
       subject: "Votre mot de passe a été modifié",
@@ -207,7 +207,7 @@ export const COPY: Record<MailLocale, MailCopy> = {
       subject: "Un code de secours a servi à vous connecter",
       body: (n) =>
         `Un code de secours vient d'être utilisé pour vous connecter. Il vous reste ${n} ${n <= 1 ? "code" : "codes"} de secours.`,
-      low: "Il vous en reste peu : générez-en un nouveau jeu depuis la page de votre compte.",
+      low: "Il vous en reste peu : générez-en un nouveau jeu depuis la page de votre compte.",
     },
     regenerated: {
       subject: "De nouveaux codes de secours ont été générés",
@@ -225,7 +225,7 @@ export const COPY: Record<MailLocale, MailCopy> = {
       body: (m) =>
         `Ouvrez ce lien sur l'appareil où vous voulez configurer votre application d'authentification. Il ne sert qu'une fois et expire dans ${m} minutes. Il ne vous connecte pas.`,
       action: "Configurer la double authentification",
-      ignore: "Si vous n'avez rien demandé, ignorez ce message : rien ne change tant que la configuration n'est pas confirmée par un code.",
+      ignore: "Si vous n'avez rien demandé, ignorez ce message : rien ne change tant que la configuration n'est pas confirmée par un code.",
     },
     locked: {
       subject: "Votre compte a été bloqué après trop de tentatives",
@@ -256,7 +256,7 @@ export const COPY: Record<MailLocale, MailCopy> = {
       },
       signedOut: {
         subject: "Vous avez été déconnecté partout",
-        body: (by) => `${by} a mis fin à toutes les sessions de votre compte : reconnectez-vous pour continuer.`,
+        body: (by) => `${by} a mis fin à toutes les sessions de votre compte : reconnectez-vous pour continuer.`,
       },
     },
     invite: {
@@ -264,7 +264,7 @@ export const COPY: Record<MailLocale, MailCopy> = {
       body: (by, org, role, days) =>
         `${by.charAt(0).toUpperCase()}${by.slice(1)} vous invite à rejoindre ${org} en tant que ${role === "admin" ? "administrateur" : "technicien"}. Ouvrez ce lien pour choisir votre mot de passe. Il ne sert qu'une fois et expire dans ${days} jours.`,
       action: "Accepter l'invitation",
-      ignore: "Si vous ne vous y attendiez pas, ignorez ce message : aucun compte n'est créé tant que le lien n'est pas suivi.",
+      ignore: "Si vous ne vous y attendiez pas, ignorez ce message : aucun compte n'est créé tant que le lien n'est pas suivi.",
     },
     verify: {
       subject: "Confirmez votre adresse e-mail",
@@ -276,9 +276,9 @@ export const COPY: Record<MailLocale, MailCopy> = {
     changeLink: {
       subject: "Confirmez votre nouvelle adresse e-mail",
       body: (hours) =>
-        `Vous avez demandé à utiliser cette adresse pour votre compte Gatehouse. Ouvrez ce lien pour la confirmer : rien ne change tant que vous ne l'avez pas fait. Il ne sert qu'une fois et expire dans ${hours} heures.`,
+        `Vous avez demandé à utiliser cette adresse pour votre compte Gatehouse. Ouvrez ce lien pour la confirmer : rien ne change tant que vous ne l'avez pas fait. Il ne sert qu'une fois et expire dans ${hours} heures.`,
       action: "Confirmer ma nouvelle adresse",
-      ignore: "Si vous n'avez rien demandé, ignorez ce message : votre compte garde son adresse actuelle.",
+      ignore: "Si vous n'avez rien demandé, ignorez ce message : votre compte garde son adresse actuelle.",
     },
     changeRequested: {
       subject: "Un changement de votre adresse e-mail a été demandé",
@@ -287,7 +287,7 @@ export const COPY: Record<MailLocale, MailCopy> = {
     },
     changed: {
       subject: "Votre adresse e-mail a été modifiée",
-      body: (to) => `L'adresse e-mail de votre compte est désormais ${to}. Connectez-vous avec elle : cette adresse-ci ne fonctionne plus.`,
+      body: (to) => `L'adresse e-mail de votre compte est désormais ${to}. Connectez-vous avec elle : cette adresse-ci ne fonctionne plus.`,
     },
   },
 };

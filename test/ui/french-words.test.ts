@@ -4,6 +4,7 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { COPY } from "../../src/mail/copy";
 import { fr } from "../../src/ui/i18n/fr";
 import { call, callJson, createOrg, randomEmail, signIn } from "../support/api";
 import { useTestClock } from "../support/clock";
@@ -45,16 +46,24 @@ function texts(node: unknown, path = "fr"): [string, string][] {
   return [];
 }
 
+/** The texts whose French punctuation is wrong: a breaking space or none before : ; ? ! or inside « ». */
+function wrongPunctuation(all: [string, string][]) {
+  return all.filter(
+    ([, text]) =>
+      / [:;?!»]|« /.test(text) || // a space a line may break at
+      /[^\s\u00a0][;?!]/.test(text) || // glued to its word
+      /\p{L}: /u.test(text) || // "E-mail: x" (a colon in a URL has no space after it)
+      /\u202f/.test(text), // one kind of space throughout
+  );
+}
+
 describe("French punctuation", () => {
   it("puts a no-break space, never a breaking one or none, before : ; ? ! and inside « »", () => {
-    const wrong = texts(fr).filter(
-      ([, text]) =>
-        / [:;?!»]|« /.test(text) || // a space a line may break at
-        /[^\s\u00a0][;?!]/.test(text) || // glued to its word
-        /\p{L}: /u.test(text) || // "E-mail: x" (a colon in a URL has no space after it)
-        /\u202f/.test(text), // one kind of space throughout
-    );
-    expect(wrong).toEqual([]);
+    expect(wrongPunctuation(texts(fr))).toEqual([]);
+  });
+
+  it("holds in the French mails as on the pages", () => {
+    expect(wrongPunctuation(texts(COPY.fr, "mail.fr"))).toEqual([]);
   });
 
   it("says the invitee's address with a no-break space before the colon on the French invite page", async () => {
