@@ -6,6 +6,7 @@ import { APP_CSS, APP_JS } from "../../ui/assets";
 import { PASSKEYS_JS } from "../../ui/passkeys-script";
 import { accountPages } from "./account";
 import { adminPages } from "./admin";
+import { apiKeyPages } from "./api-keys";
 import { applicationPages } from "./applications";
 import { invitePages } from "./invites";
 import { passkeyPages } from "./passkeys";
@@ -24,6 +25,7 @@ export const pageRoutes = new Hono<AppEnv>()
   .route("/", signInPages)
   .route("/", accountPages)
   .route("/", adminPages)
+  .route("/", apiKeyPages)
   .route("/", applicationPages)
   .route("/", peoplePages)
   .route("/", invitePages);
