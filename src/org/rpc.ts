@@ -417,7 +417,7 @@ export interface OrgRpc extends OidcRpc {
   compliance(page?: Omit<UserPageQuery, "notEnrolled">): Compliance;
   /** `total`: every user of the org, whatever the page or search. */
   userPage(query: UserPageQuery): UserPage & { total: number };
-  createApiKey(input: CreateApiKeyInput): Result<ApiKeyInfo, "not_found" | FormIdRefusal>;
+  createApiKey(input: CreateApiKeyInput): Result<ApiKeyInfo, "not_found" | "forbidden" | FormIdRefusal>;
   /** Whether a page form may still make its secret (form-ids.ts); read before its step-up. */
   checkFormId(formId: string): Result<null, FormIdRefusal>;
   listApiKeys(): ApiKeyInfo[];

@@ -1,5 +1,6 @@
 // A stolen session must not mint a lasting credential: keys need step-up, never make keys, expire, and die with
 // their maker's admin role (docs/api.md, closing side doors).
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { addUser, call, callJson, createOrg, signIn } from "../support/api";
 import { advance, useTestClock } from "../support/clock";
@@ -84,5 +85,35 @@ describe("API keys", () => {
     // A key at or below the new role lives on (it was never more than its maker now is).
     expect((await call("/api/me", { bearer: techKey })).status).toBe(200);
     expect((await auditTypes(org.slug)).filter((t) => t === "api_key.revoked")).toHaveLength(1);
+  });
+
+  it("are made only for a maker who is still an active admin when the key is stored", async () => {
+    // A create request that passed the edge's checks while its maker was being deactivated or demoted reaches the
+    // object after the change: it must not leave a key that works again once the maker is restored.
+    const org = await createOrg();
+    const cookie = await signIn(org.admin.email);
+    const other = await addUser(cookie, "admin");
+    const stub = env.ORG.getByName(org.slug);
+    const create = (n: number) =>
+      stub.createApiKey({
+        id: `ak_late${n}`,
+        keyHash: `late-hash-${n}-${crypto.randomUUID()}`,
+        name: "late",
+        role: "admin",
+        createdBy: other.id,
+        expiresInDays: 90,
+        actor: { type: "user", id: other.id },
+        meta: {},
+      });
+    const patch = (body: Record<string, unknown>) => call(`/api/org/users/${other.id}`, { method: "PATCH", cookie, body });
+    expect((await patch({ active: false })).status).toBe(200);
+    expect(await create(1)).toEqual({ ok: false, reason: "forbidden" });
+    expect((await patch({ active: true })).status).toBe(200);
+    expect((await patch({ role: "technician" })).status).toBe(200);
+    expect(await create(2)).toEqual({ ok: false, reason: "forbidden" });
+    expect((await patch({ role: "admin" })).status).toBe(200);
+    const keys = await callJson<{ apiKeys: { name: string }[] }>("/api/org/api-keys", { cookie });
+    expect(keys.body.apiKeys.filter((k) => k.name === "late")).toEqual([]);
+    expect((await create(3)).ok).toBe(true);
   });
 });

@@ -1,5 +1,6 @@
 // API keys: creating one (its hash made at the edge, an expiry always set) and revoking one, each audited.
-// Who may create one (a person who stepped up, never a key) is decided at the edge before this is called.
+// Who may create one (a person who stepped up, never a key) is decided at the edge; that the maker is still an active
+// admin is checked again here, in the transaction that stores the key.
 import { nowMs } from "../../clock";
 import { type ApiKeyInfo, deleteApiKey, findApiKeyById, insertApiKey, listApiKeys } from "../api-keys";
 import { recordEvent } from "../audit";
@@ -9,12 +10,16 @@ import type { CreateApiKeyInput, RevokeApiKeyInput } from "../rpc";
 import type { Store } from "../store";
 import { findUser } from "../users";
 
-export function createApiKey(store: Store, input: CreateApiKeyInput): Result<ApiKeyInfo, "not_found" | FormIdRefusal> {
+export function createApiKey(store: Store, input: CreateApiKeyInput): Result<ApiKeyInfo, "not_found" | "forbidden" | FormIdRefusal> {
   const now = nowMs();
   const { sql } = store;
   return store.tx(() => {
-    // A key acts for the person who made it: no person, no key.
-    if (!findUser(sql, input.createdBy)) return fail("not_found");
+    // A key acts for the person who made it: no person, no key. Only an active admin makes one, checked here
+    // against the stored row: a request that passed the edge's check while its maker was being deactivated or
+    // demoted (which kill their keys) must not leave a key behind that wakes up when they are restored.
+    const maker = findUser(sql, input.createdBy);
+    if (!maker) return fail("not_found");
+    if (maker.deactivated_at !== null || maker.role !== "admin") return fail("forbidden");
     // A page form makes one key: the same post sent again (a reload of the page that showed it) makes none.
     if (input.formId !== undefined) {
       const used = useFormId(sql, input.formId, now);
