@@ -94,9 +94,11 @@ export function changeRole(
     if (refused) return refused;
     if (user.role === "admin" && user.deactivated_at === null && countActiveAdmins(sql) <= 1) return fail("last_admin");
     setRole(sql, user.id, input.role);
-    const own = input.rotate && input.caller.kind === "session" && input.caller.userId === user.id ? input.rotate : null;
-    // The replacement keeps the old session's step-up time: a new token is no new proof of a factor.
-    const before = own ? sessionRow(sql, own.from) : undefined;
+    const self = input.rotate && input.caller.kind === "session" && input.caller.userId === user.id ? input.rotate : null;
+    // The replacement keeps the old session's step-up time: a new token is no new proof of a factor. A session
+    // ended meanwhile (sign out everywhere) gets no replacement: the role still changes, nobody stays signed in.
+    const before = self ? sessionRow(sql, self.from) : undefined;
+    const own = before?.user_id === user.id ? self : null;
     const verifiedAt = before?.verified_at ?? 0;
     revokeUserSessions(sql, user.id);
     revokeUserChallenges(sql, user.id, now);

@@ -107,6 +107,9 @@ export async function confirmEnrollment(store: Store, input: ConfirmEnrollmentIn
   return store.tx(() => {
     const user = findActiveUser(sql, input.userId);
     if (!user) return fail("invalid_challenge");
+    // From a session, that session must still exist: one ended meanwhile (sign out everywhere, a password change)
+    // is not brought back as a fresh replacement below. Refused before the code is checked, so nothing is spent.
+    if ("session" in input.via && sessionRow(sql, input.via.session)?.user_id !== user.id) return fail("invalid_challenge");
     const challengeId = "challengeId" in input.via ? input.via.challengeId : null;
     const refused = challengeId ? refuseAppEnrollment(sql, challengeId, user.id, now) : null;
     if (refused) return fail(refused);
