@@ -130,6 +130,12 @@ export const EMAIL_CHANGE_TTL_HOURS = 24;
 /** A change-of-address link at most this often per user: it goes to a mailbox the account does not own yet. */
 export const MAIL_LINK_RESEND_SECONDS = 60;
 
+/**
+ * Invite mails to one address, sent or resent (an invite revoked and made again included), per org and hour: an
+ * admin or an admin API key cannot flood an outside address from the service's sending domain.
+ */
+export const INVITE_MAILS_PER_HOUR = 5;
+
 /** Mail outbox: retries back off 1, 2, 4 ... minutes, capped at an hour; after 12 attempts (~7 h) it is failed. */
 export const MAIL_RETRY_BASE_SECONDS = 60;
 export const MAIL_RETRY_MAX_SECONDS = 3600;

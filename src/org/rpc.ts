@@ -431,7 +431,7 @@ export interface OrgRpc extends OidcRpc {
   listSessions(userId: string, currentTokenHash: string): SessionEntry[];
   endOwnSessions(input: { userId: string; currentTokenHash: string; sessionId?: string; meta: RequestMeta }): Result<null, "not_found">;
   createInvite(input: CreateInviteInput): Promise<Result<InviteInfo, CreateInviteFailure>>;
-  resendInvite(input: ResendInviteInput): Promise<Result<InviteInfo, "not_found" | AccessFailure>>;
+  resendInvite(input: ResendInviteInput): Promise<Result<InviteInfo, "not_found" | "too_many_attempts" | AccessFailure>>;
   revokeInvite(input: { id: string; actor: AuditActor; meta: RequestMeta }): Result<null, "not_found">;
   listInvites(): InviteInfo[];
   inviteByToken(tokenHash: string): { email: string; name: string | null; role: Role; org: string } | null;

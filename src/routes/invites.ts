@@ -38,9 +38,9 @@ export const orgInviteRoutes = new Hono<AppEnv>()
   })
   .post("/", json(inviteBody), async (c) => {
     const actor = adminOnly(c);
-    const { code, password, ...input } = c.req.valid("json");
+    const { code, password, webauthn, ...input } = c.req.valid("json");
     const meta = requestMeta(c);
-    const caller = await callerOf(c.env, actor, { code, password }, meta);
+    const caller = await callerOf(c.env, actor, { code, password, webauthn }, meta);
     const invite = await inviteUser(c.env, actor.route, input, caller, auditActor(actor), meta, originOf(c.req.url));
     return c.json({ id: invite.id, email: invite.email, role: invite.role, expiresAt: invite.expiresAt }, 201);
   })

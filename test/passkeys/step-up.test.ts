@@ -156,4 +156,17 @@ describe("step-up with a passkey", () => {
     const r = await callJson("/api/org/users", { cookie: admin, body: { ...body, webauthn: await auth.assert(options.body) } });
     expect(r.status).toBe(201);
   });
+
+  it("steps up an admin invite with the assertion in the invite's body", async () => {
+    const org = await createOrg();
+    const cookie = await signIn(org.admin.email);
+    const { auth } = await addPasskey(cookie);
+    staleSession();
+    const body = { email: `admin-${crypto.randomUUID()}@example.com`, role: "admin" };
+    const refused = await callJson<ErrorBody>("/api/org/invites", { cookie, body });
+    expect(refused.body.error.code).toBe("step_up_required");
+    const options = await stepUpOptions(cookie);
+    const r = await callJson("/api/org/invites", { cookie, body: { ...body, webauthn: await auth.assert(options.body) } });
+    expect(r.status).toBe(201);
+  });
 });

@@ -153,6 +153,26 @@ describe("invites", () => {
     expect(await auditTypes(s.org.slug)).toEqual(expect.arrayContaining(["invite.revoked", "invite.resent"]));
   });
 
+  it("mail one address at most 5 times an hour, resent or revoked and made again", async () => {
+    const s = await setUp();
+    const first = await invitedToken(s);
+    const resend = (id: string) => callJson<{ error: { code: string } }>(`/api/org/invites/${id}/resend`, { cookie: s.cookie, body: {} });
+    for (let i = 0; i < 4; i++) expect((await resend(first.id)).status).toBe(200);
+    const refused = await resend(first.id);
+    expect(refused.status).toBe(429);
+    expect(refused.body.error.code).toBe("too_many_attempts");
+    expect(Number(refused.res.headers.get("retry-after"))).toBeGreaterThan(3000);
+    // The refused resend mailed nothing.
+    expect(await mailsTo(s.org.slug, s.mail, first.email)).toHaveLength(5);
+    expect((await call(`/api/org/invites/${first.id}`, { method: "DELETE", cookie: s.cookie })).status).toBe(204);
+    const again = await invite(s.cookie, { email: first.email, role: "technician" });
+    expect(again.status).toBe(429);
+    // Another address is not held back, and the hour passes.
+    expect((await invite(s.cookie, { email: randomEmail("other"), role: "technician" })).status).toBe(201);
+    advance(3_600_000);
+    expect((await invite(await signIn(s.org.admin.email), { email: first.email, role: "technician" })).status).toBe(201);
+  });
+
   it("expire after 7 days, and answer one way for a dead, unknown or malformed token", async () => {
     const s = await setUp();
     const { token, email } = await invitedToken(s);

@@ -1,6 +1,7 @@
 // Invites: an admin invites an email with a role; the invitee's link creates the account and spends the invite in
 // one transaction, then signs them in (or opens enrollment where the org requires 2FA). Nothing here touches the
 // directory: the edge reserves the email before acceptance and confirms or releases it after (flows/invites.ts).
+import { INVITE_MAILS_PER_HOUR } from "../../constants";
 import { nowMs } from "../../clock";
 import type { Sealed } from "../../crypto/secret-box";
 import { recordEvent } from "../audit";
@@ -20,6 +21,7 @@ import {
   spendInvite,
 } from "../invites";
 import { notifyAddress } from "../notify";
+import { limitReachedAt } from "../outbox";
 import { type Caller, fail, type LoginStep, ok, type RequestMeta, type Result, type Role } from "../results";
 import type { AuditActor, NewUser } from "../rpc";
 import { readOrg } from "../settings";
@@ -60,7 +62,7 @@ export interface AcceptInviteInput {
   meta: RequestMeta;
 }
 
-export type CreateInviteFailure = "email_taken" | "already_invited" | "not_found" | AccessFailure;
+export type CreateInviteFailure = "email_taken" | "already_invited" | "not_found" | "too_many_attempts" | AccessFailure;
 
 /** Who invited, as the invite records it: an API key acts for the admin who made it; support is nobody's. */
 function inviterOf(caller: Caller): string | null {
@@ -71,6 +73,13 @@ function inviterOf(caller: Caller): string | null {
 function mailInvite(store: Store, invite: InviteRow, by: AuditActor, now: number, link: Sealed): void {
   const to = { email: invite.email, name: invite.name ?? "", locale: invite.locale };
   notifyAddress(store.sql, invite.id, to, { type: "invite", expiresAt: invite.expires_at, by, role: invite.role }, now, link);
+}
+
+/** Seconds until one more invite mail may go to this address (INVITE_MAILS_PER_HOUR), or 0. */
+function inviteMailWait(sql: SqlStorage, email: string, now: number): number {
+  const hour = 3_600_000;
+  const at = limitReachedAt(sql, "invite", email, now - hour, INVITE_MAILS_PER_HOUR);
+  return at === null ? 0 : Math.max(1, Math.ceil((at + hour - now) / 1000));
 }
 
 /**
@@ -87,6 +96,8 @@ export function createInvite(store: Store, input: CreateInviteInput): Result<Inv
     if (refused) return refused;
     if (findUserByEmail(sql, input.email)) return fail("email_taken");
     if (pendingInviteForEmail(sql, input.email, now)) return fail("already_invited");
+    const wait = inviteMailWait(sql, input.email, now);
+    if (wait > 0) return fail("too_many_attempts", wait);
     const invitedBy = inviterOf(input.caller);
     const locale = input.locale ?? (invitedBy ? findUser(sql, invitedBy)?.locale : undefined) ?? input.meta.lang ?? "en";
     const invite = insertInvite(
@@ -111,7 +122,10 @@ export function createInvite(store: Store, input: CreateInviteInput): Result<Inv
 }
 
 /** A new link for a pending invite (7 days from now); the old link dies. An admin invite: the same rule as creating it. */
-export function resendInvite(store: Store, input: ResendInviteInput): Result<InviteInfo, "not_found" | AccessFailure> {
+export function resendInvite(
+  store: Store,
+  input: ResendInviteInput,
+): Result<InviteInfo, "not_found" | "too_many_attempts" | AccessFailure> {
   const now = nowMs();
   const { sql } = store;
   return store.tx(() => {
@@ -119,6 +133,8 @@ export function resendInvite(store: Store, input: ResendInviteInput): Result<Inv
     if (!invite) return fail("not_found");
     const refused = invite.role === "admin" ? refuseAdminChange(input.caller) : null;
     if (refused) return refused;
+    const wait = inviteMailWait(sql, invite.email, now);
+    if (wait > 0) return fail("too_many_attempts", wait);
     replaceInviteToken(sql, invite.id, input.tokenHash, now);
     const renewed = findInvite(sql, invite.id) as InviteRow;
     mailInvite(store, renewed, input.actor, now, input.sealedLink);
