@@ -52,21 +52,19 @@ function hotp(key: Secret, step: number): string {
 }
 
 /**
- * Finds the time step a code belongs to, within one step of drift, refusing steps at or before `lastStep` (replay,
- * RFC 6238 section 5.2). Every candidate is computed and compared in constant time. Returns the latest step of the
- * window whose code is these digits, or null: six digits repeat at a neighbouring step about once in a million, and
- * burning only the first would let the same digits pass again there.
+ * The time steps a code matches within one step of drift, ascending, or null when it matches none or one already
+ * `used` (replay, RFC 6238 section 5.2). Every candidate is computed and compared in constant time. The caller
+ * marks every step returned as used: six digits repeat at a neighbouring step about once in a million, and burning
+ * only one would let the same digits pass again at the other. An unused step before a used one still passes (a code
+ * from one step before, typed just after a newer one was accepted), so the window is the same for every code.
  */
-export function matchStep(secret: string, code: string, nowMs: number, period: number, lastStep: number): number | null {
+export function matchSteps(secret: string, code: string, nowMs: number, period: number, used: (step: number) => boolean): number[] | null {
   if (!/^\d{6}$/.test(code)) return null;
   const key = Secret.fromBase32(secret);
   const current = timeStep(nowMs, period);
-  let usable = false;
-  let latest: number | null = null;
+  const steps: number[] = [];
   for (let step = current - TOTP_WINDOW_STEPS; step <= current + TOTP_WINDOW_STEPS; step++) {
-    if (!timingSafeEqual(hotp(key, step), code)) continue;
-    latest = step;
-    if (step > lastStep) usable = true;
+    if (timingSafeEqual(hotp(key, step), code)) steps.push(step);
   }
-  return usable ? latest : null;
+  return steps.length > 0 && !steps.some(used) ? steps : null;
 }

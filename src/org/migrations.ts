@@ -188,4 +188,7 @@ export const ORG_MIGRATIONS: readonly string[] = [
   // application's secret, recovery codes) records its id with what it made, so the same post sent again makes
   // nothing more. Kept until the id is too old to be accepted anyway.
   `CREATE TABLE form_ids (id TEXT PRIMARY KEY, used_at INTEGER NOT NULL, expires_at INTEGER NOT NULL) STRICT;`,
+  // 15: replay state per step, not a high-water mark (totp-state.ts): which of the two steps before the latest
+  // accepted one were accepted too, so a never-used code of the step before still passes inside the window.
+  `ALTER TABLE totp ADD COLUMN used_mask INTEGER NOT NULL DEFAULT 0;`,
 ];

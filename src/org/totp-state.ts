@@ -1,6 +1,7 @@
-// TOTP secrets (AES-GCM ciphertext + key id, never plaintext), pending until confirmed, and the last accepted
-// time step per user, which refuses replays (RFC 6238 section 5.2).
-import { PENDING_SETUP_TTL_SECONDS } from "../constants";
+// TOTP secrets (AES-GCM ciphertext + key id, never plaintext), pending until confirmed, and the time steps already
+// accepted per user, which refuse replays (RFC 6238 section 5.2): the latest (last_step) and, as bits of used_mask,
+// which of the steps just before it were accepted too, as far back as the window reaches.
+import { PENDING_SETUP_TTL_SECONDS, TOTP_WINDOW_STEPS } from "../constants";
 import { open, type Sealed } from "../crypto/secret-box";
 import { first } from "./store";
 
@@ -10,17 +11,23 @@ export interface TotpRow extends Record<string, SqlStorageValue> {
   ciphertext: string;
   period: number;
   last_step: number;
+  /** Bit k set: step last_step - (k + 1) was accepted too (schema step 15). */
+  used_mask: number;
 }
 
+/** How far before the latest accepted step a code of the window can be: the steps that used_mask remembers. */
+const MASK_STEPS = 2 * TOTP_WINDOW_STEPS;
+const MASK_ALL = (1 << MASK_STEPS) - 1;
+
 export function activeTotp(sql: SqlStorage, userId: string): TotpRow | undefined {
-  return first<TotpRow>(sql, "SELECT user_id, key_id, ciphertext, period, last_step FROM totp WHERE user_id = ?", userId);
+  return first<TotpRow>(sql, "SELECT user_id, key_id, ciphertext, period, last_step, used_mask FROM totp WHERE user_id = ?", userId);
 }
 
 /** The user's unconfirmed secret, unless it is older than PENDING_SETUP_TTL_SECONDS (then it is gone). */
 export function pendingTotp(sql: SqlStorage, userId: string, now: number): TotpRow | undefined {
   return first<TotpRow>(
     sql,
-    "SELECT user_id, key_id, ciphertext, period, -1 AS last_step FROM totp_pending WHERE user_id = ? AND created_at > ?",
+    "SELECT user_id, key_id, ciphertext, period, -1 AS last_step, 0 AS used_mask FROM totp_pending WHERE user_id = ? AND created_at > ?",
     userId,
     now - PENDING_SETUP_TTL_SECONDS * 1000,
   );
@@ -42,22 +49,51 @@ export function putPendingTotp(sql: SqlStorage, userId: string, sealed: Sealed, 
   );
 }
 
-/** Makes the pending secret active; the confirming code's step becomes the last one accepted. */
-export function activatePendingTotp(sql: SqlStorage, pending: TotpRow, step: number, now: number): void {
+/** Whether a code of this step was already accepted; steps further back than used_mask remembers count as used. */
+export function stepUsed(row: Pick<TotpRow, "last_step" | "used_mask">, step: number): boolean {
+  const back = row.last_step - step;
+  if (back < 0) return false;
+  if (back === 0 || back > MASK_STEPS) return true;
+  return (row.used_mask & (1 << (back - 1))) !== 0;
+}
+
+/** The replay state once these steps are accepted too. */
+export function withStepsUsed(row: Pick<TotpRow, "last_step" | "used_mask">, steps: number[]): { last: number; mask: number } {
+  let last = row.last_step;
+  let mask = row.used_mask;
+  for (const step of steps) {
+    if (step > last) {
+      const shift = step - last;
+      // The old latest step moves into the mask, shift places back (nothing is remembered past MASK_STEPS).
+      mask = shift > MASK_STEPS ? 0 : ((mask << shift) | (1 << (shift - 1))) & MASK_ALL;
+      last = step;
+    } else if (step < last && last - step <= MASK_STEPS) {
+      mask |= 1 << (last - step - 1);
+    }
+  }
+  return { last, mask };
+}
+
+/** Makes the pending secret active; the confirming code's steps are the first ones accepted. */
+export function activatePendingTotp(sql: SqlStorage, pending: TotpRow, steps: number[], now: number): void {
+  const { last, mask } = withStepsUsed({ last_step: -1, used_mask: 0 }, steps);
   sql.exec(
-    "INSERT INTO totp (user_id, key_id, ciphertext, period, confirmed_at, last_step) VALUES (?, ?, ?, ?, ?, ?)",
+    "INSERT INTO totp (user_id, key_id, ciphertext, period, confirmed_at, last_step, used_mask) VALUES (?, ?, ?, ?, ?, ?, ?)",
     pending.user_id,
     pending.key_id,
     pending.ciphertext,
     pending.period,
     now,
-    step,
+    last,
+    mask,
   );
   sql.exec("DELETE FROM totp_pending WHERE user_id = ?", pending.user_id);
 }
 
-export function setLastStep(sql: SqlStorage, userId: string, step: number): void {
-  sql.exec("UPDATE totp SET last_step = ? WHERE user_id = ?", step, userId);
+/** Records the steps of an accepted code: one UPDATE, in the transaction that accepts it. */
+export function markStepsUsed(sql: SqlStorage, row: TotpRow, steps: number[]): void {
+  const { last, mask } = withStepsUsed(row, steps);
+  sql.exec("UPDATE totp SET last_step = ?, used_mask = ? WHERE user_id = ?", last, mask, row.user_id);
 }
 
 export function deleteTotp(sql: SqlStorage, userId: string): void {

@@ -46,7 +46,7 @@ function addPasskey(sql: SqlStorage, userId: string, credentialId: string, now: 
 
 /** A confirmed TOTP row for the user, straight into the table. */
 function enrollTotp(sql: SqlStorage, userId: string, now: number): void {
-  activatePendingTotp(sql, { user_id: userId, key_id: "k", ciphertext: "c", period: 30, last_step: -1 }, 0, now);
+  activatePendingTotp(sql, { user_id: userId, key_id: "k", ciphertext: "c", period: 30, last_step: -1, used_mask: 0 }, [0], now);
 }
 
 function apply(sql: SqlStorage, ops: Op[]): void {

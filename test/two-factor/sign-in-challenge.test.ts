@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { SignJWT } from "jose";
-import { call, callJson, sessionCookieFrom } from "../support/api";
+import { addUser, call, callJson, createOrg, sessionCookieFrom, signIn } from "../support/api";
 import { advance, nextStep, useTestClock } from "../support/clock";
 import { challengeFor, enrolledTechnician } from "../support/flows";
 import { wrongCode } from "../support/codes";
-import { codeFor } from "../support/totp";
+import { codeFor, enroll } from "../support/totp";
 
 useTestClock();
 
@@ -103,5 +103,22 @@ describe("the second step of sign-in", () => {
     const tooLate = codeFor(u.enrollment.secret, Date.now() - 60_000);
     expect((await call("/auth/login/2fa", { body: { challenge: await challengeFor(u.email), code: tooLate } })).status).toBe(401);
     expect((await call("/auth/login/2fa", { body: { challenge: await challengeFor(u.email), code: late } })).status).toBe(200);
+  });
+
+  it("accepts a never-used code of the step before the one that confirmed enrollment, once", async () => {
+    const org = await createOrg();
+    const user = await addUser(await signIn(org.admin.email));
+    const { secret } = await enroll(await signIn(user.email));
+    // Same step as the confirmation: its code is spent, the step before's is not (docs/api.md: one step before or after).
+    const confirmed = codeFor(secret);
+    const before = codeFor(secret, Date.now() - 30_000);
+    const after = codeFor(secret, Date.now() + 30_000);
+    const step = async (code: string) =>
+      (await call("/auth/login/2fa", { body: { challenge: await challengeFor(user.email), code } })).status;
+    expect(await step(confirmed)).toBe(401);
+    expect(await step(before)).toBe(200);
+    expect(await step(before)).toBe(401);
+    expect(await step(after)).toBe(200);
+    expect(await step(after)).toBe(401);
   });
 });

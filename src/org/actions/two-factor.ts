@@ -131,7 +131,7 @@ export async function confirmEnrollment(store: Store, input: ConfirmEnrollmentIn
       const { reason, retryAfterSeconds } = checked;
       return fail(reason === "not_enrolled" ? "not_pending" : reason, retryAfterSeconds);
     }
-    activatePendingTotp(sql, ready.row as TotpRow, checked.value.step as number, now);
+    activatePendingTotp(sql, ready.row as TotpRow, checked.value.steps ?? [], now);
     replaceRecoveryCodes(sql, user.id, input.recoveryCodeHashes, now);
     recordEvent(sql, { type: "2fa.enabled", actor: selfActor(user), subject: subjectOf(user), meta: input.meta }, now);
     notifyUser(sql, user, { type: "2fa.enabled" }, now);

@@ -4,13 +4,13 @@
 // refuses if it changed. Rules, in order: a lock refuses everything (NIST SP 800-63B 5.2.2); a used time step or
 // recovery code is refused (RFC 6238 5.2); a wrong answer is counted and audited toward the user's locks (and the
 // attempt's own counter: a challenge, a link); a right one is spent and ends the run of failures.
-import { matchStep } from "../../totp";
+import { matchSteps } from "../../totp";
 import { recordEvent } from "../audit";
 import { recordSuccess } from "../lockout";
 import { spendRecoveryCode } from "../recovery-codes";
 import { fail, ok, type RequestMeta, type Result } from "../results";
 import type { Store } from "../store";
-import { activeTotp, pendingTotp, readSecret, sameSecret, setLastStep, type TotpRow, UNREADABLE } from "../totp-state";
+import { activeTotp, markStepsUsed, pendingTotp, readSecret, sameSecret, stepUsed, type TotpRow, UNREADABLE } from "../totp-state";
 import type { UserRow } from "../users";
 import { hasSecondFactor } from "../factors";
 import type { PasskeyRow } from "../passkeys";
@@ -71,7 +71,7 @@ export function verifyFactor(
   meta: RequestMeta,
   now: number,
   onWrong?: () => void,
-): Result<{ step: number | null; passkey?: PasskeyRow }, VerifyFailure> {
+): Result<{ steps: number[] | null; passkey?: PasskeyRow }, VerifyFailure> {
   const locked = refuseWhileLocked(user, now);
   if (locked) return locked;
   const { factor } = ready;
@@ -80,7 +80,7 @@ export function verifyFactor(
     const checked = verifyPasskey(store, user, factor, ready.passkey, meta, now, () => countWrong(store, user, meta, now, onWrong));
     if (!checked.ok) return checked;
     recordSuccess(store.sql, user.id, "code");
-    return ok({ step: null, passkey: checked.value });
+    return ok({ steps: null, passkey: checked.value });
   }
   if (factor.kind === "recovery_code") {
     if (!hasSecondFactor(store.sql, user.id)) return fail("not_enrolled");
@@ -89,19 +89,20 @@ export function verifyFactor(
       return fail("invalid_code");
     }
     recordSuccess(store.sql, user.id, "code");
-    return ok({ step: null });
+    return ok({ steps: null });
   }
   const current = totpRow(store, user.id, factor.secret, now);
   // Changed since it was decrypted (a reset, a new setup): what was read says nothing about it.
   if (!current || !ready.row || !ready.secret || !sameSecret(current, ready.row)) {
     return fail(factor.secret === "active" ? "not_enrolled" : "not_pending");
   }
-  const step = matchStep(ready.secret, factor.code, now, current.period, factor.secret === "active" ? current.last_step : -1);
-  if (step === null) {
+  const active = factor.secret === "active";
+  const steps = matchSteps(ready.secret, factor.code, now, current.period, (step) => active && stepUsed(current, step));
+  if (steps === null) {
     countWrong(store, user, meta, now, onWrong);
     return fail("invalid_code");
   }
-  if (factor.secret === "active") setLastStep(store.sql, user.id, step);
+  if (active) markStepsUsed(store.sql, current, steps);
   recordSuccess(store.sql, user.id, "code");
-  return ok({ step });
+  return ok({ steps });
 }
