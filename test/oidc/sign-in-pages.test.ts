@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { BASE, call, createOrg, signIn } from "../support/api";
 import { advance, useTestClock } from "../support/clock";
 import { enrolledTechnician } from "../support/flows";
+import { passkeyTechnician } from "../support/passkeys";
 import { PASSWORD } from "../support/secrets";
 import { codeFor } from "../support/totp";
 import { authorizeUrl, type Client, orgClient, pkce, redeem, verifyIdToken } from "./support";
@@ -82,6 +83,35 @@ describe("signing in to an application through Gatehouse's pages", () => {
     expect(id).toMatchObject({ sub: user.id, amr: ["pwd", "otp", "mfa"] });
     // The waiting request is spent: continuing again shows an error page, no second code.
     expect((await b.get("/oauth/authorize/continue")).status).toBe(400);
+  });
+
+  it("password, then a passkey, then back to the client with a code whose tokens say pwd+mfa and the passkey", async () => {
+    const user = await passkeyTechnician();
+    const client = await orgClient(user.adminCookie);
+    const { b, verifier } = await start(client);
+    const login = await b.post("/login", { email: user.email, password: PASSWORD }, "/");
+    expect(login.headers.get("location")).toBe("/login/2fa");
+    const options = await (await b.post("/login/2fa/passkey/options", {}, "/login/2fa")).json();
+    const second = await b.post("/login/2fa/passkey", { response: JSON.stringify(await user.auth.assert(options as never)) }, "/login/2fa");
+    expect(second.headers.get("location")).toBe("/oauth/authorize/continue");
+    const url = await backTo(await b.get("/oauth/authorize/continue"));
+    expect(url.searchParams.get("state")).toBe("st-123");
+    const tokens = await redeem(client, url.searchParams.get("code") as string, verifier);
+    const id = await verifyIdToken(tokens.body.id_token as string, client.clientId);
+    expect(id.sub).toBe(user.id);
+    expect(id.amr).toEqual(expect.arrayContaining(["pwd", "mfa"]));
+  });
+
+  it("'Sign in with a passkey' (no password), then back to the client with a code", async () => {
+    const user = await passkeyTechnician();
+    const client = await orgClient(user.adminCookie);
+    const { b, verifier } = await start(client);
+    const options = await (await b.post("/login/passkey/options", {}, "/")).json();
+    const signedIn = await b.post("/login/passkey", { response: JSON.stringify(await user.auth.assert(options as never)) }, "/");
+    expect(signedIn.headers.get("location")).toBe("/oauth/authorize/continue");
+    const url = await backTo(await b.get("/oauth/authorize/continue"));
+    const tokens = await redeem(client, url.searchParams.get("code") as string, verifier);
+    expect((await verifyIdToken(tokens.body.id_token as string, client.clientId)).sub).toBe(user.id);
   });
 
   it("prompt=login shows the sign-in form to a signed-in person and needs a new sign-in", async () => {

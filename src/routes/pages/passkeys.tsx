@@ -92,7 +92,8 @@ export const passkeyPages = new Hono<AppEnv>()
         const answer = formField(authenticationResponse, answerOf(form.response)) as AuthenticationResponseJSON;
         const { sessionToken } = await signInWithPasskey(c.env, answer, c.req.url, requestMeta(c));
         setSessionCookie(c, sessionToken);
-        return c.redirect("/account", 303);
+        // Back to an application's waiting sign-in (OpenID authorize), as every other way of signing in.
+        return c.redirect(await afterSignIn(c, c.env.CHALLENGE_KEY, "/account"), 303);
       },
       (ctx, error, err) =>
         SignInPage({
@@ -116,7 +117,7 @@ export const passkeyPages = new Hono<AppEnv>()
         const result = await signInWithPasskeyStep(c.env, { challenge: readChallenge(c) ?? "", response }, c.req.url, requestMeta(c));
         setSessionCookie(c, result.sessionToken);
         clearChallenge(c);
-        return c.redirect("/account", 303);
+        return c.redirect(await afterSignIn(c, c.env.CHALLENGE_KEY, "/account"), 303);
       },
       async (ctx, error) => SecondStepPage({ ctx, error, ...(await secondStepOffer(c)) }),
     );
