@@ -112,18 +112,21 @@ export class ClientAuthError extends Error {
 }
 
 /**
- * RFC 6749 2.3.1 / OIDC Core 9: client_secret_basic (form-urlencoded id and secret in Basic) for confidential
- * clients; `none` (client_id in the body, no secret) for public ones. Anything else is invalid_client: a secret in
- * the body (client_secret_post, which discovery does not offer), also beside Basic (RFC 6749 2.3: one method per
- * request) or from a public client, which has none to send.
+ * RFC 6749 2.3.1 / OIDC Core 9: a confidential client sends its id and secret in Basic (client_secret_basic) or in
+ * the form body (client_secret_post, the default of common libraries such as openid-client); a public one sends its
+ * client_id alone (`none`). Anything else is invalid_client: two methods in one request (RFC 6749 2.3), a secret
+ * from a public client, which has none to send, or a confidential client's id without its secret.
  */
 export async function authenticateClient(
   env: Env,
   authorization: string | undefined,
-  body: { clientId: string | undefined; hasSecret: boolean },
+  body: { clientId: string | undefined; secret: string | undefined },
 ): Promise<OidcClient> {
   const bodyClientId = body.clientId;
-  if (body.hasSecret) throw new ClientAuthError(authorization !== undefined);
+  if (body.secret !== undefined) {
+    if (authorization !== undefined) throw new ClientAuthError(true);
+    return confidentialClient(env, bodyClientId, body.secret, false);
+  }
   if (authorization !== undefined) {
     const m = /^Basic +([A-Za-z0-9+/=]{1,1000})$/i.exec(authorization.trim());
     let id: string | undefined;
@@ -137,15 +140,20 @@ export async function authenticateClient(
       }
     } catch {}
     if (!id || !secret || (bodyClientId !== undefined && bodyClientId !== id)) throw new ClientAuthError(true);
-    const client = await findClient(env, id);
-    const hash = await keyedHash(env.HASH_KEY, `client-secret:${secret}`);
-    if (client?.type !== "confidential" || !client.secretHash || !timingSafeEqual(hash, client.secretHash)) {
-      throw new ClientAuthError(true);
-    }
-    return client;
+    return confidentialClient(env, id, secret, true);
   }
   const client = await findClient(env, bodyClientId);
   // A confidential client must prove its secret: its id alone is public.
   if (client?.type !== "public") throw new ClientAuthError(false);
+  return client;
+}
+
+/** The confidential client whose secret this is (compared as keyed hashes, in constant time), or invalid_client. */
+async function confidentialClient(env: Env, id: string | undefined, secret: string, basic: boolean): Promise<OidcClient> {
+  const client = id ? await findClient(env, id) : null;
+  const hash = await keyedHash(env.HASH_KEY, `client-secret:${secret}`);
+  if (client?.type !== "confidential" || !client.secretHash || !timingSafeEqual(hash, client.secretHash)) {
+    throw new ClientAuthError(basic);
+  }
   return client;
 }

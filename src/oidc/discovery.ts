@@ -15,6 +15,7 @@ export const CLAIMS = [
   "auth_time",
   "nonce",
   "amr",
+  "acr",
   "sid",
   "email",
   "email_verified",
@@ -40,8 +41,8 @@ export const discoveryRoutes = new Hono<AppEnv>()
       grant_types_supported: ["authorization_code", "refresh_token"],
       subject_types_supported: ["public"],
       id_token_signing_alg_values_supported: ["RS256"],
-      token_endpoint_auth_methods_supported: ["client_secret_basic", "none"],
-      revocation_endpoint_auth_methods_supported: ["client_secret_basic", "none"],
+      token_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post", "none"],
+      revocation_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post", "none"],
       code_challenge_methods_supported: ["S256"],
       claims_supported: CLAIMS,
       // RFC 8176 values Gatehouse puts in `amr`; acr_values asking for MFA: see authorize.

@@ -39,7 +39,7 @@ export async function clientOf(c: C, body: URLSearchParams): Promise<OidcClient 
     return await authenticateClient(c.env, c.req.header("authorization"), {
       clientId: body.get("client_id") ?? undefined,
       // RFC 6749 3.2: a parameter sent without a value is as if omitted.
-      hasSecret: Boolean(body.get("client_secret")),
+      secret: body.get("client_secret") || undefined,
     });
   } catch (err) {
     if (err instanceof ClientAuthError) return oauthError(c, "invalid_client", "Client authentication failed.", 401, err.basic);

@@ -63,8 +63,9 @@ async function newOrg() {
 }
 
 async function relyingParty(clientId: string, clientSecret: string) {
-  // Plain http only because wrangler serves the test Worker on 127.0.0.1 without TLS.
-  return oidc.discovery(new URL(worker.url), clientId, undefined, oidc.ClientSecretBasic(clientSecret), {
+  // The library's own default for a secret (client_secret_post), as a stock relying party would leave it; Basic is
+  // pinned by test/oidc/token-rules.test.ts. Plain http only because wrangler serves the test Worker on 127.0.0.1.
+  return oidc.discovery(new URL(worker.url), clientId, clientSecret, undefined, {
     execute: [oidc.allowInsecureRequests],
   });
 }

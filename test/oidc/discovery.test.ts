@@ -32,9 +32,11 @@ describe("OpenID discovery and keys", () => {
       response_types_supported: ["code"],
       code_challenge_methods_supported: ["S256"],
       id_token_signing_alg_values_supported: ["RS256"],
-      token_endpoint_auth_methods_supported: ["client_secret_basic", "none"],
+      token_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post", "none"],
       authorization_response_iss_parameter_supported: true,
     });
+    // Every claim an ID token may carry is listed (OpenID Discovery 3), acr among them.
+    expect(body.claims_supported).toEqual(expect.arrayContaining(["sub", "amr", "acr", "auth_time", "sid", "org", "role"]));
   });
 
   it("uses ISSUER_URL when set, for the issuer and every endpoint", async () => {

@@ -99,7 +99,7 @@ describe("/oauth/token", () => {
     expect((await redeem(client, code, verifier)).status).toBe(200);
   });
 
-  it("refuses a client secret in the body: from a public client, as client_secret_post, or beside Basic; the code stays usable", async () => {
+  it("takes a confidential client's secret in the body (client_secret_post) as in Basic, and refuses it from a public client or beside Basic", async () => {
     const pub = await codeFor({}, { type: "public", redirectUris: ["http://127.0.0.1:7777/cb"] });
     const fields = { grant_type: "authorization_code", code: pub.code, redirect_uri: pub.client.redirectUri, code_verifier: pub.verifier };
     const withSecret = await tokenRequest(pub.client, { ...fields, client_secret: "anything" });
@@ -108,19 +108,25 @@ describe("/oauth/token", () => {
     expect((await tokenRequest(pub.client, { ...fields, client_secret: "" })).status).toBe(200);
 
     const conf = await codeFor();
-    const confFields = {
-      grant_type: "authorization_code",
-      code: conf.code,
-      redirect_uri: conf.client.redirectUri,
-      code_verifier: conf.verifier,
-    };
     const secret = conf.client.clientSecret as string;
-    const post = await tokenRequest(conf.client, { ...confFields, client_id: conf.client.clientId, client_secret: secret }, false);
-    expect([post.status, post.body.error]).toEqual([401, "invalid_client"]);
+    const fieldsOf = (c: typeof conf) => ({
+      grant_type: "authorization_code",
+      code: c.code,
+      redirect_uri: c.client.redirectUri,
+      code_verifier: c.verifier,
+    });
     // Two methods in one request (RFC 6749 2.3): Basic, and the secret again in the body.
-    const both = await tokenRequest(conf.client, { ...confFields, client_secret: secret });
+    const both = await tokenRequest(conf.client, { ...fieldsOf(conf), client_secret: secret });
     expect([both.status, both.body.error]).toEqual([401, "invalid_client"]);
     expect(both.headers.get("www-authenticate")).toMatch(/^Basic/);
-    expect((await redeem(conf.client, conf.code, conf.verifier)).status).toBe(200);
+    // A wrong secret in the body, or another client's id with it: refused, the code untouched.
+    const wrong = await tokenRequest(conf.client, { ...fieldsOf(conf), client_secret: `${secret}x` }, false);
+    expect([wrong.status, wrong.body.error]).toEqual([401, "invalid_client"]);
+    const elsewhere = await codeFor();
+    const swapped = await tokenRequest(elsewhere.client, { ...fieldsOf(conf), client_secret: secret }, false);
+    expect([swapped.status, swapped.body.error]).toEqual([401, "invalid_client"]);
+    const post = await tokenRequest(conf.client, { ...fieldsOf(conf), client_secret: secret }, false);
+    expect(post.status).toBe(200);
+    expect(post.body.access_token).toBeTruthy();
   });
 });
