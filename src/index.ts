@@ -9,6 +9,7 @@ import { hsts, limitBody, sameOriginOnly, securityHeaders } from "./http/guards"
 import { noStore } from "./http/no-store";
 import { orgClientRoutes, platformClientRoutes } from "./oidc/client-routes";
 import { authorizeRoutes } from "./oidc/authorize";
+import { CORS_PATHS, oidcCors } from "./oidc/cors";
 import { discoveryRoutes } from "./oidc/discovery";
 import { logoutRoutes } from "./oidc/logout";
 import { tokenRoutes } from "./oidc/token";
@@ -38,6 +39,7 @@ const app = new Hono<AppEnv>();
 // Counting round trips first (tests and bench only), so it sees every call to an object.
 app.use("*", countTrips);
 app.use("*", noStore, securityHeaders, hsts, limitBody, sameOriginOnly, refuseMisconfigured);
+for (const path of CORS_PATHS) app.use(path, oidcCors);
 app.route("/", healthRoutes);
 app.route("/", discoveryRoutes);
 // Before the actor is loaded, so every JSON route refuses another content type the same way, signed in or not.
