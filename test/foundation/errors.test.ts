@@ -9,6 +9,8 @@ describe("errors follow docs/api.md's shape", () => {
     const r = await callJson<Err>("/auth/login", { body: "{not json", headers: { "content-type": "application/json" } });
     expect(r.status).toBe(400);
     expect(r.body.error.code).toBe("invalid_request");
+    // A sentence for a person that names what is wrong, as every other message does.
+    expect(r.body.error.message).toBe("Field 'body' must be valid JSON: it could not be read.");
   });
 
   it("names the field of a wrong type or a missing field", async () => {
