@@ -139,3 +139,17 @@ describe("step-up with a password where the org requires 2FA", () => {
     expect(await keyCount(cookie)).toBe(0);
   });
 });
+
+describe("step-up with a password where the org does not require 2FA", () => {
+  it("makes the session fresh whatever it opened, a factor's setup included", async () => {
+    const org = await createOrg();
+    const cookie = await signIn(org.admin.email);
+    staleSession();
+    expect((await callJson("/api/org/api-keys", { cookie, body: KEY })).status).toBe(403);
+    const setup = await call("/api/me/2fa/setup", { cookie, body: { password: org.admin.password } });
+    expect(setup.status).toBe(200);
+    // The password was the admin's whole proof (no factor yet): the next step-up action needs none again.
+    expect((await callJson("/api/org/api-keys", { cookie, body: KEY })).status).toBe(201);
+    expect(await keyCount(cookie)).toBe(1);
+  });
+});

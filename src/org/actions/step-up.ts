@@ -65,9 +65,10 @@ export async function stepUp(
     if (input.purpose === "act" && secondFactorRequired(sql)) return fail("enforced_by_org");
     const checked = settlePasswordCheck(store, user, { ...proof, failure: "wrong_step_up_password", meta: input.meta }, now);
     if (!checked.ok) return checked;
-    // A password that opens a first factor's setup is spent on that setup: it does not make the session fresh for
-    // other step-up actions, which would otherwise follow without a factor where the org requires one.
-    if (input.purpose === "act") markSessionVerified(sql, input.sessionTokenHash, user.id, now);
+    // Where the org requires a factor, a password that opens a first factor's setup is spent on that setup: it does
+    // not make the session fresh for other step-up actions, which would otherwise follow without a factor. Elsewhere
+    // a password is this user's whole proof, and it makes the session fresh whatever it opened.
+    if (input.purpose === "act" || !secondFactorRequired(sql)) markSessionVerified(sql, input.sessionTokenHash, user.id, now);
     return ok(null);
   });
 }
