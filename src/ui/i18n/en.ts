@@ -61,7 +61,7 @@ export const en = {
   },
   codes: {
     title: "Save your recovery codes",
-    lead: "If you lose your phone, each of these codes lets you sign in once. Keep them somewhere safe and offline, such as a password manager.",
+    lead: "If you lose your phone or the device that holds your passkey, each of these codes lets you sign in once. Keep them somewhere safe and offline, such as a password manager.",
     download: "Download",
     copy: "Copy",
     copied: "Copied",

@@ -63,7 +63,7 @@ export const fr: Catalog = {
   },
   codes: {
     title: "Enregistrez vos codes de récupération",
-    lead: "Si vous perdez votre téléphone, chacun de ces codes permet de vous connecter une fois. Gardez-les en lieu sûr, hors ligne, par exemple dans un gestionnaire de mots de passe.",
+    lead: "Si vous perdez votre téléphone ou l’appareil qui porte votre clé d’accès, chacun de ces codes permet de vous connecter une fois. Gardez-les en lieu sûr, hors ligne, par exemple dans un gestionnaire de mots de passe.",
     download: "Télécharger",
     copy: "Copier",
     copied: "Copié",
