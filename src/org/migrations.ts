@@ -190,5 +190,6 @@ export const ORG_MIGRATIONS: readonly string[] = [
   `CREATE TABLE form_ids (id TEXT PRIMARY KEY, used_at INTEGER NOT NULL, expires_at INTEGER NOT NULL) STRICT;`,
   // 15: replay state per step, not a high-water mark (totp-state.ts): which of the two steps before the latest
   // accepted one were accepted too, so a never-used code of the step before still passes inside the window.
-  `ALTER TABLE totp ADD COLUMN used_mask INTEGER NOT NULL DEFAULT 0;`,
+  `ALTER TABLE totp ADD COLUMN used_mask INTEGER NOT NULL DEFAULT 0;
+   UPDATE totp SET used_mask = 3;`,
 ];

@@ -135,7 +135,7 @@ export function listOutbox(sql: SqlStorage, limit = 100): OutboxEntry[] {
 export function limitReachedAt(sql: SqlStorage, kind: string, recipient: string, since: number, limit: number): number | null {
   const row = sql
     .exec<{ at: number }>(
-      "SELECT created_at AS at FROM outbox WHERE kind = ? AND recipient = ? AND created_at > ? ORDER BY created_at DESC LIMIT 1 OFFSET ?",
+      "SELECT created_at AS at FROM outbox WHERE kind = ? AND recipient = ? COLLATE NOCASE AND created_at > ? ORDER BY created_at DESC LIMIT 1 OFFSET ?",
       kind,
       recipient,
       since,

@@ -22,6 +22,7 @@ import {
   formField,
   formOf,
   needAdmin,
+  pageError,
   orgOf,
   page,
   pageCtx,
@@ -60,6 +61,7 @@ function keyMessage(ctx: PageCtx, message: string) {
 }
 
 export const apiKeyPages = new Hono<AppEnv>()
+  .onError(pageError)
   .get("/api-keys", page, needAdmin, (c) => apiKeysPage(c, {}))
   .post("/api-keys", page, needAdmin, csrf, async (c) => {
     const actor = sessionOf(c);
