@@ -46,13 +46,7 @@ export function inviteExpiry(now: number): number {
   return now + INVITE_TTL_DAYS * 86_400_000;
 }
 
-/**
- * Pending: not accepted, revoked or expired, and its inviter still an active admin (support's invites have none). An
- * invite grants no more than its inviter holds, so one whose admin left, was deactivated or demoted is dead: not
- * listed, not acceptable, and no obstacle to inviting the address again.
- */
-const PENDING = `accepted_at IS NULL AND revoked_at IS NULL AND expires_at > ?
-  AND (invited_by IS NULL OR EXISTS (SELECT 1 FROM users u WHERE u.id = invites.invited_by AND u.role = 'admin' AND u.deactivated_at IS NULL))`;
+const PENDING = "accepted_at IS NULL AND revoked_at IS NULL AND expires_at > ?";
 
 export function insertInvite(
   sql: SqlStorage,
