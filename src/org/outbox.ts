@@ -127,24 +127,23 @@ export function listOutbox(sql: SqlStorage, limit = 100): OutboxEntry[] {
   }));
 }
 
-/** Housekeeping: finished rows are kept MAIL_KEEP_DAYS for support questions, then dropped. */
 /**
  * The time the `limit`-th newest mail of this kind to this address was queued, when that was after `since`; null
  * while fewer than `limit` were queued since then. Mail rows are kept MAIL_KEEP_DAYS, so any window up to that holds.
  */
 export function limitReachedAt(sql: SqlStorage, kind: string, recipient: string, since: number, limit: number): number | null {
-  const row = sql
-    .exec<{ at: number }>(
-      "SELECT created_at AS at FROM outbox WHERE kind = ? AND recipient = ? COLLATE NOCASE AND created_at > ? ORDER BY created_at DESC LIMIT 1 OFFSET ?",
-      kind,
-      recipient,
-      since,
-      limit - 1,
-    )
-    .toArray()[0];
+  const row = first<{ at: number }>(
+    sql,
+    "SELECT created_at AS at FROM outbox WHERE kind = ? AND recipient = ? COLLATE NOCASE AND created_at > ? ORDER BY created_at DESC LIMIT 1 OFFSET ?",
+    kind,
+    recipient,
+    since,
+    limit - 1,
+  );
   return row ? row.at : null;
 }
 
+/** Housekeeping: finished rows are kept MAIL_KEEP_DAYS for support questions, then dropped. */
 export function trimOutbox(sql: SqlStorage, now: number): void {
   const before = now - MAIL_KEEP_DAYS * 86_400_000;
   sql.exec("DELETE FROM outbox WHERE next_attempt_at IS NULL AND created_at < ?", before);
