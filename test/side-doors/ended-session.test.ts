@@ -23,6 +23,18 @@ function sessionExists(slug: string, tokenHash: string) {
   );
 }
 
+/** An admin's own demotion as the org's object receives it, the session `from` to be replaced by "replacement-hash". */
+function demoteSelf(slug: string, userId: string, from: string) {
+  return env.ORG.getByName(slug).patchUser({
+    userId,
+    role: "technician",
+    caller: { kind: "session", userId, steppedUp: true },
+    rotate: { from, tokenHash: "replacement-hash" },
+    actor: { type: "user", id: userId },
+    meta: {},
+  });
+}
+
 describe("a session ended while its request is on the way", () => {
   it("is not replaced when the request confirms an authenticator app, and nothing is enabled or spent", async () => {
     const org = await createOrg();
@@ -54,14 +66,7 @@ describe("a session ended while its request is on the way", () => {
     const stub = env.ORG.getByName(org.slug);
     const old = await sessionHash(otherCookie);
     await stub.logout(old);
-    const result = await stub.patchUser({
-      userId: other.id,
-      role: "technician",
-      caller: { kind: "session", userId: other.id, steppedUp: true },
-      rotate: { from: old, tokenHash: "replacement-hash" },
-      actor: { type: "user", id: other.id },
-      meta: {},
-    });
+    const result = await demoteSelf(org.slug, other.id, old);
     expect(result).toMatchObject({ ok: true, value: { rotated: false, user: { role: "technician" } } });
     expect(await sessionExists(org.slug, "replacement-hash")).toBe(false);
   });
@@ -71,14 +76,7 @@ describe("a session ended while its request is on the way", () => {
     const cookie = await signIn(org.admin.email);
     const other = await addUser(cookie, "admin");
     const old = await sessionHash(await signIn(other.email));
-    const result = await env.ORG.getByName(org.slug).patchUser({
-      userId: other.id,
-      role: "technician",
-      caller: { kind: "session", userId: other.id, steppedUp: true },
-      rotate: { from: old, tokenHash: "replacement-hash" },
-      actor: { type: "user", id: other.id },
-      meta: {},
-    });
+    const result = await demoteSelf(org.slug, other.id, old);
     expect(result).toMatchObject({ ok: true, value: { rotated: true } });
     expect(await sessionExists(org.slug, "replacement-hash")).toBe(true);
     expect(await sessionExists(org.slug, old)).toBe(false);
