@@ -2,6 +2,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { ORG_MIGRATIONS } from "../../src/org/migrations";
+import { stepUsed } from "../../src/org/totp-state";
 import { appliedVersion, applyMigrations } from "../../src/storage/migrate";
 import { callJson, PASSWORD, randomSlug } from "../support/api";
 
@@ -78,6 +79,23 @@ describe("schema migrations inside the org's object", () => {
         enrolled: 1,
         without_passkey: 1,
       });
+    });
+  });
+
+  it("keeps every step up to a TOTP row's last accepted one spent, as it was before step 15", async () => {
+    const stub = env.ORG.getByName(randomSlug("mask"));
+    await runInDurableObject(stub, (_o, state) => {
+      const sql = state.storage.sql;
+      rebuildAt(state.storage, 14);
+      // Before step 15, last_step was a high-water mark: every step up to it counted as used.
+      sql.exec(
+        "INSERT INTO users (id, email, name, role, password_hash, created_at) VALUES ('usr_t', 't@example.com', 'T', 'technician', 'x', 1)",
+      );
+      sql.exec("INSERT INTO totp (user_id, key_id, ciphertext, period, confirmed_at, last_step) VALUES ('usr_t', 'k', 'c', 30, 1, 1000)");
+      expect(applyMigrations(state.storage, ORG_MIGRATIONS)).toBe(ORG_MIGRATIONS.length);
+      const row = sql.exec<{ last_step: number; used_mask: number }>("SELECT last_step, used_mask FROM totp").one();
+      for (const step of [998, 999, 1000]) expect(stepUsed(row, step)).toBe(true);
+      expect(stepUsed(row, 1001)).toBe(false);
     });
   });
 

@@ -167,6 +167,9 @@ describe("invites", () => {
     expect((await call(`/api/org/invites/${first.id}`, { method: "DELETE", cookie: s.cookie })).status).toBe(204);
     const again = await invite(s.cookie, { email: first.email, role: "technician" });
     expect(again.status).toBe(429);
+    // The same address in other case is the same inbox: held back too.
+    const shouted = await invite(s.cookie, { email: first.email.toUpperCase(), role: "technician" });
+    expect(shouted.status).toBe(429);
     // Another address is not held back, and the hour passes.
     expect((await invite(s.cookie, { email: randomEmail("other"), role: "technician" })).status).toBe(201);
     advance(3_600_000);

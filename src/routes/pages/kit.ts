@@ -155,12 +155,15 @@ export async function formAction(
   }
 }
 
+/** What parseForm throws for a body that is not a readable form: messageFor gives it its own words. */
+const FORM_UNREADABLE = "The form could not be read.";
+
 /** The posted form; a body that is not a readable form (e.g. broken multipart) is a 400, never a 500. */
 export async function parseForm(c: Context) {
   try {
     return await c.req.parseBody();
   } catch {
-    throw new ApiError("invalid_request", "The form could not be read.");
+    throw new ApiError("invalid_request", FORM_UNREADABLE);
   }
 }
 
@@ -200,6 +203,7 @@ export function messageFor(t: Catalog, err: unknown): string {
   // A refusal of the org's object keeps its reason: its words say exactly what happened.
   if (err.reason) return t.reasons[err.reason];
   if (err.code === "invalid_request" && err.message === CODE_FORMAT) return t.errors.codeFormat;
+  if (err.code === "invalid_request" && err.message === FORM_UNREADABLE) return t.errors.formUnreadable;
   switch (err.code) {
     case "account_locked":
       return t.errors.account_locked;

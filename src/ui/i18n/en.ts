@@ -453,6 +453,7 @@ export const en = {
     email: "Enter an email address.",
     password: "Use 8 to 256 characters.",
     codeFormat: "Enter the 6 digits from your app.",
+    formUnreadable: "The form could not be read: nothing was done. Open the page again and retry.",
     required: "This field is required.",
   },
   // The words for each reason the org's object refuses with (satisfies: a new reason cannot reach a page wordless).

@@ -457,6 +457,7 @@ export const fr: Catalog = {
     email: "Saisissez une adresse e-mail.",
     password: "Utilisez de 8 à 256 caractères.",
     codeFormat: "Saisissez les 6 chiffres de votre application.",
+    formUnreadable: "Le formulaire n’a pas pu être lu : rien n’a été fait. Rouvrez la page et réessayez.",
     required: "Ce champ est obligatoire.",
   },
   reasons: {
