@@ -106,6 +106,11 @@ export function revokeInvite(sql: SqlStorage, id: string, now: number): void {
   sql.exec("UPDATE invites SET revoked_at = ? WHERE id = ?", now, id);
 }
 
+/** Revokes every pending invite this user made; answers them. */
+export function revokeInvitesBy(sql: SqlStorage, userId: string, now: number): InviteRow[] {
+  return all<InviteRow>(sql, `UPDATE invites SET revoked_at = ? WHERE invited_by = ? AND ${PENDING} RETURNING *`, now, userId, now);
+}
+
 /** Invites that can no longer be accepted are kept 30 days past their end (the audit log has the story). */
 export function deleteOldInvites(sql: SqlStorage, now: number): void {
   sql.exec("DELETE FROM invites WHERE expires_at <= ?", now - 30 * 86_400_000);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { call, callJson, createOrg, PASSWORD, randomEmail, sessionCookieFrom, signIn } from "../support/api";
-import { auditTypes } from "../support/audit";
+import { addUser, call, callJson, createOrg, PASSWORD, randomEmail, sessionCookieFrom, signIn } from "../support/api";
+import { auditRows, auditTypes } from "../support/audit";
 import { advance, useTestClock } from "../support/clock";
 import { enrolledAdmin, staleSession } from "../support/flows";
 import { mailsTo, recordMail, tokenIn } from "../support/links";
@@ -24,6 +24,11 @@ async function invitedToken(s: Awaited<ReturnType<typeof setUp>>, email = random
   expect(r.status).toBe(201);
   const mails = await mailsTo(s.org.slug, s.mail, email);
   return { email, id: r.body.id, token: tokenIn(mails.at(-1) as never, "/invite/"), mails };
+}
+
+/** The audit log's invite.revoked rows: which invite, and why. */
+async function revokedInvites(slug: string) {
+  return (await auditRows(slug)).filter((r) => r.type === "invite.revoked").map(({ subject_id, detail }) => ({ subject_id, detail }));
 }
 
 const accept = (token: string, extra: Record<string, unknown> = {}) =>
@@ -134,6 +139,36 @@ describe("invites", () => {
     );
     const r = await callJson<{ error: { code: string } }>("/api/invites/accept", { body: { token: second.token, password: PASSWORD } });
     expect(r.status).toBe(401);
+    // It is revoked with the role, said so in the audit log, and gone from the list for good: the role coming back
+    // does not revive it.
+    const listed = await callJson<{ invites: { id: string }[] }>("/api/org/invites", { cookie: boss });
+    expect(listed.body.invites).toEqual([]);
+    expect(await revokedInvites(s.org.slug)).toEqual([{ subject_id: second.id, detail: '{"reason":"role_changed"}' }]);
+    expect((await call(`/api/org/users/${s.org.admin.id}`, { method: "PATCH", cookie: boss, body: { role: "admin" } })).status).toBe(200);
+    expect((await accept(second.token)).status).toBe(401);
+    expect((await invite(boss, { email: second.email, role: "technician" })).status).toBe(201);
+  });
+
+  it("revoke an admin's pending invites when the admin is deactivated or removed, and keep them revoked on return", async () => {
+    const s = await setUp();
+    const other = await addUser(s.cookie, "admin");
+    const otherCookie = await signIn(other.email);
+    const made = await invitedToken({ ...s, cookie: otherCookie });
+    const mine = await invitedToken(s);
+    const setActive = (active: boolean) => call(`/api/org/users/${other.id}`, { method: "PATCH", cookie: s.cookie, body: { active } });
+    expect((await setActive(false)).status).toBe(200);
+    expect(await revokedInvites(s.org.slug)).toEqual([{ subject_id: made.id, detail: '{"reason":"deactivated"}' }]);
+    expect((await setActive(true)).status).toBe(200);
+    expect((await accept(made.token)).status).toBe(401);
+    // The deactivating admin's own invite is untouched.
+    const listed = await callJson<{ invites: { id: string }[] }>("/api/org/invites", { cookie: s.cookie });
+    expect(listed.body.invites.map((i) => i.id)).toEqual([mine.id]);
+
+    const again = await invitedToken({ ...s, cookie: await signIn(other.email) });
+    expect((await call(`/api/org/users/${other.id}`, { method: "DELETE", cookie: s.cookie })).status).toBe(204);
+    expect((await revokedInvites(s.org.slug)).at(-1)).toEqual({ subject_id: again.id, detail: '{"reason":"removed"}' });
+    expect((await accept(again.token)).status).toBe(401);
+    expect((await accept(mine.token)).status).toBe(200);
   });
 
   it("kill the link when revoked, and the old link when resent", async () => {

@@ -25,6 +25,7 @@ import {
 } from "../users";
 import { queueVerificationLink } from "./email";
 import { type AccessFailure, refuseAdminChange, refuseSettingsChange, refuseUnlessSteppedUp } from "./access";
+import { revokeInvitesOf } from "./invites";
 
 export function initializeOrg(store: Store, input: InitializeOrgInput): Result<null, "org_exists"> {
   const now = nowMs();
@@ -116,6 +117,7 @@ export function changeRole(
         now,
       );
     }
+    if (input.role !== "admin") revokeInvitesOf(sql, user.id, input, "role_changed", now);
     recordEvent(
       sql,
       {

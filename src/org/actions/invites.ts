@@ -18,6 +18,7 @@ import {
   pendingInviteForEmail,
   replaceInviteToken,
   revokeInvite as markRevoked,
+  revokeInvitesBy,
   spendInvite,
 } from "../invites";
 import { notifyAddress } from "../notify";
@@ -158,6 +159,18 @@ export function revokeInvite(store: Store, input: { id: string } & Audited): Res
     );
     return ok(null);
   });
+}
+
+/**
+ * An inviter who loses the admin role (demoted, deactivated, removed) takes their pending invites along, in the
+ * same transaction: none could be accepted anyway (inviterStillEntitled), and none may revive if the role comes
+ * back. Each is audited with the reason, as the admin's API keys are.
+ */
+export function revokeInvitesOf(sql: SqlStorage, userId: string, by: Audited, reason: string, now: number): void {
+  for (const invite of revokeInvitesBy(sql, userId, now)) {
+    const subject = { id: invite.id, label: invite.email };
+    recordEvent(sql, { type: "invite.revoked", actor: by.actor, subject, meta: by.meta, detail: { reason } }, now);
+  }
 }
 
 export function listInvites(store: Store): InviteInfo[] {

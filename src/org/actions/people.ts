@@ -12,6 +12,7 @@ import type { Store } from "../store";
 import { countActiveAdmins, deleteUserAndCredentials, findUser, publicUser, setDeactivated, setName, type UserRow } from "../users";
 import { all } from "../store";
 import { type AccessFailure, refuseFactorChange, refuseUnlessSteppedUp } from "./access";
+import { revokeInvitesOf } from "./invites";
 
 export interface PeopleChange {
   userId: string;
@@ -38,7 +39,10 @@ function refusal(sql: SqlStorage, caller: Caller, user: UserRow, lastAdminAllowe
   return null;
 }
 
-/** Ends every way into the account at once: sessions, the keys it made, sign-in challenges and mail links. */
+/**
+ * Ends every way into the account at once: sessions, the keys it made, sign-in challenges and mail links; and
+ * what it granted others that is not yet taken (its pending invites).
+ */
 function revokeAccess(store: Store, user: UserRow, input: PeopleChange, reason: string, now: number): void {
   const { sql } = store;
   revokeUserSessions(sql, user.id);
@@ -46,6 +50,7 @@ function revokeAccess(store: Store, user: UserRow, input: PeopleChange, reason: 
   revokeUserLinks(sql, user.id, now);
   const keys = all<{ id: string; name: string }>(sql, "SELECT id, name FROM api_keys WHERE created_by = ?", user.id);
   sql.exec("DELETE FROM api_keys WHERE created_by = ?", user.id);
+  revokeInvitesOf(sql, user.id, input, reason, now);
   for (const key of keys) {
     recordEvent(
       sql,
