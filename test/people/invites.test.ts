@@ -1,5 +1,8 @@
+import { runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { addUser, call, callJson, createOrg, PASSWORD, randomEmail, sessionCookieFrom, signIn } from "../support/api";
+import { inviteUser, resendInvite as resendInviteFlow } from "../../src/flows/invites";
+import { addUser, BASE, call, callJson, createOrg, PASSWORD, randomEmail, sessionCookieFrom, signIn } from "../support/api";
 import { auditRows, auditTypes } from "../support/audit";
 import { advance, useTestClock } from "../support/clock";
 import { enrolledAdmin, staleSession } from "../support/flows";
@@ -169,6 +172,43 @@ describe("invites", () => {
     expect((await revokedInvites(s.org.slug)).at(-1)).toEqual({ subject_id: again.id, detail: '{"reason":"removed"}' });
     expect((await accept(again.token)).status).toBe(401);
     expect((await accept(mine.token)).status).toBe(200);
+  });
+
+  it("refuse in the org's object an invite or a resend from an admin demoted after the edge checked the role", async () => {
+    const s = await setUp();
+    const other = await addUser(s.cookie, "admin");
+    expect((await call(`/api/org/users/${other.id}`, { method: "PATCH", cookie: s.cookie, body: { role: "technician" } })).status).toBe(
+      200,
+    );
+    // What the edge sends on after its own role check, had the demotion landed in between.
+    const route = { slug: s.org.slug, jurisdiction: null };
+    const caller = { kind: "session", userId: other.id, steppedUp: true } as const;
+    const actor = { type: "user", id: other.id, label: other.email } as const;
+    const email = randomEmail("late");
+    await expect(inviteUser(env, route, { email, role: "technician" }, caller, actor, {}, BASE)).rejects.toMatchObject({
+      code: "forbidden",
+    });
+    const made = await invitedToken(s);
+    await expect(resendInviteFlow(env, route, made.id, caller, actor, {}, BASE)).rejects.toMatchObject({ code: "forbidden" });
+    expect(await mailsTo(s.org.slug, s.mail, email)).toEqual([]);
+    expect(await mailsTo(s.org.slug, s.mail, made.email)).toHaveLength(1);
+  });
+
+  it("never resend an invite that cannot be accepted because its inviter is no longer an admin", async () => {
+    const s = await setUp();
+    const other = await addUser(s.cookie, "admin");
+    const made = await invitedToken({ ...s, cookie: await signIn(other.email) });
+    // An inviter demoted by a release that did not yet revoke their invites.
+    await runInDurableObject(env.ORG.getByName(s.org.slug), (_o, state) => {
+      state.storage.sql.exec("UPDATE users SET role = 'technician' WHERE id = ?", other.id);
+    });
+    const r = await callJson<{ error: { code: string } }>(`/api/org/invites/${made.id}/resend`, { cookie: s.cookie, body: {} });
+    expect(r.status).toBe(404);
+    expect(await mailsTo(s.org.slug, s.mail, made.email)).toHaveLength(1);
+    expect((await accept(made.token)).status).toBe(401);
+    // Its page says the link is dead, as for any other, rather than showing the invite.
+    const page = await call(`/invite/${made.token}`, { headers: { accept: "text/html" } });
+    expect(await page.text()).not.toContain(made.email);
   });
 
   it("kill the link when revoked, and the old link when resent", async () => {

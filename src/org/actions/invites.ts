@@ -76,6 +76,15 @@ function mailInvite(store: Store, invite: InviteRow, by: AuditActor, now: number
   notifyAddress(store.sql, invite.id, to, { type: "invite", expiresAt: invite.expires_at, by, role: invite.role }, now, link);
 }
 
+/**
+ * The edge checked the caller's role before its other awaits (the directory, sealing the link); a demotion may
+ * have landed since. Checked again here, in the transaction, so no invite is written in the name of an inviter
+ * whose invites the demotion already swept.
+ */
+function callerStillAdmin(store: Store, caller: Caller): boolean {
+  return caller.kind === "operator" || findActiveUser(store.sql, caller.userId)?.role === "admin";
+}
+
 /** Seconds until one more invite mail may go to this address (INVITE_MAILS_PER_HOUR), or 0. */
 function inviteMailWait(sql: SqlStorage, email: string, now: number): number {
   const hour = 3_600_000;
@@ -93,6 +102,7 @@ export function createInvite(store: Store, input: CreateInviteInput): Result<Inv
   const { sql } = store;
   return store.tx(() => {
     if (!readOrg(sql)) return fail("not_found");
+    if (!callerStillAdmin(store, input.caller)) return fail("forbidden");
     const refused = input.role === "admin" ? refuseAdminChange(input.caller) : null;
     if (refused) return refused;
     if (findUserByEmail(sql, input.email)) return fail("email_taken");
@@ -130,8 +140,10 @@ export function resendInvite(
   const now = nowMs();
   const { sql } = store;
   return store.tx(() => {
+    if (!callerStillAdmin(store, input.caller)) return fail("forbidden");
     const invite = pendingInvite(sql, input.id, now);
-    if (!invite) return fail("not_found");
+    // One whose inviter lost the role cannot be accepted: a new link for it would be a way to revive it.
+    if (!invite || !inviterStillEntitled(store, invite)) return fail("not_found");
     const refused = invite.role === "admin" ? refuseAdminChange(input.caller) : null;
     if (refused) return refused;
     const wait = inviteMailWait(sql, invite.email, now);
@@ -181,7 +193,7 @@ export function listInvites(store: Store): InviteInfo[] {
 export function inviteByToken(store: Store, tokenHash: string): { email: string; name: string | null; role: Role; org: string } | null {
   const invite = pendingInviteByToken(store.sql, tokenHash, nowMs());
   const org = readOrg(store.sql);
-  if (!invite || !org) return null;
+  if (!invite || !org || !inviterStillEntitled(store, invite)) return null;
   return { email: invite.email, name: invite.name, role: invite.role, org: org.name };
 }
 
