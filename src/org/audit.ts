@@ -122,7 +122,8 @@ const DAY_MS = 86_400_000;
 
 /**
  * Inside the action's transaction. A noise event joins the row of the same type and subject whose window started
- * less than AUDIT_NOISE_WINDOW_SECONDS ago (count + 1, last time, last IP); anything else is a new row.
+ * less than AUDIT_NOISE_WINDOW_SECONDS ago (count + 1, last time, last IP), unless a security event about that
+ * subject came after that row; anything else is a new row.
  */
 export function recordEvent(
   sql: SqlStorage,
@@ -162,7 +163,11 @@ function joinWindow(sql: SqlStorage, type: AuditType, subjectId: string | null, 
     now - AUDIT_NOISE_WINDOW_SECONDS * 1000,
     now,
   );
-  if (!open) return false;
+  // Newest first must stay true: once a security event about the same subject came after the open row (a sign-in
+  // that worked, say), a repeat folded into it would show below that event. It starts a row of its own instead.
+  if (!open || first(sql, "SELECT 1 AS x FROM audit WHERE id > ? AND subject_id IS ? AND class = 'security' LIMIT 1", open.id, subjectId)) {
+    return false;
+  }
   let detail = open.detail;
   if (ip !== null) {
     const { lastIp: _, ...rest } = detail ? (JSON.parse(detail) as AuditDetail) : {};

@@ -76,9 +76,10 @@ describe("audit aggregation", () => {
       cookie: u.adminCookie,
       body: { email: `theo-${crypto.randomUUID().slice(0, 8)}@example.com`, password: PASSWORD, name: "Theo", role: "technician" },
     });
+    // The wrong code comes first: a security event about the user after a row would start a new one (next test).
+    await call("/auth/login/2fa", { body: { challenge: await challengeFor(u.email), code: wrongCode(codeFor(u.enrollment.secret)) } });
     await failSignIns(u.email, 2, "203.0.113.7");
     await failSignIns(other.body.email, 1, "203.0.113.7");
-    await call("/auth/login/2fa", { body: { challenge: await challengeFor(u.email), code: wrongCode(codeFor(u.enrollment.secret)) } });
     advance(AUDIT_NOISE_WINDOW_SECONDS * 1000 - 2000);
     await failSignIns(u.email, 1, "203.0.113.7"); // still the first window
     advance(3000);
@@ -93,6 +94,33 @@ describe("audit aggregation", () => {
     ]);
     expect(failed[2]?.detail).toEqual({ reason: "wrong_password" });
     expect((await events(u.org.admin.email, "2fa.code_failed")).map((e) => e.count)).toEqual([1]);
+  });
+
+  it("starts a new row after a security event about the same user, so the list stays newest first", async () => {
+    const u = await enrolledTechnician();
+    const wrong = async () =>
+      expect(
+        (await call("/auth/login/2fa", { body: { challenge: await challengeFor(u.email), code: wrongCode(codeFor(u.enrollment.secret)) } }))
+          .status,
+      ).toBe(401);
+    const since = Date.now();
+    await wrong();
+    advance(60_000);
+    const ok = await call("/auth/login/2fa", { body: { challenge: await challengeFor(u.email), code: codeFor(u.enrollment.secret) } });
+    expect(ok.status).toBe(200);
+    advance(60_000);
+    await wrong();
+    advance(60_000);
+    await wrong(); // joins the row just started: nothing happened to the user in between
+    const r = await callJson<{ events: AuditEvent[] }>("/api/org/audit?limit=200", { cookie: await signIn(u.org.admin.email) });
+    const mine = r.body.events.filter(
+      (e) => e.subject?.id === u.id && Date.parse(e.at) >= since && ["2fa.code_failed", "login.succeeded"].includes(e.type),
+    );
+    expect(mine.map((e) => [e.type, e.count])).toEqual([
+      ["2fa.code_failed", 2],
+      ["login.succeeded", 1],
+      ["2fa.code_failed", 1],
+    ]);
   });
 
   it("pages by id as before, aggregated rows included", async () => {
