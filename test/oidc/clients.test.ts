@@ -57,18 +57,19 @@ describe("OpenID client registration", () => {
     expect(withPassword.status).toBe(201);
   });
 
-  it("accepts only exact https redirect URIs, and http on localhost for public clients only", async () => {
+  it("accepts only exact https redirect URIs, or http on a loopback host for either type of client", async () => {
     const org = await createOrg();
     const admin = await signIn(org.admin.email);
     const refused = [
-      { ...body, redirectUris: ["http://localhost:8080/cb"] },
+      { ...body, redirectUris: ["http://localhost.evil.example:8080/cb"] },
+      { ...body, redirectUris: ["http://127.0.0.2/cb"] },
       { ...body, redirectUris: ["http://app.example.com/cb"] },
       { ...body, redirectUris: ["https://app.example.com/cb#frag"] },
       { ...body, redirectUris: ["/relative"] },
       { ...body, redirectUris: ["javascript:alert(1)"] },
       { ...body, redirectUris: [] },
       { ...body, type: "public", redirectUris: ["http://evil.example/cb"] },
-      { ...body, postLogoutRedirectUris: ["http://localhost/bye"] },
+      { ...body, postLogoutRedirectUris: ["http://bye.example/bye"] },
     ];
     for (const b of refused) expect((await call("/api/org/oidc-clients", { cookie: admin, body: b })).status, JSON.stringify(b)).toBe(400);
     const pub = await callJson<{ clientId: string; clientSecret?: string }>("/api/org/oidc-clients", {
@@ -78,6 +79,13 @@ describe("OpenID client registration", () => {
     expect(pub.status).toBe(201);
     expect(pub.body.clientSecret).toBeUndefined();
     expect(pub.body.clientId).toMatch(new RegExp(`^oc\\.${org.slug}\\.`));
+    // A confidential application run on a developer's machine, as a stock OIDC library's example registers it.
+    const local = await orgClient(admin, {
+      redirectUris: ["http://localhost:3000/callback"],
+      postLogoutRedirectUris: ["http://localhost:3000/"],
+    });
+    expect(local.clientSecret).toBeTruthy();
+    expect((await codeFlow(local, admin)).id_token).toBeTruthy();
   });
 
   it("lists the org's clients without secrets, and a revoked client's tokens stop working", async () => {

@@ -50,13 +50,13 @@ function lines(text: string | undefined): string[] {
 }
 
 /** The words for each refused URI list, in the viewer's language: which line, and why (the API's own check). */
-function uriErrors(t: Catalog, uris: string[], type: "confidential" | "public", required: boolean): string[] | undefined {
+function uriErrors(t: Catalog, uris: string[], required: boolean): string[] | undefined {
   const a = t.applications;
   if (required && uris.length === 0) return [a.required];
   if (uris.length > MAX_REDIRECT_URIS) return [a.tooMany];
   const errors = uris.flatMap((uri) => {
     if (uri.length > MAX_URI_LENGTH) return [a.badUri(`${uri.slice(0, 60)}…`, t.errors.invalid_request)];
-    const problem = uriProblem(uri, type);
+    const problem = uriProblem(uri);
     return problem ? [a.badUri(uri, a.uriProblems[problem])] : [];
   });
   return errors.length ? errors : undefined;
@@ -88,14 +88,13 @@ export const applicationPages = new Hono<AppEnv>()
       ...(proof.password ? { password: proof.password } : {}),
     });
     if (!parsed.success) {
-      const type = values.type === "public" ? "public" : "confidential";
       const fields = new Set(parsed.error.issues.map((i) => i.path[0]));
       const errors: RegisterAppForm["errors"] = {
         ...(fields.has("name") ? { name: t.errors.required } : {}),
         ...(fields.has("type") ? { form: t.errors.invalid_request } : {}),
       };
-      const redirectErrors = fields.has("redirectUris") ? uriErrors(t, redirectUris, type, true) : undefined;
-      const logoutErrors = fields.has("postLogoutRedirectUris") ? uriErrors(t, postLogout, type, false) : undefined;
+      const redirectErrors = fields.has("redirectUris") ? uriErrors(t, redirectUris, true) : undefined;
+      const logoutErrors = fields.has("postLogoutRedirectUris") ? uriErrors(t, postLogout, false) : undefined;
       if (redirectErrors) errors.redirectUris = redirectErrors;
       if (logoutErrors) errors.postLogoutRedirectUris = logoutErrors;
       const withCode = actor.identity.twoFactor.enabled;

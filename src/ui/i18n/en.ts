@@ -275,8 +275,7 @@ export const en = {
       not_absolute: "not an absolute URL (https://…).",
       fragment: "must not contain a fragment (#…).",
       credentials: "must not contain a user name or password.",
-      loopback_confidential: "http://localhost is for public applications only.",
-      not_https: "must use https (http only on localhost or 127.0.0.1, for a public application).",
+      not_https: "must use https (http only on localhost, 127.0.0.1 or [::1]).",
     } satisfies Record<UriProblem, string>,
   },
   audit: {

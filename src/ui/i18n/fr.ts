@@ -281,8 +281,7 @@ export const fr: Catalog = {
       not_absolute: "ce n’est pas une URL absolue (https://…).",
       fragment: "ne doit pas contenir de fragment (#…).",
       credentials: "ne doit contenir ni nom d’utilisateur ni mot de passe.",
-      loopback_confidential: "http://localhost est réservé aux applications publiques.",
-      not_https: "doit utiliser https (http seulement sur localhost ou 127.0.0.1, pour une application publique).",
+      not_https: "doit utiliser https (http seulement sur localhost, 127.0.0.1 ou [::1]).",
     },
   },
   audit: {
