@@ -10,7 +10,6 @@ export function errorFor(reason: Reason, retryAfterSeconds?: number): ApiError {
   switch (reason) {
     case "invalid_credentials":
     case "invalid_code":
-    case "not_enrolled":
     case "already_enrolled":
     case "not_found":
     case "forbidden":
@@ -20,6 +19,9 @@ export function errorFor(reason: Reason, retryAfterSeconds?: number): ApiError {
     case "too_many_attempts":
     case "passkey_required":
       return error(reason);
+    // The contract's 409 codes are conflict, enforced_by_org and already_enrolled: "not enabled" is a conflict.
+    case "not_enrolled":
+      return error("conflict", "Two-factor authentication is not enabled.");
     case "own_account":
       return error("conflict", "You cannot do this to your own account: another admin must do it.");
     case "org_exists":

@@ -138,10 +138,10 @@ describe("step-up with a passkey", () => {
     expect(withCode.body.error.message).toContain("webauthn");
   });
 
-  it("answers not_enrolled to a user without a passkey", async () => {
+  it("answers 409 conflict to a user without a passkey", async () => {
     const u = await enrolledTechnician();
     const r = await callJson<ErrorBody>("/api/me/step-up/passkey", { method: "POST", cookie: u.cookie });
-    expect(r.body.error.code).toBe("not_enrolled");
+    expect([r.status, r.body.error.code, r.body.error.message]).toEqual([409, "conflict", "You have no passkey to confirm with."]);
   });
 
   it("lets a passkey-only admin add an admin with a passkey step-up (the body's password is the new user's)", async () => {

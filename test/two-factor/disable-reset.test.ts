@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { call, callJson, PASSWORD, signIn } from "../support/api";
+import { call, callJson, createOrg, PASSWORD, signIn } from "../support/api";
 import { nextStep, useTestClock } from "../support/clock";
 import { challengeFor, enrolledTechnician } from "../support/flows";
 import { wrongCode } from "../support/codes";
@@ -34,6 +34,19 @@ describe("disabling 2FA", () => {
     expect((await callJson<{ status: string }>("/auth/login", { body: { email: u.email, password: PASSWORD } })).body.status).toBe(
       "2fa_required",
     );
+  });
+
+  it("answers 409 conflict, one of the contract's 409 codes, to disabling or new codes without 2FA", async () => {
+    const org = await createOrg();
+    const cookie = await signIn(org.admin.email);
+    for (const path of ["/api/me/2fa/disable", "/api/me/2fa/recovery-codes"]) {
+      const r = await callJson<{ error: { code: string; message: string } }>(path, { cookie, body: { code: "123456" } });
+      expect([r.status, r.body.error.code, r.body.error.message], path).toEqual([
+        409,
+        "conflict",
+        "Two-factor authentication is not enabled.",
+      ]);
+    }
   });
 });
 

@@ -214,7 +214,6 @@ export function messageFor(t: Catalog, err: unknown): string {
     case "conflict":
     case "enforced_by_org":
     case "already_enrolled":
-    case "not_enrolled":
     case "forbidden":
     case "invalid_request":
     case "not_found":

@@ -440,7 +440,6 @@ export const en = {
     conflict: "This email is already in use.",
     enforced_by_org: "Your organization requires two-factor authentication, so it cannot be disabled.",
     already_enrolled: "Two-factor authentication is already enabled.",
-    not_enrolled: "Two-factor authentication is not enabled.",
     forbidden: "You are not allowed to see this page.",
     forbiddenSelf: "You cannot do this to your own account: another admin or support must do it.",
     account_locked: "This account is locked after too many wrong codes. Ask an admin of your organization to unlock it.",

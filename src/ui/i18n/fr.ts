@@ -444,7 +444,6 @@ export const fr: Catalog = {
     conflict: "Cet e-mail est déjà utilisé.",
     enforced_by_org: "Votre organisation exige l’authentification à deux facteurs : elle ne peut pas être désactivée.",
     already_enrolled: "L’authentification à deux facteurs est déjà activée.",
-    not_enrolled: "L’authentification à deux facteurs n’est pas activée.",
     forbidden: "Vous n’avez pas accès à cette page.",
     forbiddenSelf: "Vous ne pouvez pas le faire sur votre propre compte : un autre administrateur ou le support doit s’en charger.",
     account_locked:
