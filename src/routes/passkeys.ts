@@ -35,12 +35,14 @@ export const passkeyName = z
   .min(1)
   .max(100)
   .regex(/^[^\p{Cc}\u202A-\u202E\u2066-\u2069]*$/u, "must not contain line breaks or control characters");
-export const addPasskeyBody = z.object({ name: passkeyName, response: registrationResponse });
+/** A passkey added without a name through the API is called this; the pages name it after the browser. */
+export const DEFAULT_PASSKEY_NAME = "Passkey";
+export const addPasskeyBody = z.object({ name: passkeyName.optional(), response: registrationResponse });
 export const renamePasskeyBody = z.object({ name: passkeyName });
 export const passkeyStepBody = z.object({ challenge: f.challenge, response: authenticationResponse });
 export const passkeyOptionsBody = z.object({ challenge: f.challenge });
 export const passwordlessBody = z.object({ response: authenticationResponse });
-export const enrollPasskeyBody = z.object({ challenge: f.challenge, name: passkeyName, response: registrationResponse });
+export const enrollPasskeyBody = z.object({ challenge: f.challenge, name: passkeyName.optional(), response: registrationResponse });
 
 export const mePasskeyRoutes = new Hono<AppEnv>()
   .get("/", async (c) => {
@@ -62,7 +64,7 @@ export const mePasskeyRoutes = new Hono<AppEnv>()
       actor.route,
       {
         userId: actor.identity.user.id,
-        name: body.name,
+        name: body.name ?? DEFAULT_PASSKEY_NAME,
         response: body.response as RegistrationResponseJSON,
         keepSession: actor.tokenHash,
       },
@@ -125,7 +127,7 @@ export const authPasskeyRoutes = new Hono<AppEnv>()
 
 /**
  * Enrolling a passkey at sign-in (the org requires phishing-resistant sign-in and the member has none): POST
- * /auth/login/enroll/passkey/options {challenge}, then POST /auth/login/enroll/passkey {challenge, name, response}.
+ * /auth/login/enroll/passkey/options {challenge}, then POST /auth/login/enroll/passkey {challenge, name?, response}.
  */
 export const enrollPasskeyRoutes = new Hono<AppEnv>()
   .post("/options", json(passkeyOptionsBody), async (c) =>
@@ -135,7 +137,7 @@ export const enrollPasskeyRoutes = new Hono<AppEnv>()
     const body = c.req.valid("json");
     const result = await enrollPasskeyAtSignIn(
       c.env,
-      { challenge: body.challenge, name: body.name, response: body.response as RegistrationResponseJSON },
+      { challenge: body.challenge, name: body.name ?? DEFAULT_PASSKEY_NAME, response: body.response as RegistrationResponseJSON },
       c.req.url,
       requestMeta(c),
     );

@@ -167,13 +167,14 @@ describe("passkeys in Chromium", () => {
     const auth = await virtualAuthenticator(page);
     await passwordStep(page, MEMBER, WORDS.en);
     await page.waitForURL("**/login/enroll/passkey");
-    await page.getByLabel(WORDS.en.newName).fill("Chromium");
     a11y.push(...(await capture(page, "en-phishing-resistant-enroll")));
+    // The name is optional: the button alone starts the ceremony, and the passkey is named after the browser.
     await page.getByRole("button", { name: WORDS.en.add }).click();
     await page.locator("#recovery-codes li").first().waitFor();
     await page.getByRole("link", { name: WORDS.en.continue }).click();
     await page.waitForURL("**/account");
     expect(await credentials(auth)).toHaveLength(1);
+    expect(await page.getByRole("cell", { name: "Chrome on Linux", exact: true }).isVisible()).toBe(true);
     // From now on the passkey finishes the sign-in: the second step offers no code field.
     await signOut(page, WORDS.en);
     await passwordStep(page, MEMBER, WORDS.en);

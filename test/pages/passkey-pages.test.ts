@@ -3,7 +3,7 @@
 // runs the same flow as the API, answered here by the software authenticator.
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { addUser, call, createOrg, PASSWORD, signIn } from "../support/api";
+import { addUser, call, callJson, createOrg, PASSWORD, signIn } from "../support/api";
 import { SoftAuthenticator } from "../support/authenticator";
 import { useTestClock } from "../support/clock";
 import { enrolledTechnician, staleSession } from "../support/flows";
@@ -109,6 +109,14 @@ describe("the passkey pages", () => {
     expect(res.status).toBe(200);
     expect((await res.text()).match(/<li>/g)?.length).toBeGreaterThanOrEqual(10);
     expect((await b.get("/account")).html).toContain("Work laptop");
+    // The name is optional: left empty, the passkey is named after the browser, or "Passkey" when it says nothing.
+    const second = await b.post("/account/passkeys", {
+      name: " ",
+      response: JSON.stringify(await new SoftAuthenticator().register(await (await b.post("/account/passkeys/options", {})).json())),
+    });
+    expect(second.status).toBe(303);
+    const list = await callJson<{ passkeys: { name: string }[] }>("/api/me/passkeys", { cookie: b.s.cookie });
+    expect(list.body.passkeys.map((k) => k.name).sort()).toEqual(["Passkey", "Work laptop"]);
   });
 
   it("ask for step-up in place before adding or removing a passkey on a stale session", async () => {

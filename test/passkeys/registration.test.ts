@@ -27,6 +27,21 @@ function storedPasskeys(slug: string) {
 }
 
 describe("adding a passkey", () => {
+  it("names a passkey sent without a name 'Passkey', and still refuses a blank or multi-line one", async () => {
+    const u = await freshUser();
+    const add = async (extra: Record<string, unknown>) => {
+      const options = await callJson<{ challenge: string; user: { id: string } }>("/api/me/passkeys/options", {
+        cookie: u.cookie,
+        body: {},
+      });
+      const response = await new SoftAuthenticator().register(options.body);
+      return callJson<{ passkey: { name: string } }>("/api/me/passkeys", { cookie: u.cookie, body: { response, ...extra } });
+    };
+    const unnamed = await add({});
+    expect([unnamed.status, unnamed.body.passkey.name]).toEqual([201, "Passkey"]);
+    for (const name of ["  ", "a\nb"]) expect((await add({ name })).status, JSON.stringify(name)).toBe(400);
+  });
+
   it("stores the verified credential and lists it as the contract says, with no key material", async () => {
     const u = await freshUser();
     const { auth, passkey } = await addPasskey(u.cookie, new SoftAuthenticator(), "Work laptop");

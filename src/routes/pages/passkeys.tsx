@@ -23,6 +23,8 @@ import { requestMeta } from "../../http/meta";
 import { orgStub } from "../../org/stub";
 import { CodesPage, ForcedPasskeyPage, SecondStepPage, SignInPage } from "../../ui/pages/sign-in";
 import { afterSignIn } from "../../oidc/pending";
+import { browserOf } from "../../ui/browser-label";
+import { browserLabel } from "../../ui/pages/account-sessions";
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from "../../webauthn";
 import { authenticationResponse, passkeyName, registrationResponse } from "../passkeys";
 import { accountPage } from "./account";
@@ -68,6 +70,17 @@ async function optionsJson(c: C, make: () => Promise<unknown>): Promise<Response
     const t = (await pageCtx(c)).t;
     return c.json({ error: { code: err.code, message: messageFor(t, err) } }, statusOf(err));
   }
+}
+
+/**
+ * The new passkey's name: the one typed, or, left empty, the browser that made it ("Chrome on Linux", in the
+ * viewer's language), as GitHub names one; renamed any time from the Account page.
+ */
+async function newPasskeyName(c: C, typed: string | undefined): Promise<string> {
+  if (typed?.trim()) return formField(passkeyName, typed);
+  const ctx = await pageCtx(c);
+  const found = browserOf(c.req.header("user-agent"));
+  return formField(passkeyName, found ? browserLabel(ctx, c.req.header("user-agent") ?? null) : ctx.t.passkeys.defaultName);
 }
 
 /** The posted answer of the ceremony as JSON, then checked with the API's own schema; bad input is a shown 400. */
@@ -140,7 +153,7 @@ export const passkeyPages = new Hono<AppEnv>()
           c.env,
           {
             challenge: readChallenge(c) ?? "",
-            name: formField(passkeyName, form.name ?? ""),
+            name: await newPasskeyName(c, form.name),
             response: formField(registrationResponse, answerOf(form.response)) as RegistrationResponseJSON,
           },
           c.req.url,
@@ -179,7 +192,7 @@ export const passkeyPages = new Hono<AppEnv>()
           actor.route,
           {
             userId: actor.identity.user.id,
-            name: formField(passkeyName, form.name ?? ""),
+            name: await newPasskeyName(c, form.name),
             response: formField(registrationResponse, answerOf(form.response)) as RegistrationResponseJSON,
             keepSession: actor.tokenHash,
           },

@@ -86,7 +86,7 @@ export function PasskeysSection({ ctx, form }: { ctx: PageCtx; form: PasskeysFor
           options="/account/passkeys/options"
           label={t.add}
         >
-          <Field id="passkey-new-name" name="name" label={t.newName} hint={t.newNameHint} required maxlength={100} />
+          <Field id="passkey-new-name" name="name" label={t.newName} hint={t.newNameHint} maxlength={100} />
           {ask("passkey-add")}
         </PasskeyForm>
       ) : (

@@ -226,7 +226,7 @@ export function ForcedPasskeyPage({ ctx, error, available }: { ctx: PageCtx; err
               options="/login/enroll/passkey/options"
               label={t.passkeys.add}
             >
-              <Field id="passkey-new-name" name="name" label={t.passkeys.newName} hint={t.passkeys.newNameHint} required maxlength={100} />
+              <Field id="passkey-new-name" name="name" label={t.passkeys.newName} hint={t.passkeys.newNameHint} maxlength={100} />
             </PasskeyForm>
           ) : (
             <PasskeysUnavailable ctx={ctx} />
