@@ -120,7 +120,8 @@ export async function stepUpPasskeyOptions(env: Env, actor: Extract<Actor, { kin
   const rp = relyingPartyOrThrow(env, actor.requestUrl);
   const stub = orgStub(env, actor.route.slug, actor.route.jurisdiction);
   const result = await stub.stepUpPasskeyOptions({ userId: actor.identity.user.id, sessionTokenHash: actor.tokenHash, rp });
-  if (!result.ok && result.reason === "not_enrolled") throw new ApiError("conflict", "You have no passkey to confirm with.");
+  if (!result.ok && result.reason === "not_enrolled")
+    throw new ApiError("conflict", "You have no passkey to confirm with.", undefined, "not_enrolled");
   return unwrap(result);
 }
 

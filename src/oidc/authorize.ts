@@ -66,7 +66,7 @@ async function checkRequest(c: C, params: URLSearchParams, pending: Pending | nu
   const client = clientId.length <= 200 ? await findClient(env, clientId) : null;
   if (!client) return stop(errorPage(c, (e) => e.unknownClient));
   // Exact string match, no normalisation or wildcards (RFC 9700 2.1, 4.1.3); a native app's loopback port aside (redirect.ts).
-  if (!redirectAllowed(client.redirectUris, redirectUri)) return stop(errorPage(c, (e) => e.unregisteredReturn));
+  if (!redirectAllowed(client.redirectUris, redirectUri, client.type)) return stop(errorPage(c, (e) => e.unregisteredReturn));
 
   const issuer = issuerOf(c);
   const stateParam = params.get("state");

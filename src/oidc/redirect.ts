@@ -14,8 +14,11 @@ function loopbackParts(uri: string): { host: string; port: number | null; rest: 
   return { host: m[1] as string, port, rest: m[3] ?? "" };
 }
 
-export function redirectAllowed(registered: readonly string[], requested: string): boolean {
+export function redirectAllowed(registered: readonly string[], requested: string, type: "confidential" | "public"): boolean {
   if (registered.includes(requested)) return true;
+  // Only a native app (a public client) gets a port at run time. A confidential client's URIs match exactly: any
+  // port would let another user of a shared machine listen on one and take a code the victim's session made.
+  if (type !== "public") return false;
   const asked = loopbackParts(requested);
   if (!asked) return false;
   return registered.some((uri) => {

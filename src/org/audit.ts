@@ -149,6 +149,9 @@ export function recordEvent(
   );
 }
 
+/** A security event about this subject after this row: one probe of audit_security_by_subject (migration 16). */
+export const LATER_SECURITY_EVENT = "SELECT 1 AS x FROM audit WHERE subject_id IS ? AND id > ? AND class = 'security' LIMIT 1";
+
 /**
  * Adds one to the open window's row, if there is one (audit_group index). The first row's IP and user agent
  * stay; detail.lastIp holds the latest IP while it differs from the first, so an attack that moves still shows.
@@ -165,7 +168,7 @@ function joinWindow(sql: SqlStorage, type: AuditType, subjectId: string | null, 
   );
   // Newest first must stay true: once a security event about the same subject came after the open row (a sign-in
   // that worked, say), a repeat folded into it would show below that event. It starts a row of its own instead.
-  if (!open || first(sql, "SELECT 1 AS x FROM audit WHERE id > ? AND subject_id IS ? AND class = 'security' LIMIT 1", open.id, subjectId)) {
+  if (!open || first(sql, LATER_SECURITY_EVENT, subjectId, open.id)) {
     return false;
   }
   let detail = open.detail;

@@ -192,4 +192,7 @@ export const ORG_MIGRATIONS: readonly string[] = [
   // accepted one were accepted too, so a never-used code of the step before still passes inside the window.
   `ALTER TABLE totp ADD COLUMN used_mask INTEGER NOT NULL DEFAULT 0;
    UPDATE totp SET used_mask = 3;`,
+  // 16: the audit's aggregation asks, for each repeat failure, whether a security event about the same user came
+  // after the open row (audit.ts joinWindow): one probe here, where audit_by_class read every recent security row.
+  `CREATE INDEX audit_security_by_subject ON audit (subject_id, id) WHERE class = 'security';`,
 ];

@@ -34,7 +34,7 @@ export const passkeyName = z
   .trim()
   .min(1)
   .max(100)
-  .regex(/^[^\p{Cc}\u202A-\u202E\u2066-\u2069]*$/u, "must not contain line breaks or control characters");
+  .regex(/^[^\p{Cc}\p{Zl}\p{Zp}\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]*$/u, "must not contain line breaks or control characters");
 /** A passkey added without a name through the API is called this; the pages name it after the browser. */
 export const DEFAULT_PASSKEY_NAME = "Passkey";
 export const addPasskeyBody = z.object({ name: passkeyName.optional(), response: registrationResponse });

@@ -1,6 +1,8 @@
 // Failures anyone can cause are one audit row per user, type and hour, with a count, not a row each.
 import { describe, expect, it } from "vitest";
-import type { AuditEvent } from "../../src/org/audit";
+import { runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { type AuditEvent, LATER_SECURITY_EVENT } from "../../src/org/audit";
 import { AUDIT_NOISE_WINDOW_SECONDS, LOCKOUT_SECONDS, MAX_CONSECUTIVE_FAILURES } from "../../src/constants";
 import { call, callJson, createOrg, PASSWORD, signIn } from "../support/api";
 import { auditRows } from "../support/audit";
@@ -121,6 +123,17 @@ describe("audit aggregation", () => {
       ["login.succeeded", 1],
       ["2fa.code_failed", 1],
     ]);
+  });
+
+  it("asks whether a security event came after the open row with one probe of its index, not a scan", async () => {
+    const org = await createOrg();
+    const plan = await runInDurableObject(env.ORG.getByName(org.slug), (_o, state) =>
+      state.storage.sql
+        .exec<{ detail: string }>(`EXPLAIN QUERY PLAN ${LATER_SECURITY_EVENT}`, "usr_x", 1)
+        .toArray()
+        .map((r) => r.detail),
+    );
+    expect(plan.join("; ")).toMatch(/SEARCH audit USING COVERING INDEX audit_security_by_subject \(subject_id=\? AND id>\?\)/);
   });
 
   it("pages by id as before, aggregated rows included", async () => {

@@ -99,6 +99,22 @@ describe("/oauth/authorize", () => {
     }
   });
 
+  it("matches a confidential client's loopback redirect exactly: no port of someone else's choosing", async () => {
+    const { admin } = await setup();
+    const client = await orgClient(admin, {
+      type: "confidential",
+      redirectUris: ["http://127.0.0.1/cb", "http://localhost:3000/callback"],
+    });
+    const { challenge } = await pkce();
+    for (const uri of ["http://127.0.0.1/cb", "http://localhost:3000/callback"]) {
+      expect((await authorize({ ...client, redirectUri: uri }, admin, challenge)).params.get("code"), uri).toMatch(/^oa\./);
+    }
+    for (const uri of ["http://127.0.0.1:4444/cb", "http://localhost:3001/callback"]) {
+      const refused = await authorize({ ...client, redirectUri: uri }, admin, challenge);
+      expect([refused.res.status, refused.res.headers.get("location")], uri).toEqual([400, null]);
+    }
+  });
+
   it("returns a code with state and iss (RFC 9207) for a signed-in person", async () => {
     const { admin, client, challenge } = await setup();
     const { params } = await authorize(client, admin, challenge);

@@ -39,7 +39,11 @@ describe("adding a passkey", () => {
     };
     const unnamed = await add({});
     expect([unnamed.status, unnamed.body.passkey.name]).toEqual([201, "Passkey"]);
-    for (const name of ["  ", "a\nb"]) expect((await add({ name })).status, JSON.stringify(name)).toBe(400);
+    // Nor anything that reshapes the mail quoting it: line or paragraph separators, direction marks or overrides.
+    for (const name of ["  ", "a\nb", "a\u2028b", "a\u2029b", "a\u200Fb", "a\u061Cb", "a\u202Eb"]) {
+      expect((await add({ name })).status, JSON.stringify(name)).toBe(400);
+    }
+    expect((await add({ name: "Laptop \u{1F469}\u200D\u{1F4BB}" })).status).toBe(201);
   });
 
   it("stores the verified credential and lists it as the contract says, with no key material", async () => {
