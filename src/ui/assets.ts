@@ -97,3 +97,9 @@ document.addEventListener("DOMContentLoaded", function () {
   });
 });
 `;
+
+/** The site icon (a shield), served at /favicon.ico too, where browsers ask for one unprompted. */
+export const FAVICON_SVG =
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="#111827"/>' +
+  '<path d="M16 5l9 3.5v6.8c0 5.6-3.8 9.9-9 11.7-5.2-1.8-9-6.1-9-11.7V8.5z" fill="#1d4ed8"/>' +
+  '<path d="M11.5 16.2l3.2 3.2 6-6.4" fill="none" stroke="#fff" stroke-width="2.4" stroke-linecap="round" stroke-linejoin="round"/></svg>';

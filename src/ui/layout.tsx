@@ -62,6 +62,7 @@ export function Layout({ ctx, title, children, showNav = true }: { ctx: PageCtx;
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{`${title} · ${t.product}`}</title>
         <link rel="stylesheet" href={`/static/app.css?v=${ASSET_VERSION}`} />
+        <link rel="icon" href="/static/favicon.svg" type="image/svg+xml" />
         <script src={`/static/app.js?v=${ASSET_VERSION}`} defer />
         <script src={`/static/passkeys.js?v=${ASSET_VERSION}`} defer />
       </head>

@@ -82,4 +82,14 @@ describe("Cache-Control: no-store", () => {
       expect(res.headers.get("cache-control")).toMatch(/max-age=\d+/);
     }
   });
+
+  it("serves the site icon where browsers ask for it unprompted, so no page logs a 404", async () => {
+    for (const path of ["/favicon.ico", "/static/favicon.svg"]) {
+      const res = await call(path);
+      expect([res.status, res.headers.get("content-type")], path).toEqual([200, "image/svg+xml"]);
+      expect(await res.text(), path).toMatch(/^<svg [^>]*viewBox="0 0 32 32"/);
+    }
+    const page = await (await call("/", { headers: { accept: "text/html" } })).text();
+    expect(page).toContain('<link rel="icon" href="/static/favicon.svg" type="image/svg+xml"/>');
+  });
 });

@@ -51,9 +51,23 @@ describe("the second step of sign-in", () => {
     const u = await enrolledTechnician();
     const challenge = await challengeFor(u.email);
     const good = codeFor(u.enrollment.secret);
+    const answers: [number, string][] = [];
     for (let i = 0; i < 5; i++) {
-      expect((await call("/auth/login/2fa", { body: { challenge, code: wrongCode(good) } })).status).toBe(401);
+      const r = await callJson<{ error: { code: string; message: string } }>("/auth/login/2fa", {
+        body: { challenge, code: wrongCode(good) },
+      });
+      answers.push([r.status, r.body.error.message]);
     }
+    // The fifth wrong code says the attempt is over, rather than inviting a sixth code it will refuse anyway.
+    const retry = "The code is incorrect or has expired.";
+    const over = "This sign-in attempt is no longer valid. Sign in again.";
+    expect(answers).toEqual([
+      [401, retry],
+      [401, retry],
+      [401, retry],
+      [401, retry],
+      [401, over],
+    ]);
     expect((await call("/auth/login/2fa", { body: { challenge, code: good } })).status).toBe(401);
     const fresh = await challengeFor(u.email);
     expect((await call("/auth/login/2fa", { body: { challenge: fresh, code: good } })).status).toBe(200);

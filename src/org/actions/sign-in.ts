@@ -191,7 +191,10 @@ async function completeSecondStep<T>(
     const checked = verifyFactor(store, user, ready.value, input.meta, now, () => recordChallengeFailure(store.sql, input.challengeId));
     if (!checked.ok) {
       const { reason, retryAfterSeconds } = checked;
-      return reason === "not_enrolled" || reason === "not_pending" ? fail("invalid_challenge") : fail(reason, retryAfterSeconds);
+      if (reason === "not_enrolled" || reason === "not_pending") return fail("invalid_challenge");
+      // The wrong code that used up the challenge's attempts ends the sign-in: said now, not at the next code.
+      if (reason === "invalid_code" && !challengeAlive(store.sql, input.challengeId, user.id, "2fa", now)) return fail("invalid_challenge");
+      return fail(reason, retryAfterSeconds);
     }
     // Burn the challenge before issuing the session: it cannot be used again.
     spendChallenge(store.sql, input.challengeId, now);

@@ -249,7 +249,7 @@ export const en = {
     typeShort: { confidential: "Confidential", public: "Public" },
     redirectUris: "Redirect URIs",
     postLogoutUris: "Post-logout redirect URIs (optional)",
-    urisHint: "One per line, matched exactly. https only; http://localhost or http://127.0.0.1 for a public application.",
+    urisHint: "One per line, matched exactly. https only, or http on localhost or 127.0.0.1 (an application on your machine).",
     created: "Created",
     actions: "Actions",
     revoke: "Revoke",

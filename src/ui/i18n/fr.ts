@@ -255,7 +255,7 @@ export const fr: Catalog = {
     redirectUris: "URI de redirection",
     postLogoutUris: "URI de redirection après déconnexion (facultatif)",
     urisHint:
-      "Une par ligne, comparées à l’identique. https uniquement ; http://localhost ou http://127.0.0.1 pour une application publique.",
+      "Une par ligne, comparées à l’identique. https uniquement, ou http sur localhost ou 127.0.0.1 (une application sur votre machine).",
     created: "Créée le",
     actions: "Actions",
     revoke: "Révoquer",
