@@ -86,6 +86,10 @@ describe("the Account page's sessions", () => {
     expect(account.html).toContain("Chrome on Linux");
     const ids = [...account.html.matchAll(/action="\/account\/sessions\/([^"/]+)\/revoke"/g)].map((m) => m[1] as string);
     expect(ids).toHaveLength(2);
+    // "Sign out" names one button only, the header's: a test or a screen reader asking for it finds just that one.
+    const named = [...account.html.matchAll(/<button[^>]*>([^<]*)<\/button>/g)].filter((m) => /sign out/i.test(m[0]));
+    expect(named.map((m) => m[1])).toEqual(["Sign out"]);
+    expect(account.html).toContain(">End all other sessions</button>");
     const one = await post(`/account/sessions/${ids[0]}/revoke`, account);
     expect([one.status, one.headers.get("location")]).toEqual([303, "/account?m=session-ended"]);
     const rest = await post("/account/sessions/revoke-others", await pageOf("/account", me));
