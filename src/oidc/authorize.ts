@@ -132,7 +132,7 @@ async function authorize(c: C, params: URLSearchParams, pending: Pending | null)
 
   const signIn = async (fresh: boolean) => {
     if (prompts.includes("none")) return fail("login_required", "The user must sign in.");
-    await savePending(c, env.CHALLENGE_KEY, { query: params.toString(), at: firstAt, fresh, mfa: requireMfa });
+    await savePending(c, env.CHALLENGE_KEY, { query: params.toString(), at: firstAt, fresh, mfa: requireMfa, app: client.name });
     return c.redirect("/", 302);
   };
 

@@ -20,6 +20,8 @@ export interface Pending {
   fresh: boolean;
   /** The application asked for MFA: a user without a second factor enrolls first. */
   mfa: boolean;
+  /** The application's registered name, for the sign-in page to say where the person is going. */
+  app?: string | undefined;
 }
 
 function cookieName(c: Context): string {
@@ -28,7 +30,7 @@ function cookieName(c: Context): string {
 
 export async function savePending(c: Context, key: string, p: Pending): Promise<void> {
   const now = Math.floor(nowMs() / 1000);
-  const token = await new SignJWT({ q: p.query, at: p.at, fresh: p.fresh, mfa: p.mfa })
+  const token = await new SignJWT({ q: p.query, at: p.at, fresh: p.fresh, mfa: p.mfa, ...(p.app ? { app: p.app } : {}) })
     .setProtectedHeader({ alg: "HS256" })
     .setAudience(AUDIENCE)
     .setIssuedAt(now)
@@ -42,9 +44,9 @@ export async function readPending(c: Context, key: string): Promise<Pending | nu
   if (!token) return null;
   try {
     const { payload } = await jwtVerify(token, utf8(key), { algorithms: ["HS256"], audience: AUDIENCE, currentDate: new Date(nowMs()) });
-    const { q, at, fresh, mfa } = payload;
+    const { q, at, fresh, mfa, app } = payload;
     if (typeof q !== "string" || typeof at !== "number") return null;
-    return { query: q, at, fresh: fresh === true, mfa: mfa === true };
+    return { query: q, at, fresh: fresh === true, mfa: mfa === true, app: typeof app === "string" ? app : undefined };
   } catch {
     return null;
   }

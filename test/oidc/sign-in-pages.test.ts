@@ -71,6 +71,8 @@ describe("signing in to an application through Gatehouse's pages", () => {
     const user = await enrolledTechnician();
     const client = await orgClient(user.adminCookie);
     const { b, verifier } = await start(client);
+    // The sign-in page names where the person is going.
+    expect(await (await b.get("/")).text()).toContain('<p class="lead">Sign in to continue to Dashboard.</p>');
     const login = await b.post("/login", { email: user.email, password: PASSWORD }, "/");
     expect(login.headers.get("location")).toBe("/login/2fa");
     const second = await b.post("/login/2fa", { code: codeFor(user.enrollment.secret) });
@@ -83,6 +85,15 @@ describe("signing in to an application through Gatehouse's pages", () => {
     expect(id).toMatchObject({ sub: user.id, amr: ["pwd", "otp", "mfa"] });
     // The waiting request is spent: continuing again shows an error page, no second code.
     expect((await b.get("/oauth/authorize/continue")).status).toBe(400);
+  });
+
+  it("names the application on the sign-in page as text: markup in its name is shown, never run", async () => {
+    const user = await enrolledTechnician();
+    const client = await orgClient(user.adminCookie, { name: '<img src=x onerror=alert(1)> "Ops"' });
+    const { b } = await start(client);
+    const html = await (await b.get("/")).text();
+    expect(html).toContain("Sign in to continue to &lt;img src=x onerror=alert(1)&gt; &quot;Ops&quot;.");
+    expect(html).not.toContain("<img src=x");
   });
 
   it("password, then a passkey, then back to the client with a code whose tokens say pwd+mfa and the passkey", async () => {

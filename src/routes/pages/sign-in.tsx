@@ -37,11 +37,13 @@ export const signInPages = new Hono<AppEnv>()
   // --- signing in ---
   .get("/", page, async (c) => {
     // An application that asked for a fresh sign-in (OpenID prompt=login, max_age, MFA) gets the form even with a session.
-    if (session(c) && !(await readPending(c, c.env.CHALLENGE_KEY))?.fresh) return c.redirect("/account", 303);
+    const pending = await readPending(c, c.env.CHALLENGE_KEY);
+    if (session(c) && !pending?.fresh) return c.redirect("/account", 303);
     const ctx = await pageCtx(c);
     const m = c.req.query("m");
     const passkeys = relyingParty(c.env, c.req.url) !== null;
-    return render(c, SignInPage({ ctx, form: { error: m === "expired" ? ctx.t.errors.challenge_expired : undefined, passkeys } }));
+    const error = m === "expired" ? ctx.t.errors.challenge_expired : undefined;
+    return render(c, SignInPage({ ctx, form: { error, passkeys, app: pending?.app } }));
   })
   .post("/login", page, csrf, async (c) => {
     const form = await formOf(c);

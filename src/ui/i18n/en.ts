@@ -22,6 +22,7 @@ export const en = {
   signIn: {
     title: "Sign in",
     lead: "Sign in to your organization.",
+    continueTo: (app: string) => `Sign in to continue to ${app}.`,
     email: "Email",
     password: "Password",
     org: "Operator code (optional)",

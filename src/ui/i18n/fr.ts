@@ -25,6 +25,7 @@ export const fr: Catalog = {
   signIn: {
     title: "Connexion",
     lead: "Connectez-vous à votre organisation.",
+    continueTo: (app: string) => `Connectez-vous pour continuer vers ${app}.`,
     email: "E-mail",
     password: "Mot de passe",
     org: "Code opérateur (facultatif)",
