@@ -132,7 +132,13 @@ async function authorize(c: C, params: URLSearchParams, pending: Pending | null)
 
   const signIn = async (fresh: boolean) => {
     if (prompts.includes("none")) return fail("login_required", "The user must sign in.");
-    await savePending(c, env.CHALLENGE_KEY, { query: params.toString(), at: firstAt, fresh, mfa: requireMfa, app: client.name });
+    await savePending(c, env.CHALLENGE_KEY, {
+      query: params.toString(),
+      at: firstAt,
+      fresh,
+      mfa: requireMfa,
+      app: { name: client.name, org: client.orgSlug },
+    });
     return c.redirect("/", 302);
   };
 

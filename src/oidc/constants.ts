@@ -23,5 +23,8 @@ export const PKCE_VERIFIER = /^[A-Za-z0-9\-._~]{43,128}$/;
 export const PKCE_CHALLENGE = /^[A-Za-z0-9_-]{43}$/;
 /** state and nonce are opaque to us; bound their size so a request stays small. */
 export const MAX_STATE_LENGTH = 500;
-/** An authorization request's query string, at most: it must fit in the pending-request cookie (4 KB) once signed. */
-export const MAX_REQUEST_LENGTH = 2500;
+/**
+ * An authorization request's query string, at most: it must fit in the pending-request cookie (4 KB) once signed,
+ * beside the application's name (100 characters, up to 300 bytes) and its org's slug: 3,921 bytes at every limit.
+ */
+export const MAX_REQUEST_LENGTH = 2400;

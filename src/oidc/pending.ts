@@ -20,8 +20,9 @@ export interface Pending {
   fresh: boolean;
   /** The application asked for MFA: a user without a second factor enrolls first. */
   mfa: boolean;
-  /** The application's registered name, for the sign-in page to say where the person is going. */
-  app?: string | undefined;
+  /** The application, for the sign-in page to say where the person is going: its registered name, and for an org's
+   * own application that org's slug (the name is that org admin's words, shown before anyone is known to be theirs). */
+  app?: { name: string; org: string | null } | undefined;
 }
 
 function cookieName(c: Context): string {
@@ -30,7 +31,8 @@ function cookieName(c: Context): string {
 
 export async function savePending(c: Context, key: string, p: Pending): Promise<void> {
   const now = Math.floor(nowMs() / 1000);
-  const token = await new SignJWT({ q: p.query, at: p.at, fresh: p.fresh, mfa: p.mfa, ...(p.app ? { app: p.app } : {}) })
+  const app = p.app ? { app: p.app.name, ...(p.app.org ? { appOrg: p.app.org } : {}) } : {};
+  const token = await new SignJWT({ q: p.query, at: p.at, fresh: p.fresh, mfa: p.mfa, ...app })
     .setProtectedHeader({ alg: "HS256" })
     .setAudience(AUDIENCE)
     .setIssuedAt(now)
@@ -44,9 +46,10 @@ export async function readPending(c: Context, key: string): Promise<Pending | nu
   if (!token) return null;
   try {
     const { payload } = await jwtVerify(token, utf8(key), { algorithms: ["HS256"], audience: AUDIENCE, currentDate: new Date(nowMs()) });
-    const { q, at, fresh, mfa, app } = payload;
+    const { q, at, fresh, mfa, app, appOrg } = payload;
     if (typeof q !== "string" || typeof at !== "number") return null;
-    return { query: q, at, fresh: fresh === true, mfa: mfa === true, app: typeof app === "string" ? app : undefined };
+    const shown = typeof app === "string" ? { name: app, org: typeof appOrg === "string" ? appOrg : null } : undefined;
+    return { query: q, at, fresh: fresh === true, mfa: mfa === true, app: shown };
   } catch {
     return null;
   }

@@ -34,7 +34,7 @@ const uriList = z.array(z.string().min(1).max(MAX_URI_LENGTH)).max(MAX_REDIRECT_
 
 export const clientBody = z
   .object({
-    name: z.string().trim().min(1).max(100),
+    name: f.shownName(100),
     type: z.enum(["confidential", "public"]),
     redirectUris: uriList.min(1),
     postLogoutRedirectUris: uriList.optional(),

@@ -29,12 +29,7 @@ export const { registrationResponse, authenticationResponse } = f;
  * A passkey's name is shown to its owner and quoted in the mail that warns them one was added: no line breaks or
  * other control characters, no bidirectional overrides, which would let whoever added it dress up that warning.
  */
-export const passkeyName = z
-  .string()
-  .trim()
-  .min(1)
-  .max(100)
-  .regex(/^[^\p{Cc}\p{Zl}\p{Zp}\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]*$/u, "must not contain line breaks or control characters");
+export const passkeyName = f.shownName(100);
 /** A passkey added without a name through the API is called this; the pages name it after the browser. */
 export const DEFAULT_PASSKEY_NAME = "Passkey";
 export const addPasskeyBody = z.object({ name: passkeyName.optional(), response: registrationResponse });

@@ -70,6 +70,9 @@ describe("OpenID client registration", () => {
       { ...body, redirectUris: [] },
       { ...body, type: "public", redirectUris: ["http://evil.example/cb"] },
       { ...body, postLogoutRedirectUris: ["http://bye.example/bye"] },
+      // The name is shown on the sign-in page: one plain line, no direction overrides.
+      { ...body, name: "Payroll\u202Egnp.exe" },
+      { ...body, name: "Two\u2028lines" },
     ];
     for (const b of refused) expect((await call("/api/org/oidc-clients", { cookie: admin, body: b })).status, JSON.stringify(b)).toBe(400);
     const pub = await callJson<{ clientId: string; clientSecret?: string }>("/api/org/oidc-clients", {

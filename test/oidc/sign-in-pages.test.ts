@@ -7,7 +7,7 @@ import { enrolledTechnician } from "../support/flows";
 import { passkeyTechnician } from "../support/passkeys";
 import { PASSWORD } from "../support/secrets";
 import { codeFor } from "../support/totp";
-import { authorizeUrl, type Client, orgClient, pkce, redeem, verifyIdToken } from "./support";
+import { authorizeUrl, type Client, orgClient, pkce, platformClient, redeem, verifyIdToken } from "./support";
 
 useTestClock();
 
@@ -71,8 +71,10 @@ describe("signing in to an application through Gatehouse's pages", () => {
     const user = await enrolledTechnician();
     const client = await orgClient(user.adminCookie);
     const { b, verifier } = await start(client);
-    // The sign-in page names where the person is going.
-    expect(await (await b.get("/")).text()).toContain('<p class="lead">Sign in to continue to Dashboard.</p>');
+    // The sign-in page names where the person is going, and for an org's own application, whose it is.
+    expect(await (await b.get("/")).text()).toContain(
+      `<p class="lead">Sign in to continue to Dashboard, an application of the organization “${user.org.slug}”.</p>`,
+    );
     const login = await b.post("/login", { email: user.email, password: PASSWORD }, "/");
     expect(login.headers.get("location")).toBe("/login/2fa");
     const second = await b.post("/login/2fa", { code: codeFor(user.enrollment.secret) });
@@ -92,8 +94,14 @@ describe("signing in to an application through Gatehouse's pages", () => {
     const client = await orgClient(user.adminCookie, { name: '<img src=x onerror=alert(1)> "Ops"' });
     const { b } = await start(client);
     const html = await (await b.get("/")).text();
-    expect(html).toContain("Sign in to continue to &lt;img src=x onerror=alert(1)&gt; &quot;Ops&quot;.");
+    expect(html).toContain("Sign in to continue to &lt;img src=x onerror=alert(1)&gt; &quot;Ops&quot;, an application of");
     expect(html).not.toContain("<img src=x");
+    // The operator's application for every org is named alone; in French too.
+    const platform = await start(await platformClient());
+    expect(await (await platform.b.get("/")).text()).toContain('<p class="lead">Sign in to continue to Platform app.</p>');
+    expect(await (await platform.b.get("/?lang=fr")).text()).toContain(
+      '<p class="lead">Connectez-vous pour continuer vers Platform app.</p>',
+    );
   });
 
   it("password, then a passkey, then back to the client with a code whose tokens say pwd+mfa and the passkey", async () => {

@@ -23,6 +23,8 @@ export const en = {
     title: "Sign in",
     lead: "Sign in to your organization.",
     continueTo: (app: string) => `Sign in to continue to ${app}.`,
+    // An org's own application: its name is that org admin's words, so the page says whose they are.
+    continueToOrgApp: (app: string, org: string) => `Sign in to continue to ${app}, an application of the organization “${org}”.`,
     email: "Email",
     password: "Password",
     org: "Operator code (optional)",

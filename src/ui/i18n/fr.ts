@@ -26,6 +26,8 @@ export const fr: Catalog = {
     title: "Connexion",
     lead: "Connectez-vous à votre organisation.",
     continueTo: (app: string) => `Connectez-vous pour continuer vers ${app}.`,
+    continueToOrgApp: (app: string, org: string) =>
+      `Connectez-vous pour continuer vers ${app}, une application de l’organisation « ${org} ».`,
     email: "E-mail",
     password: "Mot de passe",
     org: "Code opérateur (facultatif)",

@@ -10,8 +10,8 @@ export interface SignInForm {
   notice?: string | undefined;
   /** Passkeys work at this address (not an IP address). */
   passkeys?: boolean | undefined;
-  /** The application an OpenID sign-in will continue to (its registered name). */
-  app?: string | undefined;
+  /** The application an OpenID sign-in will continue to: its registered name, and the org that registered it. */
+  app?: { name: string; org: string | null } | undefined;
 }
 
 export function SignInPage({ ctx, form }: { ctx: PageCtx; form: SignInForm }) {
@@ -20,7 +20,13 @@ export function SignInPage({ ctx, form }: { ctx: PageCtx; form: SignInForm }) {
     <Layout ctx={ctx} title={t.signIn.title}>
       <div class="narrow">
         <h1>{t.signIn.title}</h1>
-        <p class="lead">{form.app ? t.signIn.continueTo(form.app) : t.signIn.lead}</p>
+        <p class="lead">
+          {!form.app
+            ? t.signIn.lead
+            : form.app.org
+              ? t.signIn.continueToOrgApp(form.app.name, form.app.org)
+              : t.signIn.continueTo(form.app.name)}
+        </p>
         {form.notice ? <Alert kind="ok">{form.notice}</Alert> : null}
         {form.error ? (
           <Alert kind="error">
