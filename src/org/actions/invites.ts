@@ -77,12 +77,14 @@ function mailInvite(store: Store, invite: InviteRow, by: AuditActor, now: number
 }
 
 /**
- * The edge checked the caller's role before its other awaits (the directory, sealing the link); a demotion may
- * have landed since. Checked again here, in the transaction, so no invite is written in the name of an inviter
- * whose invites the demotion already swept.
+ * An invite grants no more than its inviter still holds: an active admin, or support (no inviter). Asked of an
+ * invite's inviter before it is accepted, resent or shown (one who has since left, lost the role or was
+ * deactivated made an invite that is dead), and of the caller before one is written or resent: the edge checked
+ * the role before its other awaits (the directory, sealing the link), and a demotion may have landed since, its
+ * sweep of the inviter's invites already done.
  */
-function callerStillAdmin(store: Store, caller: Caller): boolean {
-  return caller.kind === "operator" || findActiveUser(store.sql, caller.userId)?.role === "admin";
+function stillEntitled(store: Store, inviter: string | null): boolean {
+  return inviter === null || findActiveUser(store.sql, inviter)?.role === "admin";
 }
 
 /** Seconds until one more invite mail may go to this address (INVITE_MAILS_PER_HOUR), or 0. */
@@ -102,7 +104,7 @@ export function createInvite(store: Store, input: CreateInviteInput): Result<Inv
   const { sql } = store;
   return store.tx(() => {
     if (!readOrg(sql)) return fail("not_found");
-    if (!callerStillAdmin(store, input.caller)) return fail("forbidden");
+    if (!stillEntitled(store, inviterOf(input.caller))) return fail("forbidden");
     const refused = input.role === "admin" ? refuseAdminChange(input.caller) : null;
     if (refused) return refused;
     if (findUserByEmail(sql, input.email)) return fail("email_taken");
@@ -140,10 +142,10 @@ export function resendInvite(
   const now = nowMs();
   const { sql } = store;
   return store.tx(() => {
-    if (!callerStillAdmin(store, input.caller)) return fail("forbidden");
+    if (!stillEntitled(store, inviterOf(input.caller))) return fail("forbidden");
     const invite = pendingInvite(sql, input.id, now);
     // One whose inviter lost the role cannot be accepted: a new link for it would be a way to revive it.
-    if (!invite || !inviterStillEntitled(store, invite)) return fail("not_found");
+    if (!invite || !stillEntitled(store, invite.invited_by)) return fail("not_found");
     const refused = invite.role === "admin" ? refuseAdminChange(input.caller) : null;
     if (refused) return refused;
     const wait = inviteMailWait(sql, invite.email, now);
@@ -175,7 +177,7 @@ export function revokeInvite(store: Store, input: { id: string } & Audited): Res
 
 /**
  * An inviter who loses the admin role (demoted, deactivated, removed) takes their pending invites along, in the
- * same transaction: none could be accepted anyway (inviterStillEntitled), and none may revive if the role comes
+ * same transaction: none could be accepted anyway (stillEntitled), and none may revive if the role comes
  * back. Each is audited with the reason, as the admin's API keys are.
  */
 export function revokeInvitesOf(sql: SqlStorage, userId: string, by: Audited, reason: string, now: number): void {
@@ -193,17 +195,8 @@ export function listInvites(store: Store): InviteInfo[] {
 export function inviteByToken(store: Store, tokenHash: string): { email: string; name: string | null; role: Role; org: string } | null {
   const invite = pendingInviteByToken(store.sql, tokenHash, nowMs());
   const org = readOrg(store.sql);
-  if (!invite || !org || !inviterStillEntitled(store, invite)) return null;
+  if (!invite || !org || !stillEntitled(store, invite.invited_by)) return null;
   return { email: invite.email, name: invite.name, role: invite.role, org: org.name };
-}
-
-/**
- * An invite grants no more than its inviter still holds: one made by an admin who has since left or lost the
- * role, or was deactivated, cannot be accepted (support's invites have no inviter and stay valid).
- */
-function inviterStillEntitled(store: Store, invite: InviteRow): boolean {
-  if (invite.invited_by === null) return true;
-  return findActiveUser(store.sql, invite.invited_by)?.role === "admin";
 }
 
 /**
@@ -216,7 +209,7 @@ export function acceptInvite(store: Store, input: AcceptInviteInput): Result<Log
   const { sql } = store;
   return store.tx(() => {
     const invite = pendingInviteByToken(sql, input.tokenHash, now);
-    if (!invite || invite.email.toLowerCase() !== input.user.email.toLowerCase() || !inviterStillEntitled(store, invite)) {
+    if (!invite || invite.email.toLowerCase() !== input.user.email.toLowerCase() || !stillEntitled(store, invite.invited_by)) {
       return fail("invalid_link");
     }
     if (findUserByEmail(sql, invite.email)) return fail("email_taken");

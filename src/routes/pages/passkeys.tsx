@@ -23,7 +23,6 @@ import { requestMeta } from "../../http/meta";
 import { orgStub } from "../../org/stub";
 import { CodesPage, ForcedPasskeyPage, SecondStepPage, SignInPage } from "../../ui/pages/sign-in";
 import { afterSignIn } from "../../oidc/pending";
-import { browserOf } from "../../ui/browser-label";
 import { browserLabel } from "../../ui/pages/account-sessions";
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from "../../webauthn";
 import { authenticationResponse, passkeyName, registrationResponse } from "../passkeys";
@@ -79,8 +78,7 @@ async function optionsJson(c: C, make: () => Promise<unknown>): Promise<Response
 async function newPasskeyName(c: C, typed: string | undefined): Promise<string> {
   if (typed?.trim()) return formField(passkeyName, typed);
   const ctx = await pageCtx(c);
-  const found = browserOf(c.req.header("user-agent"));
-  return formField(passkeyName, found ? browserLabel(ctx, c.req.header("user-agent") ?? null) : ctx.t.passkeys.defaultName);
+  return formField(passkeyName, browserLabel(ctx, c.req.header("user-agent") ?? null, ctx.t.passkeys.defaultName));
 }
 
 /** The posted answer of the ceremony as JSON, then checked with the API's own schema; bad input is a shown 400. */

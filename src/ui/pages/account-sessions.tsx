@@ -9,9 +9,10 @@ function when(iso: string, lang: string): string {
   return new Date(iso).toLocaleString(lang === "fr" ? "fr-FR" : "en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
 }
 
-export function browserLabel(ctx: PageCtx, userAgent: string | null): string {
+/** "Chrome on Linux" in the viewer's language; `unknown` when the user agent names no browser. */
+export function browserLabel(ctx: PageCtx, userAgent: string | null, unknown = ctx.t.people.unknownBrowser): string {
   const found = browserOf(userAgent);
-  if (!found) return ctx.t.people.unknownBrowser;
+  if (!found) return unknown;
   return found.os ? ctx.t.people.browserOn(found.browser, found.os) : found.browser;
 }
 
