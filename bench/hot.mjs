@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { addUsers, challengesFor, correctCodeFeed, createOrg, enrollUsers, sessionCheckFeed } from "./lib/gatehouse-client.mjs";
+import { addUsers, challengesFor, correctCodeFeed, createOrg, enrollUsers, sessionCheckFeed, timeStep } from "./lib/gatehouse-client.mjs";
 import { cpuTimes, measure, round } from "./lib/load.mjs";
 import { baselineFeeds, bundleWorker, mailSettled, startMailStandIn, startRuntime } from "./lib/workers.mjs";
 
@@ -42,7 +42,10 @@ try {
     const b2 = await load({ url: rt.baseline, method: "POST", next: floor.b2 });
     // B2w: only the writes a code step must make, one call (baseline-worker.js); rows from the top down.
     const b2w = await load({ url: rt.baseline, method: "POST", next: floor.b2w });
-    // Two sign-ins per user fit in the one-step drift window after the enrollment's code.
+    // Two sign-ins per user fit in the one-step drift window after the last accepted code: a later round waits for
+    // the clock to pass the last step the previous one used (on a fast host a round takes less than a step).
+    const last = Math.max(...users.map((u) => u.lastStep));
+    while (timeStep() <= last) await new Promise((resolve) => setTimeout(resolve, 250));
     const pairs = await challengesFor(rt.gatehouse, users, 2);
     const mailBefore = mail.accepted();
     const r2 = await load({ url: rt.gatehouse, method: "POST", next: correctCodeFeed(pairs), ok: (s) => s === 200 });
