@@ -154,3 +154,13 @@ export const MAIL_API_TIMEOUT_MS = 10_000;
 export const ORG_DELETION_BATCH = 25;
 /** A deletion whose erase step did not finish (a crash) is tried again this long after. */
 export const ORG_DELETION_RETRY_MS = 30_000;
+
+// The OpenID provider's lifetimes (the other OpenID limits are in oidc/constants.ts).
+/** RFC 9700 4.2.1 / OIDC Core 3.1.2.5: authorization codes are short-lived; one minute at most. */
+export const AUTH_CODE_TTL_SECONDS = 60;
+/** Access tokens are bearer JWTs nobody can recall before they expire: keep them short (RFC 9700 2.2.2). */
+export const ACCESS_TOKEN_TTL_SECONDS = 5 * 60;
+/** ID tokens are read once by the client at sign-in. */
+export const ID_TOKEN_TTL_SECONDS = 5 * 60;
+/** A refresh-token family (one sign-in's grant) lives at most this long, whatever its rotations. */
+export const REFRESH_GRANT_MAX_DAYS = 30;

@@ -9,7 +9,7 @@ import { newId } from "../crypto/tokens";
 import type { Route } from "../http/credentials";
 import type { AuditActor, Caller, RequestMeta, Role, UserInfo } from "../org/results";
 import { orgStub } from "../org/stub";
-import { emailClaim, emailKey, slugClaim } from "./directory";
+import { emailClaim, emailKey, slugClaim } from "../directory/names";
 import { newEmailLink } from "./email";
 import { unwrap } from "./outcomes";
 

@@ -6,11 +6,11 @@ import { seal } from "../crypto/secret-box";
 import type { Env } from "../env";
 import { ApiError } from "../errors";
 import { hashCredential, issueCredential, parseCredential, type Route } from "../http/credentials";
-import { normalizeEmail } from "../http/fields";
+import { normalizeEmail } from "../email-address";
 import { linkBinding } from "../mail/deliver";
 import type { MailLink, RequestMeta } from "../org/rpc";
 import { orgStub } from "../org/stub";
-import { emailClaim, emailKey } from "./directory";
+import { emailClaim, emailKey } from "../directory/names";
 import { errorFor, unwrap } from "./outcomes";
 
 /** The path of the page an email link opens (verification and change of address alike). */

@@ -13,7 +13,7 @@ import { linkBinding } from "../mail/deliver";
 import type { AuditActor, Caller, InviteInfo, RequestMeta, Role } from "../org/rpc";
 import { orgStub } from "../org/stub";
 import { signChallenge } from "./challenge-token";
-import { emailClaim, emailKey } from "./directory";
+import { emailClaim, emailKey } from "../directory/names";
 import { errorFor, unwrap } from "./outcomes";
 import type { SignInResult } from "./sign-in";
 

@@ -7,7 +7,7 @@ import type { Env } from "../env";
 import type { DeletionStatus } from "../directory/deletion";
 import type { AuditActor, RequestMeta } from "../org/results";
 import { orgStub } from "../org/stub";
-import { slugClaim } from "./directory";
+import { slugClaim } from "../directory/names";
 import { unwrap } from "./outcomes";
 
 export type OrgStatus = { slug: string; state: "active"; name: string; jurisdiction: string | null } | ({ slug: string } & DeletionStatus);

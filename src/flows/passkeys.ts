@@ -8,7 +8,7 @@ import type { RequestMeta } from "../org/results";
 import type { PasskeyInfo } from "../org/passkeys";
 import { orgStub } from "../org/stub";
 import type { AuthenticationResponseJSON, RegistrationResponseJSON, RelyingParty } from "../webauthn";
-import { credentialClaim } from "./directory";
+import { credentialClaim } from "../directory/names";
 import { unwrap } from "./outcomes";
 import { newRecoveryCodes } from "./recovery-codes";
 import { challengeOrThrow, type SignInResult } from "./sign-in";

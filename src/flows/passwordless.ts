@@ -13,7 +13,7 @@ import { issueCredential } from "../http/credentials";
 import type { RequestMeta } from "../org/results";
 import { orgStub } from "../org/stub";
 import { type AuthenticationResponseJSON, authenticationOptions, challengeOf } from "../webauthn";
-import { credentialClaim } from "./directory";
+import { credentialClaim } from "../directory/names";
 import { unwrap } from "./outcomes";
 import { relyingPartyOrThrow } from "./passkeys";
 

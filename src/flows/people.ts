@@ -7,7 +7,7 @@ import type { Env } from "../env";
 import type { Route } from "../http/credentials";
 import type { AuditActor, Caller, RequestMeta, UserInfo } from "../org/rpc";
 import { orgStub } from "../org/stub";
-import { emailClaim } from "./directory";
+import { emailClaim } from "../directory/names";
 import { unwrap } from "./outcomes";
 import { ApiError } from "../errors";
 

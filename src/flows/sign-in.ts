@@ -9,7 +9,7 @@ import { normalizeOperatorCode } from "../http/fields";
 import type { RequestMeta, SecondStepMethod } from "../org/results";
 import { orgStub } from "../org/stub";
 import { signChallenge, verifyChallenge } from "./challenge-token";
-import { emailClaim } from "./directory";
+import { emailClaim } from "../directory/names";
 import { errorFor, unwrap } from "./outcomes";
 import { hashRecoveryCode } from "./recovery-codes";
 

@@ -5,7 +5,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import type { AppEnv } from "../env";
 import { ApiError } from "../errors";
 import { timingSafeEqual } from "../crypto/compare";
-import { platformThrottle } from "../flows/directory";
+import { platformThrottle } from "../directory/names";
 import type { Identity } from "../org/rpc";
 import type { AuditActor, Role } from "../org/rpc";
 import { orgStub } from "../org/stub";

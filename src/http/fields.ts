@@ -8,10 +8,6 @@ export const slug = z.string().regex(/^[a-z0-9-]{3,40}$/, "must be 3-40 lowercas
 /** Emails are unique across the deployment, compared case-insensitively. */
 export const email = z.string().trim().max(254).pipe(z.email("must be an email address"));
 
-export function normalizeEmail(value: string): string {
-  return value.trim().toLowerCase();
-}
-
 /**
  * The operator code typed at sign-in (`org` of POST /auth/login and the sign-in page) is a slug, and slugs are
  * lowercase: "Acme " names the org "acme", as an email is compared in any case.

@@ -1,13 +1,6 @@
-// The OpenID provider's limits, each with its unit and source.
+// The OpenID provider's limits, each with its unit and source (the lifetimes of its codes and tokens, which the
+// org's object also keeps, are in ../constants.ts).
 
-/** RFC 9700 4.2.1 / OIDC Core 3.1.2.5: authorization codes are short-lived; one minute at most. */
-export const AUTH_CODE_TTL_SECONDS = 60;
-/** Access tokens are bearer JWTs nobody can recall before they expire: keep them short (RFC 9700 2.2.2). */
-export const ACCESS_TOKEN_TTL_SECONDS = 5 * 60;
-/** ID tokens are read once by the client at sign-in. */
-export const ID_TOKEN_TTL_SECONDS = 5 * 60;
-/** A refresh-token family (one sign-in's grant) lives at most this long, whatever its rotations. */
-export const REFRESH_GRANT_MAX_DAYS = 30;
 /** Random sizes in bytes (>= 128 bits: RFC 9700 4.2.1, NIST SP 800-63B 7.1). */
 export const AUTH_CODE_BYTES = 32;
 export const REFRESH_TOKEN_BYTES = 32;

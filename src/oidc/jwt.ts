@@ -8,7 +8,7 @@ import { sha256Base64Url } from "./pkce";
 import type { Env } from "../env";
 import type { Route } from "../http/credentials";
 import type { TokenGrant } from "../org/oidc-rpc";
-import { ACCESS_TOKEN_TTL_SECONDS, ID_TOKEN_TTL_SECONDS } from "./constants";
+import { ACCESS_TOKEN_TTL_SECONDS, ID_TOKEN_TTL_SECONDS } from "../constants";
 import { signingKeys } from "./keys";
 
 const AT_TYP = "at+jwt";

@@ -73,7 +73,8 @@ import type {
 import { deleteExpiredSessions, sessionPolicy } from "./sessions";
 import { readOrg } from "./settings";
 import type { Store } from "./store";
-import { type PatchUserInput, patchUser } from "./actions/user-patch";
+import { patchUser } from "./actions/user-patch";
+import type { PatchUserInput, PeopleChange } from "./people-rpc";
 import { countUsers, findUser, pageUsers, type UserPageQuery, usersById } from "./users";
 
 /** Housekeeping (audit retention, dead sessions and challenges) runs this often from the alarm. */
@@ -371,7 +372,7 @@ export class OrgDurableObject extends DurableObject<Env> implements OrgRpc {
     return user ? { id: user.id, email: user.email, name: user.name, role: user.role } : null;
   }
 
-  setUserActive(input: people.PeopleChange & { active: boolean }) {
+  setUserActive(input: PeopleChange & { active: boolean }) {
     return this.mailing(people.setActive(this.store, input));
   }
 
@@ -381,11 +382,11 @@ export class OrgDurableObject extends DurableObject<Env> implements OrgRpc {
   }
 
   /** Removes the user and every credential of theirs in one transaction; the caller then frees the email. */
-  removeUser(input: people.PeopleChange) {
+  removeUser(input: PeopleChange) {
     return this.mailing(people.removeUser(this.store, input));
   }
 
-  revokeSessionsOf(input: Omit<people.PeopleChange, "caller">) {
+  revokeSessionsOf(input: Omit<PeopleChange, "caller">) {
     return this.mailing(people.revokeSessionsOf(this.store, input));
   }
 

@@ -4,7 +4,7 @@
 // the object answers exactly as for an org that never existed (no org, no users, no sessions, no keys, no links).
 // A marker written first keeps a half-done erase shut across a restart: the constructor finishes it before
 // serving anything (OrgDurableObject), so a crash never leaves the org half-answering.
-import { credentialClaimName, emailClaimName, slugClaim } from "../flows/directory";
+import { credentialClaimName, emailClaimName, slugClaim } from "../directory/names";
 import type { Env } from "../env";
 import { applyMigrations } from "../storage/migrate";
 import { ORG_MIGRATIONS } from "./migrations";

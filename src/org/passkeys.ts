@@ -1,6 +1,6 @@
 // The passkeys table: each user's WebAuthn credentials (public keys, counters, backup flags), one row each.
 import { newId } from "../crypto/tokens";
-import type { NewCredential } from "../webauthn";
+import type { CredentialRef, NewCredential } from "../webauthn";
 import { all, first } from "./store";
 
 export interface PasskeyRow extends Record<string, SqlStorageValue> {
@@ -100,4 +100,9 @@ export function transportsOf(row: PasskeyRow): string[] {
   } catch {
     return [];
   }
+}
+
+/** The user's passkeys as WebAuthn options name them (allowCredentials, excludeCredentials). */
+export function credentialRefs(sql: SqlStorage, userId: string): CredentialRef[] {
+  return userPasskeys(sql, userId).map((p) => ({ credentialId: p.credential_id, transports: transportsOf(p) }));
 }

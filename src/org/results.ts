@@ -65,6 +65,15 @@ export interface RequestMeta {
   lang?: "en" | "fr";
 }
 
+/** Where an action comes from, for the audit log. */
+export interface Audited {
+  actor: AuditActor;
+  meta: RequestMeta;
+}
+
+/** Refusals of the rules on others' factors and roles (actions/access.ts). */
+export type AccessFailure = "forbidden" | "step_up_required";
+
 export interface OrgInfo {
   slug: string;
   name: string;

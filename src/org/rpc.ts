@@ -6,16 +6,38 @@ import type { AuditEvent, AuditType } from "./audit";
 import type { ApiKeyInfo } from "./api-keys";
 import type { OidcClientInfo, OidcRpc } from "./oidc-rpc";
 import type { DevMail, OutboxEntry } from "./outbox";
-import type { PeopleChange, SessionEntry } from "./actions/people";
 import type { RecoveryStatus } from "./recovery-codes";
 import type { FormIdRefusal } from "./form-ids";
 import type { OrgSettings } from "./settings";
-import type { PatchRefusal, PatchUserInput } from "./actions/user-patch";
-import type { AuditActor, Caller, LoginStep, OrgInfo, Reason, RequestMeta, Result, Role, SecondStepMethod, UserInfo } from "./results";
+import type {
+  AccessFailure,
+  Audited,
+  AuditActor,
+  Caller,
+  LoginStep,
+  OrgInfo,
+  Reason,
+  RequestMeta,
+  Result,
+  Role,
+  SecondStepMethod,
+  UserInfo,
+} from "./results";
 import type { UserListEntry, UserPage, UserPageQuery } from "./users";
 import type { InviteInfo } from "./invites";
-import type { AcceptInviteInput, CreateInviteFailure, CreateInviteInput, ResendInviteInput } from "./actions/invites";
-import type { EmailChangeInput, MailLink } from "./actions/email";
+import type {
+  AcceptInviteInput,
+  CreateInviteFailure,
+  CreateInviteInput,
+  EmailChangeInput,
+  MailLink,
+  NewUser,
+  PatchUserInput,
+  PeopleChange,
+  PeopleFailure,
+  ResendInviteInput,
+  SessionEntry,
+} from "./people-rpc";
 import type { PasskeyInfo } from "./passkeys";
 import type {
   AuthenticationResponseJSON,
@@ -52,12 +74,13 @@ export type {
   ResendInviteInput,
   EmailChangeInput,
   MailLink,
+  AccessFailure,
+  NewUser,
+  PeopleFailure,
 };
 
 /** Refusals of the locks (actions/failures.ts). */
 export type LockFailure = "too_many_attempts" | "account_locked";
-/** Refusals of the rules on others' factors and roles (actions/access.ts). */
-export type AccessFailure = "forbidden" | "step_up_required";
 
 /** Who is calling, as a session or key proved it (actions/identity.ts). */
 export interface Identity {
@@ -72,15 +95,6 @@ export interface Identity {
   apiKey?: { id: string; name: string; role: Role };
 }
 
-/** A user to create; the password is hashed at the edge (the KDF never runs in the object). */
-export interface NewUser {
-  id: string;
-  email: string;
-  name: string;
-  role: Role;
-  passwordHash: string;
-}
-
 export interface Compliance {
   required: boolean;
   enrolled: number;
@@ -90,12 +104,6 @@ export interface Compliance {
   nextCursor: string | null;
   /** "Require phishing-resistant sign-in": whether it is on, and the active users without a passkey (first 100). */
   phishingResistant: { required: boolean; withoutPasskey: { id: string; email: string; name: string }[]; withoutPasskeyCount: number };
-}
-
-/** Where an action comes from, for the audit log. */
-interface Audited {
-  actor: AuditActor;
-  meta: RequestMeta;
 }
 
 export interface InitializeOrgInput extends Audited {
@@ -356,8 +364,6 @@ export interface PasswordlessInput {
 
 export type CodeFailure = "invalid_code" | "not_enrolled" | LockFailure | "unavailable";
 type PasswordFailure = "invalid_credentials" | "account_deactivated" | LockFailure;
-/** Refusals of deactivation and removal (actions/people.ts). */
-export type PeopleFailure = "not_found" | "own_account" | "last_admin" | AccessFailure;
 type ChallengeFailure = "invalid_challenge" | "invalid_code" | LockFailure | "unavailable" | "passkey_required";
 /** Where the org requires phishing-resistant sign-in, a code leads a member without a passkey to enroll one. */
 export type PasskeyEnrollmentStep = { status: "enrollment_required"; challengeId: string; expiresAt: number };
@@ -369,7 +375,7 @@ export interface OrgRpc extends OidcRpc {
   getOrg(): OrgInfo | null;
   createUser(input: CreateUserInput): Promise<Result<UserInfo, "email_taken" | "not_found" | AccessFailure>>;
   changePassword(input: ChangePasswordInput): Promise<Result<null, PasswordFailure | "not_found">>;
-  patchUser(input: PatchUserInput): Promise<Result<{ user: UserInfo & { active: boolean }; rotated: boolean }, PatchRefusal>>;
+  patchUser(input: PatchUserInput): Promise<Result<{ user: UserInfo & { active: boolean }; rotated: boolean }, PeopleFailure>>;
   usersById(ids: string[]): UserListEntry[];
   passwordHashOf(userId: string): string | null;
   attemptPassword(input: PasswordAttempt): Promise<Result<PasswordAttemptStep, PasswordFailure>>;

@@ -4,7 +4,7 @@ import { Hono } from "hono";
 import { isDevMode } from "../config";
 import type { AppEnv } from "../env";
 import { ApiError } from "../errors";
-import { slugClaim } from "../flows/directory";
+import { slugClaim } from "../directory/names";
 import { orgStub } from "../org/stub";
 
 function escapeHtml(s: string): string {

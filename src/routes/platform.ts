@@ -4,7 +4,7 @@ import { z } from "zod";
 import type { AppEnv } from "../env";
 import { ApiError } from "../errors";
 import { createOrg } from "../flows/accounts";
-import { slugClaim } from "../flows/directory";
+import { slugClaim } from "../directory/names";
 import { deleteOrg, orgStatus } from "../flows/org-deletion";
 import { removeUser } from "../flows/people";
 import { resetTwoFactor } from "../flows/two-factor";

@@ -5,7 +5,7 @@ import { createExecutionContext, runDurableObjectAlarm, runInDurableObject, wait
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { PASSWORD_FAILURE_WINDOW_SECONDS } from "../../src/constants";
-import { emailClaim, slugClaim } from "../../src/flows/directory";
+import { emailClaim, slugClaim } from "../../src/directory/names";
 import app from "../../src/index";
 import { BASE, call, callJson, createOrg, randomEmail, randomSlug, signIn } from "../support/api";
 import { advance, useTestClock } from "../support/clock";

@@ -1,7 +1,7 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { emailClaim } from "../../src/flows/directory";
+import { emailClaim } from "../../src/directory/names";
 import { callJson, createOrg, PASSWORD, randomEmail, signIn } from "../support/api";
 import { advance, useTestClock } from "../support/clock";
 

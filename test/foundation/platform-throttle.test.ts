@@ -1,7 +1,7 @@
 // Guesses at the operator's platform token are counted per client network: 10 wrong in a row lock that
 // network out for 15 minutes, the right token included, while other networks and API keys go on.
 import { describe, expect, it } from "vitest";
-import { clientNetwork } from "../../src/flows/directory";
+import { clientNetwork } from "../../src/directory/names";
 import { call, callJson, createOrg, PASSWORD, randomEmail, randomSlug, signIn } from "../support/api";
 import { advance, useTestClock } from "../support/clock";
 import { TEST_SECRETS } from "../support/secrets";

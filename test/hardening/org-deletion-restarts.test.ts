@@ -5,7 +5,7 @@ import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { ORG_DELETION_BATCH, RESERVATION_STALE_SECONDS } from "../../src/constants";
-import { emailClaim } from "../../src/flows/directory";
+import { emailClaim } from "../../src/directory/names";
 import { addUser, call, callJson, createOrg, PASSWORD, randomEmail, signIn } from "../support/api";
 import { advance, useTestClock } from "../support/clock";
 import { deleteOrg, orgStatus, orgStorage, runDeletionAlarm, slugObject } from "../support/org-deletion";

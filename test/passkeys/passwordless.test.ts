@@ -3,7 +3,7 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { credentialClaim } from "../../src/flows/directory";
+import { credentialClaim } from "../../src/directory/names";
 import { call, callJson, sessionCookieFrom } from "../support/api";
 import { auditRows } from "../support/audit";
 import { SoftAuthenticator } from "../support/authenticator";

@@ -2,7 +2,7 @@
 // and removing them frees their passkeys' directory entries so the credential leads nowhere.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { credentialClaim } from "../../src/flows/directory";
+import { credentialClaim } from "../../src/directory/names";
 import { call, callJson } from "../support/api";
 import { useTestClock } from "../support/clock";
 import { passkeyTechnician } from "../support/passkeys";

@@ -3,7 +3,7 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { credentialClaim } from "../../src/flows/directory";
+import { credentialClaim } from "../../src/directory/names";
 import { call, callJson } from "../support/api";
 import { useTestClock } from "../support/clock";
 import { staleSession } from "../support/flows";

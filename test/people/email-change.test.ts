@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { hashCredential, parseCredential } from "../../src/http/credentials";
 import { releaseAddress, reserveNewAddress } from "../../src/flows/email";
-import { emailClaim } from "../../src/flows/directory";
+import { emailClaim } from "../../src/directory/names";
 import { addUser, call, callJson, createOrg, PASSWORD, randomEmail, signIn } from "../support/api";
 import { auditTypes } from "../support/audit";
 import { advance, useTestClock } from "../support/clock";

@@ -4,7 +4,7 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { emailClaim } from "../../src/flows/directory";
+import { emailClaim } from "../../src/directory/names";
 import { addUser, call, callJson, createOrg, PASSWORD, randomEmail, sessionCookieFrom, signIn } from "../support/api";
 import { auditRows } from "../support/audit";
 import { useTestClock } from "../support/clock";

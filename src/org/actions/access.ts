@@ -3,8 +3,6 @@
 import { type Caller, fail } from "../results";
 import type { UserRow } from "../users";
 
-export type AccessFailure = "forbidden" | "step_up_required";
-
 /**
  * Resetting 2FA or lifting a lock: never on oneself (another admin or support must do it, or it would skip the
  * checks of disabling 2FA); on an admin, only a person who stepped up, never an API key. Support may do anything.

@@ -24,7 +24,8 @@ import {
   type UserRow,
 } from "../users";
 import { queueVerificationLink } from "./email";
-import { type AccessFailure, refuseAdminChange, refuseSettingsChange, refuseUnlessSteppedUp } from "./access";
+import { refuseAdminChange, refuseSettingsChange, refuseUnlessSteppedUp } from "./access";
+import type { AccessFailure } from "../results";
 import { revokeInvitesOf } from "./invites";
 
 export function initializeOrg(store: Store, input: InitializeOrgInput): Result<null, "org_exists"> {

@@ -4,21 +4,15 @@
 // one released after, so a crash between leaves the user able to sign in with one of the two.
 import { nowMs } from "../../clock";
 import { keyedHash } from "../../crypto/tokens";
-import type { Sealed } from "../../crypto/secret-box";
-import { normalizeEmail } from "../../http/fields";
+import { normalizeEmail } from "../../email-address";
 import { recordEvent } from "../audit";
 import { MAIL_LINK_RESEND_SECONDS } from "../../constants";
 import { createEmailLink, lastEmailLinkAt, liveEmailLink, revokeUserEmailLinks, spendEmailLink } from "../email-links";
 import { notifyAddress, notifyUser } from "../notify";
+import type { EmailChangeInput, MailLink } from "../people-rpc";
 import { fail, ok, type RequestMeta, type Result } from "../results";
 import type { Store } from "../store";
 import { findUser, findUserByEmail, markEmailVerified, setEmail, type UserRow } from "../users";
-
-export interface MailLink {
-  tokenHash: string;
-  /** The URL sealed at the edge, bound to the user (mail/deliver.ts linkBinding). */
-  sealedLink: Sealed;
-}
 
 const selfActor = (u: UserRow) => ({ type: "user" as const, id: u.id, label: u.email });
 
@@ -39,12 +33,6 @@ export function queueVerificationLink(store: Store, user: UserRow, link: MailLin
  */
 export function revokeUserMailLinks(store: Store, userId: string): number {
   return revokeUserEmailLinks(store.sql, userId, nowMs());
-}
-
-export interface EmailChangeInput extends MailLink {
-  userId: string;
-  email: string;
-  meta: RequestMeta;
 }
 
 /**

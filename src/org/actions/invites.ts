@@ -23,47 +23,23 @@ import {
 } from "../invites";
 import { notifyAddress } from "../notify";
 import { limitReachedAt } from "../outbox";
-import { type Caller, fail, type LoginStep, ok, type RequestMeta, type Result, type Role } from "../results";
-import type { AuditActor, NewUser } from "../rpc";
+import {
+  type AccessFailure,
+  type Audited,
+  type AuditActor,
+  type Caller,
+  fail,
+  type LoginStep,
+  ok,
+  type Result,
+  type Role,
+} from "../results";
+import type { AcceptInviteInput, CreateInviteFailure, CreateInviteInput, ResendInviteInput } from "../people-rpc";
 import { readOrg } from "../settings";
 import type { Store } from "../store";
 import { findActiveUser, findUser, findUserByEmail, insertUser, markEmailVerified, setLocale, type UserRow } from "../users";
-import { type AccessFailure, refuseAdminChange } from "./access";
+import { refuseAdminChange } from "./access";
 import { startSession } from "./sign-in";
-
-interface Audited {
-  actor: AuditActor;
-  meta: RequestMeta;
-}
-
-export interface CreateInviteInput extends Audited {
-  id: string;
-  tokenHash: string;
-  /** The link, sealed at the edge and bound to the invite's id (mail/deliver.ts linkBinding). */
-  sealedLink: Sealed;
-  email: string;
-  name: string | null;
-  role: Role;
-  locale?: "en" | "fr" | undefined;
-  caller: Caller;
-}
-
-export interface ResendInviteInput extends Audited {
-  id: string;
-  tokenHash: string;
-  sealedLink: Sealed;
-  caller: Caller;
-}
-
-export interface AcceptInviteInput {
-  tokenHash: string;
-  /** The account to create; its email must be the invite's (the edge read it from the invite). */
-  user: NewUser;
-  sessionTokenHash: string;
-  meta: RequestMeta;
-}
-
-export type CreateInviteFailure = "email_taken" | "already_invited" | "not_found" | "too_many_attempts" | AccessFailure;
 
 /** Who invited, as the invite records it: an API key acts for the admin who made it; support is nobody's. */
 function inviterOf(caller: Caller): string | null {

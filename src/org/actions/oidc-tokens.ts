@@ -3,7 +3,7 @@
 // RFC 6749 4.1.2), a refresh token is rotated at every use and a reused one kills its family (RFC 9700 4.14.2).
 import { nowMs } from "../../clock";
 import { timingSafeEqual } from "../../crypto/compare";
-import { ACCESS_TOKEN_TTL_SECONDS, AUTH_CODE_TTL_SECONDS, REFRESH_GRANT_MAX_DAYS } from "../../oidc/constants";
+import { ACCESS_TOKEN_TTL_SECONDS, AUTH_CODE_TTL_SECONDS, REFRESH_GRANT_MAX_DAYS } from "../../constants";
 import { recordEvent } from "../audit";
 import { isMultiFactor, parseAmr } from "../oidc-amr";
 import type {

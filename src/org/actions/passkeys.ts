@@ -1,12 +1,13 @@
 // Adding, listing, renaming and removing a user's passkeys, each one transaction. The registration's answer is
 // verified before the transaction (async WebCrypto); its challenge is spent inside it, with the row's insert.
 import { nowMs } from "../../clock";
-import { type CredentialRef, checkRegistration, challengeOf, registrationOptions } from "../../webauthn";
+import { checkRegistration, challengeOf, registrationOptions } from "../../webauthn";
 import { recordEvent } from "../audit";
 import { hasSecondFactor } from "../factors";
 import { notifyUser } from "../notify";
 import {
   countPasskeys,
+  credentialRefs,
   deletePasskey,
   deleteUserPasskeys,
   insertPasskey,
@@ -15,7 +16,6 @@ import {
   passkeyByCredential,
   passkeyInfo,
   renamePasskey as renameRow,
-  transportsOf,
   userPasskeys,
 } from "../passkeys";
 import { deleteRecoveryCodes, replaceRecoveryCodes } from "../recovery-codes";
@@ -34,10 +34,6 @@ import type { BeginPasskeyInput, FinishPasskeyInput, PasskeyChangeInput, RenameP
 
 function who(u: UserRow) {
   return { id: u.id, label: u.email };
-}
-
-export function credentialRefs(sql: SqlStorage, userId: string): CredentialRef[] {
-  return userPasskeys(sql, userId).map((p) => ({ credentialId: p.credential_id, transports: transportsOf(p) }));
 }
 
 /**

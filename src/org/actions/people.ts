@@ -6,22 +6,14 @@ import { recordEvent } from "../audit";
 import { revokeUserChallenges } from "../challenges";
 import { revokeUserLinks } from "../links";
 import { notifyUser } from "../notify";
-import { type AuditActor, type Caller, fail, ok, type RequestMeta, type Result, type UserInfo } from "../results";
+import { type Caller, fail, ok, type RequestMeta, type Result, type UserInfo } from "../results";
 import { listUserSessions, revokeSessionByPublicId, revokeUserSessions, sessionPolicy } from "../sessions";
 import type { Store } from "../store";
 import { countActiveAdmins, deleteUserAndCredentials, findUser, publicUser, setDeactivated, setName, type UserRow } from "../users";
 import { all } from "../store";
-import { type AccessFailure, refuseFactorChange, refuseUnlessSteppedUp } from "./access";
+import { refuseFactorChange, refuseUnlessSteppedUp } from "./access";
+import type { PeopleChange, PeopleFailure, SessionEntry } from "../people-rpc";
 import { revokeInvitesOf } from "./invites";
-
-export interface PeopleChange {
-  userId: string;
-  caller: Caller;
-  actor: AuditActor;
-  meta: RequestMeta;
-}
-
-export type PeopleRefusal = "not_found" | "own_account" | "last_admin" | AccessFailure;
 
 const subjectOf = (u: UserRow) => ({ id: u.id, label: u.email });
 
@@ -61,7 +53,7 @@ function revokeAccess(store: Store, user: UserRow, input: PeopleChange, reason: 
 }
 
 /** Deactivates (access ends at once, killed keys stay dead) or reactivates an account; a no-op when unchanged. */
-export function setActive(store: Store, input: PeopleChange & { active: boolean }): Result<UserInfo, PeopleRefusal> {
+export function setActive(store: Store, input: PeopleChange & { active: boolean }): Result<UserInfo, PeopleFailure> {
   const now = nowMs();
   const { sql } = store;
   return store.tx(() => {
@@ -101,7 +93,7 @@ export function rename(store: Store, input: Omit<PeopleChange, "caller"> & { nam
  * The audit log keeps who removed whom; the email's directory claim is released by the caller afterwards.
  */
 /** Removes the user; answers the address removed and the passkeys' credential ids, whose directory entries the edge frees. */
-export function removeUser(store: Store, input: PeopleChange): Result<{ email: string; credentialIds: string[] }, PeopleRefusal> {
+export function removeUser(store: Store, input: PeopleChange): Result<{ email: string; credentialIds: string[] }, PeopleFailure> {
   const now = nowMs();
   const { sql } = store;
   return store.tx(() => {
@@ -141,14 +133,6 @@ export function revokeSessionsOf(store: Store, input: Omit<PeopleChange, "caller
     if (input.actor.id !== user.id) notifyUser(sql, user, { type: "sessions.revoked", by: input.actor }, now);
     return ok(null);
   });
-}
-
-export interface SessionEntry {
-  id: string;
-  createdAt: string;
-  lastSeenAt: string;
-  userAgent: string | null;
-  current: boolean;
 }
 
 /** The user's live sessions by public id (never the token or its hash), marking the caller's own. */

@@ -14,7 +14,7 @@ import { withCurrentCode } from "./two-factor";
 import type { StepUpInput, StepUpOptionsInput } from "../rpc";
 import { authenticationOptions } from "../../webauthn";
 import { saveWebauthnChallenge } from "../webauthn-challenges";
-import { credentialRefs } from "./passkeys";
+import { credentialRefs } from "../passkeys";
 import { readyFactor, verifyFactor } from "./verify-second-factor";
 import { codeUse } from "./phishing-resistant";
 

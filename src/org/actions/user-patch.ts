@@ -1,33 +1,19 @@
 // PATCH /api/org/users/{id} (docs/api.md): a role, a name and active, changed together or not at all. Each part
 // is the action it always was (its own rules, audit entry and mail); this runs them in one outer transaction and
 // undoes the parts already made when a later one is refused, so a 409 never leaves half a change behind.
-import { type AuditActor, type Caller, fail, ok, type RequestMeta, type Result, type Role, type UserInfo } from "../results";
+import { fail, ok, type Result, type UserInfo } from "../results";
 import type { Store } from "../store";
 import { findUser } from "../users";
-import type { AccessFailure } from "./access";
 import { changeRole } from "./admin";
-import { type PeopleRefusal, rename, setActive } from "./people";
-
-export interface PatchUserInput {
-  userId: string;
-  role?: Role;
-  name?: string;
-  active?: boolean;
-  caller: Caller;
-  /** The caller's session (its hash) and the new token's hash that replaces it if they change their own role. */
-  rotate?: { from: string; tokenHash: string };
-  actor: AuditActor;
-  meta: RequestMeta;
-}
-
-export type PatchRefusal = PeopleRefusal | AccessFailure;
+import { rename, setActive } from "./people";
+import type { PatchUserInput, PeopleFailure } from "../people-rpc";
 
 /** Carries a refusal out of the transaction, which rolls back on the throw. */
 class Refused {
-  constructor(readonly result: { ok: false; reason: PatchRefusal; retryAfterSeconds?: number }) {}
+  constructor(readonly result: { ok: false; reason: PeopleFailure; retryAfterSeconds?: number }) {}
 }
 
-function must<T>(result: Result<T, PatchRefusal>): T {
+function must<T>(result: Result<T, PeopleFailure>): T {
   if (!result.ok) throw new Refused(result);
   return result.value;
 }
@@ -35,7 +21,7 @@ function must<T>(result: Result<T, PatchRefusal>): T {
 export function patchUser(
   store: Store,
   input: PatchUserInput,
-): Result<{ user: UserInfo & { active: boolean }; rotated: boolean }, PatchRefusal> {
+): Result<{ user: UserInfo & { active: boolean }; rotated: boolean }, PeopleFailure> {
   const { userId, caller, actor, meta } = input;
   try {
     return store.tx(() => {

@@ -1,7 +1,8 @@
-// Names that must be unique across the deployment (emails, org slugs), each claimed in its own directory object.
+// The names of directory objects: what must be unique across the deployment (emails, org slugs, passkeys), each
+// claimed in an object of its own, and the throttles kept there.
 import type { Env } from "../env";
 import { keyedHash } from "../crypto/tokens";
-import { normalizeEmail } from "../http/fields";
+import { normalizeEmail } from "../email-address";
 
 /** The email's object is named by a keyed hash, so the directory never holds an email address. */
 export async function emailClaim(env: Env, email: string) {
