@@ -81,7 +81,7 @@ export function errorResponse(err: ApiError): Response {
   });
 }
 
-const MALFORMED_JSON = "Field 'body' must be valid JSON: it could not be read.";
+export const MALFORMED_JSON = "Field 'body' must be valid JSON: it could not be read.";
 
 /** Hono onError: known errors keep their code; anything else is a 500 without details. */
 export function toApiError(err: unknown): ApiError {

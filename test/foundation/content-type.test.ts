@@ -73,6 +73,24 @@ describe("JSON routes refuse other content types", () => {
     expect(await snapshot(org.slug)).toBe(before);
   });
 
+  it("answers 400 to malformed JSON on every JSON route, those that read no body included, and changes nothing", async () => {
+    const { org, cookie, fill, credentials } = await setup();
+    const before = await snapshot(org.slug);
+    for (const [method, template] of jsonRoutes()) {
+      const r = await callJson<{ error: { code: string; message: string } }>(fill(template), {
+        method,
+        body: "{garbage",
+        headers: { "content-type": "application/json" },
+        ...credentials(template),
+      });
+      expect([r.status, r.body.error?.code], `${method} ${template}`).toEqual([400, "invalid_request"]);
+      expect(r.body.error.message).toContain("JSON");
+    }
+    expect(await snapshot(org.slug)).toBe(before);
+    // The session is still there: logout and "end all other sessions" did nothing on a malformed request.
+    expect((await call("/api/me", { cookie })).status).toBe(200);
+  });
+
   it("refuses a body sent without any content type (it too would read as {})", async () => {
     const { cookie } = await setup();
     const res = await exports.default.fetch(
