@@ -25,7 +25,7 @@ import { authPasskeyRoutes, enrollPasskeyRoutes, mePasskeyRoutes, passwordlessRo
 import { pairPageRoutes } from "./routes/pages/pairing";
 import { pairingRoutes } from "./routes/pairing";
 import { platformRoutes } from "./routes/platform";
-import { methodNotAllowed, wantsPage } from "./routes/not-found";
+import { formAddressOpened, methodNotAllowed, wantsPage } from "./routes/not-found";
 import { pageError } from "./routes/pages/kit";
 import { openApiRoutes } from "./routes/openapi";
 import { pageRoutes } from "./routes/pages/index";
@@ -70,6 +70,7 @@ app.route("/", pageRoutes);
 
 app.notFound(
   (c) =>
+    formAddressOpened(app, c) ??
     methodNotAllowed(app, c) ??
     (wantsPage(c) ? pageError(new ApiError("not_found"), c) : errorResponse(new ApiError("not_found", "No such endpoint."))),
 );

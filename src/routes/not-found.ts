@@ -1,4 +1,5 @@
-// 405 for a known path with the wrong method (Hono itself answers 404 for both).
+// 405 for a known path with the wrong method (Hono itself answers 404 for both); a browser opening the address of
+// a page's form (reloading after a post) goes to the page above it instead.
 import type { Context, Hono } from "hono";
 import { ApiError, errorResponse } from "../errors";
 
@@ -31,12 +32,34 @@ function routesOf(app: Hono<any>): Route[] {
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: any Hono app
-export function methodNotAllowed(app: Hono<any>, c: Context): Response | null {
-  const path = new URL(c.req.url).pathname;
+function methodsAt(app: Hono<any>, path: string): Set<string> {
   const allowed = new Set<string>();
   for (const r of routesOf(app)) {
     if (r.pattern.test(path)) allowed.add(r.method);
   }
+  return allowed;
+}
+
+/**
+ * A form posts to an address of its own (/login, /account/2fa/setup), which the address bar keeps: reloading it, or
+ * opening it in a new tab, asks for a GET it has not. The person gets the nearest page above it (/, /account), not a
+ * JSON 405.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: any Hono app
+export function formAddressOpened(app: Hono<any>, c: Context): Response | null {
+  if (!wantsPage(c)) return null;
+  let path = new URL(c.req.url).pathname.replace(/\/+$/, "");
+  if (methodsAt(app, path).size === 0) return null;
+  while (path !== "") {
+    path = path.slice(0, path.lastIndexOf("/"));
+    if (methodsAt(app, path || "/").has("GET")) break;
+  }
+  return c.redirect(path || "/", 303);
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: any Hono app
+export function methodNotAllowed(app: Hono<any>, c: Context): Response | null {
+  const allowed = methodsAt(app, new URL(c.req.url).pathname);
   if (allowed.size === 0 || allowed.has(c.req.method)) return null;
   const res = errorResponse(new ApiError("method_not_allowed", `Use ${[...allowed].join(" or ")} here.`));
   res.headers.set("allow", [...allowed].join(", "));
