@@ -6,7 +6,8 @@ import { describe, expect, it } from "vitest";
 import { credentialClaim } from "../../src/directory/names";
 import { call, callJson } from "../support/api";
 import { useTestClock } from "../support/clock";
-import { staleSession } from "../support/flows";
+import { enrolledTechnician, staleSession } from "../support/flows";
+import { codeFor } from "../support/totp";
 import { addPasskey, passkeyTechnician, passwordStep } from "../support/passkeys";
 
 useTestClock();
@@ -51,6 +52,26 @@ describe("passkeys and the org's rules", () => {
     expect((await call(`/api/me/passkeys/${u.passkeyId}`, { method: "DELETE", cookie: u.cookie, body: {} })).status).toBe(204);
     expect(await passkeyCount(u.org.slug, u.id)).toBe(1);
     expect(other.passkey.id).toBeTruthy();
+  });
+
+  it("lets the authenticator app go while the org requires 2FA when a passkey remains (2FA stays on), not the last factor", async () => {
+    const u = await enrolledTechnician();
+    const appOnly = await enrolledTechnician(u.org);
+    await addPasskey(u.cookie);
+    expect((await requireTwoFactor(u.adminCookie)).status).toBe(200);
+    const page = await (await call("/account", { cookie: u.cookie, headers: { accept: "text/html" } })).text();
+    expect(page).not.toMatch(/<button[^>]*disabled[^>]*>\s*Remove app/);
+    const removed = await call("/api/me/2fa/disable", { cookie: u.cookie, body: { code: codeFor(u.enrollment.secret) } });
+    expect([removed.status, await removed.text()]).toEqual([204, ""]);
+    const me = await callJson<{ twoFactor: { enabled: boolean; recoveryCodesRemaining: number } }>("/api/me", { cookie: u.cookie });
+    expect(me.body.twoFactor).toMatchObject({ enabled: true, recoveryCodesRemaining: 10 });
+    expect((await passwordStep(u.email)).methods).toEqual(["webauthn", "recovery_code"]);
+    // An app-only user still cannot disable it.
+    const refused = await callJson<{ error: { code: string } }>("/api/me/2fa/disable", {
+      cookie: appOnly.cookie,
+      body: { code: codeFor(appOnly.enrollment.secret) },
+    });
+    expect([refused.status, refused.body.error.code]).toEqual([409, "enforced_by_org"]);
   });
 
   it("takes the recovery codes away with the last second factor", async () => {

@@ -16,6 +16,7 @@ import { findActiveUser, findUser, type UserRow } from "../users";
 import { hasSecondFactor } from "../factors";
 import { checkFormId, type FormIdRefusal, spendFormId } from "../form-ids";
 import { deleteAllPasskeys } from "./passkeys";
+import { countPasskeys } from "../passkeys";
 import { refuseUnlessSteppedUp } from "./access";
 import type { AccessFailure } from "../results";
 import { settlePasswordCheck, startSession } from "./sign-in";
@@ -252,7 +253,9 @@ export function disableTwoFactor(store: Store, input: DisableInput): Promise<Res
       recordEvent(sql, { type: "2fa.disabled", actor: selfActor(user), subject: subjectOf(user), meta: input.meta }, now);
       notifyUser(sql, user, { type: passkeyRemains ? "2fa.app_removed" : "2fa.disabled" }, now);
     },
-    () => (secondFactorRequired(sql) ? "enforced_by_org" : null),
+    // A passkey is two-factor authentication too (docs/api.md): removing the app leaves it on, so an org's rule allows
+    // it; only the last second factor cannot go (as removePasskey refuses the last passkey without an app).
+    () => (secondFactorRequired(sql) && countPasskeys(sql, input.userId) === 0 ? "enforced_by_org" : null),
   );
 }
 
