@@ -63,8 +63,11 @@ describe("the recovery-code step", () => {
     const late = await b.post("/login/recovery", { code: u.enrollment.recoveryCodes[0] ?? "" });
     expect(late.status).toBe(401);
     const html = await late.text();
-    expect(html).toContain("This sign-in attempt has expired. Sign in again.");
+    expect(html).toContain("This sign-in attempt is over: it expired, or too many wrong codes were entered. Sign in again.");
     expect(html).not.toContain("incorrect");
+    // Only the sign-in form, to start over: no code field that could only be refused again.
+    expect(html).toContain('name="password"');
+    expect(html).not.toContain('name="code"');
     // The code was good and is still unspent: it is not written back into the page.
     expect(html).not.toContain(u.enrollment.recoveryCodes[0] ?? "?");
     // The JSON API answers as before.
@@ -72,5 +75,24 @@ describe("the recovery-code step", () => {
     expect(await api.json()).toEqual({
       error: { code: "invalid_code", message: "This sign-in attempt is no longer valid. Sign in again." },
     });
+  });
+
+  it("ends the attempt on the code page at its fifth wrong code: the sign-in form with the reason, no code field", async () => {
+    const u = await enrolledTechnician();
+    const b = await tab();
+    await b.get("/");
+    expect((await b.post("/login", { email: u.email, password: PASSWORD })).headers.get("location")).toBe("/login/2fa");
+    await b.get("/login/2fa");
+    for (let i = 1; i <= 4; i++) {
+      const wrong = await b.post("/login/2fa", { code: "000000" });
+      expect(await wrong.text(), `wrong code ${i}`).toContain('name="code"');
+    }
+    const fifth = await b.post("/login/2fa", { code: "000000" });
+    const html = await fifth.text();
+    expect(html).toContain("too many wrong codes were entered. Sign in again.");
+    expect(html).toContain('name="password"');
+    expect(html).not.toContain('name="code"');
+    // The attempt's cookie is gone: the code page sends the person to sign in again.
+    expect((await b.get("/login/2fa")).res.headers.get("location")).toBe("/?m=expired");
   });
 });

@@ -1,6 +1,6 @@
 // The sign-in pages: password, then the second factor (code or recovery code), or forced enrollment; sign out.
 // Every action calls the same flow as the JSON API (src/flows/); this file only parses forms and renders.
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { ApiError } from "../../errors";
 import type { AppEnv } from "../../env";
 import { verifyChallenge } from "../../flows/challenge-token";
@@ -12,6 +12,7 @@ import { clearSessionCookie, readSessionCookie, setSessionCookie } from "../../h
 import * as f from "../../http/fields";
 import { requestMeta } from "../../http/meta";
 import { afterSignIn, readPending } from "../../oidc/pending";
+import type { PageCtx } from "../../ui/layout";
 import { parseOtpauthUri } from "../../ui/otpauth";
 import { CodesPage, ForcedEnrollPage, RecoveryStepPage, SecondStepPage, SignInPage } from "../../ui/pages/sign-in";
 import {
@@ -31,6 +32,15 @@ import {
   codeOf,
 } from "./kit";
 import { secondStepOffer } from "./passkeys";
+
+/**
+ * A second step whose attempt is over (expired, or its fifth wrong code): the sign-in form with the reason, and no
+ * code field that could only be refused again.
+ */
+function startOver(c: Context<AppEnv>, ctx: PageCtx, error: string) {
+  clearChallenge(c);
+  return SignInPage({ ctx, form: { email: "", org: "", error, passkeys: relyingParty(c.env, c.req.url) !== null } });
+}
 
 export const signInPages = new Hono<AppEnv>()
   .onError(pageError)
@@ -85,7 +95,8 @@ export const signInPages = new Hono<AppEnv>()
         clearChallenge(c);
         return c.redirect(await afterSignIn(c, c.env.CHALLENGE_KEY, "/account"), 303);
       },
-      async (ctx, error) => SecondStepPage({ ctx, error, ...(await secondStepOffer(c)) }),
+      async (ctx, error, err) =>
+        err.reason === "invalid_challenge" ? startOver(c, ctx, error) : SecondStepPage({ ctx, error, ...(await secondStepOffer(c)) }),
     ),
   )
   .get("/login/recovery", page, async (c) => {
@@ -116,7 +127,9 @@ export const signInPages = new Hono<AppEnv>()
       (ctx, error, err) =>
         err.reason === "invalid_code"
           ? RecoveryStepPage({ ctx, code: form.code ?? "", error: ctx.t.recoveryStep.wrongCode })
-          : RecoveryStepPage({ ctx, code: "", error }),
+          : err.reason === "invalid_challenge"
+            ? startOver(c, ctx, error)
+            : RecoveryStepPage({ ctx, code: "", error }),
     );
   })
   .get("/login/enroll", page, async (c) => {

@@ -461,7 +461,7 @@ export const en = {
   reasons: {
     invalid_credentials: "The email, password or operator code is incorrect.",
     invalid_code: "That code is incorrect or has expired. Wait for a new code and try again.",
-    invalid_challenge: "This sign-in attempt has expired. Sign in again.",
+    invalid_challenge: "This sign-in attempt is over: it expired, or too many wrong codes were entered. Sign in again.",
     invalid_pairing: "This setup link was used, replaced or has expired. Ask your administrator for a new one.",
     not_pending: "This setup took too long and was stopped. Start it again.",
     not_enrolled: "Two-factor authentication is not enabled.",

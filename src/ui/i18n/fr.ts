@@ -464,7 +464,8 @@ export const fr: Catalog = {
   reasons: {
     invalid_credentials: "L’e-mail, le mot de passe ou le code opérateur est incorrect.",
     invalid_code: "Ce code est incorrect ou a expiré. Attendez un nouveau code et réessayez.",
-    invalid_challenge: "Cette tentative de connexion a expiré. Reconnectez-vous.",
+    invalid_challenge:
+      "Cette tentative de connexion est terminée : elle a expiré, ou trop de codes erronés ont été saisis. Reconnectez-vous.",
     invalid_pairing: "Ce lien de configuration a déjà servi, a été remplacé ou a expiré. Demandez-en un nouveau à votre administrateur.",
     not_pending: "Cette configuration a pris trop de temps et a été arrêtée. Recommencez.",
     not_enrolled: "L’authentification à deux facteurs n’est pas activée.",
