@@ -168,7 +168,7 @@ function pct(xs, p) {
   return round(s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)], 1);
 }
 
-/** The directory object's name for an email, as the Worker computes it (src/flows/directory.ts). */
+/** The directory object's name for an email, as the Worker computes it (src/directory/names.ts). */
 function emailObjectName(email) {
   const mac = createHmac("sha256", TEST_SECRETS.HASH_KEY).update(`email:${email.trim().toLowerCase()}`).digest("base64url");
   return `email:${mac}`;
