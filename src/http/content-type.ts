@@ -34,18 +34,18 @@ export const jsonBodiesOnly: MiddlewareHandler = async (c, next) => {
     // A JSON body that does not parse is 400 on every route, also on those that read none (logout, revoke-others),
     // which would otherwise act on a malformed request. Hono caches the text, so the route's validator reads the
     // body no second time. Nothing at all (a chunked empty body) is not malformed.
-    if (json && !empty) {
-      const text = await c.req.text();
-      if (text !== "" && !parses(text)) throw new ApiError("invalid_request", MALFORMED_JSON);
-    }
+    const text = json && !empty ? await c.req.text() : "";
+    if (text !== "" && !parses(text)) throw new ApiError("invalid_request", MALFORMED_JSON);
     // An empty body sent as JSON reads as {}, as one sent without a type does: many HTTP clients set the header on
     // every request, and JSON.parse("") would answer 400 to a request that asked for nothing wrong.
     // (An empty body of another type needs nothing: the validator reads any type but JSON as {}.)
-    if (json && empty) {
+    if (json && text === "") {
       // Without the old Content-Length, so the new request says what it carries if anything forwards it.
       const headers = new Headers(c.req.raw.headers);
       headers.delete("content-length");
       c.req.raw = new Request(c.req.raw, { body: "{}", headers });
+      // A chunked empty body was read above: the validator must read the new body, not the cached "".
+      c.req.bodyCache = {};
     }
   }
   await next();

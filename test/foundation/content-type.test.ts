@@ -165,6 +165,16 @@ describe("JSON routes refuse other content types", () => {
     const removed = await call(`/api/org/users/${tech.id}`, { method: "DELETE", cookie, headers: { ...asJson, "content-length": "0" } });
     expect(removed.status).toBe(204);
     expect((await callJson<{ users: { id: string }[] }>("/api/org/users", { cookie })).body.users.map((u) => u.id)).not.toContain(tech.id);
+    // So does a chunked body with nothing in it (no Content-Length), on a route with a validator as on one without.
+    const chunkedEmpty = (path: string) =>
+      exports.default.fetch(
+        new Request(`${BASE}${path}`, {
+          method: "POST",
+          headers: { ...asJson, cookie },
+          body: new ReadableStream({ start: (controller) => controller.close() }),
+        }),
+      );
+    expect((await chunkedEmpty("/api/me/2fa/setup")).status).toBe(200);
     // A body that is there but not JSON is still refused, with the reason.
     const broken = await callJson<{ error: { code: string } }>("/api/org/settings", {
       method: "PATCH",

@@ -74,6 +74,19 @@ describe("passkeys and the org's rules", () => {
     expect([refused.status, refused.body.error.code]).toEqual([409, "enforced_by_org"]);
   });
 
+  it("keeps the app where the org requires phishing-resistant sign-in: a code alone changes no factor there", async () => {
+    const u = await enrolledTechnician();
+    await addPasskey(u.cookie);
+    const on = await callJson("/api/org/settings", { method: "PATCH", cookie: u.adminCookie, body: { requirePhishingResistant: true } });
+    expect(on.status).toBe(200);
+    const r = await callJson<{ error: { code: string } }>("/api/me/2fa/disable", {
+      cookie: u.cookie,
+      body: { code: codeFor(u.enrollment.secret) },
+    });
+    expect([r.status, r.body.error.code]).toEqual([409, "enforced_by_org"]);
+    expect((await passwordStep(u.email)).methods).toContain("totp");
+  });
+
   it("takes the recovery codes away with the last second factor", async () => {
     const u = await passkeyTechnician();
     expect((await call(`/api/me/passkeys/${u.passkeyId}`, { method: "DELETE", cookie: u.cookie, body: {} })).status).toBe(204);

@@ -9,7 +9,7 @@ import { revokeUserPairings, markPairingSetup, pairingAlive, pairingSetupIs, rec
 import { deleteRecoveryCodes, replaceRecoveryCodes } from "../recovery-codes";
 import { type AuditActor, type Reason, type RequestMeta, type Result, fail, ok } from "../results";
 import { carrySignIn, createSession, revokeUserSessions, sessionPolicy, sessionRow } from "../sessions";
-import { readOrg, secondFactorRequired } from "../settings";
+import { readOrg } from "../settings";
 import type { Store } from "../store";
 import { activatePendingTotp, activeTotp, deleteTotp, putPendingTotp, type TotpRow } from "../totp-state";
 import { findActiveUser, findUser, type UserRow } from "../users";
@@ -253,9 +253,14 @@ export function disableTwoFactor(store: Store, input: DisableInput): Promise<Res
       recordEvent(sql, { type: "2fa.disabled", actor: selfActor(user), subject: subjectOf(user), meta: input.meta }, now);
       notifyUser(sql, user, { type: passkeyRemains ? "2fa.app_removed" : "2fa.disabled" }, now);
     },
-    // A passkey is two-factor authentication too (docs/api.md): removing the app leaves it on, so an org's rule allows
-    // it; only the last second factor cannot go (as removePasskey refuses the last passkey without an app).
-    () => (secondFactorRequired(sql) && countPasskeys(sql, input.userId) === 0 ? "enforced_by_org" : null),
+    // A passkey is two-factor authentication too (docs/api.md): removing the app leaves it on, so requiring 2FA allows
+    // it; only the last second factor cannot go (as removePasskey refuses the last passkey without an app). Where the
+    // org requires phishing-resistant sign-in a code never stands where a passkey must, so a code changes nothing.
+    () => {
+      const org = readOrg(sql);
+      const lastFactor = org?.require2fa === true && countPasskeys(sql, input.userId) === 0;
+      return org?.requirePhishingResistant === true || lastFactor ? "enforced_by_org" : null;
+    },
   );
 }
 

@@ -34,7 +34,7 @@ export function AccountPage({ ctx, identity, state }: { ctx: PageCtx; identity: 
   const a = t.account;
   const tf = identity.twoFactor;
   // The org's rule keeps a second factor, not the app: with a passkey, the app may go (2FA stays on).
-  const enforced = (identity.org.require2fa || identity.org.requirePhishingResistant) && tf.passkeys === 0;
+  const enforced = (identity.org.require2fa && tf.passkeys === 0) || identity.org.requirePhishingResistant;
   return (
     <Layout ctx={ctx} title={a.title}>
       <h1>{a.title}</h1>
