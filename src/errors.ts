@@ -81,8 +81,6 @@ export function errorResponse(err: ApiError): Response {
   });
 }
 
-export const MALFORMED_JSON = "Field 'body' must be valid JSON: it could not be read.";
-
 /** Hono onError: known errors keep their code; anything else is a 500 without details. */
 export function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
@@ -90,8 +88,6 @@ export function toApiError(err: unknown): ApiError {
     if (err.status === 413) return new ApiError("payload_too_large");
     if (err.status === 401) return new ApiError("unauthenticated");
     if (err.status === 403) return new ApiError("forbidden", "The request's origin is not allowed.");
-    // Hono's JSON validator says "Malformed JSON in request body": said as a sentence naming the body.
-    if (err.status === 400 && /malformed json/i.test(err.message)) return new ApiError("invalid_request", MALFORMED_JSON);
     if (err.status === 400) return new ApiError("invalid_request", err.message || undefined);
     if (err.status === 404) return new ApiError("not_found");
   }

@@ -1,7 +1,7 @@
 // JSON routes take JSON bodies only. Hono's json validator reads a body of any other type (curl's default
 // form type included) as {}, so a form-encoded PATCH answered 200 and changed nothing; now it is 415.
 import type { MiddlewareHandler } from "hono";
-import { ApiError, MALFORMED_JSON } from "../errors";
+import { ApiError } from "../errors";
 
 /** What hono's json validator parses: application/json and application/*+json, with any parameters. */
 const JSON_MEDIA_TYPE = /^application\/([\w.-]+\+)?json$/i;
@@ -13,6 +13,9 @@ async function hasBody(req: { raw: Request; arrayBuffer(): Promise<ArrayBuffer> 
   // Cached by Hono, so a handler can still read it; limitBody has already capped its size.
   return (await req.arrayBuffer()).byteLength > 0;
 }
+
+/** Every JSON body is parsed here first (jsonBodiesOnly), so the validators behind it never meet a malformed one. */
+const MALFORMED_JSON = "Field 'body' must be valid JSON: it could not be read.";
 
 function parses(text: string): boolean {
   try {
