@@ -29,10 +29,11 @@ export function StepUpFields({ ctx, ask, id }: { ctx: PageCtx; ask: StepUpAsk; i
           label={s.password}
           autocomplete="current-password"
           required
+          autofocus={ask.error !== undefined}
           error={ask.error}
         />
       ) : app ? (
-        <CodeField id={`${id}-code`} label={s.code} error={ask.error} />
+        <CodeField id={`${id}-code`} label={s.code} error={ask.error} autofocus={ask.error !== undefined} />
       ) : ask.error ? (
         <Alert kind="error">{ask.error}</Alert>
       ) : null}

@@ -166,6 +166,28 @@ describe("the passkey pages", () => {
     expect(html).toContain('id="passkey-add-passkey"');
   });
 
+  it("show a refused step-up only in the box of the passkey being removed", async () => {
+    const u = await enrolledTechnician();
+    const first = await addPasskey(u.cookie, undefined, "Laptop");
+    const second = await addPasskey(u.cookie, undefined, "Phone");
+    const b = await tab(u.cookie);
+    await b.get("/account");
+    staleSession();
+    const wrong = String((Number(codeFor(u.enrollment.secret)) + 1) % 1_000_000).padStart(6, "0");
+    const refused = await b.post(`/account/passkeys/${second.passkey.id}/delete`, { code: wrong });
+    expect(refused.status).toBe(403);
+    const html = await refused.text();
+    const words = "That code is incorrect or has expired.";
+    expect(html.split(words)).toHaveLength(2);
+    const box = (id: string) => new RegExp(`action="/account/passkeys/${id}/delete"(?:(?!</form>).)*</form>`, "s").exec(html)?.[0] ?? "";
+    expect(box(second.passkey.id)).toContain(words);
+    expect(box(second.passkey.id)).toMatch(/<input[^>]*autofocus/);
+    expect(box(first.passkey.id)).toContain('name="code"');
+    expect(box(first.passkey.id)).not.toContain(words);
+    const list = await callJson<{ passkeys: unknown[] }>("/api/me/passkeys", { cookie: u.cookie });
+    expect(list.body.passkeys).toHaveLength(2);
+  });
+
   it("rename and remove a passkey on a fresh session", async () => {
     const u = await passkeyTechnician();
     const b = await tab(u.cookie);
@@ -173,7 +195,11 @@ describe("the passkey pages", () => {
     expect((await b.post(`/account/passkeys/${u.passkeyId}/rename`, { name: "Phone" })).headers.get("location")).toBe(
       "/account?m=passkey-renamed",
     );
-    expect((await b.get("/account")).html).toContain('value="Phone"');
+    const account = (await b.get("/account")).html;
+    expect(account).toContain('value="Phone"');
+    // Times are in UTC, and the columns say so (as the audit log's does).
+    expect(account).toContain("Added (UTC)");
+    expect(account).toContain("Last active (UTC)");
     expect((await b.post(`/account/passkeys/${u.passkeyId}/delete`, {})).headers.get("location")).toBe("/account?m=passkey-removed");
     expect((await b.get("/account")).html).toContain("You have no passkeys yet.");
   });

@@ -249,7 +249,9 @@ export const passkeyPages = new Hono<AppEnv>()
       },
       (_ctx, error, err) => {
         const stepUp = stepUpAskAfter(c, t, err, proof);
-        return accountPage(c, { passkeys: stepUp ? { stepUp, error: stepUp.error } : { error } }, statusOf(err));
+        // The refusal is shown in the box of the passkey being removed, not in every step-up box of the page.
+        const stepUpFor = c.req.param("id");
+        return accountPage(c, { passkeys: stepUp ? { stepUp, stepUpFor } : { error } }, statusOf(err));
       },
     );
   });

@@ -3,6 +3,7 @@ import { Alert, Csrf, Field } from "../components";
 import type { PageCtx } from "../layout";
 import { PasskeyForm, PasskeysUnavailable } from "../passkey-forms";
 import { type StepUpAsk, StepUpFields } from "../step-up";
+import { utcHeading, when } from "../when";
 import type { PasskeyInfo } from "../../org/rpc";
 
 export interface PasskeysForm {
@@ -10,19 +11,19 @@ export interface PasskeysForm {
   passkeys: PasskeyInfo[];
   /** The session is stale: adding and removing ask for the step-up proof in place. */
   stepUp?: StepUpAsk | undefined;
+  /** The passkey whose removal the step-up refused: only its box shows the step-up's error. */
+  stepUpFor?: string | undefined;
   error?: string | undefined;
   /** A refused rename: what was typed and why, shown in that passkey's field. */
   rename?: { id: string; value: string; error: string } | undefined;
 }
 
-function when(iso: string | null, ctx: PageCtx): string {
-  if (!iso) return ctx.t.passkeys.never;
-  return new Date(iso).toLocaleString(ctx.lang === "fr" ? "fr-FR" : "en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
-}
-
 export function PasskeysSection({ ctx, form }: { ctx: PageCtx; form: PasskeysForm }) {
   const t = ctx.t.passkeys;
-  const ask = (id: string) => (form.stepUp ? <StepUpFields ctx={ctx} ask={form.stepUp} id={id} /> : null);
+  const ask = (id: string, passkeyId?: string) =>
+    form.stepUp ? (
+      <StepUpFields ctx={ctx} ask={{ ...form.stepUp, error: passkeyId === form.stepUpFor ? form.stepUp.error : undefined }} id={id} />
+    ) : null;
   const refused = (id: string) => (form.rename?.id === id ? form.rename : undefined);
   return (
     <section class="card table-wrap" tabindex={0} aria-labelledby="passkeys-title">
@@ -36,8 +37,8 @@ export function PasskeysSection({ ctx, form }: { ctx: PageCtx; form: PasskeysFor
           <thead>
             <tr>
               <th scope="col">{t.name}</th>
-              <th scope="col">{t.created}</th>
-              <th scope="col">{t.lastUsed}</th>
+              <th scope="col">{utcHeading(t.created)}</th>
+              <th scope="col">{utcHeading(t.lastUsed)}</th>
               <th scope="col">{ctx.t.users.actions}</th>
             </tr>
           </thead>
@@ -45,8 +46,8 @@ export function PasskeysSection({ ctx, form }: { ctx: PageCtx; form: PasskeysFor
             {form.passkeys.map((k, i) => (
               <tr>
                 <td>{k.name}</td>
-                <td>{when(k.createdAt, ctx)}</td>
-                <td>{when(k.lastUsedAt, ctx)}</td>
+                <td>{when(k.createdAt, ctx.lang, t.never)}</td>
+                <td>{when(k.lastUsedAt, ctx.lang, t.never)}</td>
                 <td>
                   <form method="post" action={`/account/passkeys/${encodeURIComponent(k.id)}/rename`} class="inline-form">
                     <Csrf ctx={ctx} />
@@ -66,7 +67,7 @@ export function PasskeysSection({ ctx, form }: { ctx: PageCtx; form: PasskeysFor
                   </form>
                   <form method="post" action={`/account/passkeys/${encodeURIComponent(k.id)}/delete`} class="inline-form">
                     <Csrf ctx={ctx} />
-                    {ask(`passkey-remove-${i}`)}
+                    {ask(`passkey-remove-${i}`, k.id)}
                     <button type="submit" class="danger" aria-label={t.removeLabel(k.name)}>
                       {t.remove}
                     </button>

@@ -3,11 +3,8 @@
 import { browserOf } from "../browser-label";
 import { Csrf } from "../components";
 import type { PageCtx } from "../layout";
+import { utcHeading, when } from "../when";
 import type { SessionEntry } from "../../org/rpc";
-
-function when(iso: string, lang: string): string {
-  return new Date(iso).toLocaleString(lang === "fr" ? "fr-FR" : "en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
-}
 
 /** "Chrome on Linux" in the viewer's language; `unknown` when the user agent names no browser. */
 export function browserLabel(ctx: PageCtx, userAgent: string | null, unknown = ctx.t.people.unknownBrowser): string {
@@ -28,8 +25,8 @@ export function SessionsSection({ ctx, sessions }: { ctx: PageCtx; sessions: Ses
         <thead>
           <tr>
             <th scope="col">{p.browser}</th>
-            <th scope="col">{p.signedIn}</th>
-            <th scope="col">{p.lastSeen}</th>
+            <th scope="col">{utcHeading(p.signedIn)}</th>
+            <th scope="col">{utcHeading(p.lastSeen)}</th>
             <th scope="col">{ctx.t.users.actions}</th>
           </tr>
         </thead>

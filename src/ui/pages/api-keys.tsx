@@ -4,6 +4,7 @@ import { API_KEY_DEFAULT_DAYS, API_KEY_MAX_DAYS } from "../../constants";
 import { Alert, Csrf, Field, FormId } from "../components";
 import { Layout, type PageCtx } from "../layout";
 import { type StepUpAsk, StepUpFields } from "../step-up";
+import { utcHeading, when } from "../when";
 import type { ApiKeyInfo } from "../../org/rpc";
 
 /** The expiry choices offered; the API takes any whole number of days from 1 to 365. */
@@ -14,11 +15,6 @@ export interface CreateKeyForm {
   nameError?: string | undefined;
   formError?: string | undefined;
   stepUp?: StepUpAsk | undefined;
-}
-
-function when(iso: string | null | undefined, lang: string, never: string): string {
-  if (!iso) return never;
-  return new Date(iso).toLocaleString(lang === "fr" ? "fr-FR" : "en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
 }
 
 export function ApiKeysPage(p: {
@@ -63,9 +59,9 @@ export function ApiKeysPage(p: {
                 <th scope="col">{k.name}</th>
                 <th scope="col">{k.role}</th>
                 <th scope="col">{k.createdBy}</th>
-                <th scope="col">{k.created}</th>
-                <th scope="col">{k.lastUsed}</th>
-                <th scope="col">{k.expires}</th>
+                <th scope="col">{utcHeading(k.created)}</th>
+                <th scope="col">{utcHeading(k.lastUsed)}</th>
+                <th scope="col">{utcHeading(k.expires)}</th>
                 <th scope="col">{k.actions}</th>
               </tr>
             </thead>
@@ -162,5 +158,3 @@ export function RevokeApiKeyPage({ ctx, apiKey }: { ctx: PageCtx; apiKey: ApiKey
     </Layout>
   );
 }
-
-export { when };

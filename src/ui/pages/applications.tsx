@@ -5,7 +5,7 @@ import type { OidcClientInfo } from "../../org/rpc";
 import { Alert, Csrf, Field, FormId } from "../components";
 import { Layout, type PageCtx } from "../layout";
 import { type StepUpAsk, StepUpFields } from "../step-up";
-import { when } from "./api-keys";
+import { utcHeading, when } from "../when";
 
 export interface RegisterAppForm {
   values: { name?: string; type?: string; redirectUris?: string; postLogoutRedirectUris?: string };
@@ -117,7 +117,7 @@ export function ApplicationsPage(p: {
                 <th scope="col">{a.clientId}</th>
                 <th scope="col">{a.type}</th>
                 <th scope="col">{a.redirectUris}</th>
-                <th scope="col">{a.created}</th>
+                <th scope="col">{utcHeading(a.created)}</th>
                 <th scope="col">{a.actions}</th>
               </tr>
             </thead>

@@ -5,7 +5,7 @@ import { Alert } from "../components";
 import { Layout, type PageCtx } from "../layout";
 import type { AuditActor, AuditEvent } from "../../org/rpc";
 import type { Catalog } from "../i18n/en";
-import { when } from "./api-keys";
+import { when } from "../when";
 
 /** Who acted: a key's name alone would read as a person's, so a key is named as one. */
 function actorWords(a: Catalog["audit"], actor: AuditActor): string {
