@@ -75,7 +75,7 @@ import { readOrg } from "./settings";
 import type { Store } from "./store";
 import { patchUser } from "./actions/user-patch";
 import type { PatchUserInput, PeopleChange } from "./people-rpc";
-import { countUsers, findUser, pageUsers, type UserPageQuery, usersById } from "./users";
+import { countActiveAdmins, countUsers, findUser, pageUsers, type UserPageQuery, usersById } from "./users";
 
 /** Housekeeping (audit retention, dead sessions and challenges) runs this often from the alarm. */
 const HOUSEKEEPING_INTERVAL_MS = 6 * 3_600_000;
@@ -334,9 +334,13 @@ export class OrgDurableObject extends DurableObject<Env> implements OrgRpc {
     return admin.compliance(this.store, page);
   }
 
-  /** A page of users, and how many the org has (one counter row, so the Users page can say it at no cost). */
+  /**
+   * A page of users, how many the org has (one counter row) and how many active admins (a partial index), so the
+   * Users page can say the one and offer "Make technician" only where the org keeps another admin.
+   */
   userPage(query: UserPageQuery) {
-    return { ...pageUsers(this.store.sql, query), total: countUsers(this.store.sql).total };
+    const sql = this.store.sql;
+    return { ...pageUsers(sql, query), total: countUsers(sql).total, activeAdmins: countActiveAdmins(sql) };
   }
 
   createApiKey(input: CreateApiKeyInput) {

@@ -195,4 +195,7 @@ export const ORG_MIGRATIONS: readonly string[] = [
   // 16: the audit's aggregation asks, for each repeat failure, whether a security event about the same user came
   // after the open row (audit.ts joinWindow): one probe here, where audit_by_class read every recent security row.
   `CREATE INDEX audit_security_by_subject ON audit (subject_id, id) WHERE class = 'security';`,
+  // 17: the org's active admins counted from a partial index, not a scan of every user: the Users page asks on
+  // each view whether the viewer is the last one (so "Make technician" is not offered where it would be refused).
+  `CREATE INDEX users_active_admins ON users (id) WHERE role = 'admin' AND deactivated_at IS NULL;`,
 ];

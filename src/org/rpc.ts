@@ -422,7 +422,7 @@ export interface OrgRpc extends OidcRpc {
   updateSettings(input: UpdateSettingsInput): Promise<Result<OrgSettings, "not_found" | "invalid_period" | AccessFailure>>;
   compliance(page?: Omit<UserPageQuery, "notEnrolled">): Compliance;
   /** `total`: every user of the org, whatever the page or search. */
-  userPage(query: UserPageQuery): UserPage & { total: number };
+  userPage(query: UserPageQuery): UserPage & { total: number; activeAdmins: number };
   createApiKey(input: CreateApiKeyInput): Result<ApiKeyInfo, "not_found" | "forbidden" | FormIdRefusal>;
   /** Whether a page form may still make its secret (form-ids.ts); read before its step-up. */
   checkFormId(formId: string): Result<null, FormIdRefusal>;

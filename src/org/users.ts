@@ -189,7 +189,10 @@ export function countUsers(sql: SqlStorage): { total: number; enrolled: number; 
   return row ?? { total: 0, enrolled: 0, withoutPasskey: 0 };
 }
 
-/** Admins who can still sign in: the org must keep one (a deactivated admin administers nothing). */
+/**
+ * Admins who can still sign in: the org must keep one (a deactivated admin administers nothing). Read from the
+ * partial index users_active_admins (migration 17).
+ */
 export function countActiveAdmins(sql: SqlStorage): number {
   return sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM users WHERE role = 'admin' AND deactivated_at IS NULL").one().n;
 }

@@ -28,7 +28,7 @@ h3{font-size:1rem;margin:1.25rem 0 .5rem}
 .hint{font-size:.9rem;margin:.25rem 0 0}
 .field{margin:0 0 1rem}
 label{display:block;font-weight:600;margin:0 0 .3rem}
-input[type=text],input[type=email],input[type=password],select,textarea{width:100%;max-width:28rem;font:inherit;padding:.55rem .65rem;border:1px solid #8a94a3;border-radius:6px;background:#fff;color:var(--ink)}
+input[type=text],input[type=email],input[type=password],input[type=search],select,textarea{width:100%;max-width:28rem;font:inherit;padding:.55rem .65rem;border:1px solid #8a94a3;border-radius:6px;background:#fff;color:var(--ink)}
 input[aria-invalid=true],textarea[aria-invalid=true]{border-color:var(--bad);border-width:2px}
 .check{display:flex;gap:.6rem;align-items:flex-start}
 .check input{width:1.2rem;height:1.2rem;margin-top:.2rem}

@@ -115,6 +115,25 @@ describe("paged, searchable users and compliance lists", () => {
     const found = await (await call("/users?q=SEED-14", { cookie: admin })).text();
     expect(found.match(/seed-14\d?@example\.com/g)).toHaveLength(11);
     expect(found).not.toContain(`<td>${org.admin.email}`);
+    // The heading counts the org; the search says what is shown and how to leave it.
+    expect(found).toContain("Users matching “SEED-14”.");
+    expect(found).toContain('<a href="/users">Show everyone</a>');
+    expect(first).not.toContain("Show everyone");
+  });
+
+  it("the Users page does not say 'no match' while a search has more of the list to read", async () => {
+    const org = await createOrg();
+    const admin = await signIn(org.admin.email);
+    // More users than one search reads (USER_SEARCH_SCAN_ROWS), none of them matching.
+    await runInDurableObject(env.ORG.getByName(org.slug), (o) => o.seedUsers(2_050, "bulk"));
+    const part = await (await call("/users?q=nobody-here", { cookie: admin })).text();
+    expect(part).toContain("No users in this part of the list match “nobody-here”.");
+    expect(part).not.toContain("No users match");
+    const next = /<a href="([^"]+)" rel="next">/.exec(part)?.[1]?.replaceAll("&amp;", "&");
+    expect(next).toMatch(/^\/users\?q=nobody-here&cursor=/);
+    const rest = await (await call(next as string, { cookie: admin })).text();
+    expect(rest).toContain("No users match “nobody-here”.");
+    expect(rest).not.toContain('rel="next"');
   });
 
   it("seeds a big org only through a test seam that refuses without TEST_SEAMS", async () => {

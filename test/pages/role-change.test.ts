@@ -79,9 +79,9 @@ describe("the Users page's role control", () => {
   it("keeps the last active admin, and lets an admin step down while another remains, with a new session", async () => {
     const org = await createOrg();
     const admin = await signIn(org.admin.email);
-    // Alone: stepping down is refused (409), as the API refuses it.
+    // Alone: stepping down is not offered, and its page (opened by address) is refused (409), as the API refuses it.
     const list = await pageOf("/users", admin);
-    expect(list.html).toContain(`href="/users/${org.admin.id}/make-technician"`);
+    expect(list.html).not.toContain(`href="/users/${org.admin.id}/make-technician"`);
     const alone = await pageOf(`/users/${org.admin.id}/make-technician`, admin);
     expect(alone.html).toContain("Make yourself a technician?");
     const refused = await postForm(`/users/${org.admin.id}/make-technician`, alone);
@@ -89,7 +89,12 @@ describe("the Users page's role control", () => {
     expect(await refused.text()).toContain("An organization must keep at least one admin.");
     expect(await roleOf(admin, org.admin.id)).toBe("admin");
 
+    // A deactivated admin administers nothing: with only one beside you, stepping down is still not offered.
     const other = await addUser(admin, "admin");
+    expect((await call(`/api/org/users/${other.id}`, { method: "PATCH", cookie: admin, body: { active: false } })).status).toBe(200);
+    expect((await pageOf("/users", admin)).html).not.toContain(`href="/users/${org.admin.id}/make-technician"`);
+    expect((await call(`/api/org/users/${other.id}`, { method: "PATCH", cookie: admin, body: { active: true } })).status).toBe(200);
+    expect((await pageOf("/users", admin)).html).toContain(`href="/users/${org.admin.id}/make-technician"`);
     const stepDown = await postForm(
       `/users/${org.admin.id}/make-technician`,
       await pageOf(`/users/${org.admin.id}/make-technician`, admin),

@@ -60,7 +60,7 @@ export async function usersPage(
   const given = c.req.query("cursor") ?? "";
   const cursor = parseUserCursor(given) ? given : undefined;
   const org = orgOf(c, actor);
-  const [{ users, nextCursor, total }, pending] = await Promise.all([
+  const [{ users, nextCursor, total, activeAdmins }, pending] = await Promise.all([
     org.userPage({ cursor, limit: USER_PAGE_DEFAULT, q: q || undefined }),
     org.listInvites(),
   ]);
@@ -71,7 +71,16 @@ export async function usersPage(
   const invites = InvitesSection({ ctx, invites: pending, form: inviteForm });
   return render(
     c,
-    UsersPage({ ctx, users, selfId: actor.identity.user.id, form, notice, invites, paging: { q, nextHref, firstHref, total } }),
+    UsersPage({
+      ctx,
+      users,
+      selfId: actor.identity.user.id,
+      form,
+      notice,
+      invites,
+      paging: { q, nextHref, firstHref, total },
+      activeAdmins,
+    }),
     status,
   );
 }

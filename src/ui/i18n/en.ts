@@ -186,6 +186,9 @@ export const en = {
     nextPage: "Next page",
     firstPage: "First page",
     noMatch: (q: string) => `No users match “${q}”.`,
+    noMatchHere: (q: string) => `No users in this part of the list match “${q}”.`,
+    searchingFor: (q: string) => `Users matching “${q}”.`,
+    clearSearch: "Show everyone",
     searchGoesOn: "A search reads part of the list at a time: more users may match on the next page.",
   },
   settings: {
@@ -283,7 +286,7 @@ export const en = {
   },
   audit: {
     title: "Audit log",
-    // Times are shown in UTC (ui/pages/api-keys.tsx `when`), so the column says so.
+    // Times are shown in UTC (ui/when.ts), so the column says so.
     at: "When (UTC)",
     event: "Event",
     actor: "By",

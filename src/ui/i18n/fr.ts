@@ -190,6 +190,9 @@ export const fr: Catalog = {
     nextPage: "Page suivante",
     firstPage: "Première page",
     noMatch: (q) => `Aucun utilisateur ne correspond à « ${q} ».`,
+    noMatchHere: (q) => `Aucun utilisateur de cette partie de la liste ne correspond à « ${q} ».`,
+    searchingFor: (q) => `Utilisateurs correspondant à « ${q} ».`,
+    clearSearch: "Afficher tout le monde",
     searchGoesOn: "Une recherche lit la liste par parties : d’autres personnes peuvent correspondre sur la page suivante.",
   },
   settings: {

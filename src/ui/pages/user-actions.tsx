@@ -16,12 +16,13 @@ export function roleOf(action: PeopleAction): Role | null {
 }
 
 /**
- * The actions offered for a user: the other role first, then the account's life. On oneself, only stepping down
- * (the API allows it while another active admin remains); the rest another admin must do.
+ * The actions offered for a user: the other role first, then the account's life. On oneself, only stepping down,
+ * and only while another active admin remains (`otherAdmins`: the API refuses the last one); the rest another
+ * admin must do.
  */
-export function actionsFor(user: UserListEntry, selfId: string): PeopleAction[] {
+export function actionsFor(user: UserListEntry, selfId: string, otherAdmins = true): PeopleAction[] {
   const role: PeopleAction = user.role === "admin" ? "make-technician" : "make-admin";
-  if (user.id === selfId) return user.role === "admin" ? [role] : [];
+  if (user.id === selfId) return user.role === "admin" && otherAdmins ? [role] : [];
   return [role, user.active ? "deactivate" : "reactivate", ...(user.active ? (["sign-out"] as const) : []), "remove"];
 }
 
@@ -62,10 +63,20 @@ export function UserStateBadge({ ctx, user }: { ctx: PageCtx; user: UserListEntr
  * Links to each action's confirmation page; screen readers hear the user's email as the link's description (the
  * email cell's id, set in users.tsx), which keeps the email out of the actions cell's own name.
  */
-export function UserActions({ ctx, user, selfId }: { ctx: PageCtx; user: UserListEntry; selfId: string }) {
+export function UserActions({
+  ctx,
+  user,
+  selfId,
+  otherAdmins,
+}: {
+  ctx: PageCtx;
+  user: UserListEntry;
+  selfId: string;
+  otherAdmins: boolean;
+}) {
   return (
     <>
-      {actionsFor(user, selfId).map((action) => {
+      {actionsFor(user, selfId, otherAdmins).map((action) => {
         const { label } = words(ctx, action, user.id === selfId);
         return (
           <>

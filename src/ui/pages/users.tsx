@@ -22,6 +22,7 @@ export function UsersPage({
   notice,
   invites,
   paging,
+  activeAdmins,
 }: {
   ctx: PageCtx;
   users: UserListEntry[];
@@ -35,6 +36,8 @@ export function UsersPage({
    * on the first), and how many users the org has in all (the heading's count: never the page's).
    */
   paging?: { q: string; nextHref: string | null; firstHref: string | null; total: number } | undefined;
+  /** Active admins in the org (the viewer among them when an admin): the last one is not offered stepping down. */
+  activeAdmins?: number | undefined;
 }) {
   const { t } = ctx;
   const u = t.users;
@@ -45,15 +48,24 @@ export function UsersPage({
       <section class="card table-wrap" aria-labelledby="users-title">
         <h2 id="users-title">{paging ? `${u.title} (${paging.total})` : u.title}</h2>
         {paging ? (
-          <form method="get" action="/users">
-            <label>
-              {u.search} <input type="search" name="q" value={paging.q} maxlength={100} />
-            </label>{" "}
-            <button type="submit">{u.searchButton}</button>
+          <form method="get" action="/users" class="inline-form">
+            <div class="field">
+              <label for="users-q">{u.search}</label>
+              <input type="search" name="q" id="users-q" value={paging.q} maxlength={100} />
+            </div>
+            <button type="submit" class="secondary">
+              {u.searchButton}
+            </button>
           </form>
         ) : null}
+        {/* The heading counts the whole org; a search says what it shows, and how to leave it. */}
+        {paging?.q ? (
+          <p class="hint">
+            {u.searchingFor(paging.q)} <a href="/users">{u.clearSearch}</a>
+          </p>
+        ) : null}
         {users.length === 0 && paging?.q ? (
-          <p>{u.noMatch(paging.q)}</p>
+          <p>{paging.nextHref ? u.noMatchHere(paging.q) : u.noMatch(paging.q)}</p>
         ) : (
           <table>
             <thead>
@@ -95,7 +107,7 @@ export function UsersPage({
                         </a>
                       </>
                     ) : null}
-                    <UserActions ctx={ctx} user={user} selfId={selfId} />
+                    <UserActions ctx={ctx} user={user} selfId={selfId} otherAdmins={activeAdmins === undefined || activeAdmins > 1} />
                   </td>
                 </tr>
               ))}
