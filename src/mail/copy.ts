@@ -182,12 +182,12 @@ export const COPY: Record<MailLocale, MailCopy> = {
     },
     appRemoved: {
       subject: "Votre application d'authentification a été retirée",
-      body: "L'application d'authentification a été retirée de la double authentification de votre compte : ses codes ne fonctionnent plus. La double authentification reste active avec vos clés d'accès et vos codes de secours.",
+      body: "L'application d'authentification a été retirée de la double authentification de votre compte : ses codes ne fonctionnent plus. La double authentification reste active avec vos clés d'accès et vos codes de récupération.",
     },
     reset: {
       subject: "Votre double authentification a été réinitialisée",
       body: (by) =>
-        `La double authentification de votre compte a été réinitialisée par ${by}. Votre application d'authentification, vos clés d'accès et vos codes de secours ne fonctionnent plus, et vous avez été déconnecté partout. Configurez-la à nouveau lors de votre prochaine connexion.`,
+        `La double authentification de votre compte a été réinitialisée par ${by}. Votre application d'authentification, vos clés d'accès et vos codes de récupération ne fonctionnent plus, et vous avez été déconnecté partout. Configurez-la à nouveau lors de votre prochaine connexion.`,
       unexpected:
         "Si vous ne l'avez pas demandé, prévenez sans attendre l'administrateur de votre organisation : quelqu'un essaie peut-être de prendre le contrôle de votre compte.",
     },
@@ -204,14 +204,14 @@ export const COPY: Record<MailLocale, MailCopy> = {
       body: "Le mot de passe de votre compte a été modifié, et tous les autres navigateurs connectés à ce compte ont été déconnectés.",
     },
     recoveryUsed: {
-      subject: "Un code de secours a servi à vous connecter",
+      subject: "Un code de récupération a servi à vous connecter",
       body: (n) =>
-        `Un code de secours vient d'être utilisé pour vous connecter. Il vous reste ${n} ${n <= 1 ? "code" : "codes"} de secours.`,
+        `Un code de récupération vient d'être utilisé pour vous connecter. Il vous reste ${n} ${n <= 1 ? "code" : "codes"} de récupération.`,
       low: "Il vous en reste peu : générez-en un nouveau jeu depuis la page de votre compte.",
     },
     regenerated: {
-      subject: "De nouveaux codes de secours ont été générés",
-      body: "Un nouveau jeu de codes de secours a été généré pour votre compte. Les anciens codes ne fonctionnent plus.",
+      subject: "De nouveaux codes de récupération ont été générés",
+      body: "Un nouveau jeu de codes de récupération a été généré pour votre compte. Les anciens codes ne fonctionnent plus.",
     },
     enforcement: {
       subject: (on) => (on ? "La double authentification est désormais obligatoire" : "La double authentification n'est plus obligatoire"),

@@ -9,8 +9,8 @@ describe("building an email", () => {
       { type: "2fa.recovery_code_used", remaining: 1 },
       "Acme",
     );
-    expect(msg.subject).toBe("Un code de secours a servi à vous connecter");
-    expect(msg.text).toContain("Il vous reste 1 code de secours.");
+    expect(msg.subject).toBe("Un code de récupération a servi à vous connecter");
+    expect(msg.text).toContain("Il vous reste 1 code de récupération.");
     expect(msg.html).toContain("Ana &#60;b&#62;");
     const raw = toMime({ outboxId: 1, messageId: "acme.1.0", from: "no-reply@example.com", ...msg });
     expect(raw).toMatch(/^Date: /m);
@@ -21,7 +21,7 @@ describe("building an email", () => {
     // Accents survive: the plain part is UTF-8 in base64.
     const part = /Content-Type: text\/plain[\s\S]*?\r?\n\r?\n([A-Za-z0-9+/=\r\n]+?)\r?\n\r?\n--/.exec(raw)?.[1] ?? "";
     const decoded = new TextDecoder().decode(Uint8Array.from(atob(part.replace(/\s+/g, "")), (ch) => ch.charCodeAt(0)));
-    expect(decoded).toContain("Il vous reste 1 code de secours.");
+    expect(decoded).toContain("Il vous reste 1 code de récupération.");
   });
 
   it("puts the pairing link into both parts only at send time", () => {

@@ -141,7 +141,7 @@ export const fr: Catalog = {
     disabledDone: "L’authentification à deux facteurs est désactivée.",
     removeAppTitle: "Retirer l’application d’authentification",
     removeApp: "Retirer l’application",
-    removeAppLead: "L’authentification à deux facteurs reste active avec vos clés d’accès et vos codes de secours.",
+    removeAppLead: "L’authentification à deux facteurs reste active avec vos clés d’accès et vos codes de récupération.",
     appRemovedDone:
       "L’application d’authentification a été retirée. L’authentification à deux facteurs reste active avec vos clés d’accès.",
     enabledDone: "L’authentification à deux facteurs est activée.",
