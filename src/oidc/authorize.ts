@@ -115,10 +115,12 @@ async function checkRequest(c: C, params: URLSearchParams, pending: Pending | nu
 
   const now = nowMs();
   const firstAt = pending?.at ?? now;
-  // prompt=login: a sign-in after this request arrived; max_age: one within that many seconds (OIDC Core 3.1.2.1).
-  // (strictly after: a session that began in the same millisecond as the request was not started for it).
+  // prompt=login: a sign-in after this request arrived; max_age: one within that many seconds (OIDC Core 3.1.2.1)
+  // or one made for this request, after it arrived: back from the sign-in pages, the seconds spent signing in do not
+  // count against it (max_age=0 is prompt=login). Strictly after: a session that began in the same millisecond as
+  // the request was not started for it.
   const loginAfter = prompts.includes("login") ? firstAt + 1 : null;
-  const ageAfter = maxAgeParam !== null ? now - Number(maxAgeParam) * 1000 : null;
+  const ageAfter = maxAgeParam !== null ? Math.min(now - Number(maxAgeParam) * 1000, firstAt + 1) : null;
   const authAfter = loginAfter === null ? ageAfter : ageAfter === null ? loginAfter : Math.max(loginAfter, ageAfter);
   return { checked: { client, redirectUri, scope, challenge, nonce, prompts, authAfter, requireMfa, firstAt, back, fail } };
 }

@@ -147,6 +147,31 @@ describe("signing in to an application through Gatehouse's pages", () => {
     expect((id.auth_time as number) * 1000).toBeGreaterThanOrEqual(Date.now() - 1000);
   });
 
+  it("max_age=0 (as prompt=login) and a short max_age are met by the sign-in made for the request, however long it took to come back", async () => {
+    const org = await createOrg();
+    const admin = await signIn(org.admin.email);
+    const client = await orgClient(admin);
+    for (const [maxAge, took] of [
+      ["0", 1_000],
+      ["3", 4_000],
+    ] as const) {
+      advance(5_000);
+      const { b, verifier } = await start(client, { max_age: maxAge }, admin);
+      advance(1_000);
+      const login = await b.post("/login", { email: org.admin.email, password: PASSWORD }, "/");
+      expect(login.headers.get("location")).toBe("/oauth/authorize/continue");
+      // The browser follows on a moment later (or, for a slower one, seconds later).
+      advance(took);
+      const url = await backTo(await b.get("/oauth/authorize/continue"));
+      expect([maxAge, url.searchParams.get("error")]).toEqual([maxAge, null]);
+      const id = await verifyIdToken(
+        (await redeem(client, url.searchParams.get("code") as string, verifier)).body.id_token as string,
+        client.clientId,
+      );
+      expect((id.auth_time as number) * 1000).toBeGreaterThanOrEqual(Date.now() - took);
+    }
+  });
+
   it("acr_values=mfa makes a user without a second factor enroll before going back, with amr mfa", async () => {
     const org = await createOrg();
     const admin = await signIn(org.admin.email);
