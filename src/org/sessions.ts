@@ -100,8 +100,14 @@ export function markSessionVerified(sql: SqlStorage, tokenHash: string, userId: 
   return sql.exec("UPDATE sessions SET verified_at = ? WHERE token_hash = ? AND user_id = ?", now, tokenHash, userId).rowsWritten > 0;
 }
 
+/**
+ * Signs one session out, and with it the OpenID grants it gave: signing out ends the access the session gave
+ * applications (the sign-out pages say so), whichever way it is asked (POST /auth/logout, the pages' "Sign out",
+ * RP-initiated logout).
+ */
 export function revokeSession(sql: SqlStorage, tokenHash: string): void {
   sql.exec("DELETE FROM sessions WHERE token_hash = ?", tokenHash);
+  revokeSessionGrants(sql, tokenHash, nowMs());
 }
 
 /**
@@ -128,14 +134,15 @@ export function listUserSessions(sql: SqlStorage, userId: string, now: number, p
   );
 }
 
-/** Ends one session of this user by its public id; false when the user has no such session. */
-/** Ends one session from the Account page's list, and the OpenID grants it gave (a session the user did not know). */
+/**
+ * Ends one session of this user by its public id (the Account page's list: a session the user did not know), and
+ * the OpenID grants it gave; false when the user has no such session.
+ */
 export function revokeSessionByPublicId(sql: SqlStorage, userId: string, publicId: string): boolean {
   const row = sql
     .exec<{ token_hash: string }>("SELECT token_hash FROM sessions WHERE user_id = ? AND public_id = ?", userId, publicId)
     .toArray()[0];
   if (!row) return false;
-  sql.exec("DELETE FROM sessions WHERE token_hash = ?", row.token_hash);
-  revokeSessionGrants(sql, row.token_hash, nowMs());
+  revokeSession(sql, row.token_hash);
   return true;
 }

@@ -1,4 +1,4 @@
-// What an application holds follows the Gatehouse session it came from: a session ended from the Account page's
+// What an application holds follows the Gatehouse session it came from: a session signed out or ended from the Account page's
 // list takes its grants with it; a code minted just before the user's sessions were revoked gives nothing; and a
 // session rotated by enabling 2FA keeps its sign-in time (OpenID auth_time), since a new token is no new sign-in.
 import { describe, expect, it } from "vitest";
@@ -6,6 +6,7 @@ import { call, callJson, createOrg, signIn } from "../support/api";
 import { advance, useTestClock } from "../support/clock";
 import { enroll } from "../support/totp";
 import { addUser } from "../support/api";
+import { pageOf, postForm } from "../support/pages";
 import { authorize, codeFlow, orgClient, pkce, redeem, tokenRequest, userinfo, verifyIdToken } from "./support";
 
 useTestClock();
@@ -32,6 +33,31 @@ describe("OpenID grants and the sessions they came from", () => {
     expect(refresh.status).toBe(400);
     expect(refresh.body).toMatchObject({ error: "invalid_grant" });
     expect((await userinfo(tokens.access_token as string)).status).toBe(401);
+  });
+
+  it("ends the grants of a session signed out, by the API or by the pages' Sign out", async () => {
+    const org = await createOrg();
+    const admin = await signIn(org.admin.email);
+    const client = await orgClient(admin);
+    const signOuts: Record<string, (cookie: string) => Promise<Response>> = {
+      "POST /auth/logout": (cookie) => call("/auth/logout", { method: "POST", cookie, body: {} }),
+      "POST /logout": async (cookie) => {
+        const { token } = await pageOf("/account", cookie);
+        return postForm("/logout", { token, cookie });
+      },
+    };
+    for (const [how, signOut] of Object.entries(signOuts)) {
+      const cookie = await signIn(org.admin.email);
+      const tokens = await codeFlow(client, cookie, { scope: "openid offline_access" });
+      expect((await userinfo(tokens.access_token as string)).status).toBe(200);
+      expect([how, (await signOut(cookie)).status]).toEqual([how, how === "POST /logout" ? 303 : 204]);
+      const refresh = await tokenRequest(client, { grant_type: "refresh_token", refresh_token: tokens.refresh_token as string });
+      expect([how, refresh.status, refresh.body]).toMatchObject([how, 400, { error: "invalid_grant" }]);
+      expect([how, (await userinfo(tokens.access_token as string)).status]).toEqual([how, 401]);
+    }
+    // Another session's grants live on.
+    const kept = await codeFlow(client, admin, { scope: "openid offline_access" });
+    expect((await tokenRequest(client, { grant_type: "refresh_token", refresh_token: kept.refresh_token as string })).status).toBe(200);
   });
 
   it("gives nothing for a code whose session was revoked before it was redeemed", async () => {

@@ -25,7 +25,6 @@ import {
   insertCode,
   insertGrant,
   revokeGrant,
-  revokeSessionGrants,
   rotateRefresh,
   spendCode,
 } from "../oidc-store";
@@ -221,9 +220,5 @@ export function revokeToken(store: Store, input: { refreshHash?: string; grantId
 
 /** RP-initiated logout: the browser session ends, and with it the grants it gave. */
 export function endSession(store: Store, input: { sessionHash: string; meta: RequestMeta }): void {
-  const now = nowMs();
-  store.tx(() => {
-    revokeSessionGrants(store.sql, input.sessionHash, now);
-    revokeSession(store.sql, input.sessionHash);
-  });
+  store.tx(() => revokeSession(store.sql, input.sessionHash));
 }
