@@ -11,6 +11,8 @@ const ANA = `ana-${run}@example.com`;
 const CHLOE = `chloe-${run}@example.com`;
 const DORA = `dora-${run}@example.com`;
 const MEMBER = `member-${run}@example.com`;
+const ELLA = `ella-${run}@example.com`;
+const FINN = `finn-${run}@example.com`;
 
 let h: Harness;
 /** The same Worker at http://localhost: a domain name, so WebAuthn has a relying party ID. */
@@ -23,6 +25,7 @@ beforeAll(async () => {
   await createOrg(h, `pk-${run}`, ANA);
   await createOrg(h, `pkfr-${run}`, CHLOE);
   await createOrg(h, `pkpr-${run}`, DORA);
+  await createOrg(h, `pk2fa-${run}`, ELLA);
   console.log(`screenshots: ${h.screenshots}`);
 });
 
@@ -183,6 +186,52 @@ describe("passkeys in Chromium", () => {
     await page.getByRole("button", { name: WORDS.en.use }).click();
     await page.waitForURL("**/account");
     a11y.push(...(await capture(page, "en-phishing-resistant-signed-in")));
+    expect(cspErrors).toEqual([]);
+    await context.close();
+  });
+
+  it("require 2FA: a member without it may set up a passkey instead of an authenticator app, then gets in", async () => {
+    const json = { "content-type": "application/json" };
+    const login = await fetch(`${h.url}/auth/login`, {
+      method: "POST",
+      headers: json,
+      body: JSON.stringify({ email: ELLA, password: PASSWORD }),
+    });
+    const cookie = (login.headers.getSetCookie()[0] ?? "").split(";")[0] ?? "";
+    const on = await fetch(`${h.url}/api/org/settings`, {
+      method: "PATCH",
+      headers: { ...json, cookie },
+      body: JSON.stringify({ require2fa: true }),
+    });
+    expect(on.status).toBe(200);
+    const added = await fetch(`${h.url}/api/org/users`, {
+      method: "POST",
+      headers: { ...json, cookie },
+      body: JSON.stringify({ email: FINN, password: PASSWORD, role: "technician" }),
+    });
+    expect(added.status).toBe(201);
+
+    const { context, page, cspErrors } = await newProfile(local, "en-US");
+    const auth = await virtualAuthenticator(page);
+    await passwordStep(page, FINN, WORDS.en);
+    await page.waitForURL("**/login/enroll");
+    expect(await page.locator("img[alt^='QR code']").isVisible()).toBe(true);
+    await page.getByRole("link", { name: "Use a passkey instead" }).click();
+    await page.waitForURL("**/login/enroll/passkey?choice=1");
+    expect(await page.getByText("instead of an authenticator app. It counts as two-factor authentication.").isVisible()).toBe(true);
+    expect(await page.getByText("phishing-resistant").count()).toBe(0);
+    a11y.push(...(await capture(page, "en-require-2fa-passkey-instead")));
+    await page.getByRole("button", { name: WORDS.en.add }).click();
+    await page.locator("#recovery-codes li").first().waitFor();
+    await page.getByRole("link", { name: WORDS.en.continue }).click();
+    await page.waitForURL("**/account");
+    expect(await credentials(auth)).toHaveLength(1);
+    // The passkey is the second factor from now on.
+    await signOut(page, WORDS.en);
+    await passwordStep(page, FINN, WORDS.en);
+    await page.waitForURL("**/login/2fa");
+    await page.getByRole("button", { name: WORDS.en.use }).click();
+    await page.waitForURL("**/account");
     expect(cspErrors).toEqual([]);
     await context.close();
   });

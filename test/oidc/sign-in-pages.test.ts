@@ -179,6 +179,11 @@ describe("signing in to an application through Gatehouse's pages", () => {
     const { b, verifier } = await start(client, { acr_values: "mfa" });
     const login = await b.post("/login", { email: org.admin.email, password: PASSWORD }, "/");
     expect(login.headers.get("location")).toBe("/login/enroll");
+    // The application asks, not the organization (which does not require 2FA); a passkey may do instead of an app.
+    const enrollPage = await (await b.get("/login/enroll")).text();
+    expect(enrollPage).toContain("Dashboard requires two-factor authentication.");
+    expect(enrollPage).not.toContain("Your organization requires");
+    expect(enrollPage).toContain('<a href="/login/enroll/passkey?choice=1">Use a passkey instead</a>');
     const confirmed = await b.post("/login/enroll", (page) => {
       const otpauth = /name="otpauth" value="([^"]+)"/.exec(page)?.[1]?.replace(/&amp;/g, "&") ?? "";
       return { code: codeFor(new URL(otpauth).searchParams.get("secret") as string), otpauth };

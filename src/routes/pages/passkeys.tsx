@@ -136,7 +136,8 @@ export const passkeyPages = new Hono<AppEnv>()
   // --- enrolling a passkey at sign-in (the org requires phishing-resistant sign-in; the challenge rides in its cookie) ---
   .get("/login/enroll/passkey", page, async (c) => {
     if (!(await verifyChallenge(c.env.CHALLENGE_KEY, readChallenge(c) ?? "", "enroll"))) return c.redirect("/?m=expired", 303);
-    return render(c, ForcedPasskeyPage({ ctx: await pageCtx(c), available: relyingParty(c.env, c.req.url) !== null }));
+    const chosen = c.req.query("choice") === "1";
+    return render(c, ForcedPasskeyPage({ ctx: await pageCtx(c), available: relyingParty(c.env, c.req.url) !== null, chosen }));
   })
   .post("/login/enroll/passkey/options", page, csrf, (c) =>
     optionsJson(c, () => passkeyEnrollmentOptions(c.env, readChallenge(c) ?? "", c.req.url)),
@@ -163,7 +164,7 @@ export const passkeyPages = new Hono<AppEnv>()
         if (!result.recoveryCodes) return c.redirect(continueHref, 303);
         return render(c, CodesPage({ ctx: await pageCtx(c, "/account"), codes: result.recoveryCodes, continueHref }));
       },
-      (ctx, error) => ForcedPasskeyPage({ ctx, error, available: relyingParty(c.env, c.req.url) !== null }),
+      (ctx, error) => ForcedPasskeyPage({ ctx, error, available: relyingParty(c.env, c.req.url) !== null, chosen: form.choice === "1" }),
     );
   })
   // --- "Use a passkey" at any step-up prompt (ui/step-up.tsx): options bound to this session ---

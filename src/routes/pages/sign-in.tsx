@@ -42,6 +42,12 @@ function startOver(c: Context<AppEnv>, ctx: PageCtx, error: string) {
   return SignInPage({ ctx, form: { email: "", org: "", error, passkeys: relyingParty(c.env, c.req.url) !== null } });
 }
 
+/** What the enrollment page offers besides the app: a passkey where this address allows one; who asks for 2FA. */
+async function enrollOffer(c: Context<AppEnv>) {
+  const pending = await readPending(c, c.env.CHALLENGE_KEY);
+  return { passkeys: relyingParty(c.env, c.req.url) !== null, app: pending?.mfa ? pending.app?.name : undefined };
+}
+
 export const signInPages = new Hono<AppEnv>()
   .onError(pageError)
   // --- signing in ---
@@ -136,7 +142,7 @@ export const signInPages = new Hono<AppEnv>()
     try {
       const info = await startChallengeEnrollment(c.env, readChallenge(c) ?? "");
       const email = parseOtpauthUri(info.otpauthUri)?.email ?? "";
-      return render(c, ForcedEnrollPage({ ctx: await pageCtx(c), info, email }));
+      return render(c, ForcedEnrollPage({ ctx: await pageCtx(c), info, email, ...(await enrollOffer(c)) }));
     } catch (err) {
       // Where the org requires phishing-resistant sign-in, the enrollment is a passkey.
       if (err instanceof ApiError && err.code === "passkey_required") return c.redirect("/login/enroll/passkey", 303);
@@ -159,7 +165,9 @@ export const signInPages = new Hono<AppEnv>()
       async (ctx, error) => {
         // The QR and key come back from the form: the pending secret is unchanged.
         const shown = parseOtpauthUri(form.otpauth);
-        return shown ? ForcedEnrollPage({ ctx, info: shown, email: shown.email, error }) : c.redirect("/?m=expired", 303);
+        return shown
+          ? ForcedEnrollPage({ ctx, info: shown, email: shown.email, error, ...(await enrollOffer(c)) })
+          : c.redirect("/?m=expired", 303);
       },
     );
   })

@@ -52,6 +52,9 @@ export const en = {
   enroll: {
     forcedTitle: "Set up two-factor authentication",
     forcedLead: "Your organization requires two-factor authentication. Set it up now to continue; it takes a minute.",
+    /** An application asked for MFA (OpenID acr_values=mfa): it asks, not the organization. */
+    forcedLeadApp: (app: string) => `${app} requires two-factor authentication. Set it up now to continue; it takes a minute.`,
+    usePasskey: "Use a passkey instead",
     scan: "Scan this QR code with your authenticator app (Google Authenticator, Microsoft Authenticator, 1Password…).",
     qrAlt: (email: string) => `QR code to add Gatehouse (${email}) to an authenticator app`,
     manual: "Can't scan it? Type this key by hand:",
@@ -494,6 +497,10 @@ export const en = {
     forcedLead:
       "Your organization requires phishing-resistant sign-in: add a passkey (this device’s screen lock or a security key). From now on you sign in with it.",
     forcedNeedsScript: "Adding a passkey needs JavaScript in this browser.",
+    /** Chosen instead of an authenticator app at a required enrollment (no phishing-resistant rule). */
+    chosenLead:
+      "Add a passkey (this device’s screen lock or a security key) instead of an authenticator app. It counts as two-factor authentication.",
+    useApp: "Use an authenticator app instead",
     title: "Passkeys",
     lead: "A passkey signs you in with your device's screen lock or a security key, and cannot be phished. It counts as two-factor authentication.",
     none: "You have no passkeys yet.",

@@ -55,6 +55,9 @@ export const fr: Catalog = {
     forcedTitle: "Activer l’authentification à deux facteurs",
     forcedLead:
       "Votre organisation exige l’authentification à deux facteurs. Activez-la maintenant pour continuer ; cela prend une minute.",
+    forcedLeadApp: (app) =>
+      `${app} exige l’authentification à deux facteurs. Activez-la maintenant pour continuer ; cela prend une minute.`,
+    usePasskey: "Utiliser plutôt une clé d’accès",
     scan: "Scannez ce code QR avec votre application d’authentification (Google Authenticator, Microsoft Authenticator, 1Password…).",
     qrAlt: (email) => `Code QR pour ajouter Gatehouse (${email}) à une application d’authentification`,
     manual: "Impossible de scanner ? Saisissez cette clé à la main :",
@@ -500,6 +503,9 @@ export const fr: Catalog = {
     forcedLead:
       "Votre organisation exige une connexion résistante à l’hameçonnage : ajoutez une clé d’accès (le verrouillage d’écran de cet appareil ou une clé de sécurité). Désormais, vous vous connecterez avec elle.",
     forcedNeedsScript: "L’ajout d’une clé d’accès demande JavaScript dans ce navigateur.",
+    chosenLead:
+      "Ajoutez une clé d’accès (le verrouillage d’écran de cet appareil ou une clé de sécurité) au lieu d’une application d’authentification. Elle compte comme authentification à deux facteurs.",
+    useApp: "Utiliser plutôt une application d’authentification",
     title: "Clés d’accès",
     lead: "Une clé d’accès vous connecte avec le verrouillage d’écran de votre appareil ou une clé de sécurité, et ne peut pas être hameçonnée. Elle compte comme authentification à deux facteurs.",
     none: "Vous n’avez pas encore de clé d’accès.",

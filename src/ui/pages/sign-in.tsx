@@ -168,15 +168,24 @@ export function RecoveryStepPage({ ctx, error, code }: { ctx: PageCtx; error?: s
   );
 }
 
-export function ForcedEnrollPage(p: SetupPageProps) {
+/**
+ * Enrolling at sign-in (the org requires 2FA, or the application asked for MFA: `app` names it): the authenticator
+ * app, or a passkey instead where this address allows passkeys (a passkey counts as 2FA).
+ */
+export function ForcedEnrollPage(p: SetupPageProps & { app?: string | undefined; passkeys: boolean }) {
   const { t } = p.ctx;
   return (
     <Layout ctx={p.ctx} title={t.enroll.forcedTitle}>
       <h1>{t.enroll.forcedTitle}</h1>
-      <Alert kind="warn">{t.enroll.forcedLead}</Alert>
+      <Alert kind="warn">{p.app ? t.enroll.forcedLeadApp(p.app) : t.enroll.forcedLead}</Alert>
       <div class="card">
         <QrSetup ctx={p.ctx} info={p.info} email={p.email} action="/login/enroll" error={p.error} cancelHref="/" />
       </div>
+      {p.passkeys ? (
+        <p>
+          <a href="/login/enroll/passkey?choice=1">{t.enroll.usePasskey}</a>
+        </p>
+      ) : null}
     </Layout>
   );
 }
@@ -214,15 +223,27 @@ export function MessagePage({
 
 /**
  * Enrolling a passkey at sign-in, where the org requires phishing-resistant sign-in and the member has none: the
- * only thing this sign-in can do (the forced enrollment of require2fa, with a passkey instead of an app).
+ * only thing this sign-in can do (the forced enrollment of require2fa, with a passkey instead of an app). `chosen`:
+ * the person chose a passkey on the authenticator-app enrollment page instead, and may go back to it. (Which org
+ * rule applies is the org object's to enforce; `chosen` only picks the words and the way back.)
  */
-export function ForcedPasskeyPage({ ctx, error, available }: { ctx: PageCtx; error?: string | undefined; available: boolean }) {
+export function ForcedPasskeyPage({
+  ctx,
+  error,
+  available,
+  chosen = false,
+}: {
+  ctx: PageCtx;
+  error?: string | undefined;
+  available: boolean;
+  chosen?: boolean;
+}) {
   const { t } = ctx;
   return (
     <Layout ctx={ctx} title={t.passkeys.forcedTitle}>
       <div class="narrow">
         <h1>{t.passkeys.forcedTitle}</h1>
-        <p class="lead">{t.passkeys.forcedLead}</p>
+        <p class="lead">{chosen ? t.passkeys.chosenLead : t.passkeys.forcedLead}</p>
         {error ? <Alert kind="error">{error}</Alert> : null}
         <div class="card">
           {available ? (
@@ -235,6 +256,7 @@ export function ForcedPasskeyPage({ ctx, error, available }: { ctx: PageCtx; err
               label={t.passkeys.add}
             >
               <Field id="passkey-new-name" name="name" label={t.passkeys.newName} hint={t.passkeys.newNameHint} maxlength={100} />
+              {chosen ? <input type="hidden" name="choice" value="1" /> : null}
             </PasskeyForm>
           ) : (
             <PasskeysUnavailable ctx={ctx} />
@@ -243,6 +265,11 @@ export function ForcedPasskeyPage({ ctx, error, available }: { ctx: PageCtx; err
             <p class="hint">{t.passkeys.forcedNeedsScript}</p>
           </noscript>
         </div>
+        {chosen ? (
+          <p>
+            <a href="/login/enroll">{t.passkeys.useApp}</a>
+          </p>
+        ) : null}
       </div>
     </Layout>
   );
