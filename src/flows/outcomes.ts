@@ -32,6 +32,11 @@ export function errorFor(reason: Reason, retryAfterSeconds?: number): ApiError {
       return error("conflict", "An org must keep at least one admin.");
     case "invalid_challenge":
       return error("invalid_code", "This sign-in attempt is no longer valid. Sign in again.");
+    // A passkey's answer is no code: the contract's code stays, the words say what failed.
+    case "passkey_unverified":
+      return error("invalid_code", "The passkey could not be verified: it may belong to another account or site. Try again.");
+    case "passkey_request_expired":
+      return error("invalid_code", "This request to add a passkey expired or was already used. Try again.");
     case "not_pending":
       return error(
         "conflict",

@@ -9,7 +9,7 @@ import type { PasskeyInfo } from "../org/passkeys";
 import { orgStub } from "../org/stub";
 import type { AuthenticationResponseJSON, RegistrationResponseJSON, RelyingParty } from "../webauthn";
 import { credentialClaim } from "../directory/names";
-import { unwrap } from "./outcomes";
+import { errorFor, unwrap } from "./outcomes";
 import { newRecoveryCodes } from "./recovery-codes";
 import { challengeOrThrow, type SignInResult } from "./sign-in";
 
@@ -113,16 +113,17 @@ export async function signInWithPasskeyStep(
   const rp = relyingPartyOrThrow(env, requestUrl);
   const claims = await challengeOrThrow(env, input.challenge, "2fa");
   const session = await issueCredential(env.HASH_KEY, "gs", claims);
-  unwrap(
-    await orgStub(env, claims.slug, claims.jurisdiction).completePasskeyStep({
-      challengeId: claims.challengeId,
-      userId: claims.userId,
-      rp,
-      response: input.response,
-      sessionTokenHash: session.hash,
-      meta,
-    }),
-  );
+  const result = await orgStub(env, claims.slug, claims.jurisdiction).completePasskeyStep({
+    challengeId: claims.challengeId,
+    userId: claims.userId,
+    rp,
+    response: input.response,
+    sessionTokenHash: session.hash,
+    meta,
+  });
+  // A wrong answer was counted as a wrong second factor (the object's reason); the words say a passkey failed, not a code.
+  if (!result.ok && result.reason === "invalid_code") throw errorFor("passkey_unverified", result.retryAfterSeconds);
+  unwrap(result);
   return { status: "authenticated", sessionToken: session.token };
 }
 

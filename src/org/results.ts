@@ -30,7 +30,11 @@ export type Reason =
   | "passkey_required"
   | "already_submitted"
   | "form_expired"
-  | "unavailable";
+  | "unavailable"
+  /** A passkey's answer that did not verify (another account's or site's passkey, a forged answer). */
+  | "passkey_unverified"
+  /** Adding a passkey from a session whose registration request is spent or expired (not a sign-in's: that is invalid_challenge). */
+  | "passkey_request_expired";
 
 export type Result<T, R extends Reason = Reason> = { ok: true; value: T } | { ok: false; reason: R; retryAfterSeconds?: number };
 

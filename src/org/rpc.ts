@@ -457,7 +457,10 @@ export interface OrgRpc extends OidcRpc {
   finishPasskeyRegistration(
     input: FinishPasskeyInput,
   ): Promise<
-    Result<{ passkey: PasskeyInfo; firstFactor: boolean }, "invalid_code" | "invalid_challenge" | "already_enrolled" | "not_found">
+    Result<
+      { passkey: PasskeyInfo; firstFactor: boolean },
+      "passkey_unverified" | "passkey_request_expired" | "invalid_challenge" | "already_enrolled" | "not_found"
+    >
   >;
   listPasskeys(userId: string): PasskeyInfo[];
   secondStepMethods(userId: string): SecondStepMethod[];

@@ -69,7 +69,10 @@ export async function finishPasskeyRegistration(
   store: Store,
   input: FinishPasskeyInput,
 ): Promise<
-  Result<{ passkey: PasskeyInfo; firstFactor: boolean }, "invalid_code" | "invalid_challenge" | "already_enrolled" | "not_found">
+  Result<
+    { passkey: PasskeyInfo; firstFactor: boolean },
+    "passkey_unverified" | "passkey_request_expired" | "invalid_challenge" | "already_enrolled" | "not_found"
+  >
 > {
   const { sql } = store;
   const challenge = challengeOf(input.response);
@@ -80,13 +83,15 @@ export async function finishPasskeyRegistration(
     const user = findUser(sql, input.userId);
     if (!user) return fail("not_found");
     const live = challenge ? liveWebauthnChallenge(sql, challenge, "register", user.id, now) : undefined;
-    if (!challenge || !live) return fail("invalid_challenge");
-    // Registration options made for a session never serve a sign-in's enrollment, nor the other way round.
     const via = input.via;
-    if ((live.sign_in_id ?? null) !== (via?.challengeId ?? null)) return fail("invalid_challenge");
+    // A sign-in's enrollment whose request is gone is over (sign in again); a session only asks again.
+    const expired = via ? ("invalid_challenge" as const) : ("passkey_request_expired" as const);
+    if (!challenge || !live) return fail(expired);
+    // Registration options made for a session never serve a sign-in's enrollment, nor the other way round.
+    if ((live.sign_in_id ?? null) !== (via?.challengeId ?? null)) return fail(expired);
     if (via && !enrollmentOpen(sql, via.challengeId, user.id, now)) return fail("invalid_challenge");
     spendWebauthnChallenge(sql, challenge, now);
-    if (!cred) return fail("invalid_code");
+    if (!cred) return fail("passkey_unverified");
     if (passkeyByCredential(sql, cred.credentialId)) return fail("already_enrolled");
     const firstFactor = !hasSecondFactor(sql, user.id);
     const row = insertPasskey(sql, user.id, cred, input.name, now);

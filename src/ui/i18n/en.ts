@@ -486,6 +486,8 @@ export const en = {
     invalid_period: "Choose 30 or 60 seconds.",
     unavailable: "Two-factor verification is unavailable right now. Try again later.",
     invalid_link: "This link was used, revoked or has expired. Ask for a new one.",
+    passkey_unverified: "The passkey could not be verified: it may belong to another account or site. Try again.",
+    passkey_request_expired: "This request to add a passkey expired or was already used. Try again.",
     already_invited: "There is already a pending invite for this email: resend it or revoke it.",
     passkey_required: "Your organization requires phishing-resistant sign-in: use your passkey here, a code is not enough.",
     already_submitted: "This form was already sent: what it made was shown once, in the answer to that first sending.",

@@ -491,6 +491,9 @@ export const fr: Catalog = {
     invalid_period: "Choisissez 30 ou 60 secondes.",
     unavailable: "La vérification du second facteur est indisponible pour le moment. Réessayez plus tard.",
     invalid_link: "Ce lien a déjà servi, a été révoqué ou a expiré. Demandez-en un nouveau.",
+    passkey_unverified:
+      "La clé d’accès n’a pas pu être vérifiée : elle appartient peut-être à un autre compte ou à un autre site. Réessayez.",
+    passkey_request_expired: "Cette demande d’ajout de clé d’accès a expiré ou a déjà servi. Réessayez.",
     already_invited: "Une invitation est déjà en attente pour cet e-mail : renvoyez-la ou révoquez-la.",
     passkey_required:
       "Votre organisation exige une connexion résistante à l’hameçonnage : utilisez ici votre clé d’accès, un code ne suffit pas.",
