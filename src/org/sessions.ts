@@ -111,6 +111,16 @@ export function revokeSession(sql: SqlStorage, tokenHash: string): void {
 }
 
 /**
+ * A first second factor set up at a sign-in keeps the user's other sessions (enforcing 2FA signs no one out), but
+ * none of them was checked with that factor: each is made stale, so its next step-up asks for the new factor (a
+ * password no longer steps up a user who has one), and a session opened with the password alone cannot add a
+ * credential, change the email or make a key on the strength of that password.
+ */
+export function staleOtherSessions(sql: SqlStorage, userId: string): void {
+  sql.exec("UPDATE sessions SET verified_at = 0 WHERE user_id = ?", userId);
+}
+
+/**
  * Revokes every session of a user, except the one making the change when given; every token the user's
  * sign-ins gave other applications (OpenID grants) dies with them, the kept session's included.
  */

@@ -4,6 +4,7 @@ import { addUser, call, callJson, createOrg, PASSWORD, sessionCookieFrom, signIn
 import { nextStep, useTestClock } from "../support/clock";
 import { wrongCode } from "../support/codes";
 import { challengeFor, enrolledAdmin, enrolledTechnician, staleSession } from "../support/flows";
+import { SoftAuthenticator } from "../support/authenticator";
 import { codeFor } from "../support/totp";
 
 useTestClock();
@@ -55,6 +56,51 @@ describe("requiring 2FA for the whole org", () => {
     // The challenge is spent, and the session from before the switch still works.
     expect((await call("/auth/login/enroll", { body: { challenge: body.challenge } })).status).toBe(401);
     expect((await call("/api/me", { cookie: earlier })).status).toBe(200);
+  });
+
+  it("keeps a password-only session from before the enrollment, but it steps up with the new factor, not on its password", async () => {
+    const org = await createOrg();
+    const admin = await signIn(org.admin.email);
+    const tech = await addUser(admin);
+    // Someone holding only the password signs in just before the owner is made to enroll.
+    const earlier = await signIn(tech.email);
+    await requireTwoFactor(admin, true);
+    const { challenge } = (await callJson<{ challenge: string }>("/auth/login", { body: { email: tech.email, password: PASSWORD } })).body;
+    const setup = await callJson<{ secret: string }>("/auth/login/enroll", { body: { challenge } });
+    expect((await call("/auth/login/enroll/confirm", { body: { challenge, code: codeFor(setup.body.secret) } })).status).toBe(200);
+
+    expect((await call("/api/me", { cookie: earlier })).status).toBe(200);
+    // No credential, email or key on the strength of that old password check: the new factor is asked.
+    for (const [path, body] of [
+      ["/api/me/passkeys/options", {}],
+      ["/api/me/email", { email: "taken-over@evil.example" }],
+      ["/api/me/email", { email: "taken-over@evil.example", password: PASSWORD }],
+    ] as const) {
+      const r = await callJson<{ error: { code: string } }>(path, { cookie: earlier, body });
+      expect([path, r.status, r.body.error?.code]).toEqual([path, 403, "step_up_required"]);
+    }
+    // With the new factor, it may.
+    nextStep();
+    const proven = await call("/api/me/passkeys/options", { cookie: earlier, body: { code: codeFor(setup.body.secret) } });
+    expect(proven.status).toBe(200);
+  });
+
+  it("makes such a session step up with the passkey when the enrollment was a passkey", async () => {
+    const org = await createOrg();
+    const admin = await signIn(org.admin.email);
+    const tech = await addUser(admin);
+    const earlier = await signIn(tech.email);
+    await requireTwoFactor(admin, true);
+    const { challenge } = (await callJson<{ challenge: string }>("/auth/login", { body: { email: tech.email, password: PASSWORD } })).body;
+    const options = await callJson<{ challenge: string }>("/auth/login/enroll/passkey/options", { body: { challenge } });
+    const auth = new SoftAuthenticator();
+    const done = await call("/auth/login/enroll/passkey", {
+      body: { challenge, name: "Mine", response: await auth.register(options.body) },
+    });
+    expect(done.status).toBe(200);
+    expect((await call("/api/me", { cookie: earlier })).status).toBe(200);
+    const r = await callJson<{ error: { code: string } }>("/api/me/passkeys/options", { cookie: earlier, body: {} });
+    expect([r.status, r.body.error.code]).toEqual([403, "step_up_required"]);
   });
 
   it("refuses a wrong code during forced enrollment and kills the challenge after 5", async () => {

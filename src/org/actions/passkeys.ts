@@ -20,7 +20,7 @@ import {
 } from "../passkeys";
 import { deleteRecoveryCodes, replaceRecoveryCodes } from "../recovery-codes";
 import { fail, ok, type Result } from "../results";
-import { revokeUserSessions } from "../sessions";
+import { revokeUserSessions, staleOtherSessions } from "../sessions";
 import { setSessionAmr } from "../oidc-store";
 import { secondFactorRequired } from "../settings";
 import type { Store } from "../store";
@@ -102,8 +102,9 @@ export async function finishPasskeyRegistration(
     );
     if (firstFactor) {
       replaceRecoveryCodes(sql, user.id, input.recoveryCodeHashes, now);
-      // Enrollment at sign-in keeps sessions from before enforcement, as forced TOTP enrollment does.
+      // Enrollment at sign-in keeps sessions from before enforcement, stale, as forced TOTP enrollment does.
       if (!via) revokeUserSessions(sql, user.id, input.keepSession);
+      else staleOtherSessions(sql, user.id);
       recordEvent(
         sql,
         {

@@ -8,7 +8,7 @@ import { notifyUser } from "../notify";
 import { revokeUserPairings, markPairingSetup, pairingAlive, pairingSetupIs, recordPairingFailure, spendPairing } from "../pairing";
 import { deleteRecoveryCodes, replaceRecoveryCodes } from "../recovery-codes";
 import { type AuditActor, type Reason, type RequestMeta, type Result, fail, ok } from "../results";
-import { carrySignIn, createSession, revokeUserSessions, sessionPolicy, sessionRow } from "../sessions";
+import { carrySignIn, createSession, revokeUserSessions, sessionPolicy, sessionRow, staleOtherSessions } from "../sessions";
 import { readOrg } from "../settings";
 import type { Store } from "../store";
 import { activatePendingTotp, activeTotp, deleteTotp, putPendingTotp, type TotpRow } from "../totp-state";
@@ -154,7 +154,8 @@ export async function confirmEnrollment(store: Store, input: ConfirmEnrollmentIn
       carrySignIn(sql, before, input.via.newSessionTokenHash);
     } else {
       // Forced enrollment at sign-in keeps sessions from before enforcement (the seeds: enforcing 2FA does not
-      // log anyone out); the new session starts with the second factor in place.
+      // log anyone out), stale, so they step up with the new factor; the new session starts with it in place.
+      staleOtherSessions(sql, user.id);
       spendChallenge(sql, input.via.challengeId, now);
       startSession(store, user, input.via.newSessionTokenHash, input.meta, now, "enrollment");
     }
