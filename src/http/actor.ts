@@ -88,6 +88,15 @@ export function sessionOnly(c: Context<AppEnv>): Extract<Actor, { kind: "session
   return actor;
 }
 
+/**
+ * sessionOnly as a route's first step, before its body is validated: a key (or no sign-in) is refused for what it
+ * is, not asked for a code it could never give ("API keys are never asked for a second factor").
+ */
+export const ownSession: MiddlewareHandler<AppEnv> = async (c, next) => {
+  sessionOnly(c);
+  await next();
+};
+
 export function adminOnly(c: Context<AppEnv>): SignedIn {
   const actor = signedIn(c);
   if (effectiveRole(actor.identity) !== "admin") throw new ApiError("forbidden", "Only an org admin can do this.");

@@ -9,7 +9,7 @@ import { changePassword } from "../flows/password";
 import { endOwnSessions } from "../flows/people";
 import { requireStepUp, stepUpPasskeyOptions } from "../flows/step-up";
 import { confirmEnrollment, disableTwoFactor, regenerateRecoveryCodes, startEnrollment } from "../flows/two-factor";
-import { auditActor, effectiveRole, sessionOnly, signedIn } from "../http/actor";
+import { auditActor, effectiveRole, ownSession, sessionOnly, signedIn } from "../http/actor";
 import { setSessionCookie } from "../http/cookies";
 import * as f from "../http/fields";
 import { requestMeta } from "../http/meta";
@@ -42,7 +42,7 @@ export const meRoutes = new Hono<AppEnv>()
     await endOwnSessions(c.env, actor.route, input);
     return c.body(null, 204);
   })
-  .delete("/sessions/:id", validate("param", sessionParam), async (c) => {
+  .delete("/sessions/:id", ownSession, validate("param", sessionParam), async (c) => {
     const actor = sessionOnly(c);
     const input = {
       userId: actor.identity.user.id,
@@ -53,7 +53,7 @@ export const meRoutes = new Hono<AppEnv>()
     await endOwnSessions(c.env, actor.route, input);
     return c.body(null, 204);
   })
-  .post("/password", json(passwordBody), async (c) => {
+  .post("/password", ownSession, json(passwordBody), async (c) => {
     const actor = sessionOnly(c);
     const body = c.req.valid("json");
     await changePassword(
@@ -69,7 +69,7 @@ export const meRoutes = new Hono<AppEnv>()
     );
     return c.body(null, 204);
   })
-  .post("/email", json(emailChangeBody), async (c) => {
+  .post("/email", ownSession, json(emailChangeBody), async (c) => {
     const actor = sessionOnly(c);
     const { email, ...proof } = c.req.valid("json");
     const meta = requestMeta(c);
@@ -87,7 +87,7 @@ export const meRoutes = new Hono<AppEnv>()
       ...(identity.apiKey ? { apiKey: { id: identity.apiKey.id, name: identity.apiKey.name } } : {}),
     });
   })
-  .post("/2fa/setup", json(f.stepUpBody), async (c) => {
+  .post("/2fa/setup", ownSession, json(f.stepUpBody), async (c) => {
     const actor = sessionOnly(c);
     // A passkey user may add an authenticator app too (after a passkey step-up); a second app may not.
     if (actor.identity.twoFactor.period !== null) throw new ApiError("already_enrolled");
@@ -95,7 +95,7 @@ export const meRoutes = new Hono<AppEnv>()
     await requireStepUp(c.env, actor, c.req.valid("json"), requestMeta(c), "enroll");
     return c.json(await startEnrollment(c.env, actor.route, actor.identity.user.id));
   })
-  .post("/2fa/confirm", json(currentCodeBody), async (c) => {
+  .post("/2fa/confirm", ownSession, json(currentCodeBody), async (c) => {
     const actor = sessionOnly(c);
     const { recoveryCodes, sessionToken } = await confirmEnrollment(
       c.env,
@@ -122,7 +122,7 @@ export const meRoutes = new Hono<AppEnv>()
     const status = await orgStub(c.env, actor.route.slug, actor.route.jurisdiction).recoveryCodesStatus(actor.identity.user.id);
     return c.json(status);
   })
-  .post("/2fa/recovery-codes", json(currentFactorBody), async (c) => {
+  .post("/2fa/recovery-codes", ownSession, json(currentFactorBody), async (c) => {
     const actor = sessionOnly(c);
     const session = { route: actor.route, userId: actor.identity.user.id, tokenHash: actor.tokenHash, requestUrl: actor.requestUrl };
     const body = c.req.valid("json");
@@ -134,7 +134,7 @@ export const meRoutes = new Hono<AppEnv>()
     );
     return c.json({ recoveryCodes: codes });
   })
-  .post("/2fa/disable", json(currentCodeBody), async (c) => {
+  .post("/2fa/disable", ownSession, json(currentCodeBody), async (c) => {
     const actor = sessionOnly(c);
     // The org's object refuses (409 enforced_by_org) before any code is checked, unless a passkey keeps 2FA on.
     await disableTwoFactor(c.env, actor.route, actor.identity.user.id, c.req.valid("json").code, actor.tokenHash, requestMeta(c));

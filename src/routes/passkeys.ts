@@ -15,7 +15,7 @@ import {
 import { unwrap } from "../flows/outcomes";
 import { passwordlessOptions, signInWithPasskey } from "../flows/passwordless";
 import { requireStepUp } from "../flows/step-up";
-import { sessionOnly } from "../http/actor";
+import { ownSession, sessionOnly } from "../http/actor";
 import { setSessionCookie } from "../http/cookies";
 import * as f from "../http/fields";
 import { requestMeta } from "../http/meta";
@@ -45,13 +45,13 @@ export const mePasskeyRoutes = new Hono<AppEnv>()
     const passkeys = await orgStub(c.env, actor.route.slug, actor.route.jurisdiction).listPasskeys(actor.identity.user.id);
     return c.json({ passkeys });
   })
-  .post("/options", json(f.stepUpBody), async (c) => {
+  .post("/options", ownSession, json(f.stepUpBody), async (c) => {
     const actor = sessionOnly(c);
     // Binding an authenticator needs prior authentication (NIST SP 800-63B 6.1.2.1), as for TOTP setup.
     await requireStepUp(c.env, actor, c.req.valid("json"), requestMeta(c), "enroll_passkey");
     return c.json(await startPasskeyRegistration(c.env, actor.route, actor.identity.user.id, c.req.url));
   })
-  .post("/", json(addPasskeyBody), async (c) => {
+  .post("/", ownSession, json(addPasskeyBody), async (c) => {
     const actor = sessionOnly(c);
     const body = c.req.valid("json");
     const result = await finishPasskeyRegistration(
@@ -68,7 +68,7 @@ export const mePasskeyRoutes = new Hono<AppEnv>()
     );
     return c.json(result, 201);
   })
-  .patch("/:id", json(renamePasskeyBody), async (c) => {
+  .patch("/:id", ownSession, json(renamePasskeyBody), async (c) => {
     const actor = sessionOnly(c);
     const stub = orgStub(c.env, actor.route.slug, actor.route.jurisdiction);
     return c.json(
@@ -82,7 +82,7 @@ export const mePasskeyRoutes = new Hono<AppEnv>()
       ),
     );
   })
-  .delete("/:id", json(f.stepUpBody), async (c) => {
+  .delete("/:id", ownSession, json(f.stepUpBody), async (c) => {
     const actor = sessionOnly(c);
     // Removing a factor is step-up: a stolen session alone cannot strip the account's protection.
     await requireStepUp(c.env, actor, c.req.valid("json"), requestMeta(c));
