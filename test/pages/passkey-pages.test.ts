@@ -290,3 +290,24 @@ describe("the passkey pages", () => {
     expect((await b.get("/account")).res.status).toBe(200);
   });
 });
+
+describe("the Account page where the org requires phishing-resistant sign-in", () => {
+  it("says why the app stays, and refuses a code for new recovery codes in the org's words", async () => {
+    const u = await enrolledTechnician();
+    await addPasskey(u.cookie);
+    const on = await callJson("/api/org/settings", { method: "PATCH", cookie: u.adminCookie, body: { requirePhishingResistant: true } });
+    expect(on.status).toBe(200);
+    const b = await tab(u.cookie);
+    const account = (await b.get("/account")).html;
+    expect(account).toContain("Your organization requires phishing-resistant sign-in, so the app cannot be removed with one of its codes.");
+    expect(account).not.toContain("so you cannot disable it");
+    const refused = await b.post("/account/2fa/recovery-codes", {
+      code: codeFor(u.enrollment.secret),
+      formId: /name="formId" value="([^"]+)"/.exec(account)?.[1] ?? "",
+    });
+    expect(refused.status).toBe(403);
+    const html = await refused.text();
+    expect(html).toContain("Your organization requires phishing-resistant sign-in: use your passkey here, a code is not enough.");
+    expect(html).not.toContain("Something went wrong");
+  });
+});

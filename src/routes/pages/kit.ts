@@ -209,6 +209,9 @@ export function messageFor(t: Catalog, err: unknown): string {
       return t.errors.account_locked;
     case "step_up_required":
       return t.stepUp.needed;
+    // Said at the edge too (a code offered where only a passkey may stand): the org's words, not "went wrong".
+    case "passkey_required":
+      return t.reasons.passkey_required;
     case "invalid_credentials":
     case "invalid_code":
     case "conflict":

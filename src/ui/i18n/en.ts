@@ -137,6 +137,7 @@ export const en = {
     disableTitle: "Turn off two-factor authentication",
     disable: "Disable 2FA",
     enforced: "Your organization requires two-factor authentication, so you cannot disable it.",
+    enforcedAppRemoval: "Your organization requires phishing-resistant sign-in, so the app cannot be removed with one of its codes.",
     disabledDone: "Two-factor authentication is off.",
     removeAppTitle: "Remove the authenticator app",
     removeApp: "Remove app",

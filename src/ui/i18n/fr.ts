@@ -141,6 +141,8 @@ export const fr: Catalog = {
     disableTitle: "Désactiver l’authentification à deux facteurs",
     disable: "Désactiver la 2FA",
     enforced: "Votre organisation exige l’authentification à deux facteurs : vous ne pouvez pas la désactiver.",
+    enforcedAppRemoval:
+      "Votre organisation exige une connexion résistante à l’hameçonnage : l’application ne peut pas être retirée avec l’un de ses codes.",
     disabledDone: "L’authentification à deux facteurs est désactivée.",
     removeAppTitle: "Retirer l’application d’authentification",
     removeApp: "Retirer l’application",

@@ -99,7 +99,7 @@ export function AccountPage({ ctx, identity, state }: { ctx: PageCtx; identity: 
             {tf.passkeys > 0 ? <p class="hint">{a.removeAppLead}</p> : null}
             {enforced ? (
               <p class="hint" id="disable-reason">
-                {a.enforced}
+                {identity.org.requirePhishingResistant && tf.passkeys > 0 ? a.enforcedAppRemoval : a.enforced}
               </p>
             ) : null}
             <form method="post" action="/account/2fa/disable" class="inline-form" aria-labelledby="disable-title" novalidate>
