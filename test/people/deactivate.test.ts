@@ -48,6 +48,11 @@ describe("deactivating a user", () => {
     const types = (await auditRows(org.slug)).filter((e) => e.subject_id === user.id).map((e) => e.type);
     expect(types).toContain("user.deactivated");
     expect((await auditRows(org.slug)).some((e) => e.type === "api_key.revoked" && e.detail?.includes("deactivated"))).toBe(true);
+    // The refused right password is a login failure in the log, as a wrong one is.
+    const failures = (await auditRows(org.slug)).filter((e) => e.subject_id === user.id && e.type === "login.failed");
+    expect(JSON.parse(failures[0]?.detail ?? "{}").reason).toBe("account_deactivated");
+    // The wrong one after it is the same failure again (the log aggregates repeats).
+    expect(failures.reduce((n, e) => n + 1 + e.repeats, 0)).toBe(2);
     expect((await outbox(org.slug)).some((m) => m.kind === "account.deactivated" && m.to === user.email)).toBe(true);
   });
 

@@ -10,7 +10,7 @@ import type { Store } from "../store";
 import { findUser } from "../users";
 import type { LockFailure } from "./failures";
 import { countFailure } from "./failures";
-import { startSession } from "./sign-in";
+import { refuseDeactivated, startSession } from "./sign-in";
 import { type PasskeyFactor, readyPasskey, verifyPasskey } from "./verify-passkey";
 import { setSessionAmr } from "../oidc-store";
 import { amrOf } from "./session-amr";
@@ -49,7 +49,7 @@ export async function completePasswordlessSignIn(
     });
     if (!checked.ok) return fail("invalid_credentials");
     // Like the right password: the passkey proved who it is, and the account is closed.
-    if (user.deactivated_at !== null) return fail("account_deactivated");
+    if (user.deactivated_at !== null) return refuseDeactivated(store, user, input.meta, now);
     if (lockedOut(user)) return fail("account_locked");
     recordSuccess(sql, user.id, "password");
     startSession(store, user, input.sessionTokenHash, input.meta, now, "passkey");

@@ -158,10 +158,23 @@ export function settlePasswordCheck(
     return fail("invalid_credentials");
   }
   // The right password of a deactivated account is told so (a wrong one got the usual 401 above, counted).
-  if (user.deactivated_at !== null) return fail("account_deactivated");
+  if (user.deactivated_at !== null) return refuseDeactivated(store, user, check.meta, now);
   if (lockedOut(user)) return fail("account_locked");
   recordSuccess(sql, user.id, "password");
   return ok(null);
+}
+
+/**
+ * A deactivated account's right password (or passkey) is refused, and the attempt is a login failure in the audit
+ * log like any other: whoever holds the credential tried to get in (the log aggregates repeats).
+ */
+export function refuseDeactivated(store: Store, user: UserRow, meta: RequestMeta, now: number) {
+  recordEvent(
+    store.sql,
+    { type: "login.failed", actor: userActor(user), subject: subject(user), meta, detail: { reason: "account_deactivated" } },
+    now,
+  );
+  return fail("account_deactivated");
 }
 
 /**
