@@ -40,6 +40,17 @@ async function resolveLink(env: Env, token: string) {
   return { stub, tokenHash, userId };
 }
 
+/** Whether the link can still be used: read only (mail scanners open links), so its page says a dead link is dead at once. */
+export async function pairingLinkAlive(env: Env, token: string): Promise<boolean> {
+  return resolveLink(env, token).then(
+    () => true,
+    (err) => {
+      if (err === INVALID_LINK) return false;
+      throw err;
+    },
+  );
+}
+
 const WRONG_PASSWORD = new ApiError("invalid_credentials", "The password is incorrect. The setup link still works: try again.");
 
 /**

@@ -87,7 +87,10 @@ describe("the pairing page", () => {
     const login = await callJson<{ status: string }>("/auth/login", { body: { email: user.email, password: user.password } });
     expect(login.body.status).toBe("2fa_required");
 
-    // The spent link: a clear message, as a 404, at either step.
+    // The spent link: a clear message, as a 404, on opening it again and at either step.
+    const reopened = await call(path, { headers: { "accept-language": "en" } });
+    expect(reopened.status).toBe(404);
+    expect(await reopened.text()).toContain("This setup link was used, replaced or has expired.");
     for (const step of ["", "/confirm"]) {
       const again = await post(`${path}${step}`, `_csrf=${token}&code=${codeFor(secret)}&password=${encodeURIComponent(user.password)}`);
       expect(again.status).toBe(404);
@@ -95,14 +98,30 @@ describe("the pairing page", () => {
     }
   });
 
-  it("shows the pages in French from Accept-Language, and a made-up link as a 404", async () => {
-    const opened = await call("/pair/gp.nope.-.made-up", { headers: { "accept-language": "fr-FR,fr;q=0.9" } });
+  it("shows the pages in French from Accept-Language, and a made-up or spent link as a 404 at once", async () => {
+    const org = await createOrg();
+    const adminCookie = await signIn(org.admin.email);
+    const user = await addUser(adminCookie);
+    await setAsideVerificationMail(org.slug);
+    const transport = flakyTransport(0);
+    await useTransport(org.slug, transport);
+    await call(`/api/org/users/${user.id}/2fa/pairing-link`, { method: "POST", cookie: adminCookie });
+    await runAlarm(org.slug);
+    const path = linkIn(transport.sent[0] as never).slice(BASE.length);
+    const opened = await call(path, { headers: { "accept-language": "fr-FR,fr;q=0.9" } });
     expect(opened.status).toBe(200);
     const html = await opened.text();
     expect(html).toContain('<html lang="fr">');
     expect(html).toContain("Il ne vous connecte pas.");
     expect(html).toContain('<label for="password">Votre mot de passe</label>');
     const { token, cookie } = formToken(html, opened);
+
+    // A made-up link says so on opening, before asking for a password, and when posted to.
+    const madeUp = await call("/pair/gp.nope.-.made-up", { headers: { "accept-language": "fr-FR,fr;q=0.9" } });
+    expect(madeUp.status).toBe(404);
+    const deadHtml = await madeUp.text();
+    expect(deadHtml).toContain("Ce lien de configuration a déjà servi, a été remplacé ou a expiré.");
+    expect(deadHtml).not.toContain('name="password"');
     const res = await call("/pair/gp.nope.-.made-up", {
       method: "POST",
       cookie,

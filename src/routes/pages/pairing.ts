@@ -1,11 +1,12 @@
 // The pages of the emailed pairing link, /pair/<token>, in the same look and words as the other pages. GET only
-// shows the password field and a button, because mail scanners open links; the POSTs start (with the account's
+// looks the link up (a dead one says so at once) and shows the password field and a button, because mail scanners
+// open links; the POSTs start (with the account's
 // password) and confirm enrollment through flows/pairing.ts, the same code and field rules as the JSON API
 // (routes/pairing.ts). No session is read or set, ever.
 import { type Context, Hono, type MiddlewareHandler } from "hono";
 import type { AppEnv } from "../../env";
 import { ApiError } from "../../errors";
-import { confirmPairedEnrollment, startPairedEnrollment } from "../../flows/pairing";
+import { confirmPairedEnrollment, pairingLinkAlive, startPairedEnrollment } from "../../flows/pairing";
 import { requestMeta } from "../../http/meta";
 import { chooseLang } from "../../ui/lang";
 import { parseOtpauthUri } from "../../ui/otpauth";
@@ -48,7 +49,10 @@ async function startPage(c: C, token: string, err: unknown) {
 export const pairPageRoutes = new Hono<AppEnv>()
   .onError(pageError)
   .get("/:token", pairPage, async (c) => {
-    return render(c, PairStartPage({ ctx: await pageCtx(c), token: c.req.param("token") }));
+    const token = c.req.param("token");
+    // A used, replaced or expired link says so before asking for the password, as a dead invite link does.
+    if (!(await pairingLinkAlive(c.env, token))) return render(c, PairInvalidPage({ ctx: await pageCtx(c) }), 404);
+    return render(c, PairStartPage({ ctx: await pageCtx(c), token }));
   })
   .post("/:token", pairPage, csrf, async (c) => {
     const token = c.req.param("token");
