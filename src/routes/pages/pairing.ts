@@ -1,8 +1,7 @@
 // The pages of the emailed pairing link, /pair/<token>, in the same look and words as the other pages. GET only
 // looks the link up (a dead one says so at once) and shows the password field and a button, because mail scanners
-// open links; the POSTs start (with the account's
-// password) and confirm enrollment through flows/pairing.ts, the same code and field rules as the JSON API
-// (routes/pairing.ts). No session is read or set, ever.
+// open links; the POSTs start (with the account's password) and confirm enrollment through flows/pairing.ts, the
+// same code and field rules as the JSON API (routes/pairing.ts). No session is read or set, ever.
 import { type Context, Hono, type MiddlewareHandler } from "hono";
 import type { AppEnv } from "../../env";
 import { ApiError } from "../../errors";
