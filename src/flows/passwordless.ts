@@ -48,6 +48,17 @@ async function openChallenge(env: Env, challenge: string): Promise<number | null
   return expiresAt > nowMs() ? expiresAt : null;
 }
 
+/** The account the authenticator names (registration's user.id, the user id as UTF-8), or null. */
+function userHandleOf(response: AuthenticationResponseJSON): string | null {
+  const handle = response.response.userHandle;
+  if (!handle) return null;
+  try {
+    return isoBase64URL.toUTF8String(handle);
+  } catch {
+    return null;
+  }
+}
+
 /** Options for a discoverable passkey of this RP, user verification required. */
 export async function passwordlessOptions(env: Env, requestUrl: string) {
   return authenticationOptions(relyingPartyOrThrow(env, requestUrl), null, "required", await mintChallenge(env));
@@ -64,6 +75,9 @@ export async function signInWithPasskey(env: Env, response: AuthenticationRespon
   if (!challenge || !expiresAt) throw new ApiError("invalid_credentials", "This passkey sign-in is not valid. Try again.");
   const claim = await (await credentialClaim(env, response.id)).lookup();
   if (!claim) throw new ApiError("invalid_credentials", NOT_RECOGNIZED);
+  // WebAuthn L3 7.2 step 6: no account was named before, so the authenticator names it (userHandle: the user id
+  // given at registration), and it must be the passkey's owner; an answer without it proves no account.
+  if (userHandleOf(response) !== claim.userId) throw new ApiError("invalid_credentials", NOT_RECOGNIZED);
   const route = { slug: claim.orgSlug, jurisdiction: claim.jurisdiction };
   const session = await issueCredential(env.HASH_KEY, "gs", route);
   const result = await orgStub(env, route.slug, route.jurisdiction).completePasswordlessSignIn({

@@ -74,6 +74,25 @@ describe("signing in with a passkey alone", () => {
     expect((await signInWith(await u.auth.assert(await options(), { origin: "https://gatehouse.evil.test" }))).status).toBe(401);
   });
 
+  it("refuses an answer that names no account, or another account than the passkey's owner (userHandle)", async () => {
+    const u = await passkeyTechnician();
+    const other = await passkeyTechnician(u.org);
+    const signed = async (userHandle: string | undefined) => {
+      const answer = await u.auth.assert(await options());
+      const response = { ...answer.response, userHandle } as Record<string, unknown>;
+      if (userHandle === undefined) delete response.userHandle;
+      return signInWith({ ...answer, response });
+    };
+    expect((await signed(undefined)).status).toBe(401);
+    const othersHandle = other.auth.userHandle as string;
+    expect(othersHandle).not.toBe(u.auth.userHandle);
+    const asOther = await signed(othersHandle);
+    expect(asOther.status).toBe(401);
+    expect(sessionCookieFrom(asOther)).toBeUndefined();
+    // The owner's own handle still signs in.
+    expect((await signed(u.auth.userHandle)).status).toBe(200);
+  });
+
   it("refuses a passkey it does not know", async () => {
     await passkeyTechnician();
     expect((await signInWith(await new SoftAuthenticator().assert(await options()))).status).toBe(401);
