@@ -147,10 +147,10 @@ describe("pairing link in Chromium", () => {
     expect(login.body.status).toBe("2fa_required");
     expect(login.cookie).toBeUndefined();
 
-    // The spent link: a clear message and a 404.
-    await page.goto(link);
-    await page.getByLabel("Your Gatehouse password").fill(PASSWORD);
-    await page.getByRole("button", { name: "Start setup" }).click();
+    // The spent link: a clear message and a 404 on opening it, before any password is asked.
+    const spent = await page.goto(link);
+    expect(spent?.status()).toBe(404);
+    expect(await page.getByLabel("Your Gatehouse password").count()).toBe(0);
     expect(await page.getByRole("heading", { name: "This setup link cannot be used" }).isVisible()).toBe(true);
     expect(await page.getByRole("alert").textContent()).toContain("This setup link was used, replaced or has expired.");
     a11y.push(...(await capture(page, "pair-link-used")));
