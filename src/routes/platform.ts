@@ -3,7 +3,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../env";
 import { ApiError } from "../errors";
-import { createOrg } from "../flows/accounts";
+import { createOrg, createUser } from "../flows/accounts";
 import { slugClaim } from "../directory/names";
 import { deleteOrg, orgStatus } from "../flows/org-deletion";
 import { removeUser } from "../flows/people";
@@ -21,6 +21,7 @@ export const createOrgBody = z.object({
 });
 
 const resetParams = z.object({ slug: f.slug, id: f.id });
+export const platformUserBody = z.object({ email: f.email, password: f.password, name: f.personName.optional(), role: f.role });
 const slugParams = z.object({ slug: f.slug });
 
 export const platformRoutes = new Hono<AppEnv>()
@@ -43,6 +44,25 @@ export const platformRoutes = new Hono<AppEnv>()
   .delete("/orgs/:slug", validate("param", slugParams), async (c) => {
     const status = await deleteOrg(c.env, c.req.valid("param").slug, auditActor(c.get("actor")), requestMeta(c));
     return c.json(status, 202);
+  })
+  // Support adds people too: an org whose last admin left (or was removed below) gets a new one this way. The
+  // address is unverified, and a link mailed to it verifies it, as when an admin adds someone.
+  .post("/orgs/:slug/users", validate("param", slugParams), json(platformUserBody), async (c) => {
+    const { slug } = c.req.valid("param");
+    const claim = await slugClaim(c.env, slug).lookup();
+    if (!claim) throw new ApiError("not_found", "No org has this slug.");
+    const route = { slug, jurisdiction: claim.jurisdiction };
+    const actor = auditActor(c.get("actor"));
+    const user = await createUser(
+      c.env,
+      route,
+      c.req.valid("json"),
+      { kind: "operator" },
+      actor,
+      requestMeta(c),
+      new URL(c.req.url).origin,
+    );
+    return c.json(user, 201);
   })
   .post("/orgs/:slug/users/:id/2fa/reset", validate("param", resetParams), async (c) => {
     const { slug, id } = c.req.valid("param");

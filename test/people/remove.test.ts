@@ -115,6 +115,30 @@ describe("removing a user", () => {
     expect(unknown.status).toBe(404);
   });
 
+  it("lets support give an org whose last admin is gone a new admin, who can then run it", async () => {
+    const org = await createOrg();
+    const platform = { bearer: TEST_SECRETS.PLATFORM_TOKEN };
+    expect((await call(`/api/platform/orgs/${org.slug}/users/${org.admin.id}`, { method: "DELETE", ...platform })).status).toBe(204);
+    const email = randomEmail("new-admin");
+    const added = await callJson<{ id: string; email: string; role: string }>(`/api/platform/orgs/${org.slug}/users`, {
+      ...platform,
+      body: { email, password: PASSWORD, name: "Nova", role: "admin" },
+    });
+    expect(added.status).toBe(201);
+    expect(added.body).toMatchObject({ email, role: "admin" });
+    const admin = await signIn(email);
+    expect((await callJson("/api/org/settings", { method: "PATCH", cookie: admin, body: { require2fa: true } })).status).toBe(200);
+    const created = (await auditRows(org.slug)).find((e) => e.type === "user.created" && e.subject_id === added.body.id);
+    expect(JSON.parse(created?.detail ?? "{}")).toMatchObject({ role: "admin" });
+    // Only support: an org's admin, a bad body, an unknown org and a taken email are refused.
+    const path = `/api/platform/orgs/${org.slug}/users`;
+    const body = { email: randomEmail("x"), password: PASSWORD, role: "admin" };
+    expect((await call(path, { cookie: admin, body })).status).toBe(401);
+    expect((await call(path, { ...platform, body: { ...body, role: "owner" } })).status).toBe(400);
+    expect((await call("/api/platform/orgs/no-such-org-here/users", { ...platform, body })).status).toBe(404);
+    expect((await call(path, { ...platform, body: { ...body, email } })).status).toBe(409);
+  });
+
   it("leaves no session alive when it races the user's sign-in", async () => {
     for (let i = 0; i < 5; i++) {
       const org = await createOrg();

@@ -1,7 +1,7 @@
 // The operator's routes (PLATFORM_TOKEN): orgs, and a user's 2FA reset or removal in any org.
 // Part of GET /api/openapi.json (./index.ts); the order of the entries is the document's.
 import type { Endpoint } from "./endpoint";
-import { createOrgBody } from "../platform";
+import { createOrgBody, platformUserBody } from "../platform";
 
 export const PLATFORM_ENDPOINTS: Endpoint[] = [
   {
@@ -29,6 +29,15 @@ export const PLATFORM_ENDPOINTS: Endpoint[] = [
     auth: "platform",
     ok: 202,
     errors: [400, 401, 404, 429],
+  },
+  {
+    method: "post",
+    path: "/api/platform/orgs/{slug}/users",
+    summary: "Add a user to an org (operator), an admin included: how an org whose last admin is gone gets a new one",
+    auth: "platform",
+    body: platformUserBody,
+    ok: 201,
+    errors: [400, 401, 404, 409, 429],
   },
   {
     method: "post",
