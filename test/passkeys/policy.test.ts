@@ -5,6 +5,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { credentialClaim } from "../../src/directory/names";
 import { call, callJson } from "../support/api";
+import { auditRows } from "../support/audit";
 import { useTestClock } from "../support/clock";
 import { enrolledTechnician, staleSession } from "../support/flows";
 import { codeFor } from "../support/totp";
@@ -66,6 +67,9 @@ describe("passkeys and the org's rules", () => {
     const me = await callJson<{ twoFactor: { enabled: boolean; recoveryCodesRemaining: number } }>("/api/me", { cookie: u.cookie });
     expect(me.body.twoFactor).toMatchObject({ enabled: true, recoveryCodesRemaining: 10 });
     expect((await passwordStep(u.email)).methods).toEqual(["webauthn", "recovery_code"]);
+    // The log says the app went and 2FA stayed.
+    const logged = (await auditRows(u.org.slug)).filter((e) => e.type === "2fa.disabled" && e.subject_id === u.id);
+    expect(logged.map((e) => JSON.parse(e.detail ?? "{}"))).toEqual([{ passkeyRemains: true }]);
     // An app-only user still cannot disable it.
     const refused = await callJson<{ error: { code: string } }>("/api/me/2fa/disable", {
       cookie: appOnly.cookie,

@@ -251,7 +251,9 @@ export function disableTwoFactor(store: Store, input: DisableInput): Promise<Res
       const passkeyRemains = hasSecondFactor(sql, user.id);
       if (!passkeyRemains) deleteRecoveryCodes(sql, user.id);
       revokeUserSessions(sql, user.id, input.keepSession);
-      recordEvent(sql, { type: "2fa.disabled", actor: selfActor(user), subject: subjectOf(user), meta: input.meta }, now);
+      // The app's removal with a passkey left says so: 2FA itself stays on.
+      const detail = passkeyRemains ? { passkeyRemains } : undefined;
+      recordEvent(sql, { type: "2fa.disabled", actor: selfActor(user), subject: subjectOf(user), meta: input.meta, detail }, now);
       notifyUser(sql, user, { type: passkeyRemains ? "2fa.app_removed" : "2fa.disabled" }, now);
     },
     // A passkey is two-factor authentication too (docs/api.md): removing the app leaves it on, so requiring 2FA allows
