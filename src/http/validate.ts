@@ -35,7 +35,10 @@ function bound(issue: Extract<Issue, { code: "too_small" | "too_big" }>): string
     if (small && limit === 1) return "must not be empty";
     return `must be ${small ? "at least" : "at most"} ${limit} characters long`;
   }
-  if (issue.origin === "array" || issue.origin === "set") return `must have ${small ? "at least" : "at most"} ${limit} items`;
+  if (issue.origin === "array" || issue.origin === "set") {
+    if (small && limit === 1) return "must list at least one";
+    return `must have ${small ? "at least" : "at most"} ${limit} ${limit === 1 ? "item" : "items"}`;
+  }
   if (issue.inclusive === false) return `must be ${small ? "greater" : "less"} than ${limit}`;
   return `must be ${small ? "at least" : "at most"} ${limit}`;
 }

@@ -75,6 +75,11 @@ describe("OpenID client registration", () => {
       { ...body, name: "Two\u2028lines" },
     ];
     for (const b of refused) expect((await call("/api/org/oidc-clients", { cookie: admin, body: b })).status, JSON.stringify(b)).toBe(400);
+    const none = await callJson<{ error: { message: string } }>("/api/org/oidc-clients", {
+      cookie: admin,
+      body: { ...body, redirectUris: [] },
+    });
+    expect(none.body.error.message).toBe("Field 'redirectUris' must list at least one.");
     const pub = await callJson<{ clientId: string; clientSecret?: string }>("/api/org/oidc-clients", {
       cookie: admin,
       body: { ...body, type: "public", redirectUris: ["http://127.0.0.1:5000/cb", "http://localhost/cb"] },
