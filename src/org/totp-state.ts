@@ -37,6 +37,11 @@ export function deleteOldPendingTotp(sql: SqlStorage, now: number): void {
   sql.exec("DELETE FROM totp_pending WHERE created_at <= ?", now - PENDING_SETUP_TTL_SECONDS * 1000);
 }
 
+/** The user's unconfirmed secret, gone (a first factor set up elsewhere closes it: actions/first-factor.ts). */
+export function deletePendingTotp(sql: SqlStorage, userId: string): void {
+  sql.exec("DELETE FROM totp_pending WHERE user_id = ?", userId);
+}
+
 /** A second setup replaces a pending secret. */
 export function putPendingTotp(sql: SqlStorage, userId: string, sealed: Sealed, period: number, now: number): void {
   sql.exec(

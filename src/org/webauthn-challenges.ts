@@ -50,6 +50,15 @@ export function spendWebauthnChallenge(sql: SqlStorage, challenge: string, now: 
   return sql.exec("UPDATE webauthn_challenges SET used_at = ? WHERE challenge = ? AND used_at IS NULL", now, challenge).rowsWritten > 0;
 }
 
+/** Spends every unspent registration a session of this user began (not a sign-in's enrollment, sign_in_id set). */
+export function spendSessionRegistrations(sql: SqlStorage, userId: string, now: number): void {
+  sql.exec(
+    "UPDATE webauthn_challenges SET used_at = ? WHERE user_id = ? AND purpose = 'register' AND sign_in_id IS NULL AND used_at IS NULL",
+    now,
+    userId,
+  );
+}
+
 export function deleteOldWebauthnChallenges(sql: SqlStorage, now: number): void {
   sql.exec("DELETE FROM webauthn_challenges WHERE expires_at <= ?", now);
 }

@@ -103,6 +103,67 @@ describe("requiring 2FA for the whole org", () => {
     expect([r.status, r.body.error.code]).toEqual([403, "step_up_required"]);
   });
 
+  it("lets nothing begun on the password alone before the enrollment finish after it (attacker review)", async () => {
+    const org = await createOrg();
+    const admin = await signIn(org.admin.email);
+    const tech = await addUser(admin);
+    // Someone with the password: an old session, a passkey registration begun from it, and an app setup staged
+    // through a sign-in's enrollment of their own.
+    const earlier = await signIn(tech.email);
+    await requireTwoFactor(admin, true);
+    const begun = await callJson<{ challenge: string }>("/api/me/passkeys/options", { cookie: earlier, body: {} });
+    expect(begun.status).toBe(200);
+    const owner = (await callJson<{ challenge: string }>("/auth/login", { body: { email: tech.email, password: PASSWORD } })).body
+      .challenge;
+    const theirs = (await callJson<{ challenge: string }>("/auth/login", { body: { email: tech.email, password: PASSWORD } })).body
+      .challenge;
+    const staged = await callJson<{ secret: string }>("/auth/login/enroll", { body: { challenge: theirs } });
+    expect(staged.status).toBe(200);
+    // The owner enrolls a passkey at sign-in.
+    const options = await callJson<{ challenge: string }>("/auth/login/enroll/passkey/options", { body: { challenge: owner } });
+    const done = await call("/auth/login/enroll/passkey", {
+      body: { challenge: owner, name: "Mine", response: await new SoftAuthenticator().register(options.body) },
+    });
+    expect(done.status).toBe(200);
+    // Neither the staged app nor the begun passkey can be finished from the old session.
+    nextStep();
+    const confirm = await callJson<{ error: { code: string } }>("/api/me/2fa/confirm", {
+      cookie: earlier,
+      body: { code: codeFor(staged.body.secret) },
+    });
+    expect(confirm.status).toBeGreaterThanOrEqual(400);
+    const finish = await callJson<{ error: { code: string } }>("/api/me/passkeys", {
+      cookie: earlier,
+      body: { name: "theirs", response: await new SoftAuthenticator().register(begun.body) },
+    });
+    expect(finish.status).toBe(401);
+    // Nor through the sign-in enrollment they staged it with.
+    const viaTheirs = await call("/auth/login/enroll/confirm", { body: { challenge: theirs, code: codeFor(staged.body.secret) } });
+    expect(viaTheirs.status).toBeGreaterThanOrEqual(400);
+    const me = await callJson<{ twoFactor: { enabled: boolean; recoveryCodesRemaining: number } }>("/api/me", { cookie: earlier });
+    expect(me.body.twoFactor.enabled).toBe(true);
+    const passkeys = await callJson<{ passkeys: { name: string }[] }>("/api/me/passkeys", { cookie: earlier });
+    expect(passkeys.body.passkeys.map((k) => k.name)).toEqual(["Mine"]);
+  });
+
+  it("lets no passkey registration begun before an app enrollment at sign-in finish after it", async () => {
+    const org = await createOrg();
+    const admin = await signIn(org.admin.email);
+    const tech = await addUser(admin);
+    const earlier = await signIn(tech.email);
+    await requireTwoFactor(admin, true);
+    const begun = await callJson<{ challenge: string }>("/api/me/passkeys/options", { cookie: earlier, body: {} });
+    expect(begun.status).toBe(200);
+    const { challenge } = (await callJson<{ challenge: string }>("/auth/login", { body: { email: tech.email, password: PASSWORD } })).body;
+    const setup = await callJson<{ secret: string }>("/auth/login/enroll", { body: { challenge } });
+    expect((await call("/auth/login/enroll/confirm", { body: { challenge, code: codeFor(setup.body.secret) } })).status).toBe(200);
+    const finish = await call("/api/me/passkeys", {
+      cookie: earlier,
+      body: { name: "theirs", response: await new SoftAuthenticator().register(begun.body) },
+    });
+    expect(finish.status).toBe(401);
+  });
+
   it("refuses a wrong code during forced enrollment and kills the challenge after 5", async () => {
     const org = await createOrg();
     const admin = await signIn(org.admin.email);

@@ -181,7 +181,8 @@ describe("signing in to an application through Gatehouse's pages", () => {
     expect(login.headers.get("location")).toBe("/login/enroll");
     // The application asks, not the organization (which does not require 2FA); a passkey may do instead of an app.
     const enrollPage = await (await b.get("/login/enroll")).text();
-    expect(enrollPage).toContain("Dashboard requires two-factor authentication.");
+    // An org's application: whose it is is said, as on the sign-in page (its name is the org's to choose).
+    expect(enrollPage).toContain(`Dashboard, an application of the organization “${org.slug}”, requires two-factor authentication.`);
     expect(enrollPage).not.toContain("Your organization requires");
     expect(enrollPage).toContain('<a href="/login/enroll/passkey?choice=1">Use a passkey instead</a>');
     const confirmed = await b.post("/login/enroll", (page) => {

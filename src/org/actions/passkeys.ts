@@ -20,7 +20,8 @@ import {
 } from "../passkeys";
 import { deleteRecoveryCodes, replaceRecoveryCodes } from "../recovery-codes";
 import { fail, ok, type Result } from "../results";
-import { revokeUserSessions, staleOtherSessions } from "../sessions";
+import { revokeUserSessions } from "../sessions";
+import { closeOtherWaysIn } from "./first-factor";
 import { setSessionAmr } from "../oidc-store";
 import { secondFactorRequired } from "../settings";
 import type { Store } from "../store";
@@ -104,7 +105,7 @@ export async function finishPasskeyRegistration(
       replaceRecoveryCodes(sql, user.id, input.recoveryCodeHashes, now);
       // Enrollment at sign-in keeps sessions from before enforcement, stale, as forced TOTP enrollment does.
       if (!via) revokeUserSessions(sql, user.id, input.keepSession);
-      else staleOtherSessions(sql, user.id);
+      else closeOtherWaysIn(sql, user.id, now);
       recordEvent(
         sql,
         {

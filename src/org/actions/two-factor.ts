@@ -8,7 +8,8 @@ import { notifyUser } from "../notify";
 import { revokeUserPairings, markPairingSetup, pairingAlive, pairingSetupIs, recordPairingFailure, spendPairing } from "../pairing";
 import { deleteRecoveryCodes, replaceRecoveryCodes } from "../recovery-codes";
 import { type AuditActor, type Reason, type RequestMeta, type Result, fail, ok } from "../results";
-import { carrySignIn, createSession, revokeUserSessions, sessionPolicy, sessionRow, staleOtherSessions } from "../sessions";
+import { carrySignIn, createSession, revokeUserSessions, sessionPolicy, sessionRow } from "../sessions";
+import { closeOtherWaysIn } from "./first-factor";
 import { readOrg } from "../settings";
 import type { Store } from "../store";
 import { activatePendingTotp, activeTotp, deleteTotp, putPendingTotp, type TotpRow } from "../totp-state";
@@ -155,7 +156,7 @@ export async function confirmEnrollment(store: Store, input: ConfirmEnrollmentIn
     } else {
       // Forced enrollment at sign-in keeps sessions from before enforcement (the seeds: enforcing 2FA does not
       // log anyone out), stale, so they step up with the new factor; the new session starts with it in place.
-      staleOtherSessions(sql, user.id);
+      closeOtherWaysIn(sql, user.id, now);
       spendChallenge(sql, input.via.challengeId, now);
       startSession(store, user, input.via.newSessionTokenHash, input.meta, now, "enrollment");
     }

@@ -45,7 +45,7 @@ function startOver(c: Context<AppEnv>, ctx: PageCtx, error: string) {
 /** What the enrollment page offers besides the app: a passkey where this address allows one; who asks for 2FA. */
 async function enrollOffer(c: Context<AppEnv>) {
   const pending = await readPending(c, c.env.CHALLENGE_KEY);
-  return { passkeys: relyingParty(c.env, c.req.url) !== null, app: pending?.mfa ? pending.app?.name : undefined };
+  return { passkeys: relyingParty(c.env, c.req.url) !== null, app: pending?.mfa ? pending.app : undefined };
 }
 
 export const signInPages = new Hono<AppEnv>()

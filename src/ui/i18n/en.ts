@@ -54,6 +54,9 @@ export const en = {
     forcedLead: "Your organization requires two-factor authentication. Set it up now to continue; it takes a minute.",
     /** An application asked for MFA (OpenID acr_values=mfa): it asks, not the organization. */
     forcedLeadApp: (app: string) => `${app} requires two-factor authentication. Set it up now to continue; it takes a minute.`,
+    /** An organization's own application: whose it is is said, as on the sign-in page (its name is the org's to choose). */
+    forcedLeadOrgApp: (app: string, org: string) =>
+      `${app}, an application of the organization “${org}”, requires two-factor authentication. Set it up now to continue; it takes a minute.`,
     usePasskey: "Use a passkey instead",
     scan: "Scan this QR code with your authenticator app (Google Authenticator, Microsoft Authenticator, 1Password…).",
     qrAlt: (email: string) => `QR code to add Gatehouse (${email}) to an authenticator app`,

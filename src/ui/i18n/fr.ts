@@ -57,6 +57,8 @@ export const fr: Catalog = {
       "Votre organisation exige l’authentification à deux facteurs. Activez-la maintenant pour continuer ; cela prend une minute.",
     forcedLeadApp: (app) =>
       `${app} exige l’authentification à deux facteurs. Activez-la maintenant pour continuer ; cela prend une minute.`,
+    forcedLeadOrgApp: (app, org) =>
+      `${app}, une application de l’organisation « ${org} », exige l’authentification à deux facteurs. Activez-la maintenant pour continuer ; cela prend une minute.`,
     usePasskey: "Utiliser plutôt une clé d’accès",
     scan: "Scannez ce code QR avec votre application d’authentification (Google Authenticator, Microsoft Authenticator, 1Password…).",
     qrAlt: (email) => `Code QR pour ajouter Gatehouse (${email}) à une application d’authentification`,

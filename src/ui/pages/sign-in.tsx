@@ -172,12 +172,14 @@ export function RecoveryStepPage({ ctx, error, code }: { ctx: PageCtx; error?: s
  * Enrolling at sign-in (the org requires 2FA, or the application asked for MFA: `app` names it): the authenticator
  * app, or a passkey instead where this address allows passkeys (a passkey counts as 2FA).
  */
-export function ForcedEnrollPage(p: SetupPageProps & { app?: string | undefined; passkeys: boolean }) {
+export function ForcedEnrollPage(p: SetupPageProps & { app?: { name: string; org: string | null } | undefined; passkeys: boolean }) {
   const { t } = p.ctx;
   return (
     <Layout ctx={p.ctx} title={t.enroll.forcedTitle}>
       <h1>{t.enroll.forcedTitle}</h1>
-      <Alert kind="warn">{p.app ? t.enroll.forcedLeadApp(p.app) : t.enroll.forcedLead}</Alert>
+      <Alert kind="warn">
+        {!p.app ? t.enroll.forcedLead : p.app.org ? t.enroll.forcedLeadOrgApp(p.app.name, p.app.org) : t.enroll.forcedLeadApp(p.app.name)}
+      </Alert>
       <div class="card">
         <QrSetup ctx={p.ctx} info={p.info} email={p.email} action="/login/enroll" error={p.error} cancelHref="/" />
       </div>
