@@ -16,6 +16,7 @@ import { catalog, chooseLang } from "../../ui/lang";
 import type { PageCtx } from "../../ui/layout";
 import type { StepUpAsk } from "../../ui/step-up";
 import { MessagePage } from "../../ui/pages/sign-in";
+import { rememberReturn } from "./return-to";
 
 export type SessionActor = Extract<Actor, { kind: "session" }>;
 type C = Context<AppEnv>;
@@ -43,13 +44,19 @@ export function session(c: C): SessionActor | null {
 
 /** Signed-in pages: a signed-out visitor goes to the sign-in page. */
 export const needSession: MiddlewareHandler<AppEnv> = async (c, next) => {
-  if (!session(c)) return c.redirect("/", 303);
+  if (!session(c)) return signInFirst(c);
   await next();
 };
 
+/** To the sign-in page, remembering the page asked for (return-to.ts). */
+function signInFirst(c: C) {
+  rememberReturn(c);
+  return c.redirect("/", 303);
+}
+
 export const needAdmin: MiddlewareHandler<AppEnv> = async (c, next) => {
   const s = session(c);
-  if (!s) return c.redirect("/", 303);
+  if (!s) return signInFirst(c);
   if (effectiveRole(s.identity) !== "admin") {
     const ctx = await pageCtx(c);
     return render(c, MessagePage({ ctx, title: ctx.t.errorTitle, message: ctx.t.errors.forbidden }), 403);

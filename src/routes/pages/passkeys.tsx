@@ -46,6 +46,7 @@ import {
   stepUpProofOf,
   orgOf,
 } from "./kit";
+import { takeReturn } from "./return-to";
 
 type C = Context<AppEnv>;
 
@@ -104,7 +105,7 @@ export const passkeyPages = new Hono<AppEnv>()
         const { sessionToken } = await signInWithPasskey(c.env, answer, c.req.url, requestMeta(c));
         setSessionCookie(c, sessionToken);
         // Back to an application's waiting sign-in (OpenID authorize), as every other way of signing in.
-        return c.redirect(await afterSignIn(c, c.env.CHALLENGE_KEY, "/account"), 303);
+        return c.redirect(await afterSignIn(c, c.env.CHALLENGE_KEY, takeReturn(c, "/account")), 303);
       },
       (ctx, error, err) =>
         SignInPage({
@@ -128,7 +129,7 @@ export const passkeyPages = new Hono<AppEnv>()
         const result = await signInWithPasskeyStep(c.env, { challenge: readChallenge(c) ?? "", response }, c.req.url, requestMeta(c));
         setSessionCookie(c, result.sessionToken);
         clearChallenge(c);
-        return c.redirect(await afterSignIn(c, c.env.CHALLENGE_KEY, "/account"), 303);
+        return c.redirect(await afterSignIn(c, c.env.CHALLENGE_KEY, takeReturn(c, "/account")), 303);
       },
       async (ctx, error) => SecondStepPage({ ctx, error, ...(await secondStepOffer(c)) }),
     );
@@ -160,7 +161,7 @@ export const passkeyPages = new Hono<AppEnv>()
         );
         setSessionCookie(c, result.sessionToken);
         clearChallenge(c);
-        const continueHref = await afterSignIn(c, c.env.CHALLENGE_KEY, "/account");
+        const continueHref = await afterSignIn(c, c.env.CHALLENGE_KEY, takeReturn(c, "/account"));
         if (!result.recoveryCodes) return c.redirect(continueHref, 303);
         return render(c, CodesPage({ ctx: await pageCtx(c, "/account"), codes: result.recoveryCodes, continueHref }));
       },

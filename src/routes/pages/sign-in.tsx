@@ -31,6 +31,7 @@ import {
   formAction,
   codeOf,
 } from "./kit";
+import { takeReturn } from "./return-to";
 import { secondStepOffer } from "./passkeys";
 
 /**
@@ -72,7 +73,7 @@ export const signInPages = new Hono<AppEnv>()
         const result = await signInWithPassword(c.env, { ...input, requireSecondFactor }, requestMeta(c));
         if (result.status === "authenticated") {
           setSessionCookie(c, result.sessionToken);
-          return c.redirect(await afterSignIn(c, c.env.CHALLENGE_KEY, "/account"), 303);
+          return c.redirect(await afterSignIn(c, c.env.CHALLENGE_KEY, takeReturn(c, "/account")), 303);
         }
         setChallenge(c, result.challenge);
         return c.redirect(result.status === "2fa_required" ? "/login/2fa" : "/login/enroll", 303);
@@ -99,7 +100,7 @@ export const signInPages = new Hono<AppEnv>()
         }
         setSessionCookie(c, result.sessionToken);
         clearChallenge(c);
-        return c.redirect(await afterSignIn(c, c.env.CHALLENGE_KEY, "/account"), 303);
+        return c.redirect(await afterSignIn(c, c.env.CHALLENGE_KEY, takeReturn(c, "/account")), 303);
       },
       async (ctx, error, err) =>
         err.reason === "invalid_challenge" ? startOver(c, ctx, error) : SecondStepPage({ ctx, error, ...(await secondStepOffer(c)) }),
@@ -159,7 +160,7 @@ export const signInPages = new Hono<AppEnv>()
         const result = await confirmChallengeEnrollment(c.env, readChallenge(c) ?? "", codeOf(form), requestMeta(c));
         setSessionCookie(c, result.sessionToken);
         clearChallenge(c);
-        const continueHref = await afterSignIn(c, c.env.CHALLENGE_KEY, "/account");
+        const continueHref = await afterSignIn(c, c.env.CHALLENGE_KEY, takeReturn(c, "/account"));
         return render(c, CodesPage({ ctx: await pageCtx(c, "/account"), codes: result.recoveryCodes, continueHref }));
       },
       async (ctx, error) => {
