@@ -2,7 +2,7 @@
 // or two steps), once, and only on a page address of ours, whatever the cookie holds.
 import { describe, expect, it } from "vitest";
 import { safeReturnPath } from "../../src/routes/pages/return-to";
-import { PASSWORD, createOrg } from "../support/api";
+import { call, createOrg, PASSWORD, signIn } from "../support/api";
 import { useTestClock } from "../support/clock";
 import { enrolledAdmin } from "../support/flows";
 import { tab } from "../support/pages";
@@ -51,6 +51,22 @@ describe("returning to the page asked for after signing in", () => {
       const login = await b.post("/login", { email: org.admin.email, password: PASSWORD });
       expect([planted, login.headers.get("location")]).toEqual([planted, "/account"]);
     }
+  });
+
+  it("says why a visitor whose session ended is asked to sign in again, and drops the dead cookie", async () => {
+    const org = await createOrg();
+    const cookie = await signIn(org.admin.email);
+    expect((await call("/auth/logout", { method: "POST", cookie, body: {} })).status).toBe(204);
+    const b = await tab(cookie);
+    const asked = await b.get("/users");
+    expect([asked.res.status, asked.res.headers.get("location")]).toEqual([303, "/?m=ended"]);
+    expect(asked.res.headers.getSetCookie().some((c) => /session=;|Max-Age=0/i.test(c) && /session/i.test(c))).toBe(true);
+    const page = (await b.get("/?m=ended")).html;
+    expect(page).toContain("Your session has ended: it expired, you signed out on another device, or an admin ended it.");
+    // The page asked for still comes after the new sign-in.
+    expect((await b.post("/login", { email: org.admin.email, password: PASSWORD })).headers.get("location")).toBe("/users");
+    // Someone who was never signed in is just asked to sign in.
+    expect((await (await tab()).get("/users")).res.headers.get("location")).toBe("/");
   });
 
   it("keeps only our own page paths", () => {

@@ -17,6 +17,7 @@ import type { PageCtx } from "../../ui/layout";
 import type { StepUpAsk } from "../../ui/step-up";
 import { MessagePage } from "../../ui/pages/sign-in";
 import { rememberReturn } from "./return-to";
+import { clearSessionCookie, readSessionCookie } from "../../http/cookies";
 
 export type SessionActor = Extract<Actor, { kind: "session" }>;
 type C = Context<AppEnv>;
@@ -48,10 +49,15 @@ export const needSession: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next();
 };
 
-/** To the sign-in page, remembering the page asked for (return-to.ts). */
+/**
+ * To the sign-in page, remembering the page asked for (return-to.ts). A session cookie that no longer signs anyone
+ * in (expired, signed out elsewhere, ended by an admin) is dropped, and the sign-in page says why the visitor is there.
+ */
 function signInFirst(c: C) {
   rememberReturn(c);
-  return c.redirect("/", 303);
+  const ended = readSessionCookie(c) !== undefined;
+  if (ended) clearSessionCookie(c);
+  return c.redirect(ended ? "/?m=ended" : "/", 303);
 }
 
 export const needAdmin: MiddlewareHandler<AppEnv> = async (c, next) => {

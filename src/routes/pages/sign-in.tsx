@@ -60,7 +60,8 @@ export const signInPages = new Hono<AppEnv>()
     const m = c.req.query("m");
     const passkeys = relyingParty(c.env, c.req.url) !== null;
     const error = m === "expired" ? ctx.t.errors.challenge_expired : undefined;
-    return render(c, SignInPage({ ctx, form: { error, passkeys, app: pending?.app } }));
+    const warning = m === "ended" ? ctx.t.signIn.ended : undefined;
+    return render(c, SignInPage({ ctx, form: { error, warning, passkeys, app: pending?.app } }));
   })
   .post("/login", page, csrf, async (c) => {
     const form = await formOf(c);

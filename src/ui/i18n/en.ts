@@ -30,6 +30,7 @@ export const en = {
     org: "Operator code (optional)",
     orgHint: "Only needed if your organization gave you one.",
     submit: "Sign in",
+    ended: "Your session has ended: it expired, you signed out on another device, or an admin ended it. Sign in again.",
   },
   secondStep: {
     title: "Two-factor authentication",

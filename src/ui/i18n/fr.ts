@@ -33,6 +33,8 @@ export const fr: Catalog = {
     org: "Code opérateur (facultatif)",
     orgHint: "Seulement si votre organisation vous en a donné un.",
     submit: "Se connecter",
+    ended:
+      "Votre session a pris fin : elle a expiré, vous vous êtes déconnecté sur un autre appareil ou un administrateur y a mis fin. Reconnectez-vous.",
   },
   secondStep: {
     title: "Authentification à deux facteurs",

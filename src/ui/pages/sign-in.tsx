@@ -7,7 +7,8 @@ export interface SignInForm {
   email?: string;
   org?: string;
   error?: string | undefined;
-  notice?: string | undefined;
+  /** Why the visitor is here again (their session ended). */
+  warning?: string | undefined;
   /** Passkeys work at this address (not an IP address). */
   passkeys?: boolean | undefined;
   /** The application an OpenID sign-in will continue to: its registered name, and the org that registered it. */
@@ -27,7 +28,7 @@ export function SignInPage({ ctx, form }: { ctx: PageCtx; form: SignInForm }) {
               ? t.signIn.continueToOrgApp(form.app.name, form.app.org)
               : t.signIn.continueTo(form.app.name)}
         </p>
-        {form.notice ? <Alert kind="ok">{form.notice}</Alert> : null}
+        {form.warning ? <Alert kind="warn">{form.warning}</Alert> : null}
         {form.error ? (
           <Alert kind="error">
             <span id="signin-error">{form.error}</span>
