@@ -11,7 +11,15 @@ import { unwrap } from "./outcomes";
 export async function createApiKey(
   env: Env,
   route: Route,
-  input: { name: string; role: Role; createdBy: string; expiresInDays: number; formId?: string | undefined },
+  input: {
+    name: string;
+    role: Role;
+    createdBy: string;
+    expiresInDays: number;
+    formId?: string | undefined;
+    /** The maker's session token hash: the org's object checks it still stands as the edge saw it. */
+    sessionTokenHash: string;
+  },
   actor: AuditActor,
   meta: RequestMeta,
 ) {
@@ -25,6 +33,7 @@ export async function createApiKey(
       createdBy: input.createdBy,
       expiresInDays: input.expiresInDays,
       ...(input.formId !== undefined ? { formId: input.formId } : {}),
+      sessionTokenHash: input.sessionTokenHash,
       actor,
       meta,
     }),

@@ -37,10 +37,13 @@ export function relyingPartyOrThrow(env: Env, requestUrl: string): RelyingParty 
   return rp;
 }
 
-/** Registration options for a signed-in user; the caller has checked step-up (adding a factor). */
-export async function startPasskeyRegistration(env: Env, route: Route, userId: string, requestUrl: string) {
+/**
+ * Registration options for a signed-in user; the caller has checked step-up (adding a factor), and the org's object
+ * checks that the session (its token's hash) still stands as the edge saw it.
+ */
+export async function startPasskeyRegistration(env: Env, route: Route, userId: string, requestUrl: string, sessionTokenHash: string) {
   const rp = relyingPartyOrThrow(env, requestUrl);
-  return unwrap(await orgStub(env, route.slug, route.jurisdiction).beginPasskeyRegistration({ userId, rp }));
+  return unwrap(await orgStub(env, route.slug, route.jurisdiction).beginPasskeyRegistration({ userId, rp, sessionTokenHash }));
 }
 
 /** Stores the verified passkey; the first second factor also brings recovery codes, shown once. */

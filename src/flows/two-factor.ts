@@ -21,10 +21,13 @@ async function sealedSecret(env: Env, userId: string) {
   return { secret, sealed: await seal(env.TOTP_KEYS, secret, userId) };
 }
 
-/** Starts (or restarts) enrollment for a signed-in user; the caller has checked step-up (adding a factor). */
-export async function startEnrollment(env: Env, route: Route, userId: string): Promise<EnrollmentInfo> {
+/**
+ * Starts (or restarts) enrollment for a signed-in user; the caller has checked step-up (adding a factor), and the org's
+ * object checks that the session (its token's hash) still stands as the edge saw it.
+ */
+export async function startEnrollment(env: Env, route: Route, userId: string, sessionTokenHash: string): Promise<EnrollmentInfo> {
   const { secret, sealed } = await sealedSecret(env, userId);
-  const r = unwrap(await orgStub(env, route.slug, route.jurisdiction).beginEnrollment(userId, sealed, { session: true }));
+  const r = unwrap(await orgStub(env, route.slug, route.jurisdiction).beginEnrollment(userId, sealed, { session: sessionTokenHash }));
   return enrollmentInfo(secret, r.email, r.period);
 }
 

@@ -188,7 +188,8 @@ export interface PairingSetup {
 }
 
 /** How a setup starts: a signed-in session (step-up checked), a forced-enrollment challenge, or a link. */
-export type BeginEnrollmentVia = { session: true } | { challengeId: string } | PairingSetup;
+/** `session`: the token hash of the signed-in session that asks (it must have checked every factor the user has). */
+export type BeginEnrollmentVia = { session: string } | { challengeId: string } | PairingSetup;
 
 /**
  * How enrollment is confirmed: a signed-in session (replaced by a new one), the challenge of a forced enrollment
@@ -295,6 +296,8 @@ export interface CreateApiKeyInput extends Audited {
   expiresInDays: number;
   /** The page form's single-use id (form-ids.ts), spent with the key; the JSON API sends none. */
   formId?: string;
+  /** The creating session (none for support): it must still stand as the edge saw it (sessions.ts sessionStillOpen). */
+  sessionTokenHash?: string;
 }
 
 export interface RevokeApiKeyInput extends Audited {
@@ -307,6 +310,8 @@ export interface BeginPasskeyInput {
   rp: RelyingParty;
   /** Enrollment at sign-in (an org that requires phishing-resistant sign-in): the live "enroll" challenge. */
   enrollChallengeId?: string;
+  /** Or the signed-in session that asks: it must still stand as the edge saw it (sessions.ts sessionStillOpen). */
+  sessionTokenHash?: string;
 }
 
 export interface FinishPasskeyInput {
@@ -392,7 +397,7 @@ export interface OrgRpc extends OidcRpc {
   ): Promise<
     Result<
       { email: string; period: number },
-      "already_enrolled" | "invalid_challenge" | "invalid_pairing" | "not_found" | "passkey_required" | PasswordFailure
+      "already_enrolled" | "invalid_challenge" | "invalid_pairing" | "not_found" | "passkey_required" | "step_up_required" | PasswordFailure
     >
   >;
   confirmEnrollment(input: ConfirmEnrollmentInput): Promise<Result<null, ConfirmEnrollmentFailure>>;
@@ -423,7 +428,7 @@ export interface OrgRpc extends OidcRpc {
   compliance(page?: Omit<UserPageQuery, "notEnrolled">): Compliance;
   /** `total`: every user of the org, whatever the page or search. */
   userPage(query: UserPageQuery): UserPage & { total: number; activeAdmins: number };
-  createApiKey(input: CreateApiKeyInput): Result<ApiKeyInfo, "not_found" | "forbidden" | FormIdRefusal>;
+  createApiKey(input: CreateApiKeyInput): Result<ApiKeyInfo, "not_found" | "forbidden" | "step_up_required" | FormIdRefusal>;
   /** Whether a page form may still make its secret (form-ids.ts); read before its step-up. */
   checkFormId(formId: string): Result<null, FormIdRefusal>;
   listApiKeys(): ApiKeyInfo[];
@@ -453,7 +458,7 @@ export interface OrgRpc extends OidcRpc {
   completePasskeyStep(input: PasskeyStepInput): Promise<Result<null, ChallengeFailure>>;
   beginPasskeyRegistration(
     input: BeginPasskeyInput,
-  ): Promise<Result<PublicKeyCredentialCreationOptionsJSON, "not_found" | "invalid_challenge">>;
+  ): Promise<Result<PublicKeyCredentialCreationOptionsJSON, "not_found" | "invalid_challenge" | "step_up_required">>;
   finishPasskeyRegistration(
     input: FinishPasskeyInput,
   ): Promise<

@@ -110,14 +110,33 @@ export function revokeSession(sql: SqlStorage, tokenHash: string): void {
   revokeSessionGrants(sql, tokenHash, nowMs());
 }
 
+/** verified_at of a session closed by a first factor set up elsewhere: no earlier check counts for it any more. */
+const CLOSED = 0;
+
 /**
  * A first second factor set up at a sign-in keeps the user's other sessions (enforcing 2FA signs no one out), but
- * none of them was checked with that factor: each is made stale, so its next step-up asks for the new factor (a
+ * none of them was checked with that factor: each is closed (stale), so its next step-up asks for the new factor (a
  * password no longer steps up a user who has one), and a session opened with the password alone cannot add a
  * credential, change the email or make a key on the strength of that password.
  */
 export function staleOtherSessions(sql: SqlStorage, userId: string): void {
-  sql.exec("UPDATE sessions SET verified_at = 0 WHERE user_id = ?", userId);
+  sql.exec("UPDATE sessions SET verified_at = ? WHERE user_id = ?", CLOSED, userId);
+}
+
+/**
+ * Whether this session of the user still stands as the edge saw it: not ended, and not closed by a first factor
+ * set up elsewhere since (staleOtherSessions). The edge judged its step-up from a copy read at the start of the
+ * request; what adds a factor or a credential asks again here, in its own transaction, so a request on its way
+ * while the owner enrolled (a form body sent slowly) lands nothing. A step-up with the new factor reopens it.
+ */
+export function sessionStillOpen(sql: SqlStorage, tokenHash: string, userId: string): boolean {
+  const row = first<{ verified_at: number }>(
+    sql,
+    "SELECT verified_at FROM sessions WHERE token_hash = ? AND user_id = ?",
+    tokenHash,
+    userId,
+  );
+  return row !== undefined && row.verified_at !== CLOSED;
 }
 
 /**

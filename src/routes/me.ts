@@ -93,7 +93,7 @@ export const meRoutes = new Hono<AppEnv>()
     if (actor.identity.twoFactor.period !== null) throw new ApiError("already_enrolled");
     // Binding an authenticator needs prior authentication (NIST SP 800-63B 6.1.2.1): a stale session re-proves it.
     await requireStepUp(c.env, actor, c.req.valid("json"), requestMeta(c), "enroll");
-    return c.json(await startEnrollment(c.env, actor.route, actor.identity.user.id));
+    return c.json(await startEnrollment(c.env, actor.route, actor.identity.user.id, actor.tokenHash));
   })
   .post("/2fa/confirm", ownSession, json(currentCodeBody), async (c) => {
     const actor = sessionOnly(c);

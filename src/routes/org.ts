@@ -173,7 +173,13 @@ export const orgRoutes = new Hono<AppEnv>()
     const { name, role, expiresInDays, ...proof } = c.req.valid("json");
     const meta = requestMeta(c);
     await requireStepUp(c.env, actor, proof, meta);
-    const input = { name, role, createdBy: actor.identity.user.id, expiresInDays: expiresInDays ?? API_KEY_DEFAULT_DAYS };
+    const input = {
+      name,
+      role,
+      createdBy: actor.identity.user.id,
+      expiresInDays: expiresInDays ?? API_KEY_DEFAULT_DAYS,
+      sessionTokenHash: actor.tokenHash,
+    };
     return c.json(await createApiKey(c.env, actor.route, input, auditActor(actor), meta), 201);
   })
   .delete("/api-keys/:id", validate("param", idParam), async (c) => {

@@ -49,7 +49,7 @@ export const mePasskeyRoutes = new Hono<AppEnv>()
     const actor = sessionOnly(c);
     // Binding an authenticator needs prior authentication (NIST SP 800-63B 6.1.2.1), as for TOTP setup.
     await requireStepUp(c.env, actor, c.req.valid("json"), requestMeta(c), "enroll_passkey");
-    return c.json(await startPasskeyRegistration(c.env, actor.route, actor.identity.user.id, c.req.url));
+    return c.json(await startPasskeyRegistration(c.env, actor.route, actor.identity.user.id, c.req.url, actor.tokenHash));
   })
   .post("/", ownSession, json(addPasskeyBody), async (c) => {
     const actor = sessionOnly(c);

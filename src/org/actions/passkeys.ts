@@ -20,7 +20,7 @@ import {
 } from "../passkeys";
 import { deleteRecoveryCodes, replaceRecoveryCodes } from "../recovery-codes";
 import { fail, ok, type Result } from "../results";
-import { revokeUserSessions } from "../sessions";
+import { revokeUserSessions, sessionStillOpen } from "../sessions";
 import { closeOtherWaysIn } from "./first-factor";
 import { setSessionAmr } from "../oidc-store";
 import { secondFactorRequired } from "../settings";
@@ -57,8 +57,13 @@ export async function beginPasskeyRegistration(store: Store, input: BeginPasskey
   if (enrolling && !enrollmentOpen(store.sql, enrolling, user.id, nowMs())) return fail("invalid_challenge");
   const options = await registrationOptions(input.rp, user, credentialRefs(store.sql, user.id));
   const now = nowMs();
-  store.tx(() => saveWebauthnChallenge(store.sql, options.challenge, "register", user.id, enrolling ?? null, now));
-  return ok(options);
+  return store.tx(() => {
+    // A session closed meanwhile by a first factor set up elsewhere begins nothing (sessions.ts sessionStillOpen).
+    const session = input.sessionTokenHash;
+    if (session !== undefined && !sessionStillOpen(store.sql, session, user.id)) return fail("step_up_required");
+    saveWebauthnChallenge(store.sql, options.challenge, "register", user.id, enrolling ?? null, now);
+    return ok(options);
+  });
 }
 
 /**

@@ -8,7 +8,7 @@ import { notifyUser } from "../notify";
 import { revokeUserPairings, markPairingSetup, pairingAlive, pairingSetupIs, recordPairingFailure, spendPairing } from "../pairing";
 import { deleteRecoveryCodes, replaceRecoveryCodes } from "../recovery-codes";
 import { type AuditActor, type Reason, type RequestMeta, type Result, fail, ok } from "../results";
-import { carrySignIn, createSession, revokeUserSessions, sessionPolicy, sessionRow } from "../sessions";
+import { carrySignIn, createSession, revokeUserSessions, sessionPolicy, sessionRow, sessionStillOpen } from "../sessions";
 import { closeOtherWaysIn } from "./first-factor";
 import { readOrg } from "../settings";
 import type { Store } from "../store";
@@ -59,7 +59,7 @@ export function beginEnrollment(
   via: BeginEnrollmentVia,
 ): Result<
   { email: string; period: number },
-  "already_enrolled" | "invalid_challenge" | "invalid_pairing" | "not_found" | "passkey_required" | PasswordRefusal
+  "already_enrolled" | "invalid_challenge" | "invalid_pairing" | "not_found" | "passkey_required" | "step_up_required" | PasswordRefusal
 > {
   const now = nowMs();
   const { sql } = store;
@@ -78,6 +78,8 @@ export function beginEnrollment(
     // A link or a sign-in's enrollment challenge adds a first factor only: with a passkey, TOTP is added from a
     // signed-in session (step-up), never with a password and a mailbox alone.
     if (!("session" in via) && hasSecondFactor(sql, userId)) return fail("already_enrolled");
+    // A session closed meanwhile by a first factor set up elsewhere sets nothing up (sessions.ts sessionStillOpen).
+    if ("session" in via && !sessionStillOpen(sql, via.session, userId)) return fail("step_up_required");
     if ("pairing" in via) {
       // Reading the mail is not authenticating (NIST SP 800-63B 6.1.2.1): the link only names the account, and
       // its password is decided here, in the transaction that stores the secret, as at sign-in (lock, stale

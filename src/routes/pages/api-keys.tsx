@@ -93,7 +93,14 @@ export const apiKeyPages = new Hono<AppEnv>()
         // be told what happened, not counted as a wrong code. The key's creation spends the id (org/form-ids.ts).
         await checkFormId(c.env, actor.route, formId);
         await requireStepUp(c.env, actor, proof, meta);
-        const input = { name: name.data, role: role.data, createdBy: actor.identity.user.id, expiresInDays: expiry.data, formId };
+        const input = {
+          name: name.data,
+          role: role.data,
+          createdBy: actor.identity.user.id,
+          expiresInDays: expiry.data,
+          formId,
+          sessionTokenHash: actor.tokenHash,
+        };
         const created = await createApiKey(c.env, actor.route, input, auditActor(actor), meta);
         return apiKeysPage(c, { newKey: created.key, form: { values: {} } });
       },

@@ -28,8 +28,11 @@ export const page: MiddlewareHandler<AppEnv> = async (c, next) => {
   try {
     const resolved = await resolveActor(c);
     if (resolved.kind === "session") actor = resolved;
-  } catch {
-    // A malformed Authorization header is an API client's mistake; a page just treats it as signed out.
+  } catch (err) {
+    // A malformed Authorization header is an API client's mistake; a page just treats it as signed out. Anything
+    // else (the org's object unreachable) is our failure: an error page, not a signed-out visitor whose session
+    // cookie would then be dropped (signInFirst).
+    if (!(err instanceof ApiError)) throw err;
   }
   c.set("actor", actor);
   c.set("lang", chooseLang(c));

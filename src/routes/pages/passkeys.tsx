@@ -177,7 +177,7 @@ export const passkeyPages = new Hono<AppEnv>()
     return optionsJson(c, async () => {
       // Binding an authenticator needs prior authentication (NIST SP 800-63B 6.1.2.1), as the API's options do.
       await requireStepUp(c.env, actor, proof, requestMeta(c), "enroll_passkey");
-      return startPasskeyRegistration(c.env, actor.route, actor.identity.user.id, c.req.url);
+      return startPasskeyRegistration(c.env, actor.route, actor.identity.user.id, c.req.url, actor.tokenHash);
     });
   })
   .post("/account/passkeys", page, needSession, csrf, async (c) => {

@@ -1,0 +1,109 @@
+// A form held open across the owner's enrollment (attacker review): a password-only session from before the owner
+// enrolled at sign-in sends a page form's headers while still fresh, waits until the owner's first factor is in
+// place, then sends the rest of the body. The edge read the session as fresh; the org's object decides again, in
+// the transaction that would add the factor or the key, and refuses: nothing begun on the password alone lands.
+import { exports } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { addUser, BASE, call, callJson, createOrg, PASSWORD, signIn } from "../support/api";
+import { SoftAuthenticator } from "../support/authenticator";
+import { useTestClock } from "../support/clock";
+import { codeFor } from "../support/totp";
+
+useTestClock();
+
+/** A form post whose body is half sent now and half when `finish` is called. */
+function heldForm(path: string, cookie: string, fields: Record<string, string>) {
+  const bytes = new TextEncoder().encode(new URLSearchParams(fields).toString());
+  const { readable, writable } = new FixedLengthStream(bytes.length);
+  const res = exports.default.fetch(
+    new Request(`${BASE}${path}`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", cookie, origin: BASE, "content-length": String(bytes.length) },
+      body: readable,
+      redirect: "manual",
+    }),
+  );
+  const writer = writable.getWriter();
+  const half = Math.floor(bytes.length / 2);
+  const first = writer.write(bytes.slice(0, half));
+  return {
+    res,
+    finish: async () => {
+      await first;
+      await writer.write(bytes.slice(half));
+      await writer.close();
+    },
+  };
+}
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 300));
+
+async function formToken(path: string, cookie: string) {
+  const html = await (await call(path, { cookie, headers: { accept: "text/html" } })).text();
+  return { _csrf: /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? "", formId: /name="formId" value="([^"]+)"/.exec(html)?.[1] ?? "" };
+}
+
+/** An org requiring 2FA, its member without a factor, and a session of theirs opened with the password alone. */
+async function memberWithOldSession(role: "technician" | "admin" = "technician") {
+  const org = await createOrg();
+  const admin = await signIn(org.admin.email);
+  const member = await addUser(admin, role);
+  const earlier = await signIn(member.email);
+  expect((await callJson("/api/org/settings", { method: "PATCH", cookie: admin, body: { require2fa: true } })).status).toBe(200);
+  return { member, earlier };
+}
+
+/** The owner signs in and enrolls an authenticator app at the sign-in's enrollment. */
+async function ownerEnrollsApp(email: string) {
+  const { challenge } = (await callJson<{ challenge: string }>("/auth/login", { body: { email, password: PASSWORD } })).body;
+  const setup = await callJson<{ secret: string }>("/auth/login/enroll", { body: { challenge } });
+  expect((await call("/auth/login/enroll/confirm", { body: { challenge, code: codeFor(setup.body.secret) } })).status).toBe(200);
+}
+
+describe("a page form held open across the owner's enrollment", () => {
+  it("sets up no authenticator app", async () => {
+    const { member, earlier } = await memberWithOldSession();
+    const held = heldForm("/account/2fa/setup", earlier, { _csrf: (await formToken("/account", earlier))._csrf });
+    await settle();
+    const { challenge } = (await callJson<{ challenge: string }>("/auth/login", { body: { email: member.email, password: PASSWORD } }))
+      .body;
+    const options = await callJson<{ challenge: string }>("/auth/login/enroll/passkey/options", { body: { challenge } });
+    const done = await call("/auth/login/enroll/passkey", {
+      body: { challenge, name: "Mine", response: await new SoftAuthenticator().register(options.body) },
+    });
+    expect(done.status).toBe(200);
+    await held.finish();
+    const res = await held.res;
+    expect(res.status).toBe(403);
+    expect(await res.text()).not.toMatch(/secret=[A-Z2-7]{16,}/);
+    const confirm = await call("/api/me/2fa/confirm", { cookie: earlier, body: { code: "123456" } });
+    expect(confirm.status).toBeGreaterThanOrEqual(400);
+  });
+
+  it("begins no passkey registration", async () => {
+    const { member, earlier } = await memberWithOldSession();
+    const held = heldForm("/account/passkeys/options", earlier, { _csrf: (await formToken("/account", earlier))._csrf });
+    await settle();
+    await ownerEnrollsApp(member.email);
+    await held.finish();
+    const res = await held.res;
+    expect(res.status).toBe(403);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe("step_up_required");
+  });
+
+  it("makes no API key", async () => {
+    const { member, earlier } = await memberWithOldSession("admin");
+    const held = heldForm("/api-keys", earlier, {
+      ...(await formToken("/api-keys", earlier)),
+      name: "theirs",
+      role: "admin",
+      expiresInDays: "365",
+    });
+    await settle();
+    await ownerEnrollsApp(member.email);
+    await held.finish();
+    const res = await held.res;
+    expect(res.status).toBe(403);
+    expect(await res.text()).not.toMatch(/gk\.[A-Za-z0-9_.-]{20,}/);
+  });
+});
