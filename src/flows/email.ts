@@ -34,13 +34,16 @@ export async function requestEmailChange(
   newEmail: string,
   origin: string,
   meta: RequestMeta,
+  sessionTokenHash: string,
 ): Promise<void> {
   const email = newEmail.trim();
   if (normalizeEmail(email) === normalizeEmail(user.email))
     throw new ApiError("invalid_request", "Field 'email': this is already your address.");
   if (await (await emailClaim(env, email)).lookup()) throw errorFor("email_taken");
   const link = await newEmailLink(env, route, user.id, origin);
-  unwrap(await orgStub(env, route.slug, route.jurisdiction).requestEmailChange({ userId: user.id, email, ...link, meta }));
+  unwrap(
+    await orgStub(env, route.slug, route.jurisdiction).requestEmailChange({ userId: user.id, email, ...link, sessionTokenHash, meta }),
+  );
 }
 
 /** Reserves the new address for the user (step 1 of a change). False when someone else holds it. */

@@ -5,7 +5,11 @@ import { hashPassword, verifyPassword } from "../crypto/password";
 import type { Route } from "../http/credentials";
 import type { RequestMeta } from "../org/results";
 import { orgStub } from "../org/stub";
+import { ApiError } from "../errors";
 import { unwrap } from "./outcomes";
+
+/** A session closed by a first factor set up elsewhere (sessions.ts): it must prove that factor, so sign in again. */
+const CLOSED_SESSION = "This session was opened before your second factor was set up: sign in again with it to change your password.";
 
 export async function changePassword(
   env: Env,
@@ -17,7 +21,14 @@ export async function changePassword(
   const stored = (await stub.passwordHashOf(input.userId)) ?? "";
   const currentOk = await verifyPassword(env.PASSWORD_PEPPER, input.currentPassword, stored);
   const newHash = await hashPassword(env.PASSWORD_PEPPER, input.newPassword, config(env).passwordIterations, input.userId);
-  unwrap(
-    await stub.changePassword({ userId: input.userId, checkedHash: stored, currentOk, newHash, keepSession: input.keepSession, meta }),
-  );
+  const result = await stub.changePassword({
+    userId: input.userId,
+    checkedHash: stored,
+    currentOk,
+    newHash,
+    keepSession: input.keepSession,
+    meta,
+  });
+  if (!result.ok && result.reason === "step_up_required") throw new ApiError("step_up_required", CLOSED_SESSION);
+  unwrap(result);
 }

@@ -144,7 +144,12 @@ export async function callerOf(env: Env, actor: Actor, proof: StepUpProof, meta:
     case "api_key":
       return { kind: "api_key", userId: actor.identity.user.id };
     case "session":
-      return { kind: "session", userId: actor.identity.user.id, steppedUp: await steppedUp(env, actor, proof, meta) };
+      return {
+        kind: "session",
+        userId: actor.identity.user.id,
+        steppedUp: await steppedUp(env, actor, proof, meta),
+        tokenHash: actor.tokenHash,
+      };
     default:
       throw new ApiError("unauthenticated");
   }

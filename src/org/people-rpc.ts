@@ -54,6 +54,8 @@ export interface MailLink {
 export interface EmailChangeInput extends MailLink {
   userId: string;
   email: string;
+  /** The asking session's token hash: it must still stand as the edge saw it (sessions.ts sessionStillOpen). */
+  sessionTokenHash: string;
   meta: RequestMeta;
 }
 

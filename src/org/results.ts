@@ -59,7 +59,11 @@ export interface AuditActor {
  * Who asks for an administrative change, for the rules that depend on it: a person's session (and whether it
  * stepped up: docs/api.md), an API key (acting for the admin who made it, never asked for a second factor), or support.
  */
-export type Caller = { kind: "operator" } | { kind: "session"; userId: string; steppedUp: boolean } | { kind: "api_key"; userId: string };
+export type Caller =
+  | { kind: "operator" }
+  /** `tokenHash`: the session's, so the org's object can ask whether it still stands as the edge saw it (access.ts). */
+  | { kind: "session"; userId: string; steppedUp: boolean; tokenHash?: string }
+  | { kind: "api_key"; userId: string };
 
 /** Where a request came from, for the audit log. */
 export interface RequestMeta {

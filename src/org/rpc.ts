@@ -379,7 +379,7 @@ export interface OrgRpc extends OidcRpc {
   hasUser(userId: string): boolean;
   getOrg(): OrgInfo | null;
   createUser(input: CreateUserInput): Promise<Result<UserInfo, "email_taken" | "not_found" | AccessFailure>>;
-  changePassword(input: ChangePasswordInput): Promise<Result<null, PasswordFailure | "not_found">>;
+  changePassword(input: ChangePasswordInput): Promise<Result<null, PasswordFailure | "not_found" | "step_up_required">>;
   patchUser(input: PatchUserInput): Promise<Result<{ user: UserInfo & { active: boolean }; rotated: boolean }, PeopleFailure>>;
   usersById(ids: string[]): UserListEntry[];
   passwordHashOf(userId: string): string | null;
@@ -447,7 +447,9 @@ export interface OrgRpc extends OidcRpc {
   listInvites(): InviteInfo[];
   inviteByToken(tokenHash: string): { email: string; name: string | null; role: Role; org: string } | null;
   acceptInvite(input: AcceptInviteInput): Promise<Result<LoginStep, "invalid_link" | "email_taken">>;
-  requestEmailChange(input: EmailChangeInput): Promise<Result<null, "not_found" | "email_taken" | "too_many_attempts">>;
+  requestEmailChange(
+    input: EmailChangeInput,
+  ): Promise<Result<null, "not_found" | "email_taken" | "too_many_attempts" | "step_up_required">>;
   emailLinkOf(tokenHash: string): { purpose: "verify" | "change"; userId: string; email: string } | null;
   followEmailLink(input: {
     tokenHash: string;

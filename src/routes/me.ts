@@ -75,7 +75,7 @@ export const meRoutes = new Hono<AppEnv>()
     const meta = requestMeta(c);
     // The address is how the account is found and recovered: changing it needs a recent second factor.
     await requireStepUp(c.env, actor, proof, meta);
-    await requestEmailChange(c.env, actor.route, actor.identity.user, email, new URL(c.req.url).origin, meta);
+    await requestEmailChange(c.env, actor.route, actor.identity.user, email, new URL(c.req.url).origin, meta, actor.tokenHash);
     return c.json({ status: "accepted" }, 202);
   })
   .get("/", (c) => {

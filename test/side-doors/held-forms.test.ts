@@ -106,4 +106,41 @@ describe("a page form held open across the owner's enrollment", () => {
     expect(res.status).toBe(403);
     expect(await res.text()).not.toMatch(/gk\.[A-Za-z0-9_.-]{20,}/);
   });
+
+  it("moves no email address, and an admin's leaves require2fa on", async () => {
+    const { member, earlier } = await memberWithOldSession("admin");
+    const email = heldForm("/account/email", earlier, {
+      _csrf: (await formToken("/account", earlier))._csrf,
+      email: "theirs@evil.example",
+    });
+    const settings = heldForm("/settings", earlier, {
+      _csrf: (await formToken("/settings", earlier))._csrf,
+      require2fa: "off",
+      totpPeriod: "30",
+    });
+    await settle();
+    await ownerEnrollsApp(member.email);
+    await email.finish();
+    await settings.finish();
+    expect((await settings.res).status).toBe(403);
+    expect((await email.res).status).toBe(403);
+    const org = await callJson<{ require2fa: boolean }>("/api/org/settings", { cookie: earlier });
+    expect(org.body.require2fa).toBe(true);
+  });
+});
+
+describe("a session closed by the owner's enrollment, with no race at all", () => {
+  it("changes no password", async () => {
+    const { member, earlier } = await memberWithOldSession();
+    await ownerEnrollsApp(member.email);
+    const r = await callJson<{ error: { code: string; message: string } }>("/api/me/password", {
+      cookie: earlier,
+      body: { currentPassword: PASSWORD, newPassword: "a brand new long password" },
+    });
+    expect([r.status, r.body.error.code]).toEqual([403, "step_up_required"]);
+    expect(r.body.error.message).toMatch(/sign in again/);
+    // The owner's password still works (the sign-in now asks for the factor).
+    const login = await callJson<{ status: string }>("/auth/login", { body: { email: member.email, password: PASSWORD } });
+    expect(login.body.status).toBe("2fa_required");
+  });
 });

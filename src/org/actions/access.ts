@@ -1,18 +1,27 @@
 // Who may change whose factors and privileges: the rules that keep an admin session or an API key from
 // removing a second factor or minting a lasting credential without the factors it protects (docs/api.md step-up).
 import { type Caller, fail } from "../results";
+import { sessionStillOpen } from "../sessions";
 import type { UserRow } from "../users";
+
+/**
+ * The edge's step-up verdict, asked again here, inside the acting transaction: a session closed meanwhile by a first
+ * factor its user set up elsewhere (a form body held open across the owner's enrollment) no longer counts as stepped up.
+ */
+function steppedUp(sql: SqlStorage, caller: Extract<Caller, { kind: "session" }>): boolean {
+  return caller.steppedUp && (caller.tokenHash === undefined || sessionStillOpen(sql, caller.tokenHash, caller.userId));
+}
 
 /**
  * Resetting 2FA or lifting a lock: never on oneself (another admin or support must do it, or it would skip the
  * checks of disabling 2FA); on an admin, only a person who stepped up, never an API key. Support may do anything.
  */
-export function refuseFactorChange(caller: Caller, target: UserRow) {
+export function refuseFactorChange(sql: SqlStorage, caller: Caller, target: UserRow) {
   if (caller.kind === "operator") return null;
   if (caller.userId === target.id) return fail("forbidden" as const);
   if (target.role !== "admin") return null;
   if (caller.kind === "api_key") return fail("forbidden" as const);
-  return caller.steppedUp ? null : fail("step_up_required" as const);
+  return steppedUp(sql, caller) ? null : fail("step_up_required" as const);
 }
 
 /**
@@ -21,14 +30,15 @@ export function refuseFactorChange(caller: Caller, target: UserRow) {
  * password the admin picks). Else a stale or stolen admin cookie, with the password the admin set at Add user, is a
  * way in. refuseFactorChange's rules come first; an API key may still do these to a technician (docs/api.md).
  */
-export function refuseUnlessSteppedUp(caller: Caller, target: UserRow) {
-  const refused = refuseFactorChange(caller, target);
+export function refuseUnlessSteppedUp(sql: SqlStorage, caller: Caller, target: UserRow) {
+  const refused = refuseFactorChange(sql, caller, target);
   if (refused) return refused;
-  return caller.kind === "session" && !caller.steppedUp ? fail("step_up_required" as const) : null;
+  return caller.kind === "session" && !steppedUp(sql, caller) ? fail("step_up_required" as const) : null;
 }
 
 /** Settings that take a protection from every member: turning 2FA enforcement off, and phishing resistance either way. */
 export function refuseSettingsChange(
+  sql: SqlStorage,
   caller: Caller,
   org: { require2fa: boolean },
   input: { require2fa?: boolean; requirePhishingResistant?: boolean },
@@ -36,14 +46,14 @@ export function refuseSettingsChange(
   const weakens = input.requirePhishingResistant !== undefined || (input.require2fa === false && org.require2fa);
   if (!weakens || caller.kind === "operator") return null;
   if (caller.kind === "api_key") return input.requirePhishingResistant !== undefined ? fail("forbidden" as const) : null;
-  return caller.steppedUp ? null : fail("step_up_required" as const);
+  return steppedUp(sql, caller) ? null : fail("step_up_required" as const);
 }
 
 /**
  * Making someone an admin, or taking it away, changes who they are: a person who stepped up, or support. Never an
  * API key: a key that could make an admin person would get, through that person, every power keys are denied.
  */
-export function refuseAdminChange(caller: Caller) {
+export function refuseAdminChange(sql: SqlStorage, caller: Caller) {
   if (caller.kind === "api_key") return fail("forbidden" as const);
-  return caller.kind === "session" && !caller.steppedUp ? fail("step_up_required" as const) : null;
+  return caller.kind === "session" && !steppedUp(sql, caller) ? fail("step_up_required" as const) : null;
 }

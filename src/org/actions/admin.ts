@@ -56,7 +56,7 @@ export function createUser(store: Store, input: CreateUserInput): Result<UserInf
   const { sql } = store;
   return store.tx(() => {
     if (!readOrg(sql)) return fail("not_found");
-    const refused = input.user.role === "admin" ? refuseAdminChange(input.caller) : null;
+    const refused = input.user.role === "admin" ? refuseAdminChange(sql, input.caller) : null;
     if (refused) return refused;
     if (findUserByEmail(sql, input.user.email)) return fail("email_taken");
     insertUser(sql, input.user, now);
@@ -92,7 +92,7 @@ export function changeRole(
     const user = findUser(sql, input.userId);
     if (!user) return fail("not_found");
     if (user.role === input.role) return ok({ user: publicUser(user), rotated: false });
-    const refused = refuseAdminChange(input.caller);
+    const refused = refuseAdminChange(sql, input.caller);
     if (refused) return refused;
     if (user.role === "admin" && user.deactivated_at === null && countActiveAdmins(sql) <= 1) return fail("last_admin");
     setRole(sql, user.id, input.role);
@@ -141,7 +141,7 @@ export function unlockUser(store: Store, input: FactorChangeInput): Result<null,
   return store.tx(() => {
     const user = findUser(sql, input.userId);
     if (!user) return fail("not_found");
-    const refused = refuseUnlessSteppedUp(input.caller, user);
+    const refused = refuseUnlessSteppedUp(sql, input.caller, user);
     if (refused) return refused;
     clearLock(sql, user.id);
     recordEvent(sql, { type: "account.unlocked", actor: input.actor, subject: { id: user.id, label: user.email }, meta: input.meta }, now);
@@ -160,7 +160,7 @@ export function updateSettings(
     if (!org) return fail("not_found");
     // Decided against the stored settings, in the transaction that writes them: a stale request cannot turn off what
     // another admin turned on meanwhile.
-    const refused = refuseSettingsChange(input.caller, org, input);
+    const refused = refuseSettingsChange(sql, input.caller, org, input);
     if (refused) return refused;
     const next: OrgSettings = {
       require2fa: input.require2fa ?? org.require2fa,

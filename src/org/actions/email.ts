@@ -11,6 +11,7 @@ import { createEmailLink, lastEmailLinkAt, liveEmailLink, revokeUserEmailLinks, 
 import { notifyAddress, notifyUser } from "../notify";
 import type { EmailChangeInput, MailLink } from "../people-rpc";
 import { fail, ok, type RequestMeta, type Result } from "../results";
+import { sessionStillOpen } from "../sessions";
 import type { Store } from "../store";
 import { findUser, findUserByEmail, markEmailVerified, setEmail, type UserRow } from "../users";
 
@@ -39,12 +40,18 @@ export function revokeUserMailLinks(store: Store, userId: string): number {
  * Starts a change of address (the edge checked step-up and that no one else claims the address): a link to the
  * new address, and a notice to the old one. The account keeps its address until the link is followed.
  */
-export function requestEmailChange(store: Store, input: EmailChangeInput): Result<null, "not_found" | "email_taken" | "too_many_attempts"> {
+export function requestEmailChange(
+  store: Store,
+  input: EmailChangeInput,
+): Result<null, "not_found" | "email_taken" | "too_many_attempts" | "step_up_required"> {
   const now = nowMs();
   const { sql } = store;
   return store.tx(() => {
     const user = findUser(sql, input.userId);
     if (!user) return fail("not_found");
+    // The edge's step-up read the session at the start of the request: closed meanwhile by a first factor set up
+    // elsewhere, it moves no address (sessions.ts sessionStillOpen).
+    if (!sessionStillOpen(sql, input.sessionTokenHash, user.id)) return fail("step_up_required");
     const holder = findUserByEmail(sql, input.email);
     if (holder) return fail("email_taken");
     // Each request mails an address the account does not own yet: at most one a minute, so a session cannot flood one.

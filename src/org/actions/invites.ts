@@ -81,7 +81,7 @@ export function createInvite(store: Store, input: CreateInviteInput): Result<Inv
   return store.tx(() => {
     if (!readOrg(sql)) return fail("not_found");
     if (!stillEntitled(store, inviterOf(input.caller))) return fail("forbidden");
-    const refused = input.role === "admin" ? refuseAdminChange(input.caller) : null;
+    const refused = input.role === "admin" ? refuseAdminChange(sql, input.caller) : null;
     if (refused) return refused;
     if (findUserByEmail(sql, input.email)) return fail("email_taken");
     if (pendingInviteForEmail(sql, input.email, now)) return fail("already_invited");
@@ -122,7 +122,7 @@ export function resendInvite(
     const invite = pendingInvite(sql, input.id, now);
     // One whose inviter lost the role cannot be accepted: a new link for it would be a way to revive it.
     if (!invite || !stillEntitled(store, invite.invited_by)) return fail("not_found");
-    const refused = invite.role === "admin" ? refuseAdminChange(input.caller) : null;
+    const refused = invite.role === "admin" ? refuseAdminChange(sql, input.caller) : null;
     if (refused) return refused;
     const wait = inviteMailWait(sql, invite.email, now);
     if (wait > 0) return fail("too_many_attempts", wait);

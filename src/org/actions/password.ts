@@ -8,7 +8,7 @@ import { revokeUserPairings } from "../pairing";
 import { type Result, fail, ok } from "../results";
 import type { LockFailure } from "./failures";
 import { settlePasswordCheck } from "./sign-in";
-import { revokeUserSessions } from "../sessions";
+import { revokeUserSessions, sessionStillOpen } from "../sessions";
 import type { Store } from "../store";
 import { findUser, setPasswordHash } from "../users";
 import type { ChangePasswordInput } from "../rpc";
@@ -16,12 +16,15 @@ import type { ChangePasswordInput } from "../rpc";
 export function changePassword(
   store: Store,
   input: ChangePasswordInput,
-): Result<null, "invalid_credentials" | "account_deactivated" | LockFailure | "not_found"> {
+): Result<null, "invalid_credentials" | "account_deactivated" | LockFailure | "not_found" | "step_up_required"> {
   const now = nowMs();
   const { sql } = store;
   return store.tx(() => {
     const user = findUser(sql, input.userId);
     if (!user) return fail("not_found");
+    // A session closed by a first factor set up elsewhere changes no password on the strength of the password
+    // alone: it would sign the owner out and lock them out of their own password (attacker review).
+    if (!sessionStillOpen(sql, input.keepSession, user.id)) return fail("step_up_required");
     const checked = settlePasswordCheck(
       store,
       user,

@@ -24,7 +24,7 @@ const subjectOf = (u: UserRow) => ({ id: u.id, label: u.email });
  */
 function refusal(sql: SqlStorage, caller: Caller, user: UserRow, lastAdminAllowed: boolean) {
   if (caller.kind !== "operator" && caller.userId === user.id) return fail("own_account" as const);
-  const refused = refuseFactorChange(caller, user);
+  const refused = refuseFactorChange(sql, caller, user);
   if (refused) return refused;
   const lastActiveAdmin = user.role === "admin" && user.deactivated_at === null && countActiveAdmins(sql) <= 1;
   if (lastActiveAdmin && !(lastAdminAllowed && caller.kind === "operator")) return fail("last_admin" as const);
@@ -99,7 +99,7 @@ export function removeUser(store: Store, input: PeopleChange): Result<{ email: s
   return store.tx(() => {
     const user = findUser(sql, input.userId);
     if (!user) return fail("not_found");
-    const refused = refusal(sql, input.caller, user, true) ?? refuseUnlessSteppedUp(input.caller, user);
+    const refused = refusal(sql, input.caller, user, true) ?? refuseUnlessSteppedUp(sql, input.caller, user);
     if (refused) return refused;
     revokeAccess(store, user, input, "removed", now);
     notifyUser(sql, user, { type: "account.removed", by: input.actor }, now);

@@ -283,7 +283,7 @@ export function resetTwoFactor(
   return store.tx(() => {
     const user = findUser(sql, input.userId);
     if (!user) return fail("not_found");
-    const refused = refuseUnlessSteppedUp(input.caller, user);
+    const refused = refuseUnlessSteppedUp(sql, input.caller, user);
     if (refused) return refused;
     const had = hasSecondFactor(sql, user.id);
     deleteTotp(sql, user.id);

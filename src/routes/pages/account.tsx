@@ -184,7 +184,9 @@ export const accountPages = new Hono<AppEnv>()
       (_ctx, message, err) => {
         // A wrong current password belongs to that field; anything else (the lockout's 429) to the whole form.
         const shown: PasswordForm["errors"] =
-          err.code === "invalid_credentials" ? { current: t.account.currentPasswordWrong } : { form: message };
+          err.code === "invalid_credentials"
+            ? { current: t.account.currentPasswordWrong }
+            : { form: err.code === "step_up_required" ? t.account.passwordSignInAgain : message };
         return accountPage(c, { password: { errors: shown } }, statusOf(err));
       },
     );

@@ -219,7 +219,7 @@ export const invitePages = new Hono<AppEnv>()
       async () => {
         const meta = requestMeta(c);
         await requireStepUp(c.env, actor, proof, meta);
-        await requestEmailChange(c.env, actor.route, actor.identity.user, email.data, new URL(c.req.url).origin, meta);
+        await requestEmailChange(c.env, actor.route, actor.identity.user, email.data, new URL(c.req.url).origin, meta, actor.tokenHash);
         return accountPage(c, { email: { sentTo: email.data } });
       },
       (_ctx, message, err) => {

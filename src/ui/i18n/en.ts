@@ -161,6 +161,8 @@ export const en = {
     changePassword: "Change password",
     passwordChanged: "Your password was changed. Other browsers signed in to your account were signed out.",
     currentPasswordWrong: "The current password is incorrect.",
+    /** A session opened before the user's second factor existed (closed by its setup elsewhere). */
+    passwordSignInAgain: "This session was opened before your second factor was set up: sign in again with it to change your password.",
   },
   users: {
     title: "Users",

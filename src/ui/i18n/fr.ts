@@ -166,6 +166,8 @@ export const fr: Catalog = {
     changePassword: "Changer le mot de passe",
     passwordChanged: "Votre mot de passe a été changé. Les autres navigateurs connectés à votre compte ont été déconnectés.",
     currentPasswordWrong: "Le mot de passe actuel est incorrect.",
+    passwordSignInAgain:
+      "Cette session a été ouverte avant la configuration de votre second facteur : reconnectez-vous avec celui-ci pour changer votre mot de passe.",
   },
   users: {
     title: "Utilisateurs",
