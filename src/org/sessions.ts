@@ -110,7 +110,10 @@ export function revokeSession(sql: SqlStorage, tokenHash: string): void {
   revokeSessionGrants(sql, tokenHash, nowMs());
 }
 
-/** verified_at of a session closed by a first factor set up elsewhere: no earlier check counts for it any more. */
+/**
+ * verified_at of a session closed by a first factor set up elsewhere: no earlier check counts for it any more. The
+ * column's default (migration 7) is 0 too, so every insert names verified_at (createSession).
+ */
 const CLOSED = 0;
 
 /**
