@@ -14,10 +14,18 @@ function cookieName(c: Context): string {
   return new URL(c.req.url).protocol === "https:" ? "__Host-return-to" : "return-to";
 }
 
+function hasControl(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (code < 0x20 || code === 0x7f) return true;
+  }
+  return false;
+}
+
 /** A path of ours: "/x..." (never "//host" or "/\host"), printable, short, and not a sign-in or API address. */
 export function safeReturnPath(value: string | undefined): string | null {
   if (!value || value.length > MAX_LENGTH || !value.startsWith("/") || value.startsWith("//")) return null;
-  if (/[\\\s\u0000-\u001f\u007f]/.test(value) || value === "/" || NOT_BACK.test(value)) return null;
+  if (/[\\\s]/.test(value) || hasControl(value) || value === "/" || NOT_BACK.test(value)) return null;
   return value;
 }
 
