@@ -6,8 +6,16 @@ import { config } from "../config";
 import type { AppEnv, Env } from "../env";
 import type { CookieOptions } from "hono/utils/cookie";
 
+/**
+ * A cookie's name: "__Host-<name>" on https (bound to this host, Secure, Path=/: no sibling host can plant or read
+ * it), the bare name on plain http (local development), where browsers refuse the prefix.
+ */
+export function hostCookieName(c: Context, name: string): string {
+  return new URL(c.req.url).protocol === "https:" ? `__Host-${name}` : name;
+}
+
 export function sessionCookieName(c: Context): string {
-  return new URL(c.req.url).protocol === "https:" ? "__Host-session" : "session";
+  return hostCookieName(c, "session");
 }
 
 export function readSessionCookie(c: Context): string | undefined {

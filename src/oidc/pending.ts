@@ -3,6 +3,7 @@
 // resume a request nobody made. It grants nothing: /oauth/authorize/continue checks everything again.
 import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
+import { hostCookieName } from "../http/cookies";
 import { jwtVerify, SignJWT } from "jose";
 import { nowMs } from "../clock";
 import { utf8 } from "../crypto/encoding";
@@ -26,7 +27,7 @@ export interface Pending {
 }
 
 function cookieName(c: Context): string {
-  return new URL(c.req.url).protocol === "https:" ? "__Host-oidc-request" : "oidc-request";
+  return hostCookieName(c, "oidc-request");
 }
 
 export async function savePending(c: Context, key: string, p: Pending): Promise<void> {

@@ -4,6 +4,7 @@
 // neither header, still fails. The token is HMAC(HASH_KEY, "csrf:" + session hash | cookie): nothing is stored.
 import type { Context } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
+import { hostCookieName } from "../http/cookies";
 import { timingSafeEqual } from "../crypto/compare";
 import { keyedHash, randomToken } from "../crypto/tokens";
 import type { AppEnv } from "../env";
@@ -12,7 +13,7 @@ export const CSRF_FIELD = "_csrf";
 const PRE_SESSION_BYTES = 18;
 
 function cookieName(c: Context): string {
-  return new URL(c.req.url).protocol === "https:" ? "__Host-csrf" : "csrf";
+  return hostCookieName(c, "csrf");
 }
 
 function preSessionSeed(c: Context<AppEnv>): string {

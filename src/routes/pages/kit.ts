@@ -17,7 +17,7 @@ import type { PageCtx } from "../../ui/layout";
 import type { StepUpAsk } from "../../ui/step-up";
 import { MessagePage } from "../../ui/pages/sign-in";
 import { rememberReturn } from "./return-to";
-import { clearSessionCookie, readSessionCookie } from "../../http/cookies";
+import { clearSessionCookie, hostCookieName, readSessionCookie } from "../../http/cookies";
 
 export type SessionActor = Extract<Actor, { kind: "session" }>;
 type C = Context<AppEnv>;
@@ -283,7 +283,7 @@ export function stepUpAskAfter(c: C, t: Catalog, err: unknown, proof: StepUpProo
 // The sign-in challenge between page steps: a signed, short-lived JWT (never a session), kept in a strict,
 // HttpOnly cookie so it stays out of URLs and history.
 function challengeCookieName(c: C): string {
-  return new URL(c.req.url).protocol === "https:" ? "__Host-challenge" : "challenge";
+  return hostCookieName(c, "challenge");
 }
 
 export function setChallenge(c: C, challenge: string): void {

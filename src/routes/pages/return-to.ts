@@ -5,27 +5,18 @@
 import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { CHALLENGE_TTL_SECONDS } from "../../constants";
+import { hostCookieName } from "../../http/cookies";
 
 const MAX_LENGTH = 512;
 /** Where a sign-in never goes back to: the sign-in pages themselves, and everything that is not a page. */
 const NOT_BACK = /^\/(?:login|logout|oauth|pair|api|auth|static|dev)(?:[/?]|$)/;
 
-function cookieName(c: Context): string {
-  return new URL(c.req.url).protocol === "https:" ? "__Host-return-to" : "return-to";
-}
-
-function hasControl(value: string): boolean {
-  for (let i = 0; i < value.length; i++) {
-    const code = value.charCodeAt(i);
-    if (code < 0x20 || code === 0x7f) return true;
-  }
-  return false;
-}
+const cookieName = (c: Context) => hostCookieName(c, "return-to");
 
 /** A path of ours: "/x..." (never "//host" or "/\host"), printable, short, and not a sign-in or API address. */
 export function safeReturnPath(value: string | undefined): string | null {
   if (!value || value.length > MAX_LENGTH || !value.startsWith("/") || value.startsWith("//")) return null;
-  if (/[\\\s]/.test(value) || hasControl(value) || value === "/" || NOT_BACK.test(value)) return null;
+  if (/[\\\s\p{Cc}]/u.test(value) || value === "/" || NOT_BACK.test(value)) return null;
   return value;
 }
 
@@ -40,9 +31,7 @@ export function rememberReturn(c: Context): void {
 
 /** Where a finished sign-in goes: the remembered page, once (the cookie is cleared), or `fallback`. */
 export function takeReturn(c: Context, fallback: string): string {
-  const remembered = safeReturnPath(getCookie(c, cookieName(c)));
-  if (getCookie(c, cookieName(c)) !== undefined) {
-    deleteCookie(c, cookieName(c), { path: "/", secure: true, httpOnly: true, sameSite: "Strict" });
-  }
-  return remembered ?? fallback;
+  const kept = getCookie(c, cookieName(c));
+  if (kept !== undefined) deleteCookie(c, cookieName(c), { path: "/", secure: true, httpOnly: true, sameSite: "Strict" });
+  return safeReturnPath(kept) ?? fallback;
 }
