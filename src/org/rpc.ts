@@ -188,7 +188,7 @@ export interface PairingSetup {
 }
 
 /** How a setup starts: a signed-in session (step-up checked), a forced-enrollment challenge, or a link. */
-/** `session`: the token hash of the signed-in session that asks (it must have checked every factor the user has). */
+/** `session`: the token hash of the signed-in session that asks (it must still stand: actions/access.ts refuseClosedSession). */
 export type BeginEnrollmentVia = { session: string } | { challengeId: string } | PairingSetup;
 
 /**

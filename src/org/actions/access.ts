@@ -13,6 +13,15 @@ function steppedUp(sql: SqlStorage, caller: Extract<Caller, { kind: "session" }>
 }
 
 /**
+ * What a session does for its own user (an app setup, a passkey registration, an API key, an email or password
+ * change), refused when the session no longer stands as the edge saw it: ended, or closed meanwhile by a first factor
+ * set up elsewhere (sessions.ts sessionStillOpen). Asked inside the acting transaction; no session (support): nothing.
+ */
+export function refuseClosedSession(sql: SqlStorage, tokenHash: string | undefined, userId: string) {
+  return tokenHash === undefined || sessionStillOpen(sql, tokenHash, userId) ? null : fail("step_up_required" as const);
+}
+
+/**
  * Resetting 2FA or lifting a lock: never on oneself (another admin or support must do it, or it would skip the
  * checks of disabling 2FA); on an admin, only a person who stepped up, never an API key. Support may do anything.
  */

@@ -9,7 +9,7 @@ import { fail, ok, type Result } from "../results";
 import type { CreateApiKeyInput, RevokeApiKeyInput } from "../rpc";
 import type { Store } from "../store";
 import { findUser } from "../users";
-import { sessionStillOpen } from "../sessions";
+import { refuseClosedSession } from "./access";
 
 export function createApiKey(
   store: Store,
@@ -24,9 +24,9 @@ export function createApiKey(
     const maker = findUser(sql, input.createdBy);
     if (!maker) return fail("not_found");
     if (maker.deactivated_at !== null || maker.role !== "admin") return fail("forbidden");
-    // A lasting credential from a session closed meanwhile by a first factor set up elsewhere (while this request
-    // was on its way: the edge's step-up read an older state) is refused (sessions.ts sessionStillOpen).
-    if (input.sessionTokenHash !== undefined && !sessionStillOpen(sql, input.sessionTokenHash, maker.id)) return fail("step_up_required");
+    // A lasting credential: not from a session closed while this request was on its way (the edge read it earlier).
+    const closed = refuseClosedSession(sql, input.sessionTokenHash, maker.id);
+    if (closed) return closed;
     // A page form makes one key: the same post sent again (a reload of the page that showed it) makes none.
     if (input.formId !== undefined) {
       const used = useFormId(sql, input.formId, now);

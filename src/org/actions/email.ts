@@ -11,7 +11,7 @@ import { createEmailLink, lastEmailLinkAt, liveEmailLink, revokeUserEmailLinks, 
 import { notifyAddress, notifyUser } from "../notify";
 import type { EmailChangeInput, MailLink } from "../people-rpc";
 import { fail, ok, type RequestMeta, type Result } from "../results";
-import { sessionStillOpen } from "../sessions";
+import { refuseClosedSession } from "./access";
 import type { Store } from "../store";
 import { findUser, findUserByEmail, markEmailVerified, setEmail, type UserRow } from "../users";
 
@@ -49,9 +49,8 @@ export function requestEmailChange(
   return store.tx(() => {
     const user = findUser(sql, input.userId);
     if (!user) return fail("not_found");
-    // The edge's step-up read the session at the start of the request: closed meanwhile by a first factor set up
-    // elsewhere, it moves no address (sessions.ts sessionStillOpen).
-    if (!sessionStillOpen(sql, input.sessionTokenHash, user.id)) return fail("step_up_required");
+    const closed = refuseClosedSession(sql, input.sessionTokenHash, user.id);
+    if (closed) return closed;
     const holder = findUserByEmail(sql, input.email);
     if (holder) return fail("email_taken");
     // Each request mails an address the account does not own yet: at most one a minute, so a session cannot flood one.

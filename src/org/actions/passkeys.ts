@@ -20,7 +20,8 @@ import {
 } from "../passkeys";
 import { deleteRecoveryCodes, replaceRecoveryCodes } from "../recovery-codes";
 import { fail, ok, type Result } from "../results";
-import { revokeUserSessions, sessionStillOpen } from "../sessions";
+import { revokeUserSessions } from "../sessions";
+import { refuseClosedSession } from "./access";
 import { closeOtherWaysIn } from "./first-factor";
 import { setSessionAmr } from "../oidc-store";
 import { secondFactorRequired } from "../settings";
@@ -58,9 +59,8 @@ export async function beginPasskeyRegistration(store: Store, input: BeginPasskey
   const options = await registrationOptions(input.rp, user, credentialRefs(store.sql, user.id));
   const now = nowMs();
   return store.tx(() => {
-    // A session closed meanwhile by a first factor set up elsewhere begins nothing (sessions.ts sessionStillOpen).
-    const session = input.sessionTokenHash;
-    if (session !== undefined && !sessionStillOpen(store.sql, session, user.id)) return fail("step_up_required");
+    const closed = refuseClosedSession(store.sql, input.sessionTokenHash, user.id);
+    if (closed) return closed;
     saveWebauthnChallenge(store.sql, options.challenge, "register", user.id, enrolling ?? null, now);
     return ok(options);
   });

@@ -8,7 +8,8 @@ import { revokeUserPairings } from "../pairing";
 import { type Result, fail, ok } from "../results";
 import type { LockFailure } from "./failures";
 import { settlePasswordCheck } from "./sign-in";
-import { revokeUserSessions, sessionStillOpen } from "../sessions";
+import { revokeUserSessions } from "../sessions";
+import { refuseClosedSession } from "./access";
 import type { Store } from "../store";
 import { findUser, setPasswordHash } from "../users";
 import type { ChangePasswordInput } from "../rpc";
@@ -22,9 +23,10 @@ export function changePassword(
   return store.tx(() => {
     const user = findUser(sql, input.userId);
     if (!user) return fail("not_found");
-    // A session closed by a first factor set up elsewhere changes no password on the strength of the password
-    // alone: it would sign the owner out and lock them out of their own password (attacker review).
-    if (!sessionStillOpen(sql, input.keepSession, user.id)) return fail("step_up_required");
+    // A closed session changes no password on the strength of the password alone: it would sign the owner out and
+    // lock them out of their own password (attacker review).
+    const closed = refuseClosedSession(sql, input.keepSession, user.id);
+    if (closed) return closed;
     const checked = settlePasswordCheck(
       store,
       user,

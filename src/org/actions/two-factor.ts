@@ -8,7 +8,7 @@ import { notifyUser } from "../notify";
 import { revokeUserPairings, markPairingSetup, pairingAlive, pairingSetupIs, recordPairingFailure, spendPairing } from "../pairing";
 import { deleteRecoveryCodes, replaceRecoveryCodes } from "../recovery-codes";
 import { type AuditActor, type Reason, type RequestMeta, type Result, fail, ok } from "../results";
-import { carrySignIn, createSession, revokeUserSessions, sessionPolicy, sessionRow, sessionStillOpen } from "../sessions";
+import { carrySignIn, createSession, revokeUserSessions, sessionPolicy, sessionRow } from "../sessions";
 import { closeOtherWaysIn } from "./first-factor";
 import { readOrg } from "../settings";
 import type { Store } from "../store";
@@ -18,7 +18,7 @@ import { hasSecondFactor } from "../factors";
 import { checkFormId, type FormIdRefusal, spendFormId } from "../form-ids";
 import { deleteAllPasskeys } from "./passkeys";
 import { countPasskeys } from "../passkeys";
-import { refuseUnlessSteppedUp } from "./access";
+import { refuseClosedSession, refuseUnlessSteppedUp } from "./access";
 import type { AccessFailure } from "../results";
 import { settlePasswordCheck, startSession } from "./sign-in";
 import { readyFactor, type SecondFactor, verifyFactor } from "./verify-second-factor";
@@ -78,8 +78,8 @@ export function beginEnrollment(
     // A link or a sign-in's enrollment challenge adds a first factor only: with a passkey, TOTP is added from a
     // signed-in session (step-up), never with a password and a mailbox alone.
     if (!("session" in via) && hasSecondFactor(sql, userId)) return fail("already_enrolled");
-    // A session closed meanwhile by a first factor set up elsewhere sets nothing up (sessions.ts sessionStillOpen).
-    if ("session" in via && !sessionStillOpen(sql, via.session, userId)) return fail("step_up_required");
+    const closed = "session" in via ? refuseClosedSession(sql, via.session, userId) : null;
+    if (closed) return closed;
     if ("pairing" in via) {
       // Reading the mail is not authenticating (NIST SP 800-63B 6.1.2.1): the link only names the account, and
       // its password is decided here, in the transaction that stores the secret, as at sign-in (lock, stale
