@@ -22,7 +22,6 @@ import { setSessionCookie } from "../../http/cookies";
 import { requestMeta } from "../../http/meta";
 import { orgStub } from "../../org/stub";
 import { CodesPage, ForcedPasskeyPage, SecondStepPage, SignInPage } from "../../ui/pages/sign-in";
-import { afterSignIn } from "../../oidc/pending";
 import { browserLabel } from "../../ui/pages/account-sessions";
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from "../../webauthn";
 import { authenticationResponse, passkeyName, registrationResponse } from "../passkeys";
@@ -46,7 +45,7 @@ import {
   stepUpProofOf,
   orgOf,
 } from "./kit";
-import { takeReturn } from "./return-to";
+import { nextAfterSignIn } from "./return-to";
 
 type C = Context<AppEnv>;
 
@@ -105,7 +104,7 @@ export const passkeyPages = new Hono<AppEnv>()
         const { sessionToken } = await signInWithPasskey(c.env, answer, c.req.url, requestMeta(c));
         setSessionCookie(c, sessionToken);
         // Back to an application's waiting sign-in (OpenID authorize), as every other way of signing in.
-        return c.redirect(await afterSignIn(c, c.env.CHALLENGE_KEY, takeReturn(c, "/account")), 303);
+        return c.redirect(await nextAfterSignIn(c), 303);
       },
       (ctx, error, err) =>
         SignInPage({
@@ -129,7 +128,7 @@ export const passkeyPages = new Hono<AppEnv>()
         const result = await signInWithPasskeyStep(c.env, { challenge: readChallenge(c) ?? "", response }, c.req.url, requestMeta(c));
         setSessionCookie(c, result.sessionToken);
         clearChallenge(c);
-        return c.redirect(await afterSignIn(c, c.env.CHALLENGE_KEY, takeReturn(c, "/account")), 303);
+        return c.redirect(await nextAfterSignIn(c), 303);
       },
       async (ctx, error) => SecondStepPage({ ctx, error, ...(await secondStepOffer(c)) }),
     );
@@ -161,7 +160,7 @@ export const passkeyPages = new Hono<AppEnv>()
         );
         setSessionCookie(c, result.sessionToken);
         clearChallenge(c);
-        const continueHref = await afterSignIn(c, c.env.CHALLENGE_KEY, takeReturn(c, "/account"));
+        const continueHref = await nextAfterSignIn(c);
         if (!result.recoveryCodes) return c.redirect(continueHref, 303);
         return render(c, CodesPage({ ctx: await pageCtx(c, "/account"), codes: result.recoveryCodes, continueHref }));
       },

@@ -3,6 +3,8 @@
 // waits in a short-lived HttpOnly cookie, never in the URL, and is used only if it is one of our own page paths
 // (so neither a cookie planted by a sibling host nor anything else can make it an open redirect).
 import type { Context } from "hono";
+import type { AppEnv } from "../../env";
+import { afterSignIn } from "../../oidc/pending";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { CHALLENGE_TTL_SECONDS } from "../../constants";
 import { hostCookieName } from "../../http/cookies";
@@ -34,4 +36,9 @@ export function takeReturn(c: Context, fallback: string): string {
   const kept = getCookie(c, cookieName(c));
   if (kept !== undefined) deleteCookie(c, cookieName(c), { path: "/", secure: true, httpOnly: true, sameSite: "Strict" });
   return safeReturnPath(kept) ?? fallback;
+}
+
+/** Where a finished sign-in goes: the application's waiting request first, else the remembered page or the Account page. */
+export function nextAfterSignIn(c: Context<AppEnv>): Promise<string> {
+  return afterSignIn(c, c.env.CHALLENGE_KEY, takeReturn(c, "/account"));
 }

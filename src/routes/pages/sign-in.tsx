@@ -31,7 +31,7 @@ import {
   formAction,
   codeOf,
 } from "./kit";
-import { takeReturn } from "./return-to";
+import { nextAfterSignIn } from "./return-to";
 import { secondStepOffer } from "./passkeys";
 
 /**
@@ -74,7 +74,7 @@ export const signInPages = new Hono<AppEnv>()
         const result = await signInWithPassword(c.env, { ...input, requireSecondFactor }, requestMeta(c));
         if (result.status === "authenticated") {
           setSessionCookie(c, result.sessionToken);
-          return c.redirect(await afterSignIn(c, c.env.CHALLENGE_KEY, takeReturn(c, "/account")), 303);
+          return c.redirect(await nextAfterSignIn(c), 303);
         }
         setChallenge(c, result.challenge);
         return c.redirect(result.status === "2fa_required" ? "/login/2fa" : "/login/enroll", 303);
@@ -101,7 +101,7 @@ export const signInPages = new Hono<AppEnv>()
         }
         setSessionCookie(c, result.sessionToken);
         clearChallenge(c);
-        return c.redirect(await afterSignIn(c, c.env.CHALLENGE_KEY, takeReturn(c, "/account")), 303);
+        return c.redirect(await nextAfterSignIn(c), 303);
       },
       async (ctx, error, err) =>
         err.reason === "invalid_challenge" ? startOver(c, ctx, error) : SecondStepPage({ ctx, error, ...(await secondStepOffer(c)) }),
@@ -161,7 +161,7 @@ export const signInPages = new Hono<AppEnv>()
         const result = await confirmChallengeEnrollment(c.env, readChallenge(c) ?? "", codeOf(form), requestMeta(c));
         setSessionCookie(c, result.sessionToken);
         clearChallenge(c);
-        const continueHref = await afterSignIn(c, c.env.CHALLENGE_KEY, takeReturn(c, "/account"));
+        const continueHref = await nextAfterSignIn(c);
         return render(c, CodesPage({ ctx: await pageCtx(c, "/account"), codes: result.recoveryCodes, continueHref }));
       },
       async (ctx, error) => {
