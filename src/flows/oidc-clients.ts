@@ -27,7 +27,7 @@ export async function registerApplication(
     throw new ApiError("forbidden", "Applications are registered from a signed-in session, not with an API key.");
   if (formId !== undefined) await checkFormId(env, actor.route, formId);
   await requireStepUp(env, actor, proof, meta);
-  return registerOrgClient(env, actor.route, reg, actor.identity.user.id, auditActor(actor), meta, formId);
+  return registerOrgClient(env, actor.route, reg, actor.identity.user.id, actor.tokenHash, auditActor(actor), meta, formId);
 }
 
 /**

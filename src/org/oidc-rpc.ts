@@ -31,6 +31,8 @@ export interface NewOidcClient {
   redirectUris: string[];
   postLogoutRedirectUris: string[];
   createdBy: string;
+  /** The registering admin's session token hash: it must still stand as the edge saw it (sessions.ts sessionStillOpen). */
+  sessionTokenHash: string;
   /** The Applications page form's single-use id (form-ids.ts), spent with the client; the JSON API sends none. */
   formId?: string;
   actor: AuditActor;
@@ -109,7 +111,7 @@ export interface RefreshInput {
 }
 
 export interface OidcRpc {
-  registerOidcClient(input: NewOidcClient): Result<OidcClientInfo, FormIdRefusal>;
+  registerOidcClient(input: NewOidcClient): Result<OidcClientInfo, FormIdRefusal | "not_found" | "forbidden" | "step_up_required">;
   listOidcClients(): OidcClientInfo[];
   revokeOidcClient(input: { id: string; actor: AuditActor; meta: RequestMeta }): Result<null, "not_found">;
   oidcClient(id: string): OidcClient | null;

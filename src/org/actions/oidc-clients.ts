@@ -1,5 +1,5 @@
 // The org's own OpenID clients (only this org's users may use them): registered by an admin (the route checked
-// step-up), listed, revoked. Revoking a client ends every grant it holds at once.
+// step-up; the object checks the admin and the session again), listed, revoked. Revoking a client ends every grant it holds at once.
 import { nowMs } from "../../clock";
 import { recordEvent } from "../audit";
 import { type FormIdRefusal, useFormId } from "../form-ids";
@@ -8,6 +8,8 @@ import { findClient, insertClient, listClients, markClientRevoked, type OidcClie
 import { type AuditActor, fail, ok, type RequestMeta, type Result } from "../results";
 import { readOrg } from "../settings";
 import type { Store } from "../store";
+import { findUser } from "../users";
+import { refuseClosedSession } from "./access";
 
 function toClient(row: OidcClientRow, orgSlug: string): OidcClient {
   return {
@@ -27,9 +29,20 @@ export function info({ secretHash: _, ...rest }: OidcClient): OidcClientInfo {
   return rest;
 }
 
-export function registerClient(store: Store, input: NewOidcClient): Result<OidcClientInfo, FormIdRefusal> {
+export function registerClient(
+  store: Store,
+  input: NewOidcClient,
+): Result<OidcClientInfo, FormIdRefusal | "not_found" | "forbidden" | "step_up_required"> {
   const now = nowMs();
   return store.tx(() => {
+    // A client is a lasting way in: asked again here, against the stored rows, as an API key's maker is (api-keys.ts):
+    // only an active admin whose session still stands as the edge saw it (not demoted, deactivated or closed by a
+    // first factor set up while this request was on its way).
+    const maker = findUser(store.sql, input.createdBy);
+    if (!maker) return fail("not_found");
+    if (maker.deactivated_at !== null || maker.role !== "admin") return fail("forbidden");
+    const closed = refuseClosedSession(store.sql, input.sessionTokenHash, maker.id);
+    if (closed) return closed;
     // A page form registers one client: the same post sent again (a reload of the page that showed the secret)
     // registers none.
     if (input.formId !== undefined) {
