@@ -13,6 +13,10 @@ import { ApiError } from "../errors";
 
 const stubOf = (env: Env, route: Route) => orgStub(env, route.slug, route.jurisdiction);
 
+/** A session closed by a first factor set up elsewhere (org/sessions.ts) ends only itself: sign in again with it. */
+const CLOSED_SESSION =
+  "This session was opened before your second factor was set up: sign in again with it to sign out your other sessions.";
+
 interface Change {
   userId: string;
   caller: Caller;
@@ -56,5 +60,7 @@ export async function endOwnSessions(
   route: Route,
   input: { userId: string; currentTokenHash: string; sessionId?: string; meta: RequestMeta },
 ): Promise<void> {
-  unwrap(await stubOf(env, route).endOwnSessions(input));
+  const result = await stubOf(env, route).endOwnSessions(input);
+  if (!result.ok && result.reason === "step_up_required") throw new ApiError("step_up_required", CLOSED_SESSION);
+  unwrap(result);
 }

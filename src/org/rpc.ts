@@ -440,7 +440,12 @@ export interface OrgRpc extends OidcRpc {
   removeUser(input: PeopleChange): Promise<Result<{ email: string; credentialIds: string[] }, PeopleFailure>>;
   revokeSessionsOf(input: Omit<PeopleChange, "caller">): Promise<Result<null, "not_found">>;
   listSessions(userId: string, currentTokenHash: string): SessionEntry[];
-  endOwnSessions(input: { userId: string; currentTokenHash: string; sessionId?: string; meta: RequestMeta }): Result<null, "not_found">;
+  endOwnSessions(input: {
+    userId: string;
+    currentTokenHash: string;
+    sessionId?: string;
+    meta: RequestMeta;
+  }): Result<null, "not_found" | "step_up_required">;
   createInvite(input: CreateInviteInput): Promise<Result<InviteInfo, CreateInviteFailure>>;
   resendInvite(input: ResendInviteInput): Promise<Result<InviteInfo, "not_found" | "too_many_attempts" | AccessFailure>>;
   revokeInvite(input: { id: string; actor: AuditActor; meta: RequestMeta }): Result<null, "not_found">;

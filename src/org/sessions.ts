@@ -166,6 +166,13 @@ export function listUserSessions(sql: SqlStorage, userId: string, now: number, p
   );
 }
 
+/** Whether this public id names the session with this token hash (the caller's own). */
+export function isSession(sql: SqlStorage, userId: string, publicId: string, tokenHash: string): boolean {
+  return (
+    first(sql, "SELECT 1 FROM sessions WHERE user_id = ? AND public_id = ? AND token_hash = ?", userId, publicId, tokenHash) !== undefined
+  );
+}
+
 /**
  * Ends one session of this user by its public id (the Account page's list: a session the user did not know), and
  * the OpenID grants it gave; false when the user has no such session.

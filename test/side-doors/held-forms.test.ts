@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { addUser, BASE, call, callJson, createOrg, PASSWORD, signIn } from "../support/api";
 import { SoftAuthenticator } from "../support/authenticator";
 import { useTestClock } from "../support/clock";
+import { pageOf, postForm } from "../support/pages";
 import { codeFor } from "../support/totp";
 
 useTestClock();
@@ -50,7 +51,7 @@ async function memberWithOldSession(role: "technician" | "admin" = "technician")
   const member = await addUser(admin, role);
   const earlier = await signIn(member.email);
   expect((await callJson("/api/org/settings", { method: "PATCH", cookie: admin, body: { require2fa: true } })).status).toBe(200);
-  return { member, earlier };
+  return { member, earlier, admin };
 }
 
 /** The owner signs in and enrolls an authenticator app at the sign-in's enrollment. */
@@ -107,6 +108,24 @@ describe("a page form held open across the owner's enrollment", () => {
     expect(await res.text()).not.toMatch(/gk\.[A-Za-z0-9_.-]{20,}/);
   });
 
+  it("registers no application", async () => {
+    const { member, earlier, admin } = await memberWithOldSession("admin");
+    const held = heldForm("/applications", earlier, {
+      ...(await formToken("/applications", earlier)),
+      name: "theirs",
+      type: "confidential",
+      redirectUris: "https://evil.example/cb",
+    });
+    await settle();
+    await ownerEnrollsApp(member.email);
+    await held.finish();
+    const res = await held.res;
+    expect(res.status).toBe(403);
+    const list = await callJson<{ clients: unknown[] }>("/api/org/oidc-clients", { cookie: admin });
+    expect(list.status).toBe(200);
+    expect(list.body.clients).toEqual([]);
+  });
+
   it("moves no email address, and an admin's leaves require2fa on", async () => {
     const { member, earlier } = await memberWithOldSession("admin");
     const email = heldForm("/account/email", earlier, {
@@ -130,6 +149,30 @@ describe("a page form held open across the owner's enrollment", () => {
 });
 
 describe("a session closed by the owner's enrollment, with no race at all", () => {
+  it("signs out no other session of the owner, and may still end itself", async () => {
+    const { member, earlier } = await memberWithOldSession();
+    await ownerEnrollsApp(member.email);
+    const sessions = await callJson<{ sessions: { id: string; current: boolean }[] }>("/api/me/sessions", { cookie: earlier });
+    const own = sessions.body.sessions.find((s) => s.current);
+    const others = sessions.body.sessions.filter((s) => !s.current);
+    expect(others.length).toBeGreaterThan(0);
+    const all = await callJson<{ error: { code: string; message: string } }>("/api/me/sessions/revoke-others", {
+      method: "POST",
+      cookie: earlier,
+    });
+    expect([all.status, all.body.error.code]).toEqual([403, "step_up_required"]);
+    expect(all.body.error.message).toMatch(/sign in again/);
+    const one = await call(`/api/me/sessions/${others[0]?.id}`, { method: "DELETE", cookie: earlier });
+    expect(one.status).toBe(403);
+    const page = await postForm("/account/sessions/revoke-others", await pageOf("/account", earlier));
+    expect([page.status, page.headers.get("location")]).toEqual([303, "/account?m=sessions-sign-in-again"]);
+    expect((await pageOf("/account?m=sessions-sign-in-again", earlier)).html).toMatch(/sign in again with it to sign out your/);
+    const after = await callJson<{ sessions: { id: string }[] }>("/api/me/sessions", { cookie: earlier });
+    expect(after.body.sessions.map((s) => s.id).sort()).toEqual(sessions.body.sessions.map((s) => s.id).sort());
+    expect((await call(`/api/me/sessions/${own?.id}`, { method: "DELETE", cookie: earlier })).status).toBe(204);
+    expect((await call("/api/me", { cookie: earlier })).status).toBe(401);
+  });
+
   it("changes no password", async () => {
     const { member, earlier } = await memberWithOldSession();
     await ownerEnrollsApp(member.email);

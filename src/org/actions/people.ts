@@ -7,11 +7,11 @@ import { revokeUserChallenges } from "../challenges";
 import { revokeUserLinks } from "../links";
 import { notifyUser } from "../notify";
 import { type Caller, fail, ok, type RequestMeta, type Result, type UserInfo } from "../results";
-import { listUserSessions, revokeSessionByPublicId, revokeUserSessions, sessionPolicy } from "../sessions";
+import { isSession, listUserSessions, revokeSessionByPublicId, revokeUserSessions, sessionPolicy } from "../sessions";
 import type { Store } from "../store";
 import { countActiveAdmins, deleteUserAndCredentials, findUser, publicUser, setDeactivated, setName, type UserRow } from "../users";
 import { all } from "../store";
-import { refuseFactorChange, refuseUnlessSteppedUp } from "./access";
+import { refuseClosedSession, refuseFactorChange, refuseUnlessSteppedUp } from "./access";
 import type { PeopleChange, PeopleFailure, SessionEntry } from "../people-rpc";
 import { revokeInvitesOf } from "./invites";
 
@@ -148,17 +148,21 @@ export function listSessions(store: Store, userId: string, currentTokenHash: str
 
 /**
  * The signed-in user ends one of their own sessions (by public id), or every other one (`sessionId` omitted,
- * the caller's kept). Another user's session id is "not_found", as an unknown one.
+ * the caller's kept). Another user's session id is "not_found", as an unknown one. A session closed by a first
+ * factor set up elsewhere (sessions.ts staleOtherSessions) ends only itself: the password it was opened with must
+ * not sign out the owner who now holds the factor.
  */
 export function endOwnSessions(
   store: Store,
   input: { userId: string; currentTokenHash: string; sessionId?: string; meta: RequestMeta },
-): Result<null, "not_found"> {
+): Result<null, "not_found" | "step_up_required"> {
   const now = nowMs();
   const { sql } = store;
   return store.tx(() => {
     const user = findUser(sql, input.userId);
     if (!user) return fail("not_found");
+    const closed = refuseClosedSession(sql, input.currentTokenHash, user.id);
+    if (closed && !(input.sessionId !== undefined && isSession(sql, user.id, input.sessionId, input.currentTokenHash))) return closed;
     if (input.sessionId !== undefined) {
       if (!revokeSessionByPublicId(sql, user.id, input.sessionId)) return fail("not_found");
     } else {

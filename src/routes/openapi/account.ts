@@ -17,18 +17,18 @@ export const ACCOUNT_ENDPOINTS: Endpoint[] = [
   {
     method: "delete",
     path: "/api/me/sessions/{id}",
-    summary: "End one of one's own sessions (another user's id: 404)",
+    summary: "End one of one's own sessions (another user's id: 404; another session from a session closed by a later first factor: 403)",
     auth: "session",
     ok: 204,
-    errors: [401, 404],
+    errors: [401, 403, 404],
   },
   {
     method: "post",
     path: "/api/me/sessions/revoke-others",
-    summary: "Sign out everywhere else: every session of the caller but this one",
+    summary: "Sign out everywhere else: every session of the caller but this one (403 from a session closed by a later first factor)",
     auth: "session",
     ok: 204,
-    errors: [401],
+    errors: [401, 403],
   },
   {
     method: "post",

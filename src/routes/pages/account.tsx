@@ -67,6 +67,7 @@ export const accountPages = new Hono<AppEnv>()
     // POST /login/recovery lands here: say how many codes are left, as the count may call for new ones.
     if (m === "recovery_used")
       return accountPage(c, { warning: t.account.recoveryUsed(sessionOf(c).identity.twoFactor.recoveryCodesRemaining) });
+    if (m === "sessions-sign-in-again") return accountPage(c, { warning: t.people.sessionsSignInAgain });
     const notices: Record<string, string> = {
       enabled: t.account.enabledDone,
       disabled: t.account.disabledDone,

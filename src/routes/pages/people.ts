@@ -10,6 +10,7 @@ import { auditActor } from "../../http/actor";
 import { setSessionCookie } from "../../http/cookies";
 import * as f from "../../http/fields";
 import { requestMeta } from "../../http/meta";
+import { ApiError } from "../../errors";
 import type { Catalog } from "../../ui/i18n/en";
 import { MessagePage } from "../../ui/pages/sign-in";
 import { type PeopleAction, PeopleActionConfirmPage, PEOPLE_ACTIONS, roleOf } from "../../ui/pages/user-actions";
@@ -133,17 +134,25 @@ export const peoplePages = new Hono<AppEnv>()
   .post("/account/sessions/revoke-others", page, needSession, csrf, async (c) => {
     const actor = sessionOf(c);
     const input = { userId: actor.identity.user.id, currentTokenHash: actor.tokenHash, meta: requestMeta(c) };
-    await endOwnSessions(c.env, actor.route, input);
-    return c.redirect("/account?m=others-ended", 303);
+    return endingSessions(c, () => endOwnSessions(c.env, actor.route, input), "others-ended");
   })
   .post("/account/sessions/:id/revoke", page, needSession, csrf, async (c) => {
     const actor = sessionOf(c);
     const sessionId = formField(f.id, c.req.param("id"));
-    await endOwnSessions(c.env, actor.route, {
-      userId: actor.identity.user.id,
-      currentTokenHash: actor.tokenHash,
-      sessionId,
-      meta: requestMeta(c),
-    });
-    return c.redirect("/account?m=session-ended", 303);
+    const input = { userId: actor.identity.user.id, currentTokenHash: actor.tokenHash, sessionId, meta: requestMeta(c) };
+    return endingSessions(c, () => endOwnSessions(c.env, actor.route, input), "session-ended");
   });
+
+/**
+ * Back to the Account page with what happened: a session closed by a second factor set up elsewhere may end only
+ * itself, and is told to sign in again (in the page's language) rather than asked for a step-up it cannot give.
+ */
+async function endingSessions(c: C, end: () => Promise<void>, done: string) {
+  try {
+    await end();
+  } catch (err) {
+    if (!(err instanceof ApiError) || err.code !== "step_up_required") throw err;
+    return c.redirect("/account?m=sessions-sign-in-again", 303);
+  }
+  return c.redirect(`/account?m=${done}`, 303);
+}

@@ -445,6 +445,8 @@ export const en = {
     endOthers: "End all other sessions",
     sessionEnded: "That session was ended.",
     othersEnded: "Every other session was ended.",
+    sessionsSignInAgain:
+      "This session was opened before your second factor was set up: sign in again with it to sign out your other sessions.",
     browserOn: (browser: string, os: string) => `${browser} on ${os}`,
     unknownBrowser: "Unknown browser",
   },

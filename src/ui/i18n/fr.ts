@@ -450,6 +450,8 @@ export const fr: Catalog = {
     endOthers: "Déconnecter partout ailleurs",
     sessionEnded: "Cette session a pris fin.",
     othersEnded: "Toutes les autres sessions ont pris fin.",
+    sessionsSignInAgain:
+      "Cette session a été ouverte avant la configuration de votre second facteur : reconnectez-vous avec celui-ci pour fermer vos autres sessions.",
     browserOn: (browser: string, os: string) => `${browser} sous ${os}`,
     unknownBrowser: "Navigateur inconnu",
   },
