@@ -46,7 +46,10 @@ export async function startPasskeyRegistration(env: Env, route: Route, userId: s
   return unwrap(await orgStub(env, route.slug, route.jurisdiction).beginPasskeyRegistration({ userId, rp, sessionTokenHash }));
 }
 
-/** Stores the verified passkey; the first second factor also brings recovery codes, shown once. */
+/**
+ * Stores the verified passkey; the first second factor also brings recovery codes, shown once, and a new session
+ * token (`sessionToken`): at a sign-in's enrollment the session it starts, from a session the one that replaces it.
+ */
 export async function finishPasskeyRegistration(
   env: Env,
   route: Route,
@@ -55,13 +58,14 @@ export async function finishPasskeyRegistration(
     name: string;
     response: RegistrationResponseJSON;
     keepSession: string;
-    via?: { challengeId: string; newSessionTokenHash: string };
+    via?: { challengeId: string };
   },
   requestUrl: string,
   meta: RequestMeta,
-): Promise<{ passkey: PasskeyInfo; recoveryCodes?: string[] }> {
+): Promise<{ passkey: PasskeyInfo; recoveryCodes?: string[]; sessionToken?: string }> {
   const rp = relyingPartyOrThrow(env, requestUrl);
   const { codes, hashes } = await newRecoveryCodes(env.HASH_KEY);
+  const session = await issueCredential(env.HASH_KEY, "gs", route);
   // Reserve the credential id in the directory, store the passkey, confirm (or release): like a new user's email,
   // so a crash between the steps leaves nothing that blocks or misleads (durable-object.ts in src/directory).
   const claim = await credentialClaim(env, input.response.id);
@@ -72,6 +76,7 @@ export async function finishPasskeyRegistration(
     ...input,
     rp,
     recoveryCodeHashes: hashes,
+    newSessionTokenHash: session.hash,
     meta,
   });
   if (!result.ok) {
@@ -79,13 +84,23 @@ export async function finishPasskeyRegistration(
     return unwrap(result);
   }
   await claim.confirm(input.userId);
-  return { passkey: result.value.passkey, ...(result.value.firstFactor ? { recoveryCodes: codes } : {}) };
+  const { passkey, firstFactor } = result.value;
+  return {
+    passkey,
+    ...(firstFactor ? { recoveryCodes: codes } : {}),
+    ...(firstFactor || input.via ? { sessionToken: session.token } : {}),
+  };
 }
 
-/** Removes one passkey (the caller checked step-up), then frees its directory entry. */
-export async function removePasskey(env: Env, route: Route, userId: string, id: string, meta: RequestMeta): Promise<void> {
-  const { credentialId } = unwrap(await orgStub(env, route.slug, route.jurisdiction).removePasskey({ userId, id, meta }));
-  await forgetCredentials(env, userId, [credentialId]);
+/** Removes one passkey (the caller checked step-up), then frees its directory entry; the asking session stays. */
+export async function removePasskey(
+  env: Env,
+  route: Route,
+  input: { userId: string; id: string; keepSession: string },
+  meta: RequestMeta,
+): Promise<void> {
+  const { credentialId } = unwrap(await orgStub(env, route.slug, route.jurisdiction).removePasskey({ ...input, meta }));
+  await forgetCredentials(env, input.userId, [credentialId]);
 }
 
 /**
@@ -154,20 +169,13 @@ export async function enrollPasskeyAtSignIn(
   meta: RequestMeta,
 ): Promise<{ sessionToken: string; recoveryCodes?: string[] }> {
   const claims = await challengeOrThrow(env, input.challenge, "enroll");
-  const session = await issueCredential(env.HASH_KEY, "gs", claims);
   const route = { slug: claims.slug, jurisdiction: claims.jurisdiction };
   const result = await finishPasskeyRegistration(
     env,
     route,
-    {
-      userId: claims.userId,
-      name: input.name,
-      response: input.response,
-      keepSession: "",
-      via: { challengeId: claims.challengeId, newSessionTokenHash: session.hash },
-    },
+    { userId: claims.userId, name: input.name, response: input.response, keepSession: "", via: { challengeId: claims.challengeId } },
     requestUrl,
     meta,
   );
-  return { sessionToken: session.token, ...(result.recoveryCodes ? { recoveryCodes: result.recoveryCodes } : {}) };
+  return { sessionToken: result.sessionToken ?? "", ...(result.recoveryCodes ? { recoveryCodes: result.recoveryCodes } : {}) };
 }

@@ -321,10 +321,15 @@ export interface FinishPasskeyInput {
   name: string;
   /** Stored only when this passkey is the user's first second factor (keyed hashes, made at the edge). */
   recoveryCodeHashes: string[];
-  /** The session that added it, kept when the first factor signs the user's other sessions out. */
+  /** The session that adds it: it must still stand (sessions.ts sessionStillOpen); a first factor replaces it. */
   keepSession: string;
-  /** Enrollment at sign-in: the "enroll" challenge it answers, spent with the insert, and the session it starts. */
-  via?: { challengeId: string; newSessionTokenHash: string };
+  /**
+   * The session this request may start: at a sign-in's enrollment, always; from a session, only when this passkey is
+   * the user's first second factor (it replaces the asking session).
+   */
+  newSessionTokenHash: string;
+  /** Enrollment at sign-in: the "enroll" challenge it answers, spent with the insert. */
+  via?: { challengeId: string };
   meta: RequestMeta;
 }
 
@@ -339,6 +344,8 @@ export interface PasskeyChangeInput {
   userId: string;
   id: string;
   meta: RequestMeta;
+  /** The session that removes it: kept when the last second factor goes and the user's other sessions end. */
+  keepSession: string;
 }
 
 export interface PasskeyOptionsInput {
@@ -471,7 +478,7 @@ export interface OrgRpc extends OidcRpc {
   ): Promise<
     Result<
       { passkey: PasskeyInfo; firstFactor: boolean },
-      "passkey_unverified" | "passkey_request_expired" | "invalid_challenge" | "already_enrolled" | "not_found"
+      "passkey_unverified" | "passkey_request_expired" | "invalid_challenge" | "already_enrolled" | "not_found" | "step_up_required"
     >
   >;
   listPasskeys(userId: string): PasskeyInfo[];

@@ -66,7 +66,10 @@ export const mePasskeyRoutes = new Hono<AppEnv>()
       c.req.url,
       requestMeta(c),
     );
-    return c.json(result, 201);
+    // A first second factor signs every browser out and gives this one a new session token (docs/api.md).
+    const { sessionToken, ...answer } = result;
+    if (sessionToken) setSessionCookie(c, sessionToken);
+    return c.json(answer, 201);
   })
   .patch("/:id", ownSession, json(renamePasskeyBody), async (c) => {
     const actor = sessionOnly(c);
@@ -86,7 +89,8 @@ export const mePasskeyRoutes = new Hono<AppEnv>()
     const actor = sessionOnly(c);
     // Removing a factor is step-up: a stolen session alone cannot strip the account's protection.
     await requireStepUp(c.env, actor, c.req.valid("json"), requestMeta(c));
-    await removePasskey(c.env, actor.route, actor.identity.user.id, c.req.param("id"), requestMeta(c));
+    const input = { userId: actor.identity.user.id, id: c.req.param("id"), keepSession: actor.tokenHash };
+    await removePasskey(c.env, actor.route, input, requestMeta(c));
     return c.body(null, 204);
   });
 

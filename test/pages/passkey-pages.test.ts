@@ -98,7 +98,8 @@ describe("the passkey pages", () => {
   it("add a passkey on the Account page: the first one shows the recovery codes once", async () => {
     const org = await createOrg();
     const user = await addUser(await signIn(org.admin.email));
-    const b = await tab(await signIn(user.email));
+    const before = await signIn(user.email);
+    const b = await tab(before);
     await b.get("/account");
     const options = await b.post("/account/passkeys/options", {});
     expect(options.status).toBe(200);
@@ -107,6 +108,9 @@ describe("the passkey pages", () => {
       response: JSON.stringify(await new SoftAuthenticator().register(await options.json())),
     });
     expect(res.status).toBe(200);
+    // Turning 2FA on gives this browser a new session token; the old one is dead.
+    expect(b.s.cookie).not.toContain(before);
+    expect((await call("/api/me", { cookie: before })).status).toBe(401);
     expect((await res.text()).match(/<li>/g)?.length).toBeGreaterThanOrEqual(10);
     expect((await b.get("/account")).html).toContain("Work laptop");
     // The name is optional: left empty, the passkey is named after the browser, or "Passkey" when it says nothing.

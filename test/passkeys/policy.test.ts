@@ -4,12 +4,12 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { credentialClaim } from "../../src/directory/names";
-import { call, callJson } from "../support/api";
+import { call, callJson, sessionCookieFrom } from "../support/api";
 import { auditRows } from "../support/audit";
 import { useTestClock } from "../support/clock";
 import { enrolledTechnician, staleSession } from "../support/flows";
 import { codeFor } from "../support/totp";
-import { addPasskey, passkeyTechnician, passwordStep } from "../support/passkeys";
+import { addPasskey, passkeyTechnician, passwordStep, postPasskeyStep, stepOptions } from "../support/passkeys";
 
 useTestClock();
 
@@ -91,9 +91,15 @@ describe("passkeys and the org's rules", () => {
     expect((await passwordStep(u.email)).methods).toContain("totp");
   });
 
-  it("takes the recovery codes away with the last second factor", async () => {
+  it("takes the recovery codes away with the last second factor, and signs out every other session", async () => {
     const u = await passkeyTechnician();
+    const { challenge } = await passwordStep(u.email);
+    const assertion = await u.auth.assert((await stepOptions(challenge)).body);
+    const elsewhere = sessionCookieFrom(await postPasskeyStep(challenge, assertion)) ?? "";
+    expect((await call("/api/me", { cookie: elsewhere })).status).toBe(200);
     expect((await call(`/api/me/passkeys/${u.passkeyId}`, { method: "DELETE", cookie: u.cookie, body: {} })).status).toBe(204);
+    // 2FA is off, as when the app is removed: the other browser's session ends, this one stays.
+    expect((await call("/api/me", { cookie: elsewhere })).status).toBe(401);
     const me = await callJson<{ twoFactor: { enabled: boolean; recoveryCodesRemaining: number } }>("/api/me", { cookie: u.cookie });
     expect(me.body.twoFactor).toEqual({ enabled: false, recoveryCodesRemaining: 0 });
     expect((await callJson("/auth/login", { body: { email: u.email, password: "correct horse battery staple" } })).body).toMatchObject({

@@ -3,7 +3,7 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { addUser, callJson, createOrg, PASSWORD, signIn } from "../support/api";
+import { addUser, call, callJson, createOrg, PASSWORD, sessionCookieFrom, signIn } from "../support/api";
 import { SoftAuthenticator } from "../support/authenticator";
 import { advance, useTestClock } from "../support/clock";
 import { staleSession } from "../support/flows";
@@ -39,6 +39,7 @@ describe("adding a passkey", () => {
     };
     const unnamed = await add({});
     expect([unnamed.status, unnamed.body.passkey.name]).toEqual([201, "Passkey"]);
+    u.cookie = sessionCookieFrom(unnamed.res) ?? "";
     // Nor anything that reshapes the mail quoting it: line or paragraph separators, direction marks or overrides.
     for (const name of ["  ", "a\nb", "a\u2028b", "a\u2029b", "a\u200Fb", "a\u061Cb", "a\u202Eb"]) {
       expect((await add({ name })).status, JSON.stringify(name)).toBe(400);
@@ -48,8 +49,8 @@ describe("adding a passkey", () => {
 
   it("stores the verified credential and lists it as the contract says, with no key material", async () => {
     const u = await freshUser();
-    const { auth, passkey } = await addPasskey(u.cookie, new SoftAuthenticator(), "Work laptop");
-    const list = await callJson<{ passkeys: Record<string, unknown>[] }>("/api/me/passkeys", { cookie: u.cookie });
+    const { auth, passkey, cookie } = await addPasskey(u.cookie, new SoftAuthenticator(), "Work laptop");
+    const list = await callJson<{ passkeys: Record<string, unknown>[] }>("/api/me/passkeys", { cookie });
     expect(list.status).toBe(200);
     expect(list.body.passkeys).toEqual([{ id: passkey.id, name: "Work laptop", createdAt: "2031-03-14T15:09:00.000Z", lastUsedAt: null }]);
     const [row] = await storedPasskeys(u.org.slug);
@@ -69,10 +70,27 @@ describe("adding a passkey", () => {
     const u = await freshUser();
     const first = await addPasskey(u.cookie);
     expect(first.recoveryCodes).toHaveLength(10);
-    const me = await callJson<{ twoFactor: { enabled: boolean; recoveryCodesRemaining: number } }>("/api/me", { cookie: u.cookie });
+    const me = await callJson<{ twoFactor: { enabled: boolean; recoveryCodesRemaining: number } }>("/api/me", { cookie: first.cookie });
     expect(me.body.twoFactor).toEqual({ enabled: true, recoveryCodesRemaining: 10 });
-    const second = await addPasskey(u.cookie, new SoftAuthenticator(), "Phone");
+    const second = await addPasskey(first.cookie, new SoftAuthenticator(), "Phone");
     expect(second.recoveryCodes).toEqual([]);
+    // A second passkey keeps the session's token.
+    expect(second.cookie).toBe(first.cookie);
+  });
+
+  it("gives the session a new token with the first passkey, as turning on 2FA does, and signs every other one out", async () => {
+    const u = await freshUser();
+    const elsewhere = await signIn(u.email);
+    const first = await addPasskey(u.cookie);
+    // The session cookie's value changes when the user enables 2FA (docs/api.md): a copy of the old one is dead.
+    expect(first.cookie).not.toBe(u.cookie);
+    expect((await call("/api/me", { cookie: u.cookie })).status).toBe(401);
+    expect((await call("/api/me", { cookie: elsewhere })).status).toBe(401);
+    const me = await callJson<{ user: { email: string } }>("/api/me", { cookie: first.cookie });
+    expect([me.status, me.body.user.email]).toEqual([200, u.email]);
+    // The new token goes on with the old session's sign-in: its time and how it was made.
+    const sessions = await callJson<{ sessions: { createdAt: string; current: boolean }[] }>("/api/me/sessions", { cookie: first.cookie });
+    expect(sessions.body.sessions).toHaveLength(1);
   });
 
   it("excludes the user's own passkeys from a new registration", async () => {

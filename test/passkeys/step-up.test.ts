@@ -146,9 +146,8 @@ describe("step-up with a passkey", () => {
 
   it("lets a passkey-only admin add an admin with a passkey step-up (the body's password is the new user's)", async () => {
     const org = await createOrg();
-    const admin = await signIn(org.admin.email);
     const auth = new SoftAuthenticator();
-    await addPasskey(admin, auth);
+    const admin = (await addPasskey(await signIn(org.admin.email), auth)).cookie;
     staleSession();
     const body = { email: `new-admin-${crypto.randomUUID()}@example.com`, password: PASSWORD, role: "admin" };
     expect((await callJson("/api/org/users", { cookie: admin, body })).status).toBe(403);
@@ -159,8 +158,7 @@ describe("step-up with a passkey", () => {
 
   it("steps up an admin invite with the assertion in the invite's body", async () => {
     const org = await createOrg();
-    const cookie = await signIn(org.admin.email);
-    const { auth } = await addPasskey(cookie);
+    const { auth, cookie } = await addPasskey(await signIn(org.admin.email));
     staleSession();
     const body = { email: `admin-${crypto.randomUUID()}@example.com`, role: "admin" };
     const refused = await callJson<ErrorBody>("/api/org/invites", { cookie, body });

@@ -148,6 +148,26 @@ describe("a page form held open across the owner's enrollment", () => {
   });
 });
 
+describe("a page form held open across signing out", () => {
+  it("adds no first passkey, and brings no session back", async () => {
+    const org = await createOrg();
+    const member = await addUser(await signIn(org.admin.email));
+    const session = await signIn(member.email);
+    const form = await formToken("/account", session);
+    const options = await callJson<{ challenge: string }>("/api/me/passkeys/options", { cookie: session, body: {} });
+    const response = JSON.stringify(await new SoftAuthenticator().register(options.body));
+    const held = heldForm("/account/passkeys", session, { _csrf: form._csrf, name: "Theirs", response });
+    await settle();
+    expect((await call("/auth/logout", { method: "POST", cookie: session })).status).toBe(204);
+    await held.finish();
+    const res = await held.res;
+    expect(res.status).toBe(403);
+    expect(res.headers.getSetCookie().some((c) => /session=[^;]+/.test(c) && !/Max-Age=0/i.test(c))).toBe(false);
+    const login = await callJson<{ status: string }>("/auth/login", { body: { email: member.email, password: PASSWORD } });
+    expect(login.body.status).toBe("authenticated");
+  });
+});
+
 describe("a session closed by the owner's enrollment, with no race at all", () => {
   it("signs out no other session of the owner, and may still end itself", async () => {
     const { member, earlier } = await memberWithOldSession();

@@ -1,10 +1,13 @@
 // Passkey flows for tests: add one through the API with the software authenticator, and the sign-in's passkey step.
-import { addUser, call, callJson, createOrg, PASSWORD, signIn, type TestOrg } from "./api";
+import { addUser, call, callJson, createOrg, PASSWORD, sessionCookieFrom, signIn, type TestOrg } from "./api";
 import { SoftAuthenticator } from "./authenticator";
 
 type Json = Record<string, unknown>;
 
-/** Adds a passkey to the signed-in user (a fresh session: no step-up proof needed). */
+/**
+ * Adds a passkey to the signed-in user (a fresh session: no step-up proof needed). `cookie` is the session to go on
+ * with: a first second factor replaces the session's token (docs/api.md), a later passkey keeps it.
+ */
 export async function addPasskey(cookie: string, auth = new SoftAuthenticator(), name = "Laptop") {
   const options = await callJson<{ challenge: string; user: { id: string } }>("/api/me/passkeys/options", { cookie, body: {} });
   if (options.status !== 200) throw new Error(`passkey options: ${options.status} ${JSON.stringify(options.body)}`);
@@ -13,7 +16,7 @@ export async function addPasskey(cookie: string, auth = new SoftAuthenticator(),
     body: { name, response: await auth.register(options.body) },
   });
   if (r.status !== 201) throw new Error(`add passkey: ${r.status} ${JSON.stringify(r.body)}`);
-  return { auth, passkey: r.body.passkey, recoveryCodes: r.body.recoveryCodes ?? [] };
+  return { auth, passkey: r.body.passkey, recoveryCodes: r.body.recoveryCodes ?? [], cookie: sessionCookieFrom(r.res) ?? cookie };
 }
 
 export interface PasskeyUser {
@@ -32,13 +35,12 @@ export async function passkeyTechnician(existing?: TestOrg): Promise<PasskeyUser
   const org = existing ?? (await createOrg());
   const adminCookie = await signIn(org.admin.email);
   const user = await addUser(adminCookie);
-  const cookie = await signIn(user.email);
-  const added = await addPasskey(cookie);
+  const added = await addPasskey(await signIn(user.email));
   return {
     org,
     id: user.id,
     email: user.email,
-    cookie,
+    cookie: added.cookie,
     adminCookie,
     auth: added.auth,
     passkeyId: added.passkey.id,

@@ -19,8 +19,8 @@ import {
   userPasskeys,
 } from "../passkeys";
 import { deleteRecoveryCodes, replaceRecoveryCodes } from "../recovery-codes";
-import { fail, ok, type Result } from "../results";
-import { revokeUserSessions } from "../sessions";
+import { fail, ok, type RequestMeta, type Result } from "../results";
+import { carrySignIn, createSession, revokeUserSessions, sessionPolicy, sessionRow } from "../sessions";
 import { refuseClosedSession } from "./access";
 import { closeOtherWaysIn } from "./first-factor";
 import { setSessionAmr } from "../oidc-store";
@@ -77,7 +77,7 @@ export async function finishPasskeyRegistration(
 ): Promise<
   Result<
     { passkey: PasskeyInfo; firstFactor: boolean },
-    "passkey_unverified" | "passkey_request_expired" | "invalid_challenge" | "already_enrolled" | "not_found"
+    "passkey_unverified" | "passkey_request_expired" | "invalid_challenge" | "already_enrolled" | "not_found" | "step_up_required"
   >
 > {
   const { sql } = store;
@@ -96,6 +96,10 @@ export async function finishPasskeyRegistration(
     // Registration options made for a session never serve a sign-in's enrollment, nor the other way round.
     if ((live.sign_in_id ?? null) !== (via?.challengeId ?? null)) return fail(expired);
     if (via && !enrollmentOpen(sql, via.challengeId, user.id, now)) return fail("invalid_challenge");
+    // From a session, that session must still stand as the edge saw it (not signed out or closed meanwhile): it is
+    // what a first factor replaces below, and it is never brought back as a fresh one.
+    const closed = via ? null : refuseClosedSession(sql, input.keepSession, user.id);
+    if (closed) return closed;
     spendWebauthnChallenge(sql, challenge, now);
     if (!cred) return fail("passkey_unverified");
     if (passkeyByCredential(sql, cred.credentialId)) return fail("already_enrolled");
@@ -108,8 +112,10 @@ export async function finishPasskeyRegistration(
     );
     if (firstFactor) {
       replaceRecoveryCodes(sql, user.id, input.recoveryCodeHashes, now);
-      // Enrollment at sign-in keeps sessions from before enforcement, stale, as forced TOTP enrollment does.
-      if (!via) revokeUserSessions(sql, user.id, input.keepSession);
+      // From a session, as turning on TOTP does (two-factor.ts confirmEnrollment): every browser of the user is
+      // signed out, this one included, and this one gets a new token (docs/api.md), so a token that leaked before
+      // 2FA existed is worth nothing after. Enrollment at sign-in keeps sessions from before enforcement, stale.
+      if (!via) replaceSession(store, user.id, input.keepSession, input.newSessionTokenHash, input.meta, now);
       else closeOtherWaysIn(sql, user.id, now);
       recordEvent(
         sql,
@@ -130,12 +136,20 @@ export async function finishPasskeyRegistration(
     if (via) {
       // The sign-in's enrollment challenge is spent with the insert; the session starts with the passkey in place.
       spendChallenge(sql, via.challengeId, now);
-      startSession(store, user, via.newSessionTokenHash, input.meta, now, "enrollment");
+      startSession(store, user, input.newSessionTokenHash, input.meta, now, "enrollment");
       // The session's amr says what it was made with: the password and the passkey just registered, never "otp".
-      setSessionAmr(sql, via.newSessionTokenHash, amrOf(row, "second_step"));
+      setSessionAmr(sql, input.newSessionTokenHash, amrOf(row, "second_step"));
     }
     return ok({ passkey: passkeyInfo(row), firstFactor });
   });
+}
+
+/** Every session of the user ends; the asking one goes on under a new token, with its sign-in's time and amr. */
+function replaceSession(store: Store, userId: string, oldHash: string, newHash: string, meta: RequestMeta, now: number) {
+  const before = sessionRow(store.sql, oldHash);
+  revokeUserSessions(store.sql, userId);
+  createSession(store.sql, newHash, userId, now, sessionPolicy(store.env), meta);
+  carrySignIn(store.sql, before, newHash);
 }
 
 export function listPasskeys(store: Store, userId: string): PasskeyInfo[] {
@@ -184,6 +198,8 @@ export function removePasskey(store: Store, input: PasskeyChangeInput): Result<{
     );
     if (last) {
       deleteRecoveryCodes(sql, user.id);
+      // 2FA is off: every other session ends, as when the app goes (two-factor.ts disableTwoFactor).
+      revokeUserSessions(sql, user.id, input.keepSession);
       recordEvent(
         sql,
         {

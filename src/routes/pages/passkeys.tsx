@@ -198,7 +198,9 @@ export const passkeyPages = new Hono<AppEnv>()
           c.req.url,
           requestMeta(c),
         );
-        const codes = (result as { recoveryCodes?: string[] }).recoveryCodes ?? [];
+        // A first second factor signs every browser out and gives this one a new session token (docs/api.md).
+        if (result.sessionToken) setSessionCookie(c, result.sessionToken);
+        const codes = result.recoveryCodes ?? [];
         if (codes.length === 0) return c.redirect("/account?m=passkey-added", 303);
         // The first second factor: its recovery codes are shown once, as after setting up TOTP.
         const ctx = await pageCtx(c, "/account");
@@ -245,7 +247,8 @@ export const passkeyPages = new Hono<AppEnv>()
       async () => {
         // Removing a factor is step-up: a stolen session alone cannot strip the account's protection.
         await requireStepUp(c.env, actor, proof, requestMeta(c));
-        await removePasskey(c.env, actor.route, actor.identity.user.id, c.req.param("id"), requestMeta(c));
+        const input = { userId: actor.identity.user.id, id: c.req.param("id"), keepSession: actor.tokenHash };
+        await removePasskey(c.env, actor.route, input, requestMeta(c));
         return c.redirect("/account?m=passkey-removed", 303);
       },
       (_ctx, error, err) => {
