@@ -63,6 +63,11 @@ export function revokeUserEmailLinks(sql: SqlStorage, userId: string, now: numbe
   return sql.exec("UPDATE email_links SET used_at = ? WHERE user_id = ? AND used_at IS NULL", now, userId).rowsWritten;
 }
 
+/** Kills the user's pending change of address (sessions.ts revokeUserSessions); a "verify" link stays. */
+export function revokeEmailChange(sql: SqlStorage, userId: string, now: number): void {
+  sql.exec("UPDATE email_links SET used_at = ? WHERE user_id = ? AND purpose = 'change' AND used_at IS NULL", now, userId);
+}
+
 export function deleteOldEmailLinks(sql: SqlStorage, now: number): void {
   sql.exec("DELETE FROM email_links WHERE expires_at <= ?", now);
 }

@@ -5,6 +5,7 @@ import { SESSION_TOUCH_SECONDS } from "../constants";
 import { newId } from "../crypto/tokens";
 import type { Env } from "../env";
 import { nowMs } from "../clock";
+import { revokeEmailChange } from "./email-links";
 import { revokeSessionGrants, revokeUserGrants } from "./oidc-store";
 import type { RequestMeta } from "./results";
 import { all, first } from "./store";
@@ -144,11 +145,15 @@ export function sessionStillOpen(sql: SqlStorage, tokenHash: string, userId: str
 
 /**
  * Revokes every session of a user, except the one making the change when given; every token the user's
- * sign-ins gave other applications (OpenID grants) dies with them, the kept session's included.
+ * sign-ins gave other applications (OpenID grants) dies with them, the kept session's included, and so does a
+ * pending change of address: its link, asked for by a session, would otherwise outlive the sessions it was meant to
+ * end (a thief's session asks, the owner changes the password, the thief follows the link and owns the address).
  */
 export function revokeUserSessions(sql: SqlStorage, userId: string, except?: string): void {
+  const now = nowMs();
   sql.exec("DELETE FROM sessions WHERE user_id = ? AND token_hash != ?", userId, except ?? "");
-  revokeUserGrants(sql, userId, nowMs());
+  revokeUserGrants(sql, userId, now);
+  revokeEmailChange(sql, userId, now);
 }
 
 export function deleteExpiredSessions(sql: SqlStorage, now: number, policy: SessionPolicy): void {

@@ -33,6 +33,12 @@ async function takeElsewhere(email: string) {
   return call("/api/org/users", { cookie: await signIn(other.admin.email), body: { email, password: PASSWORD, role: "technician" } });
 }
 
+interface Ended {
+  owner: string;
+  adminCookie: string;
+  userId: string;
+}
+
 describe("changing one's email", () => {
   it("needs step-up, and an API key cannot", async () => {
     const org = await createOrg();
@@ -78,6 +84,34 @@ describe("changing one's email", () => {
     expect((await call("/api/email/confirm", { body: { token } })).status).toBe(409);
     expect(await canSignIn(user.email)).toBe(true);
   });
+
+  // A thief's session asks to move the account to the thief's mailbox; the owner, told by mail, ends that session
+  // any of these ways: the link it asked for dies with it, and the address stays (attacker review).
+  for (const [how, end] of [
+    [
+      "the owner changes the password",
+      (c: Ended) =>
+        call("/api/me/password", { cookie: c.owner, body: { currentPassword: PASSWORD, newPassword: "a brand new passphrase 123" } }),
+    ],
+    ["the owner signs out everywhere else", (c: Ended) => call("/api/me/sessions/revoke-others", { method: "POST", cookie: c.owner })],
+    [
+      "an admin signs the user out everywhere",
+      (c: Ended) => call(`/api/org/users/${c.userId}/sessions/revoke`, { method: "POST", cookie: c.adminCookie }),
+    ],
+    ["an admin resets the user's 2FA", (c: Ended) => call(`/api/org/users/${c.userId}/2fa/reset`, { cookie: c.adminCookie, body: {} })],
+  ] as const) {
+    it(`dies when ${how}, with nothing changed`, async () => {
+      const { user, adminCookie, newEmail, token } = await requested();
+      const owner = await signIn(user.email);
+      expect((await end({ owner, adminCookie, userId: user.id })).status).toBe(204);
+      const r = await callJson<{ error: { code: string } }>("/api/email/confirm", { body: { token } });
+      expect(r.status).toBe(401);
+      expect(await canSignIn(newEmail)).toBe(false);
+      expect((await callJson<{ user: { email: string } }>("/api/me", { cookie: adminCookie })).status).toBe(200);
+      const users = await callJson<{ users: { id: string; email: string }[] }>("/api/org/users", { cookie: adminCookie });
+      expect(users.body.users.find((u) => u.id === user.id)?.email).toBe(user.email);
+    });
+  }
 
   it("dies after 24 hours with nothing changed", async () => {
     const { user, newEmail, token } = await requested();
