@@ -78,8 +78,20 @@ td,th{padding:.45rem .3rem}}
 @media print{.top,.actions,.skip{display:none}.card{border:0}body{background:#fff}}
 `;
 
-/** Copy and Print for the recovery codes; everything else works without it. */
+/** Copy and Print for the recovery codes, and one submission per form; everything else works without it. */
 export const APP_JS = `"use strict";
+// One submission per form: a double click on "Verify" sent the code twice, and the second answer (the code already
+// spent, the sign-in over) replaced the first's, which had signed the person in. A form sent in the last 10 s is not
+// sent again; coming Back to the page (the browser's page cache) forgets it. A passkey form sends itself (passkeys.js).
+document.addEventListener("submit", function (event) {
+  if (event.defaultPrevented || !(event.target instanceof HTMLFormElement)) return;
+  var form = event.target;
+  if (Date.now() - Number(form.getAttribute("data-sent") || 0) < 10000) { event.preventDefault(); return; }
+  form.setAttribute("data-sent", String(Date.now()));
+});
+window.addEventListener("pageshow", function (event) {
+  if (event.persisted) document.querySelectorAll("form[data-sent]").forEach(function (form) { form.removeAttribute("data-sent"); });
+});
 document.addEventListener("DOMContentLoaded", function () {
   document.querySelectorAll("[data-js-only]").forEach(function (el) { el.hidden = false; });
   document.addEventListener("click", function (event) {
