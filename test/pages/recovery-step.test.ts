@@ -25,6 +25,8 @@ describe("the recovery-code step", () => {
     expect(res.headers.get("location")).toBe("/account?m=recovery_used");
     const html = (await b.get("/account?m=recovery_used")).html;
     expect(html).toContain("You signed in with a recovery code. 9 codes left: regenerate them if you are running low.");
+    // Regenerating asks for the app: who lost it is told the way that works.
+    expect(html).toContain("Lost your authenticator app? Ask an admin of your organization to reset your two-factor authentication");
     expect((await b.get("/account?m=recovery_used&lang=fr")).html).toContain(
       "Un code de récupération a servi à cette connexion. Il vous en reste 9 : régénérez-les s’il vous en reste peu.",
     );

@@ -2,6 +2,11 @@
 import type { AuditType } from "../../org/rpc";
 import type { Reason, Role } from "../../org/rpc";
 import type { UriProblem } from "../../oidc/registration";
+
+/** Regenerating needs the app (or a passkey): who signed in with a recovery code may no longer have it. */
+const LOST_APP =
+  "Lost your authenticator app? Ask an admin of your organization to reset your two-factor authentication, then set it up again.";
+
 export const en = {
   lang: "en",
   product: "Gatehouse",
@@ -151,8 +156,8 @@ export const en = {
     // After POST /login/recovery (m=recovery_used): the count tells whether it is time to regenerate.
     recoveryUsed: (left: number) =>
       left === 0
-        ? "You signed in with your last recovery code. No codes are left: regenerate them now."
-        : `You signed in with a recovery code. ${left} code${left === 1 ? "" : "s"} left: regenerate them if you are running low.`,
+        ? `You signed in with your last recovery code. No codes are left: regenerate them now. ${LOST_APP}`
+        : `You signed in with a recovery code. ${left} code${left === 1 ? "" : "s"} left: regenerate them if you are running low. ${LOST_APP}`,
     roles: { admin: "Admin", technician: "Technician" },
     passwordTitle: "Password",
     currentPassword: "Current password",

@@ -5,6 +5,10 @@ import type { Catalog } from "./en";
 /** French counts: 0 and 1 take the singular (« 1 utilisateur », « 0 code »), 2 and more the plural. */
 const plural = (n: number) => n >= 2;
 
+/** Regenerating needs the app (or a passkey): who signed in with a recovery code may no longer have it. */
+const LOST_APP =
+  "Vous avez perdu votre application d’authentification ? Demandez à un administrateur de votre organisation de réinitialiser votre authentification à deux facteurs, puis configurez-la de nouveau.";
+
 export const fr: Catalog = {
   lang: "fr",
   product: "Gatehouse",
@@ -156,8 +160,8 @@ export const fr: Catalog = {
     enabledDone: "L’authentification à deux facteurs est activée.",
     recoveryUsed: (left) =>
       left === 0
-        ? "Votre dernier code de récupération a servi à cette connexion. Il ne vous en reste aucun : régénérez-les maintenant."
-        : `Un code de récupération a servi à cette connexion. Il vous en reste ${left} : régénérez-les s’il vous en reste peu.`,
+        ? `Votre dernier code de récupération a servi à cette connexion. Il ne vous en reste aucun : régénérez-les maintenant. ${LOST_APP}`
+        : `Un code de récupération a servi à cette connexion. Il vous en reste ${left} : régénérez-les s’il vous en reste peu. ${LOST_APP}`,
     roles: { admin: "Administrateur", technician: "Technicien" },
     passwordTitle: "Mot de passe",
     currentPassword: "Mot de passe actuel",
