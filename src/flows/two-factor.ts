@@ -2,7 +2,7 @@
 // the edge; every decision (code valid, not replayed, state unchanged) is taken in the org's object.
 import type { Env } from "../env";
 import { ApiError } from "../errors";
-import { seal } from "../crypto/secret-box";
+import { open, seal } from "../crypto/secret-box";
 import { issueCredential, type Route } from "../http/credentials";
 import type { AuditActor, Caller, RequestMeta } from "../org/results";
 import { orgStub } from "../org/stub";
@@ -54,7 +54,9 @@ export async function startChallengeEnrollment(env: Env, challenge: string): Pro
   const r = unwrap(
     await orgStub(env, claims.slug, claims.jurisdiction).beginEnrollment(claims.userId, sealed, { challengeId: claims.challengeId }),
   );
-  return enrollmentInfo(secret, r.email, r.period);
+  // This sign-in's enrollment opened again: the secret already shown (and maybe scanned) stays.
+  const shown = r.kept ? await open(env.TOTP_KEYS, r.kept, claims.userId) : secret;
+  return enrollmentInfo(shown, r.email, r.period);
 }
 
 export async function confirmChallengeEnrollment(env: Env, challenge: string, code: string, meta: RequestMeta) {

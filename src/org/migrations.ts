@@ -198,4 +198,7 @@ export const ORG_MIGRATIONS: readonly string[] = [
   // 17: the org's active admins counted from a partial index, not a scan of every user: the Users page asks on
   // each view whether the viewer is the last one (so "Make technician" is not offered where it would be refused).
   `CREATE INDEX users_active_admins ON users (id) WHERE role = 'admin' AND deactivated_at IS NULL;`,
+  // 18: the sign-in whose enrollment staged a pending secret (totp-state.ts): opening that enrollment page again (a
+  // reload, Back) shows the same secret the person already scanned instead of replacing it; no other way sees it.
+  `ALTER TABLE totp_pending ADD COLUMN staged_by TEXT;`,
 ];

@@ -403,7 +403,7 @@ export interface OrgRpc extends OidcRpc {
     via: BeginEnrollmentVia,
   ): Promise<
     Result<
-      { email: string; period: number },
+      { email: string; period: number; kept?: Sealed },
       "already_enrolled" | "invalid_challenge" | "invalid_pairing" | "not_found" | "passkey_required" | "step_up_required" | PasswordFailure
     >
   >;

@@ -42,15 +42,44 @@ export function deletePendingTotp(sql: SqlStorage, userId: string): void {
   sql.exec("DELETE FROM totp_pending WHERE user_id = ?", userId);
 }
 
-/** A second setup replaces a pending secret. */
-export function putPendingTotp(sql: SqlStorage, userId: string, sealed: Sealed, period: number, now: number): void {
+/**
+ * The pending secret a sign-in's enrollment staged (its challenge id), while it lives: that enrollment's page opened
+ * again shows it again. A secret staged any other way (a session, a pairing link, another sign-in) is never shown
+ * to a sign-in: it could be one someone else planted to learn the codes of the app about to be set up.
+ */
+export function pendingStagedBy(
+  sql: SqlStorage,
+  userId: string,
+  stagedBy: string,
+  now: number,
+): { sealed: Sealed; period: number } | undefined {
+  const row = first<{ key_id: string; ciphertext: string; period: number }>(
+    sql,
+    "SELECT key_id, ciphertext, period FROM totp_pending WHERE user_id = ? AND staged_by = ? AND created_at > ?",
+    userId,
+    stagedBy,
+    now - PENDING_SETUP_TTL_SECONDS * 1000,
+  );
+  return row && { sealed: { keyId: row.key_id, ciphertext: row.ciphertext }, period: row.period };
+}
+
+/** A second setup replaces a pending secret; `stagedBy` names the sign-in's enrollment that staged it, if one did. */
+export function putPendingTotp(
+  sql: SqlStorage,
+  userId: string,
+  sealed: Sealed,
+  period: number,
+  now: number,
+  stagedBy: string | null = null,
+): void {
   sql.exec(
-    "INSERT OR REPLACE INTO totp_pending (user_id, key_id, ciphertext, period, created_at) VALUES (?, ?, ?, ?, ?)",
+    "INSERT OR REPLACE INTO totp_pending (user_id, key_id, ciphertext, period, created_at, staged_by) VALUES (?, ?, ?, ?, ?, ?)",
     userId,
     sealed.keyId,
     sealed.ciphertext,
     period,
     now,
+    stagedBy,
   );
 }
 

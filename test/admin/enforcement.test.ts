@@ -58,6 +58,28 @@ describe("requiring 2FA for the whole org", () => {
     expect((await call("/api/me", { cookie: earlier })).status).toBe(200);
   });
 
+  it("shows the same secret when the same sign-in's enrollment is opened again, and never another sign-in's", async () => {
+    const org = await createOrg();
+    const admin = await signIn(org.admin.email);
+    const tech = await addUser(admin);
+    await requireTwoFactor(admin, true);
+    const setup = async (challenge: string) =>
+      (await callJson<{ secret: string }>("/auth/login/enroll", { body: { challenge } })).body.secret;
+    const first = await challengeFor(tech.email);
+    const scanned = await setup(first);
+    // A reload (the page asks again with the same challenge): the app already holds this secret, so it stays.
+    expect(await setup(first)).toBe(scanned);
+    // Another sign-in (whoever holds the password) gets a fresh secret, never the one staged for the first.
+    const other = await challengeFor(tech.email);
+    const planted = await setup(other);
+    expect(planted).not.toBe(scanned);
+    // The first sign-in's page opened again now makes a fresh one too: the pending secret is not its own any more.
+    const again = await setup(first);
+    expect([scanned, planted]).not.toContain(again);
+    const done = await call("/auth/login/enroll/confirm", { body: { challenge: first, code: codeFor(again) } });
+    expect(done.status).toBe(200);
+  });
+
   it("keeps a password-only session from before the enrollment, but it steps up with the new factor, not on its password", async () => {
     const org = await createOrg();
     const admin = await signIn(org.admin.email);

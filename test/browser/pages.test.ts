@@ -237,6 +237,11 @@ describe("web pages in Chromium", () => {
     await page.waitForURL("**/login/enroll");
     expect(await page.getByText("Your organization requires two-factor authentication.").isVisible()).toBe(true);
     a11y.push(...(await capture(page, "forced-enrollment")));
+    // Scanned, then the page reloaded (or come back to): the same secret, so the app's codes still match.
+    const qr = page.getByRole("img", { name: /QR code/ });
+    const scanned = await readQr(qr, "forced-enrollment-scanned");
+    await page.reload();
+    expect(await readQr(qr, "forced-enrollment-reloaded")).toBe(scanned);
     await enrollFromQr(page, "forced-enrollment");
     a11y.push(...(await capture(page, "forced-recovery-codes")));
     await page.getByRole("link", { name: "Continue" }).click();

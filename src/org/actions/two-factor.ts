@@ -12,7 +12,7 @@ import { carrySignIn, createSession, revokeUserSessions, sessionPolicy, sessionR
 import { closeOtherWaysIn } from "./first-factor";
 import { readOrg } from "../settings";
 import type { Store } from "../store";
-import { activatePendingTotp, activeTotp, deleteTotp, putPendingTotp, type TotpRow } from "../totp-state";
+import { activatePendingTotp, activeTotp, deleteTotp, pendingStagedBy, putPendingTotp, type TotpRow } from "../totp-state";
 import { findActiveUser, findUser, type UserRow } from "../users";
 import { hasSecondFactor } from "../factors";
 import { checkFormId, type FormIdRefusal, spendFormId } from "../form-ids";
@@ -58,7 +58,7 @@ export function beginEnrollment(
   sealed: Sealed,
   via: BeginEnrollmentVia,
 ): Result<
-  { email: string; period: number },
+  { email: string; period: number; kept?: Sealed },
   "already_enrolled" | "invalid_challenge" | "invalid_pairing" | "not_found" | "passkey_required" | "step_up_required" | PasswordRefusal
 > {
   const now = nowMs();
@@ -94,7 +94,13 @@ export function beginEnrollment(
       if (!checked.ok) return checked;
       markPairingSetup(sql, via.pairing, sealed.ciphertext);
     }
-    putPendingTotp(sql, userId, sealed, org.totpPeriod, now);
+    if ("challengeId" in via) {
+      // The same sign-in's enrollment opened again (a reload, Back): the secret its person already scanned stays,
+      // and comes back (`kept`) to be shown again; replacing it stranded them with a code that could never match.
+      const kept = pendingStagedBy(sql, userId, via.challengeId, now);
+      if (kept) return ok({ email: user.email, period: kept.period, kept: kept.sealed });
+    }
+    putPendingTotp(sql, userId, sealed, org.totpPeriod, now, "challengeId" in via ? via.challengeId : null);
     return ok({ email: user.email, period: org.totpPeriod });
   });
 }
