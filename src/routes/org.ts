@@ -12,6 +12,7 @@ import { sendPairingLink } from "../flows/pairing";
 import { removeUser, revokeSessionsOf } from "../flows/people";
 import { callerOf, requireStepUp } from "../flows/step-up";
 import { resetTwoFactor } from "../flows/two-factor";
+import { listUsers } from "../flows/user-list";
 import { adminOnly, auditActor } from "../http/actor";
 import { setSessionCookie } from "../http/cookies";
 import * as f from "../http/fields";
@@ -85,22 +86,8 @@ export const orgRoutes = new Hono<AppEnv>()
     return c.json(await stubOf(c, adminOnly(c)).compliance({ cursor, limit: limit ?? USER_PAGE_DEFAULT, q: q || undefined }));
   })
   .get("/users", validate("query", userPageQuery), async (c) => {
-    const { cursor, limit, q } = c.req.valid("query");
-    const { users, nextCursor } = await stubOf(c, adminOnly(c)).userPage({ cursor, limit: limit ?? USER_PAGE_DEFAULT, q: q || undefined });
-    return c.json({
-      nextCursor,
-      users: users.map(({ id, email, name, role, twoFactorEnabled, lastLoginAt, locked, active, emailVerified }) => ({
-        id,
-        email,
-        name,
-        role,
-        twoFactorEnabled,
-        lastLoginAt,
-        locked,
-        active,
-        emailVerified,
-      })),
-    });
+    const actor = adminOnly(c);
+    return c.json(await listUsers(c.env, actor.route, c.req.valid("query")));
   })
   .post("/users", json(newUserBody), async (c) => {
     const actor = adminOnly(c);
