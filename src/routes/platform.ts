@@ -1,7 +1,7 @@
 // Operator ("support") endpoints: Bearer PLATFORM_TOKEN (docs/api.md, first table).
 import { Hono } from "hono";
 import { z } from "zod";
-import type { AppEnv } from "../env";
+import type { AppEnv, Env } from "../env";
 import { ApiError } from "../errors";
 import { createOrg, createUser } from "../flows/accounts";
 import { slugClaim } from "../directory/names";
@@ -9,6 +9,7 @@ import { deleteOrg, orgStatus } from "../flows/org-deletion";
 import { removeUser } from "../flows/people";
 import { resetTwoFactor } from "../flows/two-factor";
 import { auditActor, requireOperator } from "../http/actor";
+import type { Route } from "../http/credentials";
 import * as f from "../http/fields";
 import { requestMeta } from "../http/meta";
 import { json, validate } from "../http/validate";
@@ -23,6 +24,13 @@ export const createOrgBody = z.object({
 const resetParams = z.object({ slug: f.slug, id: f.id });
 export const platformUserBody = z.object({ email: f.email, password: f.password, name: f.personName.optional(), role: f.role });
 const slugParams = z.object({ slug: f.slug });
+
+/** Where the org of this slug lives; 404 for a slug that names no org (never used, or its org being deleted). */
+async function orgRoute(env: Env, slug: string): Promise<Route> {
+  const claim = await slugClaim(env, slug).lookup();
+  if (!claim) throw new ApiError("not_found", "No org has this slug.");
+  return { slug, jurisdiction: claim.jurisdiction };
+}
 
 export const platformRoutes = new Hono<AppEnv>()
   .use("*", requireOperator)
@@ -49,9 +57,7 @@ export const platformRoutes = new Hono<AppEnv>()
   // address is unverified, and a link mailed to it verifies it, as when an admin adds someone.
   .post("/orgs/:slug/users", validate("param", slugParams), json(platformUserBody), async (c) => {
     const { slug } = c.req.valid("param");
-    const claim = await slugClaim(c.env, slug).lookup();
-    if (!claim) throw new ApiError("not_found", "No org has this slug.");
-    const route = { slug, jurisdiction: claim.jurisdiction };
+    const route = await orgRoute(c.env, slug);
     const actor = auditActor(c.get("actor"));
     const user = await createUser(
       c.env,
@@ -66,18 +72,14 @@ export const platformRoutes = new Hono<AppEnv>()
   })
   .post("/orgs/:slug/users/:id/2fa/reset", validate("param", resetParams), async (c) => {
     const { slug, id } = c.req.valid("param");
-    const claim = await slugClaim(c.env, slug).lookup();
-    if (!claim) throw new ApiError("not_found", "No org has this slug.");
-    const route = { slug, jurisdiction: claim.jurisdiction };
+    const route = await orgRoute(c.env, slug);
     await resetTwoFactor(c.env, route, id, { kind: "operator" }, auditActor(c.get("actor")), requestMeta(c));
     return c.body(null, 204);
   })
   // Support removes anyone, the last admin included: e.g. an address that the wrong org claimed.
   .delete("/orgs/:slug/users/:id", validate("param", resetParams), async (c) => {
     const { slug, id } = c.req.valid("param");
-    const claim = await slugClaim(c.env, slug).lookup();
-    if (!claim) throw new ApiError("not_found", "No org has this slug.");
-    const route = { slug, jurisdiction: claim.jurisdiction };
+    const route = await orgRoute(c.env, slug);
     await removeUser(c.env, route, { userId: id, caller: { kind: "operator" }, actor: auditActor(c.get("actor")), meta: requestMeta(c) });
     return c.body(null, 204);
   });
