@@ -8,11 +8,13 @@ import { slugClaim } from "../directory/names";
 import { deleteOrg, orgStatus } from "../flows/org-deletion";
 import { removeUser } from "../flows/people";
 import { resetTwoFactor } from "../flows/two-factor";
+import { listUsers } from "../flows/user-list";
 import { auditActor, requireOperator } from "../http/actor";
 import type { Route } from "../http/credentials";
 import * as f from "../http/fields";
 import { requestMeta } from "../http/meta";
 import { json, validate } from "../http/validate";
+import { userPageQuery } from "./org";
 
 export const createOrgBody = z.object({
   slug: f.slug,
@@ -52,6 +54,12 @@ export const platformRoutes = new Hono<AppEnv>()
   .delete("/orgs/:slug", validate("param", slugParams), async (c) => {
     const status = await deleteOrg(c.env, c.req.valid("param").slug, auditActor(c.get("actor")), requestMeta(c));
     return c.json(status, 202);
+  })
+  // Support finds a user by email or name (`q`), e.g. the sole admin who lost their phone, then resets their 2FA by id:
+  // the admin's own list (GET /api/org/users), same query and same answer.
+  .get("/orgs/:slug/users", validate("param", slugParams), validate("query", userPageQuery), async (c) => {
+    const route = await orgRoute(c.env, c.req.valid("param").slug);
+    return c.json(await listUsers(c.env, route, c.req.valid("query")));
   })
   // Support adds people too: an org whose last admin left (or was removed below) gets a new one this way. The
   // address is unverified, and a link mailed to it verifies it, as when an admin adds someone.

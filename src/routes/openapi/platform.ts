@@ -1,4 +1,4 @@
-// The operator's routes (PLATFORM_TOKEN): orgs, and a user's 2FA reset or removal in any org.
+// The operator's routes (PLATFORM_TOKEN): orgs, and finding, adding, resetting or removing a user in any org.
 // Part of GET /api/openapi.json (./index.ts); the order of the entries is the document's.
 import type { Endpoint } from "./endpoint";
 import { createOrgBody, platformUserBody } from "../platform";
@@ -28,6 +28,15 @@ export const PLATFORM_ENDPOINTS: Endpoint[] = [
       "Delete an org (operator): it stops answering at once, its data is erased, its emails and then its slug are freed in the background",
     auth: "platform",
     ok: 202,
+    errors: [400, 401, 404, 429],
+  },
+  {
+    method: "get",
+    path: "/api/platform/orgs/{slug}/users",
+    summary:
+      "An org's users (operator), as an admin's GET /api/org/users answers them: paged (?cursor=<nextCursor>&limit=1..500), searched by email or name (&q=); how support finds the id of a user to reset",
+    auth: "platform",
+    ok: 200,
     errors: [400, 401, 404, 429],
   },
   {
