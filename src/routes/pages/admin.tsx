@@ -14,6 +14,7 @@ import { requestMeta } from "../../http/meta";
 import { parseUserCursor } from "../../org/users";
 import { auditQuery, newUserBody, settingsBody } from "../org";
 import { AuditPage } from "../../ui/pages/audit";
+import { listLinks } from "../../ui/paging";
 import { SettingsPage } from "../../ui/pages/settings";
 import { MessagePage } from "../../ui/pages/sign-in";
 import { type AddUserForm, UserActionConfirmPage, UsersPage } from "../../ui/pages/users";
@@ -64,9 +65,8 @@ export async function usersPage(
     org.userPage({ cursor, limit: USER_PAGE_DEFAULT, q: q || undefined }),
     org.listInvites(),
   ]);
-  const nextHref = nextCursor ? `/users?${new URLSearchParams({ ...(q ? { q } : {}), cursor: nextCursor })}` : null;
-  // Back to the start of the same list (the search kept) from any later page.
-  const firstHref = cursor ? `/users${q ? `?${new URLSearchParams({ q })}` : ""}` : null;
+  // The next page and, from any later page, back to the first: the search kept on both.
+  const links = listLinks({ path: "/users", q, cursor, nextCursor });
   const notice = notices[c.req.query("m") ?? ""];
   const invites = InvitesSection({ ctx, invites: pending, form: inviteForm });
   return render(
@@ -78,7 +78,7 @@ export async function usersPage(
       form,
       notice,
       invites,
-      paging: { q, nextHref, firstHref, total },
+      paging: { ...links, total },
       activeAdmins,
     }),
     status,

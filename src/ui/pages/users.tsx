@@ -2,6 +2,7 @@
 // confirmation page that asks for step-up in place when the target is an admin.
 import { Alert, Csrf, Field } from "../components";
 import { Layout, type PageCtx } from "../layout";
+import { type ListPaging, ListPager, ListSearch } from "../paging";
 import { type StepUpAsk, StepUpFields } from "../step-up";
 import type { UserListEntry } from "../../org/rpc";
 import { UserActions, UserStateBadge } from "./user-actions";
@@ -35,7 +36,7 @@ export function UsersPage({
    * Big orgs: the search in force, the links to the next page (null on the last one) and back to the first (null
    * on the first), and how many users the org has in all (the heading's count: never the page's).
    */
-  paging?: { q: string; nextHref: string | null; firstHref: string | null; total: number } | undefined;
+  paging?: (ListPaging & { total: number }) | undefined;
   /** Active admins in the org (the viewer among them when an admin): the last one is not offered stepping down. */
   activeAdmins?: number | undefined;
 }) {
@@ -47,23 +48,7 @@ export function UsersPage({
       {notice ? <Alert kind="ok">{notice}</Alert> : null}
       <section class="card table-wrap" aria-labelledby="users-title">
         <h2 id="users-title">{paging ? `${u.title} (${paging.total})` : u.title}</h2>
-        {paging ? (
-          <form method="get" action="/users" class="inline-form">
-            <div class="field">
-              <label for="users-q">{u.search}</label>
-              <input type="search" name="q" id="users-q" value={paging.q} maxlength={100} />
-            </div>
-            <button type="submit" class="secondary">
-              {u.searchButton}
-            </button>
-          </form>
-        ) : null}
-        {/* The heading counts the whole org; a search says what it shows, and how to leave it. */}
-        {paging?.q ? (
-          <p class="hint">
-            {u.searchingFor(paging.q)} <a href="/users">{u.clearSearch}</a>
-          </p>
-        ) : null}
+        {paging ? <ListSearch ctx={ctx} id="users-q" action="/users" clearHref="/users" q={paging.q} /> : null}
         {users.length === 0 && paging?.q ? (
           <p>{paging.nextHref ? u.noMatchHere(paging.q) : u.noMatch(paging.q)}</p>
         ) : (
@@ -114,19 +99,7 @@ export function UsersPage({
             </tbody>
           </table>
         )}
-        {paging?.nextHref ? (
-          <p>
-            {paging.q ? <>{u.searchGoesOn} </> : null}
-            <a href={paging.nextHref} rel="next">
-              {u.nextPage}
-            </a>
-          </p>
-        ) : null}
-        {paging?.firstHref ? (
-          <p>
-            <a href={paging.firstHref}>{u.firstPage}</a>
-          </p>
-        ) : null}
+        {paging ? <ListPager ctx={ctx} paging={paging} /> : null}
       </section>
       {invites}
       <section class="card" aria-labelledby="add-title">
