@@ -12,10 +12,10 @@ import { auditActor } from "../../http/actor";
 import * as f from "../../http/fields";
 import { requestMeta } from "../../http/meta";
 import { parseUserCursor } from "../../org/users";
-import { auditQuery, newUserBody, settingsBody } from "../org";
+import { auditQuery, newUserBody, settingsBody, userPageQuery } from "../org";
 import { AuditPage } from "../../ui/pages/audit";
 import { listLinks } from "../../ui/paging";
-import { SettingsPage } from "../../ui/pages/settings";
+import { NOT_ENROLLED_ANCHOR, SettingsPage } from "../../ui/pages/settings";
 import { MessagePage } from "../../ui/pages/sign-in";
 import { type AddUserForm, UserActionConfirmPage, UsersPage } from "../../ui/pages/users";
 import { peopleNotices } from "./people";
@@ -83,6 +83,28 @@ export async function usersPage(
     }),
     status,
   );
+}
+
+/**
+ * Settings → compliance: the counts, and the page of its not-enrolled list that the query asks for (?q=&cursor=),
+ * read as GET /api/org/compliance reads them. A cursor the API would refuse is refused here too, in words, rather
+ * than quietly showing the first page as if it were a later one.
+ */
+async function notEnrolledPage(c: Parameters<typeof pageCtx>[0], t: Catalog) {
+  const q = (c.req.query("q") ?? "").trim().slice(0, 100);
+  const raw = c.req.query("cursor");
+  const given = userPageQuery.shape.cursor.safeParse(raw);
+  const org = orgOf(c, sessionOf(c));
+  const path = { path: "/settings", anchor: NOT_ENROLLED_ANCHOR, q };
+  if (!given.success) {
+    // The counts still show; the list does not, only the way back to its first page (the search kept).
+    const compliance = await org.compliance({ limit: 1 });
+    const paging = listLinks({ ...path, cursor: raw, nextCursor: null });
+    return { compliance: { ...compliance, notEnrolled: [] }, paging, listError: t.settings.badCursor };
+  }
+  const cursor = given.data;
+  const compliance = await org.compliance({ cursor, limit: USER_PAGE_DEFAULT, q: q || undefined });
+  return { compliance, paging: listLinks({ ...path, cursor, nextCursor: compliance.nextCursor }), listError: undefined };
 }
 
 /** Reset 2FA and Unlock: a confirmation page, then the action; both follow org/actions/access.ts. */
@@ -174,10 +196,10 @@ export const adminPages = new Hono<AppEnv>()
   .get("/settings", page, needAdmin, async (c) => {
     const actor = sessionOf(c);
     const ctx = await pageCtx(c);
-    const compliance = await orgOf(c, actor).compliance();
+    const list = await notEnrolledPage(c, ctx.t);
     const notice = c.req.query("m") === "saved" ? ctx.t.settings.saved : undefined;
     const { require2fa, totpPeriod, requirePhishingResistant } = actor.identity.org;
-    return render(c, SettingsPage({ ctx, require2fa, totpPeriod, requirePhishingResistant, compliance, notice }));
+    return render(c, SettingsPage({ ctx, require2fa, totpPeriod, requirePhishingResistant, ...list, notice }), list.listError ? 400 : 200);
   })
   .post("/settings", page, needAdmin, csrf, async (c) => {
     const actor = sessionOf(c);
@@ -200,11 +222,11 @@ export const adminPages = new Hono<AppEnv>()
       const stepUp = stepUpAskAfter(c, t, err, proof);
       if (!stepUp) throw err;
       const ctx = await pageCtx(c);
-      const compliance = await orgOf(c, actor).compliance();
+      const list = await notEnrolledPage(c, t);
       const shown = { require2fa: settings.require2fa ?? org.require2fa, totpPeriod: settings.totpPeriod ?? org.totpPeriod };
       return render(
         c,
-        SettingsPage({ ctx, ...shown, requirePhishingResistant: phishingResistant, compliance, stepUp, error: stepUp.error }),
+        SettingsPage({ ctx, ...shown, requirePhishingResistant: phishingResistant, ...list, stepUp, error: stepUp.error }),
         403,
       );
     }

@@ -227,6 +227,12 @@ export const en = {
     enrolled: (n: number, total: number) => `${n} of ${total} users enrolled`,
     notEnrolledList: "Not yet enrolled",
     allEnrolled: "Everyone is enrolled.",
+    // The list of who is not yet enrolled comes a page at a time (GET /api/org/compliance), searched as Users is.
+    andMore: (n: number) => `…and ${n} more.`,
+    noMatch: (q: string) => `No one still to enroll matches “${q}”.`,
+    noMatchHere: (q: string) => `No one still to enroll in this part of the list matches “${q}”.`,
+    noneFurther: "No one further down the list still has to enroll.",
+    badCursor: "This link to the next page of the list is not valid. Start again from the first page.",
   },
   apiKeys: {
     title: "API keys",

@@ -232,6 +232,11 @@ export const fr: Catalog = {
       plural(n) ? `${n} utilisateurs sur ${total} ont activé la 2FA` : `${n} utilisateur sur ${total} a activé la 2FA`,
     notEnrolledList: "Pas encore activée",
     allEnrolled: "Tout le monde a activé la 2FA.",
+    andMore: (n) => (plural(n) ? `…et ${n} autres.` : `…et ${n} autre.`),
+    noMatch: (q) => `Aucune personne sans 2FA ne correspond à « ${q} ».`,
+    noMatchHere: (q) => `Aucune personne sans 2FA de cette partie de la liste ne correspond à « ${q} ».`,
+    noneFurther: "Plus loin dans la liste, personne n’a encore à activer la 2FA.",
+    badCursor: "Ce lien vers la page suivante de la liste n’est pas valide. Reprenez depuis la première page.",
   },
   apiKeys: {
     title: "Clés d’API",
