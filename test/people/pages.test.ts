@@ -106,4 +106,15 @@ describe("email pages", () => {
     expect(ok.status).toBe(200);
     expect(await ok.text()).toContain(newEmail);
   });
+
+  it("say next to the field that the address typed is already one's own", async () => {
+    const org = await createOrg();
+    const cookie = await signIn(org.admin.email);
+    const account = await open("/account", cookie);
+    const same = await post("/account/email", account, { email: ` ${org.admin.email.toUpperCase()} ` });
+    expect(same.status).toBe(400);
+    const html = await same.text();
+    expect(html).toContain("This is already your address: enter the new one.");
+    expect(html).toContain('aria-invalid="true"');
+  });
 });

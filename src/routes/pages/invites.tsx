@@ -11,6 +11,7 @@ import { auditActor } from "../../http/actor";
 import { setSessionCookie } from "../../http/cookies";
 import * as f from "../../http/fields";
 import { requestMeta } from "../../http/meta";
+import { normalizeEmail } from "../../email-address";
 import { chooseLang } from "../../ui/lang";
 import { EmailLinkDonePage, EmailLinkPage } from "../../ui/pages/email-change";
 import { type AcceptForm, DeadLinkPage, InviteAcceptPage, InviteActionConfirmPage, type InviteForm } from "../../ui/pages/invites";
@@ -213,6 +214,9 @@ export const invitePages = new Hono<AppEnv>()
     const proof = stepUpProofOf(form);
     const email = emailChangeBody.shape.email.safeParse(value);
     if (!email.success) return accountPage(c, { email: { value, error: t.errors.email } }, 400);
+    // The API's refusal of one's own address (flows/email.ts), in the page's words next to the field.
+    if (normalizeEmail(email.data) === normalizeEmail(actor.identity.user.email))
+      return accountPage(c, { email: { value, error: t.people.sameEmail } }, 400);
     return formAction(
       c,
       "/account",

@@ -414,6 +414,7 @@ export const en = {
     changeTitle: "Email address",
     changeLead: "We send a link to the new address; nothing changes until you follow it. Your current address is told.",
     newEmail: "New email address",
+    sameEmail: "This is already your address: enter the new one.",
     change: "Change email",
     changeSent: (email: string) => `We sent a link to ${email}. Follow it to confirm the change.`,
     deactivated: "Deactivated",

@@ -416,6 +416,7 @@ export const fr: Catalog = {
     changeLead:
       "Nous envoyons un lien à la nouvelle adresse ; rien ne change tant que vous ne l’avez pas suivi. Votre adresse actuelle est prévenue.",
     newEmail: "Nouvelle adresse e-mail",
+    sameEmail: "C’est déjà votre adresse : saisissez la nouvelle.",
     change: "Changer d’adresse",
     changeSent: (email: string) => `Nous avons envoyé un lien à ${email}. Suivez-le pour confirmer le changement.`,
     deactivated: "Désactivé",
