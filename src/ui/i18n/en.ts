@@ -475,7 +475,7 @@ export const en = {
     account_locked: "This account is locked after too many wrong codes. Ask an admin of your organization to unlock it.",
     invalid_request: "Check the highlighted fields.",
     // Also what reloading a page that answered a form says (the browser sends the form again): not "reload".
-    csrf: "This form was already sent or has expired: nothing was done this time. Open the page again from the menu and retry.",
+    csrf: "This form was already sent or has expired: nothing was done this time. Open the page again from the menu to see where things stand (what the first sending did is kept) and retry if need be.",
     not_found: "Not found.",
     generic: "Something went wrong. Try again.",
     email: "Enter an email address.",

@@ -478,7 +478,7 @@ export const fr: Catalog = {
     account_locked:
       "Ce compte est verrouillé après trop de codes erronés. Demandez à un administrateur de votre organisation de le déverrouiller.",
     invalid_request: "Vérifiez les champs signalés.",
-    csrf: "Ce formulaire a déjà été envoyé ou a expiré : rien n’a été fait cette fois. Rouvrez la page depuis le menu et réessayez.",
+    csrf: "Ce formulaire a déjà été envoyé ou a expiré : rien n’a été fait cette fois. Rouvrez la page depuis le menu pour voir où en sont les choses (ce qu’a fait le premier envoi est conservé) et réessayez s’il le faut.",
     not_found: "Page introuvable.",
     generic: "Une erreur est survenue. Réessayez.",
     email: "Saisissez une adresse e-mail.",
