@@ -12,6 +12,8 @@ export interface EmailLinkRow extends Record<string, SqlStorageValue> {
   purpose: EmailLinkPurpose;
   /** The address the link was mailed to: the account's own ("verify") or the new one ("change"). */
   email: string;
+  /** "change": the token hash of the session that asked; the link works only while it stands (NULL: before step 19). */
+  session_hash: string | null;
   created_at: number;
   expires_at: number;
   used_at: number | null;
@@ -25,19 +27,20 @@ const TTL_MS: Record<EmailLinkPurpose, number> = {
 /** Stores a new link; the user's older links of the same purpose die, so only the newest email works. */
 export function createEmailLink(
   sql: SqlStorage,
-  link: { tokenHash: string; userId: string; purpose: EmailLinkPurpose; email: string },
+  link: { tokenHash: string; userId: string; purpose: EmailLinkPurpose; email: string; sessionHash?: string },
   now: number,
 ): number {
   const expiresAt = now + TTL_MS[link.purpose];
   sql.exec("UPDATE email_links SET used_at = ? WHERE user_id = ? AND purpose = ? AND used_at IS NULL", now, link.userId, link.purpose);
   sql.exec(
-    "INSERT INTO email_links (token_hash, user_id, purpose, email, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
+    "INSERT INTO email_links (token_hash, user_id, purpose, email, created_at, expires_at, session_hash) VALUES (?, ?, ?, ?, ?, ?, ?)",
     link.tokenHash,
     link.userId,
     link.purpose,
     link.email,
     now,
     expiresAt,
+    link.sessionHash ?? null,
   );
   return expiresAt;
 }

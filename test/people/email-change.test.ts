@@ -8,6 +8,7 @@ import { auditTypes } from "../support/audit";
 import { advance, useTestClock } from "../support/clock";
 import { staleSession } from "../support/flows";
 import { mailsTo, recordMail, tokenIn } from "../support/links";
+import { codeFor } from "../support/totp";
 
 useTestClock();
 
@@ -112,6 +113,31 @@ describe("changing one's email", () => {
       expect(users.body.users.find((u) => u.id === user.id)?.email).toBe(user.email);
     });
   }
+
+  it("dies when the owner ends the session that asked for it, one session by its id", async () => {
+    const { user, adminCookie, newEmail, token, cookie } = await requested();
+    const owner = await signIn(user.email);
+    const sessions = await callJson<{ sessions: { id: string; current: boolean }[] }>("/api/me/sessions", { cookie: owner });
+    const asking = sessions.body.sessions.filter((s) => !s.current);
+    expect(asking).toHaveLength(1);
+    expect((await call(`/api/me/sessions/${asking[0]?.id}`, { method: "DELETE", cookie: owner })).status).toBe(204);
+    expect((await call("/api/me", { cookie })).status).toBe(401);
+    expect((await call("/api/email/confirm", { body: { token } })).status).toBe(401);
+    expect(await canSignIn(newEmail)).toBe(false);
+    // Nothing stays reserved: the address is free for anyone.
+    expect((await takeElsewhere(newEmail)).status).toBe(201);
+    expect((await callJson("/api/me", { cookie: adminCookie })).status).toBe(200);
+  });
+
+  it("dies when the owner enrolls at sign-in, closing a password-only session from before the org required 2FA", async () => {
+    const { user, adminCookie, newEmail, token } = await requested();
+    expect((await call("/api/org/settings", { method: "PATCH", cookie: adminCookie, body: { require2fa: true } })).status).toBe(200);
+    const { challenge } = (await callJson<{ challenge: string }>("/auth/login", { body: { email: user.email, password: PASSWORD } })).body;
+    const setup = await callJson<{ secret: string }>("/auth/login/enroll", { body: { challenge } });
+    expect((await call("/auth/login/enroll/confirm", { body: { challenge, code: codeFor(setup.body.secret) } })).status).toBe(200);
+    expect((await call("/api/email/confirm", { body: { token } })).status).toBe(401);
+    expect(await canSignIn(newEmail)).toBe(false);
+  });
 
   it("dies after 24 hours with nothing changed", async () => {
     const { user, newEmail, token } = await requested();
