@@ -50,8 +50,10 @@ export async function removeUser(env: Env, route: Route, input: Change): Promise
     await (await emailClaim(env, result.value.email)).releaseRemoved(user.id);
 }
 
-export async function revokeSessionsOf(env: Env, route: Route, input: Omit<Change, "caller">): Promise<void> {
-  unwrap(await stubOf(env, route).revokeSessionsOf(input));
+export async function revokeSessionsOf(env: Env, route: Route, input: Omit<Change, "caller"> & { callerSession?: string }): Promise<void> {
+  const result = await stubOf(env, route).revokeSessionsOf(input);
+  if (!result.ok && result.reason === "step_up_required") throw new ApiError("step_up_required", CLOSED_SESSION);
+  unwrap(result);
 }
 
 /** Ends one of the caller's own sessions by its public id, or (no id) every other one. */

@@ -74,7 +74,7 @@ import { deleteExpiredSessions, sessionPolicy } from "./sessions";
 import { readOrg } from "./settings";
 import type { Store } from "./store";
 import { patchUser } from "./actions/user-patch";
-import type { PatchUserInput, PeopleChange } from "./people-rpc";
+import type { PatchUserInput, PeopleChange, RevokeSessionsInput } from "./people-rpc";
 import { countActiveAdmins, countUsers, findUser, pageUsers, type UserPageQuery, usersById } from "./users";
 
 /** Housekeeping (audit retention, dead sessions and challenges) runs this often from the alarm. */
@@ -390,7 +390,7 @@ export class OrgDurableObject extends DurableObject<Env> implements OrgRpc {
     return this.mailing(people.removeUser(this.store, input));
   }
 
-  revokeSessionsOf(input: Omit<PeopleChange, "caller">) {
+  revokeSessionsOf(input: RevokeSessionsInput) {
     return this.mailing(people.revokeSessionsOf(this.store, input));
   }
 

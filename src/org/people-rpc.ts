@@ -23,6 +23,11 @@ export interface PeopleChange {
   meta: RequestMeta;
 }
 
+export interface RevokeSessionsInput extends Omit<PeopleChange, "caller"> {
+  /** The asking admin's session token hash, when a session asks (not for an API key or support). */
+  callerSession?: string;
+}
+
 export interface PatchUserInput {
   userId: string;
   role?: Role;

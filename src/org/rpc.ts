@@ -36,6 +36,7 @@ import type {
   PeopleChange,
   PeopleFailure,
   ResendInviteInput,
+  RevokeSessionsInput,
   SessionEntry,
 } from "./people-rpc";
 import type { PasskeyInfo } from "./passkeys";
@@ -445,7 +446,7 @@ export interface OrgRpc extends OidcRpc {
   userInfo(userId: string): UserInfo | null;
   setUserActive(input: PeopleChange & { active: boolean }): Promise<Result<UserInfo, PeopleFailure>>;
   removeUser(input: PeopleChange): Promise<Result<{ email: string; credentialIds: string[] }, PeopleFailure>>;
-  revokeSessionsOf(input: Omit<PeopleChange, "caller">): Promise<Result<null, "not_found">>;
+  revokeSessionsOf(input: RevokeSessionsInput): Promise<Result<null, "not_found" | "step_up_required">>;
   listSessions(userId: string, currentTokenHash: string): SessionEntry[];
   endOwnSessions(input: {
     userId: string;

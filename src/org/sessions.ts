@@ -56,15 +56,23 @@ export function createSession(
   );
 }
 
-/** The session row for a token hash, live or not. */
 /**
  * A rotated session (new token after a role change or enabling 2FA) keeps when and how its user signed in: a new
- * token is no new sign-in, so OpenID's auth_time and amr (max_age, prompt=login) must not move forward.
+ * token is no new sign-in, so OpenID's auth_time and amr (max_age, prompt=login) must not move forward, nor does the
+ * session's absolute end (a rotation would otherwise give it a new 12 hours).
  */
 export function carrySignIn(sql: SqlStorage, from: SessionRow | undefined, toHash: string): void {
-  if (from) sql.exec("UPDATE sessions SET created_at = ?, amr = ? WHERE token_hash = ?", from.created_at, from.amr ?? null, toHash);
+  if (from)
+    sql.exec(
+      "UPDATE sessions SET created_at = ?, amr = ?, expires_at = MIN(expires_at, ?) WHERE token_hash = ?",
+      from.created_at,
+      from.amr ?? null,
+      from.expires_at,
+      toHash,
+    );
 }
 
+/** The session row for a token hash, live or not. */
 export function sessionRow(sql: SqlStorage, tokenHash: string): SessionRow | undefined {
   return first<SessionRow>(sql, "SELECT * FROM sessions WHERE token_hash = ?", tokenHash);
 }

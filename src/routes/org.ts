@@ -115,7 +115,8 @@ export const orgRoutes = new Hono<AppEnv>()
   })
   .post("/users/:id/sessions/revoke", validate("param", idParam), async (c) => {
     const actor = adminOnly(c);
-    await revokeSessionsOf(c.env, actor.route, { userId: c.req.valid("param").id, actor: auditActor(actor), meta: requestMeta(c) });
+    const input = { userId: c.req.valid("param").id, actor: auditActor(actor), meta: requestMeta(c) };
+    await revokeSessionsOf(c.env, actor.route, actor.kind === "session" ? { ...input, callerSession: actor.tokenHash } : input);
     return c.body(null, 204);
   })
   .post("/users/:id/2fa/reset", validate("param", idParam), json(f.stepUpBody), async (c) => {

@@ -81,7 +81,15 @@ describe("adding a passkey", () => {
   it("gives the session a new token with the first passkey, as turning on 2FA does, and signs every other one out", async () => {
     const u = await freshUser();
     const elsewhere = await signIn(u.email);
-    const first = await addPasskey(u.cookie);
+    // Two hours into the session (kept busy every 20 minutes, inside the idle limit), the first passkey.
+    const busy = async (cookie: string, turns: number) => {
+      for (let i = 0; i < turns; i++) {
+        advance(20 * 60_000);
+        expect((await call("/api/me", { cookie })).status).toBe(200);
+      }
+    };
+    await busy(u.cookie, 6);
+    const first = await addPasskey(u.cookie, new SoftAuthenticator(), "Laptop", { password: PASSWORD });
     // The session cookie's value changes when the user enables 2FA (docs/api.md): a copy of the old one is dead.
     expect(first.cookie).not.toBe(u.cookie);
     expect((await call("/api/me", { cookie: u.cookie })).status).toBe(401);
@@ -91,6 +99,10 @@ describe("adding a passkey", () => {
     // The new token goes on with the old session's sign-in: its time and how it was made.
     const sessions = await callJson<{ sessions: { createdAt: string; current: boolean }[] }>("/api/me/sessions", { cookie: first.cookie });
     expect(sessions.body.sessions).toHaveLength(1);
+    // A new token is no new sign-in: the session still ends 12 hours after it, not 12 hours after the passkey.
+    await busy(first.cookie, 29);
+    advance(20 * 60_000 + 1000);
+    expect((await call("/api/me", { cookie: first.cookie })).status).toBe(401);
   });
 
   it("excludes the user's own passkeys from a new registration", async () => {

@@ -193,6 +193,18 @@ describe("a session closed by the owner's enrollment, with no race at all", () =
     expect((await call("/api/me", { cookie: earlier })).status).toBe(401);
   });
 
+  it("signs out none of its own admin's sessions through the admin route either", async () => {
+    const { member, earlier } = await memberWithOldSession("admin");
+    await ownerEnrollsApp(member.email);
+    const r = await callJson<{ error: { code: string } }>(`/api/org/users/${member.id}/sessions/revoke`, {
+      method: "POST",
+      cookie: earlier,
+    });
+    expect([r.status, r.body.error.code]).toEqual([403, "step_up_required"]);
+    const sessions = await callJson<{ sessions: unknown[] }>("/api/me/sessions", { cookie: earlier });
+    expect(sessions.body.sessions.length).toBeGreaterThan(1);
+  });
+
   it("changes no password", async () => {
     const { member, earlier } = await memberWithOldSession();
     await ownerEnrollsApp(member.email);

@@ -5,11 +5,11 @@ import { SoftAuthenticator } from "./authenticator";
 type Json = Record<string, unknown>;
 
 /**
- * Adds a passkey to the signed-in user (a fresh session: no step-up proof needed). `cookie` is the session to go on
+ * Adds a passkey to the signed-in user (a fresh session needs no step-up proof; a stale one sends `stepUp`). `cookie` is the session to go on
  * with: a first second factor replaces the session's token (docs/api.md), a later passkey keeps it.
  */
-export async function addPasskey(cookie: string, auth = new SoftAuthenticator(), name = "Laptop") {
-  const options = await callJson<{ challenge: string; user: { id: string } }>("/api/me/passkeys/options", { cookie, body: {} });
+export async function addPasskey(cookie: string, auth = new SoftAuthenticator(), name = "Laptop", stepUp: Record<string, string> = {}) {
+  const options = await callJson<{ challenge: string; user: { id: string } }>("/api/me/passkeys/options", { cookie, body: stepUp });
   if (options.status !== 200) throw new Error(`passkey options: ${options.status} ${JSON.stringify(options.body)}`);
   const r = await callJson<{ passkey: { id: string; name: string }; recoveryCodes?: string[] }>("/api/me/passkeys", {
     cookie,

@@ -12,7 +12,7 @@ import type { Store } from "../store";
 import { countActiveAdmins, deleteUserAndCredentials, findUser, publicUser, setDeactivated, setName, type UserRow } from "../users";
 import { all } from "../store";
 import { refuseClosedSession, refuseFactorChange, refuseUnlessSteppedUp } from "./access";
-import type { PeopleChange, PeopleFailure, SessionEntry } from "../people-rpc";
+import type { PeopleChange, PeopleFailure, RevokeSessionsInput, SessionEntry } from "../people-rpc";
 import { revokeInvitesOf } from "./invites";
 
 const subjectOf = (u: UserRow) => ({ id: u.id, label: u.email });
@@ -120,13 +120,19 @@ export function removeUser(store: Store, input: PeopleChange): Result<{ email: s
   });
 }
 
-/** An admin ends every session of a user (a lost laptop); the user is told unless they did it themselves. */
-export function revokeSessionsOf(store: Store, input: Omit<PeopleChange, "caller">): Result<null, "not_found"> {
+/**
+ * An admin ends every session of a user (a lost laptop); the user is told unless they did it themselves. On oneself,
+ * from a session closed by one's own enrollment at sign-in, it is refused as endOwnSessions refuses it.
+ */
+export function revokeSessionsOf(store: Store, input: RevokeSessionsInput): Result<null, "not_found" | "step_up_required"> {
   const now = nowMs();
   const { sql } = store;
   return store.tx(() => {
     const user = findUser(sql, input.userId);
     if (!user) return fail("not_found");
+    const closed =
+      input.callerSession !== undefined && input.actor.id === user.id ? refuseClosedSession(sql, input.callerSession, user.id) : null;
+    if (closed) return closed;
     revokeUserSessions(sql, user.id);
     const detail = { reason: "admin", all: true };
     recordEvent(sql, { type: "session.revoked", actor: input.actor, subject: subjectOf(user), meta: input.meta, detail }, now);

@@ -101,7 +101,7 @@ async function act(c: C, action: PeopleAction, userId: string, proof: ReturnType
     return "/account?m=role-changed";
   }
   if (action === "sign-out") {
-    await revokeSessionsOf(c.env, actor.route, base);
+    await revokeSessionsOf(c.env, actor.route, { ...base, callerSession: actor.tokenHash });
     return done;
   }
   const caller = await callerOf(c.env, actor, proof, meta);
