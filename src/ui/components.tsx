@@ -156,6 +156,15 @@ export function QrSetup(p: SetupPageProps & { action: string; cancelHref?: strin
   );
 }
 
+/** Copies the text of the element `target` (app.js); shown only where the script runs. */
+export function CopyButton({ t, target, label }: { t: Catalog; target: string; label?: string }) {
+  return (
+    <button type="button" class="secondary" data-action="copy" data-target={target} data-done={t.codes.copied} data-js-only hidden>
+      {label ?? t.codes.copy}
+    </button>
+  );
+}
+
 export function codesFile(t: Catalog, codes: readonly string[]): string {
   return `data:text/plain;charset=utf-8,${encodeURIComponent(`${t.codes.fileHeader}\n\n${codes.join("\n")}\n`)}`;
 }
@@ -176,17 +185,7 @@ export function RecoveryCodes({ ctx, codes, continueHref }: { ctx: PageCtx; code
         <a class="button secondary" href={codesFile(t, codes)} download="gatehouse-recovery-codes.txt">
           {t.codes.download}
         </a>
-        <button
-          type="button"
-          class="secondary"
-          data-action="copy"
-          data-target="recovery-codes"
-          data-done={t.codes.copied}
-          data-js-only
-          hidden
-        >
-          {t.codes.copy}
-        </button>
+        <CopyButton t={t} target="recovery-codes" />
         <button type="button" class="secondary" data-action="print" data-js-only hidden>
           {t.codes.print}
         </button>

@@ -206,6 +206,10 @@ describe("web pages in Chromium", () => {
     await page.getByRole("button", { name: "Create API key" }).click();
     const key = (await page.locator("#new-api-key").textContent()) ?? "";
     expect(key).toMatch(/^gk\./);
+    // Shown once, so it can be copied in one click (as the recovery codes can).
+    await context.grantPermissions(["clipboard-read", "clipboard-write"]);
+    await page.getByRole("button", { name: "Copy" }).click();
+    await expect.poll(() => page.evaluate<string>("navigator.clipboard.readText()")).toBe(key.trim());
     a11y.push(...(await capture(page, "api-key-created")));
     const me = await fetch(`${h.url}/api/me`, { headers: { authorization: `Bearer ${key}` } });
     expect(me.status).toBe(200);

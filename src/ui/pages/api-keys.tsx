@@ -1,7 +1,7 @@
 // API keys (admins): the new key shown once, the list (who made each, last use, expiry), revoke behind a
 // confirmation page, and create with an expiry, asking for step-up in place when the session is stale.
 import { API_KEY_DEFAULT_DAYS, API_KEY_MAX_DAYS } from "../../constants";
-import { Alert, Csrf, Field, FormId } from "../components";
+import { Alert, CopyButton, Csrf, Field, FormId } from "../components";
 import { Layout, type PageCtx } from "../layout";
 import { type StepUpAsk, StepUpFields } from "../step-up";
 import { utcHeading, when } from "../when";
@@ -44,6 +44,9 @@ export function ApiKeysPage(p: {
             <code class="key" id="new-api-key">
               {p.newKey}
             </code>
+          </p>
+          <p>
+            <CopyButton t={p.ctx.t} target="new-api-key" />
           </p>
           <Alert kind="warn">{k.newKeyWarning}</Alert>
         </section>

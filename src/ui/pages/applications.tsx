@@ -2,7 +2,7 @@
 // Revoke behind a confirmation page, and the register form; a new client's secret is shown once, on the answer
 // to the form's post, and never again.
 import type { OidcClientInfo } from "../../org/rpc";
-import { Alert, Csrf, Field, FormId } from "../components";
+import { Alert, CopyButton, Csrf, Field, FormId } from "../components";
 import { Layout, type PageCtx } from "../layout";
 import { type StepUpAsk, StepUpFields } from "../step-up";
 import { utcHeading, when } from "../when";
@@ -97,7 +97,8 @@ export function ApplicationsPage(p: {
                 <dd>
                   <code class="key" id="new-client-secret">
                     {p.created.clientSecret}
-                  </code>
+                  </code>{" "}
+                  <CopyButton t={p.ctx.t} target="new-client-secret" />
                 </dd>
               </>
             ) : null}
