@@ -158,7 +158,7 @@ export const COPY: Record<MailLocale, MailCopy> = {
     changeRequested: {
       subject: "A change of your email address was requested",
       body: (to) =>
-        `Someone signed in to your account asked to change its email address to ${to}. Nothing changes until the link sent to that address is followed. Signing out the session that asked (or all your other sessions), or changing your password, cancels it.`,
+        `Someone signed in to your account asked to change its email address to ${to}. Nothing changes until the link sent to that address is followed. Ending the session that asked (your Account page lists them), signing out your other sessions, or changing your password cancels it.`,
     },
     changed: {
       subject: "Your email address was changed",
@@ -283,7 +283,7 @@ export const COPY: Record<MailLocale, MailCopy> = {
     changeRequested: {
       subject: "Un changement de votre adresse e-mail a été demandé",
       body: (to) =>
-        `Une personne connectée à votre compte a demandé à remplacer son adresse e-mail par ${to}. Rien ne change tant que le lien envoyé à cette adresse n'est pas suivi. Fermer la session qui l'a demandé (ou toutes vos autres sessions), ou changer votre mot de passe, l'annule.`,
+        `Une personne connectée à votre compte a demandé à remplacer son adresse e-mail par ${to}. Rien ne change tant que le lien envoyé à cette adresse n'est pas suivi. Fermer la session qui l'a demandé (votre page Compte les liste), fermer vos autres sessions ou changer votre mot de passe l'annule.`,
     },
     changed: {
       subject: "Votre adresse e-mail a été modifiée",

@@ -12,7 +12,7 @@ export interface EmailLinkRow extends Record<string, SqlStorageValue> {
   purpose: EmailLinkPurpose;
   /** The address the link was mailed to: the account's own ("verify") or the new one ("change"). */
   email: string;
-  /** "change": the token hash of the session that asked; the link works only while it stands (NULL: before step 19). */
+  /** "change": the token hash of the session that asked: ending that session ends the change (NULL: before step 19). */
   session_hash: string | null;
   created_at: number;
   expires_at: number;
@@ -64,6 +64,11 @@ export function spendEmailLink(sql: SqlStorage, tokenHash: string, now: number):
 /** Kills every pending link of the user (both purposes); returns how many died. */
 export function revokeUserEmailLinks(sql: SqlStorage, userId: string, now: number): number {
   return sql.exec("UPDATE email_links SET used_at = ? WHERE user_id = ? AND used_at IS NULL", now, userId).rowsWritten;
+}
+
+/** Kills the change of address this session asked for, when its owner ends it (sessions.ts revokeSessionByPublicId). */
+export function revokeEmailChangeOf(sql: SqlStorage, sessionHash: string, now: number): void {
+  sql.exec("UPDATE email_links SET used_at = ? WHERE session_hash = ? AND purpose = 'change' AND used_at IS NULL", now, sessionHash);
 }
 
 /** Kills the user's pending change of address (sessions.ts revokeUserSessions); a "verify" link stays. */

@@ -201,7 +201,7 @@ export const ORG_MIGRATIONS: readonly string[] = [
   // 18: the sign-in whose enrollment staged a pending secret (totp-state.ts): opening that enrollment page again (a
   // reload, Back) shows the same secret the person already scanned instead of replacing it; no other way sees it.
   `ALTER TABLE totp_pending ADD COLUMN staged_by TEXT;`,
-  // 19: the session that asked for a change of address (email-links.ts): the link works only while that session
-  // still stands, so ending a thief's session (or the owner's enrollment closing it) ends the change it asked for.
+  // 19: the session that asked for a change of address (email-links.ts): the owner who ends that session from the
+  // Account page's list (a thief's, say) ends the change it asked for.
   `ALTER TABLE email_links ADD COLUMN session_hash TEXT;`,
 ];

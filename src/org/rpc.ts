@@ -486,5 +486,5 @@ export interface OrgRpc extends OidcRpc {
   secondStepMethods(userId: string): SecondStepMethod[];
   completePasswordlessSignIn(input: PasswordlessInput): Promise<Result<null, "invalid_credentials" | "account_deactivated" | LockFailure>>;
   renamePasskey(input: RenamePasskeyInput): Result<PasskeyInfo, "not_found">;
-  removePasskey(input: PasskeyChangeInput): Promise<Result<{ credentialId: string }, "not_found" | "enforced_by_org">>;
+  removePasskey(input: PasskeyChangeInput): Promise<Result<{ credentialId: string }, "not_found" | "enforced_by_org" | "step_up_required">>;
 }

@@ -5,7 +5,7 @@ import { SESSION_TOUCH_SECONDS } from "../constants";
 import { newId } from "../crypto/tokens";
 import type { Env } from "../env";
 import { nowMs } from "../clock";
-import { revokeEmailChange } from "./email-links";
+import { revokeEmailChange, revokeEmailChangeOf } from "./email-links";
 import { revokeSessionGrants, revokeUserGrants } from "./oidc-store";
 import type { RequestMeta } from "./results";
 import { all, first } from "./store";
@@ -196,5 +196,7 @@ export function revokeSessionByPublicId(sql: SqlStorage, userId: string, publicI
     .toArray()[0];
   if (!row) return false;
   revokeSession(sql, row.token_hash);
+  // A session its owner did not know of, ended: so is any change of address it asked for (signing out oneself is not).
+  revokeEmailChangeOf(sql, row.token_hash, nowMs());
   return true;
 }

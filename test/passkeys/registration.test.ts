@@ -105,6 +105,16 @@ describe("adding a passkey", () => {
     expect((await call("/api/me", { cookie: first.cookie })).status).toBe(401);
   });
 
+  it("leaves the new token no fresher than the session it replaced: registering proves no factor the user had", async () => {
+    const u = await freshUser();
+    advance(10 * 60_000);
+    const first = await addPasskey(u.cookie);
+    // 16 minutes after the sign-in's check, 6 after the passkey: the step-up window (15 minutes) is the sign-in's.
+    advance(6 * 60_000);
+    const r = await callJson<{ error: { code: string } }>("/api/me/passkeys/options", { cookie: first.cookie, body: {} });
+    expect([r.status, r.body.error.code]).toEqual([403, "step_up_required"]);
+  });
+
   it("excludes the user's own passkeys from a new registration", async () => {
     const u = await passkeyTechnician();
     const options = await callJson<{ excludeCredentials: { id: string }[]; authenticatorSelection: Record<string, string> }>(

@@ -129,6 +129,13 @@ describe("changing one's email", () => {
     expect((await callJson("/api/me", { cookie: adminCookie })).status).toBe(200);
   });
 
+  it("still works after the browser that asked signs out (the link is in the new mailbox, perhaps on another device)", async () => {
+    const { newEmail, token, cookie } = await requested();
+    expect((await call("/auth/logout", { method: "POST", cookie })).status).toBe(204);
+    const r = await callJson("/api/email/confirm", { body: { token } });
+    expect([r.status, r.body]).toEqual([200, { status: "changed", email: newEmail }]);
+  });
+
   it("dies when the owner enrolls at sign-in, closing a password-only session from before the org required 2FA", async () => {
     const { user, adminCookie, newEmail, token } = await requested();
     expect((await call("/api/org/settings", { method: "PATCH", cookie: adminCookie, body: { require2fa: true } })).status).toBe(200);

@@ -7,12 +7,11 @@ import { keyedHash } from "../../crypto/tokens";
 import { normalizeEmail } from "../../email-address";
 import { recordEvent } from "../audit";
 import { MAIL_LINK_RESEND_SECONDS } from "../../constants";
-import { createEmailLink, type EmailLinkRow, lastEmailLinkAt, liveEmailLink, revokeUserEmailLinks, spendEmailLink } from "../email-links";
+import { createEmailLink, lastEmailLinkAt, liveEmailLink, revokeUserEmailLinks, spendEmailLink } from "../email-links";
 import { notifyAddress, notifyUser } from "../notify";
 import type { EmailChangeInput, MailLink } from "../people-rpc";
 import { fail, ok, type RequestMeta, type Result } from "../results";
 import { refuseClosedSession } from "./access";
-import { sessionStillOpen } from "../sessions";
 import type { Store } from "../store";
 import { findUser, findUserByEmail, markEmailVerified, setEmail, type UserRow } from "../users";
 
@@ -84,15 +83,10 @@ export function requestEmailChange(
   });
 }
 
-/** Whether the session that asked for a change of address still stands (links from before step 19 name none). */
-function askerStands(sql: SqlStorage, link: EmailLinkRow): boolean {
-  return link.purpose !== "change" || link.session_hash === null || sessionStillOpen(sql, link.session_hash, link.user_id);
-}
-
 /** What a live email link is for, so the edge can move directory claims before following it; null when dead. */
 export function emailLinkOf(store: Store, tokenHash: string): { purpose: "verify" | "change"; userId: string; email: string } | null {
   const link = liveEmailLink(store.sql, tokenHash, nowMs());
-  if (!link || !findUser(store.sql, link.user_id) || !askerStands(store.sql, link)) return null;
+  if (!link || !findUser(store.sql, link.user_id)) return null;
   return { purpose: link.purpose, userId: link.user_id, email: link.email };
 }
 
@@ -118,12 +112,6 @@ export function followEmailLink(
       spendEmailLink(sql, link.token_hash, now);
       recordEvent(sql, { type: "user.email_verified", actor: selfActor(user), subject, meta: input.meta }, now);
       return ok({ purpose: "verify" as const, userId: user.id, email: user.email, previous: user.email });
-    }
-    // A change works only while the session that asked still stands (not signed out, ended by the owner or an
-    // admin, or closed by the owner's enrollment at sign-in): ending a thief's session ends the change it asked for.
-    if (!askerStands(sql, link)) {
-      spendEmailLink(sql, link.token_hash, now);
-      return fail("invalid_link");
     }
     const holder = findUserByEmail(sql, link.email);
     if (holder && holder.id !== user.id) return fail("email_taken");

@@ -1,6 +1,7 @@
 // A user's first second factor, set up at a sign-in (forced by require2fa or an application's MFA): the sessions
 // they already had keep working (enforcing 2FA signs no one out), but nothing that was started before on the
 // strength of the password alone may finish after it. Runs inside the enrolling transaction.
+import { revokeEmailChange } from "../email-links";
 import { deletePendingTotp } from "../totp-state";
 import { staleOtherSessions } from "../sessions";
 import { spendSessionRegistrations } from "../webauthn-challenges";
@@ -12,4 +13,6 @@ export function closeOtherWaysIn(sql: SqlStorage, userId: string, now: number): 
   // "Add a passkey" a session began (its finish asks for none either): both were opened by a password alone.
   deletePendingTotp(sql, userId);
   spendSessionRegistrations(sql, userId, now);
+  // A change of address a session asked for (its link is in someone's mailbox, on the password alone).
+  revokeEmailChange(sql, userId, now);
 }

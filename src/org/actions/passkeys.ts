@@ -148,7 +148,8 @@ export async function finishPasskeyRegistration(
 function replaceSession(store: Store, userId: string, oldHash: string, newHash: string, meta: RequestMeta, now: number) {
   const before = sessionRow(store.sql, oldHash);
   revokeUserSessions(store.sql, userId);
-  createSession(store.sql, newHash, userId, now, sessionPolicy(store.env), meta);
+  // As fresh as the session it replaces (a role change keeps it too): registering proves no factor the user had.
+  createSession(store.sql, newHash, userId, now, sessionPolicy(store.env), meta, before?.verified_at ?? 0);
   carrySignIn(store.sql, before, newHash);
 }
 
@@ -181,13 +182,19 @@ export function renamePasskey(store: Store, input: RenamePasskeyInput): Result<P
  * Removes one passkey (the caller checked step-up). The last second factor cannot go while the org requires 2FA;
  * when it goes, the recovery codes go with it (they stand in for a factor that no longer exists).
  */
-export function removePasskey(store: Store, input: PasskeyChangeInput): Result<{ credentialId: string }, "not_found" | "enforced_by_org"> {
+export function removePasskey(
+  store: Store,
+  input: PasskeyChangeInput,
+): Result<{ credentialId: string }, "not_found" | "enforced_by_org" | "step_up_required"> {
   const { sql } = store;
   const now = nowMs();
   return store.tx(() => {
     const user = findUser(sql, input.userId);
     const row = user ? passkeyById(sql, user.id, input.id) : undefined;
     if (!user || !row) return fail("not_found");
+    // A factor goes only from a session that still stands as the edge saw it when it checked the step-up.
+    const closed = refuseClosedSession(sql, input.keepSession, user.id);
+    if (closed) return closed;
     const last = !activeTotp(sql, user.id) && countPasskeys(sql, user.id) === 1;
     if (last && secondFactorRequired(sql)) return fail("enforced_by_org");
     deletePasskey(sql, user.id, row.id);

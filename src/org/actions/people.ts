@@ -7,7 +7,7 @@ import { revokeUserChallenges } from "../challenges";
 import { revokeUserLinks } from "../links";
 import { notifyUser } from "../notify";
 import { type Caller, fail, ok, type RequestMeta, type Result, type UserInfo } from "../results";
-import { isSession, listUserSessions, revokeSessionByPublicId, revokeUserSessions, sessionPolicy } from "../sessions";
+import { isSession, listUserSessions, revokeSessionByPublicId, revokeUserSessions, sessionPolicy, sessionRow } from "../sessions";
 import type { Store } from "../store";
 import { countActiveAdmins, deleteUserAndCredentials, findUser, publicUser, setDeactivated, setName, type UserRow } from "../users";
 import { all } from "../store";
@@ -130,8 +130,9 @@ export function revokeSessionsOf(store: Store, input: RevokeSessionsInput): Resu
   return store.tx(() => {
     const user = findUser(sql, input.userId);
     if (!user) return fail("not_found");
-    const closed =
-      input.callerSession !== undefined && input.actor.id === user.id ? refuseClosedSession(sql, input.callerSession, user.id) : null;
+    // The caller's own user is read from its session row, not from the audit label.
+    const onOneself = input.callerSession !== undefined && sessionRow(sql, input.callerSession)?.user_id === user.id;
+    const closed = onOneself ? refuseClosedSession(sql, input.callerSession as string, user.id) : null;
     if (closed) return closed;
     revokeUserSessions(sql, user.id);
     const detail = { reason: "admin", all: true };

@@ -121,6 +121,8 @@ export async function confirmEnrollment(store: Store, input: ConfirmEnrollmentIn
     // From a session, that session must still exist: one ended meanwhile (sign out everywhere, a password change)
     // is not brought back as a fresh replacement below. Refused before the code is checked, so nothing is spent.
     if ("session" in input.via && sessionRow(sql, input.via.session)?.user_id !== user.id) return fail("invalid_challenge");
+    // Nor one closed by a first factor set up elsewhere: it would come back fresh as the replacement below.
+    if ("session" in input.via && refuseClosedSession(sql, input.via.session, user.id)) return fail("invalid_challenge");
     const challengeId = "challengeId" in input.via ? input.via.challengeId : null;
     const refused = challengeId ? refuseAppEnrollment(sql, challengeId, user.id, now) : null;
     if (refused) return fail(refused);
