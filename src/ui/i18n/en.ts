@@ -136,6 +136,7 @@ export const en = {
     status: "Status:",
     periodInfo: (p: number) => `Codes change every ${p} seconds.`,
     offLead: "Protect your account with a code from an authenticator app in addition to your password.",
+    requiredByOrg: "Your organization requires two-factor authentication: set it up now. Your next sign-in will ask you to anyway.",
     enable: "Enable 2FA",
     setupTitle: "Enable two-factor authentication",
     remaining: (n: number, total: number) => `${n} of ${total} recovery codes left`,

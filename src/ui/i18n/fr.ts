@@ -138,6 +138,8 @@ export const fr: Catalog = {
     status: "État\u00a0:",
     periodInfo: (p) => `Les codes changent toutes les ${p} secondes.`,
     offLead: "Protégez votre compte avec un code d’application d’authentification en plus de votre mot de passe.",
+    requiredByOrg:
+      "Votre organisation exige l’authentification à deux facteurs : configurez-la maintenant. Votre prochaine connexion vous le demandera de toute façon.",
     enable: "Activer la 2FA",
     setupTitle: "Activer l’authentification à deux facteurs",
     remaining: (n, total) =>

@@ -57,6 +57,8 @@ export function AccountPage({ ctx, identity, state }: { ctx: PageCtx; identity: 
       </section>
       <section class="card" aria-labelledby="tfa-title">
         <h2 id="tfa-title">{a.twoFactor}</h2>
+        {/* A session from before the org required 2FA keeps working; its person is told before the next sign-in asks. */}
+        {!tf.enabled && identity.org.require2fa ? <Alert kind="warn">{a.requiredByOrg}</Alert> : null}
         <p>
           {a.status} <span class={`badge ${tf.enabled ? "on" : "off"}`}>{tf.enabled ? a.statusOn : a.statusOff}</span>
           {tf.enabled && tf.period ? ` ${a.periodInfo(tf.period)}` : null}
