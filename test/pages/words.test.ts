@@ -37,20 +37,23 @@ describe("the pages' words", () => {
     expect((await b.get("/account?lang=en")).html).toContain("Status: <span");
   });
 
-  it("offer the passkey without 'Or' at a second step that has no code field", async () => {
+  it("offer the passkey alone at a second step with no code field, and beside the code form (above it) otherwise", async () => {
     const only = await passkeyTechnician();
     const b = await tab();
     await b.get("/");
     await b.post("/login", { email: only.email, password: PASSWORD });
     const step = (await b.get("/login/2fa")).html;
     expect(step).toContain("Use a passkey on this device or a security key.");
-    expect(step).not.toContain("Or confirm with a passkey");
+    expect(step).not.toContain("or enter a code below");
 
     const both = await enrolledTechnician();
     await addPasskey(both.cookie);
     const t = await tab();
     await t.get("/");
     await t.post("/login", { email: both.email, password: PASSWORD });
-    expect((await t.get("/login/2fa")).html).toContain("Or confirm with a passkey on this device or a security key.");
+    const html = (await t.get("/login/2fa")).html;
+    // The passkey comes first on the page: its words point down to the code form, not back to it with "Or".
+    expect(html).toContain("Confirm with a passkey on this device or a security key, or enter a code below.");
+    expect(html.indexOf("or enter a code below")).toBeLessThan(html.indexOf('id="code"'));
   });
 });

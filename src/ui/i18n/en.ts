@@ -545,7 +545,7 @@ export const en = {
     removed: "Passkey removed.",
     signInAgain: "To confirm it is you, sign out and sign in again with your passkey, then try again.",
     use: "Use a passkey",
-    useLead: "Or confirm with a passkey on this device or a security key.",
+    useLead: "Confirm with a passkey on this device or a security key, or enter a code below.",
     // The second step of a user without an authenticator app: the passkey is the first choice, not an alternative.
     useLeadOnly: "Use a passkey on this device or a security key.",
     signIn: "Sign in with a passkey",

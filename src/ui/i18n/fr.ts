@@ -551,7 +551,7 @@ export const fr: Catalog = {
     removed: "Clé d’accès supprimée.",
     signInAgain: "Pour confirmer que c’est bien vous, déconnectez-vous puis reconnectez-vous avec votre clé d’accès, et réessayez.",
     use: "Utiliser une clé d’accès",
-    useLead: "Ou confirmez avec une clé d’accès de cet appareil ou une clé de sécurité.",
+    useLead: "Confirmez avec une clé d’accès de cet appareil ou une clé de sécurité, ou saisissez un code ci-dessous.",
     useLeadOnly: "Utilisez une clé d’accès de cet appareil ou une clé de sécurité.",
     signIn: "Se connecter avec une clé d’accès",
     signInLead: "Sans mot de passe : utilisez une clé d’accès enregistrée pour ce site.",
