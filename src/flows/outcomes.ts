@@ -69,3 +69,15 @@ export function unwrap<T>(result: { ok: true; value: T } | { ok: false; reason: 
   if (result.ok) return result.value;
   throw errorFor(result.reason, result.retryAfterSeconds);
 }
+
+/**
+ * unwrap, where the org's object answers step_up_required because the asking session was closed by a first factor
+ * set up elsewhere (org/sessions.ts): the words say what to do instead (sign in again with that factor).
+ */
+export function unwrapFromSession<T>(
+  result: { ok: true; value: T } | { ok: false; reason: Reason; retryAfterSeconds?: number },
+  closedWords: string,
+): T {
+  if (!result.ok && result.reason === "step_up_required") throw new ApiError("step_up_required", closedWords);
+  return unwrap(result);
+}

@@ -5,8 +5,7 @@ import { hashPassword, verifyPassword } from "../crypto/password";
 import type { Route } from "../http/credentials";
 import type { RequestMeta } from "../org/results";
 import { orgStub } from "../org/stub";
-import { ApiError } from "../errors";
-import { unwrap } from "./outcomes";
+import { unwrapFromSession } from "./outcomes";
 
 /** A session closed by a first factor set up elsewhere (sessions.ts): it must prove that factor, so sign in again. */
 const CLOSED_SESSION = "This session was opened before your second factor was set up: sign in again with it to change your password.";
@@ -29,6 +28,5 @@ export async function changePassword(
     keepSession: input.keepSession,
     meta,
   });
-  if (!result.ok && result.reason === "step_up_required") throw new ApiError("step_up_required", CLOSED_SESSION);
-  unwrap(result);
+  unwrapFromSession(result, CLOSED_SESSION);
 }

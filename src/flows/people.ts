@@ -8,7 +8,7 @@ import type { Route } from "../http/credentials";
 import type { AuditActor, Caller, RequestMeta, UserInfo } from "../org/rpc";
 import { orgStub } from "../org/stub";
 import { emailClaim } from "../directory/names";
-import { unwrap } from "./outcomes";
+import { unwrap, unwrapFromSession } from "./outcomes";
 import { ApiError } from "../errors";
 
 const stubOf = (env: Env, route: Route) => orgStub(env, route.slug, route.jurisdiction);
@@ -51,9 +51,7 @@ export async function removeUser(env: Env, route: Route, input: Change): Promise
 }
 
 export async function revokeSessionsOf(env: Env, route: Route, input: Omit<Change, "caller"> & { callerSession?: string }): Promise<void> {
-  const result = await stubOf(env, route).revokeSessionsOf(input);
-  if (!result.ok && result.reason === "step_up_required") throw new ApiError("step_up_required", CLOSED_SESSION);
-  unwrap(result);
+  unwrapFromSession(await stubOf(env, route).revokeSessionsOf(input), CLOSED_SESSION);
 }
 
 /** Ends one of the caller's own sessions by its public id, or (no id) every other one. */
@@ -62,7 +60,5 @@ export async function endOwnSessions(
   route: Route,
   input: { userId: string; currentTokenHash: string; sessionId?: string; meta: RequestMeta },
 ): Promise<void> {
-  const result = await stubOf(env, route).endOwnSessions(input);
-  if (!result.ok && result.reason === "step_up_required") throw new ApiError("step_up_required", CLOSED_SESSION);
-  unwrap(result);
+  unwrapFromSession(await stubOf(env, route).endOwnSessions(input), CLOSED_SESSION);
 }
