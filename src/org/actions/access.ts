@@ -2,7 +2,7 @@
 // removing a second factor or minting a lasting credential without the factors it protects (docs/api.md step-up).
 import { type Caller, fail } from "../results";
 import { sessionStillOpen } from "../sessions";
-import type { UserRow } from "../users";
+import { findUser, type UserRow } from "../users";
 
 /**
  * The edge's step-up verdict, asked again here, inside the acting transaction: a session closed meanwhile by a first
@@ -19,6 +19,18 @@ function steppedUp(sql: SqlStorage, caller: Extract<Caller, { kind: "session" }>
  */
 export function refuseClosedSession(sql: SqlStorage, tokenHash: string | undefined, userId: string) {
   return tokenHash === undefined || sessionStillOpen(sql, tokenHash, userId) ? null : fail("step_up_required" as const);
+}
+
+/**
+ * Who makes a lasting credential for the org (an API key, an OpenID application): an active admin, asked here
+ * against the stored row (a request that passed the edge while its maker was demoted or deactivated makes nothing),
+ * from a session that still stands as the edge saw it (none for support).
+ */
+export function refuseMaker(sql: SqlStorage, makerId: string, tokenHash: string | undefined) {
+  const maker = findUser(sql, makerId);
+  if (!maker) return fail("not_found" as const);
+  if (maker.deactivated_at !== null || maker.role !== "admin") return fail("forbidden" as const);
+  return refuseClosedSession(sql, tokenHash, maker.id);
 }
 
 /**

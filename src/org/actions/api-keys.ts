@@ -8,8 +8,7 @@ import { type FormIdRefusal, useFormId } from "../form-ids";
 import { fail, ok, type Result } from "../results";
 import type { CreateApiKeyInput, RevokeApiKeyInput } from "../rpc";
 import type { Store } from "../store";
-import { findUser } from "../users";
-import { refuseClosedSession } from "./access";
+import { refuseMaker } from "./access";
 
 export function createApiKey(
   store: Store,
@@ -18,15 +17,11 @@ export function createApiKey(
   const now = nowMs();
   const { sql } = store;
   return store.tx(() => {
-    // A key acts for the person who made it: no person, no key. Only an active admin makes one, checked here
-    // against the stored row: a request that passed the edge's check while its maker was being deactivated or
-    // demoted (which kill their keys) must not leave a key behind that wakes up when they are restored.
-    const maker = findUser(sql, input.createdBy);
-    if (!maker) return fail("not_found");
-    if (maker.deactivated_at !== null || maker.role !== "admin") return fail("forbidden");
-    // A lasting credential: not from a session closed while this request was on its way (the edge read it earlier).
-    const closed = refuseClosedSession(sql, input.sessionTokenHash, maker.id);
-    if (closed) return closed;
+    // A key acts for the person who made it: no person, no key. A request that passed the edge's check while its
+    // maker was being deactivated or demoted (which kill their keys) must not leave a key behind that wakes up when
+    // they are restored, nor one from a session closed while it was on its way.
+    const refused = refuseMaker(sql, input.createdBy, input.sessionTokenHash);
+    if (refused) return refused;
     // A page form makes one key: the same post sent again (a reload of the page that showed it) makes none.
     if (input.formId !== undefined) {
       const used = useFormId(sql, input.formId, now);

@@ -8,8 +8,7 @@ import { findClient, insertClient, listClients, markClientRevoked, type OidcClie
 import { type AuditActor, fail, ok, type RequestMeta, type Result } from "../results";
 import { readOrg } from "../settings";
 import type { Store } from "../store";
-import { findUser } from "../users";
-import { refuseClosedSession } from "./access";
+import { refuseMaker } from "./access";
 
 function toClient(row: OidcClientRow, orgSlug: string): OidcClient {
   return {
@@ -35,14 +34,9 @@ export function registerClient(
 ): Result<OidcClientInfo, FormIdRefusal | "not_found" | "forbidden" | "step_up_required"> {
   const now = nowMs();
   return store.tx(() => {
-    // A client is a lasting way in: asked again here, against the stored rows, as an API key's maker is (api-keys.ts):
-    // only an active admin whose session still stands as the edge saw it (not demoted, deactivated or closed by a
-    // first factor set up while this request was on its way).
-    const maker = findUser(store.sql, input.createdBy);
-    if (!maker) return fail("not_found");
-    if (maker.deactivated_at !== null || maker.role !== "admin") return fail("forbidden");
-    const closed = refuseClosedSession(store.sql, input.sessionTokenHash, maker.id);
-    if (closed) return closed;
+    // A client is a lasting way in: its maker is asked again here, as an API key's is (access.ts refuseMaker).
+    const refused = refuseMaker(store.sql, input.createdBy, input.sessionTokenHash);
+    if (refused) return refused;
     // A page form registers one client: the same post sent again (a reload of the page that showed the secret)
     // registers none.
     if (input.formId !== undefined) {
