@@ -41,6 +41,9 @@ import {
 
 const inviteNotices = (t: Catalog) => ({ invited: t.people.invited, invite_resent: t.people.resent, invite_revoked: t.people.revoked });
 
+/** A list's search as the pages read it: trimmed, and no longer than the API's `q` allows. */
+const searchOf = (c: Parameters<typeof pageCtx>[0]) => (c.req.query("q") ?? "").trim().slice(0, 100);
+
 export async function usersPage(
   c: Parameters<typeof pageCtx>[0],
   form: AddUserForm,
@@ -57,7 +60,7 @@ export async function usersPage(
     ...inviteNotices(ctx.t),
   };
   // Big orgs: one page at a time, searchable; a cursor that is not one of ours just starts from the first page.
-  const q = (c.req.query("q") ?? "").trim().slice(0, 100);
+  const q = searchOf(c);
   const given = c.req.query("cursor") ?? "";
   const cursor = parseUserCursor(given) ? given : undefined;
   const org = orgOf(c, actor);
@@ -91,7 +94,7 @@ export async function usersPage(
  * than quietly showing the first page as if it were a later one.
  */
 async function notEnrolledPage(c: Parameters<typeof pageCtx>[0], t: Catalog) {
-  const q = (c.req.query("q") ?? "").trim().slice(0, 100);
+  const q = searchOf(c);
   const raw = c.req.query("cursor");
   const given = userPageQuery.shape.cursor.safeParse(raw);
   const org = orgOf(c, sessionOf(c));
