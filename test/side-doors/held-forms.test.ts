@@ -61,6 +61,14 @@ async function ownerEnrollsApp(email: string) {
   expect((await call("/auth/login/enroll/confirm", { body: { challenge, code: codeFor(setup.body.secret) } })).status).toBe(200);
 }
 
+/** The rest of a held form, sent once the owner has enrolled an app at sign-in; its answer. */
+async function finishAfterEnrollment(held: ReturnType<typeof heldForm>, email: string) {
+  await settle();
+  await ownerEnrollsApp(email);
+  await held.finish();
+  return held.res;
+}
+
 describe("a page form held open across the owner's enrollment", () => {
   it("sets up no authenticator app", async () => {
     const { member, earlier } = await memberWithOldSession();
@@ -84,10 +92,7 @@ describe("a page form held open across the owner's enrollment", () => {
   it("begins no passkey registration", async () => {
     const { member, earlier } = await memberWithOldSession();
     const held = heldForm("/account/passkeys/options", earlier, { _csrf: (await formToken("/account", earlier))._csrf });
-    await settle();
-    await ownerEnrollsApp(member.email);
-    await held.finish();
-    const res = await held.res;
+    const res = await finishAfterEnrollment(held, member.email);
     expect(res.status).toBe(403);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe("step_up_required");
   });
@@ -100,10 +105,7 @@ describe("a page form held open across the owner's enrollment", () => {
       role: "admin",
       expiresInDays: "365",
     });
-    await settle();
-    await ownerEnrollsApp(member.email);
-    await held.finish();
-    const res = await held.res;
+    const res = await finishAfterEnrollment(held, member.email);
     expect(res.status).toBe(403);
     expect(await res.text()).not.toMatch(/gk\.[A-Za-z0-9_.-]{20,}/);
   });
@@ -116,10 +118,7 @@ describe("a page form held open across the owner's enrollment", () => {
       type: "confidential",
       redirectUris: "https://evil.example/cb",
     });
-    await settle();
-    await ownerEnrollsApp(member.email);
-    await held.finish();
-    const res = await held.res;
+    const res = await finishAfterEnrollment(held, member.email);
     expect(res.status).toBe(403);
     const list = await callJson<{ clients: unknown[] }>("/api/org/oidc-clients", { cookie: admin });
     expect(list.status).toBe(200);
