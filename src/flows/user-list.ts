@@ -20,7 +20,7 @@ export async function listUsers(env: Env, route: Route, query: UserListQuery) {
   });
   return {
     nextCursor,
-    users: users.map(({ id, email, name, role, twoFactorEnabled, lastLoginAt, locked, active, emailVerified }) => ({
+    users: users.map(({ id, email, name, role, twoFactorEnabled, lastLoginAt, locked, lockedUntil, active, emailVerified }) => ({
       id,
       email,
       name,
@@ -28,6 +28,7 @@ export async function listUsers(env: Env, route: Route, query: UserListQuery) {
       twoFactorEnabled,
       lastLoginAt,
       locked,
+      lockedUntil,
       active,
       emailVerified,
     })),

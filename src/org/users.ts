@@ -1,4 +1,5 @@
 // The users table: identity, role, password hash and the consecutive-failure counters.
+import { nowMs } from "../clock";
 import { USER_SEARCH_SCAN_ROWS } from "../constants";
 import type { Role, UserInfo } from "./results";
 import { all, first } from "./store";
@@ -74,6 +75,11 @@ export interface UserListEntry extends UserInfo {
   lastLoginAt: string | null;
   /** Under the lasting lock (100 wrong second factors in a row): only an admin's unlock or a reset lifts it. */
   locked: boolean;
+  /**
+   * When the 15-minute pause after 10 wrong passwords or codes in a row ends (ISO time), or null: sign-in answers 429
+   * until then unless an admin unlocks. Not `locked`, which is only the lasting lock.
+   */
+  lockedUntil: string | null;
   /** False while deactivated. */
   active: boolean;
   /** The owner followed a link mailed to the address (or accepted an invite sent to it). */
@@ -102,6 +108,7 @@ function listEntry(u: UserRow): UserListEntry {
     twoFactorEnabled: u.has_2fa === 1,
     lastLoginAt: u.last_login_at ? new Date(u.last_login_at).toISOString() : null,
     locked: u.lasting_lock_at !== null,
+    lockedUntil: u.locked_until > nowMs() ? new Date(u.locked_until).toISOString() : null,
     active: u.deactivated_at === null,
     emailVerified: emailVerified(u),
   };

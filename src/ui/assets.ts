@@ -54,6 +54,8 @@ button:disabled{background:#c7ccd4;border-color:#c7ccd4;color:#374151;cursor:not
 .badge.on{background:var(--ok-bg);color:var(--ok)}
 .badge.off{background:var(--warn-bg);color:var(--warn)}
 .badge.locked{background:var(--bad-bg);color:var(--bad);margin-left:.35rem}
+.row-actions{list-style:none;margin:0;padding:0}
+.row-actions a{white-space:nowrap}
 .qr{display:flex;flex-wrap:wrap;gap:1.25rem;align-items:center;margin-bottom:1.25rem}
 .qr img{width:220px;height:220px;background:#fff;border:1px solid var(--line);border-radius:8px;image-rendering:pixelated}
 .key{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:1.05rem;word-break:normal;overflow-wrap:normal;display:inline-block;max-width:100%;background:#f1f3f6;padding:.35rem .5rem;border-radius:6px}

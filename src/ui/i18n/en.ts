@@ -197,6 +197,10 @@ export const en = {
     unlockConfirm: (who: string) =>
       `Unlock ${who}? Their account was locked after 100 wrong two-factor codes in a row: whoever typed them knew the password. Check with them first; they may need a new password.`,
     unlockDone: "Account unlocked.",
+    paused: (time: string) => `Sign-in paused until ${time} UTC`,
+    unlockPausedConfirm: (who: string, time: string) =>
+      `Unlock ${who} now? Their sign-in is paused until ${time} UTC after 10 wrong passwords or codes in a row. Check with them first that it was them: if not, someone is guessing.`,
+    unlockNothing: (who: string) => `${who} is neither paused nor locked now: there is nothing to unlock.`,
     search: "Search by email or name",
     searchButton: "Search",
     nextPage: "Next page",

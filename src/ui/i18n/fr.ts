@@ -202,6 +202,10 @@ export const fr: Catalog = {
     unlockConfirm: (who) =>
       `Déverrouiller ${who} ? Son compte a été verrouillé après 100 codes de double authentification erronés à la suite : la personne qui les a saisis connaissait le mot de passe. Vérifiez d’abord auprès de la personne ; un nouveau mot de passe peut être nécessaire.`,
     unlockDone: "Compte déverrouillé.",
+    paused: (time) => `Connexion suspendue jusqu’au ${time} UTC`,
+    unlockPausedConfirm: (who, time) =>
+      `Déverrouiller ${who} maintenant ? Sa connexion est suspendue jusqu’au ${time} UTC après 10 mots de passe ou codes erronés à la suite. Vérifiez d’abord auprès de la personne que c’était elle : sinon, quelqu’un essaie de deviner.`,
+    unlockNothing: (who) => `${who} n’est ni suspendu ni verrouillé en ce moment : il n’y a rien à déverrouiller.`,
     search: "Rechercher par adresse e-mail ou nom",
     searchButton: "Rechercher",
     nextPage: "Page suivante",

@@ -60,7 +60,7 @@ export function UserStateBadge({ ctx, user }: { ctx: PageCtx; user: UserListEntr
 }
 
 /**
- * Links to each action's confirmation page; screen readers hear the user's email as the link's description (the
+ * Links to each action's confirmation page, as items of the actions cell's list; screen readers hear the user's email as the link's description (the
  * email cell's id, set in users.tsx), which keeps the email out of the actions cell's own name.
  */
 export function UserActions({
@@ -79,12 +79,11 @@ export function UserActions({
       {actionsFor(user, selfId, otherAdmins).map((action) => {
         const { label } = words(ctx, action, user.id === selfId);
         return (
-          <>
-            {" "}
+          <li>
             <a href={`/users/${encodeURIComponent(user.id)}/${action}`} aria-describedby={`user-${user.id}-email`}>
               {label}
             </a>
-          </>
+          </li>
         );
       })}
     </>

@@ -5,6 +5,7 @@ import { Layout, type PageCtx } from "../layout";
 import { type ListPaging, ListPager, ListSearch } from "../paging";
 import { type StepUpAsk, StepUpFields } from "../step-up";
 import type { UserListEntry } from "../../org/rpc";
+import { when } from "../when";
 import { UserActions, UserStateBadge } from "./user-actions";
 import type { Child } from "hono/jsx";
 
@@ -68,31 +69,43 @@ export function UsersPage({
                   <td id={`user-${user.id}-email`}>
                     {user.email}
                     {user.id === selfId ? ` (${u.you})` : ""}
-                    {user.emailVerified ? null : <span class="badge off">{t.people.unverified}</span>}
+                    {user.emailVerified ? null : (
+                      <>
+                        {" "}
+                        <span class="badge off">{t.people.unverified}</span>
+                      </>
+                    )}
                   </td>
                   <td>{user.name}</td>
                   <td>{t.account.roles[user.role]}</td>
                   <td>
                     <span class={`badge ${user.twoFactorEnabled ? "on" : "off"}`}>{user.twoFactorEnabled ? u.enabled : u.notEnrolled}</span>
                     {user.locked ? <span class="badge locked">{u.locked}</span> : null}
+                    {!user.locked && user.lockedUntil ? (
+                      <span class="badge locked">{u.paused(when(user.lockedUntil, ctx.lang))}</span>
+                    ) : null}
                     <UserStateBadge ctx={ctx} user={user} />
                   </td>
                   <td>
-                    {/* Not on oneself: another admin or support resets or unlocks you (docs/api.md). */}
-                    {user.id !== selfId && user.twoFactorEnabled ? (
-                      <a href={`/users/${encodeURIComponent(user.id)}/reset-2fa`} aria-label={`${u.reset}: ${user.email}`}>
-                        {u.reset}
-                      </a>
-                    ) : null}
-                    {user.id !== selfId && user.locked ? (
-                      <>
-                        {" "}
-                        <a href={`/users/${encodeURIComponent(user.id)}/unlock`} aria-label={`${u.unlock}: ${user.email}`}>
-                          {u.unlock}
-                        </a>
-                      </>
-                    ) : null}
-                    <UserActions ctx={ctx} user={user} selfId={selfId} otherAdmins={activeAdmins === undefined || activeAdmins > 1} />
+                    {/* One link per line: run together they read as one ("Sign out everywhere Remove"). */}
+                    <ul class="row-actions">
+                      {/* Not on oneself: another admin or support resets or unlocks you (docs/api.md). */}
+                      {user.id !== selfId && user.twoFactorEnabled ? (
+                        <li>
+                          <a href={`/users/${encodeURIComponent(user.id)}/reset-2fa`} aria-label={`${u.reset}: ${user.email}`}>
+                            {u.reset}
+                          </a>
+                        </li>
+                      ) : null}
+                      {user.id !== selfId && (user.locked || user.lockedUntil) ? (
+                        <li>
+                          <a href={`/users/${encodeURIComponent(user.id)}/unlock`} aria-label={`${u.unlock}: ${user.email}`}>
+                            {u.unlock}
+                          </a>
+                        </li>
+                      ) : null}
+                      <UserActions ctx={ctx} user={user} selfId={selfId} otherAdmins={activeAdmins === undefined || activeAdmins > 1} />
+                    </ul>
                   </td>
                 </tr>
               ))}
@@ -147,6 +160,13 @@ export function UsersPage({
   );
 }
 
+/** What unlocking lifts: the lasting lock, the 15-minute pause (until when), or nothing now. */
+function unlockWords(ctx: PageCtx, user: Pick<UserListEntry, "locked" | "lockedUntil">, who: string): string {
+  const u = ctx.t.users;
+  if (user.locked) return u.unlockConfirm(who);
+  return user.lockedUntil ? u.unlockPausedConfirm(who, when(user.lockedUntil, ctx.lang)) : u.unlockNothing(who);
+}
+
 /** Reset 2FA or Unlock, confirmed on a page of its own; step-up is asked here when the target is an admin. */
 export function UserActionConfirmPage({
   ctx,
@@ -155,14 +175,14 @@ export function UserActionConfirmPage({
   stepUp,
 }: {
   ctx: PageCtx;
-  user: { id: string; email: string; name: string };
+  user: Pick<UserListEntry, "id" | "email" | "name" | "locked" | "lockedUntil">;
   action: "reset-2fa" | "unlock";
   stepUp?: StepUpAsk | undefined;
 }) {
   const u = ctx.t.users;
   const who = `${user.name} (${user.email})`;
   const [title, consequence, button] =
-    action === "reset-2fa" ? [u.resetTitle, u.resetConfirm(who), u.reset] : [u.unlockTitle, u.unlockConfirm(who), u.unlock];
+    action === "reset-2fa" ? [u.resetTitle, u.resetConfirm(who), u.reset] : [u.unlockTitle, unlockWords(ctx, user, who), u.unlock];
   return (
     <Layout ctx={ctx} title={title}>
       <h1>{title}</h1>
