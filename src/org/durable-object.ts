@@ -235,8 +235,8 @@ export class OrgDurableObject extends DurableObject<Env> implements OrgRpc {
     return identity.authenticateApiKey(this.store, keyHash);
   }
 
-  logout(tokenHash: string): void {
-    identity.logout(this.store, tokenHash);
+  logout(tokenHash: string, meta?: RequestMeta): void {
+    identity.logout(this.store, tokenHash, meta);
   }
 
   // --- two-factor ---

@@ -397,7 +397,8 @@ export interface OrgRpc extends OidcRpc {
   completeRecoveryStep(input: ChallengeStepInput): Promise<Result<{ remaining: number } | PasskeyEnrollmentStep, ChallengeFailure>>;
   authenticateSession(tokenHash: string): Identity | null;
   authenticateApiKey(keyHash: string): Identity | null;
-  logout(tokenHash: string): void;
+  /** `meta` is optional so a Worker deployed before it still signs out during a rollout. */
+  logout(tokenHash: string, meta?: RequestMeta): void;
   beginEnrollment(
     userId: string,
     sealed: Sealed,

@@ -54,7 +54,7 @@ export const authRoutes = new Hono<AppEnv>()
     return c.json({ status: "authenticated", recoveryCodes: result.recoveryCodes });
   })
   .post("/logout", async (c) => {
-    await signOut(c.env, readSessionCookie(c));
+    await signOut(c.env, readSessionCookie(c), requestMeta(c));
     clearSessionCookie(c);
     return c.body(null, 204);
   });

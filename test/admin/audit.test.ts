@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import type { AuditEvent } from "../../src/org/audit";
-import { call, callJson, createOrg, PASSWORD, signIn } from "../support/api";
+import { BASE, call, callJson, createOrg, PASSWORD, signIn } from "../support/api";
 import { useTestClock } from "../support/clock";
 import { challengeFor, enrolledTechnician } from "../support/flows";
 import { wrongCode } from "../support/codes";
+import { pageOf } from "../support/pages";
 import { codeFor } from "../support/totp";
 
 useTestClock();
@@ -45,6 +46,28 @@ describe("the audit log", () => {
     expect(ids).toEqual([...ids].sort((x, y) => y - x));
     const failed = r.body.events.find((e) => e.type === "login.failed");
     expect(failed).toMatchObject({ ip: "203.0.113.7", userAgent: "probe/1", subject: { id: u.id } });
+  });
+
+  it("records where a sign-out came from, from the API and from the pages", async () => {
+    const org = await createOrg();
+    const admin = await signIn(org.admin.email);
+    const meta = (ip: string) => ({ "cf-connecting-ip": ip, "user-agent": `probe/${ip}` });
+    expect(
+      (await call("/auth/logout", { method: "POST", cookie: await signIn(org.admin.email), headers: meta("203.0.113.21") })).status,
+    ).toBe(204);
+    const page = await pageOf("/account", await signIn(org.admin.email));
+    const form = await call("/logout", {
+      cookie: page.cookie,
+      headers: { ...meta("203.0.113.22"), "content-type": "application/x-www-form-urlencoded", origin: BASE },
+      body: new URLSearchParams({ _csrf: page.token }).toString(),
+    });
+    expect(form.status).toBe(303);
+    const r = await callJson<{ events: AuditEvent[] }>("/api/org/audit?limit=50", { cookie: admin });
+    const outs = r.body.events.filter((e) => e.type === "session.revoked" && e.detail?.reason === "logout");
+    expect(outs.map((e) => [e.ip, e.userAgent])).toEqual([
+      ["203.0.113.22", "probe/203.0.113.22"],
+      ["203.0.113.21", "probe/203.0.113.21"],
+    ]);
   });
 
   it("pages with limit and before", async () => {

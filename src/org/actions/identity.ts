@@ -3,6 +3,7 @@ import { nowMs } from "../../clock";
 import { useApiKey } from "../api-keys";
 import { recordEvent } from "../audit";
 import type { Identity } from "../rpc";
+import type { RequestMeta } from "../results";
 import { findLiveSession, keepAlive, revokeSession, sessionPolicy } from "../sessions";
 import { orgColumns, orgOfColumns } from "../settings";
 import { first, type Store } from "../store";
@@ -74,7 +75,7 @@ export function authenticateApiKey(store: Store, keyHash: string): Identity | nu
   });
 }
 
-export function logout(store: Store, tokenHash: string): void {
+export function logout(store: Store, tokenHash: string, meta?: RequestMeta): void {
   const now = nowMs();
   store.tx(() => {
     const session = findLiveSession(store.sql, tokenHash, now, sessionPolicy(store.env));
@@ -87,6 +88,7 @@ export function logout(store: Store, tokenHash: string): void {
         type: "session.revoked",
         actor: { type: "user", id: session.user_id, label: user?.email },
         subject: { id: session.user_id, label: user?.email },
+        meta,
         detail: { reason: "logout" },
       },
       now,

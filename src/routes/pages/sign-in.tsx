@@ -174,7 +174,7 @@ export const signInPages = new Hono<AppEnv>()
     );
   })
   .post("/logout", page, csrf, async (c) => {
-    await signOut(c.env, readSessionCookie(c));
+    await signOut(c.env, readSessionCookie(c), requestMeta(c));
     clearSessionCookie(c);
     return c.redirect("/", 303);
   });
