@@ -4,6 +4,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { addUser, call, callJson, createOrg, PASSWORD, signIn } from "../support/api";
 import { useTestClock } from "../support/clock";
+import { pageOf, postForm } from "../support/pages";
 
 useTestClock();
 
@@ -22,6 +23,32 @@ describe("changing one's password", () => {
     await signIn(org.admin.email, NEW_PASSWORD);
     const audit = await callJson<{ events: { type: string }[] }>("/api/org/audit", { cookie: here });
     expect(audit.body.events.map((e) => e.type)).toContain("user.password_changed");
+  });
+
+  it("refuses the current password as the new one: 400 naming the field, nothing changed, no failure counted", async () => {
+    const org = await createOrg();
+    const here = await signIn(org.admin.email);
+    const elsewhere = await signIn(org.admin.email);
+    for (let i = 0; i < 10; i++) {
+      const r = await callJson<{ error: { code: string; message: string } }>("/api/me/password", {
+        cookie: here,
+        body: { currentPassword: PASSWORD, newPassword: PASSWORD },
+      });
+      expect([r.status, r.body.error.code, r.body.error.message]).toEqual([
+        400,
+        "invalid_request",
+        "Field 'newPassword' must differ from the current password.",
+      ]);
+    }
+    expect((await call("/api/me", { cookie: elsewhere })).status).toBe(200);
+    // Ten of them neither paused the account nor were counted as wrong passwords.
+    expect((await callJson<{ status: string }>("/auth/login", { body: { email: org.admin.email, password: PASSWORD } })).status).toBe(200);
+    const page = await pageOf("/account", here);
+    const form = await postForm("/account/password", page, { currentPassword: PASSWORD, newPassword: PASSWORD });
+    expect(form.status).toBe(400);
+    expect(await form.text()).toContain("Choose a password other than your current one.");
+    const audit = await callJson<{ events: { type: string }[] }>("/api/org/audit", { cookie: here });
+    expect(audit.body.events.map((e) => e.type)).not.toContain("user.password_changed");
   });
 
   it("refuses a wrong current password with 401 and counts it toward the lockout", async () => {

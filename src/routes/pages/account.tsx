@@ -169,6 +169,7 @@ export const accountPages = new Hono<AppEnv>()
     if (!input.currentPassword) errors.current = t.errors.required;
     else if (!passwordBody.shape.currentPassword.safeParse(input.currentPassword).success) errors.current = t.account.currentPasswordWrong;
     if (!passwordBody.shape.newPassword.safeParse(input.newPassword).success) errors.new = t.errors.password;
+    else if (input.newPassword === input.currentPassword) errors.new = t.account.samePassword;
     if (errors.current || errors.new) return accountPage(c, { password: { errors } }, 400);
     return formAction(
       c,

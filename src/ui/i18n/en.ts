@@ -164,6 +164,7 @@ export const en = {
     currentPassword: "Current password",
     newPassword: "New password",
     newPasswordHint: "8 to 256 characters. A few unrelated words are easy to remember and hard to guess.",
+    samePassword: "Choose a password other than your current one.",
     changePassword: "Change password",
     passwordChanged: "Your password was changed. Other browsers signed in to your account were signed out.",
     currentPasswordWrong: "The current password is incorrect.",

@@ -169,6 +169,7 @@ export const fr: Catalog = {
     currentPassword: "Mot de passe actuel",
     newPassword: "Nouveau mot de passe",
     newPasswordHint: "De 8 à 256 caractères. Quelques mots sans rapport entre eux se retiennent facilement et se devinent mal.",
+    samePassword: "Choisissez un mot de passe différent de l’actuel.",
     changePassword: "Changer le mot de passe",
     passwordChanged: "Votre mot de passe a été changé. Les autres navigateurs connectés à votre compte ont été déconnectés.",
     currentPasswordWrong: "Le mot de passe actuel est incorrect.",
