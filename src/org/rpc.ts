@@ -100,7 +100,8 @@ export interface Compliance {
   required: boolean;
   enrolled: number;
   total: number;
-  notEnrolled: { id: string; email: string; name: string; lastLoginAt: string | null }[];
+  /** `active` is false while deactivated: counted with the org, but not someone to chase for an enrollment. */
+  notEnrolled: { id: string; email: string; name: string; lastLoginAt: string | null; active: boolean }[];
   /** The cursor of notEnrolled's next page, or null. */
   nextCursor: string | null;
   /** "Require phishing-resistant sign-in": whether it is on, and the active users without a passkey (first 100). */

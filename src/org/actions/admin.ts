@@ -197,7 +197,7 @@ export function compliance(store: Store, page: Omit<UserPageQuery, "notEnrolled"
     required: org?.require2fa ?? false,
     enrolled,
     total,
-    notEnrolled: list.users.map((u) => ({ id: u.id, email: u.email, name: u.name, lastLoginAt: u.lastLoginAt })),
+    notEnrolled: list.users.map((u) => ({ id: u.id, email: u.email, name: u.name, lastLoginAt: u.lastLoginAt, active: u.active })),
     nextCursor: list.nextCursor,
     phishingResistant: {
       required: org?.requirePhishingResistant ?? false,

@@ -51,7 +51,8 @@ export async function usersPage(
   inviteForm: InviteForm = { values: {}, errors: {} },
 ) {
   const actor = sessionOf(c);
-  const ctx = await pageCtx(c, "/users");
+  // Shown again in the other language with its search and page (GET); after a form, the list's first page.
+  const ctx = await pageCtx(c, c.req.method === "GET" ? undefined : "/users");
   const notices: Record<string, string> = {
     added: ctx.t.users.added,
     reset: ctx.t.users.resetDone,

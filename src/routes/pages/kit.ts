@@ -99,8 +99,8 @@ export function staleAsk(c: C, actor: SessionActor = sessionOf(c)): StepUpAsk | 
   return freshSession(c.env, actor) ? undefined : { withCode: actor.identity.twoFactor.enabled };
 }
 
-/** Query parameters the pages themselves use (a flash message, audit paging). */
-const KEPT_QUERY = ["m", "before"];
+/** Query parameters the pages themselves use (a flash message, audit paging, a list's search and page). */
+const KEPT_QUERY = ["m", "before", "q", "cursor"];
 
 export async function pageCtx(c: C, path?: string): Promise<PageCtx> {
   const lang = c.get("lang");

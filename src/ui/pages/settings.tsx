@@ -12,7 +12,7 @@ export interface ComplianceView {
   enrolled: number;
   total: number;
   /** One page of the users without 2FA (GET /api/org/compliance); the counts above are the whole org's. */
-  notEnrolled: { id: string; email: string; name: string }[];
+  notEnrolled: { id: string; email: string; name: string; active: boolean }[];
   /** `required`: the org's saved setting (not the form's), which alone makes the list of who lacks a passkey matter. */
   phishingResistant?: { required: boolean; withoutPasskey: { id: string; email: string; name: string }[]; withoutPasskeyCount: number };
 }
@@ -140,6 +140,12 @@ function NotEnrolled(p: { ctx: PageCtx; compliance: ComplianceView; paging: List
           {shown.map((u) => (
             <li>
               {u.name} ({u.email})
+              {u.active ? null : (
+                <>
+                  {" "}
+                  <span class="badge locked">{p.ctx.t.people.deactivated}</span>
+                </>
+              )}
             </li>
           ))}
         </ul>
