@@ -2,9 +2,9 @@
 // list takes its grants with it; a code minted just before the user's sessions were revoked gives nothing; and a
 // session rotated by enabling 2FA keeps its sign-in time (OpenID auth_time), since a new token is no new sign-in.
 import { describe, expect, it } from "vitest";
-import { call, callJson, createOrg, signIn } from "../support/api";
+import { call, callJson, createOrg, PASSWORD, signIn } from "../support/api";
 import { advance, useTestClock } from "../support/clock";
-import { enroll } from "../support/totp";
+import { codeFor, enroll } from "../support/totp";
 import { addUser } from "../support/api";
 import { pageOf, postForm } from "../support/pages";
 import { authorize, codeFlow, orgClient, pkce, redeem, tokenRequest, userinfo, verifyIdToken } from "./support";
@@ -58,6 +58,50 @@ describe("OpenID grants and the sessions they came from", () => {
     // Another session's grants live on.
     const kept = await codeFlow(client, admin, { scope: "openid offline_access" });
     expect((await tokenRequest(client, { grant_type: "refresh_token", refresh_token: kept.refresh_token as string })).status).toBe(200);
+  });
+
+  it("ends the grants of a session signed out after it went idle (the tab still showed Sign out)", async () => {
+    const org = await createOrg();
+    const client = await orgClient(await signIn(org.admin.email));
+    const cookie = await signIn(org.admin.email);
+    const tokens = await codeFlow(client, cookie, { scope: "openid offline_access" });
+    advance(31 * 60_000); // past SESSION_IDLE_MINUTES (30)
+    expect((await call("/auth/logout", { method: "POST", cookie })).status).toBe(204);
+    const r = await tokenRequest(client, { grant_type: "refresh_token", refresh_token: tokens.refresh_token as string });
+    expect([r.status, r.body.error]).toEqual([400, "invalid_grant"]);
+  });
+
+  it("gives a session closed by its owner's enrollment at sign-in no code, and ends what its grants held", async () => {
+    const org = await createOrg();
+    const admin = await signIn(org.admin.email);
+    const client = await orgClient(admin);
+    const member = await addUser(admin);
+    // Someone who knew the member's password before the org required 2FA, with an application's grant already.
+    const thief = await signIn(member.email);
+    const before = await codeFlow(client, thief, { scope: "openid offline_access" });
+    const pending = await pkce();
+    const held = (await authorize(client, thief, pending.challenge, { scope: "openid offline_access" })).params.get("code") as string;
+    expect(held).toBeTruthy();
+    expect((await call("/api/org/settings", { method: "PATCH", cookie: admin, body: { require2fa: true } })).status).toBe(200);
+    const { challenge } = (await callJson<{ challenge: string }>("/auth/login", { body: { email: member.email, password: PASSWORD } }))
+      .body;
+    const setup = await callJson<{ secret: string }>("/auth/login/enroll", { body: { challenge } });
+    expect((await call("/auth/login/enroll/confirm", { body: { challenge, code: codeFor(setup.body.secret) } })).status).toBe(200);
+
+    // The grant made on the password alone ends with the owner's first factor, as enabling 2FA from a session ends it.
+    const refreshed = await tokenRequest(client, { grant_type: "refresh_token", refresh_token: before.refresh_token as string });
+    expect([refreshed.status, refreshed.body.error]).toEqual([400, "invalid_grant"]);
+    // A code it was given before is redeemed for nothing.
+    const late = await redeem(client, held, pending.verifier);
+    expect([late.status, late.body.error]).toEqual([400, "invalid_grant"]);
+    // The closed session gets no new code: the application sends the person to sign in, with the factor this time.
+    const { challenge: pkceChallenge } = await pkce();
+    const asked = await authorize(client, thief, pkceChallenge, { scope: "openid offline_access" });
+    expect(asked.params.get("code")).toBeNull();
+    expect(asked.res.status).toBe(302);
+    expect(asked.location).toBe("/");
+    const silent = await authorize(client, thief, pkceChallenge, { scope: "openid", prompt: "none" });
+    expect(silent.params.get("error")).toBe("login_required");
   });
 
   it("gives nothing for a code whose session was revoked before it was redeemed", async () => {

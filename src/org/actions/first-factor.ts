@@ -2,6 +2,7 @@
 // they already had keep working (enforcing 2FA signs no one out), but nothing that was started before on the
 // strength of the password alone may finish after it. Runs inside the enrolling transaction.
 import { revokeEmailChange } from "../email-links";
+import { revokeUserGrants } from "../oidc-store";
 import { deletePendingTotp } from "../totp-state";
 import { staleOtherSessions } from "../sessions";
 import { spendSessionRegistrations } from "../webauthn-challenges";
@@ -15,4 +16,6 @@ export function closeOtherWaysIn(sql: SqlStorage, userId: string, now: number): 
   spendSessionRegistrations(sql, userId, now);
   // A change of address a session asked for (its link is in someone's mailbox, on the password alone).
   revokeEmailChange(sql, userId, now);
+  // What applications hold from those sessions (30-day refresh tokens), as enabling 2FA from a session ends it.
+  revokeUserGrants(sql, userId, now);
 }

@@ -79,7 +79,12 @@ export function logout(store: Store, tokenHash: string, meta?: RequestMeta): voi
   const now = nowMs();
   store.tx(() => {
     const session = findLiveSession(store.sql, tokenHash, now, sessionPolicy(store.env));
-    if (!session) return;
+    // A session gone idle or past its end is gone already, but what applications got from it is not: signing out
+    // ends that too (docs/api.md), whatever the tab left open says.
+    if (!session) {
+      revokeSession(store.sql, tokenHash);
+      return;
+    }
     revokeSession(store.sql, tokenHash);
     const user = findUser(store.sql, session.user_id);
     recordEvent(

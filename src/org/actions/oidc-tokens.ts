@@ -29,7 +29,7 @@ import {
   spendCode,
 } from "../oidc-store";
 import type { RequestMeta } from "../results";
-import { findLiveSession, revokeSession, sessionPolicy } from "../sessions";
+import { findLiveSession, revokeSession, sessionPolicy, sessionStillOpen } from "../sessions";
 import { readOrg } from "../settings";
 import type { Store } from "../store";
 import { emailVerified, findActiveUser, type UserRow } from "../users";
@@ -57,7 +57,9 @@ export function issueAuthCode(store: Store, input: AuthorizeInput): OidcResult<{
   return store.tx(() => {
     const session = findLiveSession(store.sql, input.sessionHash, now, sessionPolicy(store.env));
     const user = session && findActiveUser(store.sql, session.user_id);
-    if (!session || !user) return refused("login_required");
+    // A session closed by its owner's first factor (sessions.ts) stands on the password alone: an application's
+    // 30-day refresh token is a lasting credential like an API key, so the person signs in again with the factor.
+    if (!session || !user || !sessionStillOpen(store.sql, input.sessionHash, user.id)) return refused("login_required");
     if (input.authAfter !== null && session.created_at < input.authAfter) return refused("login_required");
     const amr = parseAmr(session.amr as string | null);
     if (input.requireMfa && !isMultiFactor(amr)) return refused("mfa_required");
@@ -143,7 +145,8 @@ export function redeemAuthCode(store: Store, input: RedeemCodeInput): OidcResult
     // The session that signed in must still be alive: a code minted just before its sessions were revoked
     // (password change, 2FA reset, "sign out everywhere") gives nothing.
     const session = findLiveSession(store.sql, code.session_hash, now, sessionPolicy(store.env));
-    if (!matches || !user || !session || session.user_id !== user.id) {
+    const open = !!session && !!user && session.user_id === user.id && sessionStillOpen(store.sql, code.session_hash, user.id);
+    if (!matches || !open) {
       spendCode(store.sql, code.code_hash, null, now);
       return refused("invalid_grant");
     }
