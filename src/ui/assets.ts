@@ -55,7 +55,7 @@ button:disabled{background:#c7ccd4;border-color:#c7ccd4;color:#374151;cursor:not
 .badge.off{background:var(--warn-bg);color:var(--warn)}
 .badge.locked{background:var(--bad-bg);color:var(--bad);margin-left:.35rem}
 .row-actions{list-style:none;margin:0;padding:0}
-.row-actions a{white-space:nowrap}
+.row-actions a{white-space:nowrap;display:inline-block;padding:.3rem 0}
 .qr{display:flex;flex-wrap:wrap;gap:1.25rem;align-items:center;margin-bottom:1.25rem}
 .qr img{width:220px;height:220px;background:#fff;border:1px solid var(--line);border-radius:8px;image-rendering:pixelated}
 .key{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:1.05rem;word-break:normal;overflow-wrap:normal;display:inline-block;max-width:100%;background:#f1f3f6;padding:.35rem .5rem;border-radius:6px}
@@ -65,6 +65,7 @@ table{border-collapse:collapse;width:100%;font-size:.95rem}
 th,td{text-align:left;padding:.55rem .5rem;border-bottom:1px solid var(--line);vertical-align:top}
 th{font-size:.85rem;color:var(--muted);text-transform:uppercase;letter-spacing:.03em}
 td form{margin:0}
+td{overflow-wrap:anywhere}
 dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.3rem 1rem;margin:0}
 dl.facts dt{color:var(--muted)}
 dl.facts dd{margin:0}
@@ -76,7 +77,12 @@ td code,.field-error code{overflow-wrap:anywhere}
 .uris{list-style:none;margin:0;padding:0}
 @media (max-width:40rem){.top{padding:.6rem .9rem}.tools{margin-left:0}.codes{grid-template-columns:1fr}.card{padding:1rem}
 .inline-form .field+button{margin-top:0}
-td,th{padding:.45rem .3rem}}
+td,th{padding:.45rem .3rem}
+table.stacks thead{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%)}
+table.stacks tr{display:block;border-bottom:1px solid var(--line);padding:.4rem 0}
+table.stacks td{display:block;border:0;padding:.2rem 0}
+table.stacks td[data-label]::before{content:attr(data-label);display:block;font-size:.75rem;font-weight:600;color:var(--muted);text-transform:uppercase;letter-spacing:.03em}
+.row-actions a{padding:.55rem 0}}
 @media print{.top,.actions,.skip{display:none}.card{border:0}body{background:#fff}}
 `;
 
@@ -96,6 +102,18 @@ window.addEventListener("pageshow", function (event) {
 });
 document.addEventListener("DOMContentLoaded", function () {
   document.querySelectorAll("[data-js-only]").forEach(function (el) { el.hidden = false; });
+  // On a phone a table's row becomes a stack of labelled cells (app.css, table.stacks), so a row's last cells (its
+  // actions) are on screen rather than past the card's edge. Each cell is labelled with its column's heading.
+  document.querySelectorAll("table").forEach(function (table) {
+    var heads = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) { return th.textContent.trim(); });
+    if (heads.length === 0) return;
+    table.querySelectorAll("tbody tr").forEach(function (tr) {
+      Array.prototype.forEach.call(tr.children, function (cell, i) {
+        if (heads[i] && cell.textContent.trim()) cell.setAttribute("data-label", heads[i]);
+      });
+    });
+    table.classList.add("stacks");
+  });
   document.addEventListener("click", function (event) {
     var el = event.target instanceof Element ? event.target.closest("[data-action]") : null;
     if (!el) return;

@@ -51,7 +51,8 @@ export function Field(p: FieldProps) {
         required={p.required ?? false}
         autocomplete={p.autocomplete}
         inputmode={p.inputmode}
-        autofocus={p.autofocus ?? false}
+        // A field sent back with an error takes the focus, so the page opens on it (not at its top, screens above).
+        autofocus={p.autofocus ?? Boolean(p.error)}
         pattern={p.pattern}
         maxlength={p.maxlength}
         spellcheck={false}

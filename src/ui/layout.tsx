@@ -21,7 +21,7 @@ export interface PageCtx {
 }
 
 // Bump with every change to APP_CSS or APP_JS: browsers keep the files for a day (assets.ts cache-control).
-export const ASSET_VERSION = "8";
+export const ASSET_VERSION = "9";
 
 function Nav({ ctx, current }: { ctx: PageCtx; current: string }) {
   const { t, viewer } = ctx;
