@@ -11,11 +11,12 @@ import { resetTwoFactor } from "../../flows/two-factor";
 import { auditActor } from "../../http/actor";
 import * as f from "../../http/fields";
 import { requestMeta } from "../../http/meta";
-import { parseUserCursor } from "../../org/users";
+import { parseUserCursor, type UserListEntry } from "../../org/users";
 import { auditQuery, newUserBody, settingsBody, userPageQuery } from "../org";
 import { AuditPage } from "../../ui/pages/audit";
 import { listLinks } from "../../ui/paging";
 import { NOT_ENROLLED_ANCHOR, SettingsPage } from "../../ui/pages/settings";
+import type { PageCtx } from "../../ui/layout";
 import { MessagePage } from "../../ui/pages/sign-in";
 import { type AddUserForm, UserActionConfirmPage, UsersPage } from "../../ui/pages/users";
 import { peopleNotices } from "./people";
@@ -111,9 +112,20 @@ async function notEnrolledPage(c: Parameters<typeof pageCtx>[0], t: Catalog) {
   return { compliance, paging: listLinks({ ...path, cursor, nextCursor: compliance.nextCursor }), listError: undefined };
 }
 
+/**
+ * Reset 2FA on someone without it: the page says so rather than "was reset" (Back to the confirmation after the first
+ * reset, and its button again, reported a second reset and logged one). The API's own answer stays 204.
+ */
+const nothingToReset = (action: "reset-2fa" | "unlock", user: UserListEntry) => action === "reset-2fa" && !user.twoFactorEnabled;
+
 /** Reset 2FA and Unlock: a confirmation page, then the action; both follow org/actions/access.ts. */
 function userActionPages(action: "reset-2fa" | "unlock") {
   const target = async (c: Parameters<typeof pageCtx>[0]) => (await orgOf(c).usersById([c.req.param("id") ?? ""]))[0];
+  const nothingPage = (ctx: PageCtx, user: UserListEntry) => {
+    const back = { href: "/users", label: ctx.t.users.backToUsers };
+    const message = ctx.t.users.resetNothing(`${user.name} (${user.email})`);
+    return MessagePage({ ctx, title: ctx.t.users.resetTitle, message, back });
+  };
   const confirmPage = async (
     c: Parameters<typeof pageCtx>[0],
     stepUp: Parameters<typeof UserActionConfirmPage>[0]["stepUp"],
@@ -125,6 +137,7 @@ function userActionPages(action: "reset-2fa" | "unlock") {
     if (user.id === sessionOf(c).identity.user.id) {
       return render(c, MessagePage({ ctx, title: ctx.t.errorTitle, message: ctx.t.errors.forbiddenSelf }), 403);
     }
+    if (nothingToReset(action, user)) return render(c, nothingPage(ctx, user), 409);
     // Anyone's factors or lock change only with step-up (org/actions/access.ts): asked in place when the session is stale.
     const ask = stepUp ?? staleAsk(c);
     return render(c, UserActionConfirmPage({ ctx, user, action, stepUp: ask }), status);
@@ -141,6 +154,8 @@ function userActionPages(action: "reset-2fa" | "unlock") {
           const meta = requestMeta(c);
           const caller = await callerOf(c.env, actor, proof, meta);
           const userId = formField(f.id, c.req.param("id"));
+          const user = await target(c);
+          if (user && nothingToReset(action, user)) return render(c, nothingPage(await pageCtx(c, "/users"), user), 409);
           if (action === "reset-2fa") await resetTwoFactor(c.env, actor.route, userId, caller, auditActor(actor), meta);
           else await unlockUser(c.env, actor.route, userId, caller, auditActor(actor), meta);
           return c.redirect(`/users?m=${action === "reset-2fa" ? "reset" : "unlocked"}`, 303);

@@ -78,7 +78,13 @@ export const csrf: MiddlewareHandler<AppEnv> = async (c, next) => {
   const form = await parseForm(c);
   if (!(await csrfValid(c, form[CSRF_FIELD]))) {
     const ctx = await pageCtx(c);
-    return render(c, MessagePage({ ctx, title: ctx.t.errorTitle, message: ctx.t.errors.csrf }), 403);
+    // The page of recovery codes reloaded (or come Back to): confirming the app gave the session a new token, so the
+    // form's token is old. Say that 2FA is on and where new codes are made, not that something went wrong.
+    if (c.req.path === "/account/2fa/confirm" && session(c)?.identity.twoFactor.period != null) {
+      const back = { href: "/account", label: ctx.t.codes.backToAccount };
+      return render(c, MessagePage({ ctx, title: ctx.t.codes.enabledTitle, message: ctx.t.codes.enabledReload, back }), 409);
+    }
+    return render(c, MessagePage({ ctx, title: ctx.t.notSentTitle, message: ctx.t.errors.csrf }), 403);
   }
   await next();
 };

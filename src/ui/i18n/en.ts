@@ -88,6 +88,9 @@ export const en = {
     alreadyMade:
       "This form was already sent, and a new set of recovery codes was made then. It was shown once, in the answer to that first sending, and cannot be shown again. If you did not save those codes, regenerate a new set.",
     backToAccount: "Back to your account",
+    enabledTitle: "Two-factor authentication is on",
+    enabledReload:
+      "Your authenticator app was confirmed and two-factor authentication is on. The recovery codes were shown once, on the page you reloaded or came back to, and cannot be shown again: if you did not save them, make a new set on your Account page.",
   },
   // The emailed pairing link's pages: no one is signed in there, so nothing may read as if someone were.
   pair: {
@@ -202,6 +205,8 @@ export const en = {
     unlockPausedConfirm: (who: string, time: string) =>
       `Unlock ${who} now? Their sign-in is paused until ${time} UTC after 10 wrong passwords or codes in a row. Check with them first that it was them: if not, someone is guessing.`,
     unlockNothing: (who: string) => `${who} is neither paused nor locked now: there is nothing to unlock.`,
+    resetNothing: (who: string) => `${who} has no two-factor authentication now: there is nothing to reset.`,
+    backToUsers: "Back to users",
     search: "Search by email or name",
     searchButton: "Search",
     nextPage: "Next page",
@@ -596,6 +601,8 @@ export const en = {
     stay: "Stay signed in",
   },
   errorTitle: "Something went wrong",
+  /** The title of a form refused as sent again or too old: nothing went wrong, nothing was done. */
+  notSentTitle: "This form was not sent",
   backHome: "Back",
 };
 

@@ -89,6 +89,9 @@ export const fr: Catalog = {
     alreadyMade:
       "Ce formulaire a déjà été envoyé, et une nouvelle série de codes de récupération a été créée à ce moment-là. Elle n’a été affichée qu’une fois, en réponse à ce premier envoi, et ne peut plus l’être. Si vous n’avez pas enregistré ces codes, régénérez-en une nouvelle série.",
     backToAccount: "Retour à votre compte",
+    enabledTitle: "L’authentification à deux facteurs est activée",
+    enabledReload:
+      "Votre application d’authentification a été confirmée et l’authentification à deux facteurs est activée. Les codes de récupération n’ont été affichés qu’une fois, sur la page que vous avez rechargée ou retrouvée, et ne peuvent plus l’être : si vous ne les avez pas enregistrés, créez-en une nouvelle série depuis la page Compte.",
   },
   pair: {
     title: "Activer l’authentification à deux facteurs",
@@ -206,6 +209,8 @@ export const fr: Catalog = {
     paused: (time) => `Connexion suspendue jusqu’au ${time} UTC`,
     unlockPausedConfirm: (who, time) =>
       `Déverrouiller ${who} maintenant ? Sa connexion est suspendue jusqu’au ${time} UTC après 10 mots de passe ou codes erronés à la suite. Vérifiez d’abord auprès de la personne que c’était elle : sinon, quelqu’un essaie de deviner.`,
+    resetNothing: (who) => `${who} n’a pas d’authentification à deux facteurs en ce moment : il n’y a rien à réinitialiser.`,
+    backToUsers: "Retour aux utilisateurs",
     unlockNothing: (who) => `${who} n’est ni suspendu ni verrouillé en ce moment : il n’y a rien à déverrouiller.`,
     search: "Rechercher par adresse e-mail ou nom",
     searchButton: "Rechercher",
@@ -599,5 +604,6 @@ export const fr: Catalog = {
     stay: "Rester connecté",
   },
   errorTitle: "Une erreur est survenue",
+  notSentTitle: "Ce formulaire n’a pas été envoyé",
   backHome: "Retour",
 };
