@@ -46,7 +46,8 @@ export const totpPeriod = z.union(TOTP_PERIODS_SECONDS.map((p) => z.literal(p)) 
 export const totpCode = z
   .string()
   .max(32)
-  .transform((s) => s.replace(/\s+/g, ""));
+  // As some apps show it ("123 456") or people paste it ("123-456").
+  .transform((s) => s.replace(/[\s-]+/g, ""));
 
 /** A recovery code as typed; normalised later (case, dashes and spaces ignored). */
 export const recoveryCode = z.string().max(64);

@@ -97,7 +97,7 @@ export function CodeField({
       label={label}
       inputmode="numeric"
       autocomplete="one-time-code"
-      pattern="[0-9 ]*"
+      pattern="[0-9 \-]*"
       maxlength={8}
       required
       autofocus={autofocus}

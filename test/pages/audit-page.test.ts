@@ -99,4 +99,16 @@ describe("the Audit page's words", () => {
     expect(byKey(fr.html)).toContain("<td>Clé d’API «\u00a0ci-admin\u00a0»</td>");
     expect(fr.html).toContain("Date (UTC)");
   });
+
+  it("names support and the service's own acts in the page's language, not by their stored word", async () => {
+    const { cookie } = await orgWithEvents(1);
+    const rowOf = (html: string, type: string) =>
+      new RegExp(`<tr>(?:(?!</tr>).)*<code>${type.replace(".", "\\.")}</code>(?:(?!</tr>).)*</tr>`, "s").exec(html)?.[0];
+    const en = await page("/audit?lang=en", cookie);
+    expect(rowOf(en.html, "org.created")).toContain("<td>Gatehouse support</td>");
+    expect(rowOf(en.html, "session.revoked")).toContain("<td>Gatehouse (automatic)</td>");
+    const fr = await page("/audit?lang=fr", cookie);
+    expect(rowOf(fr.html, "org.created")).toContain("<td>Support Gatehouse</td>");
+    expect(rowOf(fr.html, "session.revoked")).toContain("<td>Gatehouse (automatique)</td>");
+  });
 });

@@ -62,6 +62,21 @@ describe("French punctuation", () => {
     expect(wrongPunctuation(texts(fr))).toEqual([]);
   });
 
+  it("writes the apostrophe as French type does (’), never the straight one, on the pages", () => {
+    expect(texts(fr).filter(([, text]) => /\p{L}'\p{L}/u.test(text))).toEqual([]);
+  });
+
+  it("holds in the names screen readers hear, such as each session's button on the French Account page", async () => {
+    const org = await createOrg();
+    await signIn(org.admin.email);
+    const cookie = await signIn(org.admin.email);
+    const html = await (await call("/account?lang=fr", { cookie, headers: { accept: "text/html" } })).text();
+    const labels = [...html.matchAll(/aria-label="([^"]*)"/g)].map((m) => m[1] ?? "").filter((l) => l.includes(":"));
+    expect(labels.length).toBeGreaterThan(0);
+    expect(labels.filter((l) => !l.includes("\u00a0:"))).toEqual([]);
+    expect(fr.labelled("Réinitialiser la 2FA", "a@example.com")).toBe("Réinitialiser la 2FA\u00a0: a@example.com");
+  });
+
   it("holds in the French mails as on the pages", () => {
     expect(wrongPunctuation(texts(COPY.fr, "mail.fr"))).toEqual([]);
   });

@@ -77,7 +77,7 @@ export const fr: Catalog = {
   },
   codes: {
     title: "Enregistrez vos codes de récupération",
-    lead: "Si vous perdez votre téléphone ou l’appareil qui porte votre clé d’accès, chacun de ces codes permet de vous connecter une fois. Gardez-les en lieu sûr, hors ligne, par exemple dans un gestionnaire de mots de passe.",
+    lead: "Si vous perdez votre téléphone, votre application d’authentification ou votre clé d’accès, chacun de ces codes permet de vous connecter une fois. Gardez-les en lieu sûr, hors ligne, par exemple dans un gestionnaire de mots de passe.",
     download: "Télécharger",
     copy: "Copier",
     copied: "Copié",
@@ -204,7 +204,7 @@ export const fr: Catalog = {
     unlock: "Déverrouiller",
     unlockTitle: "Déverrouiller le compte",
     unlockConfirm: (who) =>
-      `Déverrouiller ${who} ? Son compte a été verrouillé après 100 codes de double authentification erronés à la suite : la personne qui les a saisis connaissait le mot de passe. Vérifiez d’abord auprès de la personne ; un nouveau mot de passe peut être nécessaire.`,
+      `Déverrouiller ${who} ? Son compte a été verrouillé après 100 codes d’authentification à deux facteurs erronés à la suite : la personne qui les a saisis connaissait le mot de passe. Vérifiez d’abord auprès de la personne ; un nouveau mot de passe peut être nécessaire.`,
     unlockDone: "Compte déverrouillé.",
     paused: (time) => `Connexion suspendue jusqu’au ${time} UTC`,
     unlockPausedConfirm: (who, time) =>
@@ -283,7 +283,7 @@ export const fr: Catalog = {
   },
   applications: {
     title: "Applications",
-    lead: "Vos propres applications peuvent laisser les utilisateurs de cette organisation se connecter avec Gatehouse (OpenID Connect), double authentification comprise. Seuls les utilisateurs de votre organisation peuvent s’y connecter.",
+    lead: "Vos propres applications peuvent laisser les utilisateurs de cette organisation se connecter avec Gatehouse (OpenID Connect), authentification à deux facteurs comprise. Seuls les utilisateurs de votre organisation peuvent s’y connecter.",
     none: "Aucune application.",
     name: "Nom",
     clientId: "Identifiant client",
@@ -328,6 +328,8 @@ export const fr: Catalog = {
     event: "Événement",
     actor: "Par",
     apiKeyActor: (name) => (name ? `Clé d’API « ${name} »` : "Une clé d’API"),
+    operatorActor: "Support Gatehouse",
+    systemActor: "Gatehouse (automatique)",
     subject: "Concerne",
     ip: "Adresse IP",
     none: "Aucun événement.",
@@ -448,15 +450,15 @@ export const fr: Catalog = {
     signOut: "Déconnecter partout",
     deactivateTitle: "Désactiver le compte",
     deactivateConfirm: (who: string) =>
-      `Désactiver ${who} ? La personne est aussitôt déconnectée partout, ses clés d'API cessent définitivement de fonctionner, et elle ne peut plus se connecter tant que le compte n'est pas réactivé.`,
+      `Désactiver ${who} ? La personne est aussitôt déconnectée partout, ses clés d’API cessent définitivement de fonctionner, et elle ne peut plus se connecter tant que le compte n’est pas réactivé.`,
     deactivateDone: "Compte désactivé.",
     reactivateTitle: "Réactiver le compte",
     reactivateConfirm: (who: string) =>
-      `Réactiver ${who} ? La personne pourra de nouveau se connecter avec son mot de passe. Ses anciennes clés d'API restent révoquées.`,
+      `Réactiver ${who} ? La personne pourra de nouveau se connecter avec son mot de passe. Ses anciennes clés d’API restent révoquées.`,
     reactivateDone: "Compte réactivé.",
-    removeTitle: "Supprimer l'utilisateur",
+    removeTitle: "Supprimer l’utilisateur",
     removeConfirm: (who: string) =>
-      `Supprimer ${who} ? Le compte, ses réglages de double authentification, ses sessions et ses clés d'API sont effacés, et l'adresse e-mail pourra être réutilisée. C'est irréversible.`,
+      `Supprimer ${who} ? Le compte, ses réglages d’authentification à deux facteurs, ses sessions et ses clés d’API sont effacés, et l’adresse e-mail pourra être réutilisée. C’est irréversible.`,
     removeDone: "Utilisateur supprimé.",
     signOutTitle: "Déconnecter partout",
     signOutConfirm: (who: string) =>
@@ -493,7 +495,7 @@ export const fr: Catalog = {
     csrf: "Ce formulaire a déjà été envoyé ou a expiré : rien n’a été fait cette fois. Rouvrez la page depuis le menu pour voir où en sont les choses (ce qu’a fait le premier envoi est conservé) et réessayez s’il le faut.",
     not_found: "Page introuvable.",
     generic: "Une erreur est survenue. Réessayez.",
-    email: "Saisissez une adresse e-mail.",
+    email: "Saisissez une adresse e-mail valide, par exemple nom@exemple.com.",
     password: "Utilisez de 8 à 256 caractères.",
     codeFormat: "Saisissez les 6 chiffres de votre application.",
     formUnreadable: "Le formulaire n’a pas pu être lu : rien n’a été fait. Rouvrez la page et réessayez.",
@@ -513,7 +515,7 @@ export const fr: Catalog = {
     org_exists: "Une organisation avec ce code opérateur existe déjà.",
     email_taken: "Cet e-mail est déjà utilisé.",
     last_admin: "Une organisation doit garder au moins un administrateur.",
-    own_account: "Vous ne pouvez pas faire cela sur votre propre compte : un autre administrateur doit s'en charger.",
+    own_account: "Vous ne pouvez pas faire cela sur votre propre compte : un autre administrateur doit s’en charger.",
     account_deactivated: "Ce compte est désactivé. Adressez-vous à un administrateur de votre organisation.",
     forbidden: "Vous ne pouvez pas faire cela sur ce compte.",
     step_up_required: "Confirmez votre identité pour continuer.",
@@ -604,6 +606,7 @@ export const fr: Catalog = {
     stay: "Rester connecté",
   },
   errorTitle: "Une erreur est survenue",
+  labelled: (what, whom) => `${what} : ${whom}`,
   notSentTitle: "Ce formulaire n’a pas été envoyé",
   backHome: "Retour",
 };

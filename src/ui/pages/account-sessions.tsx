@@ -50,7 +50,11 @@ export function SessionsSection({ ctx, sessions }: { ctx: PageCtx; sessions: Ses
                   {s.current ? null : (
                     <form method="post" action={`/account/sessions/${encodeURIComponent(s.id)}/revoke`}>
                       <Csrf ctx={ctx} />
-                      <button type="submit" class="secondary" aria-label={`${p.endSession}: ${label}, ${when(s.createdAt, ctx.lang)}`}>
+                      <button
+                        type="submit"
+                        class="secondary"
+                        aria-label={ctx.t.labelled(p.endSession, `${label}, ${when(s.createdAt, ctx.lang)}`)}
+                      >
                         {p.endSession}
                       </button>
                     </form>

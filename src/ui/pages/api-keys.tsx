@@ -84,7 +84,7 @@ export function ApiKeysPage(p: {
                     )}
                   </td>
                   <td>
-                    <a href={`/api-keys/${encodeURIComponent(key.id)}/revoke`} aria-label={`${k.revoke}: ${key.name}`}>
+                    <a href={`/api-keys/${encodeURIComponent(key.id)}/revoke`} aria-label={t.labelled(k.revoke, key.name)}>
                       {k.revoke}
                     </a>
                   </td>

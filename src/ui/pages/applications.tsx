@@ -135,7 +135,7 @@ export function ApplicationsPage(p: {
                   </td>
                   <td>{when(new Date(app.createdAt).toISOString(), lang, "")}</td>
                   <td>
-                    <a href={`/applications/${encodeURIComponent(app.id)}/revoke`} aria-label={`${a.revoke}: ${app.name}`}>
+                    <a href={`/applications/${encodeURIComponent(app.id)}/revoke`} aria-label={t.labelled(a.revoke, app.name)}>
                       {a.revoke}
                     </a>
                   </td>

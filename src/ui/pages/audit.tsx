@@ -10,6 +10,9 @@ import { when } from "../when";
 /** Who acted: a key's name alone would read as a person's, so a key is named as one. */
 function actorWords(a: Catalog["audit"], actor: AuditActor): string {
   if (actor.type === "api_key") return a.apiKeyActor(actor.label ?? actor.id ?? "");
+  // Who has no name of their own is named in the page's language (the log stores "support" for the operator).
+  if (actor.type === "operator") return a.operatorActor;
+  if (actor.type === "system") return a.systemActor;
   return actor.label ?? actor.type;
 }
 

@@ -42,10 +42,10 @@ export function InvitesSection({ ctx, invites, form }: { ctx: PageCtx; invites: 
                   <td>{t.account.roles[i.role]}</td>
                   <td>{day(i.expiresAt, ctx.lang)}</td>
                   <td>
-                    <a href={`/users/invites/${encodeURIComponent(i.id)}/resend`} aria-label={`${p.resend}: ${i.email}`}>
+                    <a href={`/users/invites/${encodeURIComponent(i.id)}/resend`} aria-label={ctx.t.labelled(p.resend, i.email)}>
                       {p.resend}
                     </a>{" "}
-                    <a href={`/users/invites/${encodeURIComponent(i.id)}/revoke`} aria-label={`${p.revoke}: ${i.email}`}>
+                    <a href={`/users/invites/${encodeURIComponent(i.id)}/revoke`} aria-label={ctx.t.labelled(p.revoke, i.email)}>
                       {p.revoke}
                     </a>
                   </td>

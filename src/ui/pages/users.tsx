@@ -92,14 +92,14 @@ export function UsersPage({
                       {/* Not on oneself: another admin or support resets or unlocks you (docs/api.md). */}
                       {user.id !== selfId && user.twoFactorEnabled ? (
                         <li>
-                          <a href={`/users/${encodeURIComponent(user.id)}/reset-2fa`} aria-label={`${u.reset}: ${user.email}`}>
+                          <a href={`/users/${encodeURIComponent(user.id)}/reset-2fa`} aria-label={t.labelled(u.reset, user.email)}>
                             {u.reset}
                           </a>
                         </li>
                       ) : null}
                       {user.id !== selfId && (user.locked || user.lockedUntil) ? (
                         <li>
-                          <a href={`/users/${encodeURIComponent(user.id)}/unlock`} aria-label={`${u.unlock}: ${user.email}`}>
+                          <a href={`/users/${encodeURIComponent(user.id)}/unlock`} aria-label={t.labelled(u.unlock, user.email)}>
                             {u.unlock}
                           </a>
                         </li>
