@@ -128,7 +128,7 @@ describe("people in Chromium", () => {
     a11y.push(...(await capture(laptop.page, "account-sessions-fr")));
 
     await laptop.page
-      .getByRole("button", { name: /^Déconnecter: / })
+      .getByRole("button", { name: /^Déconnecter\s: / })
       .first()
       .click();
     await laptop.page.waitForURL("**/account?m=session-ended");

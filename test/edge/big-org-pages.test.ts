@@ -27,7 +27,8 @@ describe("admin pages in a grown org", () => {
     try {
       for (const path of ["/api-keys", `/users/${target.id}/reset-2fa`, `/users/${target.id}/unlock`, `/users/${target.id}/deactivate`]) {
         const res = await call(path, { cookie });
-        expect(res.status, path).toBe(200);
+        // The target has no 2FA: its Reset 2FA page says there is nothing to reset (409), naming them all the same.
+        expect(res.status, path).toBe(path.endsWith("/reset-2fa") ? 409 : 200);
         pages[path] = await res.text();
       }
       const unknown = await call("/users/usr_nobody/reset-2fa", { cookie });
