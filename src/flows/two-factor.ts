@@ -25,19 +25,10 @@ async function sealedSecret(env: Env, userId: string) {
  * Starts (or restarts) enrollment for a signed-in user; the caller has checked step-up (adding a factor), and the org's
  * object checks that the session (its token's hash) still stands as the edge saw it.
  */
-export async function startEnrollment(
-  env: Env,
-  route: Route,
-  userId: string,
-  sessionTokenHash: string,
-  keep = false,
-): Promise<EnrollmentInfo> {
+export async function startEnrollment(env: Env, route: Route, userId: string, sessionTokenHash: string): Promise<EnrollmentInfo> {
   const { secret, sealed } = await sealedSecret(env, userId);
-  const stub = orgStub(env, route.slug, route.jurisdiction);
-  const r = unwrap(await stub.beginEnrollment(userId, sealed, { session: sessionTokenHash, keep }));
-  // `keep` (the pages): this session's setup opened again shows the secret it already showed.
-  const shown = r.kept ? await open(env.TOTP_KEYS, r.kept, userId) : secret;
-  return enrollmentInfo(shown, r.email, r.period);
+  const r = unwrap(await orgStub(env, route.slug, route.jurisdiction).beginEnrollment(userId, sealed, { session: sessionTokenHash }));
+  return enrollmentInfo(secret, r.email, r.period);
 }
 
 /** Confirms a session's enrollment: the recovery codes, and the new session token that replaces the old one. */

@@ -191,11 +191,7 @@ export interface PairingSetup {
 
 /** How a setup starts: a signed-in session (step-up checked), a forced-enrollment challenge, or a link. */
 /** `session`: the token hash of the signed-in session that asks (it must still stand: actions/access.ts refuseClosedSession). */
-/**
- * `keep`: the pages' "Enable 2FA" sent again by the same session (after a language switch, a reload, Back) shows the
- * secret it staged, still pending, instead of a new one its person's app would never match. The API replaces it.
- */
-export type BeginEnrollmentVia = { session: string; keep?: boolean } | { challengeId: string } | PairingSetup;
+export type BeginEnrollmentVia = { session: string } | { challengeId: string } | PairingSetup;
 
 /**
  * How enrollment is confirmed: a signed-in session (replaced by a new one), the challenge of a forced enrollment

@@ -43,10 +43,9 @@ export function deletePendingTotp(sql: SqlStorage, userId: string): void {
 }
 
 /**
- * The pending secret a sign-in's enrollment (its challenge id) or a session's Account page ("s:" and its token hash)
- * staged, while it lives: that enrollment's page, or that session's "Enable 2FA", opened again shows it again. A
- * secret staged any other way (another session, a pairing link, another sign-in) is never shown: it could be one
- * someone else planted to learn the codes of the app about to be set up.
+ * The pending secret a sign-in's enrollment staged (its challenge id), while it lives: that enrollment's page opened
+ * again shows it again. A secret staged any other way (a session, a pairing link, another sign-in) is never shown
+ * to a sign-in: it could be one someone else planted to learn the codes of the app about to be set up.
  */
 export function pendingStagedBy(
   sql: SqlStorage,

@@ -51,15 +51,6 @@ function refuseAppEnrollment(sql: SqlStorage, challengeId: string, userId: strin
   return kind === "enroll_passkey" ? ("passkey_required" as const) : ("invalid_challenge" as const);
 }
 
-/**
- * Who staged a pending secret, as totp_pending.staged_by keeps it: a sign-in's challenge id, or "s:" and a session's
- * token hash (no challenge id begins so); a pairing link, nobody (its secret is never shown again).
- */
-function stagerOf(via: BeginEnrollmentVia): string | null {
-  if ("challengeId" in via) return via.challengeId;
-  return "session" in via ? `s:${via.session}` : null;
-}
-
 /** Stores a new pending secret (sealed at the edge); a second setup replaces the pending one. */
 export function beginEnrollment(
   store: Store,
@@ -103,15 +94,13 @@ export function beginEnrollment(
       if (!checked.ok) return checked;
       markPairingSetup(sql, via.pairing, sealed.ciphertext);
     }
-    const stagedBy = stagerOf(via);
-    if ("challengeId" in via || ("session" in via && via.keep)) {
-      // The same sign-in's enrollment opened again (a reload, Back), or the same session's page: the secret its person
-      // already scanned stays, and comes back (`kept`) to be shown again; replacing it stranded them with a code that
-      // could never match.
-      const kept = stagedBy ? pendingStagedBy(sql, userId, stagedBy, now) : undefined;
+    if ("challengeId" in via) {
+      // The same sign-in's enrollment opened again (a reload, Back): the secret its person already scanned stays,
+      // and comes back (`kept`) to be shown again; replacing it stranded them with a code that could never match.
+      const kept = pendingStagedBy(sql, userId, via.challengeId, now);
       if (kept) return ok({ email: user.email, period: kept.period, kept: kept.sealed });
     }
-    putPendingTotp(sql, userId, sealed, org.totpPeriod, now, stagedBy);
+    putPendingTotp(sql, userId, sealed, org.totpPeriod, now, "challengeId" in via ? via.challengeId : null);
     return ok({ email: user.email, period: org.totpPeriod });
   });
 }

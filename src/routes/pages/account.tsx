@@ -93,8 +93,7 @@ export const accountPages = new Hono<AppEnv>()
         // A passkey user may add an authenticator app too (after a passkey step-up); a second app may not.
         if (actor.identity.twoFactor.period !== null) throw new ApiError("already_enrolled");
         await requireStepUp(c.env, actor, proof, requestMeta(c), "enroll");
-        // Sent again by this session (after switching language, a reload, Back): the secret already shown, not a new one.
-        const info = await startEnrollment(c.env, actor.route, actor.identity.user.id, actor.tokenHash, true);
+        const info = await startEnrollment(c.env, actor.route, actor.identity.user.id, actor.tokenHash);
         return render(c, EnablePage({ ctx, info, email: actor.identity.user.email }));
       },
       (_ctx, words, err) => {
