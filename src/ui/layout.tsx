@@ -76,7 +76,7 @@ export function Layout({ ctx, title, children, showNav = true }: { ctx: PageCtx;
           </a>
           {showNav ? <Nav ctx={ctx} current={ctx.path.split("?")[0] ?? ""} /> : null}
           <div class="tools">
-            {/* Hidden where leaving the page would lose something shown once (recovery codes). */}
+            {/* Hidden where leaving the page would lose something shown once (recovery codes, an app's setup). */}
             {showNav ? (
               <a href={`${ctx.path}${sep}lang=${other}`} lang={other} hreflang={other}>
                 {t.switchLang}

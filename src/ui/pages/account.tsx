@@ -124,10 +124,16 @@ export function AccountPage({ ctx, identity, state }: { ctx: PageCtx; identity: 
   );
 }
 
+/**
+ * No menu, language switch or Sign out while the app is set up, as on the recovery codes page: leaving by them (a
+ * switch of language, say) dropped the setup, and "Enable 2FA" again made a new secret the app just scanned never
+ * matched. Cancel leads back. (Showing the same secret again to the same session would show it to any copy of the
+ * session's cookie, unseen by its owner.)
+ */
 export function EnablePage(p: SetupPageProps) {
   const { t } = p.ctx;
   return (
-    <Layout ctx={p.ctx} title={t.account.setupTitle}>
+    <Layout ctx={p.ctx} title={t.account.setupTitle} showNav={false}>
       <h1>{t.account.setupTitle}</h1>
       <div class="card">
         <QrSetup ctx={p.ctx} info={p.info} email={p.email} action="/account/2fa/confirm" error={p.error} cancelHref="/account" />
