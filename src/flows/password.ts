@@ -11,7 +11,7 @@ import { unwrapFromSession } from "./outcomes";
 /** A session closed by a first factor set up elsewhere (sessions.ts): it must prove that factor, so sign in again. */
 const CLOSED_SESSION = "This session was opened before your second factor was set up: sign in again with it to change your password.";
 
-export const SAME_PASSWORD = "Field 'newPassword' must differ from the current password.";
+const SAME_PASSWORD = "Field 'newPassword' must differ from the current password.";
 
 export async function changePassword(
   env: Env,

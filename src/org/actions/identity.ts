@@ -79,13 +79,10 @@ export function logout(store: Store, tokenHash: string, meta?: RequestMeta): voi
   const now = nowMs();
   store.tx(() => {
     const session = findLiveSession(store.sql, tokenHash, now, sessionPolicy(store.env));
-    // A session gone idle or past its end is gone already, but what applications got from it is not: signing out
-    // ends that too (docs/api.md), whatever the tab left open says.
-    if (!session) {
-      revokeSession(store.sql, tokenHash);
-      return;
-    }
+    // Also when the session went idle or past its end (gone already): what applications got from it is not, and
+    // signing out ends that too (docs/api.md), whatever the tab left open says.
     revokeSession(store.sql, tokenHash);
+    if (!session) return;
     const user = findUser(store.sql, session.user_id);
     recordEvent(
       store.sql,
