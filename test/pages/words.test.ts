@@ -37,6 +37,21 @@ describe("the pages' words", () => {
     expect((await b.get("/account?lang=en")).html).toContain("Status: <span");
   });
 
+  it("warn at the second step, before it happens, that 5 wrong codes end the sign-in, in English and French", async () => {
+    const u = await enrolledTechnician();
+    for (const [lang, words] of [
+      ["en", "After 5 wrong codes you will need to sign in again."],
+      ["fr", "Après 5 codes erronés, il faudra vous reconnecter."],
+    ]) {
+      const b = await tab();
+      await b.get(`/?lang=${lang}`);
+      await b.post("/login", { email: u.email, password: PASSWORD });
+      const html = (await b.get("/login/2fa")).html;
+      expect(html).toContain(`<p class="hint" id="code-hint">${words}</p>`);
+      expect(html).toMatch(/<input id="code"[^>]*aria-describedby="code-hint"/);
+    }
+  });
+
   it("offer the passkey alone at a second step with no code field, and beside the code form (above it) otherwise", async () => {
     const only = await passkeyTechnician();
     const b = await tab();

@@ -42,6 +42,8 @@ export const en = {
     lead: "Open your authenticator app and enter the 6-digit code for Gatehouse.",
     leadPasskey: "Confirm it's you with your passkey, or use one of your recovery codes.",
     code: "Authentication code",
+    // Said before it happens: after the fifth wrong code the sign-in ends and the password is asked again.
+    codeHint: (n: number) => `After ${n} wrong codes you will need to sign in again.`,
     submit: "Verify",
     useRecovery: "Use a recovery code",
     startOver: "Start over",

@@ -45,6 +45,7 @@ export const fr: Catalog = {
     lead: "Ouvrez votre application d’authentification et saisissez le code à 6 chiffres de Gatehouse.",
     leadPasskey: "Confirmez votre identité avec votre clé d’accès, ou utilisez l’un de vos codes de récupération.",
     code: "Code d’authentification",
+    codeHint: (n) => `Après ${n} codes erronés, il faudra vous reconnecter.`,
     submit: "Vérifier",
     useRecovery: "Utiliser un code de récupération",
     startOver: "Recommencer",

@@ -1,4 +1,5 @@
 // Signed-out pages: password, second step, recovery code, forced enrollment, and simple error pages.
+import { CHALLENGE_MAX_ATTEMPTS } from "../../constants";
 import { Alert, CodeField, Csrf, Field, QrSetup, RecoveryCodes, type SetupPageProps } from "../components";
 import { Layout, type PageCtx } from "../layout";
 import { PasskeyForm, PasskeysUnavailable } from "../passkey-forms";
@@ -116,7 +117,7 @@ export function SecondStepPage({
         {code ? (
           <form method="post" action="/login/2fa" class="card" novalidate>
             <Csrf ctx={ctx} />
-            <CodeField id="code" label={t.secondStep.code} error={error} autofocus />
+            <CodeField id="code" label={t.secondStep.code} error={error} hint={t.secondStep.codeHint(CHALLENGE_MAX_ATTEMPTS)} autofocus />
             <div class="actions">
               <button type="submit">{t.secondStep.submit}</button>
               <a href="/login/recovery">{t.secondStep.useRecovery}</a>
