@@ -2,7 +2,7 @@
 // French, without JS needed: each action goes through its confirmation page; the screenshots are checked by axe.
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { capture, createOrg, type Harness, newProfile, PASSWORD, startHarness } from "./support/harness";
+import { addTechnician, capture, createOrg, type Harness, newProfile, PASSWORD, startHarness } from "./support/harness";
 
 const run = crypto.randomUUID().slice(0, 6);
 const ADA = `ada-${run}@example.com`;
@@ -12,30 +12,11 @@ const ZOE = `zoe-${run}@example.com`;
 let h: Harness;
 const a11y: string[] = [];
 
-/** Adds a technician through the JSON API with the admin's session. */
-async function addTechnician(email: string): Promise<void> {
-  const login = await fetch(`${h.url}/auth/login`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ email: ADA, password: PASSWORD }),
-  });
-  const cookie = login.headers
-    .getSetCookie()
-    .map((c) => c.split(";")[0])
-    .join("; ");
-  const res = await fetch(`${h.url}/api/org/users`, {
-    method: "POST",
-    headers: { "content-type": "application/json", cookie },
-    body: JSON.stringify({ email, password: PASSWORD, name: email.split("-")[0], role: "technician" }),
-  });
-  if (res.status !== 201) throw new Error(`add user: ${res.status}`);
-}
-
 beforeAll(async () => {
   h = await startHarness("people");
   await createOrg(h, `people-${run}`, ADA);
-  await addTechnician(TESS);
-  await addTechnician(ZOE);
+  await addTechnician(h, ADA, TESS, TESS.split("-")[0] ?? "");
+  await addTechnician(h, ADA, ZOE, ZOE.split("-")[0] ?? "");
   console.log(`screenshots: ${h.screenshots}`);
 });
 

@@ -2,7 +2,7 @@
 // actions are on screen instead of past the card's edge; a form sent back with an error opens on the field that has
 // it, not at the top of the page screens above it. Screenshots are checked by axe.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { capture, createOrg, type Harness, PASSWORD, startHarness } from "./support/harness";
+import { addTechnician, capture, createOrg, type Harness, PASSWORD, startHarness } from "./support/harness";
 
 const run = crypto.randomUUID().slice(0, 6);
 const ADA = `ada-${run}@example-with-a-long-name.com`;
@@ -13,21 +13,7 @@ let h: Harness;
 beforeAll(async () => {
   h = await startHarness("phone-layout");
   await createOrg(h, `phone-${run}`, ADA);
-  const login = await fetch(`${h.url}/auth/login`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ email: ADA, password: PASSWORD }),
-  });
-  const cookie = login.headers
-    .getSetCookie()
-    .map((c) => c.split(";")[0])
-    .join("; ");
-  const res = await fetch(`${h.url}/api/org/users`, {
-    method: "POST",
-    headers: { "content-type": "application/json", cookie },
-    body: JSON.stringify({ email: TESS, password: PASSWORD, name: "Tess", role: "technician" }),
-  });
-  if (res.status !== 201) throw new Error(`add user: ${res.status}`);
+  await addTechnician(h, ADA, TESS, "Tess");
 });
 
 afterAll(async () => {

@@ -4,7 +4,7 @@
 // the person's sessions. Screenshots are checked by axe.
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { capture, createOrg, type Harness, newProfile, PASSWORD, startHarness } from "./support/harness";
+import { addTechnician, capture, createOrg, type Harness, newProfile, PASSWORD, startHarness } from "./support/harness";
 
 const run = crypto.randomUUID().slice(0, 6);
 const ADA = `ada-${run}@example.com`;
@@ -13,29 +13,10 @@ const TESS = `tess-${run}@example.com`;
 let h: Harness;
 const a11y: string[] = [];
 
-/** Adds a technician through the JSON API with the admin's session (fresh: no step-up for a technician). */
-async function addTechnician(email: string): Promise<void> {
-  const login = await fetch(`${h.url}/auth/login`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ email: ADA, password: PASSWORD }),
-  });
-  const cookie = login.headers
-    .getSetCookie()
-    .map((c) => c.split(";")[0])
-    .join("; ");
-  const res = await fetch(`${h.url}/api/org/users`, {
-    method: "POST",
-    headers: { "content-type": "application/json", cookie },
-    body: JSON.stringify({ email, password: PASSWORD, name: "Tess", role: "technician" }),
-  });
-  if (res.status !== 201) throw new Error(`add user: ${res.status}`);
-}
-
 beforeAll(async () => {
   h = await startHarness("role-change", { STEP_UP_MINUTES: "0" });
   await createOrg(h, `roles-${run}`, ADA);
-  await addTechnician(TESS);
+  await addTechnician(h, ADA, TESS, "Tess");
   console.log(`screenshots: ${h.screenshots}`);
 });
 

@@ -118,3 +118,22 @@ export async function capture(page: Page, name: string): Promise<string[]> {
   const found = await seriousA11yViolations(page);
   return found.map((v) => `${name}: ${v}`);
 }
+
+/** Adds a technician through the JSON API with the admin's fresh session (no step-up for a technician). */
+export async function addTechnician(h: Harness, adminEmail: string, email: string, name: string): Promise<void> {
+  const login = await fetch(`${h.url}/auth/login`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email: adminEmail, password: PASSWORD }),
+  });
+  const cookie = login.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
+  const res = await fetch(`${h.url}/api/org/users`, {
+    method: "POST",
+    headers: { "content-type": "application/json", cookie },
+    body: JSON.stringify({ email, password: PASSWORD, name, role: "technician" }),
+  });
+  if (res.status !== 201) throw new Error(`add user: ${res.status}`);
+}
