@@ -25,19 +25,18 @@ export const password = z.string().refine(
   { message: `must be ${PASSWORD_MIN_CHARS} to ${PASSWORD_MAX_CHARS} characters` },
 );
 
-export const personName = z.string().trim().max(200);
 /**
- * A name shown to other people and quoted in mail or on the sign-in page (a passkey's, an application's): one line,
- * with no control characters, line or paragraph separators, or direction marks and overrides, which would let
- * whoever typed it dress up the words around it.
+ * Words shown to other people and quoted in mail, the audit log or on the sign-in page (a person's, an org's, a key's,
+ * a passkey's, an application's name): one line, with no control characters, line or paragraph separators, or
+ * direction marks and overrides, which would let whoever typed it dress up the words around it.
  */
-export const shownName = (max: number) =>
-  z
-    .string()
-    .trim()
-    .min(1)
-    .max(max)
-    .regex(/^[^\p{Cc}\p{Zl}\p{Zp}\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]*$/u, "must not contain line breaks or control characters");
+const ONE_PLAIN_LINE = /^[^\p{Cc}\p{Zl}\p{Zp}\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]*$/u;
+const ONE_PLAIN_LINE_MESSAGE = "must not contain line breaks or control characters";
+
+/** A name that must not be empty. */
+export const shownName = (max: number) => z.string().trim().min(1).max(max).regex(ONE_PLAIN_LINE, ONE_PLAIN_LINE_MESSAGE);
+/** A person's name, which may be left empty (it is optional everywhere). */
+export const personName = z.string().trim().max(200).regex(ONE_PLAIN_LINE, ONE_PLAIN_LINE_MESSAGE);
 export const role = z.enum(["technician", "admin"]);
 export const jurisdiction = z.enum(JURISDICTIONS);
 export const totpPeriod = z.union(TOTP_PERIODS_SECONDS.map((p) => z.literal(p)) as [z.ZodLiteral<30>, z.ZodLiteral<60>]);

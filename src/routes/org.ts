@@ -44,7 +44,7 @@ export const userPatchBody = z
     message: "needs at least one of 'role', 'name' or 'active'",
   });
 export const apiKeyBody = z.object({
-  name: z.string().trim().min(1).max(100),
+  name: f.shownName(100),
   role: f.role,
   expiresInDays: z.number().int().min(1).max(API_KEY_MAX_DAYS).optional(),
   ...f.stepUp,

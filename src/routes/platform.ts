@@ -18,7 +18,7 @@ import { userPageQuery } from "./org";
 
 export const createOrgBody = z.object({
   slug: f.slug,
-  name: z.string().trim().min(1).max(200),
+  name: f.shownName(200),
   jurisdiction: f.jurisdiction.optional(),
   admin: z.object({ email: f.email, password: f.password, name: f.personName.optional() }),
 });

@@ -39,6 +39,7 @@ import {
   orgOf,
   staleAsk,
 } from "./kit";
+import { nameError } from "./name-error";
 
 const inviteNotices = (t: Catalog) => ({ invited: t.people.invited, invite_resent: t.people.resent, invite_revoked: t.people.revoked });
 
@@ -185,7 +186,7 @@ export const adminPages = new Hono<AppEnv>()
     const errors: AddUserForm["errors"] = {
       ...(email.success ? {} : { email: t.errors.email }),
       ...(password.success ? {} : { password: t.errors.password }),
-      ...(name.success ? {} : { name: t.errors.invalid_request }),
+      ...(name.success ? {} : { name: nameError(t, values.name, 200) }),
       ...(role.success ? {} : { form: t.errors.invalid_request }),
     };
     if (!email.success || !password.success || !name.success || !role.success) return usersPage(c, { values, errors }, 400);

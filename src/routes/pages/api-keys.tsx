@@ -1,7 +1,6 @@
 // API keys page: list, create (step-up, the key shown once, a resent form refused) and revoke after a
 // confirmation page. Same flows as the JSON API (routes/org.ts).
 import { Hono } from "hono";
-import { z } from "zod";
 import { nowMs } from "../../clock";
 import type { AppEnv } from "../../env";
 import { revokeApiKey } from "../../flows/admin";
@@ -33,6 +32,7 @@ import {
   stepUpAskAfter,
   stepUpProofOf,
 } from "./kit";
+import { nameError } from "./name-error";
 
 async function apiKeysPage(
   c: Parameters<typeof pageCtx>[0],
@@ -67,19 +67,18 @@ export const apiKeyPages = new Hono<AppEnv>()
     const actor = sessionOf(c);
     const form = await formOf(c);
     const t = (await pageCtx(c)).t;
-    const name = z
-      .string()
-      .trim()
-      .min(1)
-      .max(100)
-      .safeParse(form.name ?? "");
+    const name = apiKeyBody.shape.name.safeParse(form.name ?? "");
     // The API's own rules: an unknown role or expiry is refused (never quietly turned into another value).
     const role = f.role.safeParse(form.role);
     const expiry = apiKeyBody.shape.expiresInDays.unwrap().safeParse(Number(form.expiresInDays));
     const values = { name: form.name ?? "", role: form.role, ...(expiry.success ? { expiresInDays: expiry.data } : {}) };
     const stale = staleAsk(c, actor);
     if (!name.success || !role.success || !expiry.success) {
-      const bad = { values, stepUp: stale, ...(name.success ? { formError: t.errors.invalid_request } : { nameError: t.errors.required }) };
+      const bad = {
+        values,
+        stepUp: stale,
+        ...(name.success ? { formError: t.errors.invalid_request } : { nameError: nameError(t, form.name, 100) }),
+      };
       return apiKeysPage(c, { form: bad }, 400);
     }
     const proof = stepUpProofOf(form);

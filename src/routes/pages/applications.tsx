@@ -29,6 +29,7 @@ import {
   orgOf,
   staleAsk,
 } from "./kit";
+import { nameError } from "./name-error";
 
 type C = Parameters<typeof pageCtx>[0];
 
@@ -90,7 +91,7 @@ export const applicationPages = new Hono<AppEnv>()
     if (!parsed.success) {
       const fields = new Set(parsed.error.issues.map((i) => i.path[0]));
       const errors: RegisterAppForm["errors"] = {
-        ...(fields.has("name") ? { name: t.errors.required } : {}),
+        ...(fields.has("name") ? { name: nameError(t, values.name, 100) } : {}),
         ...(fields.has("type") ? { form: t.errors.invalid_request } : {}),
       };
       const redirectErrors = fields.has("redirectUris") ? uriErrors(t, redirectUris, true) : undefined;

@@ -39,6 +39,7 @@ import {
   orgOf,
   staleAsk,
 } from "./kit";
+import { nameError } from "./name-error";
 
 type C = Context<AppEnv>;
 
@@ -127,7 +128,7 @@ export const invitePages = new Hono<AppEnv>()
     if (!password.success || !name.success) {
       const errors = {
         ...(password.success ? {} : { password: t.errors.password }),
-        ...(name.success ? {} : { name: t.errors.invalid_request }),
+        ...(name.success ? {} : { name: nameError(t, values.name, 200) }),
       };
       return acceptPage(c, token, { values, errors }, 400);
     }
@@ -178,7 +179,7 @@ export const invitePages = new Hono<AppEnv>()
     if (!email.success || !name.success || !role.success || !locale.success) {
       return bad({
         ...(email.success ? {} : { email: t.errors.email }),
-        ...(name.success ? {} : { name: t.errors.invalid_request }),
+        ...(name.success ? {} : { name: nameError(t, values.name, 200) }),
         ...(role.success && locale.success ? {} : { form: t.errors.invalid_request }),
       });
     }

@@ -45,6 +45,7 @@ import {
   stepUpProofOf,
   orgOf,
 } from "./kit";
+import { nameError } from "./name-error";
 import { nextAfterSignIn } from "./return-to";
 
 type C = Context<AppEnv>;
@@ -216,7 +217,7 @@ export const passkeyPages = new Hono<AppEnv>()
     const name = passkeyName.safeParse(form.name ?? "");
     // The API's own rule (a name after trimming), shown next to the field with what was typed, as other forms do.
     if (!name.success) {
-      const error = (await pageCtx(c)).t.errors.required;
+      const error = nameError((await pageCtx(c)).t, form.name, 100);
       return accountPage(c, { passkeys: { rename: { id, value: form.name ?? "", error } } }, 400);
     }
     return formAction(

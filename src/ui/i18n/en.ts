@@ -498,6 +498,7 @@ export const en = {
     codeFormat: "Enter the 6 digits from your app.",
     formUnreadable: "The form could not be read: nothing was done. Open the page again and retry.",
     required: "This field is required.",
+    name: (max: number) => `Use one line of at most ${max} characters, without line breaks or control characters.`,
   },
   // The words for each reason the org's object refuses with (satisfies: a new reason cannot reach a page wordless).
   reasons: {

@@ -501,6 +501,7 @@ export const fr: Catalog = {
     codeFormat: "Saisissez les 6 chiffres de votre application.",
     formUnreadable: "Le formulaire n’a pas pu être lu : rien n’a été fait. Rouvrez la page et réessayez.",
     required: "Ce champ est obligatoire.",
+    name: (max: number) => `Une seule ligne de ${max} caractères au plus, sans saut de ligne ni caractère de contrôle.`,
   },
   reasons: {
     invalid_credentials: "L’e-mail, le mot de passe ou le code opérateur est incorrect.",
